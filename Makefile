@@ -1,0 +1,56 @@
+# The two commands from the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Every Debian package the project needs (build, run, tests). Later features add theirs here.
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound
+FUZZ_SECONDS ?= 15
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: help deps build release run test unit fuzz
+
+help:
+	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
+	@echo "make test   install what is missing, build, run the whole test suite and the bounded fuzz runs"
+	@echo "make deps   only install missing system packages (as root) or print the command"
+
+deps:
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all system packages present"; exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "deps: missing packages:$$missing"; \
+	  echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+	@# The packaged resolver must not hold port 53 or race the tests' own instance.
+	@if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet unbound 2>/dev/null; then systemctl stop unbound || true; fi
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+run: release
+	./.build/release/mtasts serve
+
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build
+	$(MAKE) --no-print-directory fuzz
+
+unit: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build
+
+# Bounded libFuzzer runs of the HTTP and DNS parsers (Tests/Fuzz/); a crash fails the build.
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh

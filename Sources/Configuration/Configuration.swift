@@ -1,0 +1,130 @@
+package import Logging
+import Foundation
+
+/// Every setting of the platform, read from `MTASTS_*` environment variables and validated at start.
+///
+/// A bad value fails fast with the variable's name. Defaults make `mtasts serve` work on a fresh machine
+/// with nothing configured: an embedded PostgreSQL under `.data/`, loopback listeners, a generated master key.
+///
+/// ```swift
+/// let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+/// ```
+package struct Configuration: Sendable {
+    /// The PostgreSQL URL or key/value string; nil means "run an embedded cluster under `dataDirectory`".
+    package var databaseURL: String?
+    package var apiListen: ListenAddress
+    package var edgeHTTPSListen: ListenAddress
+    package var edgeHTTPListen: ListenAddress
+    /// The host name tenants point `mta-sts.<domain>` at with a CNAME.
+    package var edgeHostname: String
+    /// Recursive resolvers for live DNS checks, `host:port`.
+    package var dnsResolvers: [ListenAddress]
+    /// How many domains one account may hold.
+    package var domainLimit: Int
+    /// The 32-byte master key that encrypts private keys at rest.
+    package var secretKeyFile: String
+    package var logLevel: Logger.Level
+    /// Where local state lives: the embedded cluster, the generated key, the edge's snapshot.
+    package var dataDirectory: String
+    /// The folder of `NNNN_name.sql` files.
+    package var migrationsDirectory: String
+
+    /// Every variable this type reads, with its default and meaning (rendered into the README table).
+    package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
+        ("MTASTS_DATABASE_URL", "(unset: embedded cluster in `.data/postgres`)", "PostgreSQL URL or libpq key/value string; `sslmode` is honoured"),
+        ("MTASTS_API_LISTEN", "127.0.0.1:8080", "address of the JSON API and web form"),
+        ("MTASTS_EDGE_HTTPS_LISTEN", "127.0.0.1:8443", "HTTPS policy listener (port 443 in production)"),
+        ("MTASTS_EDGE_HTTP_LISTEN", "127.0.0.1:8081", "plain-HTTP listener for ACME http-01 (port 80 in production)"),
+        ("MTASTS_EDGE_HOSTNAME", "edge.mtasts.localhost", "the name tenants CNAME `mta-sts.<domain>` to"),
+        ("MTASTS_DNS_RESOLVERS", "(nameservers in /etc/resolv.conf)", "comma-separated `host:port` recursive resolvers"),
+        ("MTASTS_DOMAIN_LIMIT", "5", "domains per account"),
+        ("MTASTS_SECRET_KEY_FILE", "`.data/secret.key` (generated)", "32-byte master key (mode 0600) encrypting private keys"),
+        ("MTASTS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
+        ("MTASTS_DATA_DIR", ".data", "local state: embedded cluster, generated key, edge snapshot"),
+        ("MTASTS_MIGRATIONS_DIR", "Migrations", "folder of `NNNN_name.sql` migrations"),
+    ]
+
+    /// Reads and validates the configuration.
+    /// - Parameters:
+    ///   - environment: usually `ProcessInfo.processInfo.environment`.
+    ///   - resolvConf: the file that supplies default resolvers.
+    /// - Throws: `ConfigurationError` naming the first bad variable.
+    package init(environment: [String: String], resolvConf: String = "/etc/resolv.conf") throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func address(_ name: String, default fallback: String) throws(ConfigurationError) -> ListenAddress {
+            let text = value(name) ?? fallback
+            guard let address = ListenAddress(parsing: text) else {
+                throw ConfigurationError(variable: name, message: "expected host:port (e.g. 127.0.0.1:8080), got \"\(text)\"")
+            }
+            return address
+        }
+
+        databaseURL = value("MTASTS_DATABASE_URL")
+        apiListen = try address("MTASTS_API_LISTEN", default: "127.0.0.1:8080")
+        edgeHTTPSListen = try address("MTASTS_EDGE_HTTPS_LISTEN", default: "127.0.0.1:8443")
+        edgeHTTPListen = try address("MTASTS_EDGE_HTTP_LISTEN", default: "127.0.0.1:8081")
+
+        let hostname = (value("MTASTS_EDGE_HOSTNAME") ?? "edge.mtasts.localhost").lowercased()
+        guard Self.isHostname(hostname) else {
+            throw ConfigurationError(
+                variable: "MTASTS_EDGE_HOSTNAME", message: "expected a DNS host name such as edge.example.net, got \"\(hostname)\"")
+        }
+        edgeHostname = hostname.hasSuffix(".") ? String(hostname.dropLast()) : hostname
+
+        if let list = value("MTASTS_DNS_RESOLVERS") {
+            var resolvers: [ListenAddress] = []
+            for item in list.split(separator: ",") {
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let resolver = ListenAddress(parsing: text, defaultPort: 53) else {
+                    throw ConfigurationError(
+                        variable: "MTASTS_DNS_RESOLVERS", message: "expected host:port entries separated by commas, got \"\(text)\"")
+                }
+                resolvers.append(resolver)
+            }
+            dnsResolvers = resolvers
+        } else {
+            dnsResolvers = Self.resolvers(fromResolvConf: resolvConf)
+        }
+
+        let limitText = value("MTASTS_DOMAIN_LIMIT") ?? "5"
+        guard let limit = Int(limitText), limit >= 0, limit <= 1_000_000 else {
+            throw ConfigurationError(variable: "MTASTS_DOMAIN_LIMIT", message: "expected a whole number 0…1000000, got \"\(limitText)\"")
+        }
+        domainLimit = limit
+
+        let levelText = value("MTASTS_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(name: levelText) else {
+            throw ConfigurationError(
+                variable: "MTASTS_LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical; got \"\(levelText)\"")
+        }
+        logLevel = level
+
+        dataDirectory = value("MTASTS_DATA_DIR") ?? ".data"
+        secretKeyFile = value("MTASTS_SECRET_KEY_FILE") ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+        migrationsDirectory = value("MTASTS_MIGRATIONS_DIR") ?? "Migrations"
+    }
+
+    /// `nameserver` lines of a resolv.conf, as `host:53`.
+    package static func resolvers(fromResolvConf path: String) -> [ListenAddress] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, fields[0] == "nameserver" else { return nil }
+            let host = String(fields[1].split(separator: "%").first ?? fields[1])
+            return ListenAddress(host: host, port: 53)
+        }
+    }
+
+    static func isHostname(_ name: String) -> Bool {
+        let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
+        let labels = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 253, labels.count >= 2 else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+}

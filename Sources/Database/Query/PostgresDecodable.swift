@@ -1,0 +1,175 @@
+package import Foundation
+
+/// PostgreSQL type OIDs the decoders check against (from `pg_type.dat`).
+package enum PostgresOID {
+    package static let bool: UInt32 = 16
+    package static let bytea: UInt32 = 17
+    package static let name: UInt32 = 19
+    package static let int8: UInt32 = 20
+    package static let int2: UInt32 = 21
+    package static let int4: UInt32 = 23
+    package static let text: UInt32 = 25
+    package static let oid: UInt32 = 26
+    package static let json: UInt32 = 114
+    package static let float4: UInt32 = 700
+    package static let float8: UInt32 = 701
+    package static let bpchar: UInt32 = 1042
+    package static let varchar: UInt32 = 1043
+    package static let textArray: UInt32 = 1009
+    package static let varcharArray: UInt32 = 1015
+    package static let timestamp: UInt32 = 1114
+    package static let timestamptz: UInt32 = 1184
+    package static let numeric: UInt32 = 1700
+    package static let uuid: UInt32 = 2950
+    package static let jsonb: UInt32 = 3802
+}
+
+/// A Swift value that can be read from a text-format result column.
+package protocol PostgresDecodable: Sendable {
+    /// The column types this decoder accepts; a column of another type is a decoding error, not a guess.
+    static var acceptedOIDs: Set<UInt32> { get }
+    /// Builds the value from the column's text; `nil` means the text is not valid for the type.
+    init?(postgresText text: String)
+    /// The value a SQL NULL decodes to, or `nil` when NULL is an error for this type.
+    static var nullValue: Self? { get }
+}
+
+extension PostgresDecodable {
+    package static var nullValue: Self? { nil }
+}
+
+extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { Wrapped.acceptedOIDs }
+    package static var nullValue: Self? { .some(.none) }
+    package init?(postgresText text: String) {
+        guard let value = Wrapped(postgresText: text) else { return nil }
+        self = .some(value)
+    }
+}
+
+extension String: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> {
+        [PostgresOID.text, PostgresOID.varchar, PostgresOID.bpchar, PostgresOID.name, PostgresOID.json,
+         PostgresOID.jsonb]
+    }
+    package init?(postgresText text: String) { self = text }
+}
+
+extension Int: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> {
+        [PostgresOID.int2, PostgresOID.int4, PostgresOID.int8, PostgresOID.oid]
+    }
+    package init?(postgresText text: String) { self.init(text) }
+}
+
+extension Int64: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { Int.acceptedOIDs }
+    package init?(postgresText text: String) { self.init(text) }
+}
+
+extension Int32: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.int2, PostgresOID.int4] }
+    package init?(postgresText text: String) { self.init(text) }
+}
+
+extension Bool: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.bool] }
+    package init?(postgresText text: String) {
+        switch text {
+        case "t": self = true
+        case "f": self = false
+        default: return nil
+        }
+    }
+}
+
+extension Double: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.float4, PostgresOID.float8, PostgresOID.numeric] }
+    package init?(postgresText text: String) { self.init(text) }
+}
+
+extension UUID: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.uuid] }
+    package init?(postgresText text: String) { self.init(uuidString: text) }
+}
+
+extension Date: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.timestamptz] }
+    package init?(postgresText text: String) {
+        guard let date = PostgresTimestamp.parse(text) else { return nil }
+        self = date
+    }
+}
+
+extension PostgresBytes: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.bytea] }
+    package init?(postgresText text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
+        else { return nil }
+        func nibble(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 48...57: byte - 48
+            case 97...102: byte - 87
+            case 65...70: byte - 55
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((utf8.count - 2) / 2)
+        var index = 2
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self.init(bytes)
+    }
+}
+
+extension PostgresTextArray: PostgresDecodable {
+    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.textArray, PostgresOID.varcharArray] }
+
+    /// Parses a one-dimensional array literal such as `{a,"b c",NULL}`; NULL elements are rejected.
+    package init?(postgresText text: String) {
+        var characters = Substring(text)
+        guard characters.first == "{", characters.last == "}" else { return nil }
+        characters = characters.dropFirst().dropLast()
+        var elements: [String] = []
+        if characters.isEmpty {
+            self.init([])
+            return
+        }
+        var iterator = characters.makeIterator()
+        var current = ""
+        var quoted = false
+        var wasQuoted = false
+        while let character = iterator.next() {
+            if quoted {
+                if character == "\\" {
+                    guard let escaped = iterator.next() else { return nil }
+                    current.append(escaped)
+                } else if character == "\"" {
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+                wasQuoted = true
+            } else if character == "," {
+                if !wasQuoted && current == "NULL" { return nil }
+                elements.append(current)
+                current = ""
+                wasQuoted = false
+            } else if character == "{" || character == "}" {
+                return nil
+            } else {
+                current.append(character)
+            }
+        }
+        guard !quoted, wasQuoted || current != "NULL" else { return nil }
+        elements.append(current)
+        self.init(elements)
+    }
+}

@@ -1,0 +1,164 @@
+import Glibc
+
+/// A small structured logger: one `key=value` line per event on stderr, filtered by level.
+///
+/// Loggers are values: derive one with extra metadata for a request or a job and pass it along explicitly.
+///
+/// ```swift
+/// let logger = Logger(label: "edge", level: .info)
+/// logger.info("listening", ["address": "127.0.0.1:8443"])
+/// ```
+package struct Logger: Sendable {
+    /// Severity, ordered from the most verbose.
+    package enum Level: Int, Sendable, Comparable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+
+        package static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// Parses `trace`, `debug`, `info`, `notice`, `warning` (or `warn`), `error`, `critical`.
+        package init?(name: String) {
+            switch name.lowercased() {
+            case "trace": self = .trace
+            case "debug": self = .debug
+            case "info": self = .info
+            case "notice": self = .notice
+            case "warning", "warn": self = .warning
+            case "error": self = .error
+            case "critical": self = .critical
+            default: return nil
+            }
+        }
+
+        package var name: String {
+            switch self {
+            case .trace: "trace"
+            case .debug: "debug"
+            case .info: "info"
+            case .notice: "notice"
+            case .warning: "warning"
+            case .error: "error"
+            case .critical: "critical"
+            }
+        }
+    }
+
+    package let label: String
+    package var level: Level
+    package var metadata: [String: String]
+    private let sink: LogSink
+
+    package init(label: String, level: Level = .info, metadata: [String: String] = [:], sink: LogSink = .standardError) {
+        self.label = label
+        self.level = level
+        self.metadata = metadata
+        self.sink = sink
+    }
+
+    /// A copy with more metadata on every line.
+    package func with(_ extra: [String: String]) -> Logger {
+        var copy = self
+        copy.metadata.merge(extra) { _, new in new }
+        return copy
+    }
+
+    package func trace(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.trace, message(), fields)
+    }
+    package func debug(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.debug, message(), fields)
+    }
+    package func info(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.info, message(), fields)
+    }
+    package func notice(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.notice, message(), fields)
+    }
+    package func warning(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.warning, message(), fields)
+    }
+    package func error(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.error, message(), fields)
+    }
+    package func critical(_ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        log(.critical, message(), fields)
+    }
+
+    /// Writes one line when `level` passes the filter.
+    package func log(_ level: Level, _ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
+        guard level >= self.level else { return }
+        var line = "ts=\(Self.timestamp()) level=\(level.name) component=\(Self.quoted(label)) msg=\(Self.quoted(message()))"
+        for (key, value) in metadata.merging(fields, uniquingKeysWith: { _, new in new }).sorted(by: { $0.key < $1.key }) {
+            line += " \(key)=\(Self.quoted(value))"
+        }
+        sink.write(line + "\n")
+    }
+
+    /// Quotes a value when it contains spaces, quotes, `=` or control characters.
+    static func quoted(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
+            $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f
+        }
+        guard needsQuotes else { return value }
+        var escaped = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    escaped += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped + "\""
+    }
+
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let millis = now.tv_nsec / 1_000_000
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+}
+
+/// Where log lines go: stderr by default, or a closure (tests capture lines this way).
+package struct LogSink: Sendable {
+    private let writeLine: @Sendable (String) -> Void
+
+    package init(_ writeLine: @escaping @Sendable (String) -> Void) {
+        self.writeLine = writeLine
+    }
+
+    func write(_ line: String) {
+        writeLine(line)
+    }
+
+    /// One `write(2)` per line, so lines from several threads never interleave.
+    package static let standardError = LogSink { line in
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Configuration
+import Database
+import Foundation
+import Glibc
+import Logging
+
+/// `mtasts serve` and the single-role commands `api`, `edge`, `worker`.
+enum ServeCommand {
+    /// The parts a process can run.
+    struct Roles: OptionSet {
+        let rawValue: Int
+        static let api = Roles(rawValue: 1)
+        static let edge = Roles(rawValue: 2)
+        static let worker = Roles(rawValue: 4)
+        static let all: Roles = [.api, .edge, .worker]
+
+        var names: [String] {
+            [(Roles.api, "api"), (.edge, "edge"), (.worker, "worker")].filter { contains($0.0) }.map(\.1)
+        }
+    }
+
+    static func help(for roles: Roles) -> String {
+        let name = roles == .all ? "serve" : roles.names.joined()
+        return """
+            usage: mtasts \(name) [--no-migrate]
+
+            Runs \(roles.names.joined(separator: " + ")) until SIGINT or SIGTERM. Configuration comes from the
+            MTASTS_* environment variables (see README). With no MTASTS_DATABASE_URL, an embedded PostgreSQL
+            cluster is created and started under MTASTS_DATA_DIR (.data/) and stopped again on exit.
+            Pending migrations are applied at start.
+
+            options:
+              --no-migrate   do not apply migrations at start (refuse to run if any are pending)
+              --help         show this help
+
+            """
+    }
+
+    static func run(_ arguments: [String], environment: [String: String], roles: Roles) throws -> Int32 {
+        let options = try OptionParser(arguments, knownFlags: ["help", "no-migrate"], knownValues: [])
+        if options.flags.contains("help") {
+            CommandRunner.writeOut(help(for: roles))
+            return 0
+        }
+        let configuration = try Configuration(environment: environment)
+        let logger = Logger(label: roles == .all ? "serve" : roles.names.joined(), level: configuration.logLevel)
+        // Block the termination signals before any thread starts, so only `sigwait` below receives them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let setup = try DatabaseSetup.prepare(configuration: configuration, logger: logger)
+        defer {
+            if let cluster = setup.embeddedCluster {
+                logger.info("stopping embedded PostgreSQL")
+                do { try cluster.stop() } catch { logger.error("could not stop embedded PostgreSQL", ["error": "\(error)"]) }
+            }
+        }
+        if options.flags.contains("no-migrate") {
+            let files = try MigrationFile.load(directory: try DatabaseSetup.migrationsDirectory(configuration: configuration))
+            let pending = try Migrator(files: files).pending(using: PostgresConnection(connectionString: setup.connectionString))
+            guard pending.isEmpty else {
+                logger.error("migrations are pending; run `mtasts migrate`", ["pending": String(pending.count)])
+                return 1
+            }
+        } else {
+            try DatabaseSetup.migrate(connectionString: setup.connectionString, configuration: configuration, logger: logger)
+        }
+
+        let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString))
+        defer { pool.close() }
+        _ = try pool.withConnection { connection in try connection.query("SELECT 1") }
+        logger.info(
+            "database ready; this build has no api, edge or worker role yet, so serve only keeps the database up",
+            ["requested_roles": roles.names.joined(separator: ",")])
+        CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
+        return 0
+    }
+
+    /// The connection string without a password, for printing.
+    static func redacted(_ connectionString: String) -> String {
+        if var components = URLComponents(string: connectionString), components.scheme?.hasPrefix("postgres") == true {
+            if components.password != nil { components.password = "****" }
+            return components.string ?? "(database URL)"
+        }
+        return connectionString.split(separator: " ").map { part in
+            part.hasPrefix("password=") ? "password=****" : String(part)
+        }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,91 @@
+import Configuration
+import Foundation
+import Logging
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsWorkWithNothingConfigured() throws {
+        let configuration = try Configuration(environment: [:], resolvConf: "/nonexistent")
+        #expect(configuration.databaseURL == nil)
+        #expect(configuration.apiListen == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(configuration.edgeHTTPSListen == ListenAddress(host: "127.0.0.1", port: 8443))
+        #expect(configuration.edgeHTTPListen == ListenAddress(host: "127.0.0.1", port: 8081))
+        #expect(configuration.domainLimit == 5)
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.secretKeyFile == ".data/secret.key")
+        #expect(configuration.dnsResolvers.isEmpty)
+    }
+
+    @Test func valuesAreReadAndNormalised() throws {
+        let configuration = try Configuration(environment: [
+            "MTASTS_DATABASE_URL": "postgresql://u@db/mtasts?sslmode=verify-full",
+            "MTASTS_API_LISTEN": "[::1]:9000",
+            "MTASTS_EDGE_HOSTNAME": "Edge.Example.NET.",
+            "MTASTS_DNS_RESOLVERS": "127.0.0.1:5353, [::1]:53,9.9.9.9",
+            "MTASTS_DOMAIN_LIMIT": "100",
+            "MTASTS_LOG_LEVEL": "WARNING",
+            "MTASTS_DATA_DIR": "/var/lib/mtasts",
+        ])
+        #expect(configuration.databaseURL == "postgresql://u@db/mtasts?sslmode=verify-full")
+        #expect(configuration.apiListen.description == "[::1]:9000")
+        #expect(configuration.edgeHostname == "edge.example.net")
+        #expect(configuration.dnsResolvers.map(\.description) == ["127.0.0.1:5353", "[::1]:53", "9.9.9.9:53"])
+        #expect(configuration.domainLimit == 100)
+        #expect(configuration.logLevel == .warning)
+        #expect(configuration.secretKeyFile == "/var/lib/mtasts/secret.key")
+    }
+
+    @Test(arguments: [
+        ("MTASTS_API_LISTEN", "8080"),
+        ("MTASTS_API_LISTEN", "127.0.0.1:99999"),
+        ("MTASTS_EDGE_HTTPS_LISTEN", "[::1:443"),
+        ("MTASTS_EDGE_HTTP_LISTEN", "host name:80"),
+        ("MTASTS_EDGE_HOSTNAME", "localhost"),
+        ("MTASTS_EDGE_HOSTNAME", "bad_name.example"),
+        ("MTASTS_DNS_RESOLVERS", "127.0.0.1:dns"),
+        ("MTASTS_DOMAIN_LIMIT", "-1"),
+        ("MTASTS_DOMAIN_LIMIT", "five"),
+        ("MTASTS_LOG_LEVEL", "loud"),
+    ])
+    func badValuesNameTheVariable(variable: String, value: String) {
+        #expect {
+            try Configuration(environment: [variable: value])
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == variable
+        }
+    }
+
+    @Test func resolvConfNameserversAreTheDefault() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf").path
+        try "# comment\nsearch example\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\noptions edns0\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try Configuration(environment: [:], resolvConf: path)
+        #expect(configuration.dnsResolvers.map(\.description) == ["10.0.0.2:53", "[fe80::1]:53"])
+    }
+}
+
+@Suite struct LoggerTests {
+    final class Lines: @unchecked Sendable {
+        // Guarded by `lock`.
+        private let lock = NSLock()
+        private var stored: [String] = []
+        func append(_ line: String) { lock.withLock { stored.append(line) } }
+        var all: [String] { lock.withLock { stored } }
+    }
+
+    @Test func filtersByLevelAndQuotesValues() {
+        let lines = Lines()
+        let logger = Logger(label: "edge", level: .info, sink: LogSink { lines.append($0) })
+            .with(["request_id": "r1"])
+        logger.debug("hidden")
+        logger.info("served policy", ["host": "mta-sts.example.com", "note": "a \"b\"=c\n"])
+        #expect(lines.all.count == 1)
+        let line = lines.all.first ?? ""
+        #expect(line.contains("level=info component=edge msg=\"served policy\""))
+        #expect(line.contains("host=mta-sts.example.com"))
+        #expect(line.contains("note=\"a \\\"b\\\"=c\\n\""))
+        #expect(line.contains("request_id=r1"))
+        #expect(line.hasSuffix("\n"))
+    }
+}

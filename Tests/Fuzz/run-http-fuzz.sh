@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds Sources/HTTPCore together with Tests/Fuzz/HTTPParserFuzz/main.swift into a libFuzzer binary (with
+# AddressSanitizer) and runs it for FUZZ_SECONDS (default 30) on the committed seed corpus.
+# New inputs go to .build/fuzz-http/corpus, crashes to .build/fuzz-http/artifacts; the seed corpus is not modified.
+# Exit status: 0 when no crash was found, non-zero otherwise.
+set -euo pipefail
+
+fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+package_dir="$(cd "$fuzz_dir/../.." && pwd)"
+build_dir="$package_dir/.build/fuzz-http"
+binary="$build_dir/http-parser-fuzz"
+seeds="$fuzz_dir/corpus/http"
+
+mkdir -p "$build_dir/corpus" "$build_dir/artifacts"
+# swiftc leaves module files in the working directory: keep them inside the build directory.
+cd "$build_dir"
+
+swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g \
+    -swift-version 6 \
+    -enable-upcoming-feature ExistentialAny \
+    -enable-upcoming-feature MemberImportVisibility \
+    -enable-upcoming-feature InternalImportsByDefault \
+    -package-name mtasts \
+    -module-name HTTPParserFuzz \
+    "$package_dir"/Sources/HTTPCore/*.swift \
+    "$fuzz_dir/HTTPParserFuzz/main.swift" \
+    -o "$binary"
+
+"$binary" \
+    -max_total_time="${FUZZ_SECONDS:-30}" \
+    -max_len=4096 \
+    -timeout=10 \
+    -dict="$fuzz_dir/http.dict" \
+    -artifact_prefix="$build_dir/artifacts/" \
+    -print_final_stats=1 \
+    "$build_dir/corpus" "$seeds"

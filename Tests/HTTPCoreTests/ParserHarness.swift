@@ -1,0 +1,93 @@
+import HTTPCore
+
+/// A deterministic generator (SplitMix64) so random splits are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// How bytes are handed to the parser.
+enum Feeding: Sendable {
+    case whole
+    case byteByByte
+    case randomSplits(seed: UInt64)
+}
+
+/// One request as seen through the parser's events.
+struct ParsedRequest: Equatable {
+    var head: HTTPRequestHead
+    var body: [UInt8]
+    var isComplete: Bool
+}
+
+/// Everything the parser produced for an input.
+struct ParseOutcome: Equatable {
+    var requests: [ParsedRequest] = []
+    var error: HTTPParseError.Code?
+    /// Bytes left unread in the buffer at the end.
+    var leftover = 0
+}
+
+/// Feeds `bytes` to a fresh parser, collecting events, and stops at the first error.
+func parseRequests(
+    _ bytes: [UInt8],
+    limits: HTTPParserLimits = .default,
+    feeding: Feeding = .whole
+) -> ParseOutcome {
+    var parser = HTTPRequestParser(limits: limits)
+    var buffer = ByteBuffer()
+    var outcome = ParseOutcome()
+    var generator = SplitMix64(seed: 0)
+    if case .randomSplits(let seed) = feeding { generator = SplitMix64(seed: seed) }
+    var offset = 0
+    repeat {
+        let size: Int
+        switch feeding {
+        case .whole: size = bytes.count
+        case .byteByByte: size = 1
+        case .randomSplits: size = Int.random(in: 1...23, using: &generator)
+        }
+        let end = min(offset + size, bytes.count)
+        buffer.append(contentsOf: bytes[offset..<end])
+        offset = end
+        do {
+            while let event = try parser.next(from: &buffer) {
+                switch event {
+                case .head(let head):
+                    outcome.requests.append(ParsedRequest(head: head, body: [], isComplete: false))
+                case .body(let chunk):
+                    outcome.requests[outcome.requests.count - 1].body.append(contentsOf: chunk)
+                case .end:
+                    outcome.requests[outcome.requests.count - 1].isComplete = true
+                }
+            }
+        } catch {
+            outcome.error = error.code
+            break
+        }
+        buffer.discardReadBytes()
+    } while offset < bytes.count
+    outcome.leftover = buffer.readableBytes
+    return outcome
+}
+
+/// Parses a string given in test notation (`\r\n` written out) as a byte sequence.
+func parseRequests(_ text: String, limits: HTTPParserLimits = .default, feeding: Feeding = .whole) -> ParseOutcome {
+    parseRequests(Array(text.utf8), limits: limits, feeding: feeding)
+}
+
+/// The error a parser throws for `bytes`, if any.
+func parseError(_ text: String, limits: HTTPParserLimits = .default) -> HTTPParseError.Code? {
+    parseRequests(text, limits: limits).error
+}
