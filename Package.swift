@@ -34,7 +34,7 @@ let package = Package(
         // MARK: Executable (wiring only)
         .executableTarget(
             name: "mtasts",
-            dependencies: ["Configuration", "Database", "Logging"],
+            dependencies: ["Configuration", "Crypto", "Database", "Logging"],
             swiftSettings: strictSettings),
 
         // MARK: Tests
@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(
             name: "DNSTests", dependencies: ["DNS", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
     ],

@@ -23,6 +23,10 @@ package struct Configuration: Sendable {
     package var domainLimit: Int
     /// The 32-byte master key that encrypts private keys at rest.
     package var secretKeyFile: String
+    /// Whether `secretKeyFile` was set explicitly (then a missing file is an error, never generated).
+    package var secretKeyFileIsExplicit: Bool
+    /// Older master keys still accepted for decryption while values are re-encrypted (key rotation).
+    package var previousSecretKeyFiles: [String]
     package var logLevel: Logger.Level
     /// Where local state lives: the embedded cluster, the generated key, the edge's snapshot.
     package var dataDirectory: String
@@ -39,6 +43,7 @@ package struct Configuration: Sendable {
         ("MTASTS_DNS_RESOLVERS", "(nameservers in /etc/resolv.conf)", "comma-separated `host:port` recursive resolvers"),
         ("MTASTS_DOMAIN_LIMIT", "5", "domains per account"),
         ("MTASTS_SECRET_KEY_FILE", "`.data/secret.key` (generated)", "32-byte master key (mode 0600) encrypting private keys"),
+        ("MTASTS_PREVIOUS_SECRET_KEY_FILES", "(none)", "comma-separated older master keys, still accepted for decryption"),
         ("MTASTS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MTASTS_DATA_DIR", ".data", "local state: embedded cluster, generated key, edge snapshot"),
         ("MTASTS_MIGRATIONS_DIR", "Migrations", "folder of `NNNN_name.sql` migrations"),
@@ -103,7 +108,10 @@ package struct Configuration: Sendable {
         logLevel = level
 
         dataDirectory = value("MTASTS_DATA_DIR") ?? ".data"
+        secretKeyFileIsExplicit = value("MTASTS_SECRET_KEY_FILE") != nil
         secretKeyFile = value("MTASTS_SECRET_KEY_FILE") ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+        previousSecretKeyFiles = (value("MTASTS_PREVIOUS_SECRET_KEY_FILES") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         migrationsDirectory = value("MTASTS_MIGRATIONS_DIR") ?? "Migrations"
     }
 

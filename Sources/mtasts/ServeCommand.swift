@@ -1,4 +1,5 @@
 import Configuration
+import Crypto
 import Database
 import Foundation
 import Glibc
@@ -52,6 +53,8 @@ enum ServeCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         signal(SIGPIPE, SIG_IGN)
 
+        let keyring = try SecretsSetup.loadKeyring(configuration: configuration, logger: logger)
+        logger.info("master key loaded", ["key_ids": keyring.keyIDs.joined(separator: ",")])
         let setup = try DatabaseSetup.prepare(configuration: configuration, logger: logger)
         defer {
             if let cluster = setup.embeddedCluster {

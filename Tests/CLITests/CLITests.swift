@@ -1,0 +1,80 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `mtasts` binary as an operator would.
+@Suite struct CLITests {
+    private func mtasts(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+        let binary = RepositoryPaths.debugBinary.path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestSupportError("\(binary) is missing: run `swift build` before `swift test` (make test does)")
+        }
+        let directory = try TemporaryDirectory(prefix: "cli")
+        let process = try ManagedProcess.launch(
+            name: "mtasts", executable: binary, arguments: arguments,
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { _, new in new },
+            logDirectory: directory.path)
+        var termination: ManagedProcess.Termination?
+        try Poll.until(deadline: 60, "mtasts \(arguments.joined(separator: " ")) exits") {
+            termination = process.poll()
+            return termination != nil
+        }
+        guard case .exited(let status) = termination else {
+            throw TestSupportError("mtasts \(arguments) ended with \(String(describing: termination))")
+        }
+        return (status, process.standardOutput() + process.standardError())
+    }
+
+    @Test(arguments: ["serve", "api", "edge", "worker", "migrate", "version"])
+    func everyCommandHasHelp(command: String) throws {
+        let (status, output) = try mtasts([command, "--help"])
+        #expect(status == 0)
+        #expect(output.contains("usage: mtasts"))
+    }
+
+    @Test func unknownCommandsAndOptionsAreUsageErrors() throws {
+        let (status, output) = try mtasts(["frobnicate"])
+        #expect(status == 64)
+        #expect(output.contains("unknown command 'frobnicate'"))
+        let (optionStatus, optionOutput) = try mtasts(["migrate", "--bogus"])
+        #expect(optionStatus == 64)
+        #expect(optionOutput.contains("--bogus"))
+    }
+
+    @Test func badConfigurationNamesTheVariable() throws {
+        let (status, output) = try mtasts(["migrate"], environment: ["MTASTS_DOMAIN_LIMIT": "lots"])
+        #expect(status == 78)
+        #expect(output.contains("MTASTS_DOMAIN_LIMIT"))
+    }
+
+    @Test func migrateThenCheckAgainstAConfiguredDatabase() throws {
+        let url = try PostgresTestCluster.shared.makeEmptyDatabase()
+        let environment = ["MTASTS_DATABASE_URL": url, "MTASTS_MIGRATIONS_DIR": RepositoryPaths.migrations.path]
+        let (pendingStatus, pendingOutput) = try mtasts(["migrate", "--check"], environment: environment)
+        #expect(pendingStatus == 1)
+        #expect(pendingOutput.contains("pending 0001_core_schema"))
+        let (status, output) = try mtasts(["migrate"], environment: environment)
+        #expect(status == 0)
+        #expect(output.contains("applied migration"))
+        let (checkStatus, checkOutput) = try mtasts(["migrate", "--check"], environment: environment)
+        #expect(checkStatus == 0)
+        #expect(checkOutput.contains("schema is up to date"))
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let (status, output) = try mtasts(["version"])
+        #expect(status == 0)
+        #expect(output.hasPrefix("mtasts "))
+    }
+
+    @Test func readmeDocumentsEveryVariable() throws {
+        let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let sources = try String(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("Sources/Configuration/Configuration.swift"), encoding: .utf8)
+        let variables = Set(sources.matches(of: /"(MTASTS_[A-Z_]+)"/).map { String($0.1) })
+        #expect(variables.count >= 10)
+        for variable in variables.sorted() {
+            #expect(readme.contains("`\(variable)`"), "README lacks \(variable)")
+        }
+    }
+}
