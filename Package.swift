@@ -19,6 +19,9 @@ let package = Package(
         // MARK: C libraries (each wrapped by exactly one Swift module)
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // One-line C forwarders for what Swift cannot import (macros, epoll/eventfd/accept4).
+        .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+        .target(name: "CLinux"),
 
         // MARK: Bottom layer
         .target(name: "Logging", swiftSettings: strictSettings),
@@ -27,6 +30,8 @@ let package = Package(
         .target(name: "HTTPCore", swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", swiftSettings: strictSettings),
+        .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
@@ -50,6 +55,8 @@ let package = Package(
         .testTarget(
             name: "DNSTests", dependencies: ["DNS", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
