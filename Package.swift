@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "DNS", swiftSettings: strictSettings),
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
+        .target(name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore"], swiftSettings: strictSettings),
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
@@ -57,6 +58,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore"],
+            swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),

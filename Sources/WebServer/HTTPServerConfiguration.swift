@@ -1,0 +1,57 @@
+package import HTTPCore
+package import SystemIO
+package import TLS
+
+/// How an ``HTTPServer`` listens, how much it accepts and how long it waits.
+package struct HTTPServerConfiguration: Sendable {
+    /// Where to listen; port 0 picks a free port (see ``HTTPServer/localAddress``).
+    package var address: SocketAddress
+    /// The TLS context (its SNI resolver picks per-host certificates); nil serves plain HTTP.
+    package var tls: TLSContext?
+    package var limits: HTTPParserLimits
+    package var timeouts: HTTPConnectionStateMachine.Configuration
+    /// How long a client may take to finish the TLS handshake.
+    package var handshakeTimeout: Duration
+    /// Connections beyond this number are closed right after accept.
+    package var maxConnections: Int
+    /// The `Server` header value, or nil for none.
+    package var serverName: String?
+
+    package init(
+        address: SocketAddress,
+        tls: TLSContext? = nil,
+        limits: HTTPParserLimits = HTTPParserLimits(),
+        timeouts: HTTPConnectionStateMachine.Configuration = .init(),
+        handshakeTimeout: Duration = .seconds(10),
+        maxConnections: Int = 10_000,
+        serverName: String? = nil
+    ) {
+        self.address = address
+        self.tls = tls
+        self.limits = limits
+        self.timeouts = timeouts
+        self.handshakeTimeout = handshakeTimeout
+        self.maxConnections = maxConnections
+        self.serverName = serverName
+    }
+}
+
+/// Where the server runs a responder.
+package enum ResponderExecution: Sendable {
+    /// On the event loop thread: for responders that only read memory (the edge).
+    case inline
+    /// On a blocking pool, with the result posted back to the loop: for responders that touch the database.
+    case pool(BlockingPool)
+}
+
+/// One finished request, for the access log.
+package struct AccessLogEntry: Sendable {
+    package let host: String
+    package let method: String
+    package let path: String
+    package let status: Int
+    package let bytes: Int
+    package let microseconds: Int
+    package let tlsVersion: String?
+    package let clientAddress: String
+}

@@ -1,0 +1,212 @@
+import Foundation
+import HTTPCore
+import SystemIO
+import TLS
+import Testing
+import WebServer
+
+@Suite struct HTTPServerTests {
+    private func plainServer(
+        timeouts: HTTPConnectionStateMachine.Configuration = .init(), maxConnections: Int = 100, pooled: Bool = false,
+        limits: HTTPParserLimits = HTTPParserLimits()
+    ) throws -> RunningServer {
+        try RunningServer(
+            configuration: HTTPServerConfiguration(
+                address: try SocketAddress(parsing: "127.0.0.1:0"), limits: limits, timeouts: timeouts,
+                maxConnections: maxConnections),
+            pooled: pooled)
+    }
+
+    @Test func answersAndKeepsTheConnectionAlive() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        for index in 0..<3 {
+            try client.send("GET /r\(index) HTTP/1.1\r\nHost: a\r\n\r\n")
+            let (text, closed) = client.receive { $0.contains("sni=-") }
+            #expect(!closed)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("GET /r\(index) body=0"))
+            #expect(text.contains("Date: "))
+            #expect(!text.contains("Connection: close"))
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send(
+            "GET /one HTTP/1.1\r\nHost: a\r\n\r\nPOST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(closed)
+        #expect(responseCount(text) == 3)
+        let one = try #require(text.range(of: "GET /one")).lowerBound
+        let two = try #require(text.range(of: "POST /two body=5")).lowerBound
+        let three = try #require(text.range(of: "GET /three")).lowerBound
+        #expect(one < two && two < three)
+        #expect(text.contains("Connection: close"))
+    }
+
+    @Test func headResponsesHaveNoBody() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("HEAD /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(closed)
+        #expect(text.contains("Content-Length: 20"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test(arguments: [
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ("GET / HTTP/1.1\nHost: a\n\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400),
+        ("GET / HTTP/3.0\r\nHost: a\r\n\r\n", 505),
+        ("GET / HTTP/1.1\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n", 413),
+        ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "b", count: 17000))\r\n\r\n", 431),
+    ])
+    func malformedRequestsGetAnErrorAndAClose(request: String, status: Int) throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send(request)
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 \(status) "))
+        #expect(text.contains("Connection: close"))
+        #expect(closed)
+    }
+
+    @Test func slowlorisHeadersAreCutOffWithA408() throws {
+        let server = try plainServer(timeouts: .init(headerTimeout: 300_000_000))
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        let started = ContinuousClock.now
+        try client.send("GET / HTTP/1.1\r\nHost: a\r\n")
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 408 "))
+        #expect(closed)
+        #expect(ContinuousClock.now - started < .seconds(4))
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() throws {
+        let server = try plainServer(timeouts: .init(idleTimeout: 300_000_000))
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = client.receive { $0.contains("sni=-") }
+        let (rest, closed) = client.receive()
+        #expect(closed)
+        #expect(rest.isEmpty)
+    }
+
+    @Test func connectionsOverTheCapAreRefused() throws {
+        let server = try plainServer(maxConnections: 2)
+        defer { server.stop() }
+        let first = try RawClient.connect(try server.address)
+        let second = try RawClient.connect(try server.address)
+        try first.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = first.receive { $0.contains("sni=-") }
+        try second.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = second.receive { $0.contains("sni=-") }
+        let third = try RawClient.connect(try server.address)
+        try? third.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        let (text, closed) = third.receive()
+        #expect(closed)
+        #expect(text.isEmpty)
+        #expect(server.server.metrics.totalRejected >= 1)
+    }
+
+    @Test func pooledRespondersAnswerOffTheLoop() throws {
+        let server = try plainServer(pooled: true)
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(closed)
+        #expect(responseCount(text) == 2)
+        #expect(text.contains("GET /a") && text.contains("GET /b"))
+    }
+
+    @Test func largeResponsesAreWrittenCompletely() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (text, closed) = client.receive()
+        #expect(closed)
+        #expect(text.utf8.count > 3_000_000)
+        #expect(text.contains("Content-Length: 3000000"))
+    }
+
+    @Test func metricsCountResponsesByStatus() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\nBAD\r\n\r\n")
+        _ = client.receive()
+        #expect(server.server.metrics.responses[200] == 1)
+        #expect(server.server.metrics.responses[400] == 1)
+    }
+}
+
+@Suite struct HTTPSServerTests {
+    @Test func certificatesAreChosenBySNIAndUnknownNamesAreRefused() throws {
+        let certificates = try TLSCertificates.shared
+        let defaultContext = try TLSContext.makeServer(configuration: .server)
+        let hostA = try certificates.context(for: "mta-sts.a.test")
+        let hostB = try certificates.context(for: "mta-sts.b.test")
+        defaultContext.setServerNameResolver(DictionaryServerNameResolver(["mta-sts.a.test": hostA, "mta-sts.b.test": hostB]))
+        let server = try RunningServer(
+            configuration: HTTPServerConfiguration(address: try SocketAddress(parsing: "127.0.0.1:0"), tls: defaultContext))
+        defer { server.stop() }
+        let clientContext = try certificates.clientContext()
+        for host in ["mta-sts.a.test", "MTA-STS.B.TEST"] {
+            let client = try RawClient.connect(try server.address, tls: clientContext, serverName: host)
+            #expect(client.tls?.peerCertificate?.matches(hostname: host.lowercased()) == true)
+            try client.send("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            let (text, _) = client.receive()
+            #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(text.contains("sni=\(host.lowercased())"))
+        }
+        #expect(throws: TLSError.self) {
+            _ = try RawClient.connect(try server.address, tls: clientContext, serverName: "mta-sts.unknown.test")
+        }
+        try Poll.until(deadline: 5) { server.server.metrics.handshakeFailuresByReason.values.reduce(0, +) >= 1 }
+    }
+
+    @Test func stalledHandshakesTimeOut() throws {
+        let certificates = try TLSCertificates.shared
+        let context = try certificates.context(for: "mta-sts.a.test")
+        let server = try RunningServer(
+            configuration: HTTPServerConfiguration(
+                address: try SocketAddress(parsing: "127.0.0.1:0"), tls: context, handshakeTimeout: .milliseconds(300)))
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        try client.send("\u{16}\u{03}\u{01}")
+        let (_, closed) = client.receive()
+        #expect(closed)
+        try Poll.until(deadline: 5) { server.server.metrics.handshakeFailuresByReason["timeout"] == 1 }
+    }
+}
+
+enum TLSCertificates {
+    private static let result: Result<TestCertificates, any Error> = Result { try TestCertificates() }
+    static var shared: TestCertificates {
+        get throws { try result.get() }
+    }
+}
+
+enum Poll {
+    static func until(deadline seconds: Double, _ condition: () -> Bool) throws {
+        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while !condition() {
+            guard ContinuousClock.now < end else { throw TestError("condition not met within \(seconds) s") }
+            usleep(10_000)
+        }
+    }
+}
