@@ -37,10 +37,16 @@ let package = Package(
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
 
+        // MARK: Roles
+        .target(
+            name: "PolicyEdge",
+            dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Database", "Logging"],
+            swiftSettings: strictSettings),
+
         // MARK: Executable (wiring only)
         .executableTarget(
             name: "mtasts",
-            dependencies: ["Configuration", "Crypto", "Database", "Logging"],
+            dependencies: ["Configuration", "Crypto", "Database", "Logging", "PolicyEdge", "SystemIO"],
             swiftSettings: strictSettings),
 
         // MARK: Tests
@@ -60,6 +66,10 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(
             name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "PolicyEdgeTests",
+            dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(

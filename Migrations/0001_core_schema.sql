@@ -120,7 +120,7 @@ CREATE TABLE acme_accounts (
 
 -- http-01 answers, served by every edge process from its snapshot.
 CREATE TABLE acme_challenges (
-    token text PRIMARY KEY CHECK (token ~ '^[A-Za-z0-9_-]{1,256}$'),
+    token text PRIMARY KEY CHECK (token ~ '^[A-Za-z0-9_-]{1,255}$'),
     host text NOT NULL,
     key_authorization text NOT NULL CHECK (length(key_authorization) BETWEEN 1 AND 512),
     created_at timestamptz NOT NULL DEFAULT now(),

@@ -32,6 +32,14 @@ package struct Configuration: Sendable {
     package var dataDirectory: String
     /// The folder of `NNNN_name.sql` files.
     package var migrationsDirectory: String
+    /// The edge's `/metrics` listener.
+    package var edgeAdminListen: ListenAddress
+    /// Where the edge keeps its snapshot for cold starts during a database outage.
+    package var edgeSnapshotFile: String
+    /// Whether the edge writes one access-log line per request.
+    package var edgeAccessLog: Bool
+    /// Event-loop threads per server process.
+    package var eventLoops: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -47,6 +55,10 @@ package struct Configuration: Sendable {
         ("MTASTS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MTASTS_DATA_DIR", ".data", "local state: embedded cluster, generated key, edge snapshot"),
         ("MTASTS_MIGRATIONS_DIR", "Migrations", "folder of `NNNN_name.sql` migrations"),
+        ("MTASTS_EDGE_ADMIN_LISTEN", "127.0.0.1:9090", "the edge's Prometheus `/metrics` listener"),
+        ("MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`", "the edge's snapshot for cold starts while PostgreSQL is down"),
+        ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
+        ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
     ]
 
     /// Reads and validates the configuration.
@@ -113,6 +125,20 @@ package struct Configuration: Sendable {
         previousSecretKeyFiles = (value("MTASTS_PREVIOUS_SECRET_KEY_FILES") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         migrationsDirectory = value("MTASTS_MIGRATIONS_DIR") ?? "Migrations"
+        edgeAdminListen = try address("MTASTS_EDGE_ADMIN_LISTEN", default: "127.0.0.1:9090")
+        edgeSnapshotFile = value("MTASTS_EDGE_SNAPSHOT_FILE")
+            ?? (dataDirectory as NSString).appendingPathComponent("edge-snapshot.json")
+        switch (value("MTASTS_EDGE_ACCESS_LOG") ?? "on").lowercased() {
+        case "on", "true", "1", "yes": edgeAccessLog = true
+        case "off", "false", "0", "no": edgeAccessLog = false
+        default:
+            throw ConfigurationError(variable: "MTASTS_EDGE_ACCESS_LOG", message: "expected on or off")
+        }
+        let loopsText = value("MTASTS_EVENT_LOOPS") ?? String(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        guard let loops = Int(loopsText), (1...256).contains(loops) else {
+            throw ConfigurationError(variable: "MTASTS_EVENT_LOOPS", message: "expected a whole number 1…256, got \"\(loopsText)\"")
+        }
+        eventLoops = loops
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.

@@ -4,6 +4,8 @@ import Database
 import Foundation
 import Glibc
 import Logging
+import PolicyEdge
+import SystemIO
 
 /// `mtasts serve` and the single-role commands `api`, `edge`, `worker`.
 enum ServeCommand {
@@ -76,15 +78,48 @@ enum ServeCommand {
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString))
         defer { pool.close() }
         _ = try pool.withConnection { connection in try connection.query("SELECT 1") }
-        logger.info(
-            "database ready; this build has no api, edge or worker role yet, so serve only keeps the database up",
-            ["requested_roles": roles.names.joined(separator: ",")])
+
+        let group = try EventLoopGroup(numberOfLoops: configuration.eventLoops)
+        defer { try? group.shutdownGracefully() }
+        var edge: EdgeService?
+        if roles.contains(.edge) {
+            let service = try EdgeService(
+                configuration: .init(
+                    httpsAddress: try socketAddress(configuration.edgeHTTPSListen, variable: "MTASTS_EDGE_HTTPS_LISTEN"),
+                    httpAddress: try socketAddress(configuration.edgeHTTPListen, variable: "MTASTS_EDGE_HTTP_LISTEN"),
+                    adminAddress: try socketAddress(configuration.edgeAdminListen, variable: "MTASTS_EDGE_ADMIN_LISTEN"),
+                    snapshotFile: configuration.edgeSnapshotFile, accessLog: configuration.edgeAccessLog),
+                source: PostgresSnapshotSource(connectionString: setup.connectionString), keyring: keyring, group: group,
+                logger: logger.with(["role": "edge"]))
+            try service.start()
+            edge = service
+            CommandRunner.writeOut(
+                "edge:   https://\(configuration.edgeHTTPSListen)/.well-known/mta-sts.txt (per-host certificates by SNI)\n"
+                    + "        http://\(configuration.edgeHTTPListen)/.well-known/acme-challenge/<token>\n"
+                    + "        http://\(configuration.edgeAdminListen)/metrics\n")
+        }
+        let missing = roles.subtracting(.edge)
+        if !missing.isEmpty {
+            logger.notice(
+                "this build has no api or worker role yet; not started", ["roles": missing.names.joined(separator: ",")])
+        }
         CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
 
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
+        edge?.stop()
         return 0
+    }
+
+    /// Resolves a configured listen address (IP literals or `localhost`).
+    static func socketAddress(_ address: ListenAddress, variable: String) throws -> SocketAddress {
+        let host = address.host == "localhost" ? "127.0.0.1" : address.host
+        do {
+            return try SocketAddress(ipAddress: host, port: UInt16(address.port))
+        } catch {
+            throw ConfigurationError(variable: variable, message: "listen addresses must be IP literals, got \(address)")
+        }
     }
 
     /// The connection string without a password, for printing.

@@ -1,0 +1,130 @@
+package import Crypto
+package import Foundation
+package import HTTPCore
+package import Logging
+package import SystemIO
+import TLS
+package import WebServer
+
+/// The policy edge: HTTPS policies, HTTP ACME challenges and an admin `/metrics` listener, all answered
+/// from an in-memory snapshot that a ``ChangeFollower`` keeps current.
+///
+/// ```swift
+/// let edge = EdgeService(configuration: configuration, source: PostgresSnapshotSource(connectionString: url),
+///                        keyring: keyring, group: group, logger: logger)
+/// try edge.start()
+/// ```
+package final class EdgeService: Sendable {
+    package struct Configuration: Sendable {
+        package var httpsAddress: SocketAddress
+        package var httpAddress: SocketAddress
+        package var adminAddress: SocketAddress?
+        package var snapshotFile: String?
+        package var accessLog: Bool
+        package var follower: ChangeFollower.Configuration
+        package var maxConnections: Int
+
+        package init(
+            httpsAddress: SocketAddress, httpAddress: SocketAddress, adminAddress: SocketAddress? = nil,
+            snapshotFile: String? = nil, accessLog: Bool = true, follower: ChangeFollower.Configuration = .init(),
+            maxConnections: Int = 20_000
+        ) {
+            self.httpsAddress = httpsAddress
+            self.httpAddress = httpAddress
+            self.adminAddress = adminAddress
+            self.snapshotFile = snapshotFile
+            self.accessLog = accessLog
+            self.follower = follower
+            self.maxConnections = maxConnections
+        }
+    }
+
+    package let holder = SnapshotHolder()
+    private let follower: ChangeFollower
+    private let https: HTTPServer
+    private let http: HTTPServer
+    private let admin: HTTPServer?
+    private let resolver: SnapshotCertificateResolver
+    private let tlsContext: TLSContext
+    private let logger: Logger
+
+    package init(
+        configuration: Configuration, source: any SnapshotSource, keyring: Keyring, group: EventLoopGroup,
+        logger: Logger
+    ) throws {
+        self.logger = logger
+        follower = ChangeFollower(
+            source: source, holder: holder, file: configuration.snapshotFile.map(SnapshotFile.init(path:)),
+            configuration: configuration.follower, logger: logger)
+        resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
+        tlsContext = try TLSContext.makeServer(configuration: .server)
+        tlsContext.setServerNameResolver(resolver)
+        // The edge never needs a request body; small limits keep each connection cheap.
+        let limits = HTTPParserLimits(requestLineBytes: 4096, headerBytes: 16_384, headerCount: 64, bodyBytes: 1024)
+        let accessLogger = configuration.accessLog ? logger.with(["log": "access"]) : nil
+        let log = accessLogger.map(Self.accessLogWriter(_:))
+        https = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: configuration.httpsAddress, tls: tlsContext, limits: limits,
+                maxConnections: configuration.maxConnections),
+            group: group, responder: PolicyResponder(holder: holder), accessLog: log)
+        http = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: configuration.httpAddress, limits: limits, maxConnections: configuration.maxConnections),
+            group: group, responder: ChallengeResponder(holder: holder), accessLog: log)
+        if let adminAddress = configuration.adminAddress {
+            let servers = [(listener: "https", metrics: https.metrics), (listener: "http", metrics: http.metrics)]
+            admin = HTTPServer(
+                configuration: HTTPServerConfiguration(address: adminAddress, limits: limits, maxConnections: 64),
+                group: group, responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver))
+        } else {
+            admin = nil
+        }
+    }
+
+    /// Loads the first snapshot, starts following changes and opens the listeners.
+    package func start() throws {
+        follower.loadInitialSnapshot()
+        follower.start()
+        try https.start()
+        try http.start()
+        try admin?.start()
+        logger.info("edge listening", [
+            "https": https.localAddress?.description ?? "-", "http": http.localAddress?.description ?? "-",
+            "admin": admin?.localAddress?.description ?? "-",
+        ])
+    }
+
+    /// Stops accepting, drains connections and stops following changes.
+    package func stop(gracePeriod: Duration = .seconds(10)) {
+        https.shutdown(gracePeriod: gracePeriod)
+        http.shutdown(gracePeriod: gracePeriod)
+        admin?.shutdown(gracePeriod: .seconds(1))
+        follower.stop()
+    }
+
+    /// Rotates the TLS session-ticket keys (the previous key is still accepted).
+    package func rotateTicketKeys() throws {
+        try tlsContext.rotateTicketKeys()
+    }
+
+    private static func accessLogWriter(_ access: Logger) -> @Sendable (AccessLogEntry) -> Void {
+        { entry in
+            var fields: [String: String] = [:]
+            fields["host"] = entry.host
+            fields["method"] = entry.method
+            fields["path"] = entry.path
+            fields["status"] = String(entry.status)
+            fields["bytes"] = String(entry.bytes)
+            fields["us"] = String(entry.microseconds)
+            fields["tls"] = entry.tlsVersion ?? "-"
+            fields["client"] = entry.clientAddress
+            access.info("request", fields)
+        }
+    }
+
+    package var httpsAddress: SocketAddress? { https.localAddress }
+    package var httpAddress: SocketAddress? { http.localAddress }
+    package var adminAddress: SocketAddress? { admin?.localAddress }
+    package var httpsMetrics: HTTPServerMetrics { https.metrics }
+}

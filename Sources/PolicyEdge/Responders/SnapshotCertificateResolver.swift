@@ -1,0 +1,46 @@
+package import Crypto
+import Foundation
+import Synchronization
+package import TLS
+
+/// Picks the certificate for a TLS client's SNI from the current snapshot.
+///
+/// Contexts are built on first use (decrypting the private key with the keyring) and cached per certificate
+/// id, so start-up does not pay for every tenant at once and a renewed certificate (new id) replaces the old
+/// context without touching open connections. A host without a certificate gets `nil`: the handshake ends
+/// with `unrecognized_name`, never another tenant's certificate.
+package final class SnapshotCertificateResolver: ServerNameResolver {
+    private let holder: SnapshotHolder
+    private let keyring: Keyring
+    private let cache = Mutex<[String: (UUID, TLSContext)]>([:])
+    private let configuration: TLSConfiguration
+
+    package init(holder: SnapshotHolder, keyring: Keyring, configuration: TLSConfiguration = .server) {
+        self.holder = holder
+        self.keyring = keyring
+        self.configuration = configuration
+    }
+
+    package func context(forServerName serverName: String) -> TLSContext? {
+        guard let certificate = holder.current.entry(for: serverName)?.certificate,
+            certificate.notAfter > Date()
+        else { return nil }
+        let host = EdgeSnapshot.normalise(serverName)
+        if let (id, context) = cache.withLock({ $0[host] }), id == certificate.id { return context }
+        guard let context = makeContext(certificate) else { return nil }
+        cache.withLock { $0[host] = (certificate.id, context) }
+        return context
+    }
+
+    /// Number of contexts built so far (metrics).
+    package var cachedContexts: Int { cache.withLock { $0.count } }
+
+    private func makeContext(_ certificate: EdgeSnapshot.Certificate) -> TLSContext? {
+        guard let encrypted = EncryptedValue(encoded: certificate.encryptedKey),
+            let keyBytes = try? keyring.decrypt(encrypted),
+            let pair = try? CertificateKeyPair(
+                chainPEM: certificate.chainPEM, privateKeyPEM: String(decoding: keyBytes, as: UTF8.self))
+        else { return nil }
+        return try? TLSContext.makeServer(certificate: pair, configuration: configuration)
+    }
+}

@@ -1,0 +1,94 @@
+package import Foundation
+
+/// Everything an edge process answers from: policies, certificates and ACME challenges, keyed by host.
+///
+/// Immutable; the edge swaps whole snapshots atomically, so a request sees one consistent view and does one
+/// dictionary lookup. Hosts are lower-case A-labels (`mta-sts.example.com`). Private keys stay encrypted with
+/// the master key inside the snapshot (and in its file); the TLS layer decrypts them when it builds a context.
+package struct EdgeSnapshot: Sendable, Equatable, Codable {
+    /// One served policy.
+    package struct Policy: Sendable, Equatable, Codable {
+        /// The policy file exactly as served.
+        package let text: String
+        /// The policy id announced in DNS, for logs and metrics.
+        package let policyID: String
+
+        package init(text: String, policyID: String) {
+            self.text = text
+            self.policyID = policyID
+        }
+    }
+
+    /// One host's current certificate.
+    package struct Certificate: Sendable, Equatable, Codable {
+        /// The certificate row's id; a new id means a new certificate (the TLS layer rebuilds its context).
+        package let id: UUID
+        package let chainPEM: String
+        /// `EncryptedValue.encoded` of the PEM private key.
+        package let encryptedKey: String
+        package let notAfter: Date
+
+        package init(id: UUID, chainPEM: String, encryptedKey: String, notAfter: Date) {
+            self.id = id
+            self.chainPEM = chainPEM
+            self.encryptedKey = encryptedKey
+            self.notAfter = notAfter
+        }
+    }
+
+    /// Everything known about one host.
+    package struct HostEntry: Sendable, Equatable, Codable {
+        package var policy: Policy?
+        package var certificate: Certificate?
+        /// http-01 answers: token → key authorization.
+        package var challenges: [String: String]
+
+        package init(policy: Policy? = nil, certificate: Certificate? = nil, challenges: [String: String] = [:]) {
+            self.policy = policy
+            self.certificate = certificate
+            self.challenges = challenges
+        }
+
+        var isEmpty: Bool { policy == nil && certificate == nil && challenges.isEmpty }
+    }
+
+    package private(set) var hosts: [String: HostEntry]
+    /// The highest `changes.seq` this snapshot reflects.
+    package private(set) var sequence: Int64
+    /// When the snapshot was built from the database (or read back from its file).
+    package private(set) var builtAt: Date
+
+    package init(hosts: [String: HostEntry] = [:], sequence: Int64 = 0, builtAt: Date = Date()) {
+        self.hosts = hosts.filter { !$0.value.isEmpty }
+        self.sequence = sequence
+        self.builtAt = builtAt
+    }
+
+    /// The entry for `host` (case-insensitive, trailing dot ignored).
+    package func entry(for host: String) -> HostEntry? {
+        hosts[Self.normalise(host)]
+    }
+
+    /// A copy with some hosts replaced (nil or empty entries remove the host).
+    package func updating(_ changed: [String: HostEntry?], sequence: Int64, builtAt: Date) -> EdgeSnapshot {
+        var copy = self
+        for (host, entry) in changed {
+            let key = Self.normalise(host)
+            if let entry, !entry.isEmpty { copy.hosts[key] = entry } else { copy.hosts[key] = nil }
+        }
+        copy.sequence = max(self.sequence, sequence)
+        copy.builtAt = builtAt
+        return copy
+    }
+
+    /// Counts for metrics.
+    package var policyCount: Int { hosts.values.count { $0.policy != nil } }
+    package var certificateCount: Int { hosts.values.count { $0.certificate != nil } }
+
+    /// Lower-cases and strips one trailing dot, the form every key in `hosts` has.
+    package static func normalise(_ host: String) -> String {
+        var host = host.lowercased()
+        if host.hasSuffix(".") { host.removeLast() }
+        return host
+    }
+}

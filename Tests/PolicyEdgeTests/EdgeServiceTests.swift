@@ -1,0 +1,105 @@
+import Crypto
+import Database
+import Foundation
+import PolicyEdge
+import TLS
+import TestSupport
+import Testing
+
+@Suite struct EdgeServiceTests {
+    @Test func servesVerifiedPoliciesWithThePerHostCertificate() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        try fixtures.addDomain("alpha.test")
+        try fixtures.addDomain("beta.test", policyText: EdgeFixtures.policy(mode: "testing", mx: "*.mail.beta.test"))
+        let edge = try RunningEdge(url: url, keyring: fixtures.keyring)
+        defer { edge.stop() }
+        let client = try fixtures.clientContext()
+
+        let alpha = try edge.fetch(host: "mta-sts.alpha.test", client: client)
+        #expect(alpha.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(alpha.contains("Content-Type: text/plain; charset=utf-8\r\n"))
+        #expect(alpha.hasSuffix("\r\n\r\n" + EdgeFixtures.policy(mx: "mx.alpha.test")))
+        let beta = try edge.fetch(host: "MTA-STS.Beta.Test", client: client)
+        #expect(beta.hasSuffix(EdgeFixtures.policy(mode: "testing", mx: "*.mail.beta.test")))
+
+        let head = try edge.fetch(host: "mta-sts.alpha.test", method: "HEAD", client: client)
+        #expect(head.hasPrefix("HTTP/1.1 200 OK") && head.hasSuffix("\r\n\r\n"))
+        #expect(try edge.fetch(host: "mta-sts.alpha.test", path: "/", client: client).hasPrefix("HTTP/1.1 404 "))
+        #expect(try edge.fetch(host: "mta-sts.alpha.test", path: "/.well-known/mta-sts.txt.bak", client: client).hasPrefix("HTTP/1.1 404 "))
+        let post = try edge.fetch(host: "mta-sts.alpha.test", method: "POST", client: client)
+        #expect(post.hasPrefix("HTTP/1.1 405 ") && post.contains("Allow: GET, HEAD"))
+        let misdirected = try edge.fetch(host: "mta-sts.alpha.test", hostHeader: "mta-sts.beta.test", client: client)
+        #expect(misdirected.hasPrefix("HTTP/1.1 421 "))
+        #expect(!alpha.contains("Location:"))
+    }
+
+    @Test func unknownOrCertificatelessHostsFailTheHandshake() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        try fixtures.addDomain("gamma.test", certificate: false)
+        let edge = try RunningEdge(url: url, keyring: fixtures.keyring)
+        defer { edge.stop() }
+        let client = try fixtures.clientContext()
+        for host in ["mta-sts.unknown.test", "mta-sts.gamma.test"] {
+            #expect(throws: TLSError.self) { try edge.fetch(host: host, client: client) }
+        }
+    }
+
+    @Test func challengesAreServedOnPlainHTTPOnly() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        try fixtures.addDomain("delta.test")
+        let edge = try RunningEdge(url: url, keyring: fixtures.keyring)
+        defer { edge.stop() }
+        try fixtures.addChallenge(host: "mta-sts.delta.test", token: "tok-123_ABC", keyAuthorization: "tok-123_ABC.thumb")
+        try Poll.until(deadline: 5, "challenge visible") {
+            try edge.fetchPlain(address: edge.service.httpAddress, host: "mta-sts.delta.test:80",
+                path: "/.well-known/acme-challenge/tok-123_ABC").hasSuffix("\r\n\r\ntok-123_ABC.thumb")
+        }
+        let other = try edge.fetchPlain(address: edge.service.httpAddress, host: "mta-sts.delta.test", path: "/.well-known/mta-sts.txt")
+        #expect(other.hasPrefix("HTTP/1.1 404 "))
+        #expect(!other.contains("Location:"))
+        let wrongHost = try edge.fetchPlain(
+            address: edge.service.httpAddress, host: "mta-sts.other.test", path: "/.well-known/acme-challenge/tok-123_ABC")
+        #expect(wrongHost.hasPrefix("HTTP/1.1 404 "))
+    }
+
+    @Test func policyChangesReachEveryEdgeWithinOneSecond() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        let domain = try fixtures.addDomain("epsilon.test")
+        let edges = [try RunningEdge(url: url, keyring: fixtures.keyring), try RunningEdge(url: url, keyring: fixtures.keyring)]
+        defer { edges.forEach { $0.stop() } }
+        let client = try fixtures.clientContext()
+        var latencies: [Duration] = []
+        for round in 0..<20 {
+            let text = EdgeFixtures.policy(mx: "mx\(round).epsilon.test")
+            let started = ContinuousClock.now
+            try fixtures.setPolicy(domain: domain, name: "epsilon.test", text: text)
+            for edge in edges {
+                try Poll.until(deadline: 5, interval: .milliseconds(5), "round \(round) served") {
+                    try edge.fetch(host: "mta-sts.epsilon.test", client: client).hasSuffix(text)
+                }
+                latencies.append(ContinuousClock.now - started)
+            }
+        }
+        let sorted = latencies.sorted()
+        let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        #expect(p99 < .seconds(1), "p99 propagation \(p99)")
+    }
+
+    @Test func metricsDescribeTheSnapshot() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        try fixtures.addDomain("zeta.test")
+        let edge = try RunningEdge(url: url, keyring: fixtures.keyring)
+        defer { edge.stop() }
+        _ = try edge.fetch(host: "mta-sts.zeta.test", client: try fixtures.clientContext())
+        let metrics = try edge.fetchPlain(address: edge.service.adminAddress, host: "localhost", path: "/metrics")
+        #expect(metrics.contains("mtasts_edge_snapshot_hosts{kind=\"policy\"} 1"))
+        #expect(metrics.contains("mtasts_edge_snapshot_hosts{kind=\"certificate\"} 1"))
+        #expect(metrics.contains("mtasts_edge_responses_total{listener=\"https\",code=\"200\"} 1"))
+        #expect(metrics.contains("mtasts_edge_database_up 1"))
+    }
+}
