@@ -23,12 +23,15 @@ package final class EdgeService: Sendable {
         package var accessLog: Bool
         package var follower: ChangeFollower.Configuration
         package var maxConnections: Int
+        /// How often TLS session-ticket keys rotate (the previous key stays valid for one more period).
+        package var ticketKeyRotation: Duration
 
         package init(
             httpsAddress: SocketAddress, httpAddress: SocketAddress, adminAddress: SocketAddress? = nil,
             snapshotFile: String? = nil, accessLog: Bool = true, follower: ChangeFollower.Configuration = .init(),
-            maxConnections: Int = 20_000
+            maxConnections: Int = 20_000, ticketKeyRotation: Duration = .seconds(12 * 3600)
         ) {
+            self.ticketKeyRotation = ticketKeyRotation
             self.httpsAddress = httpsAddress
             self.httpAddress = httpAddress
             self.adminAddress = adminAddress
@@ -47,12 +50,15 @@ package final class EdgeService: Sendable {
     private let resolver: SnapshotCertificateResolver
     private let tlsContext: TLSContext
     private let logger: Logger
+    private let ticketKeyRotation: Duration
+    private let rotationStop = DispatchSemaphore(value: 0)
 
     package init(
         configuration: Configuration, source: any SnapshotSource, keyring: Keyring, group: EventLoopGroup,
         logger: Logger
     ) throws {
         self.logger = logger
+        ticketKeyRotation = configuration.ticketKeyRotation
         follower = ChangeFollower(
             source: source, holder: holder, file: configuration.snapshotFile.map(SnapshotFile.init(path:)),
             configuration: configuration.follower, logger: logger)
@@ -89,6 +95,7 @@ package final class EdgeService: Sendable {
         try https.start()
         try http.start()
         try admin?.start()
+        startTicketKeyRotation()
         logger.info("edge listening", [
             "https": https.localAddress?.description ?? "-", "http": http.localAddress?.description ?? "-",
             "admin": admin?.localAddress?.description ?? "-",
@@ -100,7 +107,25 @@ package final class EdgeService: Sendable {
         https.shutdown(gracePeriod: gracePeriod)
         http.shutdown(gracePeriod: gracePeriod)
         admin?.shutdown(gracePeriod: .seconds(1))
+        rotationStop.signal()
         follower.stop()
+    }
+
+    /// Rotates ticket keys every `ticketKeyRotation` on a small thread until ``stop(gracePeriod:)``.
+    private func startTicketKeyRotation() {
+        let seconds = Double(ticketKeyRotation.components.seconds)
+        let thread = Thread { [self] in
+            while rotationStop.wait(timeout: .now() + seconds) == .timedOut {
+                do {
+                    try rotateTicketKeys()
+                    logger.info("rotated TLS session-ticket keys")
+                } catch {
+                    logger.error("cannot rotate TLS session-ticket keys", ["error": "\(error)"])
+                }
+            }
+        }
+        thread.name = "edge-ticket-rotation"
+        thread.start()
     }
 
     /// Rotates the TLS session-ticket keys (the previous key is still accepted).

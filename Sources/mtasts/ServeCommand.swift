@@ -64,20 +64,15 @@ enum ServeCommand {
                 do { try cluster.stop() } catch { logger.error("could not stop embedded PostgreSQL", ["error": "\(error)"]) }
             }
         }
-        if options.flags.contains("no-migrate") {
-            let files = try MigrationFile.load(directory: try DatabaseSetup.migrationsDirectory(configuration: configuration))
-            let pending = try Migrator(files: files).pending(using: PostgresConnection(connectionString: setup.connectionString))
-            guard pending.isEmpty else {
-                logger.error("migrations are pending; run `mtasts migrate`", ["pending": String(pending.count)])
-                return 1
-            }
-        } else {
-            try DatabaseSetup.migrate(connectionString: setup.connectionString, configuration: configuration, logger: logger)
+        do {
+            try prepareSchema(
+                migrate: !options.flags.contains("no-migrate"), setup: setup, configuration: configuration, logger: logger)
+        } catch let error as DatabaseError where roles == [.edge] && error.invalidatesConnection {
+            // An edge must come up during a database outage and serve its snapshot file.
+            logger.warning("database unreachable at start; the edge serves its snapshot file", ["error": "\(error)"])
         }
-
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString))
         defer { pool.close() }
-        _ = try pool.withConnection { connection in try connection.query("SELECT 1") }
 
         let group = try EventLoopGroup(numberOfLoops: configuration.eventLoops)
         defer { try? group.shutdownGracefully() }
@@ -110,6 +105,21 @@ enum ServeCommand {
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         edge?.stop()
         return 0
+    }
+
+    /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.
+    static func prepareSchema(migrate: Bool, setup: DatabaseSetup, configuration: Configuration, logger: Logger) throws {
+        if migrate {
+            try DatabaseSetup.migrate(connectionString: setup.connectionString, configuration: configuration, logger: logger)
+            return
+        }
+        let files = try MigrationFile.load(directory: try DatabaseSetup.migrationsDirectory(configuration: configuration))
+        let pending = try Migrator(files: files).pending(using: PostgresConnection(connectionString: setup.connectionString))
+        guard pending.isEmpty else {
+            throw ConfigurationError(
+                variable: "MTASTS_DATABASE_URL",
+                message: "\(pending.count) migration(s) pending; run `mtasts migrate` first")
+        }
     }
 
     /// Resolves a configured listen address (IP literals or `localhost`).
