@@ -43,6 +43,8 @@ let package = Package(
             dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Database", "Logging"],
             swiftSettings: strictSettings),
 
+        .target(name: "Worker", dependencies: ["Database", "Logging"], swiftSettings: strictSettings),
+
         // MARK: Executable (wiring only)
         .executableTarget(
             name: "mtasts",
@@ -71,6 +73,8 @@ let package = Package(
             name: "PolicyEdgeTests",
             dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
