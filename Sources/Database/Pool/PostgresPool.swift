@@ -68,6 +68,7 @@ package final class PostgresPool: @unchecked Sendable {
     /// Leases a connection for the duration of `body`.
     /// - Throws: `poolTimeout` when no connection frees up within `acquireTimeout`, `connectionFailed` when the
     ///   server cannot be reached, or whatever `body` throws.
+    @discardableResult
     package func withConnection<Result>(_ body: (PostgresConnection) throws -> Result) throws -> Result {
         let connection = try acquire()
         defer { release(connection) }
@@ -75,6 +76,7 @@ package final class PostgresPool: @unchecked Sendable {
     }
 
     /// Leases a connection and runs `body` in a transaction on it (rolled back when `body` throws).
+    @discardableResult
     package func withTransaction<Result>(
         isolation: String = "READ COMMITTED",
         _ body: (PostgresConnection) throws -> Result
