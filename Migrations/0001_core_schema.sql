@@ -91,7 +91,8 @@ CREATE TABLE certificates (
     serial text NOT NULL DEFAULT '',
     ari_cert_id text,
     created_at timestamptz NOT NULL DEFAULT now(),
-    replaced_by uuid REFERENCES certificates (id) ON DELETE SET NULL,
+    -- Deferred so a renewal can point the old row at the new one before inserting it (one current per host).
+    replaced_by uuid REFERENCES certificates (id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
     CHECK (not_after > not_before)
 );
 CREATE UNIQUE INDEX certificates_current_key ON certificates (host) WHERE replaced_by IS NULL;
@@ -105,6 +106,8 @@ CREATE TABLE certificate_states (
     last_error text,
     last_error_at timestamptz,
     renew_after timestamptz,
+    -- The ACME order in progress, so a worker that takes over after a crash can resume it.
+    order_url text,
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 
