@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS"], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
