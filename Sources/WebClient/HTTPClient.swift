@@ -91,7 +91,11 @@ package final class HTTPClient: Sendable {
                 lastError =
                     error.errno == ETIMEDOUT
                     ? HTTPClientError(.timeout, "connect to \(address) timed out", underlying: error)
-                    : HTTPClientError(.connectFailed, "connect to \(address) failed: \(error.message)", underlying: error)
+                    : HTTPClientError(
+                        .connectFailed,
+                        "connect to \(address) failed: \(error.message)",
+                        underlying: error
+                    )
                 continue
             }
             try? socket.setNoDelay(true)

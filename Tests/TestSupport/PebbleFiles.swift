@@ -16,7 +16,11 @@ enum PebbleFiles {
     /// Makes a throwaway CA and a leaf for the WFE and writes them into `directory`.
     static func write(into directory: TemporaryDirectory) throws -> Paths {
         let now = Int64(Date().timeIntervalSince1970)
-        let authority = try CertificateBuilder.makeAuthority(commonName: "Pebble WFE Test CA", now: now, lifetime: 86_400)
+        let authority = try CertificateBuilder.makeAuthority(
+            commonName: "Pebble WFE Test CA",
+            now: now,
+            lifetime: 86_400
+        )
         let leaf = try CertificateBuilder.makeLeaf(
             dnsNames: ["localhost", "pebble"],
             ipAddresses: ["127.0.0.1"],

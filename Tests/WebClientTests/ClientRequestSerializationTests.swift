@@ -10,7 +10,10 @@ import Testing
 
     @Test func getHasHostUserAgentAndConnectionCloseButNoContentLength() throws {
         let request = try ClientRequest(url: "https://example.test/dir")
-        #expect(try text(request) == "GET /dir HTTP/1.1\r\nHost: example.test\r\nUser-Agent: ua/1\r\nConnection: close\r\n\r\n")
+        #expect(
+            try text(request)
+                == "GET /dir HTTP/1.1\r\nHost: example.test\r\nUser-Agent: ua/1\r\nConnection: close\r\n\r\n"
+        )
     }
 
     @Test func postWithBodyAndCallerHeaders() throws {

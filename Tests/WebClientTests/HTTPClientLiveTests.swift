@@ -44,7 +44,9 @@ import Testing
     @Test func httpsWithTrustedCAReturnsContentLengthBody() throws {
         let server = try TestHTTPServer(certificate: pki.localhost) { request in
             let body = "hello \(request.body.count)"
-            return Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            return Array(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8
+            )
         }
         defer { server.stop() }
         var request = try ClientRequest(
@@ -77,7 +79,11 @@ import Testing
     }
 
     @Test func httpsToIPv6LiteralInBrackets() throws {
-        let server = try TestHTTPServer(host: "::1", certificate: pki.localhost, response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6")
+        let server = try TestHTTPServer(
+            host: "::1",
+            certificate: pki.localhost,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"
+        )
         defer { server.stop() }
         let response = try client().send(try ClientRequest(url: "https://[::1]:\(server.address.port)/"))
         #expect(response.bodyText == "v6")
@@ -85,7 +91,10 @@ import Testing
     }
 
     @Test func untrustedCAIsRejected() throws {
-        let server = try TestHTTPServer(certificate: pki.localhost, response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        let server = try TestHTTPServer(
+            certificate: pki.localhost,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+        )
         defer { server.stop() }
         let error = try sendExpectingError(
             try client(trusting: pki.untrustedCAPath),
@@ -98,7 +107,10 @@ import Testing
     }
 
     @Test func hostnameMismatchIsRejected() throws {
-        let server = try TestHTTPServer(certificate: pki.elsewhere, response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        let server = try TestHTTPServer(
+            certificate: pki.elsewhere,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+        )
         defer { server.stop() }
         let error = try sendExpectingError(try client(), "https://localhost:\(server.address.port)/")
         #expect(error.code == .tlsFailed)
@@ -108,7 +120,10 @@ import Testing
 
     @Test func ipAddressMismatchIsRejected() throws {
         // The leaf names elsewhere.test only: an IP literal URL must not be accepted on a DNS SAN.
-        let server = try TestHTTPServer(certificate: pki.elsewhere, response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        let server = try TestHTTPServer(
+            certificate: pki.elsewhere,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+        )
         defer { server.stop() }
         let error = try sendExpectingError(try client(), "https://127.0.0.1:\(server.address.port)/")
         #expect(error.code == .tlsFailed)
@@ -116,7 +131,10 @@ import Testing
     }
 
     @Test func injectedResolverIsUsedAndNameIsVerified() throws {
-        let server = try TestHTTPServer(certificate: pki.elsewhere, response: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+        let server = try TestHTTPServer(
+            certificate: pki.elsewhere,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes"
+        )
         defer { server.stop() }
         let loopback = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
         let resolver = HostResolver { name in name == "elsewhere.test" ? [loopback] : [] }
@@ -134,7 +152,8 @@ import Testing
     @Test func chunkedResponseIsDecoded() throws {
         let server = try TestHTTPServer(
             certificate: pki.localhost,
-            response: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"
+            response:
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n"
         )
         defer { server.stop() }
         let response = try client().send(try ClientRequest(url: "https://localhost:\(server.address.port)/"))
@@ -153,7 +172,10 @@ import Testing
 
     @Test func largeContentLengthBodyArrivesWhole() throws {
         let body = String(repeating: "0123456789abcdef", count: 40_000)
-        let server = try TestHTTPServer(certificate: pki.localhost, response: "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let server = try TestHTTPServer(
+            certificate: pki.localhost,
+            response: "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        )
         defer { server.stop() }
         let response = try client().send(try ClientRequest(url: "https://localhost:\(server.address.port)/big"))
         #expect(response.body.count == 640_000)
@@ -161,7 +183,9 @@ import Testing
     }
 
     @Test func redirectIsReturnedNotFollowed() throws {
-        let server = try TestHTTPServer(response: "HTTP/1.1 301 Moved Permanently\r\nLocation: http://elsewhere.test/\r\nContent-Length: 0\r\n\r\n")
+        let server = try TestHTTPServer(
+            response: "HTTP/1.1 301 Moved Permanently\r\nLocation: http://elsewhere.test/\r\nContent-Length: 0\r\n\r\n"
+        )
         defer { server.stop() }
         let response = try client().send(try ClientRequest(url: "http://127.0.0.1:\(server.address.port)/"))
         #expect(response.status == .movedPermanently)
@@ -170,9 +194,13 @@ import Testing
     }
 
     @Test func headResponseHasNoBody() throws {
-        let server = try TestHTTPServer(response: "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nReplay-Nonce: abc\r\n\r\n")
+        let server = try TestHTTPServer(
+            response: "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nReplay-Nonce: abc\r\n\r\n"
+        )
         defer { server.stop() }
-        let response = try client().send(try ClientRequest(method: .head, url: "http://127.0.0.1:\(server.address.port)/nonce"))
+        let response = try client().send(
+            try ClientRequest(method: .head, url: "http://127.0.0.1:\(server.address.port)/nonce")
+        )
         #expect(response.status == .ok)
         #expect(response.body.isEmpty)
         let replayNonce = try #require(HTTPField.Name("Replay-Nonce"))
@@ -191,7 +219,8 @@ import Testing
 
         let chunked = try TestHTTPServer(
             certificate: pki.localhost,
-            response: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n\(body.prefix(1000))\r\n3e8\r\n\(body.prefix(1000))\r\n0\r\n\r\n"
+            response:
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n\(body.prefix(1000))\r\n3e8\r\n\(body.prefix(1000))\r\n0\r\n\r\n"
         )
         defer { chunked.stop() }
         #expect(try sendExpectingError(small, "https://localhost:\(chunked.address.port)/").code == .bodyTooLarge)

@@ -100,7 +100,9 @@ import Testing
     }
 
     @Test func interimResponsesAreSkipped() throws {
-        let parsed = try both("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        let parsed = try both(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        )
         #expect(parsed == Parsed(status: 200, fields: ["Content-Length: 2"], body: "ok"))
     }
 
@@ -145,10 +147,16 @@ import Testing
     @Test func limits() {
         let small = HTTPResponseParserLimits(statusLineBytes: 20, headerBytes: 64, headerCount: 2, bodyBytes: 4)
         #expect(failure("HTTP/1.1 200 A very long reason phrase\r\n\r\n", limits: small) == .malformedResponse)
-        #expect(failure("HTTP/1.1 200 OK\r\nA: \(String(repeating: "x", count: 80))\r\n\r\n", limits: small) == .malformedResponse)
+        #expect(
+            failure("HTTP/1.1 200 OK\r\nA: \(String(repeating: "x", count: 80))\r\n\r\n", limits: small)
+                == .malformedResponse
+        )
         #expect(failure("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", limits: small) == .malformedResponse)
         #expect(failure("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", limits: small) == .bodyTooLarge)
-        #expect(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\n", limits: small) == .bodyTooLarge)
+        #expect(
+            failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\n", limits: small)
+                == .bodyTooLarge
+        )
         #expect(failure("HTTP/1.1 200 OK\r\n\r\nhello", limits: small) == .bodyTooLarge)
         #expect(throws: Never.self) { try parse("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfour", limits: small) }
     }

@@ -104,7 +104,8 @@ final class TestHTTPServer: Sendable {
             if let end = bytes.firstRange(of: separator) {
                 let head = String(decoding: bytes[..<end.lowerBound], as: UTF8.self)
                 var body = Array(bytes[end.upperBound...])
-                let length = Received(head: head, body: []).headerLines
+                let length =
+                    Received(head: head, body: []).headerLines
                     .first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 while body.count < length {

@@ -25,7 +25,11 @@ struct WebClientTestPKI: Sendable {
     private static func generate() throws -> WebClientTestPKI {
         let directory = try TemporaryDirectory(prefix: "webclient-pki")
         let now = Int64(Date().timeIntervalSince1970)
-        let authority = try CertificateBuilder.makeAuthority(commonName: "WebClient Test CA", now: now, lifetime: 86_400)
+        let authority = try CertificateBuilder.makeAuthority(
+            commonName: "WebClient Test CA",
+            now: now,
+            lifetime: 86_400
+        )
         let other = try CertificateBuilder.makeAuthority(commonName: "Unrelated Test CA", now: now, lifetime: 86_400)
         let localhost = try CertificateBuilder.makeLeaf(
             dnsNames: ["localhost"],
@@ -35,7 +39,10 @@ struct WebClientTestPKI: Sendable {
         )
         let elsewhere = try CertificateBuilder.makeLeaf(dnsNames: ["elsewhere.test"], issuer: authority, now: now)
         func pair(_ issued: CertificateBuilder.Issued) throws -> CertificateKeyPair {
-            try CertificateKeyPair(chainPEM: issued.certificate.pemRepresentation, privateKeyPEM: issued.key.pemRepresentation)
+            try CertificateKeyPair(
+                chainPEM: issued.certificate.pemRepresentation,
+                privateKeyPEM: issued.key.pemRepresentation
+            )
         }
         return WebClientTestPKI(
             directory: directory,
