@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
-APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 

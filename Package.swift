@@ -34,6 +34,10 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
         .target(name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore"], swiftSettings: strictSettings),
 
+        // MARK: Network clients
+        .target(
+            name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
+
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
 
@@ -53,7 +57,7 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["Database", "DNS"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS"], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
@@ -75,6 +79,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WebClientTests",
+            dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
+            swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
