@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Database", "Logging"],
             swiftSettings: strictSettings),
 
-        .target(name: "Worker", dependencies: ["Database", "Logging"], swiftSettings: strictSettings),
+        .target(name: "Worker", dependencies: ["Database", "Logging", "DNS"], swiftSettings: strictSettings),
 
         // MARK: Executable (wiring only)
         .executableTarget(
@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database"], swiftSettings: strictSettings),
+            name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database", "DNS"], swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
