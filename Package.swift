@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", swiftSettings: strictSettings),
 
+        // MARK: Protocols on top of Crypto (I/O injected)
+        .target(name: "ACME", dependencies: ["Crypto", "Logging"], swiftSettings: strictSettings),
+
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
 
@@ -52,6 +55,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,28 @@
+package import Foundation
+
+/// Time for the ACME client: the current instant and a way to wait, injected so tests never sleep.
+///
+/// The client only waits between polls (`Retry-After` or its backoff); the worker's thread blocks meanwhile.
+package protocol ACMEClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+    /// Blocks the calling thread until `deadline` (returns at once when it has passed).
+    func sleep(until deadline: Date)
+}
+
+/// The real clock: `Date()` and `nanosleep`.
+package struct SystemACMEClock: ACMEClock {
+    /// Creates the system clock.
+    package init() {}
+
+    /// The current wall-clock instant.
+    package func now() -> Date { Date() }
+
+    /// Sleeps with `Thread.sleep`, which retries after signals until the deadline.
+    package func sleep(until deadline: Date) {
+        let interval = deadline.timeIntervalSinceNow
+        if interval > 0 {
+            Thread.sleep(forTimeInterval: interval)
+        }
+    }
+}
