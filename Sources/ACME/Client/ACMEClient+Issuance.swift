@@ -35,17 +35,22 @@ extension ACMEClient {
     package func completeOrder(
         at orderURL: String, certificateKey: P256PrivateKey, publisher: any ChallengePublisher
     ) throws -> ACMEIssuedCertificate {
+        try checkIsNotAccountKey(certificateKey)
         let (order, _) = try fetchOrder(at: orderURL)
         return try drive(ACMEOrderHandle(url: orderURL, order: order), certificateKey: certificateKey, publisher: publisher)
+    }
+
+    /// §11.1: the account key must never appear in a certificate.
+    private func checkIsNotAccountKey(_ certificateKey: P256PrivateKey) throws {
+        if certificateKey.publicKey.x == accountKey.publicKey.x, certificateKey.publicKey.y == accountKey.publicKey.y {
+            throw ACMEError(.invalidConfiguration, "the account key must never be used as a certificate key")
+        }
     }
 
     private func drive(
         _ handle: ACMEOrderHandle, certificateKey: P256PrivateKey, publisher: any ChallengePublisher
     ) throws -> ACMEIssuedCertificate {
-        guard certificateKey.publicKey.x != accountKey.publicKey.x || certificateKey.publicKey.y != accountKey.publicKey.y
-        else {
-            throw ACMEError(.invalidConfiguration, "the account key must never be used as a certificate key")
-        }
+        try checkIsNotAccountKey(certificateKey)
         let logger = self.logger.with(["order": handle.url])
         var machine = ACMEOrderStateMachine(
             orderURL: handle.url, accountThumbprint: accountThumbprint, policy: configuration.polling, now: clock.now())
