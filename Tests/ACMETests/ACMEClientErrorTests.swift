@@ -13,8 +13,13 @@ import Testing
         Pebble.scriptAccount(on: server)
         server.expect(.post, Pebble.newOrderURL) { _ in
             .problem(
-                429, type: "rateLimited", detail: "too many certificates (5) already issued for this exact set",
-                headers: [("Retry-After", "3600"), ("Link", "<https://letsencrypt.org/docs/rate-limits/>;rel=\"help\"")])
+                429,
+                type: "rateLimited",
+                detail: "too many certificates (5) already issued for this exact set",
+                headers: [
+                    ("Retry-After", "3600"), ("Link", "<https://letsencrypt.org/docs/rate-limits/>;rel=\"help\""),
+                ]
+            )
         }
         let error = try #require(throws: ACMEError.self) { try client.newOrder(for: [Pebble.domain]) }
         #expect(error.code == .problem)
@@ -29,7 +34,12 @@ import Testing
         let client = try Pebble.makeClient(server: server, clock: TestClock())
         Pebble.scriptAccount(on: server)
         server.expect(.post, Pebble.newOrderURL) { _ in
-            .problem(429, type: "rateLimited", detail: "slow down", headers: [("retry-after", "Wed, 26 Nov 2025 08:00:00 GMT")])
+            .problem(
+                429,
+                type: "rateLimited",
+                detail: "slow down",
+                headers: [("retry-after", "Wed, 26 Nov 2025 08:00:00 GMT")]
+            )
         }
         let error = try #require(throws: ACMEError.self) { try client.newOrder(for: [Pebble.domain]) }
         #expect(error.retryAfter == Date(timeIntervalSince1970: 1_764_144_000))
@@ -39,7 +49,8 @@ import Testing
         let server = ScriptedACMEServer()
         let publisher = RecordingPublisher()
         let client = try Pebble.makeClient(server: server, clock: TestClock())
-        let challengeError = #"{"type":"urn:ietf:params:acme:error:unauthorized","detail":"The key authorization file from the server did not match this challenge","status":403}"#
+        let challengeError =
+            #"{"type":"urn:ietf:params:acme:error:unauthorized","detail":"The key authorization file from the server did not match this challenge","status":403}"#
         Pebble.scriptAccount(on: server)
         server.expect(.post, Pebble.newOrderURL) { _ in
             .json(201, Pebble.order(status: "pending"), headers: [("Location", Pebble.orderURL)])
@@ -50,10 +61,13 @@ import Testing
         server.expect(.post, Pebble.challengeURL) { _ in .json(200, Pebble.challenge(status: "processing")) }
         server.expect(.post, Pebble.authorizationURL) { _ in
             // Pebble lists only the attempted challenge once the authorization is invalid.
-            .json(200, """
+            .json(
+                200,
+                """
                 {"status":"invalid","identifier":{"type":"dns","value":"\(Pebble.domain)"},\
                 "challenges":[\(Pebble.challenge(status: "invalid", error: challengeError))]}
-                """)
+                """
+            )
         }
         let error = try #require(throws: ACMEError.self) {
             try client.issueCertificate(for: [Pebble.domain], publisher: publisher)
@@ -78,7 +92,11 @@ import Testing
             .json(201, Pebble.order(status: "ready"), headers: [("Location", Pebble.orderURL)])
         }
         server.expect(.post, Pebble.finalizeURL) { _ in
-            .problem(403, type: "orderNotReady", detail: "Order's status (\\\"pending\\\") is not acceptable for finalization")
+            .problem(
+                403,
+                type: "orderNotReady",
+                detail: "Order's status (\\\"pending\\\") is not acceptable for finalization"
+            )
         }
         server.expect(.post, Pebble.orderURL) { _ in .json(200, Pebble.order(status: "ready")) }
         server.expect(.post, Pebble.finalizeURL) { received in
@@ -86,7 +104,9 @@ import Testing
             server.stash(try ca.issue(csr: csr, names: [Pebble.domain]))
             return .json(200, Pebble.order(status: "valid", certificate: true))
         }
-        server.expect(.post, Pebble.certificateURL) { _ in ACMEHTTPResponse(status: 200, body: Array(server.stashed.utf8)) }
+        server.expect(.post, Pebble.certificateURL) { _ in
+            ACMEHTTPResponse(status: 200, body: Array(server.stashed.utf8))
+        }
         let issued = try client.issueCertificate(for: [Pebble.domain], publisher: RecordingPublisher())
         #expect(issued.certificateChainPEM == server.stashed)
         #expect(clock.sleeps == [0.1])
@@ -140,10 +160,16 @@ import Testing
             guard try received.json()["onlyReturnExisting"] as? Bool == true else {
                 throw ScriptedACMEServer.ServerFailure("lookup without onlyReturnExisting")
             }
-            return .problem(400, type: "accountDoesNotExist", detail: "unable to find existing account for only-return-existing request")
+            return .problem(
+                400,
+                type: "accountDoesNotExist",
+                detail: "unable to find existing account for only-return-existing request"
+            )
         }
         #expect(try client.lookupAccount() == nil)
-        server.expect(.post, Pebble.newAccountURL) { _ in .json(200, Pebble.account(), headers: [("Location", Pebble.accountURL)]) }
+        server.expect(.post, Pebble.newAccountURL) { _ in
+            .json(200, Pebble.account(), headers: [("Location", Pebble.accountURL)])
+        }
         let account = try client.registerAccount()
         #expect(!account.isNew)
         #expect(account.contact == ["mailto:hostmaster@example.com"])
@@ -160,13 +186,17 @@ import Testing
         #expect(problem.type == .compound)
         #expect(problem.subproblems?.first?.type == .caa)
         #expect(problem.subproblems?.first?.identifier == .dns("mta-sts.example.com"))
-        #expect(problem.description == "compound: Errors during validation [mta-sts.example.com: caa: CAA forbids issuance]")
+        #expect(
+            problem.description == "compound: Errors during validation [mta-sts.example.com: caa: CAA forbids issuance]"
+        )
     }
 
     @Test func errorStatusWithoutProblemDocumentAndTransportFailure() throws {
         let server = ScriptedACMEServer()
         let client = try Pebble.makeClient(server: server, clock: TestClock())
-        server.expect(.get, Pebble.directoryURL) { _ in ACMEHTTPResponse(status: 502, body: Array("<html>bad gateway</html>".utf8)) }
+        server.expect(.get, Pebble.directoryURL) { _ in
+            ACMEHTTPResponse(status: 502, body: Array("<html>bad gateway</html>".utf8))
+        }
         let error = try #require(throws: ACMEError.self) { try client.directory() }
         #expect(error.code == .invalidResponse)
         #expect(error.status == 502)

@@ -39,7 +39,11 @@ import Testing
             .json(200, Pebble.authorization(status: "pending", challengeStatus: "processing"))
         }
         server.expect(.post, Pebble.authorizationURL) { _ in
-            .json(200, Pebble.authorization(status: "pending", challengeStatus: "processing"), headers: [("Retry-After", "2")])
+            .json(
+                200,
+                Pebble.authorization(status: "pending", challengeStatus: "processing"),
+                headers: [("Retry-After", "2")]
+            )
         }
         server.expect(.post, Pebble.authorizationURL) { _ in
             .json(200, Pebble.authorization(status: "valid", challengeStatus: "valid"))
@@ -64,7 +68,8 @@ import Testing
         }
         server.expect(.post, Pebble.orderURL) { _ in .json(200, Pebble.order(status: "valid", certificate: true)) }
         server.expect(.post, Pebble.certificateURL) { received in
-            guard received.request.headers["accept"] == "application/pem-certificate-chain", received.payload == [] else {
+            guard received.request.headers["accept"] == "application/pem-certificate-chain", received.payload == []
+            else {
                 throw ScriptedACMEServer.ServerFailure("certificate download is not POST-as-GET with the PEM Accept")
             }
             var response = ACMEHTTPResponse(status: 200, body: Array(server.stashed.utf8))
@@ -84,7 +89,9 @@ import Testing
         #expect(!chain[0].matchesPrivateKey(client.accountKey))
         // Backoff 0.1 s, 0.2 s, then Retry-After 2 s; order re-fetched at once; processing: backoff, Retry-After 3 s.
         #expect(clock.sleeps == [0.1, 0.2, 2, 0, 0.1, 3])
-        #expect(publisher.log == ["publish \(Pebble.domain) \(Pebble.token)", "unpublish \(Pebble.domain) \(Pebble.token)"])
+        #expect(
+            publisher.log == ["publish \(Pebble.domain) \(Pebble.token)", "unpublish \(Pebble.domain) \(Pebble.token)"]
+        )
         // One HEAD newNonce: every later request reused the Replay-Nonce of the previous response.
         #expect(server.requests.filter { $0.request.method == .head }.count == 1)
         // newAccount embeds the key; everything after uses the account URL as kid.
@@ -113,7 +120,9 @@ import Testing
             server.stash(try ca.issue(csr: csr, names: [Pebble.domain]))
             return .json(200, Pebble.order(status: "valid", certificate: true))
         }
-        server.expect(.post, Pebble.certificateURL) { _ in ACMEHTTPResponse(status: 200, body: Array(server.stashed.utf8)) }
+        server.expect(.post, Pebble.certificateURL) { _ in
+            ACMEHTTPResponse(status: 200, body: Array(server.stashed.utf8))
+        }
 
         let issued = try client.issueCertificate(for: [Pebble.domain], publisher: publisher)
         #expect(server.failures == [])
@@ -129,10 +138,17 @@ import Testing
         let accountKey = try P256PrivateKey.generate()
         let certificateKey = try P256PrivateKey.generate()
         server.registerAccount(url: Pebble.accountURL, jwk: JSONWebKey(publicKey: accountKey.publicKey))
-        let chain = try ca.issue(csr: try CertificateSigningRequest.make(dnsNames: [Pebble.domain], key: certificateKey), names: [Pebble.domain])
+        let chain = try ca.issue(
+            csr: try CertificateSigningRequest.make(dnsNames: [Pebble.domain], key: certificateKey),
+            names: [Pebble.domain]
+        )
         let client = ACMEClient(
-            configuration: ACMEClientConfiguration(directoryURL: Pebble.directoryURL), accountKey: accountKey,
-            accountURL: Pebble.accountURL, transport: server, clock: clock)
+            configuration: ACMEClientConfiguration(directoryURL: Pebble.directoryURL),
+            accountKey: accountKey,
+            accountURL: Pebble.accountURL,
+            transport: server,
+            clock: clock
+        )
 
         server.expect(.get, Pebble.directoryURL) { _ in .json(200, Pebble.directory()) }
         server.expect(.head, Pebble.newNonceURL) { _ in ACMEHTTPResponse(status: 200) }
@@ -140,7 +156,11 @@ import Testing
         server.expect(.post, Pebble.orderURL) { _ in .json(200, Pebble.order(status: "valid", certificate: true)) }
         server.expect(.post, Pebble.certificateURL) { _ in ACMEHTTPResponse(status: 200, body: Array(chain.utf8)) }
 
-        let issued = try client.completeOrder(at: Pebble.orderURL, certificateKey: certificateKey, publisher: RecordingPublisher())
+        let issued = try client.completeOrder(
+            at: Pebble.orderURL,
+            certificateKey: certificateKey,
+            publisher: RecordingPublisher()
+        )
         #expect(server.failures == [])
         #expect(issued.certificateChainPEM == chain)
         #expect(clock.sleeps == [0.1])

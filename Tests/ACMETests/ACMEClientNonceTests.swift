@@ -17,7 +17,12 @@ import Testing
         let client = try Pebble.makeClient(server: server, clock: TestClock())
         Pebble.scriptAccount(on: server)
         server.expect(.post, Pebble.newOrderURL) { _ in
-            .problem(400, type: "badNonce", detail: "JWS has an invalid anti-replay nonce", headers: [("Replay-Nonce", "from-error-1")])
+            .problem(
+                400,
+                type: "badNonce",
+                detail: "JWS has an invalid anti-replay nonce",
+                headers: [("Replay-Nonce", "from-error-1")]
+            )
         }
         server.expect(.post, Pebble.newOrderURL) { received in
             guard received.header?.nonce == "from-error-1" else {

@@ -9,7 +9,12 @@ import Testing
     static func predecessor() throws -> (X509Certificate, ARICertID) {
         let now: Int64 = 1_764_000_000
         let ca = try CertificateBuilder.makeAuthority(commonName: "ARI CA", now: now)
-        let leaf = try CertificateBuilder.makeLeaf(dnsNames: [Pebble.domain], issuer: ca, now: now, serialNumber: [0x87, 0x65, 0x43, 0x21])
+        let leaf = try CertificateBuilder.makeLeaf(
+            dnsNames: [Pebble.domain],
+            issuer: ca,
+            now: now,
+            serialNumber: [0x87, 0x65, 0x43, 0x21]
+        )
         let certID = try #require(leaf.certificate.ariCertID)
         return (leaf.certificate, certID)
     }
@@ -26,15 +31,19 @@ import Testing
         server.expect(.get, ariURL) { received in
             guard received.request.body.isEmpty else { throw ScriptedACMEServer.ServerFailure("ARI GET has a body") }
             return .json(
-                200, #"{"suggestedWindow":{"start":"2025-12-20T00:00:00Z","end":"2025-12-21T00:00:00Z"}}"#,
-                headers: [("Retry-After", "30")])
+                200,
+                #"{"suggestedWindow":{"start":"2025-12-20T00:00:00Z","end":"2025-12-21T00:00:00Z"}}"#,
+                headers: [("Retry-After", "30")]
+            )
         }
         let info = try #require(try client.renewalInfo(for: certID))
         #expect(info.window.start == RFC3339Date.date(from: "2025-12-20T00:00:00Z"))
         #expect(info.nextCheck == clock.now().addingTimeInterval(60))
 
         server.expect(.head, Pebble.newNonceURL) { _ in ACMEHTTPResponse(status: 200) }
-        server.expect(.post, Pebble.newAccountURL) { _ in .json(201, Pebble.account(), headers: [("Location", Pebble.accountURL)]) }
+        server.expect(.post, Pebble.newAccountURL) { _ in
+            .json(201, Pebble.account(), headers: [("Location", Pebble.accountURL)])
+        }
         server.expect(.post, Pebble.newOrderURL) { received in
             guard try received.json()["replaces"] as? String == certID.description else {
                 throw ScriptedACMEServer.ServerFailure("newOrder lacks replaces")

@@ -22,7 +22,8 @@ import Testing
         #expect(directory.meta?.profiles?["shortlived"] != nil)
         #expect(
             directory.renewalInfoURL(for: "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE")
-                == "https://acme-staging-v02.api.letsencrypt.org/draft-ietf-acme-ari-03/renewalInfo/aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE")
+                == "https://acme-staging-v02.api.letsencrypt.org/draft-ietf-acme-ari-03/renewalInfo/aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"
+        )
         var slashed = directory
         slashed.renewalInfo = "https://ca.test/ari/"
         #expect(slashed.renewalInfoURL(for: "x.y") == "https://ca.test/ari/x.y")
@@ -34,7 +35,8 @@ import Testing
     }
 
     @Test func missingRequiredURLIsInvalidResponse() {
-        let json = #"{"newAccount":"https://a/acct","newOrder":"https://a/order","revokeCert":"https://a/r","keyChange":"https://a/k"}"#
+        let json =
+            #"{"newAccount":"https://a/acct","newOrder":"https://a/order","revokeCert":"https://a/r","keyChange":"https://a/k"}"#
         #expect(throws: ACMEError(.invalidResponse, "")) { try ACMEDirectory(json: Array(json.utf8)) }
         #expect(throws: ACMEError(.invalidResponse, "")) { try ACMEDirectory(json: Array("<html>".utf8)) }
     }

@@ -27,8 +27,13 @@ import Testing
     }
 
     @Test func keyParsing() throws {
-        #expect(try ExternalAccountBinding(keyID: "k", macKeyBase64URL: "AQID==") == ExternalAccountBinding(keyID: "k", macKey: [1, 2, 3]))
-        #expect(throws: ACMEError(.invalidConfiguration, "")) { try ExternalAccountBinding(keyID: "k", macKeyBase64URL: "not base64!") }
+        #expect(
+            try ExternalAccountBinding(keyID: "k", macKeyBase64URL: "AQID==")
+                == ExternalAccountBinding(keyID: "k", macKey: [1, 2, 3])
+        )
+        #expect(throws: ACMEError(.invalidConfiguration, "")) {
+            try ExternalAccountBinding(keyID: "k", macKeyBase64URL: "not base64!")
+        }
         #expect(throws: ACMEError(.invalidConfiguration, "")) { try ExternalAccountBinding(keyID: "", macKey: [1]) }
         #expect(throws: ACMEError(.invalidConfiguration, "")) { try ExternalAccountBinding(keyID: "k", macKey: []) }
     }

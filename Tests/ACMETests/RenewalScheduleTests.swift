@@ -11,23 +11,50 @@ import Testing
     func withoutARIRenewsWhenOneThirdOfTheLifetimeRemains(days: Double) {
         var random = SplitMix64(seed: 1)
         let notAfter = Self.issued.addingTimeInterval(days * Self.day)
-        let at = RenewalSchedule.renewalTime(notBefore: Self.issued, notAfter: notAfter, ari: nil, now: Self.issued, random: &random)
+        let at = RenewalSchedule.renewalTime(
+            notBefore: Self.issued,
+            notAfter: notAfter,
+            ari: nil,
+            now: Self.issued,
+            random: &random
+        )
         #expect(at == Self.issued.addingTimeInterval(days * Self.day * 2 / 3))
         // 6 days → renew after 4; 45 → after 30; 90 → after 60.
         #expect((at.timeIntervalSince(Self.issued) / Self.day).rounded() == (days * 2 / 3).rounded())
         // Past the point (a worker that was down): renew now.
         let late = notAfter.addingTimeInterval(-1)
-        #expect(RenewalSchedule.renewalTime(notBefore: Self.issued, notAfter: notAfter, ari: nil, now: late, random: &random) == late)
+        #expect(
+            RenewalSchedule.renewalTime(
+                notBefore: Self.issued,
+                notAfter: notAfter,
+                ari: nil,
+                now: late,
+                random: &random
+            ) == late
+        )
     }
 
     @Test(arguments: [6.0, 45.0, 90.0])
     func withARIPicksUniformlyInsideTheWindow(days: Double) throws {
         let notAfter = Self.issued.addingTimeInterval(days * Self.day)
-        let window = try #require(ARIWindow(start: Self.issued.addingTimeInterval(days * Self.day / 2), end: Self.issued.addingTimeInterval(days * Self.day * 0.6)))
+        let window = try #require(
+            ARIWindow(
+                start: Self.issued.addingTimeInterval(days * Self.day / 2),
+                end: Self.issued.addingTimeInterval(days * Self.day * 0.6)
+            )
+        )
         var random = SplitMix64(seed: 42)
         var times: [Date] = []
         for _ in 0..<200 {
-            times.append(RenewalSchedule.renewalTime(notBefore: Self.issued, notAfter: notAfter, ari: window, now: Self.issued, random: &random))
+            times.append(
+                RenewalSchedule.renewalTime(
+                    notBefore: Self.issued,
+                    notAfter: notAfter,
+                    ari: window,
+                    now: Self.issued,
+                    random: &random
+                )
+            )
         }
         #expect(times.allSatisfy { $0 >= window.start && $0 < window.end })
         // Spread over the window, not clumped at one end.
@@ -37,25 +64,47 @@ import Testing
     }
 
     @Test func windowInThePastMeansNow() throws {
-        let window = try #require(ARIWindow(start: Self.issued.addingTimeInterval(Self.day), end: Self.issued.addingTimeInterval(2 * Self.day)))
+        let window = try #require(
+            ARIWindow(
+                start: Self.issued.addingTimeInterval(Self.day),
+                end: Self.issued.addingTimeInterval(2 * Self.day)
+            )
+        )
         let now = Self.issued.addingTimeInterval(3 * Self.day)
         var random = SplitMix64(seed: 7)
         let at = RenewalSchedule.renewalTime(
-            notBefore: Self.issued, notAfter: Self.issued.addingTimeInterval(90 * Self.day), ari: window, now: now, random: &random)
+            notBefore: Self.issued,
+            notAfter: Self.issued.addingTimeInterval(90 * Self.day),
+            ari: window,
+            now: now,
+            random: &random
+        )
         #expect(at == now)
     }
 
     @Test func windowEndingAfterExpiryIsIgnored() throws {
         let notAfter = Self.issued.addingTimeInterval(6 * Self.day)
-        let window = try #require(ARIWindow(start: Self.issued.addingTimeInterval(5 * Self.day), end: Self.issued.addingTimeInterval(9 * Self.day)))
+        let window = try #require(
+            ARIWindow(
+                start: Self.issued.addingTimeInterval(5 * Self.day),
+                end: Self.issued.addingTimeInterval(9 * Self.day)
+            )
+        )
         var random = SplitMix64(seed: 3)
-        let at = RenewalSchedule.renewalTime(notBefore: Self.issued, notAfter: notAfter, ari: window, now: Self.issued, random: &random)
+        let at = RenewalSchedule.renewalTime(
+            notBefore: Self.issued,
+            notAfter: notAfter,
+            ari: window,
+            now: Self.issued,
+            random: &random
+        )
         #expect(at == Self.issued.addingTimeInterval(4 * Self.day))
     }
 
     @Test func parsesRenewalInfoResponse() throws {
         let now = Date(timeIntervalSince1970: 1_736_000_000)
-        let body = #"{"suggestedWindow":{"start":"2025-01-02T04:00:00Z","end":"2025-01-03T04:00:00Z"},"explanationURL":"https://acme.example.com/docs/ari"}"#
+        let body =
+            #"{"suggestedWindow":{"start":"2025-01-02T04:00:00Z","end":"2025-01-03T04:00:00Z"},"explanationURL":"https://acme.example.com/docs/ari"}"#
         let info = try #require(ACMERenewalInfo(json: Array(body.utf8), retryAfterHeader: "21600", now: now))
         #expect(info.window.start == Date(timeIntervalSince1970: 1_735_790_400))
         #expect(info.window.end == Date(timeIntervalSince1970: 1_735_876_800))
@@ -89,7 +138,10 @@ import Testing
         #expect(RFC3339Date.date(from: "2025-01-02T06:00:00+02:00") == Date(timeIntervalSince1970: 1_735_790_400))
         #expect(RFC3339Date.date(from: "2025-01-01T23:00:00-05:00") == Date(timeIntervalSince1970: 1_735_790_400))
         #expect(RFC3339Date.date(from: "2025-01-02t04:00:00.250z") == Date(timeIntervalSince1970: 1_735_790_400.25))
-        for bad in ["2025-01-02", "2025-13-02T04:00:00Z", "2025-01-02T04:00:00", "2025-01-02T04:00:00+0200", "2025-01-02T04:00:00.Z"] {
+        for bad in [
+            "2025-01-02", "2025-13-02T04:00:00Z", "2025-01-02T04:00:00", "2025-01-02T04:00:00+0200",
+            "2025-01-02T04:00:00.Z",
+        ] {
             #expect(RFC3339Date.date(from: bad) == nil)
         }
     }

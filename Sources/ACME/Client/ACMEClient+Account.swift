@@ -26,14 +26,18 @@ extension ACMEClient {
         let directory = try directory()
         var payload = NewAccountPayload(
             termsOfServiceAgreed: true,
-            contact: configuration.contactEmails.isEmpty ? nil : configuration.contactEmails.map { "mailto:" + $0 })
+            contact: configuration.contactEmails.isEmpty ? nil : configuration.contactEmails.map { "mailto:" + $0 }
+        )
         if let binding = configuration.externalAccountBinding {
             payload.externalAccountBinding = try binding.jws(
-                accountKey: accountKey.publicKey, newAccountURL: directory.newAccount)
+                accountKey: accountKey.publicKey,
+                newAccountURL: directory.newAccount
+            )
         } else if directory.requiresExternalAccountBinding {
             throw ACMEError(
                 .externalAccountBindingRequired,
-                "the CA requires External Account Binding: set MTASTS_ACME_EAB_KID and MTASTS_ACME_EAB_HMAC_KEY")
+                "the CA requires External Account Binding: set MTASTS_ACME_EAB_KID and MTASTS_ACME_EAB_HMAC_KEY"
+            )
         }
         let response = try post(url: directory.newAccount, payload: try ACMEJSON.encode(payload), signer: .jwk)
         let account = try makeAccount(from: response)

@@ -14,7 +14,9 @@ extension ACMEClient {
     /// - Returns: The chain and its new private key.
     /// - Throws: ``ACMEError``: the server's problem, a failed authorization with the challenge's error, a timeout.
     package func issueCertificate(
-        for domains: [String], replacing: ARICertID? = nil, publisher: any ChallengePublisher
+        for domains: [String],
+        replacing: ARICertID? = nil,
+        publisher: any ChallengePublisher
     ) throws -> ACMEIssuedCertificate {
         let certificateKey: P256PrivateKey
         do {
@@ -33,11 +35,17 @@ extension ACMEClient {
     ///
     /// - Throws: ``ACMEError/Code/invalidConfiguration`` when `certificateKey` is the account key (§11.1).
     package func completeOrder(
-        at orderURL: String, certificateKey: P256PrivateKey, publisher: any ChallengePublisher
+        at orderURL: String,
+        certificateKey: P256PrivateKey,
+        publisher: any ChallengePublisher
     ) throws -> ACMEIssuedCertificate {
         try checkIsNotAccountKey(certificateKey)
         let (order, _) = try fetchOrder(at: orderURL)
-        return try drive(ACMEOrderHandle(url: orderURL, order: order), certificateKey: certificateKey, publisher: publisher)
+        return try drive(
+            ACMEOrderHandle(url: orderURL, order: order),
+            certificateKey: certificateKey,
+            publisher: publisher
+        )
     }
 
     /// §11.1: the account key must never appear in a certificate.
@@ -48,12 +56,18 @@ extension ACMEClient {
     }
 
     private func drive(
-        _ handle: ACMEOrderHandle, certificateKey: P256PrivateKey, publisher: any ChallengePublisher
+        _ handle: ACMEOrderHandle,
+        certificateKey: P256PrivateKey,
+        publisher: any ChallengePublisher
     ) throws -> ACMEIssuedCertificate {
         try checkIsNotAccountKey(certificateKey)
         let logger = self.logger.with(["order": handle.url])
         var machine = ACMEOrderStateMachine(
-            orderURL: handle.url, accountThumbprint: accountThumbprint, policy: configuration.polling, now: clock.now())
+            orderURL: handle.url,
+            accountThumbprint: accountThumbprint,
+            policy: configuration.polling,
+            now: clock.now()
+        )
         var published: [ACMEChallengePublication] = []
         defer {
             for publication in published {
@@ -78,9 +92,16 @@ extension ACMEClient {
             case .publishChallenge(let publication):
                 do {
                     try publisher.publish(
-                        token: publication.token, keyAuthorization: publication.keyAuthorization, host: publication.host)
+                        token: publication.token,
+                        keyAuthorization: publication.keyAuthorization,
+                        host: publication.host
+                    )
                 } catch {
-                    throw ACMEError(.challengePublication, "cannot publish http-01 token for \(publication.host)", underlying: error)
+                    throw ACMEError(
+                        .challengePublication,
+                        "cannot publish http-01 token for \(publication.host)",
+                        underlying: error
+                    )
                 }
                 published.append(publication)
                 action = machine.challengePublished(now: clock.now())
@@ -118,7 +139,10 @@ extension ACMEClient {
                 }
                 logger.info("ACME certificate issued", ["domains": names.joined(separator: ",")])
                 return ACMEIssuedCertificate(
-                    orderURL: handle.url, certificateChainPEM: certificateChain, privateKey: certificateKey)
+                    orderURL: handle.url,
+                    certificateChainPEM: certificateChain,
+                    privateKey: certificateKey
+                )
             case .fail(let failure):
                 logger.warning("ACME order failed", ["reason": failure.description])
                 throw failure.error

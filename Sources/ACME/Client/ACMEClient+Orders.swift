@@ -1,6 +1,6 @@
 package import Crypto
-import Logging
 package import Foundation
+import Logging
 
 // MARK: - Orders, authorizations, challenges, finalize, download (RFC 8555 §7.4, §7.5)
 
@@ -31,9 +31,13 @@ extension ACMEClient {
         let directory = try directory()
         let payload = NewOrderPayload(
             identifiers: domains.map(ACMEIdentifier.dns),
-            replaces: directory.renewalInfo == nil ? nil : replaces?.description)
+            replaces: directory.renewalInfo == nil ? nil : replaces?.description
+        )
         let response = try post(
-            url: directory.newOrder, payload: try ACMEJSON.encode(payload), signer: .account(try accountURL()))
+            url: directory.newOrder,
+            payload: try ACMEJSON.encode(payload),
+            signer: .account(try accountURL())
+        )
         let url = try location(of: response, what: "newOrder")
         let order = try ACMEJSON.decode(ACMEOrder.self, from: response.body, what: "order")
         logger.info("ACME order created", ["order": url, "domains": domains.joined(separator: ",")])
@@ -57,8 +61,14 @@ extension ACMEClient {
 
     /// Tells the server the challenge is ready to validate: POST `{}` (§7.5.1).
     package func respondToChallenge(at url: String) throws -> (challenge: ACMEChallenge, retryAfter: Date?) {
-        let response = try post(url: url, payload: try ACMEJSON.encode(EmptyObject()), signer: .account(try accountURL()))
-        return (try ACMEJSON.decode(ACMEChallenge.self, from: response.body, what: "challenge"), retryAfter(of: response))
+        let response = try post(
+            url: url,
+            payload: try ACMEJSON.encode(EmptyObject()),
+            signer: .account(try accountURL())
+        )
+        return (
+            try ACMEJSON.decode(ACMEChallenge.self, from: response.body, what: "challenge"), retryAfter(of: response)
+        )
     }
 
     /// Finalizes a ready order with a DER CSR, sent as unpadded base64url (§7.4).
@@ -79,7 +89,11 @@ extension ACMEClient {
         let response = try postAsGet(url: url, accept: "application/pem-certificate-chain")
         let pem = String(decoding: response.body, as: UTF8.self)
         guard pem.contains("-----BEGIN CERTIFICATE-----") else {
-            throw ACMEError(.invalidResponse, "certificate download returned no PEM certificate", status: response.status)
+            throw ACMEError(
+                .invalidResponse,
+                "certificate download returned no PEM certificate",
+                status: response.status
+            )
         }
         return pem
     }

@@ -69,7 +69,9 @@ extension ACMEClient {
             let jws = try JWS.sign(header: header, payload: payload, key: accountKey)
             var headers: ACMEHTTPHeaders = ["Content-Type": "application/jose+json"]
             if let accept { headers.append("Accept", accept) }
-            let response = try send(ACMEHTTPRequest(method: .post, url: url, headers: headers, body: try jws.serialized()))
+            let response = try send(
+                ACMEHTTPRequest(method: .post, url: url, headers: headers, body: try jws.serialized())
+            )
             let replayNonce = response.headers["Replay-Nonce"].flatMap { $0.isEmpty ? nil : $0 }
             if response.isSuccess {
                 if let replayNonce { nonces.add(replayNonce) }
@@ -104,11 +106,20 @@ extension ACMEClient {
         let retryAfter = RetryAfter.date(from: response.headers["Retry-After"], now: clock.now())
         let problem = try? ACMEJSON.decode(ACMEProblem.self, from: response.body, what: "problem document")
         if let problem {
-            return ACMEError(.problem, "\(what) was rejected", problem: problem, status: response.status, retryAfter: retryAfter)
+            return ACMEError(
+                .problem,
+                "\(what) was rejected",
+                problem: problem,
+                status: response.status,
+                retryAfter: retryAfter
+            )
         }
         return ACMEError(
-            .invalidResponse, "\(what) failed with HTTP \(response.status) and no problem document",
-            status: response.status, retryAfter: retryAfter)
+            .invalidResponse,
+            "\(what) failed with HTTP \(response.status) and no problem document",
+            status: response.status,
+            retryAfter: retryAfter
+        )
     }
 
     /// The `Location` header of a creating response.

@@ -27,7 +27,12 @@ package struct JSONWebKey: Codable, Sendable, Equatable {
 
     /// Creates a JWK from its members.
     package init(
-        kty: String, crv: String? = nil, x: String? = nil, y: String? = nil, n: String? = nil, e: String? = nil,
+        kty: String,
+        crv: String? = nil,
+        x: String? = nil,
+        y: String? = nil,
+        n: String? = nil,
+        e: String? = nil,
         k: String? = nil
     ) {
         self.kty = kty

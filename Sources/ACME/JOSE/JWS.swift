@@ -44,7 +44,8 @@ package struct JWS: Codable, Sendable, Equatable {
         var jws = JWS(
             protected: Base64URL.encode(try ACMEJSON.encode(header)),
             payload: Base64URL.encode(payload),
-            signature: "")
+            signature: ""
+        )
         do {
             jws.signature = Base64URL.encode(try key.signatureRaw(for: jws.signingInput))
         } catch {
@@ -64,7 +65,8 @@ package struct JWS: Codable, Sendable, Equatable {
         var jws = JWS(
             protected: Base64URL.encode(try ACMEJSON.encode(header)),
             payload: Base64URL.encode(payload),
-            signature: "")
+            signature: ""
+        )
         do {
             jws.signature = Base64URL.encode(try HMAC.sha256(key: macKey, data: jws.signingInput))
         } catch {

@@ -78,7 +78,8 @@ package struct JWSProtectedHeader: Codable, Sendable, Equatable {
             key = kid.hasPrefix("https://") || kid.hasPrefix("http://") ? .accountURL(kid) : .keyID(kid)
         default:
             throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "a JWS header needs exactly one of jwk and kid"))
+                .init(codingPath: [], debugDescription: "a JWS header needs exactly one of jwk and kid")
+            )
         }
     }
 

@@ -13,7 +13,10 @@ package struct ACMEAuthorization: Codable, Sendable, Equatable {
 
     /// Creates an authorization.
     package init(
-        identifier: ACMEIdentifier, status: ACMEStatus, expires: String? = nil, challenges: [ACMEChallenge],
+        identifier: ACMEIdentifier,
+        status: ACMEStatus,
+        expires: String? = nil,
+        challenges: [ACMEChallenge],
         wildcard: Bool? = nil
     ) {
         self.identifier = identifier

@@ -18,7 +18,11 @@ package struct ACMEChallenge: Codable, Sendable, Equatable {
 
     /// Creates a challenge.
     package init(
-        type: String, url: String, status: ACMEStatus, token: String? = nil, validated: String? = nil,
+        type: String,
+        url: String,
+        status: ACMEStatus,
+        token: String? = nil,
+        validated: String? = nil,
         error: ACMEProblem? = nil
     ) {
         self.type = type

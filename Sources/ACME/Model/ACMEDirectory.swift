@@ -21,8 +21,11 @@ package struct ACMEDirectory: Codable, Sendable, Equatable {
 
         /// Creates a meta object.
         package init(
-            termsOfService: String? = nil, website: String? = nil, caaIdentities: [String]? = nil,
-            externalAccountRequired: Bool? = nil, profiles: [String: String]? = nil
+            termsOfService: String? = nil,
+            website: String? = nil,
+            caaIdentities: [String]? = nil,
+            externalAccountRequired: Bool? = nil,
+            profiles: [String: String]? = nil
         ) {
             self.termsOfService = termsOfService
             self.website = website
@@ -51,8 +54,14 @@ package struct ACMEDirectory: Codable, Sendable, Equatable {
 
     /// Creates a directory.
     package init(
-        newNonce: String, newAccount: String, newOrder: String, newAuthz: String? = nil, revokeCert: String,
-        keyChange: String, renewalInfo: String? = nil, meta: Meta? = nil
+        newNonce: String,
+        newAccount: String,
+        newOrder: String,
+        newAuthz: String? = nil,
+        revokeCert: String,
+        keyChange: String,
+        renewalInfo: String? = nil,
+        meta: Meta? = nil
     ) {
         self.newNonce = newNonce
         self.newAccount = newAccount

@@ -19,8 +19,14 @@ package struct ACMEOrder: Codable, Sendable, Equatable {
 
     /// Creates an order.
     package init(
-        status: ACMEStatus, expires: String? = nil, identifiers: [ACMEIdentifier], authorizations: [String],
-        finalize: String, certificate: String? = nil, error: ACMEProblem? = nil, replaces: String? = nil
+        status: ACMEStatus,
+        expires: String? = nil,
+        identifiers: [ACMEIdentifier],
+        authorizations: [String],
+        finalize: String,
+        certificate: String? = nil,
+        error: ACMEProblem? = nil,
+        replaces: String? = nil
     ) {
         self.status = status
         self.expires = expires

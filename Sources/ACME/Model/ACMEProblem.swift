@@ -14,7 +14,10 @@ package struct ACMEProblem: Codable, Sendable, Equatable, CustomStringConvertibl
 
     /// Creates a problem.
     package init(
-        type: ACMEProblemType, detail: String? = nil, status: Int? = nil, subproblems: [ACMEProblem]? = nil,
+        type: ACMEProblemType,
+        detail: String? = nil,
+        status: Int? = nil,
+        subproblems: [ACMEProblem]? = nil,
         identifier: ACMEIdentifier? = nil
     ) {
         self.type = type

@@ -13,7 +13,8 @@ package struct ACMEChallengePublication: Sendable, Equatable {
     package var host: String
 
     /// Creates a publication.
-    package init(authorizationURL: String, challengeURL: String, token: String, keyAuthorization: String, host: String) {
+    package init(authorizationURL: String, challengeURL: String, token: String, keyAuthorization: String, host: String)
+    {
         self.authorizationURL = authorizationURL
         self.challengeURL = challengeURL
         self.token = token

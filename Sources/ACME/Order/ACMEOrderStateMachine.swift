@@ -132,7 +132,8 @@ package struct ACMEOrderStateMachine: Sendable {
 
     /// The order's authorizations arrived (in any order), each with its URL.
     package mutating func authorizationsFetched(
-        _ authorizations: [(url: String, authorization: ACMEAuthorization)], now: Date
+        _ authorizations: [(url: String, authorization: ACMEAuthorization)],
+        now: Date
     ) -> Action {
         queue = []
         current = nil
@@ -146,18 +147,32 @@ package struct ACMEOrderStateMachine: Sendable {
                     return fail(ACMEOrderFailure(.noHTTP01Challenge(identifier: identifier)))
                 }
                 if challenge.status == .invalid {
-                    return fail(ACMEOrderFailure(.authorizationInvalid(identifier: identifier), problem: challenge.error))
+                    return fail(
+                        ACMEOrderFailure(.authorizationInvalid(identifier: identifier), problem: challenge.error)
+                    )
                 }
                 let publication = ACMEChallengePublication(
-                    authorizationURL: url, challengeURL: challenge.url, token: token,
-                    keyAuthorization: keyAuthorization(token: token), host: identifier)
+                    authorizationURL: url,
+                    challengeURL: challenge.url,
+                    token: token,
+                    keyAuthorization: keyAuthorization(token: token),
+                    host: identifier
+                )
                 // A challenge already processing (e.g. notified before a restart) must not be notified again.
-                queue.append(PendingAuthorization(publication: publication, needsNotification: challenge.status == .pending))
+                queue.append(
+                    PendingAuthorization(publication: publication, needsNotification: challenge.status == .pending)
+                )
             case .invalid:
                 return fail(
-                    ACMEOrderFailure(.authorizationInvalid(identifier: identifier), problem: authorization.challengeError))
+                    ACMEOrderFailure(
+                        .authorizationInvalid(identifier: identifier),
+                        problem: authorization.challengeError
+                    )
+                )
             default:
-                return fail(ACMEOrderFailure(.authorizationUnusable(identifier: identifier, status: authorization.status)))
+                return fail(
+                    ACMEOrderFailure(.authorizationUnusable(identifier: identifier, status: authorization.status))
+                )
             }
         }
         return startNextAuthorization(now: now)
@@ -181,14 +196,19 @@ package struct ACMEOrderStateMachine: Sendable {
         }
         if challenge.status == .invalid {
             return fail(
-                ACMEOrderFailure(.authorizationInvalid(identifier: current.publication.host), problem: challenge.error))
+                ACMEOrderFailure(.authorizationInvalid(identifier: current.publication.host), problem: challenge.error)
+            )
         }
         attempt = 0
         return pollAuthorization(now: now, retryAfter: retryAfter)
     }
 
     /// A polled authorization arrived.
-    package mutating func authorizationPolled(_ authorization: ACMEAuthorization, retryAfter: Date?, now: Date)
+    package mutating func authorizationPolled(
+        _ authorization: ACMEAuthorization,
+        retryAfter: Date?,
+        now: Date
+    )
         -> Action
     {
         let identifier = authorization.identifier.value
@@ -201,7 +221,8 @@ package struct ACMEOrderStateMachine: Sendable {
             return pollAuthorization(now: now, retryAfter: retryAfter)
         case .invalid:
             return fail(
-                ACMEOrderFailure(.authorizationInvalid(identifier: identifier), problem: authorization.challengeError))
+                ACMEOrderFailure(.authorizationInvalid(identifier: identifier), problem: authorization.challengeError)
+            )
         default:
             return fail(ACMEOrderFailure(.authorizationUnusable(identifier: identifier, status: authorization.status)))
         }

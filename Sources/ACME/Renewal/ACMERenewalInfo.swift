@@ -52,8 +52,10 @@ package struct ACMERenewalInfo: Sendable, Equatable {
             return nil
         }
         self.init(
-            window: window, explanationURL: body.explanationURL,
-            nextCheck: now.addingTimeInterval(Self.clampedRetryAfter(retryAfterHeader, now: now)))
+            window: window,
+            explanationURL: body.explanationURL,
+            nextCheck: now.addingTimeInterval(Self.clampedRetryAfter(retryAfterHeader, now: now))
+        )
     }
 
     /// The re-check interval from a `Retry-After` value: clamped to one minute … one day, six hours when absent

@@ -25,7 +25,11 @@ package enum RenewalSchedule {
     ///   - now: The current time.
     ///   - random: The source of the random choice inside the window (seeded in tests).
     package static func renewalTime(
-        notBefore: Date, notAfter: Date, ari: ARIWindow?, now: Date, random: inout some RandomNumberGenerator
+        notBefore: Date,
+        notAfter: Date,
+        ari: ARIWindow?,
+        now: Date,
+        random: inout some RandomNumberGenerator
     ) -> Date {
         let candidate: Date
         if let ari, ari.end <= notAfter {

@@ -18,7 +18,9 @@ package struct ACMEPollingPolicy: Sendable, Equatable {
 
     /// Creates a policy.
     package init(
-        initialDelay: TimeInterval = 0.1, maximumDelay: TimeInterval = 5, maximumRetryAfter: TimeInterval = 60,
+        initialDelay: TimeInterval = 0.1,
+        maximumDelay: TimeInterval = 5,
+        maximumRetryAfter: TimeInterval = 60,
         timeout: TimeInterval = 600
     ) {
         self.initialDelay = initialDelay

@@ -10,7 +10,8 @@ package struct ACMEHTTPRequest: Sendable, Equatable {
     package var body: [UInt8]
 
     /// Creates a request.
-    package init(method: ACMEHTTPMethod, url: String, headers: ACMEHTTPHeaders = ACMEHTTPHeaders(), body: [UInt8] = []) {
+    package init(method: ACMEHTTPMethod, url: String, headers: ACMEHTTPHeaders = ACMEHTTPHeaders(), body: [UInt8] = [])
+    {
         self.method = method
         self.url = url
         self.headers = headers

@@ -67,13 +67,22 @@ enum Pebble {
 
     /// A client for `server` with a fresh account key and a virtual clock.
     static func makeClient(
-        server: ScriptedACMEServer, clock: TestClock, externalAccountBinding: ExternalAccountBinding? = nil,
+        server: ScriptedACMEServer,
+        clock: TestClock,
+        externalAccountBinding: ExternalAccountBinding? = nil,
         polling: ACMEPollingPolicy = ACMEPollingPolicy()
     ) throws -> ACMEClient {
         let configuration = ACMEClientConfiguration(
-            directoryURL: directoryURL, contactEmails: ["hostmaster@example.com"],
-            externalAccountBinding: externalAccountBinding, polling: polling)
+            directoryURL: directoryURL,
+            contactEmails: ["hostmaster@example.com"],
+            externalAccountBinding: externalAccountBinding,
+            polling: polling
+        )
         return ACMEClient(
-            configuration: configuration, accountKey: try P256PrivateKey.generate(), transport: server, clock: clock)
+            configuration: configuration,
+            accountKey: try P256PrivateKey.generate(),
+            transport: server,
+            clock: clock
+        )
     }
 }

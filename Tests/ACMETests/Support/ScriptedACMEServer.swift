@@ -55,7 +55,9 @@ final class ScriptedACMEServer: ACMETransport {
 
     /// Queues the next expected request.
     func expect(
-        _ method: ACMEHTTPMethod, _ url: String, handler: @escaping @Sendable (Received) throws -> ACMEHTTPResponse
+        _ method: ACMEHTTPMethod,
+        _ url: String,
+        handler: @escaping @Sendable (Received) throws -> ACMEHTTPResponse
     ) {
         state.withLock { $0.steps.append(Step(method: method, url: url, handler: handler)) }
     }
@@ -166,7 +168,10 @@ extension ACMEHTTPResponse {
 
     /// A problem document (`application/problem+json`).
     static func problem(
-        _ status: Int, type: String, detail: String, headers: [(String, String)] = []
+        _ status: Int,
+        type: String,
+        detail: String,
+        headers: [(String, String)] = []
     ) -> ACMEHTTPResponse {
         var fields = ACMEHTTPHeaders()
         fields.append("Content-Type", "application/problem+json")

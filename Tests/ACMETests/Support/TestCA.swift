@@ -14,7 +14,11 @@ struct TestCA {
     func issue(csr: [UInt8], names: [String]) throws -> String {
         let key = try Self.publicKey(inCSR: csr)
         let builder = CertificateBuilder(
-            commonName: names.first, dnsNames: names, notBefore: 1_764_000_000 - 3600, notAfter: 1_764_000_000 + 90 * 86_400)
+            commonName: names.first,
+            dnsNames: names,
+            notBefore: 1_764_000_000 - 3600,
+            notAfter: 1_764_000_000 + 90 * 86_400
+        )
         let leaf = try builder.issued(for: key, by: authority)
         return leaf.pemRepresentation + authority.certificate.pemRepresentation
     }
@@ -27,7 +31,9 @@ struct TestCA {
             0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
         ]
         guard csr.count > prefix.count + 64,
-            let start = (0...(csr.count - prefix.count - 64)).first(where: { Array(csr[$0..<$0 + prefix.count]) == prefix })
+            let start = (0...(csr.count - prefix.count - 64)).first(where: {
+                Array(csr[$0..<$0 + prefix.count]) == prefix
+            })
         else {
             throw ScriptedACMEServer.ServerFailure("CSR has no P-256 public key")
         }
