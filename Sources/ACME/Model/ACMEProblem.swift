@@ -11,6 +11,8 @@ package struct ACMEProblem: Codable, Sendable, Equatable, CustomStringConvertibl
     package var subproblems: [ACMEProblem]?
     /// The identifier a subproblem is about.
     package var identifier: ACMEIdentifier?
+    /// A page for the user, e.g. new terms of service to accept with `userActionRequired` (§7.3.3).
+    package var instance: String?
 
     /// Creates a problem.
     package init(
@@ -18,13 +20,15 @@ package struct ACMEProblem: Codable, Sendable, Equatable, CustomStringConvertibl
         detail: String? = nil,
         status: Int? = nil,
         subproblems: [ACMEProblem]? = nil,
-        identifier: ACMEIdentifier? = nil
+        identifier: ACMEIdentifier? = nil,
+        instance: String? = nil
     ) {
         self.type = type
         self.detail = detail
         self.status = status
         self.subproblems = subproblems
         self.identifier = identifier
+        self.instance = instance
     }
 
     /// `<type>: <detail>` plus subproblems, e.g. for an operator-facing "last error" column.
