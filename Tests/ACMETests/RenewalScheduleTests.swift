@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -144,5 +145,29 @@ import Testing
         ] {
             #expect(RFC3339Date.date(from: bad) == nil)
         }
+    }
+}
+
+@Suite struct RenewalScheduleCertificateTests {
+    @Test(arguments: [6, 45, 90])
+    func usesTheCertificatesOwnValidity(days: Int64) throws {
+        let now: Int64 = 1_764_000_000
+        let ca = try CertificateBuilder.makeAuthority(commonName: "Renewal CA", now: now)
+        let leaf = try CertificateBuilder.makeLeaf(
+            dnsNames: ["mta-sts.example.com"],
+            issuer: ca,
+            now: now,
+            lifetime: days * 86_400
+        )
+        var random = SplitMix64(seed: 9)
+        let at = RenewalSchedule.renewalTime(
+            for: leaf.certificate,
+            ari: nil,
+            now: Date(timeIntervalSince1970: TimeInterval(now)),
+            random: &random
+        )
+        // makeLeaf starts validity an hour before `now`: lifetime = days + 1 h; renew with a third of it left.
+        let lifetime = TimeInterval(days * 86_400 + 3_600)
+        #expect(at == leaf.certificate.notAfter.addingTimeInterval(-lifetime / 3))
     }
 }

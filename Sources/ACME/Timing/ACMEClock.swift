@@ -18,11 +18,9 @@ package struct SystemACMEClock: ACMEClock {
     /// The current wall-clock instant.
     package func now() -> Date { Date() }
 
-    /// Sleeps with `Thread.sleep`, which retries after signals until the deadline.
+    /// Sleeps with `Thread.sleep(until:)`, which keeps sleeping after an interrupted `nanosleep` until the
+    /// deadline.
     package func sleep(until deadline: Date) {
-        let interval = deadline.timeIntervalSinceNow
-        if interval > 0 {
-            Thread.sleep(forTimeInterval: interval)
-        }
+        Thread.sleep(until: deadline)
     }
 }
