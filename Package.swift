@@ -38,6 +38,9 @@ let package = Package(
         .target(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
+        // MARK: Protocols on top of Crypto (I/O injected)
+        .target(name: "ACME", dependencies: ["Crypto", "Logging"], swiftSettings: strictSettings),
+
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
 
@@ -86,6 +89,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )
