@@ -30,6 +30,12 @@ let package = Package(
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(name: "Store", dependencies: ["Database", "MTASTS", "Crypto"], swiftSettings: strictSettings),
+
+        // MARK: Services
+        .target(
+            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging"],
+            swiftSettings: strictSettings),
 
         // MARK: Executable (wiring only)
         .executableTarget(
@@ -50,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "DNSTests", dependencies: ["DNS", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "APITests", dependencies: ["API", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
     ],
