@@ -40,6 +40,14 @@ package struct DomainRepository: Sendable {
                     "SELECT domain_limit FROM accounts WHERE id = \(accountID) FOR UPDATE")
                 guard let row = own.first else { throw StoreError(.notFound, "The account does not exist.") }
                 let limit = try row.decode(Int?.self, at: 0) ?? defaultLimit
+                let existing = try connection.query(
+                    """
+                    SELECT 1 FROM domains
+                    WHERE account_id = \(accountID) AND name = \(name.name) AND status <> 'deleted'
+                    """)
+                guard existing.isEmpty else {
+                    throw StoreError(.duplicateDomain, "This account already has the domain \(name.name).")
+                }
                 let count = try Self.count(on: connection, accountID: accountID)
                 guard count < limit else {
                     throw StoreError(
