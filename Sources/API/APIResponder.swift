@@ -1,6 +1,6 @@
-package import HTTPCore
 import Crypto
 import Foundation
+package import HTTPCore
 import Logging
 
 /// The JSON REST API as an `HTTPResponder`: routing, authentication, problem documents.
@@ -45,18 +45,28 @@ package struct APIResponder: HTTPResponder {
             case .methodNotAllowed(let allowed):
                 let list = allowed.map(\.rawValue).joined(separator: ", ")
                 throw APIError(
-                    .methodNotAllowed, "method-not-allowed", title: "Method not allowed",
+                    .methodNotAllowed,
+                    "method-not-allowed",
+                    title: "Method not allowed",
                     detail: "\(request.head.method.rawValue.prefix(20)) is not allowed here; use \(list).",
-                    headers: [.allow: list])
+                    headers: [.allow: list]
+                )
             case .found(let route, let parameters):
                 guard let query = PercentDecoding.query(request.head.query) else {
                     throw APIError(
-                        .badRequest, "malformed-query", title: "Malformed query string",
-                        detail: "The query string has a broken percent escape.")
+                        .badRequest,
+                        "malformed-query",
+                        title: "Malformed query string",
+                        detail: "The query string has a broken percent escape."
+                    )
                 }
                 let context = RequestContext(
-                    requestID: requestID, parameters: parameters, environment: environment, query: query,
-                    logger: logger)
+                    requestID: requestID,
+                    parameters: parameters,
+                    environment: environment,
+                    query: query,
+                    logger: logger
+                )
                 return try route.handler(request, context).response()
             }
         } catch let error as any HTTPResponseError {
@@ -64,10 +74,16 @@ package struct APIResponder: HTTPResponder {
             return error.response(problemBase: environment.problemBase)
         } catch {
             logger.error(
-                "unhandled error", ["error": "\(error)", "method": request.head.method.rawValue,
-                "path": String(request.head.path.prefix(200))])
+                "unhandled error",
+                [
+                    "error": "\(error)", "method": request.head.method.rawValue,
+                    "path": String(request.head.path.prefix(200)),
+                ]
+            )
             return APIError(
-                .internalServerError, "internal-error", title: "Internal server error",
+                .internalServerError,
+                "internal-error",
+                title: "Internal server error",
                 detail: "The request failed on the server; quote request id \(requestID) when reporting it.",
                 extra: [JSONMember(key: "request_id", value: .string(requestID))]
             ).response(problemBase: environment.problemBase)

@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 
 /// SQL for `accounts`.
@@ -22,7 +22,8 @@ package struct AccountRepository: Sendable {
                     INSERT INTO accounts (email, password_hash, created_at, updated_at)
                     VALUES (\(email), \(passwordHash), \(now), \(now))
                     RETURNING \(unsafeSQL: Self.columns)
-                    """)
+                    """
+                )
                 return try Self.decode(try Self.single(rows))
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
@@ -43,7 +44,8 @@ package struct AccountRepository: Sendable {
     package func find(id: UUID) throws -> AccountRecord? {
         try pool.withConnection { connection in
             try connection.query("SELECT \(unsafeSQL: Self.columns) FROM accounts WHERE id = \(id)").first.map(
-                Self.decode)
+                Self.decode
+            )
         }
     }
 

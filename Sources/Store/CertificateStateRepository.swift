@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 
 extension Store {
@@ -12,13 +12,21 @@ extension Store {
                 FROM certificate_states s
                 LEFT JOIN certificates c ON c.domain_id = s.domain_id AND c.host = \(host) AND c.replaced_by IS NULL
                 WHERE s.domain_id = \(domainID)
-                """)
+                """
+            )
             guard let row = rows.first else { return nil }
             let (status, error, errorAt, renewAfter, updatedAt, notBefore, notAfter) = try row.decode(
-                (String, String?, Date?, Date?, Date, Date?, Date?).self)
+                (String, String?, Date?, Date?, Date, Date?, Date?).self
+            )
             return CertificateStateRecord(
-                status: status, lastError: error, lastErrorAt: errorAt, renewAfter: renewAfter, updatedAt: updatedAt,
-                notBefore: notBefore, notAfter: notAfter)
+                status: status,
+                lastError: error,
+                lastErrorAt: errorAt,
+                renewAfter: renewAfter,
+                updatedAt: updatedAt,
+                notBefore: notBefore,
+                notAfter: notAfter
+            )
         }
     }
 }

@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 
 /// One entry of the edge's change log.
@@ -23,7 +23,8 @@ package struct ChangeLogRepository: Sendable {
     @discardableResult
     static func append(on connection: PostgresConnection, host: String, kind: String, at now: Date) throws -> Int64 {
         let rows = try connection.query(
-            "INSERT INTO changes (host, kind, at) VALUES (\(host), \(kind), \(now)) RETURNING seq")
+            "INSERT INTO changes (host, kind, at) VALUES (\(host), \(kind), \(now)) RETURNING seq"
+        )
         let seq = try AccountRepository.single(rows).decode(Int64.self, at: 0)
         try connection.notify(channel, payload: String(seq))
         return seq
@@ -41,4 +42,3 @@ package struct ChangeLogRepository: Sendable {
         }
     }
 }
-

@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 package import MTASTS
 
@@ -15,14 +15,23 @@ package struct DomainRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
         let (id, account, name, status, token, verifiedAt, method, createdAt, deletedAt, serveUntil) = try row.decode(
-            (UUID, UUID, String, String, String, Date?, String?, Date, Date?, Date?).self)
+            (UUID, UUID, String, String, String, Date?, String?, Date, Date?, Date?).self
+        )
         guard let domainStatus = DomainStatus(rawValue: status) else {
             throw DatabaseError(.decodingFailed, "unknown domain status")
         }
         return DomainRecord(
-            id: id, accountID: account, name: name, status: domainStatus, verificationToken: token,
-            verifiedAt: verifiedAt, verificationMethod: method, createdAt: createdAt, deletedAt: deletedAt,
-            serveUntil: serveUntil)
+            id: id,
+            accountID: account,
+            name: name,
+            status: domainStatus,
+            verificationToken: token,
+            verifiedAt: verifiedAt,
+            verificationMethod: method,
+            createdAt: createdAt,
+            deletedAt: deletedAt,
+            serveUntil: serveUntil
+        )
     }
 
     /// Claims `name` for the account, refusing more than its limit.
@@ -32,33 +41,43 @@ package struct DomainRepository: Sendable {
     ///   - defaultLimit: the operator's limit, used unless the account has its own.
     /// - Throws: `StoreError` `.domainLimitReached` (with `limit`) or `.duplicateDomain`.
     package func create(
-        accountID: UUID, name: DomainName, verificationToken: String, defaultLimit: Int, at now: Date
+        accountID: UUID,
+        name: DomainName,
+        verificationToken: String,
+        defaultLimit: Int,
+        at now: Date
     ) throws -> DomainRecord {
         do {
             return try pool.withTransaction { connection in
                 let own = try connection.query(
-                    "SELECT domain_limit FROM accounts WHERE id = \(accountID) FOR UPDATE")
+                    "SELECT domain_limit FROM accounts WHERE id = \(accountID) FOR UPDATE"
+                )
                 guard let row = own.first else { throw StoreError(.notFound, "The account does not exist.") }
                 let limit = try row.decode(Int?.self, at: 0) ?? defaultLimit
                 let existing = try connection.query(
                     """
                     SELECT 1 FROM domains
                     WHERE account_id = \(accountID) AND name = \(name.name) AND status <> 'deleted'
-                    """)
+                    """
+                )
                 guard existing.isEmpty else {
                     throw StoreError(.duplicateDomain, "This account already has the domain \(name.name).")
                 }
                 let count = try Self.count(on: connection, accountID: accountID)
                 guard count < limit else {
                     throw StoreError(
-                        .domainLimitReached, "This account may hold at most \(limit) domains.", limit: limit)
+                        .domainLimitReached,
+                        "This account may hold at most \(limit) domains.",
+                        limit: limit
+                    )
                 }
                 let rows = try connection.query(
                     """
                     INSERT INTO domains (account_id, name, verification_token, created_at, updated_at)
                     VALUES (\(accountID), \(name.name), \(verificationToken), \(now), \(now))
                     RETURNING \(unsafeSQL: Self.columns)
-                    """)
+                    """
+                )
                 return try Self.decode(try AccountRepository.single(rows))
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
@@ -74,7 +93,8 @@ package struct DomainRepository: Sendable {
     static func count(on connection: PostgresConnection, accountID: UUID) throws -> Int {
         try AccountRepository.single(
             try connection.query(
-                "SELECT count(*) FROM domains WHERE account_id = \(accountID) AND status <> 'deleted'")
+                "SELECT count(*) FROM domains WHERE account_id = \(accountID) AND status <> 'deleted'"
+            )
         ).decode(Int.self, at: 0)
     }
 
@@ -110,7 +130,8 @@ package struct DomainRepository: Sendable {
                 """
                 UPDATE domains SET last_checked_at = \(now), last_check_result = \(String(result.prefix(500)))
                 WHERE id = \(domainID)
-                """)
+                """
+            )
         }
     }
 
@@ -120,7 +141,9 @@ package struct DomainRepository: Sendable {
     /// - Throws: `StoreError` `.verifiedByAnotherAccount` (the partial unique index refused a second owner),
     ///   `.invalidStatus` for an offboarding domain, `.notFound`.
     package func markVerified(
-        domainID: UUID, initialPolicy: Policy, at now: Date
+        domainID: UUID,
+        initialPolicy: Policy,
+        at now: Date
     ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
         do {
             return try pool.withTransaction { connection in
@@ -138,11 +161,16 @@ package struct DomainRepository: Sendable {
                     UPDATE domains SET status = 'verified', verified_at = \(now), verification_method = 'dns_txt',
                         last_checked_at = \(now), last_check_result = 'verified', updated_at = \(now)
                     WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                    """)
+                    """
+                )
                 let verified = try Self.decode(try AccountRepository.single(rows))
                 try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
                 let published = try PolicyRepository.publish(
-                    on: connection, domain: verified, policy: initialPolicy, at: now)
+                    on: connection,
+                    domain: verified,
+                    policy: initialPolicy,
+                    at: now
+                )
                 return (verified, published.policy)
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
@@ -156,7 +184,9 @@ package struct DomainRepository: Sendable {
     /// An offboarding domain is returned unchanged.
     /// - Throws: `StoreError.invalidStatus` for a domain that was never verified.
     package func offboard(
-        domainID: UUID, at now: Date, noneMaxAge: Int = 86_400
+        domainID: UUID,
+        at now: Date,
+        noneMaxAge: Int = 86_400
     ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
         try pool.withTransaction { connection in
             let domain = try Self.lock(on: connection, domainID: domainID)
@@ -179,7 +209,8 @@ package struct DomainRepository: Sendable {
                 UPDATE domains SET status = 'offboarding', deleted_at = \(now), serve_until = \(serveUntil),
                     updated_at = \(now)
                 WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """)
+                """
+            )
             try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
             return (try Self.decode(try AccountRepository.single(rows)), published.policy)
         }
@@ -197,7 +228,8 @@ package struct DomainRepository: Sendable {
                 """
                 UPDATE domains SET status = 'deleted', deleted_at = \(now), updated_at = \(now)
                 WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """)
+                """
+            )
             try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
             return try Self.decode(try AccountRepository.single(rows))
         }

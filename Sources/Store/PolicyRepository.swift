@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 package import MTASTS
 
@@ -10,13 +10,22 @@ package struct PolicyRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> PolicyRecord {
         let (rowID, domainID, policyID, mode, mx, maxAge, text, createdAt, supersededAt) = try row.decode(
-            (Int64, UUID, String, String, PostgresTextArray, Int, String, Date, Date?).self)
+            (Int64, UUID, String, String, PostgresTextArray, Int, String, Date, Date?).self
+        )
         guard let policyMode = PolicyMode(rawValue: mode) else {
             throw DatabaseError(.decodingFailed, "unknown policy mode")
         }
         return PolicyRecord(
-            rowID: rowID, domainID: domainID, policyID: policyID, mode: policyMode, mx: mx.elements, maxAge: maxAge,
-            text: text, createdAt: createdAt, supersededAt: supersededAt)
+            rowID: rowID,
+            domainID: domainID,
+            policyID: policyID,
+            mode: policyMode,
+            mx: mx.elements,
+            maxAge: maxAge,
+            text: text,
+            createdAt: createdAt,
+            supersededAt: supersededAt
+        )
     }
 
     /// The domain's current policy, if it has one.
@@ -41,7 +50,10 @@ package struct PolicyRepository: Sendable {
     ///   - expectedPolicyID: the `If-Match` id; the write is refused unless it is the current id.
     /// - Throws: `StoreError` `.notFound`, `.invalidStatus` (not verified), `.policyPreconditionFailed`.
     package func publish(
-        domainID: UUID, policy: Policy, at now: Date, expectedPolicyID: String? = nil
+        domainID: UUID,
+        policy: Policy,
+        at now: Date,
+        expectedPolicyID: String? = nil
     ) throws -> (policy: PolicyRecord, created: Bool) {
         try pool.withTransaction { connection in
             let domain = try DomainRepository.lock(on: connection, domainID: domainID)
@@ -69,7 +81,10 @@ package struct PolicyRepository: Sendable {
     /// Inserts a new row with a fresh id unless the text is unchanged; supersedes the previous row and appends
     /// a `policy` change for `mta-sts.<domain>`. Runs inside the caller's transaction, domain row locked.
     static func publish(
-        on connection: PostgresConnection, domain: DomainRecord, policy: Policy, at now: Date
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        policy: Policy,
+        at now: Date
     ) throws -> (policy: PolicyRecord, created: Bool) {
         let current = try current(on: connection, domainID: domain.id)
         if let current, current.text == policy.text { return (current, false) }
@@ -89,7 +104,8 @@ package struct PolicyRepository: Sendable {
             VALUES (\(domain.id), \(id.string), \(policy.mode.rawValue), \(PostgresTextArray(policy.mx.map(\.description))),
                     \(policy.maxAge), \(policy.text), \(createdAt))
             RETURNING \(unsafeSQL: columns)
-            """)
+            """
+        )
         let record = try decode(try AccountRepository.single(rows))
         try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "policy", at: now)
         return (record, true)

@@ -1,4 +1,4 @@
-package import Database
+import Database
 package import Foundation
 
 /// SQL for `rate_limit_hits`: sliding-window counters shared by every API process.
@@ -23,7 +23,8 @@ package struct RateLimitRepository: Sendable {
                 """
                 SELECT at FROM rate_limit_hits WHERE bucket = \(bucket) AND at > \(since)
                 ORDER BY at DESC LIMIT \(max(limit, 1))
-                """)
+                """
+            )
             guard rows.count >= limit, limit > 0 else { return nil }
             // The oldest of the newest `limit` hits leaves the window first.
             let oldest = try rows.map { try $0.decode(Date.self, at: 0) }.min() ?? now

@@ -1,5 +1,5 @@
-package import Crypto
-package import Database
+import Crypto
+import Database
 package import Foundation
 
 /// SQL for `api_tokens`: only SHA-256 digests of secrets are stored and looked up.
@@ -10,13 +10,20 @@ package struct TokenRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> TokenRecord {
         let (id, account, name, kind, createdAt, expiresAt, lastUsed) = try row.decode(
-            (UUID, UUID, String, String, Date, Date?, Date?).self)
+            (UUID, UUID, String, String, Date, Date?, Date?).self
+        )
         guard let tokenKind = TokenKind(rawValue: kind) else {
             throw DatabaseError(.decodingFailed, "unknown token kind")
         }
         return TokenRecord(
-            id: id, accountID: account, name: name, kind: tokenKind, createdAt: createdAt, expiresAt: expiresAt,
-            lastUsedAt: lastUsed)
+            id: id,
+            accountID: account,
+            name: name,
+            kind: tokenKind,
+            createdAt: createdAt,
+            expiresAt: expiresAt,
+            lastUsedAt: lastUsed
+        )
     }
 
     /// Stores a token's digest.
@@ -24,7 +31,12 @@ package struct TokenRepository: Sendable {
     ///   - sha256: `Digest.sha256` of the secret shown to the tenant.
     ///   - expiresAt: nil for a token that does not expire.
     package func create(
-        accountID: UUID, name: String, kind: TokenKind, sha256: [UInt8], at now: Date, expiresAt: Date?
+        accountID: UUID,
+        name: String,
+        kind: TokenKind,
+        sha256: [UInt8],
+        at now: Date,
+        expiresAt: Date?
     ) throws -> TokenRecord {
         try pool.withConnection { connection in
             let rows = try connection.query(
@@ -32,7 +44,8 @@ package struct TokenRepository: Sendable {
                 INSERT INTO api_tokens (account_id, name, kind, token_sha256, created_at, expires_at)
                 VALUES (\(accountID), \(name), \(kind.rawValue), \(PostgresBytes(sha256)), \(now), \(expiresAt))
                 RETURNING \(unsafeSQL: Self.columns)
-                """)
+                """
+            )
             return try Self.decode(try AccountRepository.single(rows))
         }
     }
@@ -50,7 +63,8 @@ package struct TokenRepository: Sendable {
                        a.id, a.email, a.password_hash, a.domain_limit, a.created_at
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id
                 WHERE t.token_sha256 = \(PostgresBytes(sha256))
-                """)
+                """
+            )
             guard let row = rows.first else { return nil }
             let stored = try row.decode(PostgresBytes.self, at: 0)
             guard ConstantTime.equals(stored.bytes, sha256) else { return nil }
@@ -62,13 +76,22 @@ package struct TokenRepository: Sendable {
             if let expiresAt, expiresAt <= now { return nil }
             guard let tokenKind = TokenKind(rawValue: kind) else { return nil }
             let account = AccountRecord(
-                id: try row.decode(UUID.self, at: 8), email: try row.decode(String.self, at: 9),
-                passwordHash: try row.decode(String.self, at: 10), domainLimit: try row.decode(Int?.self, at: 11),
-                createdAt: try row.decode(Date.self, at: 12))
+                id: try row.decode(UUID.self, at: 8),
+                email: try row.decode(String.self, at: 9),
+                passwordHash: try row.decode(String.self, at: 10),
+                domainLimit: try row.decode(Int?.self, at: 11),
+                createdAt: try row.decode(Date.self, at: 12)
+            )
             try connection.execute("UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(id)")
             let token = TokenRecord(
-                id: id, accountID: accountID, name: name, kind: tokenKind, createdAt: createdAt, expiresAt: expiresAt,
-                lastUsedAt: lastUsed)
+                id: id,
+                accountID: accountID,
+                name: name,
+                kind: tokenKind,
+                createdAt: createdAt,
+                expiresAt: expiresAt,
+                lastUsedAt: lastUsed
+            )
             return (token, account)
         }
     }

@@ -85,16 +85,28 @@ struct APIHarness {
         self.clock = clock
         responder = APIResponder(
             environment: APIEnvironment(
-                pool: pool, domainLimit: domainLimit, edgeHostname: SharedDNS.edgeHostname,
-                dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2), clock: { clock.now },
-                passwordParameters: .fastForTesting, publicBaseURL: "https://api.platform.test",
-                loginLimits: loginLimits, logger: .init(label: "api-test", level: .critical)))
+                pool: pool,
+                domainLimit: domainLimit,
+                edgeHostname: SharedDNS.edgeHostname,
+                dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                clock: { clock.now },
+                passwordParameters: .fastForTesting,
+                publicBaseURL: "https://api.platform.test",
+                loginLimits: loginLimits,
+                logger: .init(label: "api-test", level: .critical)
+            )
+        )
     }
 
     /// Sends one request through the responder (no socket).
     func send(
-        _ method: HTTPMethod, _ target: String, json: JSONValue? = nil, body: [UInt8]? = nil, token: String? = nil,
-        contentType: String? = "application/json", headers: HTTPFields = HTTPFields(),
+        _ method: HTTPMethod,
+        _ target: String,
+        json: JSONValue? = nil,
+        body: [UInt8]? = nil,
+        token: String? = nil,
+        contentType: String? = "application/json",
+        headers: HTTPFields = HTTPFields(),
         remoteAddress: String = "192.0.2.1"
     ) -> TestResponse {
         var fields = headers
@@ -103,7 +115,11 @@ struct APIHarness {
         let bytes = body ?? json?.serialized() ?? []
         if !bytes.isEmpty, let contentType { fields.append(.contentType, contentType) }
         let head = HTTPRequestHead(
-            method: method, target: target, fields: fields, framing: bytes.isEmpty ? .none : .contentLength(bytes.count))
+            method: method,
+            target: target,
+            fields: fields,
+            framing: bytes.isEmpty ? .none : .contentLength(bytes.count)
+        )
         let response = responder.respond(to: HTTPRequest(head: head, body: bytes, remoteAddress: remoteAddress))
         return TestResponse(status: response.status.code, fields: response.fields, body: response.body)
     }

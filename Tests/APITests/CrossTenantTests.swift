@@ -19,10 +19,16 @@ import Testing
         let domain = try #require(try store.domains.find(accountID: owner.id, name: name))
         _ = try store.domains.markVerified(
             domainID: domain.id,
-            initialPolicy: try Policy(mode: .testing, mx: [try MXPattern(parsing: "mx.cross.example.test")], maxAge: 86_400),
-            at: api.clock.now)
+            initialPolicy: try Policy(
+                mode: .testing,
+                mx: [try MXPattern(parsing: "mx.cross.example.test")],
+                maxAge: 86_400
+            ),
+            at: api.clock.now
+        )
         let tokenID = try #require(
-            api.send(.post, "/v1/tokens", json: ["name": "alice-ci"], token: alice).json?["id"]?.stringValue)
+            api.send(.post, "/v1/tokens", json: ["name": "alice-ci"], token: alice).json?["id"]?.stringValue
+        )
         let before = try ["domains", "policies", "changes", "api_tokens"].map { try api.count($0) }
 
         let domainRoutes = api.responder.router.routes.filter { $0.template.contains("{name}") }
@@ -51,6 +57,8 @@ import Testing
         #expect(bobsView.json?["status"] == "pending_verification")
         #expect(api.send(.get, "/v1/domains/\(name)/policy", token: bob).status == 404)
         #expect(api.send(.get, "/v1/domains/\(name)", token: alice).json?["status"] == "verified")
-        #expect(api.send(.get, "/v1/domains/\(name)/policy/history", token: alice).json?["policies"]?.arrayValue?.count == 1)
+        #expect(
+            api.send(.get, "/v1/domains/\(name)/policy/history", token: alice).json?["policies"]?.arrayValue?.count == 1
+        )
     }
 }

@@ -6,10 +6,13 @@ import Testing
 
     @Test func parsesEveryKindOfValueKeepingMemberOrder() throws {
         let value = try #require(parse(#" {"b":[1,-2.5e1,true,false,null],"a":"x\u00e9\ud83d\ude00\n"} "#))
-        #expect(value == .object([
-            JSONMember(key: "b", value: [1, .double(-25), true, false, .null]),
-            JSONMember(key: "a", value: "xé😀\n"),
-        ]))
+        #expect(
+            value
+                == .object([
+                    JSONMember(key: "b", value: [1, .double(-25), true, false, .null]),
+                    JSONMember(key: "a", value: "xé😀\n"),
+                ])
+        )
         #expect(value.text == #"{"b":[1,-25.0,true,false,null],"a":"xé😀\n"}"#)
     }
 
@@ -24,16 +27,18 @@ import Testing
 
     @Test func refusesInvalidUTF8AndDeepNesting() {
         #expect((try? JSONParser.parse([0x22, 0xC3, 0x28, 0x22])) == nil)
-        let deep = String(repeating: "[", count: JSONParser.maximumDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONParser.maximumDepth + 1)
             + String(repeating: "]", count: JSONParser.maximumDepth + 1)
         #expect(parse(deep) == nil)
-        let allowed = String(repeating: "[", count: JSONParser.maximumDepth)
+        let allowed =
+            String(repeating: "[", count: JSONParser.maximumDepth)
             + String(repeating: "]", count: JSONParser.maximumDepth)
         #expect(parse(allowed) != nil)
     }
 
     @Test func bigIntegersBecomeDoublesAndControlCharactersAreEscaped() {
-        #expect(parse("12345678901234567890") == .double(12_345_678_901_234_567_890))
+        #expect(parse("100000000000000000000") == .double(1e20))
         #expect(JSONValue.string("a\u{01}\"\\").text == #""a\u0001\"\\""#)
     }
 }

@@ -5,10 +5,13 @@ import Testing
 @Suite struct RouterTests {
     @Test func matchesTemplatesDecodesParametersAndListsAllowedMethods() throws {
         var router = Router()
-        router.get("/v1/domains/{name}") { _, context in JSONResponse(.ok, ["name": .string(context.parameter("name"))]) }
+        router.get("/v1/domains/{name}") { _, context in JSONResponse(.ok, ["name": .string(context.parameter("name"))])
+        }
         router.delete("/v1/domains/{name}") { _, _ in NoContent() }
         router.get("/v1/domains/{name}/policy") { _, _ in NoContent() }
-        #expect(router.routes.map(\.template) == ["/v1/domains/{name}", "/v1/domains/{name}", "/v1/domains/{name}/policy"])
+        #expect(
+            router.routes.map(\.template) == ["/v1/domains/{name}", "/v1/domains/{name}", "/v1/domains/{name}/policy"]
+        )
 
         let api = try APIHarness()
         let encoded = api.send(.get, "/v1/domains/b%C3%BCcher.example.test")

@@ -68,8 +68,11 @@ import Testing
 
         // enforce with a pattern that misses mx2: refused, naming the uncovered host.
         let partial = api.send(
-            .put, "/v1/domains/\(domain)/policy",
-            json: ["mode": "enforce", "mx": ["mx1.journey.example.test"], "max_age": 604_800], token: token)
+            .put,
+            "/v1/domains/\(domain)/policy",
+            json: ["mode": "enforce", "mx": ["mx1.journey.example.test"], "max_age": 604_800],
+            token: token
+        )
         #expect(partial.status == 422)
         #expect(partial.json?["mx_check"]?["uncovered_hosts"] == ["mx2.journey.example.test"])
         #expect(partial.names(field: "mx", rule: "covers_mx"))
@@ -79,9 +82,12 @@ import Testing
         try listener.listen("mtasts_changes")
         api.clock.advance(by: 5)
         let enforce = api.send(
-            .put, "/v1/domains/\(domain)/policy",
-            json: ["mode": "enforce", "mx": ["*.journey.example.test"], "max_age": 604_800], token: token,
-            headers: [.ifMatch: "\"\(firstID)\""])
+            .put,
+            "/v1/domains/\(domain)/policy",
+            json: ["mode": "enforce", "mx": ["*.journey.example.test"], "max_age": 604_800],
+            token: token,
+            headers: [.ifMatch: "\"\(firstID)\""]
+        )
         #expect(enforce.status == 200, "\(APIHarness.text(enforce))")
         let secondID = try #require(enforce.json?["id"]?.stringValue)
         #expect(secondID != firstID)
@@ -99,15 +105,21 @@ import Testing
 
         // The same policy again: no new row, same id; a stale If-Match: 412.
         let again = api.send(
-            .put, "/v1/domains/\(domain)/policy",
-            json: ["mode": "enforce", "mx": ["*.journey.example.test"], "max_age": 604_800], token: token)
+            .put,
+            "/v1/domains/\(domain)/policy",
+            json: ["mode": "enforce", "mx": ["*.journey.example.test"], "max_age": 604_800],
+            token: token
+        )
         #expect(again.status == 200)
         #expect(again.json?["id"] == .string(secondID))
         #expect(again.json?["changed"] == false)
         let stale = api.send(
-            .put, "/v1/domains/\(domain)/policy",
-            json: ["mode": "testing", "mx": ["*.journey.example.test"], "max_age": 604_800], token: token,
-            headers: [.ifMatch: "\"\(firstID)\""])
+            .put,
+            "/v1/domains/\(domain)/policy",
+            json: ["mode": "testing", "mx": ["*.journey.example.test"], "max_age": 604_800],
+            token: token,
+            headers: [.ifMatch: "\"\(firstID)\""]
+        )
         #expect(stale.status == 412)
         #expect(try api.count("policies") == 2)
 
@@ -123,11 +135,17 @@ import Testing
         try dns.set(zone: zone, owner: "mta-sts." + domain, type: .cname, value: SharedDNS.edgeHostname + ".")
         try dns.replace(zone: zone, owner: "_mta-sts." + domain, type: .txt, values: ["v=STSv1; id=\(firstID)"])
         try Poll.until(deadline: 10, "CNAME found, STS id wrong") {
-            statuses(api.send(.get, "/v1/domains/\(domain)/dns-records", token: token)) == ["found", "wrong", "missing"]
+            statuses(api.send(.get, "/v1/domains/\(domain)/dns-records", token: token)) == [
+                "found", "wrong", "missing",
+            ]
         }
         try dns.replace(zone: zone, owner: "_mta-sts." + domain, type: .txt, values: ["v=STSv1; id=\(secondID)"])
         try dns.replace(
-            zone: zone, owner: "_smtp._tls." + domain, type: .txt, values: ["v=TLSRPTv1; rua=mailto:tls@example.test"])
+            zone: zone,
+            owner: "_smtp._tls." + domain,
+            type: .txt,
+            values: ["v=TLSRPTv1; rua=mailto:tls@example.test"]
+        )
         var published: TestResponse?
         try Poll.until(deadline: 10, "all records found") {
             published = api.send(.get, "/v1/domains/\(domain)/dns-records", token: token)
@@ -159,15 +177,25 @@ import Testing
         #expect(offboard.json?["serve_until"] == .string(deletedAt.addingTimeInterval(604_800).formatted(.iso8601)))
         #expect(api.send(.get, "/v1/domains/\(domain)", token: token).json?["status"] == "offboarding")
         let noChange = api.send(
-            .put, "/v1/domains/\(domain)/policy", json: ["mode": "none", "max_age": 86_400], token: token)
+            .put,
+            "/v1/domains/\(domain)/policy",
+            json: ["mode": "none", "max_age": 86_400],
+            token: token
+        )
         #expect(noChange.status == 409)
 
         // Another account cannot take the name while it is still served …
         let bob = try api.signUp("bob@example.com")
         #expect(api.send(.post, "/v1/domains", json: ["name": .string(domain)], token: bob).status == 201)
-        let bobRecord = try #require(api.send(.get, "/v1/domains/\(domain)", token: bob).json?["verification"]?["value"])
+        let bobRecord = try #require(
+            api.send(.get, "/v1/domains/\(domain)", token: bob).json?["verification"]?["value"]
+        )
         try dns.replace(
-            zone: zone, owner: "_mtasts-verify." + domain, type: .txt, values: [value, bobRecord.stringValue ?? ""])
+            zone: zone,
+            owner: "_mtasts-verify." + domain,
+            type: .txt,
+            values: [value, bobRecord.stringValue ?? ""]
+        )
         var conflict: TestResponse?
         try Poll.until(deadline: 10, "bob's record visible") {
             conflict = api.send(.post, "/v1/domains/\(domain)/verify", token: bob)
@@ -207,9 +235,13 @@ import Testing
         _ = try api.signUp("dave@example.com")
         #expect(
             api.send(.post, "/v1/accounts", json: ["email": "DAVE@example.com", "password": "another long one"]).status
-                == 409)
+                == 409
+        )
         let login = api.send(
-            .post, "/v1/sessions", json: ["email": "dave@example.com", "password": "correct horse battery"])
+            .post,
+            "/v1/sessions",
+            json: ["email": "dave@example.com", "password": "correct horse battery"]
+        )
         #expect(login.status == 201)
         let session = try #require(login.json?["value"]?.stringValue)
         #expect(session.hasPrefix("mts_") && session.count == 4 + 43)
@@ -230,25 +262,39 @@ import Testing
         #expect(api.send(.get, "/v1/account", token: session).status == 401)
 
         for _ in 0..<2 {
-            let wrong = api.send(.post, "/v1/sessions", json: ["email": "dave@example.com", "password": "wrong password"])
+            let wrong = api.send(
+                .post,
+                "/v1/sessions",
+                json: ["email": "dave@example.com", "password": "wrong password"]
+            )
             #expect(wrong.status == 401)
         }
         let limited = api.send(
-            .post, "/v1/sessions", json: ["email": "dave@example.com", "password": "correct horse battery"])
+            .post,
+            "/v1/sessions",
+            json: ["email": "dave@example.com", "password": "correct horse battery"]
+        )
         #expect(limited.status == 429)
         #expect(Int(limited.fields[.retryAfter] ?? "") ?? 0 > 0)
         for index in 0..<10 {
             _ = api.send(
-                .post, "/v1/sessions", json: ["email": .string("x\(index)@example.com"), "password": "wrong password"],
-                remoteAddress: "198.51.100.9")
+                .post,
+                "/v1/sessions",
+                json: ["email": .string("x\(index)@example.com"), "password": "wrong password"],
+                remoteAddress: "198.51.100.9"
+            )
         }
         let byAddress = api.send(
-            .post, "/v1/sessions", json: ["email": "y@example.com", "password": "wrong password"],
-            remoteAddress: "198.51.100.9")
+            .post,
+            "/v1/sessions",
+            json: ["email": "y@example.com", "password": "wrong password"],
+            remoteAddress: "198.51.100.9"
+        )
         #expect(byAddress.status == 429)
         api.clock.advance(by: 901)
         #expect(
             api.send(.post, "/v1/sessions", json: ["email": "dave@example.com", "password": "correct horse battery"])
-                .status == 201)
+                .status == 201
+        )
     }
 }

@@ -38,8 +38,10 @@ import Testing
         let fixture = try StoreFixture()
         let first = try fixture.domain(try fixture.account("o@example.com"), "leave.example")
         _ = try fixture.store.domains.markVerified(
-            domainID: first.id, initialPolicy: try fixture.policy(.enforce, ["mx.leave.example"], maxAge: 604_800),
-            at: StoreFixture.start)
+            domainID: first.id,
+            initialPolicy: try fixture.policy(.enforce, ["mx.leave.example"], maxAge: 604_800),
+            at: StoreFixture.start
+        )
         let later = StoreFixture.start.addingTimeInterval(3600)
         let (domain, policy) = try fixture.store.domains.offboard(domainID: first.id, at: later)
         #expect(domain.status == .offboarding)
@@ -50,9 +52,14 @@ import Testing
             try fixture.store.domains.deleteUnverified(domainID: first.id, at: later)
         }
         #expect(try fixture.store.domains.completeOffboarding(at: later.addingTimeInterval(604_799)).isEmpty)
-        #expect(try fixture.store.domains.completeOffboarding(at: later.addingTimeInterval(604_800)) == ["leave.example"])
+        #expect(
+            try fixture.store.domains.completeOffboarding(at: later.addingTimeInterval(604_800)) == ["leave.example"]
+        )
         let next = try fixture.domain(try fixture.account("p@example.com"), "leave.example")
         _ = try fixture.store.domains.markVerified(
-            domainID: next.id, initialPolicy: try fixture.policy(.none, []), at: later.addingTimeInterval(604_801))
+            domainID: next.id,
+            initialPolicy: try fixture.policy(.none, []),
+            at: later.addingTimeInterval(604_801)
+        )
     }
 }

@@ -11,20 +11,27 @@ import Testing
         let owner = try fixture.account("p@example.com")
         let domain = try fixture.domain(owner, "rotate.example")
         let first = try fixture.store.domains.markVerified(
-            domainID: domain.id, initialPolicy: try fixture.policy(.testing, ["mx.rotate.example"]),
-            at: StoreFixture.start)
+            domainID: domain.id,
+            initialPolicy: try fixture.policy(.testing, ["mx.rotate.example"]),
+            at: StoreFixture.start
+        )
         let initial = try #require(first.policy)
         #expect(initial.policyID == PolicyID.generate(at: StoreFixture.start, avoiding: []).string)
 
         let same = try fixture.store.policies.publish(
-            domainID: domain.id, policy: try fixture.policy(.testing, ["mx.rotate.example"]),
-            at: StoreFixture.start.addingTimeInterval(60))
+            domainID: domain.id,
+            policy: try fixture.policy(.testing, ["mx.rotate.example"]),
+            at: StoreFixture.start.addingTimeInterval(60)
+        )
         #expect(!same.created)
         #expect(same.policy.rowID == initial.rowID)
 
         // Same second as the first policy: the model adds a counter so the id is still new.
         let changed = try fixture.store.policies.publish(
-            domainID: domain.id, policy: try fixture.policy(.enforce, ["mx.rotate.example"]), at: StoreFixture.start)
+            domainID: domain.id,
+            policy: try fixture.policy(.enforce, ["mx.rotate.example"]),
+            at: StoreFixture.start
+        )
         #expect(changed.created)
         #expect(changed.policy.policyID == initial.policyID + "2")
         let history = try fixture.store.policies.history(domainID: domain.id)
@@ -39,17 +46,25 @@ import Testing
         let domain = try fixture.domain(try fixture.account("m@example.com"), "match.example")
         let initial = try #require(
             try fixture.store.domains.markVerified(
-                domainID: domain.id, initialPolicy: try fixture.policy(.testing, ["mx.match.example"]),
+                domainID: domain.id,
+                initialPolicy: try fixture.policy(.testing, ["mx.match.example"]),
                 at: StoreFixture.start
-            ).policy)
+            ).policy
+        )
         #expect(throws: StoreError(.policyPreconditionFailed, "")) {
             try fixture.store.policies.publish(
-                domainID: domain.id, policy: try fixture.policy(.enforce, ["mx.match.example"]), at: StoreFixture.start,
-                expectedPolicyID: "stale")
+                domainID: domain.id,
+                policy: try fixture.policy(.enforce, ["mx.match.example"]),
+                at: StoreFixture.start,
+                expectedPolicyID: "stale"
+            )
         }
         let updated = try fixture.store.policies.publish(
-            domainID: domain.id, policy: try fixture.policy(.enforce, ["mx.match.example"]), at: StoreFixture.start,
-            expectedPolicyID: initial.policyID)
+            domainID: domain.id,
+            policy: try fixture.policy(.enforce, ["mx.match.example"]),
+            at: StoreFixture.start,
+            expectedPolicyID: initial.policyID
+        )
         #expect(updated.created)
     }
 
@@ -59,8 +74,10 @@ import Testing
         let listener = try PostgresConnection(connectionString: fixture.url)
         try listener.listen(ChangeLogRepository.channel)
         _ = try fixture.store.domains.markVerified(
-            domainID: domain.id, initialPolicy: try fixture.policy(.testing, ["mx.notify.example"]),
-            at: StoreFixture.start)
+            domainID: domain.id,
+            initialPolicy: try fixture.policy(.testing, ["mx.notify.example"]),
+            at: StoreFixture.start
+        )
         var received: [PostgresNotification] = []
         try Poll.until(deadline: 5, "two notifications") {
             received += try listener.waitForNotifications(timeout: .milliseconds(200))
@@ -77,7 +94,10 @@ import Testing
         let domain = try fixture.domain(try fixture.account("v@example.com"), "pending.example")
         #expect(throws: StoreError(.invalidStatus, "")) {
             try fixture.store.policies.publish(
-                domainID: domain.id, policy: try fixture.policy(.testing, ["mx.pending.example"]), at: StoreFixture.start)
+                domainID: domain.id,
+                policy: try fixture.policy(.testing, ["mx.pending.example"]),
+                at: StoreFixture.start
+            )
         }
         #expect(try fixture.count("changes") == 0)
     }

@@ -25,8 +25,12 @@ struct StoreFixture {
 
     func domain(_ account: AccountRecord, _ name: String, limit: Int = 5) throws -> DomainRecord {
         try store.domains.create(
-            accountID: account.id, name: try DomainName(parsing: name), verificationToken: "tok_0123456789abcdef",
-            defaultLimit: limit, at: Self.start)
+            accountID: account.id,
+            name: try DomainName(parsing: name),
+            verificationToken: "tok_0123456789abcdef",
+            defaultLimit: limit,
+            at: Self.start
+        )
     }
 
     func policy(_ mode: PolicyMode, _ mx: [String], maxAge: Int = 86_400) throws -> Policy {

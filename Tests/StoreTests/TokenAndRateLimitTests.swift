@@ -12,7 +12,13 @@ import Testing
         let digest = Digest.sha256("mts_secret")
         let expires = StoreFixture.start.addingTimeInterval(60)
         let token = try fixture.store.tokens.create(
-            accountID: owner.id, name: "ci", kind: .api, sha256: digest, at: StoreFixture.start, expiresAt: expires)
+            accountID: owner.id,
+            name: "ci",
+            kind: .api,
+            sha256: digest,
+            at: StoreFixture.start,
+            expiresAt: expires
+        )
         let found = try #require(try fixture.store.tokens.authenticate(sha256: digest, at: StoreFixture.start))
         #expect(found.token.id == token.id)
         #expect(found.account.email == "t@example.com")
@@ -36,7 +42,9 @@ import Testing
         let limits = fixture.store.rateLimits
         let start = StoreFixture.start
         for offset in [0.0, 10, 20] {
-            #expect(try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(offset), window: 100, limit: 3) == nil)
+            #expect(
+                try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(offset), window: 100, limit: 3) == nil
+            )
             try limits.record(bucket: "b", at: start.addingTimeInterval(offset), window: 100)
         }
         #expect(try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(30), window: 100, limit: 3) == 70)

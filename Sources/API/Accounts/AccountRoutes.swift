@@ -20,8 +20,10 @@ enum AccountRoutes {
 
     static func describe(_ account: AccountRecord, _ context: RequestContext) throws -> JSONValue {
         .account(
-            account, domainLimit: context.environment.domainLimit,
-            domainCount: try context.store.domains.count(accountID: account.id))
+            account,
+            domainLimit: context.environment.domainLimit,
+            domainCount: try context.store.domains.count(accountID: account.id)
+        )
     }
 
     /// Reads `{email, password}`, checking syntax and length.
@@ -32,7 +34,11 @@ enum AccountRoutes {
         let password = fields.string("password", maxLength: maximumPasswordLength)
         if let email, let problem = EmailAddress.problem(with: email) { fields.fail("email", rule: "email", problem) }
         if checkStrength, let password, password.count < minimumPasswordLength {
-            fields.fail("password", rule: "min_length", "A password needs at least \(minimumPasswordLength) characters.")
+            fields.fail(
+                "password",
+                rule: "min_length",
+                "A password needs at least \(minimumPasswordLength) characters."
+            )
         }
         try fields.finish()
         guard let email, let password else { throw APIError.validation(fields.errors) }
@@ -48,12 +54,17 @@ enum AccountRoutes {
         } catch let error as StoreError where error.code == .duplicateEmail {
             // Says no more than that sign-up with this address is not possible.
             throw APIError(
-                .conflict, "account-exists", title: "Account exists",
-                detail: "An account with this email address already exists; sign in instead.")
+                .conflict,
+                "account-exists",
+                title: "Account exists",
+                detail: "An account with this email address already exists; sign in instead."
+            )
         }
         let session = try SessionRoutes.openSession(for: account, context)
         return JSONResponse(
-            .created, ["account": try describe(account, context), "token": session],
-            headers: [.location: "/v1/account"])
+            .created,
+            ["account": try describe(account, context), "token": session],
+            headers: [.location: "/v1/account"]
+        )
     }
 }

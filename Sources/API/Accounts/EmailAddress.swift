@@ -4,7 +4,8 @@ import MTASTS
 /// comments) and a domain that is a valid hostname with at least two labels.
 enum EmailAddress {
     private static let localCharacters = Set(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars
+    )
 
     /// nil when `address` is acceptable, else why not.
     static func problem(with address: String) -> String? {

@@ -18,8 +18,11 @@ enum SessionRoutes {
             let caller = try context.authenticate(request)
             guard caller.token.kind == .session else {
                 throw APIError(
-                    .conflict, "not-a-session", title: "Not a session",
-                    detail: "This credential is an API token; revoke it with DELETE /v1/tokens/{id}.")
+                    .conflict,
+                    "not-a-session",
+                    title: "Not a session",
+                    detail: "This credential is an API token; revoke it with DELETE /v1/tokens/{id}."
+                )
             }
             _ = try context.store.tokens.delete(id: caller.token.id, accountID: caller.account.id, kind: .session)
             return NoContent()
@@ -32,7 +35,13 @@ enum SessionRoutes {
         let now = context.now
         let expires = now.addingTimeInterval(context.environment.sessionLifetime)
         let token = try context.store.tokens.create(
-            accountID: account.id, name: "session", kind: .session, sha256: digest, at: now, expiresAt: expires)
+            accountID: account.id,
+            name: "session",
+            kind: .session,
+            sha256: digest,
+            at: now,
+            expiresAt: expires
+        )
         return [
             "id": .string(token.id.uuidString.lowercased()), "kind": "session", "value": .string(secret),
             "expires_at": .date(expires),
@@ -48,15 +57,26 @@ enum SessionRoutes {
         let rateLimits = context.store.rateLimits
         let waits = [
             try rateLimits.retryAfter(
-                bucket: addressBucket, at: now, window: limits.window, limit: limits.attemptsPerAddress),
+                bucket: addressBucket,
+                at: now,
+                window: limits.window,
+                limit: limits.attemptsPerAddress
+            ),
             try rateLimits.retryAfter(
-                bucket: accountBucket, at: now, window: limits.window, limit: limits.failuresPerAccount),
+                bucket: accountBucket,
+                at: now,
+                window: limits.window,
+                limit: limits.failuresPerAccount
+            ),
         ].compactMap { $0 }
         if let wait = waits.max() {
             throw APIError(
-                .tooManyRequests, "too-many-login-attempts", title: "Too many login attempts",
+                .tooManyRequests,
+                "too-many-login-attempts",
+                title: "Too many login attempts",
                 detail: "Too many login attempts; try again in \(wait) seconds.",
-                headers: [.retryAfter: String(wait)])
+                headers: [.retryAfter: String(wait)]
+            )
         }
         try rateLimits.record(bucket: addressBucket, at: now, window: limits.window)
         let account = try context.store.accounts.find(email: email)

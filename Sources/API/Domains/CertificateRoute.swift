@@ -17,7 +17,8 @@ enum CertificateRoute {
                     "last_error_at": .date(state.lastErrorAt), "renew_after": .date(state.renewAfter),
                     "not_before": .date(state.notBefore), "not_after": .date(state.notAfter),
                     "updated_at": .date(state.updatedAt),
-                ])
+                ]
+            )
         }
     }
 }

@@ -67,21 +67,31 @@ enum DomainRoutes {
         let token = try SecureRandom.token(byteCount: 24)
         do {
             let domain = try context.store.domains.create(
-                accountID: caller.account.id, name: name, verificationToken: token,
-                defaultLimit: context.environment.domainLimit, at: context.now)
+                accountID: caller.account.id,
+                name: name,
+                verificationToken: token,
+                defaultLimit: context.environment.domainLimit,
+                at: context.now
+            )
             return JSONResponse(.created, .domain(domain), headers: [.location: "/v1/domains/\(domain.name)"])
         } catch let error as StoreError {
             switch error.code {
             case .domainLimitReached:
                 let limit = error.limit ?? context.environment.domainLimit
                 throw APIError(
-                    .forbidden, "domain-limit-reached", title: "Domain limit reached",
+                    .forbidden,
+                    "domain-limit-reached",
+                    title: "Domain limit reached",
                     detail: "This account may hold at most \(limit) domains (MTASTS_DOMAIN_LIMIT); delete one first.",
-                    extra: [JSONMember(key: "limit", value: .int(limit))])
+                    extra: [JSONMember(key: "limit", value: .int(limit))]
+                )
             case .duplicateDomain:
                 throw APIError(
-                    .conflict, "domain-exists", title: "Domain already added",
-                    detail: "This account already has \(name.name).")
+                    .conflict,
+                    "domain-exists",
+                    title: "Domain already added",
+                    detail: "This account already has \(name.name)."
+                )
             default:
                 throw error
             }
@@ -123,13 +133,17 @@ enum DomainRoutes {
                 [
                     "name": .string(deleted.name), "status": "deleted", "deleted_at": .date(deleted.deletedAt),
                     "detail": "The domain never served a policy and was deleted at once.",
-                ])
+                ]
+            )
         }
         if immediately {
             throw APIError(
-                .conflict, "domain-was-live", title: "Domain has served a policy",
+                .conflict,
+                "domain-was-live",
+                title: "Domain has served a policy",
                 detail: "\(domain.name) has served an MTA-STS policy; senders may cache it, so it must be offboarded "
-                    + "(DELETE without immediately=true).")
+                    + "(DELETE without immediately=true)."
+            )
         }
         let (offboarding, policy) = try context.store.domains.offboard(domainID: domain.id, at: now)
         let until = offboarding.serveUntil.map { $0.formatted(.iso8601) } ?? "later"
@@ -140,7 +154,9 @@ enum DomainRoutes {
                 "serve_until": .date(offboarding.serveUntil), "policy": policy.map(JSONValue.policy) ?? .null,
                 "detail": .string(
                     "Publishing mode none (RFC 8461 §8.3) until \(until), when every policy senders may have "
-                        + "cached has expired; then the domain is removed. Keep the DNS records until then."),
-            ])
+                        + "cached has expired; then the domain is removed. Keep the DNS records until then."
+                ),
+            ]
+        )
     }
 }

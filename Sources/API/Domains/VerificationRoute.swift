@@ -34,11 +34,16 @@ enum VerificationRoute {
         case .verified:
             let policy = try context.store.policies.current(domainID: domain.id)
             return JSONResponse(
-                .ok, ["status": "verified", "domain": .domain(domain), "policy": policy.map(JSONValue.policy) ?? .null])
+                .ok,
+                ["status": "verified", "domain": .domain(domain), "policy": policy.map(JSONValue.policy) ?? .null]
+            )
         case .offboarding, .deleted:
             throw APIError(
-                .conflict, "domain-offboarding", title: "Domain is being offboarded",
-                detail: "\(domain.name) is being offboarded and cannot be verified again until it is removed.")
+                .conflict,
+                "domain-offboarding",
+                title: "Domain is being offboarded",
+                detail: "\(domain.name) is being offboarded and cannot be verified again until it is removed."
+            )
         case .pendingVerification:
             break
         }
@@ -53,31 +58,44 @@ enum VerificationRoute {
             switch outcome.result {
             case "nxdomain", "no_data": reason = "no TXT record was found: \(outcome.detail)"
             case "answer":
-                reason = "the TXT record(s) at \(recordName) hold other values: "
+                reason =
+                    "the TXT record(s) at \(recordName) hold other values: "
                     + outcome.values.map { "\"\($0.prefix(100))\"" }.joined(separator: ", ")
             default: reason = "the lookup failed: \(outcome.detail)"
             }
             try context.store.domains.recordCheck(domainID: domain.id, at: now, result: "failed: \(outcome.result)")
             throw APIError(
-                .unprocessableContent, "verification-failed", title: "Verification record not found",
-                detail: "Publish TXT \"\(domain.verificationToken)\" at \(recordName); \(reason)", extra: found)
+                .unprocessableContent,
+                "verification-failed",
+                title: "Verification record not found",
+                detail: "Publish TXT \"\(domain.verificationToken)\" at \(recordName); \(reason)",
+                extra: found
+            )
         }
         let (policy, mxLookup) = try initialPolicy(for: domain.name, context)
         do {
             let (verified, published) = try context.store.domains.markVerified(
-                domainID: domain.id, initialPolicy: policy, at: now)
+                domainID: domain.id,
+                initialPolicy: policy,
+                at: now
+            )
             return JSONResponse(
                 .ok,
                 [
                     "status": "verified", "domain": .domain(verified),
                     "policy": published.map(JSONValue.policy) ?? .null, "mx_lookup": mxLookup,
-                ])
+                ]
+            )
         } catch let error as StoreError where error.code == .verifiedByAnotherAccount {
             try context.store.domains.recordCheck(domainID: domain.id, at: now, result: "failed: owned elsewhere")
             throw APIError(
-                .conflict, "domain-verified-elsewhere", title: "Domain verified by another account",
-                detail: "\(domain.name) is verified by another account; it can be claimed once that account removes it.",
-                extra: found)
+                .conflict,
+                "domain-verified-elsewhere",
+                title: "Domain verified by another account",
+                detail:
+                    "\(domain.name) is verified by another account; it can be claimed once that account removes it.",
+                extra: found
+            )
         }
     }
 }

@@ -23,14 +23,19 @@ package struct JSONFields {
             throw APIError.malformedBody(error.message)
         }
         guard case .object(let members) = value else {
-            throw APIError.malformedBody("The body must be a JSON object, not \(value.typeName == "array" ? "an" : "a") \(value.typeName).")
+            throw APIError.malformedBody(
+                "The body must be a JSON object, not \(value.typeName == "array" ? "an" : "a") \(value.typeName)."
+            )
         }
         self.members = members
         for member in members where !allowed.contains(member.key) {
             errors.append(
                 FieldError(
-                    field: String(member.key.prefix(100)), rule: "unknown_field",
-                    message: "Unknown field; allowed: \(allowed.sorted().joined(separator: ", "))."))
+                    field: String(member.key.prefix(100)),
+                    rule: "unknown_field",
+                    message: "Unknown field; allowed: \(allowed.sorted().joined(separator: ", "))."
+                )
+            )
         }
     }
 
@@ -54,7 +59,10 @@ package struct JSONFields {
 
     /// A string member of `minLength...maxLength` characters.
     package mutating func string(
-        _ key: String, required: Bool = true, minLength: Int = 1, maxLength: Int
+        _ key: String,
+        required: Bool = true,
+        minLength: Int = 1,
+        maxLength: Int
     ) -> String? {
         guard let value = value(key, required: required) else { return nil }
         guard case .string(let string) = value else {

@@ -35,6 +35,12 @@ package enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Express
         return members.first { $0.key == key }?.value
     }
 
+    /// This object with `members` appended; any other value is returned unchanged.
+    package func adding(_ members: [String: JSONValue]) -> JSONValue {
+        guard case .object(let existing) = self else { return self }
+        return .object(existing + members.sorted { $0.key < $1.key }.map { JSONMember(key: $0.key, value: $0.value) })
+    }
+
     /// The element at `index` of an array.
     package subscript(index: Int) -> JSONValue? {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }

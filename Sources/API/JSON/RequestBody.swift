@@ -13,9 +13,12 @@ enum RequestBody {
         let parameters = parts.dropFirst().map { $0.replacingOccurrences(of: "\"", with: "") }
         guard mediaType == "application/json", parameters.allSatisfy({ $0 == "charset=utf-8" }) else {
             throw APIError(
-                .unsupportedMediaType, "unsupported-media-type", title: "Unsupported media type",
+                .unsupportedMediaType,
+                "unsupported-media-type",
+                title: "Unsupported media type",
                 detail: "Send the body as Content-Type: application/json.",
-                errors: [FieldError(field: "Content-Type", rule: "media_type", message: "Expected application/json.")])
+                errors: [FieldError(field: "Content-Type", rule: "media_type", message: "Expected application/json.")]
+            )
         }
     }
 }

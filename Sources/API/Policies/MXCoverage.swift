@@ -31,7 +31,8 @@ struct MXCoverage {
                         "host": .string(entry.host), "preference": .int(entry.preference),
                         "covered_by": .string(entry.coveredBy?.description),
                     ]
-                }),
+                }
+            ),
             "uncovered_hosts": .array(uncoveredHosts.map { .string($0) }),
             "unused_patterns": .array(unusedPatterns.map { .string($0.description) }),
             "lookup": lookup.json,

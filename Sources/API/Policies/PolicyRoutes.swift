@@ -78,14 +78,21 @@ enum PolicyRoutes {
         if let ifMatch = request.head.fields[.ifMatch], ifMatch != "*" {
             let trimmed = ifMatch.hasPrefix("W/") ? String(ifMatch.dropFirst(2)) : ifMatch
             guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else {
-                throw APIError.invalid("If-Match", rule: "etag", "If-Match must be an ETag such as \"20260101T000000\".")
+                throw APIError.invalid(
+                    "If-Match",
+                    rule: "etag",
+                    "If-Match must be an ETag such as \"20260101T000000\"."
+                )
             }
             expectedID = String(trimmed.dropFirst().dropLast())
         }
         guard domain.status == .verified else {
             throw APIError(
-                .conflict, "domain-not-verified", title: "Domain not verified",
-                detail: "\(domain.name) is \(domain.status.rawValue); a policy can only be set for a verified domain.")
+                .conflict,
+                "domain-not-verified",
+                title: "Domain not verified",
+                detail: "\(domain.name) is \(domain.status.rawValue); a policy can only be set for a verified domain."
+            )
         }
         let (hosts, outcome) = LiveLookup(client: context.environment.dnsClient).mx(domain.name)
         let coverage = MXCoverage(hosts: hosts, patterns: policy.mx)
@@ -93,39 +100,52 @@ enum PolicyRoutes {
         if policy.mode == .enforce, !force {
             if outcome.isFailure {
                 throw APIError(
-                    .unprocessableContent, "mx-check-failed", title: "MX hosts could not be checked",
+                    .unprocessableContent,
+                    "mx-check-failed",
+                    title: "MX hosts could not be checked",
                     detail: "The live MX lookup failed (\(outcome.detail)); retry, or send \"force\": true.",
                     errors: [FieldError(field: "mx", rule: "mx_lookup", message: outcome.detail)],
-                    extra: [JSONMember(key: "mx_check", value: check)])
+                    extra: [JSONMember(key: "mx_check", value: check)]
+                )
             }
             let uncovered = coverage.uncoveredHosts
             if !uncovered.isEmpty {
                 throw APIError(
-                    .unprocessableContent, "mx-not-covered", title: "MX hosts not covered by the policy",
+                    .unprocessableContent,
+                    "mx-not-covered",
+                    title: "MX hosts not covered by the policy",
                     detail: "In enforce mode senders would refuse to deliver to \(uncovered.joined(separator: ", ")); "
                         + "add patterns for them, or send \"force\": true.",
                     errors: [
                         FieldError(
-                            field: "mx", rule: "covers_mx",
-                            message: "Not covered: \(uncovered.joined(separator: ", ")).")
+                            field: "mx",
+                            rule: "covers_mx",
+                            message: "Not covered: \(uncovered.joined(separator: ", "))."
+                        )
                     ],
-                    extra: [JSONMember(key: "mx_check", value: check)])
+                    extra: [JSONMember(key: "mx_check", value: check)]
+                )
             }
         }
         let result: (policy: PolicyRecord, created: Bool)
         do {
             result = try context.store.policies.publish(
-                domainID: domain.id, policy: policy, at: context.now, expectedPolicyID: expectedID)
+                domainID: domain.id,
+                policy: policy,
+                at: context.now,
+                expectedPolicyID: expectedID
+            )
         } catch let error as StoreError where error.code == .policyPreconditionFailed {
             throw APIError(
-                .preconditionFailed, "policy-changed", title: "Policy changed",
-                detail: "The policy is no longer \(request.head.fields[.ifMatch] ?? ""); GET it again and retry.")
+                .preconditionFailed,
+                "policy-changed",
+                title: "Policy changed",
+                detail: "The policy is no longer \(request.head.fields[.ifMatch] ?? ""); GET it again and retry."
+            )
         } catch let error as StoreError where error.code == .invalidStatus {
             throw APIError(.conflict, "domain-not-verified", title: "Domain not verified", detail: error.message)
         }
-        guard case .object(var members) = JSONValue.policy(result.policy) else { throw APIError.notFound("Policy") }
-        members.append(JSONMember(key: "changed", value: .bool(result.created)))
-        members.append(JSONMember(key: "mx_check", value: check))
-        return JSONResponse(.ok, .object(members), headers: [.etag: etag(result.policy)])
+        let body = JSONValue.policy(result.policy).adding(["changed": .bool(result.created), "mx_check": check])
+        return JSONResponse(.ok, body, headers: [.etag: etag(result.policy)])
     }
 }

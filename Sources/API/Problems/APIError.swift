@@ -19,8 +19,13 @@ package struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     package var headers: HTTPFields
 
     package init(
-        _ status: HTTPStatus, _ name: String, title: String, detail: String, errors: [FieldError] = [],
-        extra: [JSONMember] = [], headers: HTTPFields = HTTPFields()
+        _ status: HTTPStatus,
+        _ name: String,
+        title: String,
+        detail: String,
+        errors: [FieldError] = [],
+        extra: [JSONMember] = [],
+        headers: HTTPFields = HTTPFields()
     ) {
         self.status = status
         self.name = name
@@ -61,8 +66,12 @@ extension APIError {
     package static func validation(_ errors: [FieldError]) -> APIError {
         let fields = errors.map(\.field).joined(separator: ", ")
         return APIError(
-            .unprocessableContent, "validation-failed", title: "Request validation failed",
-            detail: "Invalid fields: \(fields).", errors: errors)
+            .unprocessableContent,
+            "validation-failed",
+            title: "Request validation failed",
+            detail: "Invalid fields: \(fields).",
+            errors: errors
+        )
     }
 
     /// 422 for a single field.
@@ -73,8 +82,12 @@ extension APIError {
     /// 400 for a body that is not a JSON object.
     package static func malformedBody(_ detail: String) -> APIError {
         APIError(
-            .badRequest, "malformed-json", title: "Malformed JSON body", detail: detail,
-            errors: [FieldError(field: "body", rule: "json", message: detail)])
+            .badRequest,
+            "malformed-json",
+            title: "Malformed JSON body",
+            detail: detail,
+            errors: [FieldError(field: "body", rule: "json", message: detail)]
+        )
     }
 
     /// 404 for every resource that does not exist or is not the caller's.
@@ -85,7 +98,11 @@ extension APIError {
     /// 401 with a `WWW-Authenticate` challenge (RFC 6750 §3).
     package static func unauthorized(_ detail: String) -> APIError {
         APIError(
-            .unauthorized, "unauthorized", title: "Authentication required", detail: detail,
-            headers: [.wwwAuthenticate: "Bearer realm=\"mtasts\""])
+            .unauthorized,
+            "unauthorized",
+            title: "Authentication required",
+            detail: detail,
+            headers: [.wwwAuthenticate: "Bearer realm=\"mtasts\""]
+        )
     }
 }

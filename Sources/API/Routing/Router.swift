@@ -41,7 +41,8 @@ package struct Router: Sendable {
     package mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping RouteHandler) {
         let segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             part -> Segment in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
         routes.append(Route(method: method, template: template, segments: segments, handler: handler))
     }

@@ -23,11 +23,18 @@ enum TokenRoutes {
             let (secret, digest) = try BearerToken.generate()
             let now = context.now
             let token = try context.store.tokens.create(
-                accountID: caller.account.id, name: name, kind: .api, sha256: digest, at: now,
-                expiresAt: expiresIn.map { now.addingTimeInterval(Double($0)) })
-            guard case .object(var members) = JSONValue.token(token) else { return NoContent() }
-            members.append(JSONMember(key: "value", value: .string(secret)))
-            return JSONResponse(.created, .object(members), headers: [.location: "/v1/tokens/\(token.id.uuidString.lowercased())"])
+                accountID: caller.account.id,
+                name: name,
+                kind: .api,
+                sha256: digest,
+                at: now,
+                expiresAt: expiresIn.map { now.addingTimeInterval(Double($0)) }
+            )
+            return JSONResponse(
+                .created,
+                JSONValue.token(token).adding(["value": .string(secret)]),
+                headers: [.location: "/v1/tokens/\(token.id.uuidString.lowercased())"]
+            )
         }
         router.get("/v1/tokens") { request, context in
             let caller = try context.authenticate(request)
