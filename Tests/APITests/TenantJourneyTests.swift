@@ -3,6 +3,7 @@ import DNS
 import Database
 import Foundation
 import HTTPCore
+import MTASTS
 import Store
 import TestSupport
 import Testing
@@ -296,5 +297,36 @@ import Testing
             api.send(.post, "/v1/sessions", json: ["email": "dave@example.com", "password": "correct horse battery"])
                 .status == 201
         )
+    }
+}
+
+@Suite struct ForcedPolicyTests {
+    @Test func forceTrueAcceptsAnEnforcePolicyThatMissesLiveMX() throws {
+        let api = try APIHarness()
+        let token = try api.signUp("erin@example.com")
+        let name = "cross.example.test"
+        #expect(api.send(.post, "/v1/domains", json: ["name": .string(name)], token: token).status == 201)
+        let store = Store(pool: api.pool)
+        let owner = try #require(try store.accounts.find(email: "erin@example.com"))
+        let domain = try #require(try store.domains.find(accountID: owner.id, name: name))
+        _ = try store.domains.markVerified(
+            domainID: domain.id,
+            initialPolicy: try Policy(mode: .none, mx: [], maxAge: 86_400),
+            at: api.clock.now
+        )
+        let body: JSONValue = ["mode": "enforce", "mx": ["mx.elsewhere.example.net"], "max_age": 86_400]
+        let refused = api.send(.put, "/v1/domains/\(name)/policy", json: body, token: token)
+        #expect(refused.status == 422)
+        #expect(refused.json?["mx_check"]?["uncovered_hosts"] == ["mx.cross.example.test"])
+        #expect(refused.json?["mx_check"]?["unused_patterns"] == ["mx.elsewhere.example.net"])
+        let forced = api.send(
+            .put,
+            "/v1/domains/\(name)/policy",
+            json: ["mode": "enforce", "mx": ["mx.elsewhere.example.net"], "max_age": 86_400, "force": true],
+            token: token
+        )
+        #expect(forced.status == 200)
+        #expect(forced.json?["mode"] == "enforce")
+        #expect(forced.json?["mx_check"]?["uncovered_hosts"] == ["mx.cross.example.test"])
     }
 }
