@@ -43,6 +43,12 @@ let package = Package(
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(name: "Store", dependencies: ["Database", "MTASTS", "Crypto"], swiftSettings: strictSettings),
+
+        // MARK: Services
+        .target(
+            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging"],
+            swiftSettings: strictSettings),
 
         // MARK: Roles
         .target(
@@ -87,6 +93,10 @@ let package = Package(
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "APITests", dependencies: ["API", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
         .testTarget(

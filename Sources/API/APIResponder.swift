@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+package import HTTPCore
+import Logging
+
+/// The JSON REST API as an `HTTPResponder`: routing, authentication, problem documents.
+///
+/// Called synchronously on a worker thread (it blocks on PostgreSQL and DNS). Every failure becomes a response:
+/// an `HTTPResponseError` its own problem document, anything else a 500 naming only the request id.
+///
+/// ```swift
+/// let api = APIResponder(environment: environment)
+/// let response = api.respond(to: HTTPRequest(head: HTTPRequestHead(method: .get, target: "/v1/account",
+///     fields: [.authorization: "Bearer mts_…"])))
+/// ```
+package struct APIResponder: HTTPResponder {
+    /// The environment every handler sees.
+    package let environment: APIEnvironment
+    /// The registered routes.
+    package let router: Router
+
+    private static let requestIDField = HTTPField.Name("X-Request-ID")
+
+    /// Creates the responder with every route of the API registered.
+    package init(environment: APIEnvironment) {
+        self.environment = environment
+        var router = Router()
+        APIRoutes.register(on: &router)
+        self.router = router
+    }
+
+    package func respond(to request: HTTPRequest) -> HTTPResponse {
+        let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))
+        let logger = environment.logger.with(["request_id": requestID])
+        var response = dispatch(request, requestID: requestID, logger: logger)
+        if let name = Self.requestIDField { response.fields.set(name, requestID) }
+        return response
+    }
+
+    private func dispatch(_ request: HTTPRequest, requestID: String, logger: Logger) -> HTTPResponse {
+        do {
+            switch router.match(method: request.head.method, path: request.head.path) {
+            case .notFound:
+                throw APIError.notFound("The resource \(request.head.path.prefix(200))")
+            case .methodNotAllowed(let allowed):
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                throw APIError(
+                    .methodNotAllowed,
+                    "method-not-allowed",
+                    title: "Method not allowed",
+                    detail: "\(request.head.method.rawValue.prefix(20)) is not allowed here; use \(list).",
+                    headers: [.allow: list]
+                )
+            case .found(let route, let parameters):
+                guard let query = PercentDecoding.query(request.head.query) else {
+                    throw APIError(
+                        .badRequest,
+                        "malformed-query",
+                        title: "Malformed query string",
+                        detail: "The query string has a broken percent escape."
+                    )
+                }
+                let context = RequestContext(
+                    requestID: requestID,
+                    parameters: parameters,
+                    environment: environment,
+                    query: query,
+                    logger: logger
+                )
+                return try route.handler(request, context).response()
+            }
+        } catch let error as any HTTPResponseError {
+            if error.status.kind == 5 { logger.error("request failed", ["error": "\(error)"]) }
+            return error.response(problemBase: environment.problemBase)
+        } catch {
+            logger.error(
+                "unhandled error",
+                [
+                    "error": "\(error)", "method": request.head.method.rawValue,
+                    "path": String(request.head.path.prefix(200)),
+                ]
+            )
+            return APIError(
+                .internalServerError,
+                "internal-error",
+                title: "Internal server error",
+                detail: "The request failed on the server; quote request id \(requestID) when reporting it.",
+                extra: [JSONMember(key: "request_id", value: .string(requestID))]
+            ).response(problemBase: environment.problemBase)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import DNS
+import Foundation
+import HTTPCore
+import MTASTS
+import Store
+
+/// `GET /v1/domains/{name}/dns-records`: the records the tenant publishes, each with its live status.
+enum DNSRecordsRoute {
+    static func register(on router: inout Router) {
+        router.get("/v1/domains/{name}/dns-records") { request, context in
+            let (caller, domain) = try DomainRoutes.owned(request, context)
+            let live = LiveLookup(client: context.environment.dnsClient)
+            var records: [JSONValue] = []
+            if domain.status == .pendingVerification {
+                let name = DomainRoutes.verificationRecordName(domain.name)
+                let outcome = live.lookup(name, type: .txt)
+                records.append(
+                    entry(
+                        name: name,
+                        type: "TXT",
+                        value: domain.verificationToken,
+                        purpose: "Proves that you control the domain; remove it after verification.",
+                        outcome: outcome,
+                        status: txtStatus(outcome) { $0 == domain.verificationToken }
+                    )
+                )
+            }
+            let edge = context.environment.edgeHostname
+            let policyHost = "mta-sts." + domain.name
+            let cname = live.lookup(policyHost, type: .cname)
+            records.append(
+                entry(
+                    name: policyHost,
+                    type: "CNAME",
+                    value: edge,
+                    purpose: "Points the policy host at the platform, which serves the policy over HTTPS.",
+                    outcome: cname,
+                    status: status(cname) { values in
+                        values.contains { $0.lowercased() == edge.lowercased() }
+                    }
+                )
+            )
+            if let policy = try context.store.policies.current(domainID: domain.id) {
+                let name = "_mta-sts." + domain.name
+                let expected = "v=STSv1; id=\(policy.policyID)"
+                let outcome = live.lookup(name, type: .txt)
+                let sts = STSRecord.discover(txtRecords: outcome.values.map { [$0] })
+                records.append(
+                    entry(
+                        name: name,
+                        type: "TXT",
+                        value: expected,
+                        purpose: "Announces the policy and its id; senders fetch the policy again when the id changes.",
+                        outcome: outcome,
+                        status: status(outcome) { _ in
+                            if case .found(let record) = sts { return record.id.string == policy.policyID }
+                            return false
+                        }
+                    )
+                )
+            }
+            let reportName = "_smtp._tls." + domain.name
+            let suggestion = "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
+            let reports = live.lookup(reportName, type: .txt)
+            records.append(
+                entry(
+                    name: reportName,
+                    type: "TXT",
+                    value: suggestion,
+                    purpose: "Optional (RFC 8460): where senders mail TLS reports; any valid TLSRPT record counts.",
+                    outcome: reports,
+                    status: status(reports) { values in
+                        if case .found = TLSRPTRecord.discover(txtRecords: values.map { [$0] }) { return true }
+                        return false
+                    }
+                )
+            )
+            return JSONResponse(.ok, ["domain": .string(domain.name), "records": .array(records)])
+        }
+    }
+
+    /// `found` when the check passes, `missing` when nothing is there, `wrong` when something else is,
+    /// `unknown` when the resolver failed.
+    private static func status(_ outcome: LiveLookup.Outcome, _ matches: ([String]) -> Bool) -> String {
+        if outcome.isFailure { return "unknown" }
+        if outcome.values.isEmpty { return "missing" }
+        return matches(outcome.values) ? "found" : "wrong"
+    }
+
+    private static func txtStatus(_ outcome: LiveLookup.Outcome, _ matches: (String) -> Bool) -> String {
+        status(outcome) { $0.contains(where: matches) }
+    }
+
+    private static func entry(
+        name: String,
+        type: String,
+        value: String,
+        purpose: String,
+        outcome: LiveLookup.Outcome,
+        status: String
+    ) -> JSONValue {
+        [
+            "name": .string(name), "type": .string(type), "value": .string(value), "purpose": .string(purpose),
+            "status": .string(status), "found": outcome.json,
+        ]
+    }
+}

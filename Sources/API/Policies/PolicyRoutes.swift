@@ -1,0 +1,151 @@
+import Foundation
+import HTTPCore
+import MTASTS
+import Store
+
+/// `GET|PUT /v1/domains/{name}/policy`, `GET …/policy/history`, `GET …/mx-check`.
+enum PolicyRoutes {
+    /// Most `mx` patterns accepted in one policy.
+    static let maximumPatterns = 64
+
+    static func register(on router: inout Router) {
+        router.get("/v1/domains/{name}/policy") { request, context in
+            let (_, domain) = try DomainRoutes.owned(request, context)
+            guard let policy = try context.store.policies.current(domainID: domain.id) else {
+                throw APIError.notFound("A policy for \(domain.name) (verify the domain first)")
+            }
+            return JSONResponse(.ok, .policy(policy), headers: [.etag: etag(policy)])
+        }
+        router.put("/v1/domains/{name}/policy") { request, context in try put(request, context) }
+        router.get("/v1/domains/{name}/policy/history") { request, context in
+            let (_, domain) = try DomainRoutes.owned(request, context)
+            let history = try context.store.policies.history(domainID: domain.id)
+            return JSONResponse(.ok, ["policies": .array(history.map(JSONValue.historyEntry))])
+        }
+        router.get("/v1/domains/{name}/mx-check") { request, context in
+            let (_, domain) = try DomainRoutes.owned(request, context)
+            let policy = try context.store.policies.current(domainID: domain.id)
+            let patterns = (policy?.mx ?? []).compactMap { try? MXPattern(parsing: $0) }
+            let (hosts, outcome) = LiveLookup(client: context.environment.dnsClient).mx(domain.name)
+            return JSONResponse(.ok, MXCoverage(hosts: hosts, patterns: patterns).json(lookup: outcome))
+        }
+    }
+
+    /// `"<policy id>"`: the id changes exactly when the text does, so it is a strong validator.
+    static func etag(_ policy: PolicyRecord) -> String { "\"\(policy.policyID)\"" }
+
+    /// Reads and validates `{mode, mx, max_age, force?}` with the model's rules.
+    static func readPolicy(_ request: HTTPRequest) throws -> (policy: Policy, force: Bool) {
+        try RequestBody.requireJSON(request)
+        var fields = try JSONFields(body: request.body, allowed: ["mode", "mx", "max_age", "force"])
+        let modeText = fields.string("mode", maxLength: 16)
+        let mode = modeText.flatMap(PolicyMode.init(rawValue:))
+        if modeText != nil, mode == nil {
+            fields.fail("mode", rule: "enum", "mode must be one of enforce, testing, none.")
+        }
+        let mxTexts = fields.strings("mx", required: mode != PolicyMode.none, maxCount: maximumPatterns, maxLength: 255)
+        let maxAge = fields.int("max_age", range: 0...Policy.maxAgeLimit)
+        let force = fields.bool("force") ?? false
+        var patterns: [MXPattern] = []
+        for (index, text) in (mxTexts ?? []).enumerated() {
+            do {
+                patterns.append(try MXPattern(parsing: text))
+            } catch {
+                let rule = error.underlying.map { DomainRoutes.rule(for: $0.reason) } ?? "mx_pattern"
+                fields.fail("mx[\(index)]", rule: rule, error.message)
+            }
+        }
+        try fields.finish()
+        guard let mode, let maxAge else { throw APIError.validation(fields.errors) }
+        do {
+            return (try Policy(mode: mode, mx: patterns, maxAge: maxAge), force)
+        } catch {
+            let rule =
+                switch error.code {
+                case .duplicateMXPattern: "duplicate"
+                case .missingMX: "required"
+                case .maxAgeOutOfRange: "range"
+                default: error.code.rawValue
+                }
+            throw APIError.invalid(error.field ?? "body", rule: rule, error.message)
+        }
+    }
+
+    private static func put(_ request: HTTPRequest, _ context: RequestContext) throws -> JSONResponse {
+        let (_, domain) = try DomainRoutes.owned(request, context)
+        let (policy, force) = try readPolicy(request)
+        var expectedID: String?
+        if let ifMatch = request.head.fields[.ifMatch], ifMatch != "*" {
+            let trimmed = ifMatch.hasPrefix("W/") ? String(ifMatch.dropFirst(2)) : ifMatch
+            guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else {
+                throw APIError.invalid(
+                    "If-Match",
+                    rule: "etag",
+                    "If-Match must be an ETag such as \"20260101T000000\"."
+                )
+            }
+            expectedID = String(trimmed.dropFirst().dropLast())
+        }
+        guard domain.status == .verified else {
+            throw APIError(
+                .conflict,
+                "domain-not-verified",
+                title: "Domain not verified",
+                detail: "\(domain.name) is \(domain.status.rawValue); a policy can only be set for a verified domain."
+            )
+        }
+        let (hosts, outcome) = LiveLookup(client: context.environment.dnsClient).mx(domain.name)
+        let coverage = MXCoverage(hosts: hosts, patterns: policy.mx)
+        let check = coverage.json(lookup: outcome)
+        if policy.mode == .enforce, !force {
+            if outcome.isFailure {
+                throw APIError(
+                    .unprocessableContent,
+                    "mx-check-failed",
+                    title: "MX hosts could not be checked",
+                    detail: "The live MX lookup failed (\(outcome.detail)); retry, or send \"force\": true.",
+                    errors: [FieldError(field: "mx", rule: "mx_lookup", message: outcome.detail)],
+                    extra: [JSONMember(key: "mx_check", value: check)]
+                )
+            }
+            let uncovered = coverage.uncoveredHosts
+            if !uncovered.isEmpty {
+                throw APIError(
+                    .unprocessableContent,
+                    "mx-not-covered",
+                    title: "MX hosts not covered by the policy",
+                    detail: "In enforce mode senders would refuse to deliver to \(uncovered.joined(separator: ", ")); "
+                        + "add patterns for them, or send \"force\": true.",
+                    errors: [
+                        FieldError(
+                            field: "mx",
+                            rule: "covers_mx",
+                            message: "Not covered: \(uncovered.joined(separator: ", "))."
+                        )
+                    ],
+                    extra: [JSONMember(key: "mx_check", value: check)]
+                )
+            }
+        }
+        let result: (policy: PolicyRecord, created: Bool)
+        do {
+            result = try context.store.policies.publish(
+                domainID: domain.id,
+                policy: policy,
+                at: context.now,
+                expectedPolicyID: expectedID
+            )
+        } catch let error as StoreError where error.code == .policyPreconditionFailed {
+            throw APIError(
+                .preconditionFailed,
+                "policy-changed",
+                title: "Policy changed",
+                detail: "The policy is no longer \(request.head.fields[.ifMatch] ?? ""); GET it again and retry."
+            )
+        } catch let error as StoreError where error.code == .invalidStatus {
+            throw APIError(.conflict, "domain-not-verified", title: "Domain not verified", detail: error.message)
+        }
+        let body = JSONValue.policy(result.policy).adding(["changed": .bool(result.created), "mx_check": check])
+        return JSONResponse(.ok, body, headers: [.etag: etag(result.policy)])
+    }
+}

@@ -1,0 +1,27 @@
+package import Foundation
+package import Logging
+package import Store
+
+/// Per-request state handed to every handler: the request id, path parameters, the environment and a logger.
+package struct RequestContext: Sendable {
+    /// A random id, sent back in `X-Request-ID` and quoted in 500 responses and logs.
+    package let requestID: String
+    /// The `{name}` parameters of the matched route, percent-decoded.
+    package let parameters: [String: String]
+    /// Configuration and collaborators.
+    package let environment: APIEnvironment
+    /// The query parameters, percent-decoded (`+` is a space); the last value wins.
+    package let query: [String: String]
+    /// A logger carrying `request_id`.
+    package let logger: Logger
+
+    /// The store on the environment's pool.
+    package var store: Store { environment.store }
+
+    /// The current time from the environment's clock.
+    package var now: Date { environment.clock() }
+
+    /// The value of a path parameter (empty when the route has no such parameter, which is a programming error
+    /// caught by the router tests).
+    package func parameter(_ name: String) -> String { parameters[name] ?? "" }
+}

@@ -1,0 +1,264 @@
+import Database
+package import Foundation
+package import MTASTS
+
+/// SQL for `domains`: claims, verification, offboarding and deletion.
+///
+/// A tenant only ever sees its own rows: every read takes the account id, and a deleted domain is invisible.
+package struct DomainRepository: Sendable {
+    let pool: PostgresPool
+
+    static let columns = """
+        id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
+        deleted_at, serve_until
+        """
+
+    static func decode(_ row: PostgresRow) throws -> DomainRecord {
+        let (id, account, name, status, token, verifiedAt, method, createdAt, deletedAt, serveUntil) = try row.decode(
+            (UUID, UUID, String, String, String, Date?, String?, Date, Date?, Date?).self
+        )
+        guard let domainStatus = DomainStatus(rawValue: status) else {
+            throw DatabaseError(.decodingFailed, "unknown domain status")
+        }
+        return DomainRecord(
+            id: id,
+            accountID: account,
+            name: name,
+            status: domainStatus,
+            verificationToken: token,
+            verifiedAt: verifiedAt,
+            verificationMethod: method,
+            createdAt: createdAt,
+            deletedAt: deletedAt,
+            serveUntil: serveUntil
+        )
+    }
+
+    /// Claims `name` for the account, refusing more than its limit.
+    ///
+    /// The account row is locked first, so two concurrent claims cannot both pass the count.
+    /// - Parameters:
+    ///   - defaultLimit: the operator's limit, used unless the account has its own.
+    /// - Throws: `StoreError` `.domainLimitReached` (with `limit`) or `.duplicateDomain`.
+    package func create(
+        accountID: UUID,
+        name: DomainName,
+        verificationToken: String,
+        defaultLimit: Int,
+        at now: Date
+    ) throws -> DomainRecord {
+        do {
+            return try pool.withTransaction { connection in
+                let own = try connection.query(
+                    "SELECT domain_limit FROM accounts WHERE id = \(accountID) FOR UPDATE"
+                )
+                guard let row = own.first else { throw StoreError(.notFound, "The account does not exist.") }
+                let limit = try row.decode(Int?.self, at: 0) ?? defaultLimit
+                let existing = try connection.query(
+                    """
+                    SELECT 1 FROM domains
+                    WHERE account_id = \(accountID) AND name = \(name.name) AND status <> 'deleted'
+                    """
+                )
+                guard existing.isEmpty else {
+                    throw StoreError(.duplicateDomain, "This account already has the domain \(name.name).")
+                }
+                let count = try Self.count(on: connection, accountID: accountID)
+                guard count < limit else {
+                    throw StoreError(
+                        .domainLimitReached,
+                        "This account may hold at most \(limit) domains.",
+                        limit: limit
+                    )
+                }
+                let rows = try connection.query(
+                    """
+                    INSERT INTO domains (account_id, name, verification_token, created_at, updated_at)
+                    VALUES (\(accountID), \(name.name), \(verificationToken), \(now), \(now))
+                    RETURNING \(unsafeSQL: Self.columns)
+                    """
+                )
+                return try Self.decode(try AccountRepository.single(rows))
+            }
+        } catch let error as DatabaseError where error.code == .uniqueViolation {
+            throw StoreError(.duplicateDomain, "This account already has the domain \(name.name).")
+        }
+    }
+
+    /// How many domains (not deleted) the account holds.
+    package func count(accountID: UUID) throws -> Int {
+        try pool.withConnection { try Self.count(on: $0, accountID: accountID) }
+    }
+
+    static func count(on connection: PostgresConnection, accountID: UUID) throws -> Int {
+        try AccountRepository.single(
+            try connection.query(
+                "SELECT count(*) FROM domains WHERE account_id = \(accountID) AND status <> 'deleted'"
+            )
+        ).decode(Int.self, at: 0)
+    }
+
+    /// A page of the account's domains ordered by name, starting after `after`.
+    package func list(accountID: UUID, after: String?, limit: Int) throws -> [DomainRecord] {
+        try pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT \(unsafeSQL: Self.columns) FROM domains
+                WHERE account_id = \(accountID) AND status <> 'deleted' AND name > \(after ?? "")
+                ORDER BY name LIMIT \(limit)
+                """
+            ).map(Self.decode)
+        }
+    }
+
+    /// The account's domain called `name` (not deleted), or nil (also when another account has it).
+    package func find(accountID: UUID, name: String) throws -> DomainRecord? {
+        try pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT \(unsafeSQL: Self.columns) FROM domains
+                WHERE account_id = \(accountID) AND name = \(name) AND status <> 'deleted'
+                """
+            ).first.map(Self.decode)
+        }
+    }
+
+    /// Records the outcome of a verification or monitoring check.
+    package func recordCheck(domainID: UUID, at now: Date, result: String) throws {
+        try pool.withConnection { connection in
+            _ = try connection.execute(
+                """
+                UPDATE domains SET last_checked_at = \(now), last_check_result = \(String(result.prefix(500)))
+                WHERE id = \(domainID)
+                """
+            )
+        }
+    }
+
+    /// Marks a pending domain verified by a DNS TXT proof and publishes its first policy, in one transaction.
+    ///
+    /// Verifying an already verified domain changes nothing and returns the current state.
+    /// - Throws: `StoreError` `.verifiedByAnotherAccount` (the partial unique index refused a second owner),
+    ///   `.invalidStatus` for an offboarding domain, `.notFound`.
+    package func markVerified(
+        domainID: UUID,
+        initialPolicy: Policy,
+        at now: Date
+    ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
+        do {
+            return try pool.withTransaction { connection in
+                let domain = try Self.lock(on: connection, domainID: domainID)
+                switch domain.status {
+                case .verified:
+                    return (domain, try PolicyRepository.current(on: connection, domainID: domainID))
+                case .offboarding, .deleted:
+                    throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
+                case .pendingVerification:
+                    break
+                }
+                let rows = try connection.query(
+                    """
+                    UPDATE domains SET status = 'verified', verified_at = \(now), verification_method = 'dns_txt',
+                        last_checked_at = \(now), last_check_result = 'verified', updated_at = \(now)
+                    WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
+                    """
+                )
+                let verified = try Self.decode(try AccountRepository.single(rows))
+                try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+                let published = try PolicyRepository.publish(
+                    on: connection,
+                    domain: verified,
+                    policy: initialPolicy,
+                    at: now
+                )
+                return (verified, published.policy)
+            }
+        } catch let error as DatabaseError where error.code == .uniqueViolation {
+            throw StoreError(.verifiedByAnotherAccount, "The domain is verified by another account.")
+        }
+    }
+
+    /// Starts offboarding (RFC 8461 §8.3): publishes `none` with `max_age` = `noneMaxAge`, and keeps serving it
+    /// until every policy ever served has expired: `serve_until = now + max(largest max_age, noneMaxAge)`.
+    ///
+    /// An offboarding domain is returned unchanged.
+    /// - Throws: `StoreError.invalidStatus` for a domain that was never verified.
+    package func offboard(
+        domainID: UUID,
+        at now: Date,
+        noneMaxAge: Int = 86_400
+    ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
+        try pool.withTransaction { connection in
+            let domain = try Self.lock(on: connection, domainID: domainID)
+            switch domain.status {
+            case .offboarding:
+                return (domain, try PolicyRepository.current(on: connection, domainID: domainID))
+            case .pendingVerification, .deleted:
+                throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
+            case .verified:
+                break
+            }
+            let none = try Policy(mode: .none, mx: [], maxAge: noneMaxAge)
+            let published = try PolicyRepository.publish(on: connection, domain: domain, policy: none, at: now)
+            let largest = try AccountRepository.single(
+                try connection.query("SELECT coalesce(max(max_age), 0) FROM policies WHERE domain_id = \(domainID)")
+            ).decode(Int.self, at: 0)
+            let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
+            let rows = try connection.query(
+                """
+                UPDATE domains SET status = 'offboarding', deleted_at = \(now), serve_until = \(serveUntil),
+                    updated_at = \(now)
+                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
+                """
+            )
+            try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+            return (try Self.decode(try AccountRepository.single(rows)), published.policy)
+        }
+    }
+
+    /// Deletes a domain that never went live (never verified, so no policy was ever served).
+    /// - Throws: `StoreError.invalidStatus` when it was verified at some point.
+    package func deleteUnverified(domainID: UUID, at now: Date) throws -> DomainRecord {
+        try pool.withTransaction { connection in
+            let domain = try Self.lock(on: connection, domainID: domainID)
+            guard domain.verifiedAt == nil, domain.status == .pendingVerification else {
+                throw StoreError(.invalidStatus, "The domain has served a policy and must be offboarded.")
+            }
+            let rows = try connection.query(
+                """
+                UPDATE domains SET status = 'deleted', deleted_at = \(now), updated_at = \(now)
+                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
+                """
+            )
+            try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+            return try Self.decode(try AccountRepository.single(rows))
+        }
+    }
+
+    /// Finishes offboarding: domains whose `serve_until` has passed become `deleted` (the worker calls this).
+    /// - Returns: the names that were removed.
+    package func completeOffboarding(at now: Date) throws -> [String] {
+        try pool.withTransaction { connection in
+            let names = try connection.query(
+                """
+                UPDATE domains SET status = 'deleted', updated_at = \(now)
+                WHERE status = 'offboarding' AND serve_until <= \(now) RETURNING name
+                """
+            ).map { try $0.decode(String.self, at: 0) }
+            for name in names {
+                try ChangeLogRepository.append(on: connection, host: "mta-sts." + name, kind: "domain", at: now)
+            }
+            return names
+        }
+    }
+
+    /// Locks and returns a domain row for the rest of the transaction.
+    static func lock(on connection: PostgresConnection, domainID: UUID) throws -> DomainRecord {
+        guard
+            let row = try connection.query(
+                "SELECT \(unsafeSQL: columns) FROM domains WHERE id = \(domainID) FOR UPDATE"
+            ).first
+        else { throw StoreError(.notFound, "The domain does not exist.") }
+        return try decode(row)
+    }
+}

@@ -1,0 +1,113 @@
+import Database
+package import Foundation
+package import MTASTS
+
+/// SQL for `policies`: one row per policy text a domain served, ids never reused.
+package struct PolicyRepository: Sendable {
+    let pool: PostgresPool
+
+    static let columns = "id, domain_id, policy_id, mode, mx, max_age, text, created_at, superseded_at"
+
+    static func decode(_ row: PostgresRow) throws -> PolicyRecord {
+        let (rowID, domainID, policyID, mode, mx, maxAge, text, createdAt, supersededAt) = try row.decode(
+            (Int64, UUID, String, String, PostgresTextArray, Int, String, Date, Date?).self
+        )
+        guard let policyMode = PolicyMode(rawValue: mode) else {
+            throw DatabaseError(.decodingFailed, "unknown policy mode")
+        }
+        return PolicyRecord(
+            rowID: rowID,
+            domainID: domainID,
+            policyID: policyID,
+            mode: policyMode,
+            mx: mx.elements,
+            maxAge: maxAge,
+            text: text,
+            createdAt: createdAt,
+            supersededAt: supersededAt
+        )
+    }
+
+    /// The domain's current policy, if it has one.
+    package func current(domainID: UUID) throws -> PolicyRecord? {
+        try pool.withConnection { try Self.current(on: $0, domainID: domainID) }
+    }
+
+    /// Every policy the domain served, oldest first.
+    package func history(domainID: UUID) throws -> [PolicyRecord] {
+        try pool.withConnection { connection in
+            try connection.query(
+                "SELECT \(unsafeSQL: Self.columns) FROM policies WHERE domain_id = \(domainID) ORDER BY created_at, id"
+            ).map(Self.decode)
+        }
+    }
+
+    /// Publishes `policy` for a verified domain.
+    ///
+    /// The domain row is locked for the transaction so concurrent writers serialise. When the rendered text
+    /// equals the current policy's, nothing is written and the current row is returned (`created == false`).
+    /// - Parameters:
+    ///   - expectedPolicyID: the `If-Match` id; the write is refused unless it is the current id.
+    /// - Throws: `StoreError` `.notFound`, `.invalidStatus` (not verified), `.policyPreconditionFailed`.
+    package func publish(
+        domainID: UUID,
+        policy: Policy,
+        at now: Date,
+        expectedPolicyID: String? = nil
+    ) throws -> (policy: PolicyRecord, created: Bool) {
+        try pool.withTransaction { connection in
+            let domain = try DomainRepository.lock(on: connection, domainID: domainID)
+            guard domain.status == .verified else {
+                throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue), not verified.")
+            }
+            if let expectedPolicyID {
+                let current = try Self.current(on: connection, domainID: domainID)
+                guard current?.policyID == expectedPolicyID else {
+                    throw StoreError(.policyPreconditionFailed, "The policy changed since it was read.")
+                }
+            }
+            return try Self.publish(on: connection, domain: domain, policy: policy, at: now)
+        }
+    }
+
+    static func current(on connection: PostgresConnection, domainID: UUID) throws -> PolicyRecord? {
+        try connection.query(
+            """
+            SELECT \(unsafeSQL: columns) FROM policies WHERE domain_id = \(domainID) AND superseded_at IS NULL
+            """
+        ).first.map(decode)
+    }
+
+    /// Inserts a new row with a fresh id unless the text is unchanged; supersedes the previous row and appends
+    /// a `policy` change for `mta-sts.<domain>`. Runs inside the caller's transaction, domain row locked.
+    static func publish(
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        policy: Policy,
+        at now: Date
+    ) throws -> (policy: PolicyRecord, created: Bool) {
+        let current = try current(on: connection, domainID: domain.id)
+        if let current, current.text == policy.text { return (current, false) }
+        let used = try connection.query("SELECT policy_id FROM policies WHERE domain_id = \(domain.id)").map {
+            try PolicyID(try $0.decode(String.self, at: 0))
+        }
+        let id = PolicyID.generate(at: now, avoiding: Set(used))
+        if let current {
+            // `superseded_at >= created_at` is a CHECK: a clock moved backwards must not break the write.
+            let supersededAt = max(now, current.createdAt)
+            try connection.execute("UPDATE policies SET superseded_at = \(supersededAt) WHERE id = \(current.rowID)")
+        }
+        let createdAt = max(now, current?.createdAt ?? now)
+        let rows = try connection.query(
+            """
+            INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text, created_at)
+            VALUES (\(domain.id), \(id.string), \(policy.mode.rawValue), \(PostgresTextArray(policy.mx.map(\.description))),
+                    \(policy.maxAge), \(policy.text), \(createdAt))
+            RETURNING \(unsafeSQL: columns)
+            """
+        )
+        let record = try decode(try AccountRepository.single(rows))
+        try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "policy", at: now)
+        return (record, true)
+    }
+}

@@ -1,0 +1,84 @@
+package import Foundation
+package import MTASTS
+
+/// One row of `accounts`.
+package struct AccountRecord: Sendable, Hashable {
+    package var id: UUID
+    package var email: String
+    package var passwordHash: String
+    /// The account's own limit; nil means the operator's default applies.
+    package var domainLimit: Int?
+    package var createdAt: Date
+}
+
+/// What an API token is for.
+package enum TokenKind: String, Sendable, Hashable {
+    /// A long-lived token for automation, created with `POST /v1/tokens`.
+    case api
+    /// A login session from `POST /v1/sessions` or sign-up.
+    case session
+}
+
+/// One row of `api_tokens` (never the secret: only its hash is stored).
+package struct TokenRecord: Sendable, Hashable {
+    package var id: UUID
+    package var accountID: UUID
+    package var name: String
+    package var kind: TokenKind
+    package var createdAt: Date
+    package var expiresAt: Date?
+    package var lastUsedAt: Date?
+}
+
+/// The lifecycle of a domain (the `domains.status` column).
+package enum DomainStatus: String, Sendable, Hashable {
+    case pendingVerification = "pending_verification"
+    case verified
+    case offboarding
+    case deleted
+}
+
+/// One row of `domains`.
+package struct DomainRecord: Sendable, Hashable {
+    package var id: UUID
+    package var accountID: UUID
+    package var name: String
+    package var status: DomainStatus
+    package var verificationToken: String
+    package var verifiedAt: Date?
+    package var verificationMethod: String?
+    package var createdAt: Date
+    package var deletedAt: Date?
+    package var serveUntil: Date?
+
+    /// The parsed name (the column's CHECK guarantees it parses).
+    package var domainName: DomainName? { try? DomainName(parsing: name) }
+}
+
+/// One row of `policies`: one policy text the domain served (or serves) under one id.
+package struct PolicyRecord: Sendable, Hashable {
+    /// The row id.
+    package var rowID: Int64
+    package var domainID: UUID
+    /// The `id` published in `_mta-sts.<domain>`.
+    package var policyID: String
+    package var mode: PolicyMode
+    package var mx: [String]
+    package var maxAge: Int
+    /// The exact policy file body.
+    package var text: String
+    package var createdAt: Date
+    /// When a newer policy replaced this one; nil for the current policy.
+    package var supersededAt: Date?
+}
+
+/// The worker's view of a domain's certificate (`certificate_states`) plus the current certificate's dates.
+package struct CertificateStateRecord: Sendable, Hashable {
+    package var status: String
+    package var lastError: String?
+    package var lastErrorAt: Date?
+    package var renewAfter: Date?
+    package var updatedAt: Date
+    package var notBefore: Date?
+    package var notAfter: Date?
+}
