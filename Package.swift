@@ -61,7 +61,10 @@ let package = Package(
         // MARK: Executable (wiring only)
         .executableTarget(
             name: "mtasts",
-            dependencies: ["Configuration", "Crypto", "Database", "Logging", "PolicyEdge", "SystemIO"],
+            dependencies: [
+                "API", "Configuration", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "PolicyEdge", "SystemIO",
+                "WebServer",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Tests

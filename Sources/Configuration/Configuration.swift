@@ -40,6 +40,8 @@ package struct Configuration: Sendable {
     package var edgeAccessLog: Bool
     /// Event-loop threads per server process.
     package var eventLoops: Int
+    /// The API's public base URL (problem `type` URIs, links in the web form).
+    package var publicURL: String
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -59,6 +61,7 @@ package struct Configuration: Sendable {
         ("MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`", "the edge's snapshot for cold starts while PostgreSQL is down"),
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
+        ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
     ]
 
     /// Reads and validates the configuration.
@@ -139,6 +142,11 @@ package struct Configuration: Sendable {
             throw ConfigurationError(variable: "MTASTS_EVENT_LOOPS", message: "expected a whole number 1…256, got \"\(loopsText)\"")
         }
         eventLoops = loops
+        let publicText = value("MTASTS_PUBLIC_URL") ?? "http://\(apiListen)"
+        guard let url = URL(string: publicText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ConfigurationError(variable: "MTASTS_PUBLIC_URL", message: "expected an http(s) URL, got \"\(publicText)\"")
+        }
+        publicURL = publicText.hasSuffix("/") ? String(publicText.dropLast()) : publicText
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.

@@ -4,7 +4,11 @@ import Database
 import Foundation
 import Glibc
 import Logging
+import API
+import DNS
+import HTTPCore
 import PolicyEdge
+import WebServer
 import SystemIO
 
 /// `mtasts serve` and the single-role commands `api`, `edge`, `worker`.
@@ -93,18 +97,51 @@ enum ServeCommand {
                     + "        http://\(configuration.edgeHTTPListen)/.well-known/acme-challenge/<token>\n"
                     + "        http://\(configuration.edgeAdminListen)/metrics\n")
         }
-        let missing = roles.subtracting(.edge)
+        var api: HTTPServer?
+        let apiPool = BlockingPool(numberOfThreads: 8, name: "api")
+        defer { apiPool.shutdown() }
+        if roles.contains(.api) {
+            api = try startAPI(configuration: configuration, pool: pool, group: group, blocking: apiPool, logger: logger)
+        }
+        let missing = roles.subtracting([.edge, .api])
         if !missing.isEmpty {
             logger.notice(
-                "this build has no api or worker role yet; not started", ["roles": missing.names.joined(separator: ",")])
+                "this build has no worker role yet; not started", ["roles": missing.names.joined(separator: ",")])
         }
         CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
 
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
+        api?.shutdown(gracePeriod: .seconds(10))
         edge?.stop()
         return 0
+    }
+
+    /// Starts the JSON API (and the web form) on its listener; handlers run on `blocking` threads.
+    static func startAPI(
+        configuration: Configuration, pool: PostgresPool, group: EventLoopGroup, blocking: BlockingPool, logger: Logger
+    ) throws -> HTTPServer {
+        var resolvers: [DNSServerAddress] = []
+        for resolver in configuration.dnsResolvers {
+            do {
+                resolvers.append(try DNSServerAddress(resolver.description))
+            } catch {
+                throw ConfigurationError(variable: "MTASTS_DNS_RESOLVERS", message: "resolvers must be IP literals, got \(resolver)")
+            }
+        }
+        let environment = APIEnvironment(
+            pool: pool, domainLimit: configuration.domainLimit, edgeHostname: configuration.edgeHostname,
+            dnsClient: DNSClient(resolvers: resolvers), publicBaseURL: configuration.publicURL,
+            logger: logger.with(["role": "api"]))
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
+                limits: HTTPParserLimits(bodyBytes: 65_536), serverName: "mtasts"),
+            group: group, responder: APIResponder(environment: environment), execution: .pool(blocking))
+        try server.start()
+        CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
+        return server
     }
 
     /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.
