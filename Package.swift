@@ -56,14 +56,17 @@ let package = Package(
             dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Database", "Logging"],
             swiftSettings: strictSettings),
 
-        .target(name: "Worker", dependencies: ["Database", "Logging", "DNS"], swiftSettings: strictSettings),
+        .target(
+            name: "Worker",
+            dependencies: ["ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "Store", "SystemIO", "TLS", "WebClient"],
+            swiftSettings: strictSettings),
 
         // MARK: Executable (wiring only)
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "API", "Configuration", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "PolicyEdge", "SystemIO",
-                "WebServer",
+                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "PolicyEdge",
+                "SystemIO", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 

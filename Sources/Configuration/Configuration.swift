@@ -42,6 +42,22 @@ package struct Configuration: Sendable {
     package var eventLoops: Int
     /// The API's public base URL (problem `type` URIs, links in the web form).
     package var publicURL: String
+    /// The ACME directory URL.
+    package var acmeDirectory: String
+    /// Contact for the ACME account, if any.
+    package var acmeEmail: String?
+    /// PEM bundle that verifies the ACME server's certificate; nil means the system roots.
+    package var acmeCABundle: String?
+    /// External Account Binding key id and base64url HMAC key (both or neither).
+    package var acmeEAB: (keyID: String, hmacKey: String)?
+    /// CAA issuer domains of the CA.
+    package var acmeCAAIdentities: [String]
+    /// The port the worker uses to check a published http-01 answer before asking the CA (80 in production).
+    package var acmeHTTP01Port: Int
+    /// Concurrent ACME orders per worker process.
+    package var workerConcurrency: Int
+    /// How often the worker looks for due work when no change notification wakes it.
+    package var workerScanSeconds: Double
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -62,6 +78,15 @@ package struct Configuration: Sendable {
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
         ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
+        ("MTASTS_ACME_DIRECTORY", "Let's Encrypt staging", "ACME directory URL"),
+        ("MTASTS_ACME_EMAIL", "(none)", "contact for the ACME account"),
+        ("MTASTS_ACME_CA_BUNDLE", "(system roots)", "PEM bundle that verifies the ACME server"),
+        ("MTASTS_ACME_EAB_KID", "(none)", "External Account Binding key id (ZeroSSL and similar)"),
+        ("MTASTS_ACME_EAB_HMAC_KEY", "(none)", "External Account Binding HMAC key, base64url"),
+        ("MTASTS_ACME_CAA_IDENTITIES", "`letsencrypt.org` for Let's Encrypt", "CAA issuer domains of the CA"),
+        ("MTASTS_ACME_HTTP01_PORT", "80", "port used to self-check published http-01 answers"),
+        ("MTASTS_WORKER_CONCURRENCY", "4", "concurrent ACME orders per worker process"),
+        ("MTASTS_WORKER_SCAN_SECONDS", "5", "how often the worker looks for due work without a notification"),
     ]
 
     /// Reads and validates the configuration.
@@ -147,6 +172,42 @@ package struct Configuration: Sendable {
             throw ConfigurationError(variable: "MTASTS_PUBLIC_URL", message: "expected an http(s) URL, got \"\(publicText)\"")
         }
         publicURL = publicText.hasSuffix("/") ? String(publicText.dropLast()) : publicText
+
+        acmeDirectory = value("MTASTS_ACME_DIRECTORY") ?? "https://acme-staging-v02.api.letsencrypt.org/directory"
+        guard let directoryURL = URL(string: acmeDirectory), directoryURL.scheme == "https", directoryURL.host != nil else {
+            throw ConfigurationError(variable: "MTASTS_ACME_DIRECTORY", message: "expected an https URL, got \"\(acmeDirectory)\"")
+        }
+        acmeEmail = value("MTASTS_ACME_EMAIL")
+        if let email = acmeEmail, email.split(separator: "@").count != 2 {
+            throw ConfigurationError(variable: "MTASTS_ACME_EMAIL", message: "expected an email address, got \"\(email)\"")
+        }
+        acmeCABundle = value("MTASTS_ACME_CA_BUNDLE")
+        switch (value("MTASTS_ACME_EAB_KID"), value("MTASTS_ACME_EAB_HMAC_KEY")) {
+        case (nil, nil): acmeEAB = nil
+        case (let keyID?, let key?): acmeEAB = (keyID, key)
+        case (nil, _): throw ConfigurationError(variable: "MTASTS_ACME_EAB_KID", message: "set together with MTASTS_ACME_EAB_HMAC_KEY")
+        case (_, nil): throw ConfigurationError(variable: "MTASTS_ACME_EAB_HMAC_KEY", message: "set together with MTASTS_ACME_EAB_KID")
+        }
+        if let identities = value("MTASTS_ACME_CAA_IDENTITIES") {
+            acmeCAAIdentities = identities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        } else {
+            acmeCAAIdentities = (directoryURL.host ?? "").hasSuffix("letsencrypt.org") ? ["letsencrypt.org"] : []
+        }
+        let portText = value("MTASTS_ACME_HTTP01_PORT") ?? "80"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw ConfigurationError(variable: "MTASTS_ACME_HTTP01_PORT", message: "expected a port 1…65535, got \"\(portText)\"")
+        }
+        acmeHTTP01Port = port
+        let concurrencyText = value("MTASTS_WORKER_CONCURRENCY") ?? "4"
+        guard let concurrency = Int(concurrencyText), (1...64).contains(concurrency) else {
+            throw ConfigurationError(variable: "MTASTS_WORKER_CONCURRENCY", message: "expected 1…64, got \"\(concurrencyText)\"")
+        }
+        workerConcurrency = concurrency
+        let scanText = value("MTASTS_WORKER_SCAN_SECONDS") ?? "5"
+        guard let scan = Double(scanText), scan >= 0.1, scan <= 3600 else {
+            throw ConfigurationError(variable: "MTASTS_WORKER_SCAN_SECONDS", message: "expected 0.1…3600, got \"\(scanText)\"")
+        }
+        workerScanSeconds = scan
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.

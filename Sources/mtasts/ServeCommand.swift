@@ -7,7 +7,9 @@ import Logging
 import API
 import DNS
 import HTTPCore
+import ACME
 import PolicyEdge
+import Worker
 import WebServer
 import SystemIO
 
@@ -103,10 +105,11 @@ enum ServeCommand {
         if roles.contains(.api) {
             api = try startAPI(configuration: configuration, pool: pool, group: group, blocking: apiPool, logger: logger)
         }
-        let missing = roles.subtracting([.edge, .api])
-        if !missing.isEmpty {
-            logger.notice(
-                "this build has no worker role yet; not started", ["roles": missing.names.joined(separator: ",")])
+        var worker: WorkerService?
+        if roles.contains(.worker) {
+            worker = try startWorker(
+                configuration: configuration, pool: pool, connectionString: setup.connectionString, keyring: keyring,
+                logger: logger)
         }
         CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
 
@@ -114,6 +117,7 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
+        worker?.stop()
         edge?.stop()
         return 0
     }
@@ -122,17 +126,9 @@ enum ServeCommand {
     static func startAPI(
         configuration: Configuration, pool: PostgresPool, group: EventLoopGroup, blocking: BlockingPool, logger: Logger
     ) throws -> HTTPServer {
-        var resolvers: [DNSServerAddress] = []
-        for resolver in configuration.dnsResolvers {
-            do {
-                resolvers.append(try DNSServerAddress(resolver.description))
-            } catch {
-                throw ConfigurationError(variable: "MTASTS_DNS_RESOLVERS", message: "resolvers must be IP literals, got \(resolver)")
-            }
-        }
         let environment = APIEnvironment(
             pool: pool, domainLimit: configuration.domainLimit, edgeHostname: configuration.edgeHostname,
-            dnsClient: DNSClient(resolvers: resolvers), publicBaseURL: configuration.publicURL,
+            dnsClient: try dnsClient(configuration), publicBaseURL: configuration.publicURL,
             logger: logger.with(["role": "api"]))
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -157,6 +153,46 @@ enum ServeCommand {
                 variable: "MTASTS_DATABASE_URL",
                 message: "\(pending.count) migration(s) pending; run `mtasts migrate` first")
         }
+    }
+
+    /// Starts the background worker (certificates, renewals, offboarding).
+    static func startWorker(
+        configuration: Configuration, pool: PostgresPool, connectionString: String, keyring: Keyring, logger: Logger
+    ) throws -> WorkerService {
+        var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
+        acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
+        if let eab = configuration.acmeEAB {
+            do {
+                acme.externalAccountBinding = try ExternalAccountBinding(keyID: eab.keyID, macKeyBase64URL: eab.hmacKey)
+            } catch {
+                throw ConfigurationError(variable: "MTASTS_ACME_EAB_HMAC_KEY", message: "not a base64url HMAC key")
+            }
+        }
+        let settings = WorkerAssembly.Settings(
+            acme: acme, caBundle: configuration.acmeCABundle, caaIdentities: configuration.acmeCAAIdentities,
+            edgeHostname: configuration.edgeHostname, http01Port: UInt16(configuration.acmeHTTP01Port),
+            service: .init(
+                concurrency: configuration.workerConcurrency,
+                scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))))
+        let worker = try WorkerAssembly.make(
+            settings: settings, pool: pool, connectionString: connectionString, keyring: keyring,
+            dns: try dnsClient(configuration), logger: logger.with(["role": "worker"]))
+        worker.start()
+        CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
+        return worker
+    }
+
+    /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.
+    static func dnsClient(_ configuration: Configuration) throws -> DNSClient {
+        var resolvers: [DNSServerAddress] = []
+        for resolver in configuration.dnsResolvers {
+            do {
+                resolvers.append(try DNSServerAddress(resolver.description))
+            } catch {
+                throw ConfigurationError(variable: "MTASTS_DNS_RESOLVERS", message: "resolvers must be IP literals, got \(resolver)")
+            }
+        }
+        return DNSClient(resolvers: resolvers)
     }
 
     /// Resolves a configured listen address (IP literals or `localhost`).

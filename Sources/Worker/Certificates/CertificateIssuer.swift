@@ -1,0 +1,164 @@
+package import ACME
+package import Crypto
+package import DNS
+package import Foundation
+package import Logging
+import Synchronization
+
+/// Handles `issue_certificate` jobs: checks the CNAME and CAA, orders through ACME, stores the result.
+///
+/// Every outcome is written to `certificate_states` so tenants see why nothing happened yet ("waiting for
+/// CNAME" with the exact record, "CAA forbids", the CA's problem detail).
+package final class CertificateIssuer: Sendable {
+    /// What to do with the job afterwards.
+    package enum Outcome: Sendable, Equatable {
+        case done
+        case retry(at: Date, error: String, countsAsAttempt: Bool)
+    }
+
+    package struct Settings: Sendable {
+        package var edgeHostname: String
+        /// Issuer domains of the CA for CAA (`letsencrypt.org`); the directory's `caaIdentities` are added.
+        package var caaIdentities: [String]
+
+        package init(edgeHostname: String, caaIdentities: [String]) {
+            self.edgeHostname = edgeHostname
+            self.caaIdentities = caaIdentities
+        }
+    }
+
+    private let repository: CertificateRepository
+    private let keyring: Keyring
+    private let dns: DNSClient
+    private let settings: Settings
+    private let publisher: any ChallengePublisher
+    private let makeClient: @Sendable () throws -> ACMEClient
+    private let client = Mutex<ACMEClient?>(nil)
+    private let logger: Logger
+
+    package init(
+        repository: CertificateRepository, keyring: Keyring, dns: DNSClient, settings: Settings,
+        publisher: any ChallengePublisher, makeClient: @escaping @Sendable () throws -> ACMEClient, logger: Logger
+    ) {
+        self.repository = repository
+        self.keyring = keyring
+        self.dns = dns
+        self.settings = settings
+        self.publisher = publisher
+        self.makeClient = makeClient
+        self.logger = logger
+    }
+
+    package func handle(domainID: UUID, attempts: Int, now: Date = Date()) -> Outcome {
+        do {
+            return try process(domainID: domainID, attempts: attempts, now: now)
+        } catch {
+            logger.error("certificate job failed", ["domain_id": domainID.uuidString, "error": "\(error)"])
+            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
+                error: "\(error)", countsAsAttempt: true)
+        }
+    }
+
+    private func process(domainID: UUID, attempts: Int, now: Date) throws -> Outcome {
+        guard let domain = try repository.domain(id: domainID), ["verified", "offboarding"].contains(domain.status) else {
+            try? repository.setState(domainID: domainID, status: "stopped", error: nil)
+            return .done
+        }
+        let current = try repository.current(domainID: domainID)
+        if let current, let renewAfter = current.renewAfter, renewAfter > now { return .done }
+        let logger = self.logger.with(["domain": domain.name])
+
+        switch EdgeTargetCheck.check(host: domain.host, edgeHostname: settings.edgeHostname, client: dns) {
+        case .pointsToEdge:
+            break
+        case .missing:
+            let message = "waiting for CNAME: add \(domain.host). CNAME \(settings.edgeHostname)."
+            try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
+            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: message, countsAsAttempt: true)
+        case .wrong(let found):
+            let message = "\(domain.host) must be a CNAME to \(settings.edgeHostname); found \(found)"
+            try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
+            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: message, countsAsAttempt: true)
+        case .lookupFailed(let reason):
+            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: "DNS lookup failed: \(reason)",
+                countsAsAttempt: true)
+        }
+
+        let client = try acmeClient()
+        let directory = try client.directory()
+        let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
+        let (decision, _) = try CAAPolicy.evaluate(name: domain.host, caIdentities: identities) { name in
+            try dns.caa(name)
+        }
+        if case .forbidden(let reason) = decision {
+            try repository.setState(domainID: domainID, status: "caa_forbidden", error: reason)
+            logger.notice("CAA forbids issuance", ["reason": reason])
+            return .retry(at: now.addingTimeInterval(3600), error: reason, countsAsAttempt: false)
+        }
+
+        do {
+            let key = try P256PrivateKey.generate()
+            let issued = try order(domain: domain, key: key, client: client, renewing: current != nil)
+            let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
+            let leaf = try repository.store(
+                domain: domain, chainPEM: issued.certificateChainPEM, key: issued.privateKey, keyring: keyring,
+                renewAfter: renewAfter)
+            logger.info("certificate issued", [
+                "not_after": "\(leaf.notAfter)", "renew_after": "\(renewAfter)", "serial": leaf.serialHex,
+            ])
+            return .done
+        } catch let error as ACMEError {
+            let detail = error.problem.map { "\($0.type): \($0.detail ?? "")" } ?? error.message
+            try? repository.setState(domainID: domainID, status: "failed", error: "ACME: \(detail)")
+            logger.warning("ACME order failed", ["error": "\(error)"])
+            if error.problem?.type == .rateLimited {
+                return .retry(at: error.retryAfter ?? now.addingTimeInterval(3600), error: detail, countsAsAttempt: true)
+            }
+            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
+                error: detail, countsAsAttempt: true)
+        }
+    }
+
+    /// Resumes an order a killed worker left behind when it can still be finalised with a fresh key,
+    /// otherwise places a new one. The order URL is saved before anything is published.
+    private func order(
+        domain: CertificateRepository.Domain, key: P256PrivateKey, client: ACMEClient, renewing: Bool
+    ) throws -> ACMEIssuedCertificate {
+        if let previous = try repository.pendingOrderURL(domainID: domain.id),
+            let issued = try? client.completeOrder(at: previous, certificateKey: key, publisher: publisher),
+            let leaf = try? X509Certificate.chain(fromPEM: issued.certificateChainPEM).first, leaf.matchesPrivateKey(key)
+        {
+            logger.info("resumed an interrupted order", ["domain": domain.name, "order": previous])
+            return issued
+        }
+        let handle = try client.newOrder(for: [domain.host])
+        try repository.setState(
+            domainID: domain.id, status: renewing ? "renewing" : "ordering", error: nil, orderURL: handle.url)
+        return try client.completeOrder(at: handle.url, certificateKey: key, publisher: publisher)
+    }
+
+    private func renewalTime(chainPEM: String, client: ACMEClient, now: Date) throws -> Date {
+        guard let leaf = try X509Certificate.chain(fromPEM: chainPEM).first else {
+            throw CertificateLifecycleError("empty certificate chain")
+        }
+        var window: ARIWindow?
+        if let certID = leaf.ariCertID, let info = try? client.renewalInfo(for: certID) {
+            window = info.window
+        }
+        var random = SystemRandomNumberGenerator()
+        return RenewalSchedule.renewalTime(
+            notBefore: leaf.notBefore, notAfter: leaf.notAfter, ari: window, now: now, random: &random)
+    }
+
+    private func acmeClient() throws -> ACMEClient {
+        if let existing = client.withLock({ $0 }) { return existing }
+        let created = try makeClient()
+        client.withLock { $0 = created }
+        return created
+    }
+
+    /// Re-check a missing CNAME soon at first (tenants usually add it right after verifying), then less often.
+    static func waitingDelay(_ attempts: Int) -> TimeInterval {
+        min(300, pow(2, Double(min(attempts, 10))))
+    }
+}

@@ -1,0 +1,68 @@
+package import ACME
+package import Crypto
+package import DNS
+package import Database
+import Foundation
+package import Logging
+import SystemIO
+import TLS
+import WebClient
+
+/// Builds a ``WorkerService`` from settings: the ACME client over HTTPS, the challenge publisher, the issuer.
+/// `mtasts worker`/`serve` and the end-to-end tests use the same wiring.
+package enum WorkerAssembly {
+    package struct Settings: Sendable {
+        package var acme: ACMEClientConfiguration
+        /// PEM bundle trusted for the ACME server; nil means the system roots.
+        package var caBundle: String?
+        package var caaIdentities: [String]
+        package var edgeHostname: String
+        package var http01Port: UInt16
+        package var service: WorkerService.Configuration
+
+        package init(
+            acme: ACMEClientConfiguration, caBundle: String?, caaIdentities: [String], edgeHostname: String,
+            http01Port: UInt16, service: WorkerService.Configuration
+        ) {
+            self.acme = acme
+            self.caBundle = caBundle
+            self.caaIdentities = caaIdentities
+            self.edgeHostname = edgeHostname
+            self.http01Port = http01Port
+            self.service = service
+        }
+    }
+
+    package static func make(
+        settings: Settings, pool: PostgresPool, connectionString: String, keyring: Keyring, dns: DNSClient, logger: Logger
+    ) throws -> WorkerService {
+        var acmeHTTP = HTTPClientConfiguration(trustRoots: settings.caBundle.map { .file($0) } ?? .systemDefault)
+        acmeHTTP.userAgent = settings.acme.userAgent
+        let transport = HTTPSACMETransport(client: try HTTPClient(configuration: acmeHTTP, logger: logger))
+        // The self-check resolves names like the CA does: through the configured recursive resolvers.
+        var checkHTTP = HTTPClientConfiguration()
+        checkHTTP.requestTimeout = .seconds(2)
+        checkHTTP.connectTimeout = .seconds(2)
+        checkHTTP.resolver = HostResolver { name in
+            ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
+        }
+        let repository = CertificateRepository(pool: pool)
+        let publisher = PostgresChallengePublisher(
+            pool: pool, selfCheckClient: try HTTPClient(configuration: checkHTTP, logger: logger),
+            selfCheckPort: settings.http01Port)
+        let acmeConfiguration = settings.acme
+        let issuer = CertificateIssuer(
+            repository: repository, keyring: keyring, dns: dns,
+            settings: .init(edgeHostname: settings.edgeHostname, caaIdentities: settings.caaIdentities),
+            publisher: publisher,
+            makeClient: {
+                try ACMEAccountLoader.load(
+                    pool: pool, keyring: keyring, configuration: acmeConfiguration, transport: transport, logger: logger)
+            },
+            logger: logger)
+        let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        return WorkerService(
+            configuration: settings.service, pool: pool, connectionString: connectionString, issuer: issuer,
+            workerID: workerID, logger: logger)
+    }
+}
