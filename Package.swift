@@ -98,6 +98,10 @@ let package = Package(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "CertificateLifecycleTests",
+            dependencies: ["Worker", "PolicyEdge", "TestSupport", "ACME", "Crypto", "DNS", "Database", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),

@@ -157,8 +157,9 @@ package final class CertificateIssuer: Sendable {
         return created
     }
 
-    /// Re-check a missing CNAME soon at first (tenants usually add it right after verifying), then less often.
+    /// Re-check a missing CNAME every second for the first two minutes (tenants usually add it right after
+    /// verifying, and the certificate should follow within seconds), then back off to every five minutes.
     static func waitingDelay(_ attempts: Int) -> TimeInterval {
-        min(300, pow(2, Double(min(attempts, 10))))
+        attempts < 120 ? 1 : min(300, pow(2, Double(min(attempts - 120, 9))))
     }
 }

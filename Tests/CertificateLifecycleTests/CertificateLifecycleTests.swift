@@ -1,0 +1,78 @@
+import DNS
+import Database
+import Foundation
+import TestSupport
+import Testing
+
+/// The whole certificate lifecycle against Pebble, with real DNS and the real edge.
+@Suite(.serialized) struct CertificateLifecycleTests {
+    @Test func cnamePublishedToPolicyServedWithACertificate() throws {
+        // Pebble rejects 5 % of nonces by default: the client's badNonce retry is exercised too.
+        let environment = try LifecycleEnvironment(workerCount: 2)
+        defer { environment.stop() }
+        environment.startWorkers()
+        let domain = try environment.addVerifiedDomain("alpha.tenant.test")
+
+        // No CNAME yet: the tenant is told exactly what to add.
+        try Poll.until(deadline: 20, "waiting for CNAME") {
+            try environment.state(domain)?.status == "waiting_for_cname"
+        }
+        let waiting = try #require(try environment.state(domain))
+        #expect(waiting.error?.contains("mta-sts.alpha.tenant.test. CNAME edge.platform.test.") == true)
+
+        try environment.dns.set(
+            zone: "tenant.test", owner: "mta-sts.alpha.tenant.test", type: .cname, value: "edge.platform.test.")
+        let published = ContinuousClock.now
+        var body = ""
+        try Poll.until(deadline: 60, interval: .milliseconds(20), "policy served with a Pebble certificate") {
+            body = try environment.fetchPolicy("alpha.tenant.test")
+            return true
+        }
+        let elapsed = ContinuousClock.now - published
+        print("MEASURE cname_to_https_served_seconds=\(elapsed)")
+        #expect(body == LifecycleEnvironment.policyText("alpha.tenant.test"))
+        #expect(try environment.state(domain)?.status == "issued")
+        // Two workers raced for the job: one certificate, one order.
+        #expect(try environment.certificateCount(domain) == 1)
+    }
+
+    @Test func caaForbiddingTheCAIsReportedAndNothingIsOrdered() throws {
+        let environment = try LifecycleEnvironment()
+        defer { environment.stop() }
+        try environment.dns.set(zone: "tenant.test", owner: "beta.tenant.test", type: .caa, value: "0 issue \"other-ca.example\"")
+        try environment.dns.set(
+            zone: "tenant.test", owner: "mta-sts.beta.tenant.test", type: .cname, value: "edge.platform.test.")
+        environment.startWorkers()
+        let domain = try environment.addVerifiedDomain("beta.tenant.test")
+        try Poll.until(deadline: 30, "CAA verdict") { try environment.state(domain)?.status == "caa_forbidden" }
+        let state = try #require(try environment.state(domain))
+        #expect(state.error?.contains("other-ca.example") == true)
+        #expect(state.error?.contains("pebble.test") == true)
+        #expect(try environment.certificateCount(domain) == 0)
+    }
+
+    @Test func certificatesAreRenewedAndStopWhenTheDomainGoesAway() throws {
+        let environment = try LifecycleEnvironment(validitySeconds: 24)
+        defer { environment.stop() }
+        try environment.dns.set(
+            zone: "tenant.test", owner: "mta-sts.gamma.tenant.test", type: .cname, value: "edge.platform.test.")
+        environment.startWorkers()
+        let domain = try environment.addVerifiedDomain("gamma.tenant.test")
+        try Poll.until(deadline: 60, "first certificate") { try environment.certificateCount(domain) == 1 }
+        // A 24 s certificate is renewed when a third of its life remains (after about 16 s).
+        try Poll.until(deadline: 60, "renewal") { try environment.certificateCount(domain) >= 2 }
+        _ = try environment.fetchPolicy("gamma.tenant.test")
+
+        // The tenant deletes the domain: the edge stops serving it and the worker stops renewing it.
+        try environment.pool.withTransaction { connection in
+            try connection.execute(
+                "UPDATE domains SET status = 'deleted', deleted_at = now() WHERE id = \(domain)")
+            try connection.execute("INSERT INTO changes (host, kind) VALUES ('mta-sts.gamma.tenant.test', 'domain')")
+            try connection.notify("mtasts_changes", payload: "0")
+        }
+        try Poll.until(deadline: 10, "edge stops serving") {
+            (try? environment.fetchPolicy("gamma.tenant.test")) == nil
+        }
+        try Poll.until(deadline: 10, "worker stops") { try environment.state(domain)?.status == "stopped" }
+    }
+}

@@ -1,0 +1,143 @@
+import ACME
+import Crypto
+import DNS
+import Database
+import Foundation
+import Logging
+import PolicyEdge
+import SystemIO
+import TLS
+import TestSupport
+import Worker
+
+/// PostgreSQL, Knot + Unbound, the edge (its HTTP listener on Pebble's validation port), Pebble and workers.
+final class LifecycleEnvironment: @unchecked Sendable {
+    // All members are set once in init; the test thread is the only mutator of `workers` (append in init).
+    let url: String
+    let pool: PostgresPool
+    let dns: DNSTestEnvironment
+    let pebble: PebbleTestEnvironment
+    let keyring: Keyring
+    let group: EventLoopGroup
+    let edge: EdgeService
+    let workers: [WorkerService]
+    let rootCAFile: String
+
+    static let edgeHostname = "edge.platform.test"
+
+    init(workerCount: Int = 1, validitySeconds: Int = 7 * 86_400, nonceRejectPercent: Int? = nil) throws {
+        url = try PostgresTestCluster.shared.makeDatabase()
+        pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
+        dns = try DNSTestEnvironment.start(
+            zones: ["tenant.test", "platform.test"],
+            records: [DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1")])
+        let httpPort = try FreePort.allocate(udp: false, tcp: true)
+        keyring = try Keyring(current: try MasterKey.generate())
+        group = try EventLoopGroup(numberOfLoops: 2)
+        edge = try EdgeService(
+            configuration: .init(
+                httpsAddress: try SocketAddress(parsing: "127.0.0.1:0"),
+                httpAddress: try SocketAddress(parsing: "127.0.0.1:\(httpPort)"), accessLog: false,
+                follower: .init(persistInterval: .zero)),
+            source: PostgresSnapshotSource(connectionString: url), keyring: keyring, group: group,
+            logger: Logger(label: "edge", level: .error))
+        try edge.start()
+        pebble = try PebbleTestEnvironment.start(
+            httpPort: httpPort, certificateValidityPeriod: validitySeconds, nonceRejectPercent: nonceRejectPercent,
+            dnsResolver: dns.resolverAddress)
+        let root = try pebble.rootCertificatePEM()
+        rootCAFile = FileManager.default.temporaryDirectory.appendingPathComponent("pebble-root-\(UUID().uuidString).pem").path
+        try root.write(toFile: rootCAFile, atomically: true, encoding: .utf8)
+        var workers: [WorkerService] = []
+        for index in 0..<workerCount {
+            let settings = WorkerAssembly.Settings(
+                acme: ACMEClientConfiguration(directoryURL: pebble.directoryURL, contactEmails: ["ops@platform.test"]),
+                caBundle: pebble.caBundlePath, caaIdentities: ["pebble.test"], edgeHostname: Self.edgeHostname,
+                http01Port: httpPort,
+                service: .init(concurrency: 4, scanInterval: .milliseconds(200), jobLease: .seconds(60)))
+            let worker = try WorkerAssembly.make(
+                settings: settings, pool: pool, connectionString: url, keyring: keyring, dns: dns.resolverClient(),
+                logger: Logger(label: "worker-\(index)", level: .error))
+            workers.append(worker)
+        }
+        self.workers = workers
+    }
+
+    func startWorkers() {
+        workers.forEach { $0.start() }
+    }
+
+    func stop() {
+        workers.forEach { $0.stop() }
+        edge.stop(gracePeriod: .seconds(1))
+        try? group.shutdownGracefully()
+        pebble.stop()
+        dns.stop()
+        pool.close()
+        try? FileManager.default.removeItem(atPath: rootCAFile)
+    }
+
+    /// A verified domain with an enforce policy, as the API leaves it after verification.
+    @discardableResult
+    func addVerifiedDomain(_ name: String) throws -> UUID {
+        try pool.withTransaction { connection in
+            let account = try connection.query(
+                "INSERT INTO accounts (email, password_hash) VALUES (\("owner@" + name), \(String(repeating: "x", count: 40))) RETURNING id"
+            ).first?.decode(UUID.self, at: 0)
+            guard let domain = try connection.query(
+                """
+                INSERT INTO domains (account_id, name, status, verification_token, verified_at)
+                VALUES (\(account), \(name), 'verified', 'token_0123456789abcdef', now()) RETURNING id
+                """
+            ).first?.decode(UUID.self, at: 0) else { throw TestSupportError("no domain") }
+            try connection.execute(
+                """
+                INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text)
+                VALUES (\(domain), '20261125T000000', 'enforce', \(PostgresTextArray(["mx." + name])), 86400,
+                        \(Self.policyText(name)))
+                """)
+            try ChangeSignal.append(connection, host: "mta-sts." + name, kind: "domain")
+            return domain
+        }
+    }
+
+    static func policyText(_ name: String) -> String {
+        "version: STSv1\r\nmode: enforce\r\nmx: mx.\(name)\r\nmax_age: 86400\r\n"
+    }
+
+    func state(_ domain: UUID) throws -> (status: String, error: String?)? {
+        try pool.withConnection { connection in
+            try connection.query("SELECT status, last_error FROM certificate_states WHERE domain_id = \(domain)")
+                .first?.decode((String, String?).self)
+        }
+    }
+
+    func certificateCount(_ domain: UUID) throws -> Int {
+        try pool.withConnection { connection in
+            try connection.query("SELECT count(*) FROM certificates WHERE domain_id = \(domain)").first?.decode(Int.self, at: 0)
+        } ?? 0
+    }
+
+    /// Fetches the policy over HTTPS like a sender: SNI, certificate verified against Pebble's root and the host.
+    func fetchPolicy(_ name: String) throws -> String {
+        guard let address = edge.httpsAddress else { throw TestSupportError("edge not listening") }
+        let host = "mta-sts." + name
+        let context = try TLSContext.makeClient(configuration: .client(trustRoots: .file(rootCAFile)))
+        let socket = try Socket.connect(to: address, timeout: .seconds(3))
+        defer { try? socket.close() }
+        let tls = try TLSConnection(context: context, fd: socket.fileDescriptor, serverName: host)
+        if case .failed(let error) = tls.handshake() { throw error }
+        let request = Array("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { tls.write($0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while case .complete(let count) = buffer.withUnsafeMutableBytes({ tls.read(into: $0) }), count > 0 {
+            received.append(contentsOf: buffer[0..<count])
+        }
+        let text = String(decoding: received, as: UTF8.self)
+        guard text.hasPrefix("HTTP/1.1 200 "), let split = text.range(of: "\r\n\r\n") else {
+            throw TestSupportError("unexpected response: \(text.prefix(80))")
+        }
+        return String(text[split.upperBound...])
+    }
+}
