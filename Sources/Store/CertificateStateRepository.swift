@@ -8,15 +8,15 @@ extension Store {
         try pool.withConnection { connection in
             let rows = try connection.query(
                 """
-                SELECT s.status, s.last_error, s.last_error_at, s.renew_after, s.updated_at, c.not_before, c.not_after
+                SELECT s.status, s.last_error, s.last_error_at, s.renew_after, s.updated_at, c.not_before, c.not_after, c.issuer
                 FROM certificate_states s
                 LEFT JOIN certificates c ON c.domain_id = s.domain_id AND c.host = \(host) AND c.replaced_by IS NULL
                 WHERE s.domain_id = \(domainID)
                 """
             )
             guard let row = rows.first else { return nil }
-            let (status, error, errorAt, renewAfter, updatedAt, notBefore, notAfter) = try row.decode(
-                (String, String?, Date?, Date?, Date, Date?, Date?).self
+            let (status, error, errorAt, renewAfter, updatedAt, notBefore, notAfter, issuer) = try row.decode(
+                (String, String?, Date?, Date?, Date, Date?, Date?, String?).self
             )
             return CertificateStateRecord(
                 status: status,
@@ -25,7 +25,8 @@ extension Store {
                 renewAfter: renewAfter,
                 updatedAt: updatedAt,
                 notBefore: notBefore,
-                notAfter: notAfter
+                notAfter: notAfter,
+                issuer: issuer
             )
         }
     }

@@ -81,4 +81,6 @@ package struct CertificateStateRecord: Sendable, Hashable {
     package var updatedAt: Date
     package var notBefore: Date?
     package var notAfter: Date?
+    /// The current certificate's issuer (RFC 2253), when there is one.
+    package var issuer: String?
 }
