@@ -25,7 +25,10 @@ final class LifecycleEnvironment: @unchecked Sendable {
 
     static let edgeHostname = "edge.platform.test"
 
-    init(workerCount: Int = 1, validitySeconds: Int = 7 * 86_400, nonceRejectPercent: Int? = nil) throws {
+    init(
+        workerCount: Int = 1, validitySeconds: Int = 7 * 86_400, nonceRejectPercent: Int? = nil,
+        workerLog: LogSink? = nil, concurrency: Int = 4
+    ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
         dns = try DNSTestEnvironment.start(
@@ -54,13 +57,23 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 acme: ACMEClientConfiguration(directoryURL: pebble.directoryURL, contactEmails: ["ops@platform.test"]),
                 caBundle: pebble.caBundlePath, caaIdentities: ["pebble.test"], edgeHostname: Self.edgeHostname,
                 http01Port: httpPort,
-                service: .init(concurrency: 4, scanInterval: .milliseconds(200), jobLease: .seconds(60)))
+                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)))
             let worker = try WorkerAssembly.make(
                 settings: settings, pool: pool, connectionString: url, keyring: keyring, dns: dns.resolverClient(),
-                logger: Logger(label: "worker-\(index)", level: .error))
+                logger: workerLog.map { Logger(label: "worker-\(index)", level: .info, sink: $0) }
+                    ?? Logger(label: "worker-\(index)", level: .error))
             workers.append(worker)
         }
         self.workers = workers
+    }
+
+    /// The same ACME account the workers use (registered on first use), for tests that act as a worker.
+    func acmeClient() throws -> ACMEClient {
+        let transport = HTTPSACMETransport(client: try pebble.makeHTTPClient())
+        return try ACMEAccountLoader.load(
+            pool: pool, keyring: keyring,
+            configuration: ACMEClientConfiguration(directoryURL: pebble.directoryURL, contactEmails: ["ops@platform.test"]),
+            transport: transport, logger: Logger(label: "test-acme", level: .error))
     }
 
     func startWorkers() {
