@@ -71,6 +71,12 @@ let package = Package(
             name: "PolicyEdgeTests",
             dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "SenderTests",
+            dependencies: [
+                "TestSupport", "PolicyEdge", "Crypto", "Database", "TLS", "SystemIO", "MTASTS", "DNS", "Logging",
+            ],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
