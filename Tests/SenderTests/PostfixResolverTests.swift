@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import MTASTS
 import TestSupport
 import Testing
@@ -27,6 +29,16 @@ import Testing
         #expect(accepted.policyID == firstID.string, "\(accepted)")
         #expect(accepted.policy == Self.expected(first), "\(accepted)")
         #expect(accepted.policy?.mode == "enforce")
+
+        // The sender verifies the edge's certificate: with another CA as its only trust anchor it refuses.
+        var stranger = environment.sender
+        stranger.caFile = try environment.directory.write(
+            try CertificateBuilder.makeAuthority(commonName: "Unrelated CA", now: Int64(Date().timeIntervalSince1970))
+                .certificate.pemRepresentation,
+            to: "unrelated-ca.pem")
+        let untrusted = try stranger.resolve(domain)
+        #expect(untrusted.status == "FETCH_ERROR", "\(untrusted)")
+        #expect(untrusted.log.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted)")
 
         // A sender that already holds the current id does not refetch (RFC 8461 §3.3).
         let cached = try environment.sender.resolve(domain, knownVersion: firstID.string)
@@ -58,7 +70,9 @@ import Testing
         let failed = try environment.resolve(domain, "the TXT record is seen") { $0.status != "NONE" }
         #expect(failed.status == "FETCH_ERROR", "\(failed)")
         #expect(failed.policy == nil)
+        // The edge ends the handshake with an unrecognized_name alert for a host it has no certificate for.
         #expect(failed.log.contains("STS policy fetch for domain '\(domain)' failed"), "\(failed)")
+        #expect(failed.log.contains("UNRECOGNIZED_NAME"), "\(failed)")
 
         try environment.fixtures.addCertificate(domain: domainID, host: "mta-sts.\(domain)")
         let accepted = try environment.resolve(domain, "the policy is accepted with the new certificate") {

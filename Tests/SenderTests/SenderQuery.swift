@@ -60,7 +60,8 @@ struct SenderQuery: Sendable {
     let nameserver: String
     let edgePort: UInt16
     let zones: [String]
-    let caFile: String
+    /// The CA bundle the sender trusts (`SSL_CERT_FILE`); change it on a copy to test a stranger's trust.
+    var caFile: String
     let logDirectory: String
 
     /// Checks that `.venv/bin/python` exists and has postfix-mta-sts-resolver 1.5.1.
