@@ -35,7 +35,8 @@ import Testing
         stranger.caFile = try environment.directory.write(
             try CertificateBuilder.makeAuthority(commonName: "Unrelated CA", now: Int64(Date().timeIntervalSince1970))
                 .certificate.pemRepresentation,
-            to: "unrelated-ca.pem")
+            to: "unrelated-ca.pem"
+        )
         let untrusted = try stranger.resolve(domain)
         #expect(untrusted.status == "FETCH_ERROR", "\(untrusted)")
         #expect(untrusted.log.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted)")

@@ -33,13 +33,17 @@ final class SenderEnvironment: Sendable {
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
         edge = try EdgeService(
             configuration: .init(httpsAddress: loopback, httpAddress: loopback, accessLog: false),
-            source: PostgresSnapshotSource(connectionString: url), keyring: fixtures.keyring, group: group,
-            logger: Logger(label: "sender-test-edge", level: .error))
+            source: PostgresSnapshotSource(connectionString: url),
+            keyring: fixtures.keyring,
+            group: group,
+            logger: Logger(label: "sender-test-edge", level: .error)
+        )
         do {
             try edge.start()
             dns = try DNSTestEnvironment.start(
                 zones: [Self.customerZone, Self.platformZone],
-                records: [DNSTestRecord(owner: Self.edgeHost, type: .a, value: "127.0.0.1")])
+                records: [DNSTestRecord(owner: Self.edgeHost, type: .a, value: "127.0.0.1")]
+            )
         } catch {
             edge.stop(gracePeriod: .zero)
             try? group.shutdownGracefully()
@@ -51,8 +55,12 @@ final class SenderEnvironment: Sendable {
         }
         do {
             sender = try SenderQuery(
-                nameserver: dns.resolverAddress.description, edgePort: httpsPort,
-                zones: [Self.customerZone], caFile: fixtures.caFile, logDirectory: directory.path)
+                nameserver: dns.resolverAddress.description,
+                edgePort: httpsPort,
+                zones: [Self.customerZone],
+                caFile: fixtures.caFile,
+                logDirectory: directory.path
+            )
         } catch {
             Self.stop(edge: edge, group: group, dns: dns, directory: directory)
             throw error
@@ -68,13 +76,21 @@ final class SenderEnvironment: Sendable {
     /// Points `mta-sts.<domain>` at the edge with a CNAME.
     func delegate(_ domain: String) throws {
         try dns.replace(
-            zone: Self.customerZone, owner: "mta-sts.\(domain)", type: .cname, values: [Self.edgeHost + "."])
+            zone: Self.customerZone,
+            owner: "mta-sts.\(domain)",
+            type: .cname,
+            values: [Self.edgeHost + "."]
+        )
     }
 
     /// Replaces the TXT record's id, as a customer (or the platform's DNS) does after a policy change.
     func announce(_ domain: String, id: PolicyID) throws {
         try dns.replace(
-            zone: Self.customerZone, owner: "_mta-sts.\(domain)", type: .txt, values: ["v=STSv1; id=\(id.string)"])
+            zone: Self.customerZone,
+            owner: "_mta-sts.\(domain)",
+            type: .txt,
+            values: ["v=STSv1; id=\(id.string)"]
+        )
     }
 
     func stop() {
@@ -82,7 +98,10 @@ final class SenderEnvironment: Sendable {
     }
 
     private static func stop(
-        edge: EdgeService, group: EventLoopGroup, dns: DNSTestEnvironment, directory: TemporaryDirectory
+        edge: EdgeService,
+        group: EventLoopGroup,
+        dns: DNSTestEnvironment,
+        directory: TemporaryDirectory
     ) {
         edge.stop(gracePeriod: .seconds(1))
         try? group.shutdownGracefully()
@@ -98,7 +117,10 @@ extension SenderEnvironment {
     /// - Returns: the first accepted verdict.
     /// - Throws: ``TestSupportError`` with the last verdict and the resolver's log when `deadline` passes.
     func resolve(
-        _ domain: String, knownVersion: String? = nil, deadline: Double = 20, _ what: String,
+        _ domain: String,
+        knownVersion: String? = nil,
+        deadline: Double = 20,
+        _ what: String,
         until accept: (SenderQuery.Result) -> Bool
     ) throws -> SenderQuery.Result {
         var last: SenderQuery.Result?

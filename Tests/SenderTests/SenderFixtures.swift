@@ -58,13 +58,15 @@ final class SenderFixtures: @unchecked Sendable {
         }
         try connection.withTransaction { connection in
             try connection.execute(
-                "UPDATE policies SET superseded_at = now() WHERE domain_id = \(domain) AND superseded_at IS NULL")
+                "UPDATE policies SET superseded_at = now() WHERE domain_id = \(domain) AND superseded_at IS NULL"
+            )
             try connection.execute(
                 """
                 INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text)
                 VALUES (\(domain), \(id.string), \(policy.mode.rawValue),
                         \(PostgresTextArray(policy.mx.map(\.description))), \(policy.maxAge), \(policy.text))
-                """)
+                """
+            )
             try signal(connection, host: "mta-sts.\(name)", kind: "policy")
         }
         return id
@@ -85,13 +87,15 @@ final class SenderFixtures: @unchecked Sendable {
                         \(PostgresBytes(sealed.nonce)), \(sealed.keyID),
                         \(Date(timeIntervalSince1970: Double(now - 3600))),
                         \(Date(timeIntervalSince1970: Double(now + 86400))))
-                """)
+                """
+            )
             try signal(connection, host: host, kind: "certificate")
         }
     }
 
     private func signal(_ connection: PostgresConnection, host: String, kind: String) throws {
-        let seq = try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
+        let seq =
+            try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
             .first?.decode(Int.self, at: 0) ?? 0
         try connection.notify("mtasts_changes", payload: String(seq))
     }

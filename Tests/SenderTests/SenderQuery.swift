@@ -78,14 +78,17 @@ struct SenderQuery: Sendable {
             throw TestSupportError("\(python) is missing; create the virtualenv with: \(Self.installCommand)")
         }
         let check = try ManagedProcess.run(
-            name: "sts-version-\(UInt32.random(in: .min ... .max))", executable: python,
+            name: "sts-version-\(UInt32.random(in: .min ... .max))",
+            executable: python,
             arguments: ["-c", "import importlib.metadata as m; print(m.version('postfix-mta-sts-resolver'))"],
-            logDirectory: logDirectory)
+            logDirectory: logDirectory
+        )
         let version = check.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard check.termination == .exited(0), version == "1.5.1" else {
             throw TestSupportError(
                 "postfix-mta-sts-resolver 1.5.1 is not installed in .venv (\(check.termination): \(version)); "
-                    + "install it with: \(Self.installCommand)")
+                    + "install it with: \(Self.installCommand)"
+            )
         }
     }
 
@@ -101,8 +104,12 @@ struct SenderQuery: Sendable {
         // The resolver honours https_proxy; a proxy in the test runner's environment must not intercept it.
         let environment = ProcessInfo.processInfo.environment.filter { !$0.key.lowercased().hasSuffix("_proxy") }
         let process = try ManagedProcess.launch(
-            name: "sts-query-\(UInt32.random(in: .min ... .max))", executable: python, arguments: arguments,
-            environment: environment, logDirectory: logDirectory)
+            name: "sts-query-\(UInt32.random(in: .min ... .max))",
+            executable: python,
+            arguments: arguments,
+            environment: environment,
+            logDirectory: logDirectory
+        )
         defer { process.terminate() }
         var termination: ManagedProcess.Termination?
         try Poll.until(deadline: timeout, interval: .milliseconds(10), "sts_query.py \(domain) exits") {
@@ -113,7 +120,8 @@ struct SenderQuery: Sendable {
         guard termination == .exited(0), let line = output.split(separator: "\n").last else {
             throw TestSupportError(
                 "\(python) \(arguments.joined(separator: " ")) ended with \(termination.map { "\($0)" } ?? "?"):\n"
-                    + process.logTail(lines: 40))
+                    + process.logTail(lines: 40)
+            )
         }
         var result = try JSONDecoder().decode(Result.self, from: Data(line.utf8))
         result.log = process.logTail(lines: 40)
