@@ -3,7 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
-APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble python3-venv
+# Sender-side MTA-STS implementations the end-to-end tests drive (Tests/SenderTests), in a virtualenv.
+PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1
+VENV := .venv
+# Exits 0 when every `name==version` argument is installed at exactly that version.
+export PINNED_PRESENT := import sys, importlib.metadata as m; sys.exit(any(m.version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
@@ -12,7 +17,7 @@ SWIFT_BUILD_FLAGS ?=
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
 	@echo "make test   install what is missing, build, run the whole test suite and the bounded fuzz runs"
-	@echo "make deps   only install missing system packages (as root) or print the command"
+	@echo "make deps   install missing system packages (as root) or print the command; create $(VENV) for Python tools"
 
 deps:
 	@missing=""; \
@@ -31,6 +36,14 @@ deps:
 	fi
 	@# The packaged resolver must not hold port 53 or race the tests' own instance.
 	@if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet unbound 2>/dev/null; then systemctl stop unbound || true; fi
+	@# Python tools live in a virtualenv (no root needed); pip runs only when a pinned version is missing.
+	@if [ ! -x $(VENV)/bin/python ]; then echo "deps: creating $(VENV)"; python3 -m venv $(VENV) || exit 1; fi; \
+	if $(VENV)/bin/python -c "$$PINNED_PRESENT" $(PYTHON_PACKAGES) 2>/dev/null; then \
+	  echo "deps: $(VENV) has $(PYTHON_PACKAGES)"; \
+	else \
+	  echo "deps: installing $(PYTHON_PACKAGES) into $(VENV)"; \
+	  $(VENV)/bin/pip install -q $(PYTHON_PACKAGES); \
+	fi
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)

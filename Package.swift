@@ -102,6 +102,12 @@ let package = Package(
             name: "CertificateLifecycleTests",
             dependencies: ["Worker", "PolicyEdge", "TestSupport", "ACME", "Crypto", "DNS", "Database", "Logging", "SystemIO", "TLS"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "SenderTests",
+            dependencies: [
+                "TestSupport", "PolicyEdge", "Crypto", "Database", "TLS", "SystemIO", "MTASTS", "DNS", "Logging",
+            ],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),

@@ -1,0 +1,102 @@
+import Crypto
+import Database
+import Foundation
+import MTASTS
+import Synchronization
+import TestSupport
+
+/// Writes what the API and worker would write (domains, policies, certificates) with plain SQL, and signals
+/// the edge through `changes` + NOTIFY in the same transaction, as the platform does.
+///
+/// `@unchecked Sendable`: the connection is used by one test thread at a time.
+final class SenderFixtures: @unchecked Sendable {
+    let connection: PostgresConnection
+    let keyring: Keyring
+    let authority: CertificateBuilder.Issued
+    /// The throwaway CA's certificate, which the sender trusts.
+    let caFile: String
+    /// Every id handed out, so two policies made within one second still get distinct ids.
+    private let usedIDs = Mutex<Set<PolicyID>>([])
+
+    init(url: String, directory: TemporaryDirectory) throws {
+        connection = try PostgresConnection(connectionString: url)
+        keyring = try Keyring(current: try MasterKey.generate())
+        authority = try CertificateBuilder.makeAuthority(commonName: "Sender Test CA", now: Self.now)
+        caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
+    }
+
+    private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// A verified domain with `policy` as its current policy; returns the domain id and the policy id.
+    func addDomain(_ name: String, policy: Policy, certificate: Bool) throws -> (domain: UUID, policyID: PolicyID) {
+        let account = try connection.query(
+            """
+            INSERT INTO accounts (email, password_hash)
+            VALUES (\("owner@" + name), \(String(repeating: "x", count: 40))) RETURNING id
+            """
+        ).first?.decode(UUID.self, at: 0)
+        let domain = try connection.query(
+            """
+            INSERT INTO domains (account_id, name, status, verification_token, verified_at)
+            VALUES (\(account), \(name), 'verified', 'token_0123456789abcdef', now()) RETURNING id
+            """
+        ).first?.decode(UUID.self, at: 0)
+        guard let domain else { throw TestSupportError("inserting domain \(name) returned no id") }
+        let policyID = try setPolicy(domain: domain, name: name, policy: policy)
+        if certificate { try addCertificate(domain: domain, host: "mta-sts.\(name)") }
+        return (domain, policyID)
+    }
+
+    /// Supersedes the current policy with `policy` under a fresh id and signals the change in one transaction.
+    /// - Returns: the new policy id (what the domain's `_mta-sts` TXT must announce).
+    @discardableResult
+    func setPolicy(domain: UUID, name: String, policy: Policy) throws -> PolicyID {
+        let id = usedIDs.withLock { used in
+            let id = PolicyID.generate(at: Date(), avoiding: used)
+            used.insert(id)
+            return id
+        }
+        try connection.withTransaction { connection in
+            try connection.execute(
+                "UPDATE policies SET superseded_at = now() WHERE domain_id = \(domain) AND superseded_at IS NULL"
+            )
+            try connection.execute(
+                """
+                INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text)
+                VALUES (\(domain), \(id.string), \(policy.mode.rawValue),
+                        \(PostgresTextArray(policy.mx.map(\.description))), \(policy.maxAge), \(policy.text))
+                """
+            )
+            try signal(connection, host: "mta-sts.\(name)", kind: "policy")
+        }
+        return id
+    }
+
+    /// Stores a leaf certificate for `host` signed by the test CA, its key sealed with the keyring.
+    func addCertificate(domain: UUID, host: String) throws {
+        let now = Self.now
+        let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
+        let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
+        let chain = leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation
+        try connection.withTransaction { connection in
+            try connection.execute(
+                """
+                INSERT INTO certificates (domain_id, host, chain_pem, key_ciphertext, key_nonce, key_id,
+                                          not_before, not_after)
+                VALUES (\(domain), \(host), \(chain), \(PostgresBytes(sealed.ciphertext)),
+                        \(PostgresBytes(sealed.nonce)), \(sealed.keyID),
+                        \(Date(timeIntervalSince1970: Double(now - 3600))),
+                        \(Date(timeIntervalSince1970: Double(now + 86400))))
+                """
+            )
+            try signal(connection, host: host, kind: "certificate")
+        }
+    }
+
+    private func signal(_ connection: PostgresConnection, host: String, kind: String) throws {
+        let seq =
+            try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
+            .first?.decode(Int.self, at: 0) ?? 0
+        try connection.notify("mtasts_changes", payload: String(seq))
+    }
+}
