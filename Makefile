@@ -3,7 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
-APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble \
+	python3 python3-venv chromium chromium-driver
+# Python packages the tests use, installed into the project's own .venv (never the system Python).
+PYTHON_PACKAGES := selenium
+VENV := .venv
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
@@ -28,6 +32,15 @@ deps:
 	  echo "deps: missing packages:$$missing"; \
 	  echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; \
 	  exit 1; \
+	fi
+	@# Create .venv and install PYTHON_PACKAGES only when one of them is missing.
+	@missing=""; \
+	for package in $(PYTHON_PACKAGES); do \
+	  $(VENV)/bin/python -m pip show -q "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Python packages present in $(VENV)"; else \
+	  echo "deps: installing into $(VENV):$$missing"; \
+	  { [ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); } && $(VENV)/bin/pip install -q $(PYTHON_PACKAGES); \
 	fi
 	@# The packaged resolver must not hold port 53 or race the tests' own instance.
 	@if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet unbound 2>/dev/null; then systemctl stop unbound || true; fi

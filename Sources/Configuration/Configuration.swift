@@ -42,6 +42,10 @@ package struct Configuration: Sendable {
     package var eventLoops: Int
     /// The API's public base URL (problem `type` URIs, links in the web form).
     package var publicURL: String
+    /// The web form's folder (`index.html`, `app.js`, `app.css`), served on the API listener.
+    package var publicDirectory: String
+    /// Whether `publicDirectory` was set explicitly (then a missing folder is an error).
+    package var publicDirectoryIsExplicit: Bool
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -62,6 +66,7 @@ package struct Configuration: Sendable {
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
         ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
+        ("MTASTS_PUBLIC_DIR", "Public", "the web form's files, served at `/` on the API listener"),
     ]
 
     /// Reads and validates the configuration.
@@ -147,6 +152,8 @@ package struct Configuration: Sendable {
             throw ConfigurationError(variable: "MTASTS_PUBLIC_URL", message: "expected an http(s) URL, got \"\(publicText)\"")
         }
         publicURL = publicText.hasSuffix("/") ? String(publicText.dropLast()) : publicText
+        publicDirectoryIsExplicit = value("MTASTS_PUBLIC_DIR") != nil
+        publicDirectory = value("MTASTS_PUBLIC_DIR") ?? "Public"
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.
