@@ -576,9 +576,10 @@
         el('td', {}, host.covered_by
           ? el('span', { className: 'badge', dataset: { status: 'found' }, text: `covered by ${host.covered_by}` })
           : el('span', { className: 'badge', dataset: { status: 'wrong' }, text: 'not covered' }))));
-      parts.push(el('table', {},
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'MX host' }),
-          el('th', { scope: 'col', text: 'Preference' }), el('th', { scope: 'col', text: 'Policy' }))),
+      parts.push(el('table', { className: 'mx-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', className: 'col-host', text: 'MX host' }),
+          el('th', { scope: 'col', className: 'col-preference', text: 'Pref.', title: 'Preference', 'aria-label': 'Preference' }),
+          el('th', { scope: 'col', className: 'col-policy', text: 'Policy' }))),
         el('tbody', {}, ...rows)));
     }
     const unused = Array.isArray(check.unused_patterns) ? check.unused_patterns : [];

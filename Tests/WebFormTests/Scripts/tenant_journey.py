@@ -30,6 +30,7 @@ PASSWORD = "correct horse battery staple"
 
 # HTTP errors the journey causes on purpose; Chromium logs each failed fetch as a SEVERE "network" entry.
 EXPECTED_NETWORK_ERRORS = [
+    re.compile(r"/v1/accounts - Failed to load resource: the server responded with a status of 422"),
     re.compile(r"/verify - Failed to load resource: the server responded with a status of 422"),
     re.compile(r"/policy - Failed to load resource: the server responded with a status of 422"),
     re.compile(r"/policy - Failed to load resource: the server responded with a status of 412"),
@@ -145,7 +146,12 @@ class Journey:
                                     {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
         overflow = self.driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        self.expect(overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px")
+        if overflow > 0:
+            culprits = self.driver.execute_script(
+                "const limit = document.documentElement.clientWidth;"
+                "return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > limit)"
+                ".slice(-5).map((e) => `${e.tagName}#${e.id}.${e.className} right=${e.getBoundingClientRect().right}`)")
+            raise JourneyFailure(f"the page scrolls sideways by {overflow}px at {width}px: {culprits}")
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": width, "height": min(int(height), 8000), "deviceScaleFactor": 1,
@@ -251,7 +257,8 @@ class Journey:
         self.text_in("policy-current", f"Current id {policy_id} · mode enforce · max_age 7 days")
         self.expect(self.active_id() == "policy-result", f"focus after saving on {self.active_id()}")
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history li")) == 3, "three policies in the history")
-        self.text_in("policy-text", "mode: enforce")
+        self.wait(lambda d: "mode: enforce" in self.by_id("policy-text").get_attribute("textContent"),
+                  "the policy text (in a closed details element) says mode: enforce")
 
         step("DNS records with their live status")
         self.wait(lambda d: self.record_status(f"mta-sts.{self.domain}") == "found", "the CNAME found")
@@ -331,8 +338,6 @@ class Journey:
         self.collect_console()
         unexpected = [entry for entry in self.console if entry.get("level") == "SEVERE"
                       and not any(pattern.search(entry.get("message", "")) for pattern in EXPECTED_NETWORK_ERRORS)]
-        for entry in self.console:
-            print(f"CONSOLE {entry.get('level')} {entry.get('source', '')} {entry.get('message')}", flush=True)
         self.expect(not unexpected, f"console errors: {json.dumps(unexpected, indent=2)}")
         print("JOURNEY COMPLETE", flush=True)
 
@@ -348,6 +353,8 @@ def main():
     journey = Journey(arguments)
     try:
         journey.run()
+        for entry in journey.console:
+            print(f"CONSOLE {entry.get('level')} {entry.get('message')}", flush=True)
     except Exception as error:
         try:
             journey.collect_console()
