@@ -87,6 +87,13 @@ class Journey:
     def active_id(self):
         return self.driver.execute_script("return document.activeElement && document.activeElement.id")
 
+    def focused(self, element_id):
+        """Waits until keyboard focus is on #element_id (focus moves after the request that caused it ends)."""
+        try:
+            WebDriverWait(self.driver, 10, poll_frequency=0.05).until(lambda d: self.active_id() == element_id)
+        except TimeoutException as error:
+            raise JourneyFailure(f"focus is on #{self.active_id()}, not #{element_id}") from error
+
     def expect(self, condition, message):
         if not condition:
             raise JourneyFailure(message)
@@ -168,7 +175,7 @@ class Journey:
         step("open the page")
         driver.get(self.base + "/")
         self.visible("auth-view")
-        self.expect(self.active_id() == "auth-heading", f"focus starts on the heading, not {self.active_id()}")
+        self.focused("auth-heading")
         self.expect(driver.title == "MTA-STS hosting", f"title {driver.title!r}")
 
         step("sign up with a short password: field error from the API")
@@ -177,7 +184,7 @@ class Journey:
         self.by_id("signup-form").submit()
         self.text_in("signup-problem", "password")
         self.expect(self.by_id("signup-password").get_attribute("aria-invalid") == "true", "password marked invalid")
-        self.expect(self.active_id() == "signup-password", f"focus on the invalid field, not {self.active_id()}")
+        self.focused("signup-password")
         self.expect(self.by_id("signup-password-error").is_displayed(), "the field's message is shown")
 
         step("sign up")
@@ -185,7 +192,7 @@ class Journey:
         self.by_id("signup-form").submit()
         self.visible("app-view")
         self.text_in("account-usage", "0 of 5 domains")
-        self.expect(self.active_id() == "domains-heading", f"focus after sign-up on {self.active_id()}")
+        self.focused("domains-heading")
         self.expect(driver.execute_script("return sessionStorage.getItem('mtasts.session')").startswith("mts_"),
                     "session token kept in sessionStorage")
 
@@ -198,7 +205,7 @@ class Journey:
         token = self.by_id("verify-value").text
         self.expect(record_name == f"_mtasts-verify.{self.domain}", f"verification record name {record_name!r}")
         self.expect(len(token) >= 20, f"verification value {token!r}")
-        self.expect(self.active_id() == "verify-heading", f"focus after adding on {self.active_id()}")
+        self.focused("verify-heading")
         self.expect(len(driver.find_elements(By.CSS_SELECTOR, '#verify-panel button[data-copy-from]')) == 2,
                     "copy buttons for name and value")
         driver.find_element(By.CSS_SELECTOR, 'button[data-copy-from="verify-value"]').click()
@@ -209,6 +216,8 @@ class Journey:
         text = self.text_in("verify-result", "Found:")
         self.expect(token in text, "the expected value is shown")
         self.expect("nxdomain" in text or "no_data" in text, f"the lookup result is shown: {text}")
+        self.focused("verify-result")
+        self.driver.save_screenshot(os.path.join(self.arguments.output_dir, "verify-failed.png"))
 
         step("publish the TXT record with knotc and verify")
         self.publish_txt(record_name, token)
@@ -222,7 +231,7 @@ class Journey:
             return False
         self.wait(verified, "verification to succeed", timeout=30)
         self.text_in("domain-status", "verified")
-        self.expect(self.active_id() == "policy-heading", f"focus after verification on {self.active_id()}")
+        self.focused("policy-heading")
         self.wait(lambda d: self.by_id("policy-mx").get_attribute("value") == f"mx1.{self.domain}",
                   "the first policy lists the live MX host")
         self.expect(Select(self.by_id("policy-mode")).first_selected_option.get_attribute("value") == "testing",
@@ -245,7 +254,7 @@ class Journey:
         self.text_in("policy-result", "changed elsewhere")
         self.driver.find_element(By.XPATH, '//div[@id="policy-result"]//button[text()="Reload the policy"]').click()
         self.wait(lambda d: self.by_id("policy-max-age").get_attribute("value") == "1209600", "the reloaded max_age")
-        self.expect(self.active_id() == "policy-mode", f"focus after reload on {self.active_id()}")
+        self.focused("policy-mode")
 
         step("enforce with the MX that Knot has")
         Select(self.by_id("policy-mode")).select_by_value("enforce")
@@ -255,7 +264,7 @@ class Journey:
         result = self.text_in("policy-result", "Policy saved: new id")
         policy_id = re.search(r"new id (\S+)\.", result).group(1)
         self.text_in("policy-current", f"Current id {policy_id} · mode enforce · max_age 7 days")
-        self.expect(self.active_id() == "policy-result", f"focus after saving on {self.active_id()}")
+        self.focused("policy-result")
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history li")) == 3, "three policies in the history")
         self.wait(lambda d: "mode: enforce" in self.by_id("policy-text").get_attribute("textContent"),
                   "the policy text (in a closed details element) says mode: enforce")
@@ -295,7 +304,7 @@ class Journey:
         self.visible("token-secret")
         secret = self.by_id("token-secret-value").text
         self.expect(secret.startswith("mts_") and len(secret) == 47, f"token secret {secret!r}")
-        self.expect(self.active_id() == "token-secret-heading", f"focus after creating on {self.active_id()}")
+        self.focused("token-secret-heading")
         request = urllib.request.Request(self.base + "/v1/account", headers={"Authorization": f"Bearer {secret}"})
         with urllib.request.urlopen(request, timeout=20) as response:
             self.expect(response.status == 200, "the new token works")
@@ -316,12 +325,13 @@ class Journey:
         explanation = self.by_id("delete-dialog-text").text
         self.expect("RFC 8461 §8.3" in explanation and "mode none" in explanation, f"explanation: {explanation}")
         self.expect("14 days" in explanation, f"the largest max_age served (14 days) is named: {explanation}")
-        self.expect(self.active_id() == "delete-cancel", f"focus in the dialog on {self.active_id()}")
+        self.focused("delete-cancel")
+        self.driver.save_screenshot(os.path.join(self.arguments.output_dir, "delete-dialog.png"))
         self.by_id("delete-confirm").click()
         text = self.text_in("domain-problem", "is being offboarded until")
         self.expect("RFC 8461 §8.3" in text, f"the response detail is shown: {text}")
         self.text_in("domain-status", "offboarding")
-        self.expect(self.active_id() == "domain-problem", f"focus after offboarding on {self.active_id()}")
+        self.focused("domain-problem")
         self.text_in("offboarding-text", "Mode none is published until")
 
         step("log out and log in again")
