@@ -341,7 +341,7 @@
     list.replaceChildren(...state.domains.map((domain) => {
       const button = el('button', { type: 'button', className: 'link', text: domain.unicode_name || domain.name,
         'aria-current': state.domain && state.domain.name === domain.name ? 'true' : null });
-      button.addEventListener('click', () => openDomain(domain.name, { focus: true }));
+      button.addEventListener('click', guard(() => openDomain(domain.name, { focus: true })));
       return el('li', { dataset: { domain: domain.name } }, button, statusBadge(domain.status));
     }));
     byId('domain-list-empty').hidden = state.domains.length > 0;

@@ -11,7 +11,8 @@ enum ResourceDirectory {
     static func find(configured: String, name: String) -> URL? {
         let configuredURL = URL(fileURLWithPath: configured)
         if isDirectory(configuredURL) { return configuredURL }
-        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let folder = candidate.appendingPathComponent(name)
             if isDirectory(folder) { return folder }

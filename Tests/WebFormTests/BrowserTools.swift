@@ -28,8 +28,11 @@ struct BrowserTools {
             throw TestSupportError("\(python) is missing; install it with: \(installHint)")
         }
         let (termination, output) = try ManagedProcess.run(
-            name: "selenium-check", executable: python, arguments: ["-c", "import selenium"],
-            logDirectory: scratch.path)
+            name: "selenium-check",
+            executable: python,
+            arguments: ["-c", "import selenium"],
+            logDirectory: scratch.path
+        )
         guard termination == .exited(0) else {
             throw TestSupportError("Selenium does not import in \(python) (\(output)); install it with: \(installHint)")
         }

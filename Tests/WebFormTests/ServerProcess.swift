@@ -22,7 +22,10 @@ final class ServerProcess {
     ///   - edgeHostname: `MTASTS_EDGE_HOSTNAME`.
     ///   - directory: where the data directory and logs go.
     static func start(
-        databaseURL: String, resolver: DNSServerAddress, edgeHostname: String, directory: TemporaryDirectory
+        databaseURL: String,
+        resolver: DNSServerAddress,
+        edgeHostname: String,
+        directory: TemporaryDirectory
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -47,8 +50,12 @@ final class ServerProcess {
                 "MTASTS_EVENT_LOOPS": "1",
             ]
             let process = try ManagedProcess.launch(
-                name: "mtasts-serve-\(attempt)", executable: binary, arguments: ["serve"], environment: environment,
-                logDirectory: directory.path)
+                name: "mtasts-serve-\(attempt)",
+                executable: binary,
+                arguments: ["serve"],
+                environment: environment,
+                logDirectory: directory.path
+            )
             let server = ServerProcess(baseURL: "http://127.0.0.1:\(ports[0])", process: process)
             do {
                 try server.waitUntilServing()

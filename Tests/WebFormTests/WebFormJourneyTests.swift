@@ -36,8 +36,11 @@ import WebClient
         let dns = try DNSTestEnvironment.start(zones: [Self.zone, "platform.test"], records: Self.records)
         defer { dns.stop() }
         let server = try ServerProcess.start(
-            databaseURL: try PostgresTestCluster.shared.makeDatabase(), resolver: dns.resolverAddress,
-            edgeHostname: Self.edgeHostname, directory: directory)
+            databaseURL: try PostgresTestCluster.shared.makeDatabase(),
+            resolver: dns.resolverAddress,
+            edgeHostname: Self.edgeHostname,
+            directory: directory
+        )
         defer { server.stop() }
 
         try checkStaticFiles(on: server)
@@ -46,13 +49,16 @@ import WebClient
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
         let script = RepositoryPaths.root.appendingPathComponent("Tests/WebFormTests/Scripts/tenant_journey.py").path
         let (termination, output) = try ManagedProcess.run(
-            name: "tenant-journey", executable: tools.python,
+            name: "tenant-journey",
+            executable: tools.python,
             arguments: [
                 script, "--base-url", server.baseURL, "--domain", Self.zone, "--zone", Self.zone,
                 "--knotc", dns.knotcPath, "--knot-socket", dns.controlSocketPath, "--output-dir", screenshots,
                 "--chromium", tools.chromium, "--chromedriver", tools.chromedriver,
             ],
-            logDirectory: directory.path, timeout: 300)
+            logDirectory: directory.path,
+            timeout: 300
+        )
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
         for name in ["journey-1280.png", "journey-360.png"] {
