@@ -116,6 +116,9 @@ let package = Package(
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
         .testTarget(
+            name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
+        .testTarget(
             name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
     ],

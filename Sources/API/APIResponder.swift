@@ -18,18 +18,25 @@ package struct APIResponder: HTTPResponder {
     package let environment: APIEnvironment
     /// The registered routes.
     package let router: Router
+    /// The web form, answered before the router for its few paths (`/`, `/app.js`, …); nil serves none.
+    package let staticFiles: StaticFiles?
 
     private static let requestIDField = HTTPField.Name("X-Request-ID")
 
     /// Creates the responder with every route of the API registered.
-    package init(environment: APIEnvironment) {
+    /// - Parameters:
+    ///   - environment: configuration and collaborators of the handlers.
+    ///   - staticFiles: the web form's files, or nil to serve only the JSON API.
+    package init(environment: APIEnvironment, staticFiles: StaticFiles? = nil) {
         self.environment = environment
+        self.staticFiles = staticFiles
         var router = Router()
         APIRoutes.register(on: &router)
         self.router = router
     }
 
     package func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let staticFiles, let response = staticFiles.response(to: request) { return response }
         let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))
         let logger = environment.logger.with(["request_id": requestID])
         var response = dispatch(request, requestID: requestID, logger: logger)

@@ -58,6 +58,10 @@ package struct Configuration: Sendable {
     package var workerConcurrency: Int
     /// How often the worker looks for due work when no change notification wakes it.
     package var workerScanSeconds: Double
+    /// The web form's folder (`index.html`, `app.js`, `app.css`), served on the API listener.
+    package var publicDirectory: String
+    /// Whether `publicDirectory` was set explicitly (then a missing folder is an error).
+    package var publicDirectoryIsExplicit: Bool
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -87,6 +91,7 @@ package struct Configuration: Sendable {
         ("MTASTS_ACME_HTTP01_PORT", "80", "port used to self-check published http-01 answers"),
         ("MTASTS_WORKER_CONCURRENCY", "4", "concurrent ACME orders per worker process"),
         ("MTASTS_WORKER_SCAN_SECONDS", "5", "how often the worker looks for due work without a notification"),
+        ("MTASTS_PUBLIC_DIR", "Public", "the web form's files, served at `/` on the API listener"),
     ]
 
     /// Reads and validates the configuration.
@@ -208,6 +213,8 @@ package struct Configuration: Sendable {
             throw ConfigurationError(variable: "MTASTS_WORKER_SCAN_SECONDS", message: "expected 0.1…3600, got \"\(scanText)\"")
         }
         workerScanSeconds = scan
+        publicDirectoryIsExplicit = value("MTASTS_PUBLIC_DIR") != nil
+        publicDirectory = value("MTASTS_PUBLIC_DIR") ?? "Public"
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.

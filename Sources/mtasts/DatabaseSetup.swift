@@ -27,16 +27,12 @@ struct DatabaseSetup {
 
     /// The migrations folder: the configured one, else `Migrations/` found upwards from the executable.
     static func migrationsDirectory(configuration: Configuration) throws -> URL {
-        let configured = URL(fileURLWithPath: configuration.migrationsDirectory)
-        if FileManager.default.fileExists(atPath: configured.path) { return configured }
-        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let folder = candidate.appendingPathComponent("Migrations")
-            if FileManager.default.fileExists(atPath: folder.path) { return folder }
-            candidate.deleteLastPathComponent()
+        guard let folder = ResourceDirectory.find(configured: configuration.migrationsDirectory, name: "Migrations")
+        else {
+            throw ConfigurationError(
+                variable: "MTASTS_MIGRATIONS_DIR", message: "no migrations folder at \(configuration.migrationsDirectory)")
         }
-        throw ConfigurationError(
-            variable: "MTASTS_MIGRATIONS_DIR", message: "no migrations folder at \(configured.path)")
+        return folder
     }
 
     /// Applies pending migrations and logs each one.

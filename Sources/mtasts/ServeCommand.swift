@@ -130,14 +130,42 @@ enum ServeCommand {
             pool: pool, domainLimit: configuration.domainLimit, edgeHostname: configuration.edgeHostname,
             dnsClient: try dnsClient(configuration), publicBaseURL: configuration.publicURL,
             logger: logger.with(["role": "api"]))
+        let staticFiles = try webForm(configuration: configuration, logger: logger)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
                 limits: HTTPParserLimits(bodyBytes: 65_536), serverName: "mtasts"),
-            group: group, responder: APIResponder(environment: environment), execution: .pool(blocking))
+            group: group, responder: APIResponder(environment: environment, staticFiles: staticFiles),
+            execution: .pool(blocking))
         try server.start()
         CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
+        if staticFiles != nil { CommandRunner.writeOut("web:    \(configuration.publicURL)/ (web form)\n") }
         return server
+    }
+
+    /// The web form's files read into memory from `MTASTS_PUBLIC_DIR`; nil (with a warning) when the default
+    /// folder is absent, an error when a configured one is.
+    static func webForm(configuration: Configuration, logger: Logger) throws -> StaticFiles? {
+        guard let folder = ResourceDirectory.find(configured: configuration.publicDirectory, name: "Public") else {
+            if configuration.publicDirectoryIsExplicit {
+                throw ConfigurationError(
+                    variable: "MTASTS_PUBLIC_DIR", message: "no web form folder at \(configuration.publicDirectory)")
+            }
+            logger.warning("no Public/ folder found; the web form is not served", ["dir": configuration.publicDirectory])
+            return nil
+        }
+        do {
+            let files = try StaticFiles(directory: folder)
+            guard files.files["/"] != nil else {
+                throw ConfigurationError(variable: "MTASTS_PUBLIC_DIR", message: "\(folder.path) has no index.html")
+            }
+            logger.info("web form loaded", ["dir": folder.path, "files": String(files.files.count - 1)])
+            return files
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(variable: "MTASTS_PUBLIC_DIR", message: "cannot read \(folder.path): \(error)")
+        }
     }
 
     /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.

@@ -28,10 +28,10 @@ package final class DNSTestEnvironment: Sendable {
     package let directory: TemporaryDirectory
     private let knot: ManagedProcess
     private let unbound: ManagedProcess
-    /// Path of the `knotc` binary.
-    let knotcPath: String
-    /// Knot's control socket.
-    let controlSocketPath: String
+    /// Path of the `knotc` binary (for scripts that change records themselves).
+    package let knotcPath: String
+    /// Knot's control socket (`knotc -s <path>`).
+    package let controlSocketPath: String
     private let isStopped = Mutex(false)
     /// Serialises knotc transactions: Knot allows one open transaction per zone.
     let transactionLock = Mutex(())

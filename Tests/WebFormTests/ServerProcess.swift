@@ -1,0 +1,93 @@
+import DNS
+import Foundation
+import HTTPCore
+import TestSupport
+import WebClient
+
+/// The real `mtasts serve` binary on free loopback ports, against a test database and the test resolver.
+final class ServerProcess {
+    /// `http://127.0.0.1:<port>`: the API and the web form.
+    let baseURL: String
+    private let process: ManagedProcess
+
+    private init(baseURL: String, process: ManagedProcess) {
+        self.baseURL = baseURL
+        self.process = process
+    }
+
+    /// Starts the server and waits until `GET /` answers 200; retried with new ports when a port was taken.
+    /// - Parameters:
+    ///   - databaseURL: a migrated database.
+    ///   - resolver: the recursive resolver for live DNS checks.
+    ///   - edgeHostname: `MTASTS_EDGE_HOSTNAME`.
+    ///   - directory: where the data directory and logs go.
+    static func start(
+        databaseURL: String,
+        resolver: DNSServerAddress,
+        edgeHostname: String,
+        directory: TemporaryDirectory
+    ) throws -> ServerProcess {
+        let binary = RepositoryPaths.debugBinary.path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw TestSupportError("\(binary) is missing: run `swift build` before `swift test` (make test does)")
+        }
+        var failures: [String] = []
+        for attempt in 0..<3 {
+            let ports = try (0..<4).map { _ in try FreePort.allocate(udp: false) }
+            guard Set(ports).count == ports.count else { continue }
+            let environment = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                "MTASTS_DATABASE_URL": databaseURL,
+                "MTASTS_API_LISTEN": "127.0.0.1:\(ports[0])",
+                "MTASTS_EDGE_HTTPS_LISTEN": "127.0.0.1:\(ports[1])",
+                "MTASTS_EDGE_HTTP_LISTEN": "127.0.0.1:\(ports[2])",
+                "MTASTS_EDGE_ADMIN_LISTEN": "127.0.0.1:\(ports[3])",
+                "MTASTS_DNS_RESOLVERS": resolver.description,
+                "MTASTS_EDGE_HOSTNAME": edgeHostname,
+                "MTASTS_DATA_DIR": directory.path("data-\(attempt)"),
+                "MTASTS_MIGRATIONS_DIR": RepositoryPaths.migrations.path,
+                "MTASTS_PUBLIC_DIR": RepositoryPaths.root.appendingPathComponent("Public").path,
+                "MTASTS_EVENT_LOOPS": "1",
+            ]
+            let process = try ManagedProcess.launch(
+                name: "mtasts-serve-\(attempt)",
+                executable: binary,
+                arguments: ["serve"],
+                environment: environment,
+                logDirectory: directory.path
+            )
+            let server = ServerProcess(baseURL: "http://127.0.0.1:\(ports[0])", process: process)
+            do {
+                try server.waitUntilServing()
+                return server
+            } catch {
+                process.terminate()
+                failures.append("\(error)\n\(process.logTail(lines: 30))")
+            }
+        }
+        throw TestSupportError("mtasts serve did not start:\n" + failures.joined(separator: "\n---\n"))
+    }
+
+    private func waitUntilServing() throws {
+        let client = try HTTPClient()
+        try Poll.until(deadline: 60, interval: .milliseconds(100), "mtasts serve answering GET /") {
+            guard process.isRunning else {
+                throw TestSupportError("mtasts serve exited: \(process.poll().map(\.description) ?? "?")")
+            }
+            return try client.send(try ClientRequest(url: baseURL + "/")).status == .ok
+        }
+    }
+
+    /// Sends one request to the server.
+    func send(_ path: String, method: HTTPMethod = .get, headers: HTTPFields = [:]) throws -> ClientResponse {
+        try HTTPClient().send(try ClientRequest(method: method, url: baseURL + path, headers: headers))
+    }
+
+    /// The server's output, for failure messages.
+    func logTail() -> String { process.logTail(lines: 40) }
+
+    /// Stops the server (SIGTERM, then SIGKILL).
+    func stop() { process.terminate(gracePeriod: 15) }
+
+    deinit { stop() }
+}

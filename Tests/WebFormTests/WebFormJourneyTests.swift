@@ -1,0 +1,104 @@
+import DNS
+import Foundation
+import HTTPCore
+import TestSupport
+import Testing
+import WebClient
+
+/// The web form (`Public/`) driven in headless Chromium against the real `mtasts serve`, PostgreSQL, Knot and
+/// Unbound: the whole tenant journey a person makes, through the JSON API only.
+@Suite(.serialized) struct WebFormJourneyTests {
+    static let zone = "webform.test"
+    static let edgeHostname = "edge.platform.test"
+
+    static let records: [DNSTestRecord] = [
+        DNSTestRecord(owner: "webform.test", type: .mx, value: "10 mx1.webform.test."),
+        DNSTestRecord(owner: "mx1.webform.test", type: .a, value: "127.0.0.1"),
+        DNSTestRecord(owner: "mta-sts.webform.test", type: .cname, value: "edge.platform.test."),
+        // Not a valid TLSRPT record (no rua): the page must show it as "wrong" with what was found.
+        DNSTestRecord(owner: "_smtp._tls.webform.test", type: .txt, value: "v=TLSRPTv1;"),
+        DNSTestRecord(owner: "edge.platform.test", type: .a, value: "127.0.0.1"),
+    ]
+
+    /// Where screenshots go: `WEBFORM_SCREENSHOT_DIR` when set (to look at them after the run), else the
+    /// test's temporary directory.
+    static func screenshotDirectory(default directory: TemporaryDirectory) -> String {
+        if let configured = ProcessInfo.processInfo.environment["WEBFORM_SCREENSHOT_DIR"], !configured.isEmpty {
+            try? FileManager.default.createDirectory(atPath: configured, withIntermediateDirectories: true)
+            return configured
+        }
+        return directory.path("screenshots")
+    }
+
+    @Test func tenantJourneyInHeadlessChromium() throws {
+        let directory = try TemporaryDirectory(prefix: "webform")
+        let tools = try BrowserTools.require(scratch: directory)
+        let dns = try DNSTestEnvironment.start(zones: [Self.zone, "platform.test"], records: Self.records)
+        defer { dns.stop() }
+        let server = try ServerProcess.start(
+            databaseURL: try PostgresTestCluster.shared.makeDatabase(),
+            resolver: dns.resolverAddress,
+            edgeHostname: Self.edgeHostname,
+            directory: directory
+        )
+        defer { server.stop() }
+
+        try checkStaticFiles(on: server)
+
+        let screenshots = Self.screenshotDirectory(default: directory)
+        try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
+        let script = RepositoryPaths.root.appendingPathComponent("Tests/WebFormTests/Scripts/tenant_journey.py").path
+        let (termination, output) = try ManagedProcess.run(
+            name: "tenant-journey",
+            executable: tools.python,
+            arguments: [
+                script, "--base-url", server.baseURL, "--domain", Self.zone, "--zone", Self.zone,
+                "--knotc", dns.knotcPath, "--knot-socket", dns.controlSocketPath, "--output-dir", screenshots,
+                "--chromium", tools.chromium, "--chromedriver", tools.chromedriver,
+            ],
+            logDirectory: directory.path,
+            timeout: 300
+        )
+        #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
+        #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
+        for name in ["journey-1280.png", "journey-360.png"] {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
+            #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")
+            #expect(bytes.count > 10_000, "\(name) is suspiciously small")
+        }
+    }
+
+    /// The form's files come with the right types and headers, and nothing else on disk is reachable.
+    private func checkStaticFiles(on server: ServerProcess) throws {
+        let page = try server.send("/")
+        #expect(page.status == .ok)
+        #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(page.headers[.cacheControl] == "no-cache")
+        let csp = try #require(HTTPField.Name("Content-Security-Policy"))
+        #expect(page.headers[csp] == "default-src 'self'; frame-ancestors 'none'")
+        let nosniff = try #require(HTTPField.Name("X-Content-Type-Options"))
+        #expect(page.headers[nosniff] == "nosniff")
+        let referrer = try #require(HTTPField.Name("Referrer-Policy"))
+        #expect(page.headers[referrer] == "no-referrer")
+        #expect(String(decoding: page.body, as: UTF8.self).contains("<script src=\"/app.js\" defer></script>"))
+
+        let script = try server.send("/app.js")
+        #expect(script.status == .ok)
+        #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
+        let etag = try #require(script.headers[.etag])
+        let revalidated = try server.send("/app.js", headers: [.ifNoneMatch: etag])
+        #expect(revalidated.status == .notModified)
+        #expect(try server.send("/app.css").headers[.contentType] == "text/css; charset=utf-8")
+        let head = try server.send("/", method: .head)
+        #expect(head.status == .ok)
+        #expect(head.body.isEmpty)
+
+        for path in ["/../Package.swift", "/%2e%2e/Package.swift", "/README.md", "/index.html/", "/.gitignore"] {
+            let response = try server.send(path)
+            #expect(response.status == .notFound, "\(path) answered \(response.status)")
+            #expect(response.headers[.contentType] == "application/problem+json", "\(path)")
+        }
+        #expect(try server.send("/", method: .post).status == .methodNotAllowed)
+        #expect(try server.send("/v1/account").status == .unauthorized)
+    }
+}
