@@ -72,7 +72,8 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS", "MTASTS"],
+            path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),

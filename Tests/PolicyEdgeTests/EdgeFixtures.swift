@@ -7,101 +7,13 @@ import SystemIO
 import TLS
 import TestSupport
 
-/// Writes what the API and worker would write, with plain SQL, and signals the edge the same way.
-/// `@unchecked Sendable`: the connection is used by one test thread at a time.
-struct EdgeFixtures: @unchecked Sendable {
-    let connection: PostgresConnection
-    let keyring: Keyring
-    let authority: CertificateBuilder.Issued
-    let caFile: String
+/// The shared SQL fixtures (TestSupport), named for these tests.
+typealias EdgeFixtures = ServedDomainFixtures
 
-    init(connection: PostgresConnection, keyring: Keyring, authority: CertificateBuilder.Issued, caFile: String) {
-        self.connection = connection
-        self.keyring = keyring
-        self.authority = authority
-        self.caFile = caFile
-    }
-
-    init(url: String) throws {
-        connection = try PostgresConnection(connectionString: url)
-        keyring = try Keyring(current: try MasterKey.generate())
-        let now = Int64(Date().timeIntervalSince1970)
-        authority = try CertificateBuilder.makeAuthority(commonName: "Edge Test CA", now: now)
-        caFile = FileManager.default.temporaryDirectory.appendingPathComponent("edge-ca-\(UUID().uuidString).pem").path
-        try authority.certificate.pemRepresentation.write(toFile: caFile, atomically: true, encoding: .utf8)
-    }
-
-    /// A verified domain with a policy and a certificate; returns the domain id.
-    @discardableResult
-    func addDomain(_ name: String, policyText: String? = nil, certificate: Bool = true) throws -> UUID {
-        let account = try connection.query(
-            "INSERT INTO accounts (email, password_hash) VALUES (\("owner@" + name), \(String(repeating: "x", count: 40))) RETURNING id"
-        ).first?.decode(UUID.self, at: 0)
-        let domain = try connection.query(
-            """
-            INSERT INTO domains (account_id, name, status, verification_token, verified_at)
-            VALUES (\(account), \(name), 'verified', 'token_0123456789abcdef', now()) RETURNING id
-            """
-        ).first?.decode(UUID.self, at: 0)
-        guard let domain else { throw TestSupportError("no domain id") }
-        try setPolicy(domain: domain, name: name, text: policyText ?? Self.policy(mx: "mx.\(name)"))
-        if certificate { try addCertificate(domain: domain, host: "mta-sts.\(name)") }
-        return domain
-    }
-
-    static func policy(mode: String = "enforce", mx: String) -> String {
-        "version: STSv1\r\nmode: \(mode)\r\nmx: \(mx)\r\nmax_age: 86400\r\n"
-    }
-
-    /// Replaces the current policy and signals the change, in one transaction (as the API does).
-    func setPolicy(domain: UUID, name: String, text: String) throws {
-        let id = "p" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20)
-        try connection.withTransaction { connection in
-            try connection.execute("UPDATE policies SET superseded_at = now() WHERE domain_id = \(domain) AND superseded_at IS NULL")
-            try connection.execute(
-                """
-                INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text)
-                VALUES (\(domain), \(String(id)), 'enforce', \(PostgresTextArray(["mx.example"])), 86400, \(text))
-                """)
-            try signal(connection, host: "mta-sts.\(name)", kind: "policy")
-        }
-    }
-
-    func addCertificate(domain: UUID, host: String) throws {
-        let now = Int64(Date().timeIntervalSince1970)
-        let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
-        let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
-        try connection.withTransaction { connection in
-            try connection.execute(
-                """
-                INSERT INTO certificates (domain_id, host, chain_pem, key_ciphertext, key_nonce, key_id, not_before, not_after)
-                VALUES (\(domain), \(host), \(leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation),
-                        \(PostgresBytes(sealed.ciphertext)), \(PostgresBytes(sealed.nonce)), \(sealed.keyID),
-                        \(Date(timeIntervalSince1970: Double(now - 3600))), \(Date(timeIntervalSince1970: Double(now + 86400))))
-                """)
-            try signal(connection, host: host, kind: "certificate")
-        }
-    }
-
-    func addChallenge(host: String, token: String, keyAuthorization: String) throws {
-        try connection.withTransaction { connection in
-            try connection.execute(
-                """
-                INSERT INTO acme_challenges (token, host, key_authorization, expires_at)
-                VALUES (\(token), \(host), \(keyAuthorization), now() + interval '1 hour')
-                """)
-            try signal(connection, host: host, kind: "challenge")
-        }
-    }
-
-    func signal(_ connection: PostgresConnection, host: String, kind: String) throws {
-        let seq = try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
-            .first?.decode(Int.self, at: 0) ?? 0
-        try connection.notify("mtasts_changes", payload: String(seq))
-    }
-
-    func clientContext() throws -> TLSContext {
-        try TLSContext.makeClient(configuration: .client(trustRoots: .file(caFile)))
+extension ServedDomainFixtures {
+    /// Fixtures with a throwaway CA in a fresh temporary directory.
+    convenience init(url: String) throws {
+        try self.init(url: url, directory: try TemporaryDirectory(prefix: "edge-fixtures"))
     }
 }
 

@@ -54,18 +54,11 @@ import Testing
 
         // The database returns; a new policy reaches the edge that started without it.
         try cluster.cluster.start()
-        let fixturesAfter = EdgeFixtures(connection: try PostgresConnection(connectionString: url), from: fixtures)
+        let fixturesAfter = try fixtures.reconnected(url: url)
         let updated = EdgeFixtures.policy(mode: "testing", mx: "mx2.outage.test")
         try fixturesAfter.setPolicy(domain: domain, name: "outage.test", text: updated)
         try Poll.until(deadline: 30, "edge catches up after the outage") {
             try second.fetch(host: "mta-sts.outage.test", client: client).hasSuffix(updated)
         }
-    }
-}
-
-extension EdgeFixtures {
-    /// The same CA and keys with a new database connection.
-    init(connection: PostgresConnection, from other: EdgeFixtures) {
-        self.init(connection: connection, keyring: other.keyring, authority: other.authority, caFile: other.caFile)
     }
 }

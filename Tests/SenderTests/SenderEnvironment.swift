@@ -19,7 +19,7 @@ final class SenderEnvironment: Sendable {
     static let edgeHost = "edge.\(platformZone)"
 
     let directory: TemporaryDirectory
-    let fixtures: SenderFixtures
+    let fixtures: ServedDomainFixtures
     let group: EventLoopGroup
     let edge: EdgeService
     let dns: DNSTestEnvironment
@@ -28,7 +28,7 @@ final class SenderEnvironment: Sendable {
     init() throws {
         directory = try TemporaryDirectory(prefix: "sender")
         let url = try PostgresTestCluster.shared.makeDatabase()
-        fixtures = try SenderFixtures(url: url, directory: directory)
+        fixtures = try ServedDomainFixtures(url: url, directory: directory)
         group = try EventLoopGroup(numberOfLoops: 1)
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
         edge = try EdgeService(

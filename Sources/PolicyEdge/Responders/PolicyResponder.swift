@@ -25,9 +25,7 @@ package struct PolicyResponder: HTTPResponder {
             return EdgeResponses.text(.notFound, "404 Not Found\n")
         }
         guard request.head.method == .get || request.head.method == .head else {
-            var response = EdgeResponses.text(.methodNotAllowed, "405 Method Not Allowed\n")
-            response.fields.set(.allow, "GET, HEAD")
-            return response
+            return EdgeResponses.methodNotAllowed
         }
         var fields = HTTPFields()
         fields.set(.contentType, "text/plain; charset=utf-8")
@@ -56,9 +54,7 @@ package struct ChallengeResponder: HTTPResponder {
             return EdgeResponses.text(.notFound, "404 Not Found\n")
         }
         guard request.head.method == .get || request.head.method == .head else {
-            var response = EdgeResponses.text(.methodNotAllowed, "405 Method Not Allowed\n")
-            response.fields.set(.allow, "GET, HEAD")
-            return response
+            return EdgeResponses.methodNotAllowed
         }
         var fields = HTTPFields()
         fields.set(.contentType, "application/octet-stream")
@@ -67,6 +63,13 @@ package struct ChallengeResponder: HTTPResponder {
 }
 
 enum EdgeResponses {
+    /// 405 with the methods the edge answers.
+    static var methodNotAllowed: HTTPResponse {
+        var response = text(.methodNotAllowed, "405 Method Not Allowed\n")
+        response.fields.set(.allow, "GET, HEAD")
+        return response
+    }
+
     static func text(_ status: HTTPStatus, _ body: String) -> HTTPResponse {
         var fields = HTTPFields()
         fields.set(.contentType, "text/plain; charset=utf-8")

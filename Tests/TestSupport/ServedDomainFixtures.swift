@@ -1,34 +1,89 @@
-import Crypto
-import Database
-import Foundation
-import MTASTS
+package import Crypto
+package import Database
+package import Foundation
+package import MTASTS
 import Synchronization
-import TestSupport
+package import TLS
 
 /// Writes what the API and worker would write (domains, policies, certificates) with plain SQL, and signals
 /// the edge through `changes` + NOTIFY in the same transaction, as the platform does.
 ///
 /// `@unchecked Sendable`: the connection is used by one test thread at a time.
-final class SenderFixtures: @unchecked Sendable {
-    let connection: PostgresConnection
-    let keyring: Keyring
-    let authority: CertificateBuilder.Issued
-    /// The throwaway CA's certificate, which the sender trusts.
-    let caFile: String
+package final class ServedDomainFixtures: @unchecked Sendable {
+    package let connection: PostgresConnection
+    package let keyring: Keyring
+    package let authority: CertificateBuilder.Issued
+    /// The throwaway CA's certificate, which clients (senders, tests) trust.
+    package let caFile: String
+    /// Keeps the folder holding `caFile` alive as long as the fixtures.
+    private let directory: TemporaryDirectory?
     /// Every id handed out, so two policies made within one second still get distinct ids.
     private let usedIDs = Mutex<Set<PolicyID>>([])
 
-    init(url: String, directory: TemporaryDirectory) throws {
+    package init(url: String, directory: TemporaryDirectory) throws {
         connection = try PostgresConnection(connectionString: url)
         keyring = try Keyring(current: try MasterKey.generate())
-        authority = try CertificateBuilder.makeAuthority(commonName: "Sender Test CA", now: Self.now)
+        authority = try CertificateBuilder.makeAuthority(commonName: "Test CA", now: Self.now)
         caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
+        self.directory = directory
+    }
+
+    private init(
+        connection: PostgresConnection, keyring: Keyring, authority: CertificateBuilder.Issued, caFile: String,
+        directory: TemporaryDirectory?
+    ) {
+        self.directory = directory
+        self.connection = connection
+        self.keyring = keyring
+        self.authority = authority
+        self.caFile = caFile
+    }
+
+    /// The same CA and keys over a new connection (after the database restarted).
+    package func reconnected(url: String) throws -> ServedDomainFixtures {
+        ServedDomainFixtures(
+            connection: try PostgresConnection(connectionString: url), keyring: keyring, authority: authority,
+            caFile: caFile, directory: directory)
+    }
+
+    /// A TLS client context that trusts the test CA.
+    package func clientContext() throws -> TLSContext {
+        try TLSContext.makeClient(configuration: .client(trustRoots: .file(caFile)))
+    }
+
+    /// The text of a one-MX policy, as the platform renders it.
+    package static func policy(mode: String = "enforce", mx: String) -> String {
+        "version: STSv1\r\nmode: \(mode)\r\nmx: \(mx)\r\nmax_age: 86400\r\n"
+    }
+
+    /// A verified domain whose policy has exactly `policyText` (default: enforce with `mx.<name>`).
+    @discardableResult
+    package func addDomain(_ name: String, policyText: String? = nil, certificate: Bool = true) throws -> UUID {
+        let policy = try Policy(parsing: policyText ?? Self.policy(mx: "mx.\(name)"))
+        return try addDomain(name, policy: policy, certificate: certificate).domain
+    }
+
+    /// Replaces the current policy with the one `text` describes.
+    package func setPolicy(domain: UUID, name: String, text: String) throws {
+        try setPolicy(domain: domain, name: name, policy: try Policy(parsing: text))
+    }
+
+    /// Publishes an http-01 answer for `host` and signals the edge.
+    package func addChallenge(host: String, token: String, keyAuthorization: String) throws {
+        try connection.withTransaction { connection in
+            try connection.execute(
+                """
+                INSERT INTO acme_challenges (token, host, key_authorization, expires_at)
+                VALUES (\(token), \(host), \(keyAuthorization), now() + interval '1 hour')
+                """)
+            try signal(connection, host: host, kind: "challenge")
+        }
     }
 
     private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// A verified domain with `policy` as its current policy; returns the domain id and the policy id.
-    func addDomain(_ name: String, policy: Policy, certificate: Bool) throws -> (domain: UUID, policyID: PolicyID) {
+    package func addDomain(_ name: String, policy: Policy, certificate: Bool) throws -> (domain: UUID, policyID: PolicyID) {
         let account = try connection.query(
             """
             INSERT INTO accounts (email, password_hash)
@@ -50,7 +105,7 @@ final class SenderFixtures: @unchecked Sendable {
     /// Supersedes the current policy with `policy` under a fresh id and signals the change in one transaction.
     /// - Returns: the new policy id (what the domain's `_mta-sts` TXT must announce).
     @discardableResult
-    func setPolicy(domain: UUID, name: String, policy: Policy) throws -> PolicyID {
+    package func setPolicy(domain: UUID, name: String, policy: Policy) throws -> PolicyID {
         let id = usedIDs.withLock { used in
             let id = PolicyID.generate(at: Date(), avoiding: used)
             used.insert(id)
@@ -73,7 +128,7 @@ final class SenderFixtures: @unchecked Sendable {
     }
 
     /// Stores a leaf certificate for `host` signed by the test CA, its key sealed with the keyring.
-    func addCertificate(domain: UUID, host: String) throws {
+    package func addCertificate(domain: UUID, host: String) throws {
         let now = Self.now
         let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
         let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
