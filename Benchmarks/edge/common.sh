@@ -92,24 +92,25 @@ load_seed() {
     psql "$DATABASE_URL" -qv ON_ERROR_STOP=1 -c 'ANALYZE' >&2
 }
 
+# Exports the MTASTS_* variables for `mtasts edge` (HTTPS on $EDGE_PORT, access log off, known master key).
+export_edge_environment() {
+    export MTASTS_DATABASE_URL="$DATABASE_URL"
+    export MTASTS_DATA_DIR="$WORK/data"
+    export MTASTS_MIGRATIONS_DIR="$REPO/Migrations"
+    export MTASTS_SECRET_KEY_FILE="$MASTER_KEY_FILE"
+    export MTASTS_EDGE_HTTPS_LISTEN="127.0.0.1:$EDGE_PORT"
+    export MTASTS_EDGE_HTTP_LISTEN="127.0.0.1:$(free_port)"
+    export MTASTS_EDGE_ADMIN_LISTEN="127.0.0.1:$(free_port)"
+    export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.json"
+    export MTASTS_EDGE_ACCESS_LOG=off
+    export MTASTS_EVENT_LOOPS="${EVENT_LOOPS:-2}"
+    export MTASTS_LOG_LEVEL=notice
+}
+
 # Starts `mtasts edge` in the background; sets EDGE_PID. Variables: EDGE_PORT, MASTER_KEY_FILE.
 start_edge() {
     local log_file=$1
-    local http_port admin_port
-    http_port=$(free_port)
-    admin_port=$(free_port)
-    MTASTS_DATABASE_URL="$DATABASE_URL" \
-        MTASTS_DATA_DIR="$WORK/data" \
-        MTASTS_MIGRATIONS_DIR="$REPO/Migrations" \
-        MTASTS_SECRET_KEY_FILE="$MASTER_KEY_FILE" \
-        MTASTS_EDGE_HTTPS_LISTEN="127.0.0.1:$EDGE_PORT" \
-        MTASTS_EDGE_HTTP_LISTEN="127.0.0.1:$http_port" \
-        MTASTS_EDGE_ADMIN_LISTEN="127.0.0.1:$admin_port" \
-        MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.json" \
-        MTASTS_EDGE_ACCESS_LOG=off \
-        MTASTS_EVENT_LOOPS="${EVENT_LOOPS:-2}" \
-        MTASTS_LOG_LEVEL=notice \
-        "$MTASTS" edge --no-migrate >"$log_file" 2>&1 &
+    (export_edge_environment; exec "$MTASTS" edge --no-migrate) >"$log_file" 2>&1 &
     EDGE_PID=$!
     STARTED_PIDS+=("$EDGE_PID")
 }
