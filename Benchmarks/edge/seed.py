@@ -108,6 +108,13 @@ class Writer:
             handle.close()
 
 
+def validity(certificate, which):
+    """not_valid_before/after as an aware UTC datetime (the `_utc` properties need cryptography 42+;
+    Debian 12 ships 38)."""
+    aware = getattr(certificate, f"not_valid_{which}_utc", None)
+    return aware or getattr(certificate, f"not_valid_{which}").replace(tzinfo=datetime.timezone.utc)
+
+
 def single(arguments):
     master_key = load_master_key(arguments.master_key)
     with open(arguments.chain, "rb") as handle:
@@ -116,8 +123,8 @@ def single(arguments):
         key_pem = handle.read()
     leaf = x509.load_pem_x509_certificate(chain_pem)
     writer = Writer(arguments.out)
-    writer.domain(arguments.domain, chain_pem, key_pem, master_key, leaf.not_valid_before_utc,
-                  leaf.not_valid_after_utc, leaf.issuer.rfc4514_string(), format(leaf.serial_number, "x"))
+    writer.domain(arguments.domain, chain_pem, key_pem, master_key, validity(leaf, "before"), validity(leaf, "after"),
+                  leaf.issuer.rfc4514_string(), format(leaf.serial_number, "x"))
     writer.close()
     # The exact policy the edge will serve, for nginx's document root and the body comparison.
     with open(arguments.policy, "w", newline="") as handle:

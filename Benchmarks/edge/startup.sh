@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Edge start-up time and memory with N hosted domains, each with its own policy and P-256 certificate.
 #
-#   Benchmarks/edge/startup.sh [--record] [--fetch K] N [N ...]      e.g. startup.sh --record 10000 100000
+#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] N [N ...]      e.g. startup.sh --record 10000 100000
 #
 # For each N: generates (once; cached under .build/bench-cache/N/) a throwaway CA, N leaf certificates and
 # the COPY files, creates a throwaway PostgreSQL with `mtasts migrate`, loads the rows with \copy, then
 # starts `mtasts edge` and reports the time from spawning it until its first HTTPS 200 for a seeded host,
-# and VmRSS after that answer and after fetching K (default 1000) distinct hosts over new TLS connections.
+# and VmRSS after that answer and after fetching K (default 1000; `all`: every host) distinct hosts over new
+# TLS connections (each builds that host's TLS context in the edge).
 # --record appends the figures to results.md. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -17,13 +18,13 @@ while (($#)); do
     case $1 in
         --record) RECORD=1 ;;
         --fetch) FETCH=$2; shift ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         [0-9]*) COUNTS+=("$1") ;;
         *) die "unknown argument $1" ;;
     esac
     shift
 done
-((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K] N [N ...]"
+((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] N [N ...]"
 
 # Cached generations older than this are made again (the leaves are valid for 90 days).
 CACHE_MAX_DAYS=30
@@ -69,11 +70,13 @@ for COUNT in "${COUNTS[@]}"; do
     log "loaded in $copy_seconds s"
 
     EDGE_PORT=$(free_port)
+    fetch_count=$FETCH
+    [[ $FETCH == all ]] && fetch_count=$COUNT
     RESULT=$(
         export_edge_environment
         export MTASTS_LOG_LEVEL=info
         python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
-            --hosts "$SEED/hosts.txt" --fetch "$FETCH" --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
+            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
     ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
     snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.json" 2>/dev/null || echo 0)
     read -r startup rss_start fetched fetch_seconds rss_fetch peak < <(python3 -c '
