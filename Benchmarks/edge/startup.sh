@@ -30,6 +30,7 @@ done
 CACHE_MAX_DAYS=30
 CACHE_VERSION=1
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 require_tools
 build_release
 trap cleanup EXIT
@@ -105,7 +106,7 @@ if [[ $RECORD == 1 ]]; then
     {
         printf '\n## startup.sh — %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
         printf 'Commit %s; %s cores, shared with other builds; load average before: %s. Edge with %s event loops,\n' \
-            "$COMMIT" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "${EVENT_LOOPS:-2}"
+            "$COMMIT" "$(nproc)" "$LOAD_BEFORE" "${EVENT_LOOPS:-2}"
         printf 'start-up = spawn until the first HTTPS 200 for a seeded host; fetches are new TLS connections.\n\n'
         printf '%s\n' "$TABLE"
     } >> "$BENCH_DIR/results.md"
