@@ -11,15 +11,18 @@ PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0
 VENV := .venv
 # Exits 0 when every `name==version` argument is installed at exactly that version.
 export PINNED_PRESENT := import sys, importlib.metadata as m; sys.exit(any(m.version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
+# For `make bench` only (Benchmarks/edge): the nginx reference, wrk, and the seed generator's crypto.
+APT_PACKAGES += nginx-light wrk curl python3-cryptography
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build release run test unit fuzz
+.PHONY: help deps build release run test unit fuzz bench
 
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
 	@echo "make test   install what is missing, build, run the whole test suite and the bounded fuzz runs"
 	@echo "make deps   install missing system packages (as root) or print the command; create $(VENV) for Python tools"
+	@echo "make bench  edge vs nginx with wrk, and edge start-up/RSS with 10k and 100k domains (BENCH_FLAGS=--record)"
 
 deps:
 	@missing=""; \
@@ -69,3 +72,10 @@ unit: deps
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
+
+# The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to
+# Benchmarks/edge/results.md.
+BENCH_FLAGS ?=
+bench: deps
+	Benchmarks/edge/run.sh $(BENCH_FLAGS)
+	Benchmarks/edge/startup.sh $(BENCH_FLAGS) 10000 100000

@@ -1,0 +1,154 @@
+# Shared helpers for the edge benchmarks (sourced by run.sh and startup.sh; bash only).
+#
+# Everything lives in one throwaway directory ($WORK): a PostgreSQL cluster started by `mtasts migrate`,
+# the master key, certificates, the edge's snapshot file and nginx's files. `cleanup` (installed as an EXIT
+# trap by the callers) stops only the processes this script started, by pid, and removes $WORK.
+
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+MTASTS="$REPO/.build/release/mtasts"
+CACHE_DIR="$REPO/.build/bench-cache"
+STARTED_PIDS=()
+WORK=""
+CLUSTER_STARTED=0
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Fails with the install command when a tool is missing (nothing is skipped silently).
+require_tools() {
+    local missing=()
+    command -v nginx >/dev/null || missing+=(nginx-light)
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    command -v openssl >/dev/null || missing+=(openssl)
+    command -v curl >/dev/null || missing+=(curl)
+    command -v python3 >/dev/null || missing+=(python3)
+    if ((${#missing[@]})); then
+        die "missing tools; install with: apt-get install -y ${missing[*]}"
+    fi
+    python3 -c 'import cryptography' 2>/dev/null \
+        || die "python3 'cryptography' is missing; install with: apt-get install -y python3-cryptography"
+}
+
+build_release() {
+    log "building: swift build -c release"
+    (cd "$REPO" && swift build -c release >&2)
+    [[ -x "$MTASTS" ]] || die "no binary at $MTASTS"
+}
+
+# A fresh 0755 work directory: the postgres system user and nginx's www-data workers must traverse it.
+make_workdir() {
+    WORK=$(mktemp -d /tmp/mtasts-bench-XXXXXX)
+    chmod 755 "$WORK"
+    mkdir -p "$WORK/data" "$WORK/tls" "$WORK/nginx"
+    chmod 755 "$WORK/data"
+    log "work directory: $WORK"
+}
+
+# An unused loopback TCP port (bound and released; the tiny race is acceptable for a benchmark).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Writes a known 32-byte master key as 64 hex characters (the format `mtasts` accepts).
+write_master_key() {
+    local path=$1 hex=$2
+    umask 077
+    printf '%s\n' "$hex" > "$path"
+    umask 022
+}
+
+# `mtasts migrate` with MTASTS_DATA_DIR=$WORK/data creates and starts an embedded cluster there (unix socket
+# only) and leaves it running; DATABASE_URL is the libpq string for its `mtasts` database.
+start_database() {
+    log "creating a throwaway PostgreSQL cluster with mtasts migrate"
+    MTASTS_DATA_DIR="$WORK/data" MTASTS_MIGRATIONS_DIR="$REPO/Migrations" MTASTS_LOG_LEVEL=warning \
+        "$MTASTS" migrate >&2
+    CLUSTER_STARTED=1
+    DATABASE_URL="host=$WORK/data/run user=postgres dbname=mtasts"
+    psql "$DATABASE_URL" -qAtc 'SELECT 1' >/dev/null || die "cannot connect to $DATABASE_URL"
+}
+
+stop_database() {
+    [[ $CLUSTER_STARTED == 1 ]] || return 0
+    local bin
+    bin=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    runuser -u postgres -- "$bin/pg_ctl" -D "$WORK/data/postgres" -m fast -w stop >/dev/null 2>&1 || true
+    CLUSTER_STARTED=0
+}
+
+# Loads the CSV files written by seed.py (accounts, domains, policies, certificates) with \copy.
+load_seed() {
+    local dir=$1 table
+    for table in accounts domains policies certificates; do
+        local columns
+        columns=$(head -1 "$dir/$table.columns")
+        psql "$DATABASE_URL" -qv ON_ERROR_STOP=1 \
+            -c "\\copy $table ($columns) FROM '$dir/$table.csv' WITH (FORMAT csv)" >&2
+    done
+    psql "$DATABASE_URL" -qv ON_ERROR_STOP=1 -c 'ANALYZE' >&2
+}
+
+# Exports the MTASTS_* variables for `mtasts edge` (HTTPS on $EDGE_PORT, access log off, known master key).
+export_edge_environment() {
+    export MTASTS_DATABASE_URL="$DATABASE_URL"
+    export MTASTS_DATA_DIR="$WORK/data"
+    export MTASTS_MIGRATIONS_DIR="$REPO/Migrations"
+    export MTASTS_SECRET_KEY_FILE="$MASTER_KEY_FILE"
+    export MTASTS_EDGE_HTTPS_LISTEN="127.0.0.1:$EDGE_PORT"
+    export MTASTS_EDGE_HTTP_LISTEN="127.0.0.1:$(free_port)"
+    export MTASTS_EDGE_ADMIN_LISTEN="127.0.0.1:$(free_port)"
+    export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.json"
+    export MTASTS_EDGE_ACCESS_LOG=off
+    export MTASTS_EVENT_LOOPS="${EVENT_LOOPS:-2}"
+    export MTASTS_LOG_LEVEL=notice
+}
+
+# Starts `mtasts edge` in the background; sets EDGE_PID. Variables: EDGE_PORT, MASTER_KEY_FILE.
+start_edge() {
+    local log_file=$1
+    (export_edge_environment; exec "$MTASTS" edge --no-migrate) >"$log_file" 2>&1 &
+    EDGE_PID=$!
+    STARTED_PIDS+=("$EDGE_PID")
+}
+
+# Whether a process is running (a zombie child that exited counts as gone).
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z ]]
+}
+
+# SIGTERM, up to 10 s for a graceful exit, then SIGKILL; reaps the child.
+stop_pid() {
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        alive "$pid" || break
+        sleep 0.1
+    done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+    stop_database
+    if [[ -n $WORK && -d $WORK ]]; then
+        if [[ ${KEEP_WORK:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    fi
+    exit "$status"
+}
+
+# curl through the real name and SNI, pinned to 127.0.0.1 (no /etc/hosts edits needed).
+fetch() {
+    local host=$1 port=$2 ca=$3
+    shift 3
+    curl -sS --max-time 5 --resolve "$host:$port:127.0.0.1" --cacert "$ca" "$@" \
+        "https://$host:$port/.well-known/mta-sts.txt"
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Edge start-up time and memory with N hosted domains, each with its own policy and P-256 certificate.
+#
+#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] N [N ...]      e.g. startup.sh --record 10000 100000
+#
+# For each N: generates (once; cached under .build/bench-cache/N/) a throwaway CA, N leaf certificates and
+# the COPY files, creates a throwaway PostgreSQL with `mtasts migrate`, loads the rows with \copy, then
+# starts `mtasts edge` and reports the time from spawning it until its first HTTPS 200 for a seeded host,
+# and VmRSS after that answer and after fetching K (default 1000; `all`: every host) distinct hosts over new
+# TLS connections (each builds that host's TLS context in the edge).
+# --record appends the figures to results.md. See docs/performance.md.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+RECORD=0
+FETCH=1000
+COUNTS=()
+while (($#)); do
+    case $1 in
+        --record) RECORD=1 ;;
+        --fetch) FETCH=$2; shift ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        [0-9]*) COUNTS+=("$1") ;;
+        *) die "unknown argument $1" ;;
+    esac
+    shift
+done
+((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] N [N ...]"
+
+# Cached generations older than this are made again (the leaves are valid for 90 days).
+CACHE_MAX_DAYS=30
+CACHE_VERSION=1
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+require_tools
+build_release
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mib() { awk -v bytes="$1" 'BEGIN { printf "%.0f", bytes / 1048576 }'; }
+
+# Generates (or reuses) the seed for N domains; prints its directory.
+seed_directory() {
+    local count=$1
+    local dir="$CACHE_DIR/$count"
+    if [[ -f $dir/complete && $(cat "$dir/complete") == "$CACHE_VERSION" ]] \
+        && [[ -z $(find "$dir/complete" -mtime +"$CACHE_MAX_DAYS") ]]; then
+        log "reusing the cached seed for $count domains in $dir"
+    else
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        write_master_key "$dir/master.key" "$(openssl rand -hex 32)"
+        log "generating $count domains with certificates (cached in $dir for reruns)"
+        local started=$SECONDS
+        python3 "$BENCH_DIR/seed.py" many --count "$count" --master-key "$dir/master.key" --out "$dir"
+        echo "$((SECONDS - started))" > "$dir/generation-seconds"
+        echo "$CACHE_VERSION" > "$dir/complete"
+    fi
+    echo "$dir"
+}
+
+SUMMARY=()
+for COUNT in "${COUNTS[@]}"; do
+    SEED=$(seed_directory "$COUNT")
+    make_workdir
+    MASTER_KEY_FILE=$SEED/master.key
+    start_database
+    copy_started=$(date +%s.%N)
+    log "loading $COUNT domains with \\copy"
+    load_seed "$SEED"
+    copy_seconds=$(awk -v a="$copy_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    log "loaded in $copy_seconds s"
+
+    EDGE_PORT=$(free_port)
+    fetch_count=$FETCH
+    [[ $FETCH == all ]] && fetch_count=$COUNT
+    RESULT=$(
+        export_edge_environment
+        export MTASTS_LOG_LEVEL=info
+        python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
+            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
+    ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
+    snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.json" 2>/dev/null || echo 0)
+    read -r startup rss_start fetched fetch_seconds rss_fetch peak < <(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(r["startup_seconds"], r["rss_after_start"], r["fetched"], r["fetch_seconds"], r["rss_after_fetch"], r["peak_rss"])
+' "$RESULT")
+    log "N=$COUNT: start-up ${startup} s, RSS $(mib "$rss_start") MiB after start, $(mib "$rss_fetch") MiB after" \
+        "$fetched hosts (${fetch_seconds} s), peak $(mib "$peak") MiB, snapshot file $(mib "$snapshot_bytes") MiB"
+    SUMMARY+=("| $COUNT | $startup | $(mib "$rss_start") | $fetched | $(mib "$rss_fetch") | $(mib "$peak") \
+| $(mib "$snapshot_bytes") | $copy_seconds | $(cat "$SEED/generation-seconds") |")
+    # The edge was stopped by the probe; drop this cluster before the next N.
+    stop_pid "$(cat "$WORK/edge.pid" 2>/dev/null || echo 0)"
+    stop_database
+    rm -rf "$WORK"
+    WORK=""
+done
+
+TABLE="| domains | start-up s | RSS after start MiB | hosts fetched | RSS after fetching MiB | peak RSS MiB \
+| snapshot file MiB | COPY s | seed generation s (cached) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+$(printf '%s\n' "${SUMMARY[@]}")"
+printf '%s\n' "$TABLE"
+if [[ $RECORD == 1 ]]; then
+    COMMIT=$(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- Sources || echo "+dirty")
+    {
+        printf '\n## startup.sh — %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+        printf 'Commit %s; %s cores, shared with other builds; load average before: %s. Edge with %s event loops,\n' \
+            "$COMMIT" "$(nproc)" "$LOAD_BEFORE" "${EVENT_LOOPS:-2}"
+        printf 'start-up = spawn until the first HTTPS 200 for a seeded host; fetches are new TLS connections.\n\n'
+        printf '%s\n' "$TABLE"
+    } >> "$BENCH_DIR/results.md"
+    log "appended to $BENCH_DIR/results.md"
+fi
