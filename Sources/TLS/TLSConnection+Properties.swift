@@ -3,6 +3,11 @@ internal import COpenSSL
 // MARK: - Negotiated parameters
 
 extension TLSConnection {
+    /// Whether OpenSSL holds received bytes not yet returned by `read` (read-ahead), which epoll cannot report.
+    package var hasBufferedInput: Bool {
+        SSL_has_pending(ssl) == 1
+    }
+
     /// Whether the handshake has finished.
     package var isHandshakeComplete: Bool {
         SSL_is_init_finished(ssl) == 1

@@ -132,6 +132,13 @@ package final class TLSContext: @unchecked Sendable {
             Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER)
             | Int(SSL_MODE_RELEASE_BUFFERS)
         _ = COpenSSLShims_SSL_CTX_set_mode(context, mode)
+        if role == .server {
+            // Read whole socket buffers instead of one record header and body at a time (one read(2) per
+            // request instead of two). Servers must then ask `hasBufferedInput` before waiting for epoll, since
+            // read-ahead data sits inside OpenSSL where epoll cannot see it. Clients keep it off because they
+            // wait with poll(2) alone.
+            _ = SSL_CTX_ctrl(context, SSL_CTRL_SET_READ_AHEAD, 1, nil)
+        }
         _ = SSL_CTX_set_options(
             context,
             COpenSSLShims_SSL_OP_NO_COMPRESSION() | COpenSSLShims_SSL_OP_NO_RENEGOTIATION()

@@ -134,6 +134,12 @@ final class HTTPServerConnection: EventHandler {
             case .data(let count):
                 inbound.append(contentsOf: scratch.bytes[0..<count])
                 http.bytesReceived(now: Deadline.now().uptimeNanoseconds)
+                // A short read drained the socket; level-triggered epoll reports anything that arrives later,
+                // so skip the read that would only return EAGAIN (unless TLS buffered bytes epoll cannot see).
+                if count < scratch.bytes.count && !(transport.tls?.hasBufferedInput ?? false) {
+                    readWantsWrite = false
+                    return
+                }
             case .wouldBlock(let wantsWrite):
                 readWantsWrite = wantsWrite
                 return

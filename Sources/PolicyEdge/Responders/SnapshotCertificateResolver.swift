@@ -7,18 +7,24 @@ package import TLS
 ///
 /// Contexts are built on first use (decrypting the private key with the keyring) and cached per certificate
 /// id, so start-up does not pay for every tenant at once and a renewed certificate (new id) replaces the old
-/// context without touching open connections. A host without a certificate gets `nil`: the handshake ends
+/// context without touching open connections. The cache is bounded (`capacity`), so memory stays flat however
+/// many hosts senders ask for; an evicted host costs one rebuild (about a millisecond) on its next handshake. A host without a certificate gets `nil`: the handshake ends
 /// with `unrecognized_name`, never another tenant's certificate.
 package final class SnapshotCertificateResolver: ServerNameResolver {
     private let holder: SnapshotHolder
     private let keyring: Keyring
     private let cache = Mutex<[String: (UUID, TLSContext)]>([:])
     private let configuration: TLSConfiguration
+    /// Most contexts kept (about 20–25 KiB each); beyond it an arbitrary entry is dropped and rebuilt on demand.
+    private let capacity: Int
 
-    package init(holder: SnapshotHolder, keyring: Keyring, configuration: TLSConfiguration = .server) {
+    package init(
+        holder: SnapshotHolder, keyring: Keyring, configuration: TLSConfiguration = .server, capacity: Int = 10_000
+    ) {
         self.holder = holder
         self.keyring = keyring
         self.configuration = configuration
+        self.capacity = max(1, capacity)
     }
 
     package func context(forServerName serverName: String) -> TLSContext? {
@@ -28,7 +34,10 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
         let host = EdgeSnapshot.normalise(serverName)
         if let (id, context) = cache.withLock({ $0[host] }), id == certificate.id { return context }
         guard let context = makeContext(certificate) else { return nil }
-        cache.withLock { $0[host] = (certificate.id, context) }
+        cache.withLock { cache in
+            if cache[host] == nil, cache.count >= capacity { cache.remove(at: cache.startIndex) }
+            cache[host] = (certificate.id, context)
+        }
         return context
     }
 

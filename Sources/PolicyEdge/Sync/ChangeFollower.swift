@@ -30,6 +30,8 @@ package final class ChangeFollower: Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
+    /// The first snapshot still needs writing to the file; the follower thread does it, off the start-up path.
+    private let initialPersistPending = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     package init(
@@ -49,7 +51,7 @@ package final class ChangeFollower: Sendable {
             let snapshot = try source.loadAll()
             holder.replace(with: snapshot)
             holder.isDatabaseReachable = true
-            persist(snapshot)
+            initialPersistPending.store(true, ordering: .relaxed)
             logger.info("snapshot loaded from database", ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)])
         } catch {
             holder.isDatabaseReachable = false
@@ -84,9 +86,9 @@ package final class ChangeFollower: Sendable {
     private func run() {
         var needsFullLoad = !holder.isDatabaseReachable
         var lastFullLoad = ContinuousClock.now
-        var lastPersist = ContinuousClock.now
+        var lastPersist = ContinuousClock.now - configuration.persistInterval
         var backoff = Duration.milliseconds(200)
-        var dirty = false
+        var dirty = initialPersistPending.exchange(false, ordering: .relaxed)
         while !stopped.load(ordering: .relaxed) {
             do {
                 if needsFullLoad || ContinuousClock.now - lastFullLoad >= configuration.reconcileInterval {
