@@ -75,4 +75,19 @@ import Testing
         }
         try Poll.until(deadline: 10, "worker stops") { try environment.state(domain)?.status == "stopped" }
     }
+
+    @Test func aRemovedCNAMEStopsRenewalWithTheReasonShown() throws {
+        let environment = try LifecycleEnvironment(validitySeconds: 24)
+        defer { environment.stop() }
+        try environment.dns.set(
+            zone: "tenant.test", owner: "mta-sts.epsilon.tenant.test", type: .cname, value: "edge.platform.test.")
+        environment.startWorkers()
+        let domain = try environment.addVerifiedDomain("epsilon.tenant.test")
+        try Poll.until(deadline: 60, "first certificate") { try environment.certificateCount(domain) == 1 }
+        try environment.dns.unset(zone: "tenant.test", owner: "mta-sts.epsilon.tenant.test", type: .cname)
+        // At renewal time the worker finds no CNAME: it orders nothing and tells the tenant what to add.
+        try Poll.until(deadline: 60, "renewal held back") { try environment.state(domain)?.status == "waiting_for_cname" }
+        #expect(try environment.state(domain)?.error?.contains("CNAME edge.platform.test.") == true)
+        #expect(try environment.certificateCount(domain) == 1)
+    }
 }
