@@ -63,6 +63,8 @@ test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build
 	$(MAKE) --no-print-directory fuzz
+	@# `make run` uses the release build: make sure it compiles too (whole-module optimisation sees imports differently).
+	swift build -c release $(SWIFT_BUILD_FLAGS)
 
 unit: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
