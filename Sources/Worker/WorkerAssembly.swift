@@ -33,9 +33,14 @@ package enum WorkerAssembly {
         }
     }
 
+    /// - Parameters:
+    ///   - connectionString: the worker opens its own pool (one connection per job thread, plus the scheduler
+    ///     and the challenge publisher), so it never waits for connections other roles hold.
     package static func make(
-        settings: Settings, pool: PostgresPool, connectionString: String, keyring: Keyring, dns: DNSClient, logger: Logger
+        settings: Settings, connectionString: String, keyring: Keyring, dns: DNSClient, logger: Logger
     ) throws -> WorkerService {
+        let pool = PostgresPool(
+            configuration: .init(connectionString: connectionString, maxConnections: settings.service.concurrency + 3))
         var acmeHTTP = HTTPClientConfiguration(trustRoots: settings.caBundle.map { .file($0) } ?? .systemDefault)
         acmeHTTP.userAgent = settings.acme.userAgent
         let transport = HTTPSACMETransport(client: try HTTPClient(configuration: acmeHTTP, logger: logger))

@@ -77,7 +77,8 @@ enum ServeCommand {
             // An edge must come up during a database outage and serve its snapshot file.
             logger.warning("database unreachable at start; the edge serves its snapshot file", ["error": "\(error)"])
         }
-        let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString))
+        // The API's pool: one connection per API thread (the worker and the edge open their own).
+        let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString, maxConnections: 10))
         defer { pool.close() }
 
         let group = try EventLoopGroup(numberOfLoops: configuration.eventLoops)
@@ -108,8 +109,7 @@ enum ServeCommand {
         var worker: WorkerService?
         if roles.contains(.worker) {
             worker = try startWorker(
-                configuration: configuration, pool: pool, connectionString: setup.connectionString, keyring: keyring,
-                logger: logger)
+                configuration: configuration, connectionString: setup.connectionString, keyring: keyring, logger: logger)
         }
         CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
 
@@ -185,7 +185,7 @@ enum ServeCommand {
 
     /// Starts the background worker (certificates, renewals, offboarding).
     static func startWorker(
-        configuration: Configuration, pool: PostgresPool, connectionString: String, keyring: Keyring, logger: Logger
+        configuration: Configuration, connectionString: String, keyring: Keyring, logger: Logger
     ) throws -> WorkerService {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
@@ -203,7 +203,7 @@ enum ServeCommand {
                 concurrency: configuration.workerConcurrency,
                 scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))))
         let worker = try WorkerAssembly.make(
-            settings: settings, pool: pool, connectionString: connectionString, keyring: keyring,
+            settings: settings, connectionString: connectionString, keyring: keyring,
             dns: try dnsClient(configuration), logger: logger.with(["role": "worker"]))
         worker.start()
         CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")

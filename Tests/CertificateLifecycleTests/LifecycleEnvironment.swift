@@ -59,7 +59,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 http01Port: httpPort,
                 service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)))
             let worker = try WorkerAssembly.make(
-                settings: settings, pool: pool, connectionString: url, keyring: keyring, dns: dns.resolverClient(),
+                settings: settings, connectionString: url, keyring: keyring, dns: dns.resolverClient(),
                 logger: workerLog.map { Logger(label: "worker-\(index)", level: .info, sink: $0) }
                     ?? Logger(label: "worker-\(index)", level: .error))
             workers.append(worker)

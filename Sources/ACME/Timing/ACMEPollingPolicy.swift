@@ -19,7 +19,7 @@ package struct ACMEPollingPolicy: Sendable, Equatable {
     /// Creates a policy.
     package init(
         initialDelay: TimeInterval = 0.1,
-        maximumDelay: TimeInterval = 5,
+        maximumDelay: TimeInterval = 1,
         maximumRetryAfter: TimeInterval = 60,
         timeout: TimeInterval = 600
     ) {

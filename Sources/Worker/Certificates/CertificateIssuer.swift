@@ -1,6 +1,7 @@
 package import ACME
 package import Crypto
 package import DNS
+import Database
 package import Foundation
 package import Logging
 import Synchronization
@@ -52,6 +53,10 @@ package final class CertificateIssuer: Sendable {
     package func handle(domainID: UUID, attempts: Int, now: Date = Date()) -> Outcome {
         do {
             return try process(domainID: domainID, attempts: attempts, now: now)
+        } catch let error as DatabaseError where [.poolTimeout, .connectionFailed, .connectionLost].contains(error.code) {
+            // The database is busy or briefly away: try again soon, without counting it against the domain.
+            logger.warning("certificate job postponed", ["domain_id": domainID.uuidString, "error": "\(error)"])
+            return .retry(at: now.addingTimeInterval(5), error: "\(error)", countsAsAttempt: false)
         } catch {
             logger.error("certificate job failed", ["domain_id": domainID.uuidString, "error": "\(error)"])
             return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
@@ -114,7 +119,11 @@ package final class CertificateIssuer: Sendable {
             if error.problem?.type == .rateLimited {
                 return .retry(at: error.retryAfter ?? now.addingTimeInterval(3600), error: detail, countsAsAttempt: true)
             }
-            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
+            // Nonce races, CA hiccups and network trouble pass quickly; a refused order waits longer.
+            let transient = error.code == .transport || error.code == .timedOut
+                || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
+            let base: Duration = transient ? .seconds(2) : .seconds(60)
+            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: base)),
                 error: detail, countsAsAttempt: true)
         }
     }
@@ -150,11 +159,15 @@ package final class CertificateIssuer: Sendable {
             notBefore: leaf.notBefore, notAfter: leaf.notAfter, ari: window, now: now, random: &random)
     }
 
+    /// The ACME client, loaded (and the account registered) once; concurrent jobs wait for the first load
+    /// instead of each registering an account.
     private func acmeClient() throws -> ACMEClient {
-        if let existing = client.withLock({ $0 }) { return existing }
-        let created = try makeClient()
-        client.withLock { $0 = created }
-        return created
+        try client.withLock { client in
+            if let client { return client }
+            let created = try makeClient()
+            client = created
+            return created
+        }
     }
 
     /// Re-check a missing CNAME every second for the first two minutes (tenants usually add it right after
