@@ -170,9 +170,9 @@ package final class CertificateIssuer: Sendable {
         }
     }
 
-    /// Re-check a missing CNAME every second for the first two minutes (tenants usually add it right after
+    /// Re-check a missing CNAME twice a second for the first two minutes (tenants usually add it right after
     /// verifying, and the certificate should follow within seconds), then back off to every five minutes.
     static func waitingDelay(_ attempts: Int) -> TimeInterval {
-        attempts < 120 ? 1 : min(300, pow(2, Double(min(attempts - 120, 9))))
+        attempts < 240 ? 0.5 : min(300, pow(2, Double(min(attempts - 240, 9))))
     }
 }
