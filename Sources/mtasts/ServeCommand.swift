@@ -101,9 +101,9 @@ enum ServeCommand {
                     + "        http://\(configuration.edgeAdminListen)/metrics\n")
         }
         var api: HTTPServer?
-        let apiPool = BlockingPool(numberOfThreads: 8, name: "api")
-        defer { apiPool.shutdown() }
-        if roles.contains(.api) {
+        let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api") : nil
+        defer { apiPool?.shutdown() }
+        if let apiPool {
             api = try startAPI(configuration: configuration, pool: pool, group: group, blocking: apiPool, logger: logger)
         }
         var worker: WorkerService?
