@@ -101,7 +101,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "CertificateLifecycleTests",
-            dependencies: ["Worker", "PolicyEdge", "TestSupport", "ACME", "Crypto", "DNS", "Database", "Logging", "SystemIO", "TLS"],
+            dependencies: [
+                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "SystemIO", "TLS",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SenderTests",

@@ -1,0 +1,78 @@
+import API
+import Crypto
+import DNS
+import Database
+import Foundation
+import HTTPCore
+import Logging
+import TestSupport
+import Testing
+
+/// The tenant's whole path through the real API, with the worker, Pebble and the edge behind it.
+@Suite(.serialized) struct TenantJourneyTests {
+    private struct Client {
+        let responder: APIResponder
+
+        func send(_ method: HTTPMethod, _ target: String, json: JSONValue? = nil, token: String? = nil) -> (Int, JSONValue?) {
+            var fields = HTTPFields()
+            fields.append(.host, "api.platform.test")
+            if let token { fields.append(.authorization, "Bearer \(token)") }
+            let body = json?.serialized() ?? []
+            if !body.isEmpty { fields.append(.contentType, "application/json") }
+            let head = HTTPRequestHead(
+                method: method, target: target, fields: fields, framing: body.isEmpty ? .none : .contentLength(body.count))
+            let response = responder.respond(to: HTTPRequest(head: head, body: body, remoteAddress: "192.0.2.10"))
+            return (response.status.code, try? JSONParser.parse(response.body))
+        }
+    }
+
+    @Test func signUpVerifyCNAMEAndTheCertificateArrives() throws {
+        let environment = try LifecycleEnvironment()
+        defer { environment.stop() }
+        try environment.dns.set(zone: "tenant.test", owner: "journey.tenant.test", type: .mx, value: "10 mx.journey.tenant.test.")
+        environment.startWorkers()
+        let client = Client(responder: APIResponder(environment: APIEnvironment(
+            pool: environment.pool, domainLimit: 5, edgeHostname: LifecycleEnvironment.edgeHostname,
+            dnsClient: environment.dns.resolverClient(), passwordParameters: .fastForTesting,
+            publicBaseURL: "https://api.platform.test", logger: Logger(label: "api", level: .critical))))
+
+        let (signUpStatus, account) = client.send(
+            .post, "/v1/accounts", json: ["email": "journey@tenant.test", "password": "correct horse battery"])
+        #expect(signUpStatus == 201)
+        let token = try #require(account?["token"]?["value"]?.stringValue)
+
+        let (addStatus, added) = client.send(.post, "/v1/domains", json: ["name": "journey.tenant.test"], token: token)
+        #expect(addStatus == 201)
+        let record = try #require(added?["verification"])
+        let recordName = try #require(record["name"]?.stringValue)
+        let recordValue = try #require(record["value"]?.stringValue)
+        try environment.dns.set(zone: "tenant.test", owner: recordName, type: .txt, value: recordValue)
+        try Poll.until(deadline: 20, "verified") {
+            client.send(.post, "/v1/domains/journey.tenant.test/verify", token: token).0 == 200
+        }
+
+        // Before the CNAME exists the API says exactly what to add.
+        try Poll.until(deadline: 20, "waiting for CNAME") {
+            client.send(.get, "/v1/domains/journey.tenant.test/certificate", token: token).1?["status"]?.stringValue
+                == "waiting_for_cname"
+        }
+        try environment.dns.set(
+            zone: "tenant.test", owner: "mta-sts.journey.tenant.test", type: .cname, value: "edge.platform.test.")
+        var certificate: JSONValue?
+        try Poll.until(deadline: 60, "certificate issued") {
+            certificate = client.send(.get, "/v1/domains/journey.tenant.test/certificate", token: token).1
+            return certificate?["status"]?.stringValue == "issued"
+        }
+        #expect(certificate?["issuer"]?.stringValue?.contains("Pebble") == true)
+        #expect(certificate?["not_after"]?.stringValue != nil)
+        #expect(certificate?["renew_after"]?.stringValue != nil)
+
+        // A sender trusting Pebble's root fetches exactly the policy the API reports.
+        let (_, policy) = client.send(.get, "/v1/domains/journey.tenant.test/policy", token: token)
+        let text = try #require(policy?["text"]?.stringValue)
+        #expect(text.contains("mx: mx.journey.tenant.test"))
+        try Poll.until(deadline: 10, "edge serves the policy") {
+            try environment.fetchPolicy("journey.tenant.test") == text
+        }
+    }
+}
