@@ -77,6 +77,11 @@ extension TLSContext {
     /// Encrypt: returns 1 after filling in the current key's name and a random IV. Decrypt: returns 1 for the
     /// current key, 2 for the previous key (accept, then issue a fresh ticket), 0 for an unknown key (full
     /// handshake), -1 on an internal error.
+    /// AES-256-CBC fetched once: `EVP_aes_256_cbc()` makes OpenSSL 3 look the algorithm up by name on every
+    /// init (string compares under a lock), which showed in handshake profiles. Immutable after creation and
+    /// reference-counted by OpenSSL, so sharing it across threads is safe.
+    nonisolated(unsafe) private static let ticketCipher: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-CBC", nil)
+
     static func handleTicketKey(
         ssl: OpaquePointer?,
         name: UnsafeMutablePointer<UInt8>?,
@@ -89,12 +94,13 @@ extension TLSContext {
         // The connection's original context owns the keys even after SNI switched SSL_CTX (OpenSSL likewise
         // uses the session context, not the switched one, for tickets).
         guard let ring = TLSConnection.owner(of: ssl).context.ticketKeys else { return 0 }
-        let ivLength = Int(EVP_CIPHER_get_iv_length(EVP_aes_256_cbc()))
+        let ticketCipher = Self.ticketCipher ?? EVP_aes_256_cbc()
+        let ivLength = Int(EVP_CIPHER_get_iv_length(ticketCipher))
         if encrypt == 1 {
             let key = ring.currentKey
             UnsafeMutableRawBufferPointer(start: name, count: TicketKeyRing.Key.nameLength).copyBytes(from: key.name)
             guard RAND_bytes(iv, Int32(ivLength)) == 1,
-                EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nil, key.encryptionKey, iv) == 1,
+                EVP_EncryptInit_ex(cipher, ticketCipher, nil, key.encryptionKey, iv) == 1,
                 configureMAC(mac, key: key.macKey)
             else { return -1 }
             return 1
@@ -102,7 +108,7 @@ extension TLSContext {
         let keyName = UnsafeRawBufferPointer(start: name, count: TicketKeyRing.Key.nameLength)
         guard let (key, isCurrent) = ring.key(named: keyName) else { return 0 }
         guard configureMAC(mac, key: key.macKey),
-            EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nil, key.encryptionKey, iv) == 1
+            EVP_DecryptInit_ex(cipher, ticketCipher, nil, key.encryptionKey, iv) == 1
         else { return -1 }
         return isCurrent ? 1 : 2
     }
