@@ -1,6 +1,6 @@
 package import Crypto
-package import Foundation
-package import HTTPCore
+import Foundation
+import HTTPCore
 package import Logging
 package import SystemIO
 import TLS

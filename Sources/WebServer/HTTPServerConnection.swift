@@ -1,3 +1,4 @@
+import Glibc
 import HTTPCore
 import SystemIO
 import TLS
@@ -230,7 +231,7 @@ final class HTTPServerConnection: EventHandler {
 
     private func write(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, method: String, path: String, host: String) {
         var fields = response.fields
-        fields.set(.date, shared.dateString())
+        fields.set(.date, scratch.date())
         if let server = shared.configuration.serverName { fields.set(.server, server) }
         if keepAlive { fields.remove(.connection) } else { fields.set(.connection, "close") }
         let before = outbound.count
@@ -364,7 +365,15 @@ final class HTTPServerConnection: EventHandler {
     }
 }
 
-/// A per-loop read buffer shared by that loop's connections (only one reads at a time).
+/// Per-loop state shared by that loop's connections (loop-confined, so no lock): the read buffer (only one
+/// connection reads at a time) and the `Date` header, rebuilt at most once per second.
 final class ScratchBuffer {
     var bytes = [UInt8](repeating: 0, count: 16_384)
+    private var dateCache = HTTPDateCache()
+
+    func date() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return dateCache.string(epochSeconds: Int64(now.tv_sec))
+    }
 }

@@ -1,6 +1,4 @@
-import Foundation
 import HTTPCore
-import Synchronization
 import SystemIO
 
 /// State every connection of one server reads: configuration, responder, counters, per-loop registries.
@@ -11,7 +9,6 @@ final class HTTPServerShared: Sendable {
     let accessLog: (@Sendable (AccessLogEntry) -> Void)?
     let metrics = HTTPServerMetrics()
     private let registries: [ObjectIdentifier: ConnectionRegistry]
-    private let dateCache = Mutex(HTTPDateCache())
 
     init(
         configuration: HTTPServerConfiguration, responder: any HTTPResponder, execution: ResponderExecution,
@@ -28,12 +25,6 @@ final class HTTPServerShared: Sendable {
 
     func registry(for loop: EventLoop) -> ConnectionRegistry? {
         registries[ObjectIdentifier(loop)]
-    }
-
-    /// The IMF-fixdate for now, rebuilt at most once per second.
-    func dateString() -> String {
-        let seconds = Int64(Date().timeIntervalSince1970)
-        return dateCache.withLock { $0.string(epochSeconds: seconds) }
     }
 }
 

@@ -27,12 +27,17 @@ package struct PolicyResponder: HTTPResponder {
         guard request.head.method == .get || request.head.method == .head else {
             return EdgeResponses.methodNotAllowed
         }
+        return HTTPResponse(status: .ok, fields: Self.policyFields, body: policy.body)
+    }
+
+    /// The same two fields on every policy response, built once.
+    private static let policyFields: HTTPFields = {
         var fields = HTTPFields()
         fields.set(.contentType, "text/plain; charset=utf-8")
         // RFC 8461 §8.2: a multi-tenant policy host MAY send max-age=60 for reverse proxies.
         fields.set(.cacheControl, "max-age=60")
-        return HTTPResponse(status: .ok, fields: fields, body: Array(policy.text.utf8))
-    }
+        return fields
+    }()
 }
 
 /// Answers ACME http-01 challenges on plain HTTP (RFC 8555 §8.3); everything else is 404, never a redirect.

@@ -28,10 +28,11 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     }
 
     package func context(forServerName serverName: String) -> TLSContext? {
-        guard let certificate = holder.current.entry(for: serverName)?.certificate,
-            certificate.notAfter > Date()
-        else { return nil }
+        // Normalised once: it is both the snapshot key and the cache key.
         let host = EdgeSnapshot.normalise(serverName)
+        guard let certificate = holder.current.hosts[host]?.certificate, certificate.notAfter > Date() else {
+            return nil
+        }
         if let (id, context) = cache.withLock({ $0[host] }), id == certificate.id { return context }
         guard let context = makeContext(certificate) else { return nil }
         cache.withLock { cache in

@@ -12,10 +12,24 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
         package let text: String
         /// The policy id announced in DNS, for logs and metrics.
         package let policyID: String
+        /// `text` as the response body, encoded once when the snapshot is built rather than per request.
+        package let body: [UInt8]
 
         package init(text: String, policyID: String) {
             self.text = text
             self.policyID = policyID
+            body = Array(text.utf8)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case text, policyID
+        }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                text: try container.decode(String.self, forKey: .text),
+                policyID: try container.decode(String.self, forKey: .policyID))
         }
     }
 

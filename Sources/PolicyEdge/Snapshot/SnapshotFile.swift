@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Glibc
 
 /// The snapshot on local disk, so an edge restarted during a database outage still serves.

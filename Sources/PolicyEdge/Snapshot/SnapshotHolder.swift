@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Synchronization
 
 /// The current snapshot, swapped atomically; readers on any thread get one consistent value.

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import Logging
 import Synchronization
 
@@ -32,6 +32,8 @@ package final class ChangeFollower: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// The first snapshot still needs writing to the file; the follower thread does it, off the start-up path.
     private let initialPersistPending = Atomic<Bool>(false)
+    /// Change rows the start-up snapshot already reflects, handed to the follower thread.
+    private let seenAtStart = Mutex<Set<Int64>>([])
     private let finished = DispatchSemaphore(value: 0)
 
     package init(
@@ -48,8 +50,9 @@ package final class ChangeFollower: Sendable {
     /// Loads the first snapshot: from PostgreSQL, else from the snapshot file, else empty.
     package func loadInitialSnapshot() {
         do {
-            let snapshot = try source.loadAll()
+            let (snapshot, seen) = try source.loadAll()
             holder.replace(with: snapshot)
+            seenAtStart.withLock { $0 = seen }
             holder.isDatabaseReachable = true
             initialPersistPending.store(true, ordering: .relaxed)
             logger.info("snapshot loaded from database", ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)])
@@ -89,22 +92,28 @@ package final class ChangeFollower: Sendable {
         var lastPersist = ContinuousClock.now - configuration.persistInterval
         var backoff = Duration.milliseconds(200)
         var dirty = initialPersistPending.exchange(false, ordering: .relaxed)
+        // Change rows already applied, within the look-back window: only rows not in it cause a reload.
+        var seen = seenAtStart.withLock { $0 }
         while !stopped.load(ordering: .relaxed) {
             do {
                 if needsFullLoad || ContinuousClock.now - lastFullLoad >= configuration.reconcileInterval {
-                    let snapshot = try source.loadAll()
-                    holder.replace(with: snapshot)
+                    let (snapshot, loadedSeen) = try source.loadAll()
+                    // A reconcile that finds nothing new neither swaps the snapshot nor rewrites the file.
+                    if snapshot.hosts != holder.current.hosts || needsFullLoad {
+                        holder.replace(with: snapshot)
+                        dirty = true
+                    }
+                    seen = loadedSeen
                     if needsFullLoad { logger.info("snapshot reloaded", ["hosts": String(snapshot.hosts.count)]) }
                     needsFullLoad = false
                     lastFullLoad = ContinuousClock.now
-                    dirty = true
                 }
                 if !holder.isDatabaseReachable {
                     logger.notice("database reachable again")
                 }
                 holder.isDatabaseReachable = true
                 backoff = .milliseconds(200)
-                try applyChanges(&dirty)
+                if try applyChanges(seen: &seen) { dirty = true }
                 if dirty && ContinuousClock.now - lastPersist >= configuration.persistInterval {
                     persist(holder.current)
                     lastPersist = ContinuousClock.now
@@ -125,19 +134,20 @@ package final class ChangeFollower: Sendable {
         if dirty { persist(holder.current) }
     }
 
-    private func applyChanges(_ dirty: inout Bool) throws {
+    /// Reloads the hosts named by change rows not applied yet; returns whether the snapshot changed.
+    private func applyChanges(seen: inout Set<Int64>) throws -> Bool {
         let current = holder.current
-        let (hosts, newest) = try source.changedHosts(after: current.sequence)
-        guard newest > current.sequence || !hosts.isEmpty else { return }
+        let fresh = try source.changes(after: current.sequence).filter { !seen.contains($0.seq) }
+        guard let newest = fresh.map(\.seq).max() else { return false }
+        let hosts = Set(fresh.map(\.host))
         let entries = try source.load(hosts: hosts)
         var changed: [String: EdgeSnapshot.HostEntry?] = [:]
-        for host in hosts { changed[host] = entries[host] ?? nil }
-        let latest = holder.current
-        let updated = latest.updating(changed, sequence: newest, builtAt: Date())
-        if updated.hosts != latest.hosts || updated.sequence != latest.sequence {
-            holder.replace(with: updated)
-            dirty = true
-        }
+        for host in hosts { changed[host] = .some(entries[host]) }  // a missing entry removes the host
+        holder.replace(with: current.updating(changed, sequence: newest, builtAt: Date()))
+        seen.formUnion(fresh.map(\.seq))
+        let floor = max(current.sequence, newest) - PostgresSnapshotSource.lookback
+        seen = seen.filter { $0 > floor }
+        return true
     }
 
     private func persist(_ snapshot: EdgeSnapshot) {

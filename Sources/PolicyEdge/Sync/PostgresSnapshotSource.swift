@@ -1,6 +1,6 @@
 import Crypto
 import Database
-package import Foundation
+import Foundation
 import Synchronization
 
 /// Reads the edge's view of the world from PostgreSQL: read-only queries, never on the request path.
@@ -28,29 +28,29 @@ package final class PostgresSnapshotSource: SnapshotSource {
         reader.withLock { $0 = nil }
     }
 
-    package func loadAll() throws -> EdgeSnapshot {
+    package func loadAll() throws -> (snapshot: EdgeSnapshot, seen: Set<Int64>) {
         try withReader { connection in
+            // One REPEATABLE READ snapshot: the entries and the change rows it reflects agree exactly.
             try connection.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
                 let sequence = try connection.query("SELECT coalesce(max(seq), 0)::int8 FROM changes").first?
                     .decode(Int64.self, at: 0) ?? 0
+                let seen = Set(try Self.changes(connection: connection, after: sequence).map(\.seq))
                 let entries = try Self.entries(connection: connection, names: nil)
-                return EdgeSnapshot(hosts: entries, sequence: sequence, builtAt: Date())
+                return (EdgeSnapshot(hosts: entries, sequence: sequence, builtAt: Date()), seen)
             }
         }
     }
 
-    package func changedHosts(after sequence: Int64) throws -> (hosts: Set<String>, newest: Int64) {
-        try withReader { connection in
-            let rows = try connection.query(
-                "SELECT seq, host FROM changes WHERE seq > \(max(0, sequence - Self.lookback)) ORDER BY seq")
-            var hosts: Set<String> = []
-            var newest = sequence
-            for row in rows {
-                let (seq, host) = try row.decode((Int64, String).self)
-                hosts.insert(EdgeSnapshot.normalise(host))
-                newest = max(newest, seq)
-            }
-            return (hosts, newest)
+    package func changes(after sequence: Int64) throws -> [(seq: Int64, host: String)] {
+        try withReader { connection in try Self.changes(connection: connection, after: sequence) }
+    }
+
+    private static func changes(connection: PostgresConnection, after sequence: Int64) throws -> [(seq: Int64, host: String)] {
+        try connection.query(
+            "SELECT seq, host FROM changes WHERE seq > \(max(0, sequence - lookback)) ORDER BY seq"
+        ).map { row in
+            let (seq, host) = try row.decode((Int64, String).self)
+            return (seq, EdgeSnapshot.normalise(host))
         }
     }
 

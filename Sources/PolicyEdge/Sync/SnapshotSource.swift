@@ -1,11 +1,12 @@
-package import Foundation
+import Foundation
 
 /// Where snapshots come from: PostgreSQL in production (``PostgresSnapshotSource``).
 package protocol SnapshotSource: Sendable {
-    /// Everything currently served, and the change sequence it reflects.
-    func loadAll() throws -> EdgeSnapshot
-    /// The hosts changed after `sequence` (with a small look-back for late commits), and the newest sequence.
-    func changedHosts(after sequence: Int64) throws -> (hosts: Set<String>, newest: Int64)
+    /// Everything currently served, and the change rows of the look-back window it already reflects.
+    func loadAll() throws -> (snapshot: EdgeSnapshot, seen: Set<Int64>)
+    /// Change rows after `sequence`, plus a look-back window before it: a writer's `seq` is assigned before
+    /// its commit, so a lower number can become visible after a higher one.
+    func changes(after sequence: Int64) throws -> [(seq: Int64, host: String)]
     /// The current entries of `hosts` (missing hosts are no longer served).
     func load(hosts: Set<String>) throws -> [String: EdgeSnapshot.HostEntry]
     /// Blocks until a change notification arrives or `timeout` passes; returns whether one arrived.
