@@ -1,10 +1,10 @@
 /// Byte classes from the HTTP grammar (RFC 9110 §5.6, RFC 9112 §2), shared by parser and serializer.
-enum HTTPSyntax {
+package enum HTTPSyntax {
     /// Whether `byte` is a `tchar` (RFC 9110 §5.6.2): ALPHA, DIGIT or one of ``!#$%&'*+-.^_`|~``.
     ///
     /// A bitmap per 64-byte half keeps this branch-light and free of lazily initialised tables.
     @inline(__always)
-    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+    package static func isTokenCharacter(_ byte: UInt8) -> Bool {
         isMember(byte, low: 0x03FF_6CFA_0000_0000, high: 0x57FF_FFFF_C7FF_FFFE)
     }
 
@@ -16,7 +16,7 @@ enum HTTPSyntax {
     }
 
     /// Whether every byte of a non-empty sequence is a `tchar`.
-    static func isToken(_ bytes: some Collection<UInt8>) -> Bool {
+    package static func isToken(_ bytes: some Collection<UInt8>) -> Bool {
         guard !bytes.isEmpty else { return false }
         for byte in bytes where !isTokenCharacter(byte) { return false }
         return true
@@ -26,13 +26,13 @@ enum HTTPSyntax {
     ///
     /// Every other control byte, including CR, LF, NUL and DEL, is rejected.
     @inline(__always)
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+    package static func isFieldValueByte(_ byte: UInt8) -> Bool {
         byte == .tab || (byte >= 0x20 && byte != 0x7F)
     }
 
     /// Whether `byte` is optional whitespace (SP or HTAB, RFC 9110 §5.6.3).
     @inline(__always)
-    static func isWhitespace(_ byte: UInt8) -> Bool {
+    package static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == .space || byte == .tab
     }
 
@@ -79,13 +79,13 @@ enum HTTPSyntax {
 
     /// Whether `byte` is an ASCII decimal digit.
     @inline(__always)
-    static func isDigit(_ byte: UInt8) -> Bool {
+    package static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
     /// The value of an ASCII hexadecimal digit, or `nil`.
     @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt64? {
+    package static func hexValue(_ byte: UInt8) -> UInt64? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt64(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt64(byte - UInt8(ascii: "a") + 10)

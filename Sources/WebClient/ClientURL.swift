@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// An absolute `http` or `https` URL, split into what a request needs (RFC 3986, RFC 9110 §4.2).
 ///
 /// Only the forms a client sends are accepted: no userinfo (`user@`), ASCII only (percent-encode the rest),
@@ -141,7 +143,7 @@ package struct ClientURL: Sendable, Hashable, CustomStringConvertible {
         }
         var port = scheme.defaultPort
         if let portText {
-            guard !portText.isEmpty, portText.count <= 5, portText.utf8.allSatisfy(isDigit),
+            guard !portText.isEmpty, portText.count <= 5, portText.utf8.allSatisfy(HTTPSyntax.isDigit),
                 let value = UInt16(portText), value > 0
             else {
                 throw HTTPClientError(.invalidURL, "URL port is not a number in 1...65535")
@@ -155,20 +157,17 @@ package struct ClientURL: Sendable, Hashable, CustomStringConvertible {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4
             && parts.allSatisfy { part in
-                !part.isEmpty && part.count <= 3 && part.utf8.allSatisfy(isDigit) && (UInt16(part) ?? 256) <= 255
+                !part.isEmpty && part.count <= 3 && part.utf8.allSatisfy(HTTPSyntax.isDigit) && (UInt16(part) ?? 256) <= 255
             }
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+        HTTPSyntax.isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+        HTTPSyntax.isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
     }
 }

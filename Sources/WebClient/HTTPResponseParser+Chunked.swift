@@ -39,7 +39,7 @@ extension HTTPResponseParser {
         var size = 0
         var index = line.startIndex
         // RFC 9112 §7.1: chunk-size = 1*HEXDIG; more than 15 digits cannot fit under any body limit.
-        while index < line.endIndex, let digit = Self.hexValue(line[index]) {
+        while index < line.endIndex, let digit = HTTPSyntax.hexValue(line[index]).map(Int.init) {
             guard index - line.startIndex < 15 else {
                 throw HTTPClientError(.malformedResponse, "chunk size too long")
             }
@@ -48,9 +48,9 @@ extension HTTPResponseParser {
         }
         guard index > line.startIndex else { throw HTTPClientError(.malformedResponse, "invalid chunk size") }
         // RFC 9112 §7.1.1: extensions are ignored, but must start with ";" and hold no CTLs.
-        while index < line.endIndex, Self.isWhitespace(line[index]) { index += 1 }
+        while index < line.endIndex, HTTPSyntax.isWhitespace(line[index]) { index += 1 }
         if index < line.endIndex {
-            guard line[index] == UInt8(ascii: ";"), line[index...].allSatisfy(Self.isFieldValueByte) else {
+            guard line[index] == UInt8(ascii: ";"), line[index...].allSatisfy(HTTPSyntax.isFieldValueByte) else {
                 throw HTTPClientError(.malformedResponse, "invalid chunk extension")
             }
         }
@@ -71,14 +71,5 @@ extension HTTPResponseParser {
         }
         buffer.moveReaderIndex(forwardBy: 2)
         return true
-    }
-
-    static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
     }
 }

@@ -17,7 +17,7 @@ extension HTTPResponseParser {
         // RFC 9112 §4: status-code = 3DIGIT.
         var code = 0
         for byte in line[(base + 9)..<(base + 12)] {
-            guard isDigit(byte) else { throw HTTPClientError(.malformedResponse, "status code is not 3 digits") }
+            guard HTTPSyntax.isDigit(byte) else { throw HTTPClientError(.malformedResponse, "status code is not 3 digits") }
             code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
         guard code >= 100 else { throw HTTPClientError(.malformedResponse, "status code below 100") }
@@ -31,7 +31,7 @@ extension HTTPResponseParser {
             reason = reason.dropFirst()
         }
         // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ).
-        guard reason.allSatisfy(isFieldValueByte) else {
+        guard reason.allSatisfy(HTTPSyntax.isFieldValueByte) else {
             throw HTTPClientError(.malformedResponse, "control character in the reason phrase")
         }
         let version = HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0")))
@@ -43,7 +43,7 @@ extension HTTPResponseParser {
     static func parseFieldLine(_ line: ArraySlice<UInt8>, isFirstLine: Bool) throws(HTTPClientError) -> HTTPField {
         guard let first = line.first else { throw HTTPClientError(.malformedResponse, "empty field line") }
         // RFC 9112 §2.2 and §5.2: whitespace after the start line, or obs-fold, is rejected.
-        if isWhitespace(first) {
+        if HTTPSyntax.isWhitespace(first) {
             throw HTTPClientError(
                 .malformedResponse,
                 isFirstLine ? "whitespace after the status line" : "obsolete line folding"
@@ -57,10 +57,10 @@ extension HTTPResponseParser {
             throw HTTPClientError(.malformedResponse, "invalid field name")
         }
         var value = line[(colon + 1)...]
-        while let byte = value.first, isWhitespace(byte) { value = value.dropFirst() }
-        while let byte = value.last, isWhitespace(byte) { value = value.dropLast() }
+        while let byte = value.first, HTTPSyntax.isWhitespace(byte) { value = value.dropFirst() }
+        while let byte = value.last, HTTPSyntax.isWhitespace(byte) { value = value.dropLast() }
         // RFC 9110 §5.5: CR, LF, NUL and other CTLs except HTAB are invalid in a field value.
-        guard value.allSatisfy(isFieldValueByte) else {
+        guard value.allSatisfy(HTTPSyntax.isFieldValueByte) else {
             throw HTTPClientError(.malformedResponse, "control character in a field value")
         }
         return HTTPField(name: name, value: String(decoding: value, as: UTF8.self))
@@ -106,7 +106,7 @@ extension HTTPResponseParser {
         var length: Int?
         for element in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let digits = element.trimmingWhitespace()
-            guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy(isDigit), let value = Int(digits)
+            guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy(HTTPSyntax.isDigit), let value = Int(digits)
             else {
                 throw HTTPClientError(.malformedResponse, "invalid Content-Length")
             }
@@ -118,21 +118,6 @@ extension HTTPResponseParser {
         }
         guard let length else { throw HTTPClientError(.malformedResponse, "invalid Content-Length") }
         return length
-    }
-
-    // MARK: - Byte classes
-
-    static func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
-    static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
-    }
-
-    /// HTAB, SP, VCHAR or obs-text (RFC 9110 §5.5).
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
     }
 }
 
