@@ -72,7 +72,7 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS", "MTASTS"],
+            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS", "MTASTS", "Store"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(

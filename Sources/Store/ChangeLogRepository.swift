@@ -1,4 +1,4 @@
-import Database
+package import Database
 package import Foundation
 
 /// One entry of the edge's change log.
@@ -21,7 +21,9 @@ package struct ChangeLogRepository: Sendable {
     /// - Parameter kind: `policy`, `certificate`, `challenge` or `domain`.
     /// - Returns: the new sequence number.
     @discardableResult
-    static func append(on connection: PostgresConnection, host: String, kind: String, at now: Date) throws -> Int64 {
+    package static func append(
+        on connection: PostgresConnection, host: String, kind: String, at now: Date = Date()
+    ) throws -> Int64 {
         let rows = try connection.query(
             "INSERT INTO changes (host, kind, at) VALUES (\(host), \(kind), \(now)) RETURNING seq"
         )

@@ -1,7 +1,7 @@
 package import ACME
 package import Crypto
 package import DNS
-package import Database
+import Database
 import Foundation
 package import Logging
 import SystemIO

@@ -100,7 +100,7 @@ package final class WorkerService: Sendable {
                 if cleanUp { lastCleanup = .now }
                 if listener == nil || listener?.isOpen == false {
                     let connection = try PostgresConnection(connectionString: connectionString)
-                    try connection.listen("mtasts_changes")
+                    try connection.listen(ChangeLogRepository.channel)
                     listener = connection
                 }
                 _ = try listener?.waitForNotifications(timeout: min(configuration.scanInterval, .seconds(1)))

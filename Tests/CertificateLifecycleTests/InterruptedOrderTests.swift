@@ -28,7 +28,14 @@ final class CapturedLog: Sendable {
         let domain = try environment.addVerifiedDomain("delta.tenant.test")
 
         // A worker placed an order, saved its URL, held the job's lease and died.
-        let order = try environment.acmeClient().newOrder(for: ["mta-sts.delta.tenant.test"])
+        // Pebble rejects 5 % of nonces; this setup step (not the behaviour under test) simply tries again.
+        let client = try environment.acmeClient()
+        var placed: ACMEOrderHandle?
+        try Poll.until(deadline: 20, "order placed") {
+            placed = try client.newOrder(for: ["mta-sts.delta.tenant.test"])
+            return true
+        }
+        let order = try #require(placed)
         try environment.pool.withConnection { connection in
             try connection.execute(
                 """

@@ -22,6 +22,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
     let edge: EdgeService
     let workers: [WorkerService]
     let rootCAFile: String
+    let fixtures: ServedDomainFixtures
 
     static let edgeHostname = "edge.platform.test"
 
@@ -31,6 +32,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
+        fixtures = try ServedDomainFixtures(url: url, directory: try TemporaryDirectory(prefix: "lifecycle"))
         dns = try DNSTestEnvironment.start(
             zones: ["tenant.test", "platform.test"],
             records: [DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1")])
@@ -90,32 +92,14 @@ final class LifecycleEnvironment: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: rootCAFile)
     }
 
-    /// A verified domain with an enforce policy, as the API leaves it after verification.
+    /// A verified domain with an enforce policy and no certificate yet, as the API leaves it after verification.
     @discardableResult
     func addVerifiedDomain(_ name: String) throws -> UUID {
-        try pool.withTransaction { connection in
-            let account = try connection.query(
-                "INSERT INTO accounts (email, password_hash) VALUES (\("owner@" + name), \(String(repeating: "x", count: 40))) RETURNING id"
-            ).first?.decode(UUID.self, at: 0)
-            guard let domain = try connection.query(
-                """
-                INSERT INTO domains (account_id, name, status, verification_token, verified_at)
-                VALUES (\(account), \(name), 'verified', 'token_0123456789abcdef', now()) RETURNING id
-                """
-            ).first?.decode(UUID.self, at: 0) else { throw TestSupportError("no domain") }
-            try connection.execute(
-                """
-                INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text)
-                VALUES (\(domain), '20261125T000000', 'enforce', \(PostgresTextArray(["mx." + name])), 86400,
-                        \(Self.policyText(name)))
-                """)
-            try ChangeSignal.append(connection, host: "mta-sts." + name, kind: "domain")
-            return domain
-        }
+        try fixtures.addDomain(name, policyText: Self.policyText(name), certificate: false)
     }
 
     static func policyText(_ name: String) -> String {
-        "version: STSv1\r\nmode: enforce\r\nmx: mx.\(name)\r\nmax_age: 86400\r\n"
+        ServedDomainFixtures.policy(mx: "mx.\(name)")
     }
 
     func state(_ domain: UUID) throws -> (status: String, error: String?)? {

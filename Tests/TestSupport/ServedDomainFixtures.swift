@@ -2,6 +2,7 @@ package import Crypto
 package import Database
 package import Foundation
 package import MTASTS
+import Store
 import Synchronization
 package import TLS
 
@@ -149,9 +150,6 @@ package final class ServedDomainFixtures: @unchecked Sendable {
     }
 
     private func signal(_ connection: PostgresConnection, host: String, kind: String) throws {
-        let seq =
-            try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
-            .first?.decode(Int.self, at: 0) ?? 0
-        try connection.notify("mtasts_changes", payload: String(seq))
+        try ChangeLogRepository.append(on: connection, host: host, kind: kind)
     }
 }

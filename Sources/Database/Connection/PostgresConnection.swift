@@ -96,6 +96,7 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
     ///
     /// Nested calls use savepoints, so an inner failure rolls back only the inner work.
+    @discardableResult
     package func withTransaction<Result>(
         isolation: String = "READ COMMITTED",
         _ body: (PostgresConnection) throws -> Result

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// A fixed-size pool of connections shared by threads.
 ///

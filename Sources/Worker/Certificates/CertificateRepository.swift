@@ -1,5 +1,6 @@
 package import Crypto
 package import Database
+import Store
 package import Foundation
 
 /// The worker's SQL for certificates: domain lookups, per-domain state, and storing issued certificates.
@@ -109,7 +110,7 @@ package struct CertificateRepository: Sendable {
                 ON CONFLICT (domain_id) DO UPDATE SET status = 'issued', last_error = NULL, last_error_at = NULL,
                     renew_after = excluded.renew_after, order_url = NULL, updated_at = now()
                 """)
-            try ChangeSignal.append(connection, host: domain.host, kind: "certificate")
+            try ChangeLogRepository.append(on: connection, host: domain.host, kind: "certificate")
         }
         return leaf
     }

@@ -1,5 +1,6 @@
-package import ACME
+import ACME
 package import Database
+import Store
 import Foundation
 import HTTPCore
 package import WebClient
@@ -32,7 +33,7 @@ package struct PostgresChallengePublisher: ChallengePublisher {
                 ON CONFLICT (token) DO UPDATE SET host = excluded.host, key_authorization = excluded.key_authorization,
                     expires_at = excluded.expires_at
                 """)
-            try ChangeSignal.append(connection, host: host, kind: "challenge")
+            try ChangeLogRepository.append(on: connection, host: host, kind: "challenge")
         }
         selfCheck(token: token, keyAuthorization: keyAuthorization, host: host)
     }
@@ -40,7 +41,7 @@ package struct PostgresChallengePublisher: ChallengePublisher {
     package func unpublish(token: String, host: String) throws {
         try pool.withTransaction { connection in
             try connection.execute("DELETE FROM acme_challenges WHERE token = \(token) AND host = \(host)")
-            try ChangeSignal.append(connection, host: host, kind: "challenge")
+            try ChangeLogRepository.append(on: connection, host: host, kind: "challenge")
         }
     }
 
@@ -57,14 +58,5 @@ package struct PostgresChallengePublisher: ChallengePublisher {
             }
             usleep(20_000)
         }
-    }
-}
-
-/// Appends to the change log and wakes every edge, inside the caller's transaction.
-package enum ChangeSignal {
-    package static func append(_ connection: PostgresConnection, host: String, kind: String) throws {
-        let seq = try connection.query("INSERT INTO changes (host, kind) VALUES (\(host), \(kind)) RETURNING seq")
-            .first?.decode(Int64.self, at: 0) ?? 0
-        try connection.notify("mtasts_changes", payload: String(seq))
     }
 }
