@@ -16,7 +16,7 @@ APT_PACKAGES += nginx-light wrk curl python3-cryptography
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build release run test unit fuzz bench
+.PHONY: help deps build release run test unit lint fuzz bench
 
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
@@ -59,7 +59,7 @@ release: deps
 run: release
 	./.build/release/mtasts serve
 
-test: deps
+test: deps lint
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build
 	$(MAKE) --no-print-directory fuzz
@@ -69,6 +69,10 @@ test: deps
 unit: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build
+
+# The committed .swift-format (SSWG style, 120 columns) over every Swift file; any finding fails.
+lint:
+	swift format lint --strict --recursive Sources Tests
 
 # Bounded libFuzzer runs of the HTTP and DNS parsers (Tests/Fuzz/); a crash fails the build.
 fuzz:

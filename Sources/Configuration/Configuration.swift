@@ -1,5 +1,5 @@
-package import Logging
 import Foundation
+package import Logging
 
 /// Every setting of the platform, read from `MTASTS_*` environment variables and validated at start.
 ///
@@ -65,20 +65,35 @@ package struct Configuration: Sendable {
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
-        ("MTASTS_DATABASE_URL", "(unset: embedded cluster in `.data/postgres`)", "PostgreSQL URL or libpq key/value string; `sslmode` is honoured"),
+        (
+            "MTASTS_DATABASE_URL", "(unset: embedded cluster in `.data/postgres`)",
+            "PostgreSQL URL or libpq key/value string; `sslmode` is honoured"
+        ),
         ("MTASTS_API_LISTEN", "127.0.0.1:8080", "address of the JSON API and web form"),
         ("MTASTS_EDGE_HTTPS_LISTEN", "127.0.0.1:8443", "HTTPS policy listener (port 443 in production)"),
         ("MTASTS_EDGE_HTTP_LISTEN", "127.0.0.1:8081", "plain-HTTP listener for ACME http-01 (port 80 in production)"),
         ("MTASTS_EDGE_HOSTNAME", "edge.mtasts.localhost", "the name tenants CNAME `mta-sts.<domain>` to"),
-        ("MTASTS_DNS_RESOLVERS", "(nameservers in /etc/resolv.conf)", "comma-separated `host:port` recursive resolvers"),
+        (
+            "MTASTS_DNS_RESOLVERS", "(nameservers in /etc/resolv.conf)",
+            "comma-separated `host:port` recursive resolvers"
+        ),
         ("MTASTS_DOMAIN_LIMIT", "5", "domains per account"),
-        ("MTASTS_SECRET_KEY_FILE", "`.data/secret.key` (generated)", "32-byte master key (mode 0600) encrypting private keys"),
-        ("MTASTS_PREVIOUS_SECRET_KEY_FILES", "(none)", "comma-separated older master keys, still accepted for decryption"),
+        (
+            "MTASTS_SECRET_KEY_FILE", "`.data/secret.key` (generated)",
+            "32-byte master key (mode 0600) encrypting private keys"
+        ),
+        (
+            "MTASTS_PREVIOUS_SECRET_KEY_FILES", "(none)",
+            "comma-separated older master keys, still accepted for decryption"
+        ),
         ("MTASTS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MTASTS_DATA_DIR", ".data", "local state: embedded cluster, generated key, edge snapshot"),
         ("MTASTS_MIGRATIONS_DIR", "Migrations", "folder of `NNNN_name.sql` migrations"),
         ("MTASTS_EDGE_ADMIN_LISTEN", "127.0.0.1:9090", "the edge's Prometheus `/metrics` listener"),
-        ("MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`", "the edge's snapshot for cold starts while PostgreSQL is down"),
+        (
+            "MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`",
+            "the edge's snapshot for cold starts while PostgreSQL is down"
+        ),
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
         ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
@@ -107,7 +122,10 @@ package struct Configuration: Sendable {
         func address(_ name: String, default fallback: String) throws(ConfigurationError) -> ListenAddress {
             let text = value(name) ?? fallback
             guard let address = ListenAddress(parsing: text) else {
-                throw ConfigurationError(variable: name, message: "expected host:port (e.g. 127.0.0.1:8080), got \"\(text)\"")
+                throw ConfigurationError(
+                    variable: name,
+                    message: "expected host:port (e.g. 127.0.0.1:8080), got \"\(text)\""
+                )
             }
             return address
         }
@@ -120,7 +138,9 @@ package struct Configuration: Sendable {
         let hostname = (value("MTASTS_EDGE_HOSTNAME") ?? "edge.mtasts.localhost").lowercased()
         guard Self.isHostname(hostname) else {
             throw ConfigurationError(
-                variable: "MTASTS_EDGE_HOSTNAME", message: "expected a DNS host name such as edge.example.net, got \"\(hostname)\"")
+                variable: "MTASTS_EDGE_HOSTNAME",
+                message: "expected a DNS host name such as edge.example.net, got \"\(hostname)\""
+            )
         }
         edgeHostname = hostname.hasSuffix(".") ? String(hostname.dropLast()) : hostname
 
@@ -130,7 +150,9 @@ package struct Configuration: Sendable {
                 let text = item.trimmingCharacters(in: .whitespaces)
                 guard let resolver = ListenAddress(parsing: text, defaultPort: 53) else {
                     throw ConfigurationError(
-                        variable: "MTASTS_DNS_RESOLVERS", message: "expected host:port entries separated by commas, got \"\(text)\"")
+                        variable: "MTASTS_DNS_RESOLVERS",
+                        message: "expected host:port entries separated by commas, got \"\(text)\""
+                    )
                 }
                 resolvers.append(resolver)
             }
@@ -141,25 +163,32 @@ package struct Configuration: Sendable {
 
         let limitText = value("MTASTS_DOMAIN_LIMIT") ?? "5"
         guard let limit = Int(limitText), limit >= 0, limit <= 1_000_000 else {
-            throw ConfigurationError(variable: "MTASTS_DOMAIN_LIMIT", message: "expected a whole number 0…1000000, got \"\(limitText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_DOMAIN_LIMIT",
+                message: "expected a whole number 0…1000000, got \"\(limitText)\""
+            )
         }
         domainLimit = limit
 
         let levelText = value("MTASTS_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(name: levelText) else {
             throw ConfigurationError(
-                variable: "MTASTS_LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical; got \"\(levelText)\"")
+                variable: "MTASTS_LOG_LEVEL",
+                message: "expected one of trace, debug, info, notice, warning, error, critical; got \"\(levelText)\""
+            )
         }
         logLevel = level
 
         dataDirectory = value("MTASTS_DATA_DIR") ?? ".data"
         secretKeyFileIsExplicit = value("MTASTS_SECRET_KEY_FILE") != nil
-        secretKeyFile = value("MTASTS_SECRET_KEY_FILE") ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+        secretKeyFile =
+            value("MTASTS_SECRET_KEY_FILE") ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
         previousSecretKeyFiles = (value("MTASTS_PREVIOUS_SECRET_KEY_FILES") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         migrationsDirectory = value("MTASTS_MIGRATIONS_DIR") ?? "Migrations"
         edgeAdminListen = try address("MTASTS_EDGE_ADMIN_LISTEN", default: "127.0.0.1:9090")
-        edgeSnapshotFile = value("MTASTS_EDGE_SNAPSHOT_FILE")
+        edgeSnapshotFile =
+            value("MTASTS_EDGE_SNAPSHOT_FILE")
             ?? (dataDirectory as NSString).appendingPathComponent("edge-snapshot.json")
         switch (value("MTASTS_EDGE_ACCESS_LOG") ?? "on").lowercased() {
         case "on", "true", "1", "yes": edgeAccessLog = true
@@ -169,48 +198,80 @@ package struct Configuration: Sendable {
         }
         let loopsText = value("MTASTS_EVENT_LOOPS") ?? String(max(1, ProcessInfo.processInfo.activeProcessorCount))
         guard let loops = Int(loopsText), (1...256).contains(loops) else {
-            throw ConfigurationError(variable: "MTASTS_EVENT_LOOPS", message: "expected a whole number 1…256, got \"\(loopsText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_EVENT_LOOPS",
+                message: "expected a whole number 1…256, got \"\(loopsText)\""
+            )
         }
         eventLoops = loops
         let publicText = value("MTASTS_PUBLIC_URL") ?? "http://\(apiListen)"
         guard let url = URL(string: publicText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ConfigurationError(variable: "MTASTS_PUBLIC_URL", message: "expected an http(s) URL, got \"\(publicText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_PUBLIC_URL",
+                message: "expected an http(s) URL, got \"\(publicText)\""
+            )
         }
         publicURL = publicText.hasSuffix("/") ? String(publicText.dropLast()) : publicText
 
         acmeDirectory = value("MTASTS_ACME_DIRECTORY") ?? "https://acme-staging-v02.api.letsencrypt.org/directory"
-        guard let directoryURL = URL(string: acmeDirectory), directoryURL.scheme == "https", directoryURL.host != nil else {
-            throw ConfigurationError(variable: "MTASTS_ACME_DIRECTORY", message: "expected an https URL, got \"\(acmeDirectory)\"")
+        guard let directoryURL = URL(string: acmeDirectory), directoryURL.scheme == "https", directoryURL.host != nil
+        else {
+            throw ConfigurationError(
+                variable: "MTASTS_ACME_DIRECTORY",
+                message: "expected an https URL, got \"\(acmeDirectory)\""
+            )
         }
         acmeEmail = value("MTASTS_ACME_EMAIL")
         if let email = acmeEmail, email.split(separator: "@").count != 2 {
-            throw ConfigurationError(variable: "MTASTS_ACME_EMAIL", message: "expected an email address, got \"\(email)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_ACME_EMAIL",
+                message: "expected an email address, got \"\(email)\""
+            )
         }
         acmeCABundle = value("MTASTS_ACME_CA_BUNDLE")
         switch (value("MTASTS_ACME_EAB_KID"), value("MTASTS_ACME_EAB_HMAC_KEY")) {
         case (nil, nil): acmeEAB = nil
         case (let keyID?, let key?): acmeEAB = (keyID, key)
-        case (nil, _): throw ConfigurationError(variable: "MTASTS_ACME_EAB_KID", message: "set together with MTASTS_ACME_EAB_HMAC_KEY")
-        case (_, nil): throw ConfigurationError(variable: "MTASTS_ACME_EAB_HMAC_KEY", message: "set together with MTASTS_ACME_EAB_KID")
+        case (nil, _):
+            throw ConfigurationError(
+                variable: "MTASTS_ACME_EAB_KID",
+                message: "set together with MTASTS_ACME_EAB_HMAC_KEY"
+            )
+        case (_, nil):
+            throw ConfigurationError(
+                variable: "MTASTS_ACME_EAB_HMAC_KEY",
+                message: "set together with MTASTS_ACME_EAB_KID"
+            )
         }
         if let identities = value("MTASTS_ACME_CAA_IDENTITIES") {
-            acmeCAAIdentities = identities.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            acmeCAAIdentities = identities.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
         } else {
             acmeCAAIdentities = (directoryURL.host ?? "").hasSuffix("letsencrypt.org") ? ["letsencrypt.org"] : []
         }
         let portText = value("MTASTS_ACME_HTTP01_PORT") ?? "80"
         guard let port = Int(portText), (1...65535).contains(port) else {
-            throw ConfigurationError(variable: "MTASTS_ACME_HTTP01_PORT", message: "expected a port 1…65535, got \"\(portText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_ACME_HTTP01_PORT",
+                message: "expected a port 1…65535, got \"\(portText)\""
+            )
         }
         acmeHTTP01Port = port
         let concurrencyText = value("MTASTS_WORKER_CONCURRENCY") ?? "4"
         guard let concurrency = Int(concurrencyText), (1...64).contains(concurrency) else {
-            throw ConfigurationError(variable: "MTASTS_WORKER_CONCURRENCY", message: "expected 1…64, got \"\(concurrencyText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_WORKER_CONCURRENCY",
+                message: "expected 1…64, got \"\(concurrencyText)\""
+            )
         }
         workerConcurrency = concurrency
         let scanText = value("MTASTS_WORKER_SCAN_SECONDS") ?? "5"
         guard let scan = Double(scanText), scan >= 0.1, scan <= 3600 else {
-            throw ConfigurationError(variable: "MTASTS_WORKER_SCAN_SECONDS", message: "expected 0.1…3600, got \"\(scanText)\"")
+            throw ConfigurationError(
+                variable: "MTASTS_WORKER_SCAN_SECONDS",
+                message: "expected 0.1…3600, got \"\(scanText)\""
+            )
         }
         workerScanSeconds = scan
         publicDirectoryIsExplicit = value("MTASTS_PUBLIC_DIR") != nil

@@ -47,7 +47,8 @@ package struct Logger: Sendable {
     package var metadata: [String: String]
     private let sink: LogSink
 
-    package init(label: String, level: Level = .info, metadata: [String: String] = [:], sink: LogSink = .standardError) {
+    package init(label: String, level: Level = .info, metadata: [String: String] = [:], sink: LogSink = .standardError)
+    {
         self.label = label
         self.level = level
         self.metadata = metadata
@@ -86,8 +87,10 @@ package struct Logger: Sendable {
     /// Writes one line when `level` passes the filter.
     package func log(_ level: Level, _ message: @autoclosure () -> String, _ fields: [String: String] = [:]) {
         guard level >= self.level else { return }
-        var line = "ts=\(Self.timestamp()) level=\(level.name) component=\(Self.quoted(label)) msg=\(Self.quoted(message()))"
-        for (key, value) in metadata.merging(fields, uniquingKeysWith: { _, new in new }).sorted(by: { $0.key < $1.key }) {
+        var line =
+            "ts=\(Self.timestamp()) level=\(level.name) component=\(Self.quoted(label)) msg=\(Self.quoted(message()))"
+        for (key, value) in metadata.merging(fields, uniquingKeysWith: { _, new in new }).sorted(by: { $0.key < $1.key }
+        ) {
             line += " \(key)=\(Self.quoted(value))"
         }
         sink.write(line + "\n")
@@ -95,9 +98,11 @@ package struct Logger: Sendable {
 
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.
     static func quoted(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
-            $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f
-        }
+        let needsQuotes =
+            value.isEmpty
+            || value.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f
+            }
         guard needsQuotes else { return value }
         var escaped = "\""
         for scalar in value.unicodeScalars {

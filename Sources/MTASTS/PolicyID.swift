@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-    package import FoundationEssentials
+package import FoundationEssentials
 #else
-    package import Foundation
+package import Foundation
 #endif
 
 /// The `id` of an MTA-STS TXT record: 1–32 ASCII letters and digits (RFC 8461 §3.1 `sts-id`).

@@ -27,9 +27,14 @@ package final class EdgeService: Sendable {
         package var ticketKeyRotation: Duration
 
         package init(
-            httpsAddress: SocketAddress, httpAddress: SocketAddress, adminAddress: SocketAddress? = nil,
-            snapshotFile: String? = nil, accessLog: Bool = true, follower: ChangeFollower.Configuration = .init(),
-            maxConnections: Int = 20_000, ticketKeyRotation: Duration = .seconds(12 * 3600)
+            httpsAddress: SocketAddress,
+            httpAddress: SocketAddress,
+            adminAddress: SocketAddress? = nil,
+            snapshotFile: String? = nil,
+            accessLog: Bool = true,
+            follower: ChangeFollower.Configuration = .init(),
+            maxConnections: Int = 20_000,
+            ticketKeyRotation: Duration = .seconds(12 * 3600)
         ) {
             self.ticketKeyRotation = ticketKeyRotation
             self.httpsAddress = httpsAddress
@@ -54,14 +59,21 @@ package final class EdgeService: Sendable {
     private let rotationStop = DispatchSemaphore(value: 0)
 
     package init(
-        configuration: Configuration, source: any SnapshotSource, keyring: Keyring, group: EventLoopGroup,
+        configuration: Configuration,
+        source: any SnapshotSource,
+        keyring: Keyring,
+        group: EventLoopGroup,
         logger: Logger
     ) throws {
         self.logger = logger
         ticketKeyRotation = configuration.ticketKeyRotation
         follower = ChangeFollower(
-            source: source, holder: holder, file: configuration.snapshotFile.map(SnapshotFile.init(path:)),
-            configuration: configuration.follower, logger: logger)
+            source: source,
+            holder: holder,
+            file: configuration.snapshotFile.map(SnapshotFile.init(path:)),
+            configuration: configuration.follower,
+            logger: logger
+        )
         resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
         tlsContext = try TLSContext.makeServer(configuration: .server)
         tlsContext.setServerNameResolver(resolver)
@@ -71,18 +83,32 @@ package final class EdgeService: Sendable {
         let log = accessLogger.map(Self.accessLogWriter(_:))
         https = HTTPServer(
             configuration: HTTPServerConfiguration(
-                address: configuration.httpsAddress, tls: tlsContext, limits: limits,
-                maxConnections: configuration.maxConnections),
-            group: group, responder: PolicyResponder(holder: holder), accessLog: log)
+                address: configuration.httpsAddress,
+                tls: tlsContext,
+                limits: limits,
+                maxConnections: configuration.maxConnections
+            ),
+            group: group,
+            responder: PolicyResponder(holder: holder),
+            accessLog: log
+        )
         http = HTTPServer(
             configuration: HTTPServerConfiguration(
-                address: configuration.httpAddress, limits: limits, maxConnections: configuration.maxConnections),
-            group: group, responder: ChallengeResponder(holder: holder), accessLog: log)
+                address: configuration.httpAddress,
+                limits: limits,
+                maxConnections: configuration.maxConnections
+            ),
+            group: group,
+            responder: ChallengeResponder(holder: holder),
+            accessLog: log
+        )
         if let adminAddress = configuration.adminAddress {
             let servers = [(listener: "https", metrics: https.metrics), (listener: "http", metrics: http.metrics)]
             admin = HTTPServer(
                 configuration: HTTPServerConfiguration(address: adminAddress, limits: limits, maxConnections: 64),
-                group: group, responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver))
+                group: group,
+                responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver)
+            )
         } else {
             admin = nil
         }
@@ -96,10 +122,13 @@ package final class EdgeService: Sendable {
         try http.start()
         try admin?.start()
         startTicketKeyRotation()
-        logger.info("edge listening", [
-            "https": https.localAddress?.description ?? "-", "http": http.localAddress?.description ?? "-",
-            "admin": admin?.localAddress?.description ?? "-",
-        ])
+        logger.info(
+            "edge listening",
+            [
+                "https": https.localAddress?.description ?? "-", "http": http.localAddress?.description ?? "-",
+                "admin": admin?.localAddress?.description ?? "-",
+            ]
+        )
     }
 
     /// Stops accepting, drains connections and stops following changes.

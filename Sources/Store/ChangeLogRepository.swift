@@ -22,7 +22,10 @@ package struct ChangeLogRepository: Sendable {
     /// - Returns: the new sequence number.
     @discardableResult
     package static func append(
-        on connection: PostgresConnection, host: String, kind: String, at now: Date = Date()
+        on connection: PostgresConnection,
+        host: String,
+        kind: String,
+        at now: Date = Date()
     ) throws -> Int64 {
         let rows = try connection.query(
             "INSERT INTO changes (host, kind, at) VALUES (\(host), \(kind), \(now)) RETURNING seq"

@@ -157,10 +157,10 @@ package struct ClientURL: Sendable, Hashable, CustomStringConvertible {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4
             && parts.allSatisfy { part in
-                !part.isEmpty && part.count <= 3 && part.utf8.allSatisfy(HTTPSyntax.isDigit) && (UInt16(part) ?? 256) <= 255
+                !part.isEmpty && part.count <= 3 && part.utf8.allSatisfy(HTTPSyntax.isDigit)
+                    && (UInt16(part) ?? 256) <= 255
             }
     }
-
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         HTTPSyntax.isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))

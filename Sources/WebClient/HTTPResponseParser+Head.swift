@@ -17,7 +17,9 @@ extension HTTPResponseParser {
         // RFC 9112 §4: status-code = 3DIGIT.
         var code = 0
         for byte in line[(base + 9)..<(base + 12)] {
-            guard HTTPSyntax.isDigit(byte) else { throw HTTPClientError(.malformedResponse, "status code is not 3 digits") }
+            guard HTTPSyntax.isDigit(byte) else {
+                throw HTTPClientError(.malformedResponse, "status code is not 3 digits")
+            }
             code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
         guard code >= 100 else { throw HTTPClientError(.malformedResponse, "status code below 100") }
@@ -106,7 +108,8 @@ extension HTTPResponseParser {
         var length: Int?
         for element in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let digits = element.trimmingWhitespace()
-            guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy(HTTPSyntax.isDigit), let value = Int(digits)
+            guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy(HTTPSyntax.isDigit),
+                let value = Int(digits)
             else {
                 throw HTTPClientError(.malformedResponse, "invalid Content-Length")
             }

@@ -1,7 +1,7 @@
-package import HTTPCore
-package import SystemIO
-import Synchronization
 import Glibc
+package import HTTPCore
+import Synchronization
+package import SystemIO
 import TLS
 
 /// An HTTP/1.1 server (optionally HTTPS) on an ``EventLoopGroup``: one `SO_REUSEPORT` listener per loop.
@@ -28,8 +28,12 @@ package final class HTTPServer: Sendable {
     ) {
         self.group = group
         shared = HTTPServerShared(
-            configuration: configuration, responder: responder, execution: execution, accessLog: accessLog,
-            loops: group.loops)
+            configuration: configuration,
+            responder: responder,
+            execution: execution,
+            accessLog: accessLog,
+            loops: group.loops
+        )
     }
 
     /// Counters for `/metrics`.
@@ -130,7 +134,13 @@ private final class Acceptor: EventHandler {
                 }
             }
             let connection = HTTPServerConnection(
-                loop: loop, socket: socket, tls: tls, shared: shared, scratch: scratch, peer: peer)
+                loop: loop,
+                socket: socket,
+                tls: tls,
+                shared: shared,
+                scratch: scratch,
+                peer: peer
+            )
             do {
                 try connection.start()
                 shared.registry(for: loop)?.insert(connection)

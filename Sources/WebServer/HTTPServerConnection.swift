@@ -36,7 +36,14 @@ final class HTTPServerConnection: EventHandler {
     private var readWantsWrite = false
     private var writeWantsRead = false
 
-    init(loop: EventLoop, socket: Socket, tls: TLSConnection?, shared: HTTPServerShared, scratch: ScratchBuffer, peer: String) {
+    init(
+        loop: EventLoop,
+        socket: Socket,
+        tls: TLSConnection?,
+        shared: HTTPServerShared,
+        scratch: ScratchBuffer,
+        peer: String
+    ) {
         let now = Deadline.now().uptimeNanoseconds
         self.loop = loop
         self.socket = socket
@@ -117,7 +124,10 @@ final class HTTPServerConnection: EventHandler {
         }
     }
 
-    private static func handshakeFailureName(_ reason: TLSConnectionStateMachine.CloseReason, tls: TLSConnection) -> String {
+    private static func handshakeFailureName(
+        _ reason: TLSConnectionStateMachine.CloseReason,
+        tls: TLSConnection
+    ) -> String {
         switch reason {
         case .handshakeTimedOut: "timeout"
         case .peerClosed: "peer_closed"
@@ -181,8 +191,11 @@ final class HTTPServerConnection: EventHandler {
 
     private func dispatch(_ head: HTTPRequestHead) {
         let request = HTTPRequest(
-            head: head, body: body, remoteAddress: peer,
-            serverName: transport.tls?.serverName.map(TLSContext.normalizedServerName))
+            head: head,
+            body: body,
+            remoteAddress: peer,
+            serverName: transport.tls?.serverName.map(TLSContext.normalizedServerName)
+        )
         switch shared.execution {
         case .inline:
             isResponding = true
@@ -224,12 +237,24 @@ final class HTTPServerConnection: EventHandler {
         let keepAlive = head.keepAlive && !isDraining && !response.fields.containsToken("close", for: .connection)
         if !keepAlive { closeAfterFlush = true }
         write(
-            response, isHead: head.method == .head, keepAlive: keepAlive, method: head.method.rawValue,
-            path: String(head.path), host: head.fields[.host] ?? "")
+            response,
+            isHead: head.method == .head,
+            keepAlive: keepAlive,
+            method: head.method.rawValue,
+            path: String(head.path),
+            host: head.fields[.host] ?? ""
+        )
         self.head = nil
     }
 
-    private func write(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, method: String, path: String, host: String) {
+    private func write(
+        _ response: HTTPResponse,
+        isHead: Bool,
+        keepAlive: Bool,
+        method: String,
+        path: String,
+        host: String
+    ) {
         var fields = response.fields
         fields.set(.date, scratch.date())
         if let server = shared.configuration.serverName { fields.set(.server, server) }
@@ -240,10 +265,18 @@ final class HTTPServerConnection: EventHandler {
         shared.metrics.recordResponse(status: response.status.code)
         if let accessLog = shared.accessLog {
             let now = Deadline.now().uptimeNanoseconds
-            accessLog(AccessLogEntry(
-                host: host, method: method, path: path, status: response.status.code, bytes: outbound.count - before,
-                microseconds: requestStarted > 0 && now > requestStarted ? Int((now - requestStarted) / 1000) : 0,
-                tlsVersion: transport.tls?.negotiatedProtocolVersion, clientAddress: peer))
+            accessLog(
+                AccessLogEntry(
+                    host: host,
+                    method: method,
+                    path: path,
+                    status: response.status.code,
+                    bytes: outbound.count - before,
+                    microseconds: requestStarted > 0 && now > requestStarted ? Int((now - requestStarted) / 1000) : 0,
+                    tlsVersion: transport.tls?.negotiatedProtocolVersion,
+                    clientAddress: peer
+                )
+            )
         }
         _ = flush()
     }

@@ -11,8 +11,11 @@ final class HTTPServerShared: Sendable {
     private let registries: [ObjectIdentifier: ConnectionRegistry]
 
     init(
-        configuration: HTTPServerConfiguration, responder: any HTTPResponder, execution: ResponderExecution,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)?, loops: [EventLoop]
+        configuration: HTTPServerConfiguration,
+        responder: any HTTPResponder,
+        execution: ResponderExecution,
+        accessLog: (@Sendable (AccessLogEntry) -> Void)?,
+        loops: [EventLoop]
     ) {
         self.configuration = configuration
         self.responder = responder

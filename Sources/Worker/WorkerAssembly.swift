@@ -21,8 +21,12 @@ package enum WorkerAssembly {
         package var service: WorkerService.Configuration
 
         package init(
-            acme: ACMEClientConfiguration, caBundle: String?, caaIdentities: [String], edgeHostname: String,
-            http01Port: UInt16, service: WorkerService.Configuration
+            acme: ACMEClientConfiguration,
+            caBundle: String?,
+            caaIdentities: [String],
+            edgeHostname: String,
+            http01Port: UInt16,
+            service: WorkerService.Configuration
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -37,10 +41,15 @@ package enum WorkerAssembly {
     ///   - connectionString: the worker opens its own pool (one connection per job thread, plus the scheduler
     ///     and the challenge publisher), so it never waits for connections other roles hold.
     package static func make(
-        settings: Settings, connectionString: String, keyring: Keyring, dns: DNSClient, logger: Logger
+        settings: Settings,
+        connectionString: String,
+        keyring: Keyring,
+        dns: DNSClient,
+        logger: Logger
     ) throws -> WorkerService {
         let pool = PostgresPool(
-            configuration: .init(connectionString: connectionString, maxConnections: settings.service.concurrency + 3))
+            configuration: .init(connectionString: connectionString, maxConnections: settings.service.concurrency + 3)
+        )
         var acmeHTTP = HTTPClientConfiguration(trustRoots: settings.caBundle.map { .file($0) } ?? .systemDefault)
         acmeHTTP.userAgent = settings.acme.userAgent
         let transport = HTTPSACMETransport(client: try HTTPClient(configuration: acmeHTTP, logger: logger))
@@ -53,21 +62,36 @@ package enum WorkerAssembly {
         }
         let repository = CertificateRepository(pool: pool)
         let publisher = PostgresChallengePublisher(
-            pool: pool, selfCheckClient: try HTTPClient(configuration: checkHTTP, logger: logger),
-            selfCheckPort: settings.http01Port)
+            pool: pool,
+            selfCheckClient: try HTTPClient(configuration: checkHTTP, logger: logger),
+            selfCheckPort: settings.http01Port
+        )
         let acmeConfiguration = settings.acme
         let issuer = CertificateIssuer(
-            repository: repository, keyring: keyring, dns: dns,
+            repository: repository,
+            keyring: keyring,
+            dns: dns,
             settings: .init(edgeHostname: settings.edgeHostname, caaIdentities: settings.caaIdentities),
             publisher: publisher,
             makeClient: {
                 try ACMEAccountLoader.load(
-                    pool: pool, keyring: keyring, configuration: acmeConfiguration, transport: transport, logger: logger)
+                    pool: pool,
+                    keyring: keyring,
+                    configuration: acmeConfiguration,
+                    transport: transport,
+                    logger: logger
+                )
             },
-            logger: logger)
+            logger: logger
+        )
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         return WorkerService(
-            configuration: settings.service, pool: pool, connectionString: connectionString, issuer: issuer,
-            workerID: workerID, logger: logger)
+            configuration: settings.service,
+            pool: pool,
+            connectionString: connectionString,
+            issuer: issuer,
+            workerID: workerID,
+            logger: logger
+        )
     }
 }

@@ -18,7 +18,9 @@ package final class WorkerService: Sendable {
         package var cleanupInterval: Duration
 
         package init(
-            concurrency: Int = 4, scanInterval: Duration = .seconds(5), jobLease: Duration = .seconds(900),
+            concurrency: Int = 4,
+            scanInterval: Duration = .seconds(5),
+            jobLease: Duration = .seconds(900),
             cleanupInterval: Duration = .seconds(60)
         ) {
             self.concurrency = max(1, concurrency)
@@ -40,8 +42,12 @@ package final class WorkerService: Sendable {
     private let finished = DispatchGroup()
 
     package init(
-        configuration: Configuration, pool: PostgresPool, connectionString: String, issuer: CertificateIssuer,
-        workerID: String, logger: Logger
+        configuration: Configuration,
+        pool: PostgresPool,
+        connectionString: String,
+        issuer: CertificateIssuer,
+        workerID: String,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.connectionString = connectionString

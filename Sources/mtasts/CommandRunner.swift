@@ -55,7 +55,8 @@ enum CommandRunner {
         for command in commands {
             text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
         }
-        text += "\nRun `mtasts <command> --help` for a command's options. Configuration comes from MTASTS_* "
+        text +=
+            "\nRun `mtasts <command> --help` for a command's options. Configuration comes from MTASTS_* "
             + "environment variables (see README).\n"
         return text
     }

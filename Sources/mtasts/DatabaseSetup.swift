@@ -30,7 +30,9 @@ struct DatabaseSetup {
         guard let folder = ResourceDirectory.find(configured: configuration.migrationsDirectory, name: "Migrations")
         else {
             throw ConfigurationError(
-                variable: "MTASTS_MIGRATIONS_DIR", message: "no migrations folder at \(configuration.migrationsDirectory)")
+                variable: "MTASTS_MIGRATIONS_DIR",
+                message: "no migrations folder at \(configuration.migrationsDirectory)"
+            )
         }
         return folder
     }

@@ -32,16 +32,24 @@ enum MigrateCommand {
         let logger = Logger(label: "migrate", level: configuration.logLevel)
         let setup = try DatabaseSetup.prepare(configuration: configuration, logger: logger)
         if options.flags.contains("check") {
-            let files = try MigrationFile.load(directory: try DatabaseSetup.migrationsDirectory(configuration: configuration))
+            let files = try MigrationFile.load(
+                directory: try DatabaseSetup.migrationsDirectory(configuration: configuration)
+            )
             let connection = try PostgresConnection(connectionString: setup.connectionString)
             let pending = try Migrator(files: files).pending(using: connection)
             for entry in pending {
                 CommandRunner.writeOut("pending \(String(format: "%04d", entry.version))_\(entry.name)\n")
             }
-            CommandRunner.writeOut(pending.isEmpty ? "schema is up to date\n" : "\(pending.count) migration(s) pending\n")
+            CommandRunner.writeOut(
+                pending.isEmpty ? "schema is up to date\n" : "\(pending.count) migration(s) pending\n"
+            )
             return pending.isEmpty ? 0 : 1
         }
-        try DatabaseSetup.migrate(connectionString: setup.connectionString, configuration: configuration, logger: logger)
+        try DatabaseSetup.migrate(
+            connectionString: setup.connectionString,
+            configuration: configuration,
+            logger: logger
+        )
         return 0
     }
 }

@@ -19,10 +19,14 @@ enum SecretsSetup {
         } else if configuration.secretKeyFileIsExplicit {
             throw ConfigurationError(
                 variable: "MTASTS_SECRET_KEY_FILE",
-                message: "\(path) does not exist; create it with `head -c 32 /dev/urandom > \(path) && chmod 600 \(path)`")
+                message:
+                    "\(path) does not exist; create it with `head -c 32 /dev/urandom > \(path) && chmod 600 \(path)`"
+            )
         } else {
             try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
             current = try MasterKey.generate(toFile: path)
             logger.notice("generated a new master key", ["path": path, "key_id": current.keyID])
         }
@@ -31,7 +35,10 @@ enum SecretsSetup {
             do {
                 previous.append(try MasterKey.load(fromFile: file))
             } catch {
-                throw ConfigurationError(variable: "MTASTS_PREVIOUS_SECRET_KEY_FILES", message: "cannot load \(file): \(error)")
+                throw ConfigurationError(
+                    variable: "MTASTS_PREVIOUS_SECRET_KEY_FILES",
+                    message: "cannot load \(file): \(error)"
+                )
             }
         }
         return try Keyring(current: current, previous: previous)

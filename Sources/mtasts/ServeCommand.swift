@@ -1,17 +1,17 @@
+import ACME
+import API
 import Configuration
 import Crypto
+import DNS
 import Database
 import Foundation
 import Glibc
-import Logging
-import API
-import DNS
 import HTTPCore
-import ACME
+import Logging
 import PolicyEdge
-import Worker
-import WebServer
 import SystemIO
+import WebServer
+import Worker
 
 /// `mtasts serve` and the single-role commands `api`, `edge`, `worker`.
 enum ServeCommand {
@@ -67,12 +67,18 @@ enum ServeCommand {
         defer {
             if let cluster = setup.embeddedCluster {
                 logger.info("stopping embedded PostgreSQL")
-                do { try cluster.stop() } catch { logger.error("could not stop embedded PostgreSQL", ["error": "\(error)"]) }
+                do { try cluster.stop() } catch {
+                    logger.error("could not stop embedded PostgreSQL", ["error": "\(error)"])
+                }
             }
         }
         do {
             try prepareSchema(
-                migrate: !options.flags.contains("no-migrate"), setup: setup, configuration: configuration, logger: logger)
+                migrate: !options.flags.contains("no-migrate"),
+                setup: setup,
+                configuration: configuration,
+                logger: logger
+            )
         } catch let error as DatabaseError where roles == [.edge] && error.invalidatesConnection {
             // An edge must come up during a database outage and serve its snapshot file.
             logger.warning("database unreachable at start; the edge serves its snapshot file", ["error": "\(error)"])
@@ -87,31 +93,55 @@ enum ServeCommand {
         if roles.contains(.edge) {
             let service = try EdgeService(
                 configuration: .init(
-                    httpsAddress: try socketAddress(configuration.edgeHTTPSListen, variable: "MTASTS_EDGE_HTTPS_LISTEN"),
+                    httpsAddress: try socketAddress(
+                        configuration.edgeHTTPSListen,
+                        variable: "MTASTS_EDGE_HTTPS_LISTEN"
+                    ),
                     httpAddress: try socketAddress(configuration.edgeHTTPListen, variable: "MTASTS_EDGE_HTTP_LISTEN"),
-                    adminAddress: try socketAddress(configuration.edgeAdminListen, variable: "MTASTS_EDGE_ADMIN_LISTEN"),
-                    snapshotFile: configuration.edgeSnapshotFile, accessLog: configuration.edgeAccessLog),
-                source: PostgresSnapshotSource(connectionString: setup.connectionString), keyring: keyring, group: group,
-                logger: logger.with(["role": "edge"]))
+                    adminAddress: try socketAddress(
+                        configuration.edgeAdminListen,
+                        variable: "MTASTS_EDGE_ADMIN_LISTEN"
+                    ),
+                    snapshotFile: configuration.edgeSnapshotFile,
+                    accessLog: configuration.edgeAccessLog
+                ),
+                source: PostgresSnapshotSource(connectionString: setup.connectionString),
+                keyring: keyring,
+                group: group,
+                logger: logger.with(["role": "edge"])
+            )
             try service.start()
             edge = service
             CommandRunner.writeOut(
                 "edge:   https://\(configuration.edgeHTTPSListen)/.well-known/mta-sts.txt (per-host certificates by SNI)\n"
                     + "        http://\(configuration.edgeHTTPListen)/.well-known/acme-challenge/<token>\n"
-                    + "        http://\(configuration.edgeAdminListen)/metrics\n")
+                    + "        http://\(configuration.edgeAdminListen)/metrics\n"
+            )
         }
         var api: HTTPServer?
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api") : nil
         defer { apiPool?.shutdown() }
         if let apiPool {
-            api = try startAPI(configuration: configuration, pool: pool, group: group, blocking: apiPool, logger: logger)
+            api = try startAPI(
+                configuration: configuration,
+                pool: pool,
+                group: group,
+                blocking: apiPool,
+                logger: logger
+            )
         }
         var worker: WorkerService?
         if roles.contains(.worker) {
             worker = try startWorker(
-                configuration: configuration, connectionString: setup.connectionString, keyring: keyring, logger: logger)
+                configuration: configuration,
+                connectionString: setup.connectionString,
+                keyring: keyring,
+                logger: logger
+            )
         }
-        CommandRunner.writeOut("mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n")
+        CommandRunner.writeOut(
+            "mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n"
+        )
 
         var received: Int32 = 0
         sigwait(&signals, &received)
@@ -124,19 +154,31 @@ enum ServeCommand {
 
     /// Starts the JSON API (and the web form) on its listener; handlers run on `blocking` threads.
     static func startAPI(
-        configuration: Configuration, pool: PostgresPool, group: EventLoopGroup, blocking: BlockingPool, logger: Logger
+        configuration: Configuration,
+        pool: PostgresPool,
+        group: EventLoopGroup,
+        blocking: BlockingPool,
+        logger: Logger
     ) throws -> HTTPServer {
         let environment = APIEnvironment(
-            pool: pool, domainLimit: configuration.domainLimit, edgeHostname: configuration.edgeHostname,
-            dnsClient: try dnsClient(configuration), publicBaseURL: configuration.publicURL,
-            logger: logger.with(["role": "api"]))
+            pool: pool,
+            domainLimit: configuration.domainLimit,
+            edgeHostname: configuration.edgeHostname,
+            dnsClient: try dnsClient(configuration),
+            publicBaseURL: configuration.publicURL,
+            logger: logger.with(["role": "api"])
+        )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
-                limits: HTTPParserLimits(bodyBytes: 65_536), serverName: "mtasts"),
-            group: group, responder: APIResponder(environment: environment, staticFiles: staticFiles),
-            execution: .pool(blocking))
+                limits: HTTPParserLimits(bodyBytes: 65_536),
+                serverName: "mtasts"
+            ),
+            group: group,
+            responder: APIResponder(environment: environment, staticFiles: staticFiles),
+            execution: .pool(blocking)
+        )
         try server.start()
         CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
         if staticFiles != nil { CommandRunner.writeOut("web:    \(configuration.publicURL)/ (web form)\n") }
@@ -149,9 +191,14 @@ enum ServeCommand {
         guard let folder = ResourceDirectory.find(configured: configuration.publicDirectory, name: "Public") else {
             if configuration.publicDirectoryIsExplicit {
                 throw ConfigurationError(
-                    variable: "MTASTS_PUBLIC_DIR", message: "no web form folder at \(configuration.publicDirectory)")
+                    variable: "MTASTS_PUBLIC_DIR",
+                    message: "no web form folder at \(configuration.publicDirectory)"
+                )
             }
-            logger.warning("no Public/ folder found; the web form is not served", ["dir": configuration.publicDirectory])
+            logger.warning(
+                "no Public/ folder found; the web form is not served",
+                ["dir": configuration.publicDirectory]
+            )
             return nil
         }
         do {
@@ -169,23 +216,36 @@ enum ServeCommand {
     }
 
     /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.
-    static func prepareSchema(migrate: Bool, setup: DatabaseSetup, configuration: Configuration, logger: Logger) throws {
+    static func prepareSchema(migrate: Bool, setup: DatabaseSetup, configuration: Configuration, logger: Logger) throws
+    {
         if migrate {
-            try DatabaseSetup.migrate(connectionString: setup.connectionString, configuration: configuration, logger: logger)
+            try DatabaseSetup.migrate(
+                connectionString: setup.connectionString,
+                configuration: configuration,
+                logger: logger
+            )
             return
         }
-        let files = try MigrationFile.load(directory: try DatabaseSetup.migrationsDirectory(configuration: configuration))
-        let pending = try Migrator(files: files).pending(using: PostgresConnection(connectionString: setup.connectionString))
+        let files = try MigrationFile.load(
+            directory: try DatabaseSetup.migrationsDirectory(configuration: configuration)
+        )
+        let pending = try Migrator(files: files).pending(
+            using: PostgresConnection(connectionString: setup.connectionString)
+        )
         guard pending.isEmpty else {
             throw ConfigurationError(
                 variable: "MTASTS_DATABASE_URL",
-                message: "\(pending.count) migration(s) pending; run `mtasts migrate` first")
+                message: "\(pending.count) migration(s) pending; run `mtasts migrate` first"
+            )
         }
     }
 
     /// Starts the background worker (certificates, renewals, offboarding).
     static func startWorker(
-        configuration: Configuration, connectionString: String, keyring: Keyring, logger: Logger
+        configuration: Configuration,
+        connectionString: String,
+        keyring: Keyring,
+        logger: Logger
     ) throws -> WorkerService {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
@@ -197,14 +257,23 @@ enum ServeCommand {
             }
         }
         let settings = WorkerAssembly.Settings(
-            acme: acme, caBundle: configuration.acmeCABundle, caaIdentities: configuration.acmeCAAIdentities,
-            edgeHostname: configuration.edgeHostname, http01Port: UInt16(configuration.acmeHTTP01Port),
+            acme: acme,
+            caBundle: configuration.acmeCABundle,
+            caaIdentities: configuration.acmeCAAIdentities,
+            edgeHostname: configuration.edgeHostname,
+            http01Port: UInt16(configuration.acmeHTTP01Port),
             service: .init(
                 concurrency: configuration.workerConcurrency,
-                scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))))
+                scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))
+            )
+        )
         let worker = try WorkerAssembly.make(
-            settings: settings, connectionString: connectionString, keyring: keyring,
-            dns: try dnsClient(configuration), logger: logger.with(["role": "worker"]))
+            settings: settings,
+            connectionString: connectionString,
+            keyring: keyring,
+            dns: try dnsClient(configuration),
+            logger: logger.with(["role": "worker"])
+        )
         worker.start()
         CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
         return worker
@@ -217,7 +286,10 @@ enum ServeCommand {
             do {
                 resolvers.append(try DNSServerAddress(resolver.description))
             } catch {
-                throw ConfigurationError(variable: "MTASTS_DNS_RESOLVERS", message: "resolvers must be IP literals, got \(resolver)")
+                throw ConfigurationError(
+                    variable: "MTASTS_DNS_RESOLVERS",
+                    message: "resolvers must be IP literals, got \(resolver)"
+                )
             }
         }
         return DNSClient(resolvers: resolvers)
@@ -229,7 +301,10 @@ enum ServeCommand {
         do {
             return try SocketAddress(ipAddress: host, port: UInt16(address.port))
         } catch {
-            throw ConfigurationError(variable: variable, message: "listen addresses must be IP literals, got \(address)")
+            throw ConfigurationError(
+                variable: variable,
+                message: "listen addresses must be IP literals, got \(address)"
+            )
         }
     }
 

@@ -11,9 +11,15 @@ import Testing
         }
         let directory = try TemporaryDirectory(prefix: "cli")
         let process = try ManagedProcess.launch(
-            name: "mtasts", executable: binary, arguments: arguments,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { _, new in new },
-            logDirectory: directory.path)
+            name: "mtasts",
+            executable: binary,
+            arguments: arguments,
+            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) {
+                _,
+                new in new
+            },
+            logDirectory: directory.path
+        )
         var termination: ManagedProcess.Termination?
         try Poll.until(deadline: 60, "mtasts \(arguments.joined(separator: " ")) exits") {
             termination = process.poll()
@@ -70,7 +76,9 @@ import Testing
     @Test func readmeDocumentsEveryVariable() throws {
         let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let sources = try String(
-            contentsOf: RepositoryPaths.root.appendingPathComponent("Sources/Configuration/Configuration.swift"), encoding: .utf8)
+            contentsOf: RepositoryPaths.root.appendingPathComponent("Sources/Configuration/Configuration.swift"),
+            encoding: .utf8
+        )
         let variables = Set(sources.matches(of: /"(MTASTS_[A-Z_]+)"/).map { String($0.1) })
         #expect(variables.count >= 10)
         for variable in variables.sorted() {

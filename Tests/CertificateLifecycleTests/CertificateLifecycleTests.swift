@@ -21,7 +21,11 @@ import Testing
         #expect(waiting.error?.contains("mta-sts.alpha.tenant.test. CNAME edge.platform.test.") == true)
 
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.alpha.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "mta-sts.alpha.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         let published = ContinuousClock.now
         var body = ""
         try Poll.until(deadline: 60, interval: .milliseconds(20), "policy served with a Pebble certificate") {
@@ -39,9 +43,18 @@ import Testing
     @Test func caaForbiddingTheCAIsReportedAndNothingIsOrdered() throws {
         let environment = try LifecycleEnvironment()
         defer { environment.stop() }
-        try environment.dns.set(zone: "tenant.test", owner: "beta.tenant.test", type: .caa, value: "0 issue \"other-ca.example\"")
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.beta.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "beta.tenant.test",
+            type: .caa,
+            value: "0 issue \"other-ca.example\""
+        )
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "mta-sts.beta.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         environment.startWorkers()
         let domain = try environment.addVerifiedDomain("beta.tenant.test")
         try Poll.until(deadline: 30, "CAA verdict") { try environment.state(domain)?.status == "caa_forbidden" }
@@ -55,7 +68,11 @@ import Testing
         let environment = try LifecycleEnvironment(validitySeconds: 24)
         defer { environment.stop() }
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.gamma.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "mta-sts.gamma.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         environment.startWorkers()
         let domain = try environment.addVerifiedDomain("gamma.tenant.test")
         try Poll.until(deadline: 60, "first certificate") { try environment.certificateCount(domain) == 1 }
@@ -66,7 +83,8 @@ import Testing
         // The tenant deletes the domain: the edge stops serving it and the worker stops renewing it.
         try environment.pool.withTransaction { connection in
             try connection.execute(
-                "UPDATE domains SET status = 'deleted', deleted_at = now() WHERE id = \(domain)")
+                "UPDATE domains SET status = 'deleted', deleted_at = now() WHERE id = \(domain)"
+            )
             try connection.execute("INSERT INTO changes (host, kind) VALUES ('mta-sts.gamma.tenant.test', 'domain')")
             try connection.notify("mtasts_changes", payload: "0")
         }
@@ -80,13 +98,19 @@ import Testing
         let environment = try LifecycleEnvironment(validitySeconds: 24)
         defer { environment.stop() }
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.epsilon.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "mta-sts.epsilon.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         environment.startWorkers()
         let domain = try environment.addVerifiedDomain("epsilon.tenant.test")
         try Poll.until(deadline: 60, "first certificate") { try environment.certificateCount(domain) == 1 }
         try environment.dns.unset(zone: "tenant.test", owner: "mta-sts.epsilon.tenant.test", type: .cname)
         // At renewal time the worker finds no CNAME: it orders nothing and tells the tenant what to add.
-        try Poll.until(deadline: 60, "renewal held back") { try environment.state(domain)?.status == "waiting_for_cname" }
+        try Poll.until(deadline: 60, "renewal held back") {
+            try environment.state(domain)?.status == "waiting_for_cname"
+        }
         #expect(try environment.state(domain)?.error?.contains("CNAME edge.platform.test.") == true)
         #expect(try environment.certificateCount(domain) == 1)
     }

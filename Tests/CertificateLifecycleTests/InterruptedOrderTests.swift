@@ -24,7 +24,11 @@ final class CapturedLog: Sendable {
         let environment = try LifecycleEnvironment(workerLog: log.sink)
         defer { environment.stop() }
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.delta.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "mta-sts.delta.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         let domain = try environment.addVerifiedDomain("delta.tenant.test")
 
         // A worker placed an order, saved its URL, held the job's lease and died.
@@ -40,12 +44,14 @@ final class CapturedLog: Sendable {
             try connection.execute(
                 """
                 INSERT INTO certificate_states (domain_id, status, order_url) VALUES (\(domain), 'ordering', \(order.url))
-                """)
+                """
+            )
             try connection.execute(
                 """
                 INSERT INTO jobs (kind, domain_id, locked_by, locked_until)
                 VALUES ('issue_certificate', \(domain), 'killed-worker', now() + interval '2 seconds')
-                """)
+                """
+            )
         }
         environment.startWorkers()
         try Poll.until(deadline: 60, "certificate issued after the lease expired") {
@@ -53,7 +59,9 @@ final class CapturedLog: Sendable {
         }
         #expect(log.all.contains { $0.contains("resumed an interrupted order") && $0.contains(order.url) })
         #expect(try environment.certificateCount(domain) == 1)
-        #expect(try environment.fetchPolicy("delta.tenant.test") == LifecycleEnvironment.policyText("delta.tenant.test"))
+        #expect(
+            try environment.fetchPolicy("delta.tenant.test") == LifecycleEnvironment.policyText("delta.tenant.test")
+        )
     }
 
     @Test func aHundredDomainsAreIssuedConcurrently() throws {
@@ -61,7 +69,12 @@ final class CapturedLog: Sendable {
         defer { environment.stop() }
         let names = (0..<100).map { "d\($0).tenant.test" }
         for name in names {
-            try environment.dns.set(zone: "tenant.test", owner: "mta-sts.\(name)", type: .cname, value: "edge.platform.test.")
+            try environment.dns.set(
+                zone: "tenant.test",
+                owner: "mta-sts.\(name)",
+                type: .cname,
+                value: "edge.platform.test."
+            )
         }
         var domains: [UUID] = []
         for name in names { domains.append(try environment.addVerifiedDomain(name)) }
@@ -69,7 +82,10 @@ final class CapturedLog: Sendable {
         environment.startWorkers()
         try Poll.until(deadline: 240, interval: .milliseconds(200), "100 certificates issued") {
             try environment.pool.withConnection { connection in
-                try connection.query("SELECT count(*) FROM certificate_states WHERE status = 'issued'").first?.decode(Int.self, at: 0)
+                try connection.query("SELECT count(*) FROM certificate_states WHERE status = 'issued'").first?.decode(
+                    Int.self,
+                    at: 0
+                )
             } == 100
         }
         print("MEASURE hundred_domains_issued_seconds=\(ContinuousClock.now - started)")

@@ -27,43 +27,63 @@ final class LifecycleEnvironment: @unchecked Sendable {
     static let edgeHostname = "edge.platform.test"
 
     init(
-        workerCount: Int = 1, validitySeconds: Int = 7 * 86_400, nonceRejectPercent: Int? = nil,
-        workerLog: LogSink? = nil, concurrency: Int = 4
+        workerCount: Int = 1,
+        validitySeconds: Int = 7 * 86_400,
+        nonceRejectPercent: Int? = nil,
+        workerLog: LogSink? = nil,
+        concurrency: Int = 4
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
         fixtures = try ServedDomainFixtures(url: url, directory: try TemporaryDirectory(prefix: "lifecycle"))
         dns = try DNSTestEnvironment.start(
             zones: ["tenant.test", "platform.test"],
-            records: [DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1")])
+            records: [DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1")]
+        )
         let httpPort = try FreePort.allocate(udp: false, tcp: true)
         keyring = try Keyring(current: try MasterKey.generate())
         group = try EventLoopGroup(numberOfLoops: 2)
         edge = try EdgeService(
             configuration: .init(
                 httpsAddress: try SocketAddress(parsing: "127.0.0.1:0"),
-                httpAddress: try SocketAddress(parsing: "127.0.0.1:\(httpPort)"), accessLog: false,
-                follower: .init(persistInterval: .zero)),
-            source: PostgresSnapshotSource(connectionString: url), keyring: keyring, group: group,
-            logger: Logger(label: "edge", level: .error))
+                httpAddress: try SocketAddress(parsing: "127.0.0.1:\(httpPort)"),
+                accessLog: false,
+                follower: .init(persistInterval: .zero)
+            ),
+            source: PostgresSnapshotSource(connectionString: url),
+            keyring: keyring,
+            group: group,
+            logger: Logger(label: "edge", level: .error)
+        )
         try edge.start()
         pebble = try PebbleTestEnvironment.start(
-            httpPort: httpPort, certificateValidityPeriod: validitySeconds, nonceRejectPercent: nonceRejectPercent,
-            dnsResolver: dns.resolverAddress)
+            httpPort: httpPort,
+            certificateValidityPeriod: validitySeconds,
+            nonceRejectPercent: nonceRejectPercent,
+            dnsResolver: dns.resolverAddress
+        )
         let root = try pebble.rootCertificatePEM()
-        rootCAFile = FileManager.default.temporaryDirectory.appendingPathComponent("pebble-root-\(UUID().uuidString).pem").path
+        rootCAFile =
+            FileManager.default.temporaryDirectory.appendingPathComponent("pebble-root-\(UUID().uuidString).pem").path
         try root.write(toFile: rootCAFile, atomically: true, encoding: .utf8)
         var workers: [WorkerService] = []
         for index in 0..<workerCount {
             let settings = WorkerAssembly.Settings(
                 acme: ACMEClientConfiguration(directoryURL: pebble.directoryURL, contactEmails: ["ops@platform.test"]),
-                caBundle: pebble.caBundlePath, caaIdentities: ["pebble.test"], edgeHostname: Self.edgeHostname,
+                caBundle: pebble.caBundlePath,
+                caaIdentities: ["pebble.test"],
+                edgeHostname: Self.edgeHostname,
                 http01Port: httpPort,
-                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)))
+                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60))
+            )
             let worker = try WorkerAssembly.make(
-                settings: settings, connectionString: url, keyring: keyring, dns: dns.resolverClient(),
+                settings: settings,
+                connectionString: url,
+                keyring: keyring,
+                dns: dns.resolverClient(),
                 logger: workerLog.map { Logger(label: "worker-\(index)", level: .info, sink: $0) }
-                    ?? Logger(label: "worker-\(index)", level: .error))
+                    ?? Logger(label: "worker-\(index)", level: .error)
+            )
             workers.append(worker)
         }
         self.workers = workers
@@ -73,17 +93,23 @@ final class LifecycleEnvironment: @unchecked Sendable {
     func acmeClient() throws -> ACMEClient {
         let transport = HTTPSACMETransport(client: try pebble.makeHTTPClient())
         return try ACMEAccountLoader.load(
-            pool: pool, keyring: keyring,
-            configuration: ACMEClientConfiguration(directoryURL: pebble.directoryURL, contactEmails: ["ops@platform.test"]),
-            transport: transport, logger: Logger(label: "test-acme", level: .error))
+            pool: pool,
+            keyring: keyring,
+            configuration: ACMEClientConfiguration(
+                directoryURL: pebble.directoryURL,
+                contactEmails: ["ops@platform.test"]
+            ),
+            transport: transport,
+            logger: Logger(label: "test-acme", level: .error)
+        )
     }
 
     func startWorkers() {
-        workers.forEach { $0.start() }
+        for worker in workers { worker.start() }
     }
 
     func stop() {
-        workers.forEach { $0.stop() }
+        for worker in workers { worker.stop() }
         edge.stop(gracePeriod: .seconds(1))
         try? group.shutdownGracefully()
         pebble.stop()
@@ -111,7 +137,10 @@ final class LifecycleEnvironment: @unchecked Sendable {
 
     func certificateCount(_ domain: UUID) throws -> Int {
         try pool.withConnection { connection in
-            try connection.query("SELECT count(*) FROM certificates WHERE domain_id = \(domain)").first?.decode(Int.self, at: 0)
+            try connection.query("SELECT count(*) FROM certificates WHERE domain_id = \(domain)").first?.decode(
+                Int.self,
+                at: 0
+            )
         } ?? 0
     }
 

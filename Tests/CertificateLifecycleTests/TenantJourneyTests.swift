@@ -13,14 +13,23 @@ import Testing
     private struct Client {
         let responder: APIResponder
 
-        func send(_ method: HTTPMethod, _ target: String, json: JSONValue? = nil, token: String? = nil) -> (Int, JSONValue?) {
+        func send(
+            _ method: HTTPMethod,
+            _ target: String,
+            json: JSONValue? = nil,
+            token: String? = nil
+        ) -> (Int, JSONValue?) {
             var fields = HTTPFields()
             fields.append(.host, "api.platform.test")
             if let token { fields.append(.authorization, "Bearer \(token)") }
             let body = json?.serialized() ?? []
             if !body.isEmpty { fields.append(.contentType, "application/json") }
             let head = HTTPRequestHead(
-                method: method, target: target, fields: fields, framing: body.isEmpty ? .none : .contentLength(body.count))
+                method: method,
+                target: target,
+                fields: fields,
+                framing: body.isEmpty ? .none : .contentLength(body.count)
+            )
             let response = responder.respond(to: HTTPRequest(head: head, body: body, remoteAddress: "192.0.2.10"))
             return (response.status.code, try? JSONParser.parse(response.body))
         }
@@ -29,15 +38,32 @@ import Testing
     @Test func signUpVerifyCNAMEAndTheCertificateArrives() throws {
         let environment = try LifecycleEnvironment()
         defer { environment.stop() }
-        try environment.dns.set(zone: "tenant.test", owner: "journey.tenant.test", type: .mx, value: "10 mx.journey.tenant.test.")
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "journey.tenant.test",
+            type: .mx,
+            value: "10 mx.journey.tenant.test."
+        )
         environment.startWorkers()
-        let client = Client(responder: APIResponder(environment: APIEnvironment(
-            pool: environment.pool, domainLimit: 5, edgeHostname: LifecycleEnvironment.edgeHostname,
-            dnsClient: environment.dns.resolverClient(), passwordParameters: .fastForTesting,
-            publicBaseURL: "https://api.platform.test", logger: Logger(label: "api", level: .critical))))
+        let client = Client(
+            responder: APIResponder(
+                environment: APIEnvironment(
+                    pool: environment.pool,
+                    domainLimit: 5,
+                    edgeHostname: LifecycleEnvironment.edgeHostname,
+                    dnsClient: environment.dns.resolverClient(),
+                    passwordParameters: .fastForTesting,
+                    publicBaseURL: "https://api.platform.test",
+                    logger: Logger(label: "api", level: .critical)
+                )
+            )
+        )
 
         let (signUpStatus, account) = client.send(
-            .post, "/v1/accounts", json: ["email": "journey@tenant.test", "password": "correct horse battery"])
+            .post,
+            "/v1/accounts",
+            json: ["email": "journey@tenant.test", "password": "correct horse battery"]
+        )
         #expect(signUpStatus == 201)
         let token = try #require(account?["token"]?["value"]?.stringValue)
 
@@ -57,7 +83,11 @@ import Testing
                 == "waiting_for_cname"
         }
         try environment.dns.set(
-            zone: "tenant.test", owner: "mta-sts.journey.tenant.test", type: .cname, value: "edge.platform.test.")
+            zone: "tenant.test",
+            owner: "mta-sts.journey.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
         var certificate: JSONValue?
         try Poll.until(deadline: 60, "certificate issued") {
             certificate = client.send(.get, "/v1/domains/journey.tenant.test/certificate", token: token).1

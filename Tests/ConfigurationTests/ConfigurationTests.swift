@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func resolvConfNameserversAreTheDefault() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf")
+            .path
         try "# comment\nsearch example\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\noptions edns0\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -15,7 +15,8 @@ import Testing
         try #require(
             try connection.query(
                 "INSERT INTO accounts (email, password_hash) VALUES (\(email), \(String(repeating: "h", count: 40))) RETURNING id"
-            ).first?.decode(UUID.self, at: 0))
+            ).first?.decode(UUID.self, at: 0)
+        )
     }
 
     private func domain(_ account: UUID, _ name: String) throws -> UUID {
@@ -25,7 +26,8 @@ import Testing
                 INSERT INTO domains (account_id, name, verification_token)
                 VALUES (\(account), \(name), \("tok_0123456789abcdef")) RETURNING id
                 """
-            ).first?.decode(UUID.self, at: 0))
+            ).first?.decode(UUID.self, at: 0)
+        )
     }
 
     private func verify(_ domain: UUID) throws {
@@ -50,7 +52,10 @@ import Testing
 
     @Test func domainNamesMustBeNormalisedALabels() throws {
         let owner = try account("c@example.com")
-        for bad in ["Example.org", "example.org.", "localhost", "-bad.example", "under_score.example", "bücher.example", "1.2.3.4 "] {
+        for bad in [
+            "Example.org", "example.org.", "localhost", "-bad.example", "under_score.example", "bücher.example",
+            "1.2.3.4 ",
+        ] {
             #expect(throws: DatabaseError(.checkViolation, "")) { try domain(owner, bad) }
         }
         _ = try domain(owner, "xn--bcher-kva.example")
@@ -63,12 +68,17 @@ import Testing
         }
         #expect(throws: DatabaseError(.checkViolation, "")) {
             try connection.execute(
-                "UPDATE domains SET status = 'offboarding', verified_at = now(), deleted_at = now() WHERE id = \(id)")
+                "UPDATE domains SET status = 'offboarding', verified_at = now(), deleted_at = now() WHERE id = \(id)"
+            )
         }
     }
 
     private func insertPolicy(
-        _ domain: UUID, id: String, mode: String = "enforce", mx: [String] = ["mx.example.net"], maxAge: Int = 86400,
+        _ domain: UUID,
+        id: String,
+        mode: String = "enforce",
+        mx: [String] = ["mx.example.net"],
+        maxAge: Int = 86400,
         current: Bool = true
     ) throws {
         try connection.execute(
@@ -76,13 +86,16 @@ import Testing
             INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text, superseded_at)
             VALUES (\(domain), \(id), \(mode), \(PostgresTextArray(mx)), \(maxAge), 'version: STSv1\r\n',
                     \(unsafeSQL: current ? "NULL" : "now()"))
-            """)
+            """
+        )
     }
 
     @Test func policyRowsFollowTheModelsRules() throws {
         let id = try domain(try account("e@example.com"), "example.com")
         try insertPolicy(id, id: String(repeating: "a", count: 32), current: false)
-        #expect(throws: DatabaseError(.checkViolation, "")) { try insertPolicy(id, id: String(repeating: "b", count: 33)) }
+        #expect(throws: DatabaseError(.checkViolation, "")) {
+            try insertPolicy(id, id: String(repeating: "b", count: 33))
+        }
         #expect(throws: DatabaseError(.checkViolation, "")) { try insertPolicy(id, id: "2026-11-25") }
         #expect(throws: DatabaseError(.checkViolation, "")) { try insertPolicy(id, id: "x1", maxAge: 31_557_601) }
         #expect(throws: DatabaseError(.checkViolation, "")) { try insertPolicy(id, id: "x2", mx: []) }

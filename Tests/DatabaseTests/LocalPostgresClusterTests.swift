@@ -13,7 +13,9 @@ import Testing
         let second = try cluster.cluster.createDatabase(named: "mtasts")
         #expect(first == second)
         let connection = try PostgresConnection(connectionString: first)
-        #expect(try connection.query("SELECT current_setting('listen_addresses')").first?.decode(String.self, at: 0) == "")
+        #expect(
+            try connection.query("SELECT current_setting('listen_addresses')").first?.decode(String.self, at: 0) == ""
+        )
         try cluster.cluster.stop()
         #expect(!cluster.cluster.isRunning())
         try cluster.cluster.stop()

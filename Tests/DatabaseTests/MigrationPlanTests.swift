@@ -54,7 +54,9 @@ import Testing
         #expect(parsed.1 == name)
     }
 
-    @Test(arguments: ["1_core.sql", "0001-core.sql", "0001_Core.sql", "0001_.sql", "0000_zero.sql", "0001_core.txt", "abcd_x.sql"])
+    @Test(arguments: [
+        "1_core.sql", "0001-core.sql", "0001_Core.sql", "0001_.sql", "0000_zero.sql", "0001_core.txt", "abcd_x.sql",
+    ])
     func badFileNamesAreRejected(fileName: String) {
         #expect(MigrationFile.parse(fileName: fileName) == nil)
     }

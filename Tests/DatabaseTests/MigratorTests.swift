@@ -24,8 +24,10 @@ import Testing
         #expect(try migrator.migrate(using: connection).count == files.count)
         #expect(try migrator.migrate(using: connection).isEmpty)
         #expect(try migrator.pending(using: connection).isEmpty)
-        let recorded = try connection.query("SELECT version, name, length(checksum) FROM schema_migrations ORDER BY version")
-            .map { try $0.decode((Int, String, Int).self) }
+        let recorded = try connection.query(
+            "SELECT version, name, length(checksum) FROM schema_migrations ORDER BY version"
+        )
+        .map { try $0.decode((Int, String, Int).self) }
         #expect(recorded.map(\.0) == files.map(\.version))
         #expect(recorded.allSatisfy { $0.2 == 64 })
     }
@@ -64,9 +66,15 @@ import Testing
     @Test func failingMigrationRollsBackAndRecordsNothing() throws {
         let url = try PostgresTestCluster.shared.makeEmptyDatabase()
         let connection = try PostgresConnection(connectionString: url)
-        let broken = files + [MigrationFile(version: files.count + 1, name: "broken", sql: "CREATE TABLE half (n int); SELECT nope;")]
+        let broken =
+            files + [
+                MigrationFile(version: files.count + 1, name: "broken", sql: "CREATE TABLE half (n int); SELECT nope;")
+            ]
         #expect(throws: DatabaseError.self) { try Migrator(files: broken).migrate(using: connection) }
         #expect(try connection.query("SELECT to_regclass('half') IS NULL").first?.decode(Bool.self, at: 0) == true)
-        #expect(try connection.query("SELECT max(version) FROM schema_migrations").first?.decode(Int.self, at: 0) == files.count)
+        #expect(
+            try connection.query("SELECT max(version) FROM schema_migrations").first?.decode(Int.self, at: 0)
+                == files.count
+        )
     }
 }

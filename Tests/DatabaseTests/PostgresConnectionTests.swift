@@ -21,7 +21,8 @@ import Testing
                 SELECT \(tricky), \(42), \(true), \(id), \(date), \(PostgresBytes([0, 1, 254, 255])),
                        \(PostgresTextArray(["mx1.example.com", "*.mail.example.net", "a,b", "q\"u"])), \(Double(2.5))
                 """
-            ).first)
+            ).first
+        )
         let decoded = try row.decode((String, Int, Bool, UUID, Date, PostgresBytes, PostgresTextArray, Double).self)
         #expect(decoded.0 == tricky)
         #expect(decoded.1 == 42)
@@ -124,13 +125,18 @@ import Testing
     @Test func urlFormAndSSLModeAreAccepted() throws {
         let cluster = try PostgresTestCluster.shared.cluster
         let database = url.split(separator: " ").first { $0.hasPrefix("dbname=") }?.dropFirst(7) ?? ""
-        let encodedSocket = cluster.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let encodedSocket =
+            cluster.socketDirectory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let connection = try PostgresConnection(
-            connectionString: "postgresql://postgres@\(encodedSocket)/\(database)?sslmode=disable")
+            connectionString: "postgresql://postgres@\(encodedSocket)/\(database)?sslmode=disable"
+        )
         #expect(try connection.query("SELECT current_database()").first?.decode(String.self, at: 0) == String(database))
         // sslmode=require cannot be met on a unix socket without TLS: libpq must refuse, not silently downgrade.
         #expect(throws: DatabaseError(.connectionFailed, "")) {
-            try PostgresConnection(connectionString: "postgresql://postgres@\(encodedSocket)/\(database)?sslmode=require&host=127.0.0.1&port=1")
+            try PostgresConnection(
+                connectionString:
+                    "postgresql://postgres@\(encodedSocket)/\(database)?sslmode=require&host=127.0.0.1&port=1"
+            )
         }
     }
 }

@@ -7,7 +7,9 @@ import Testing
 @Suite struct PostgresPoolTests {
     @Test func concurrentLeasesNeverExceedTheMaximum() throws {
         let url = try PostgresTestCluster.shared.makeDatabase()
-        let pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 3, acquireTimeout: .seconds(20)))
+        let pool = PostgresPool(
+            configuration: .init(connectionString: url, maxConnections: 3, acquireTimeout: .seconds(20))
+        )
         let failures = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 24) { _ in
             do {
@@ -30,7 +32,9 @@ import Testing
 
     @Test func acquireTimesOutWhenEveryConnectionIsLeased() throws {
         let url = try PostgresTestCluster.shared.makeDatabase()
-        let pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 1, acquireTimeout: .milliseconds(200)))
+        let pool = PostgresPool(
+            configuration: .init(connectionString: url, maxConnections: 1, acquireTimeout: .milliseconds(200))
+        )
         try pool.withConnection { _ in
             #expect(throws: DatabaseError(.poolTimeout, "")) {
                 try pool.withConnection { _ in }
@@ -46,7 +50,9 @@ import Testing
         struct Failure: Error {}
         for _ in 0..<10 {
             #expect(throws: Failure.self) { try pool.withConnection { _ in throw Failure() } }
-            #expect(throws: DatabaseError(.queryFailed, "")) { try pool.withTransaction { try $0.execute("SELECT nope") } }
+            #expect(throws: DatabaseError(.queryFailed, "")) {
+                try pool.withTransaction { try $0.execute("SELECT nope") }
+            }
         }
         #expect(pool.statistics.leased == 0)
         #expect(pool.statistics.open <= 2)
@@ -71,7 +77,8 @@ import Testing
         defer { cluster.destroy() }
         let url = try cluster.makeDatabase()
         let pool = PostgresPool(
-            configuration: .init(connectionString: url, maxConnections: 2, healthCheckAfterIdle: .zero))
+            configuration: .init(connectionString: url, maxConnections: 2, healthCheckAfterIdle: .zero)
+        )
         let before = try pool.withConnection { connection in
             try connection.query("SELECT pg_backend_pid()").first?.decode(Int.self, at: 0)
         }

@@ -18,15 +18,18 @@ import Testing
     }
 
     @Test func unsafeSQLIsVerbatimAndExplicit() {
-        let query: PostgresQuery = "SELECT * FROM \(unsafeSQL: "domains") WHERE id = \(UUID(uuidString: "6F3A1A44-7B63-4DB3-9C1E-2B8D0B2B7A10")!)"
+        let query: PostgresQuery =
+            "SELECT * FROM \(unsafeSQL: "domains") WHERE id = \(UUID(uuidString: "6F3A1A44-7B63-4DB3-9C1E-2B8D0B2B7A10")!)"
         #expect(query.sql == "SELECT * FROM domains WHERE id = $1::uuid")
         #expect(query.binds == [PostgresBind("6f3a1a44-7b63-4db3-9c1e-2b8d0b2b7a10")])
     }
 
     @Test func bytesAndArraysUseTextFormats() {
         #expect(PostgresBytes([0x00, 0xab, 0xff]).postgresBind == PostgresBind("\\x00abff"))
-        #expect(PostgresTextArray(["a", "b c", "q\"u", "back\\slash"]).postgresBind
-            == PostgresBind("{\"a\",\"b c\",\"q\\\"u\",\"back\\\\slash\"}"))
+        #expect(
+            PostgresTextArray(["a", "b c", "q\"u", "back\\slash"]).postgresBind
+                == PostgresBind("{\"a\",\"b c\",\"q\\\"u\",\"back\\\\slash\"}")
+        )
     }
 
     @Test(arguments: [
@@ -55,7 +58,9 @@ import Testing
     }
 
     @Test func formatsInUTCWithMicroseconds() {
-        #expect(PostgresTimestamp.format(Date(timeIntervalSince1970: 1_764_063_206.5)) == "2025-11-25 09:33:26.500000+00")
+        #expect(
+            PostgresTimestamp.format(Date(timeIntervalSince1970: 1_764_063_206.5)) == "2025-11-25 09:33:26.500000+00"
+        )
     }
 
     @Test(arguments: [

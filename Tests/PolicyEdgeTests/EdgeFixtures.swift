@@ -27,10 +27,18 @@ final class RunningEdge: Sendable {
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
         service = try EdgeService(
             configuration: .init(
-                httpsAddress: loopback, httpAddress: loopback, adminAddress: loopback, snapshotFile: snapshotFile,
-                accessLog: false, follower: .init(reconcileInterval: reconcile, persistInterval: .zero)),
-            source: PostgresSnapshotSource(connectionString: url), keyring: keyring, group: group,
-            logger: .init(label: "edge-test", level: .error))
+                httpsAddress: loopback,
+                httpAddress: loopback,
+                adminAddress: loopback,
+                snapshotFile: snapshotFile,
+                accessLog: false,
+                follower: .init(reconcileInterval: reconcile, persistInterval: .zero)
+            ),
+            source: PostgresSnapshotSource(connectionString: url),
+            keyring: keyring,
+            group: group,
+            logger: .init(label: "edge-test", level: .error)
+        )
         try service.start()
     }
 
@@ -41,7 +49,10 @@ final class RunningEdge: Sendable {
 
     /// GET (or another method) over HTTPS with SNI; returns status line + headers + body as text.
     func fetch(
-        host: String, path: String = "/.well-known/mta-sts.txt", method: String = "GET", hostHeader: String? = nil,
+        host: String,
+        path: String = "/.well-known/mta-sts.txt",
+        method: String = "GET",
+        hostHeader: String? = nil,
         client: TLSContext
     ) throws -> String {
         guard let address = service.httpsAddress else { throw TestSupportError("edge not listening") }
@@ -49,7 +60,9 @@ final class RunningEdge: Sendable {
         defer { try? socket.close() }
         let tls = try TLSConnection(context: client, fd: socket.fileDescriptor, serverName: host)
         if case .failed(let error) = tls.handshake() { throw error }
-        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader ?? host)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array(
+            "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader ?? host)\r\nConnection: close\r\n\r\n".utf8
+        )
         _ = request.withUnsafeBytes { tls.write($0) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)

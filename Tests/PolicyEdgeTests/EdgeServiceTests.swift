@@ -26,7 +26,11 @@ import Testing
         let head = try edge.fetch(host: "mta-sts.alpha.test", method: "HEAD", client: client)
         #expect(head.hasPrefix("HTTP/1.1 200 OK") && head.hasSuffix("\r\n\r\n"))
         #expect(try edge.fetch(host: "mta-sts.alpha.test", path: "/", client: client).hasPrefix("HTTP/1.1 404 "))
-        #expect(try edge.fetch(host: "mta-sts.alpha.test", path: "/.well-known/mta-sts.txt.bak", client: client).hasPrefix("HTTP/1.1 404 "))
+        #expect(
+            try edge.fetch(host: "mta-sts.alpha.test", path: "/.well-known/mta-sts.txt.bak", client: client).hasPrefix(
+                "HTTP/1.1 404 "
+            )
+        )
         let post = try edge.fetch(host: "mta-sts.alpha.test", method: "POST", client: client)
         #expect(post.hasPrefix("HTTP/1.1 405 ") && post.contains("Allow: GET, HEAD"))
         let misdirected = try edge.fetch(host: "mta-sts.alpha.test", hostHeader: "mta-sts.beta.test", client: client)
@@ -52,16 +56,30 @@ import Testing
         try fixtures.addDomain("delta.test")
         let edge = try RunningEdge(url: url, keyring: fixtures.keyring)
         defer { edge.stop() }
-        try fixtures.addChallenge(host: "mta-sts.delta.test", token: "tok-123_ABC", keyAuthorization: "tok-123_ABC.thumb")
+        try fixtures.addChallenge(
+            host: "mta-sts.delta.test",
+            token: "tok-123_ABC",
+            keyAuthorization: "tok-123_ABC.thumb"
+        )
         try Poll.until(deadline: 5, "challenge visible") {
-            try edge.fetchPlain(address: edge.service.httpAddress, host: "mta-sts.delta.test:80",
-                path: "/.well-known/acme-challenge/tok-123_ABC").hasSuffix("\r\n\r\ntok-123_ABC.thumb")
+            try edge.fetchPlain(
+                address: edge.service.httpAddress,
+                host: "mta-sts.delta.test:80",
+                path: "/.well-known/acme-challenge/tok-123_ABC"
+            ).hasSuffix("\r\n\r\ntok-123_ABC.thumb")
         }
-        let other = try edge.fetchPlain(address: edge.service.httpAddress, host: "mta-sts.delta.test", path: "/.well-known/mta-sts.txt")
+        let other = try edge.fetchPlain(
+            address: edge.service.httpAddress,
+            host: "mta-sts.delta.test",
+            path: "/.well-known/mta-sts.txt"
+        )
         #expect(other.hasPrefix("HTTP/1.1 404 "))
         #expect(!other.contains("Location:"))
         let wrongHost = try edge.fetchPlain(
-            address: edge.service.httpAddress, host: "mta-sts.other.test", path: "/.well-known/acme-challenge/tok-123_ABC")
+            address: edge.service.httpAddress,
+            host: "mta-sts.other.test",
+            path: "/.well-known/acme-challenge/tok-123_ABC"
+        )
         #expect(wrongHost.hasPrefix("HTTP/1.1 404 "))
     }
 
@@ -69,8 +87,10 @@ import Testing
         let url = try PostgresTestCluster.shared.makeDatabase()
         let fixtures = try EdgeFixtures(url: url)
         let domain = try fixtures.addDomain("epsilon.test")
-        let edges = [try RunningEdge(url: url, keyring: fixtures.keyring), try RunningEdge(url: url, keyring: fixtures.keyring)]
-        defer { edges.forEach { $0.stop() } }
+        let edges = [
+            try RunningEdge(url: url, keyring: fixtures.keyring), try RunningEdge(url: url, keyring: fixtures.keyring),
+        ]
+        defer { for edge in edges { edge.stop() } }
         let client = try fixtures.clientContext()
         var latencies: [Duration] = []
         for round in 0..<20 {

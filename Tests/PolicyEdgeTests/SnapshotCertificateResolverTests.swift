@@ -11,9 +11,14 @@ import Testing
         for host in hosts {
             let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
             let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
-            entries[host] = EdgeSnapshot.HostEntry(certificate: EdgeSnapshot.Certificate(
-                id: UUID(), chainPEM: leaf.certificate.pemRepresentation, encryptedKey: sealed.encoded,
-                notAfter: Date().addingTimeInterval(86_400)))
+            entries[host] = EdgeSnapshot.HostEntry(
+                certificate: EdgeSnapshot.Certificate(
+                    id: UUID(),
+                    chainPEM: leaf.certificate.pemRepresentation,
+                    encryptedKey: sealed.encoded,
+                    notAfter: Date().addingTimeInterval(86_400)
+                )
+            )
         }
         return EdgeSnapshot(hosts: entries)
     }
@@ -35,6 +40,8 @@ import Testing
         let sealing = try Keyring(current: try MasterKey.generate())
         let other = try Keyring(current: try MasterKey.generate())
         let holder = SnapshotHolder(try snapshot(hosts: ["mta-sts.a.test"], keyring: sealing))
-        #expect(SnapshotCertificateResolver(holder: holder, keyring: other).context(forServerName: "mta-sts.a.test") == nil)
+        #expect(
+            SnapshotCertificateResolver(holder: holder, keyring: other).context(forServerName: "mta-sts.a.test") == nil
+        )
     }
 }

@@ -26,7 +26,7 @@ package enum FreePort {
     /// Binds `candidate` (0 lets the kernel choose) for each requested protocol; nil when any bind fails.
     private static func probe(_ candidate: UInt16, udp: Bool, tcp: Bool) throws -> UInt16? {
         var sockets: [Int32] = []
-        defer { sockets.forEach { _ = close($0) } }
+        defer { for socket in sockets { _ = close(socket) } }
         var port = candidate
         for (wanted, type) in [(tcp, SOCK_STREAM), (udp, SOCK_DGRAM)] where wanted {
             let descriptor = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -36,11 +36,11 @@ extension ManagedProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { environment in
             environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         }
-        defer { envp?.forEach { free($0) } }
+        defer { for pointer in envp ?? [] { free(pointer) } }
 
         var pid: pid_t = 0
         let result: Int32

@@ -44,7 +44,10 @@ package final class PostgresTestCluster: Sendable {
         chmod(base.path, 0o755)
         let cluster = LocalPostgresCluster(
             directory: base,
-            settings: ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "200"])
+            settings: [
+                "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "200",
+            ]
+        )
         do {
             try cluster.start()
         } catch {

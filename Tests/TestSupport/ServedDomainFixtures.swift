@@ -30,7 +30,10 @@ package final class ServedDomainFixtures: @unchecked Sendable {
     }
 
     private init(
-        connection: PostgresConnection, keyring: Keyring, authority: CertificateBuilder.Issued, caFile: String,
+        connection: PostgresConnection,
+        keyring: Keyring,
+        authority: CertificateBuilder.Issued,
+        caFile: String,
         directory: TemporaryDirectory?
     ) {
         self.directory = directory
@@ -43,8 +46,12 @@ package final class ServedDomainFixtures: @unchecked Sendable {
     /// The same CA and keys over a new connection (after the database restarted).
     package func reconnected(url: String) throws -> ServedDomainFixtures {
         ServedDomainFixtures(
-            connection: try PostgresConnection(connectionString: url), keyring: keyring, authority: authority,
-            caFile: caFile, directory: directory)
+            connection: try PostgresConnection(connectionString: url),
+            keyring: keyring,
+            authority: authority,
+            caFile: caFile,
+            directory: directory
+        )
     }
 
     /// A TLS client context that trusts the test CA.
@@ -76,7 +83,8 @@ package final class ServedDomainFixtures: @unchecked Sendable {
                 """
                 INSERT INTO acme_challenges (token, host, key_authorization, expires_at)
                 VALUES (\(token), \(host), \(keyAuthorization), now() + interval '1 hour')
-                """)
+                """
+            )
             try signal(connection, host: host, kind: "challenge")
         }
     }
@@ -84,7 +92,11 @@ package final class ServedDomainFixtures: @unchecked Sendable {
     private static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// A verified domain with `policy` as its current policy; returns the domain id and the policy id.
-    package func addDomain(_ name: String, policy: Policy, certificate: Bool) throws -> (domain: UUID, policyID: PolicyID) {
+    package func addDomain(
+        _ name: String,
+        policy: Policy,
+        certificate: Bool
+    ) throws -> (domain: UUID, policyID: PolicyID) {
         let account = try connection.query(
             """
             INSERT INTO accounts (email, password_hash)

@@ -7,14 +7,20 @@ import WebServer
 
 @Suite struct HTTPServerTests {
     private func plainServer(
-        timeouts: HTTPConnectionStateMachine.Configuration = .init(), maxConnections: Int = 100, pooled: Bool = false,
+        timeouts: HTTPConnectionStateMachine.Configuration = .init(),
+        maxConnections: Int = 100,
+        pooled: Bool = false,
         limits: HTTPParserLimits = HTTPParserLimits()
     ) throws -> RunningServer {
         try RunningServer(
             configuration: HTTPServerConfiguration(
-                address: try SocketAddress(parsing: "127.0.0.1:0"), limits: limits, timeouts: timeouts,
-                maxConnections: maxConnections),
-            pooled: pooled)
+                address: try SocketAddress(parsing: "127.0.0.1:0"),
+                limits: limits,
+                timeouts: timeouts,
+                maxConnections: maxConnections
+            ),
+            pooled: pooled
+        )
     }
 
     @Test func answersAndKeepsTheConnectionAlive() throws {
@@ -38,7 +44,8 @@ import WebServer
         let client = try RawClient.connect(try server.address)
         try client.send(
             "GET /one HTTP/1.1\r\nHost: a\r\n\r\nPOST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
-                + "GET /three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                + "GET /three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        )
         let (text, closed) = client.receive()
         #expect(closed)
         #expect(responseCount(text) == 3)
@@ -160,9 +167,15 @@ import WebServer
         let defaultContext = try TLSContext.makeServer(configuration: .server)
         let hostA = try certificates.context(for: "mta-sts.a.test")
         let hostB = try certificates.context(for: "mta-sts.b.test")
-        defaultContext.setServerNameResolver(DictionaryServerNameResolver(["mta-sts.a.test": hostA, "mta-sts.b.test": hostB]))
+        defaultContext.setServerNameResolver(
+            DictionaryServerNameResolver(["mta-sts.a.test": hostA, "mta-sts.b.test": hostB])
+        )
         let server = try RunningServer(
-            configuration: HTTPServerConfiguration(address: try SocketAddress(parsing: "127.0.0.1:0"), tls: defaultContext))
+            configuration: HTTPServerConfiguration(
+                address: try SocketAddress(parsing: "127.0.0.1:0"),
+                tls: defaultContext
+            )
+        )
         defer { server.stop() }
         let clientContext = try certificates.clientContext()
         for host in ["mta-sts.a.test", "MTA-STS.B.TEST"] {
@@ -184,7 +197,11 @@ import WebServer
         let context = try certificates.context(for: "mta-sts.a.test")
         let server = try RunningServer(
             configuration: HTTPServerConfiguration(
-                address: try SocketAddress(parsing: "127.0.0.1:0"), tls: context, handshakeTimeout: .milliseconds(300)))
+                address: try SocketAddress(parsing: "127.0.0.1:0"),
+                tls: context,
+                handshakeTimeout: .milliseconds(300)
+            )
+        )
         defer { server.stop() }
         let client = try RawClient.connect(try server.address)
         try client.send("\u{16}\u{03}\u{01}")

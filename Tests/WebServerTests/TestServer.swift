@@ -14,7 +14,8 @@ struct EchoResponder: HTTPResponder {
         if request.head.path == "/big" {
             return HTTPResponse(status: .ok, fields: fields, body: [UInt8](repeating: 65, count: 3_000_000))
         }
-        let text = "\(request.head.method.rawValue) \(request.head.path) body=\(request.body.count) sni=\(request.serverName ?? "-")"
+        let text =
+            "\(request.head.method.rawValue) \(request.head.path) body=\(request.body.count) sni=\(request.serverName ?? "-")"
         return HTTPResponse(status: .ok, fields: fields, body: Array(text.utf8))
     }
 }
@@ -29,8 +30,11 @@ final class RunningServer {
         group = try EventLoopGroup(numberOfLoops: loops)
         pool = pooled ? BlockingPool(numberOfThreads: 2) : nil
         server = HTTPServer(
-            configuration: configuration, group: group, responder: EchoResponder(),
-            execution: pool.map { .pool($0) } ?? .inline)
+            configuration: configuration,
+            group: group,
+            responder: EchoResponder(),
+            execution: pool.map { .pool($0) } ?? .inline
+        )
         try server.start()
     }
 
@@ -58,7 +62,11 @@ struct RawClient {
     let socket: Socket
     let tls: TLSConnection?
 
-    static func connect(_ address: SocketAddress, tls context: TLSContext? = nil, serverName: String? = nil) throws -> RawClient {
+    static func connect(
+        _ address: SocketAddress,
+        tls context: TLSContext? = nil,
+        serverName: String? = nil
+    ) throws -> RawClient {
         let socket = try Socket.connect(to: address, timeout: .seconds(5))
         guard let context else { return RawClient(socket: socket, tls: nil) }
         let tls = try TLSConnection(context: context, fd: socket.fileDescriptor, serverName: serverName)
@@ -125,16 +133,21 @@ struct TestCertificates {
     init() throws {
         let now = Int64(Date().timeIntervalSince1970)
         authority = try CertificateBuilder.makeAuthority(commonName: "WebServer Test CA", now: now)
-        caFile = FileManager.default.temporaryDirectory.appendingPathComponent("webserver-ca-\(UUID().uuidString).pem").path
+        caFile =
+            FileManager.default.temporaryDirectory.appendingPathComponent("webserver-ca-\(UUID().uuidString).pem").path
         try authority.certificate.pemRepresentation.write(toFile: caFile, atomically: true, encoding: .utf8)
     }
 
     func context(for host: String) throws -> TLSContext {
         let leaf = try CertificateBuilder.makeLeaf(
-            dnsNames: [host], issuer: authority, now: Int64(Date().timeIntervalSince1970))
+            dnsNames: [host],
+            issuer: authority,
+            now: Int64(Date().timeIntervalSince1970)
+        )
         let pair = try CertificateKeyPair(
             chainPEM: leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation,
-            privateKeyPEM: try leaf.key.pemRepresentation)
+            privateKeyPEM: try leaf.key.pemRepresentation
+        )
         return try TLSContext.makeServer(certificate: pair, configuration: .server)
     }
 

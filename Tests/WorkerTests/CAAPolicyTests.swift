@@ -3,7 +3,10 @@ import Testing
 import Worker
 
 @Suite struct CAAPolicyTests {
-    private func decide(_ records: [String: [DNSCAARecord]], name: String = "mta-sts.shop.example.com") throws
+    private func decide(
+        _ records: [String: [DNSCAARecord]],
+        name: String = "mta-sts.shop.example.com"
+    ) throws
         -> (CAAPolicy.Decision, String?)
     {
         try CAAPolicy.evaluate(name: name, caIdentities: ["letsencrypt.org"]) { records[$0] ?? [] }
@@ -23,13 +26,21 @@ import Worker
     }
 
     @Test func otherCAOnlyForbidsWithAReasonNamingBoth() throws {
-        let (decision, _) = try decide(["example.com": [DNSCAARecord(tag: "issue", value: "digicert.com; cansignhttpexchanges=yes")]])
-        guard case .forbidden(let reason) = decision else { Issue.record("expected forbidden"); return }
+        let (decision, _) = try decide([
+            "example.com": [DNSCAARecord(tag: "issue", value: "digicert.com; cansignhttpexchanges=yes")]
+        ])
+        guard case .forbidden(let reason) = decision else {
+            Issue.record("expected forbidden")
+            return
+        }
         #expect(reason.contains("digicert.com") && reason.contains("letsencrypt.org") && reason.contains("example.com"))
     }
 
     @Test func parametersAndCaseAreIgnoredWhenMatching() throws {
-        #expect(try decide(["example.com": [DNSCAARecord(tag: "ISSUE", value: " LetsEncrypt.org ; accounturi=x")]]).0 == .permitted)
+        #expect(
+            try decide(["example.com": [DNSCAARecord(tag: "ISSUE", value: " LetsEncrypt.org ; accounturi=x")]]).0
+                == .permitted
+        )
     }
 
     @Test func emptyIssuerForbidsEveryone() throws {
@@ -37,7 +48,9 @@ import Worker
     }
 
     @Test func onlyIodefOrIssuewildDoesNotRestrict() throws {
-        #expect(try decide(["example.com": [DNSCAARecord(tag: "iodef", value: "mailto:sec@example.com")]]).0 == .permitted)
+        #expect(
+            try decide(["example.com": [DNSCAARecord(tag: "iodef", value: "mailto:sec@example.com")]]).0 == .permitted
+        )
         #expect(try decide(["example.com": [DNSCAARecord(tag: "issuewild", value: "other.example")]]).0 == .permitted)
     }
 

@@ -34,7 +34,13 @@ import Worker
     @Test func racingWorkersNeverTakeTheSameJob() throws {
         let (pool, _) = try setUp()
         let producer = JobQueue(pool: pool, workerID: "producer")
-        for index in 0..<40 { try producer.enqueue(kind: "job_\(["a", "b", "c", "d"][index % 4])", domainID: nil, runAfter: Date().addingTimeInterval(Double(-index))) }
+        for index in 0..<40 {
+            try producer.enqueue(
+                kind: "job_\(["a", "b", "c", "d"][index % 4])",
+                domainID: nil,
+                runAfter: Date().addingTimeInterval(Double(-index))
+            )
+        }
         // 4 kinds × 1 global job each (unique per kind), so only 4 jobs exist.
         let taken = Mutex<[Int64]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { index in
@@ -63,9 +69,13 @@ import Worker
         #expect(second?.id == first.id)
         // The crashed worker coming back cannot finish a job it no longer holds.
         try crashed.complete(first)
-        #expect(try pool.withConnection { try $0.query("SELECT count(*) FROM jobs").first?.decode(Int.self, at: 0) } == 1)
+        #expect(
+            try pool.withConnection { try $0.query("SELECT count(*) FROM jobs").first?.decode(Int.self, at: 0) } == 1
+        )
         try survivor.complete(try #require(second))
-        #expect(try pool.withConnection { try $0.query("SELECT count(*) FROM jobs").first?.decode(Int.self, at: 0) } == 0)
+        #expect(
+            try pool.withConnection { try $0.query("SELECT count(*) FROM jobs").first?.decode(Int.self, at: 0) } == 0
+        )
     }
 
     @Test func rescheduleBacksOffAndRecordsTheError() throws {
@@ -75,9 +85,11 @@ import Worker
         let job = try #require(try queue.take(kinds: ["issue_certificate"], lease: .seconds(30)))
         try queue.reschedule(job, at: Date().addingTimeInterval(3600), error: "CAA forbids the CA")
         #expect(try queue.take(kinds: ["issue_certificate"], lease: .seconds(30)) == nil)
-        let (attempts, error) = try #require(try pool.withConnection { connection in
-            try connection.query("SELECT attempts, last_error FROM jobs").first?.decode((Int, String?).self)
-        })
+        let (attempts, error) = try #require(
+            try pool.withConnection { connection in
+                try connection.query("SELECT attempts, last_error FROM jobs").first?.decode((Int, String?).self)
+            }
+        )
         #expect(attempts == 1)
         #expect(error == "CAA forbids the CA")
     }

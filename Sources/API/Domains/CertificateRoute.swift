@@ -15,7 +15,8 @@ enum CertificateRoute {
                 [
                     "host": .string(host), "status": .string(state.status), "last_error": .string(state.lastError),
                     "last_error_at": .date(state.lastErrorAt), "renew_after": .date(state.renewAfter),
-                    "not_before": .date(state.notBefore), "not_after": .date(state.notAfter), "issuer": .string(state.issuer),
+                    "not_before": .date(state.notBefore), "not_after": .date(state.notAfter),
+                    "issuer": .string(state.issuer),
                     "updated_at": .date(state.updatedAt),
                 ]
             )

@@ -28,7 +28,7 @@ enum ChildProcess {
         // `posix_spawn_file_actions_addchdir_np` does not import into Swift, so a shell changes directory.
         let command = ["/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"", executable] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var processID: pid_t = 0
         let status = posix_spawn(&processID, "/bin/sh", &actions, nil, argv, environ)
         guard status == 0 else {

@@ -40,7 +40,8 @@ package struct LocalPostgresCluster: Sendable {
             try runServerCommand(
                 binaries.appendingPathComponent("initdb").path,
                 ["-D", dataDirectory.path, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--locale=C"],
-                what: "initdb")
+                what: "initdb"
+            )
         }
         if isRunning(binaries: binaries) { return }
         var options = "-k \(socketDirectory.path) -c listen_addresses=''"
@@ -48,7 +49,8 @@ package struct LocalPostgresCluster: Sendable {
         try runServerCommand(
             binaries.appendingPathComponent("pg_ctl").path,
             ["-D", dataDirectory.path, "-o", options, "-l", logFile.path, "-w", "-t", "60", "start"],
-            what: "pg_ctl start")
+            what: "pg_ctl start"
+        )
     }
 
     /// Stops the server (fast shutdown: active sessions are disconnected). Does nothing if it is not running.
@@ -57,7 +59,9 @@ package struct LocalPostgresCluster: Sendable {
         guard isRunning(binaries: binaries) else { return }
         try runServerCommand(
             binaries.appendingPathComponent("pg_ctl").path,
-            ["-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"], what: "pg_ctl stop")
+            ["-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"],
+            what: "pg_ctl stop"
+        )
     }
 
     /// Creates `name` unless it exists and returns its connection string.
@@ -70,7 +74,7 @@ package struct LocalPostgresCluster: Sendable {
         if exists.isEmpty {
             do {
                 try connection.executeSimple("CREATE DATABASE \(name)")
-            } catch where error.code == .uniqueViolation {
+            } catch  where error.code == .uniqueViolation {
                 // Another process created it between the check and the CREATE.
             }
         }
@@ -88,7 +92,10 @@ package struct LocalPostgresCluster: Sendable {
             return false
         }
         let status = try? Self.run(
-            asPostgres: Self.isRoot, binaries.appendingPathComponent("pg_ctl").path, ["-D", dataDirectory.path, "status"])
+            asPostgres: Self.isRoot,
+            binaries.appendingPathComponent("pg_ctl").path,
+            ["-D", dataDirectory.path, "status"]
+        )
         return status?.exitCode == 0
     }
 
@@ -112,7 +119,8 @@ package struct LocalPostgresCluster: Sendable {
         guard let user = getpwnam("postgres") else {
             throw DatabaseError(
                 .clusterFailed,
-                "running as root needs the 'postgres' system user: apt-get install -y postgresql")
+                "running as root needs the 'postgres' system user: apt-get install -y postgresql"
+            )
         }
         let (uid, gid) = (user.pointee.pw_uid, user.pointee.pw_gid)
         for url in [dataDirectory, socketDirectory] where chown(url.path, uid, gid) != 0 {
@@ -134,12 +142,18 @@ package struct LocalPostgresCluster: Sendable {
         guard result.exitCode == 0 else {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
             throw DatabaseError(
-                .clusterFailed, "\(what) failed with exit code \(result.exitCode): \(result.output.suffix(2000))",
-                serverDetail: log)
+                .clusterFailed,
+                "\(what) failed with exit code \(result.exitCode): \(result.output.suffix(2000))",
+                serverDetail: log
+            )
         }
     }
 
-    static func run(asPostgres: Bool, _ executable: String, _ arguments: [String]) throws(DatabaseError)
+    static func run(
+        asPostgres: Bool,
+        _ executable: String,
+        _ arguments: [String]
+    ) throws(DatabaseError)
         -> ChildProcess.Result
     {
         if asPostgres {
@@ -168,6 +182,7 @@ package struct LocalPostgresCluster: Sendable {
         }
         throw DatabaseError(
             .clusterFailed,
-            "PostgreSQL server binaries not found (initdb, pg_ctl): apt-get install -y postgresql")
+            "PostgreSQL server binaries not found (initdb, pg_ctl): apt-get install -y postgresql"
+        )
     }
 }

@@ -53,7 +53,8 @@ package final class PostgresConnection: @unchecked Sendable {
         lastUsed = .now
         var settings = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601'"
         if let statementTimeout {
-            let milliseconds = statementTimeout.components.seconds * 1000
+            let milliseconds =
+                statementTimeout.components.seconds * 1000
                 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
             settings += "; SET statement_timeout TO \(milliseconds)"
         }
@@ -132,8 +133,10 @@ package final class PostgresConnection: @unchecked Sendable {
         guard let result else {
             markBrokenIfNeeded()
             throw DatabaseError(
-                isBroken ? .connectionLost : .queryFailed, "no result from server",
-                serverDetail: Self.connectionErrorMessage(handle))
+                isBroken ? .connectionLost : .queryFailed,
+                "no result from server",
+                serverDetail: Self.connectionErrorMessage(handle)
+            )
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -147,10 +150,12 @@ package final class PostgresConnection: @unchecked Sendable {
             let code = isBroken ? .connectionLost : DatabaseError.code(forSQLState: sqlState)
             let primary = Self.field(result, DiagnosticField.messagePrimary) ?? Self.connectionErrorMessage(handle)
             throw DatabaseError(
-                code, Self.safeSummary(code: code, sqlState: sqlState),
+                code,
+                Self.safeSummary(code: code, sqlState: sqlState),
                 sqlState: sqlState,
                 constraint: Self.field(result, DiagnosticField.constraintName),
-                serverDetail: primary)
+                serverDetail: primary
+            )
         }
     }
 
@@ -221,14 +226,19 @@ package final class PostgresConnection: @unchecked Sendable {
     func drainNotifications() throws(DatabaseError) -> [PostgresNotification] {
         guard PQconsumeInput(handle) == 1 else {
             markBrokenIfNeeded()
-            throw DatabaseError(.connectionLost, "could not read from the server",
-                serverDetail: Self.connectionErrorMessage(handle))
+            throw DatabaseError(
+                .connectionLost,
+                "could not read from the server",
+                serverDetail: Self.connectionErrorMessage(handle)
+            )
         }
         var notifications: [PostgresNotification] = []
         while let notify = PQnotifies(handle) {
             let channel = String(cString: notify.pointee.relname)
             let payload = String(cString: notify.pointee.extra)
-            notifications.append(PostgresNotification(channel: channel, payload: payload, processID: notify.pointee.be_pid))
+            notifications.append(
+                PostgresNotification(channel: channel, payload: payload, processID: notify.pointee.be_pid)
+            )
             PQfreemem(notify)
         }
         return notifications
@@ -248,7 +258,7 @@ extension Array where Element == String {
     /// Calls `body` with a NULL-terminated-free array of C strings that live for the call.
     fileprivate func withCStringArray<Result>(_ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
         let duplicates = map { strdup($0) }
-        defer { duplicates.forEach { free($0) } }
+        defer { for pointer in duplicates { free(pointer) } }
         return body(duplicates.map { $0.map { UnsafePointer($0) } } + [nil])
     }
 }
@@ -256,7 +266,7 @@ extension Array where Element == String {
 extension Array where Element == String? {
     fileprivate func withOptionalCStringArray<Result>(_ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
         let duplicates = map { $0.map { strdup($0) } ?? nil }
-        defer { duplicates.forEach { free($0) } }
+        defer { for pointer in duplicates { free(pointer) } }
         return body(duplicates.map { $0.map { UnsafePointer($0) } })
     }
 }

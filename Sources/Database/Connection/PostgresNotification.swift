@@ -33,8 +33,10 @@ extension PostgresConnection {
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
             if remaining <= .zero { return [] }
-            let milliseconds = Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let milliseconds = Int32(
+                clamping: remaining.components.seconds * 1000
+                    + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
+            )
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready < 0 {
@@ -51,7 +53,8 @@ extension PostgresConnection {
     }
 
     private static func validatedChannel(_ channel: String) throws(DatabaseError) -> String {
-        let valid = !channel.isEmpty && channel.utf8.count <= 63
+        let valid =
+            !channel.isEmpty && channel.utf8.count <= 63
             && channel.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
             && !(channel.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? true)
         guard valid else {

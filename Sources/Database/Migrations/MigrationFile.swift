@@ -25,7 +25,9 @@ package struct MigrationFile: Sendable, Equatable {
         for fileName in names.sorted() where fileName.hasSuffix(".sql") {
             guard let (version, name) = parse(fileName: fileName) else {
                 throw DatabaseError(
-                    .migrationRefused, "migration file \(fileName) is not named NNNN_lowercase_name.sql")
+                    .migrationRefused,
+                    "migration file \(fileName) is not named NNNN_lowercase_name.sql"
+                )
             }
             let url = directory.appendingPathComponent(fileName)
             guard let data = FileManager.default.contents(atPath: url.path),

@@ -29,21 +29,24 @@ package struct MigrationPlan: Sendable, Equatable {
                 throw DatabaseError(
                     .migrationRefused,
                     "the database has migration \(Self.label(entry)) but no such file exists; "
-                        + "this binary is older than the database schema")
+                        + "this binary is older than the database schema"
+                )
             }
             let file = available[index]
             guard file.version == entry.version, file.name == entry.name else {
                 throw DatabaseError(
                     .migrationRefused,
                     "applied migration \(Self.label(entry)) does not match file \(Self.label(file)); "
-                        + "applied migrations must be a prefix of the files on disk")
+                        + "applied migrations must be a prefix of the files on disk"
+                )
             }
             guard file.checksum == entry.checksum else {
                 throw DatabaseError(
                     .migrationRefused,
                     "migration \(Self.label(entry)) was changed after it was applied "
                         + "(checksum \(entry.checksum.prefix(12))… in the database, \(file.checksum.prefix(12))… on disk); "
-                        + "never edit an applied migration, add a new one")
+                        + "never edit an applied migration, add a new one"
+                )
             }
         }
         pending = Array(available.dropFirst(applied.count))

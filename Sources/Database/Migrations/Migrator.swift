@@ -26,7 +26,8 @@ package struct Migrator: Sendable {
                     """
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(entry.version), \(entry.name), \(entry.checksum))
-                    """)
+                    """
+                )
             }
         }
         return plan.pending
@@ -46,7 +47,8 @@ package struct Migrator: Sendable {
                 checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
-            """)
+            """
+        )
         let applied = try connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
             .map { row in
                 let (version, name, checksum) = try row.decode((Int, String, String).self)

@@ -120,7 +120,9 @@ package final class PostgresPool: @unchecked Sendable {
             if !condition.wait(until: deadline) {
                 condition.unlock()
                 throw DatabaseError(
-                    .poolTimeout, "no database connection free within \(configuration.acquireTimeout)")
+                    .poolTimeout,
+                    "no database connection free within \(configuration.acquireTimeout)"
+                )
             }
         }
     }
@@ -137,7 +139,8 @@ package final class PostgresPool: @unchecked Sendable {
         do {
             return try PostgresConnection(
                 connectionString: configuration.connectionString,
-                statementTimeout: configuration.statementTimeout)
+                statementTimeout: configuration.statementTimeout
+            )
         } catch {
             condition.lock()
             openCount -= 1

@@ -49,8 +49,10 @@ extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
 
 extension String: PostgresDecodable {
     package static var acceptedOIDs: Set<UInt32> {
-        [PostgresOID.text, PostgresOID.varchar, PostgresOID.bpchar, PostgresOID.name, PostgresOID.json,
-         PostgresOID.jsonb]
+        [
+            PostgresOID.text, PostgresOID.varchar, PostgresOID.bpchar, PostgresOID.name, PostgresOID.json,
+            PostgresOID.jsonb,
+        ]
     }
     package init?(postgresText text: String) { self = text }
 }

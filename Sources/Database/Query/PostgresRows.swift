@@ -44,7 +44,9 @@ package struct PostgresRow: Sendable {
         let column = columns[index]
         guard Value.acceptedOIDs.contains(column.oid) else {
             throw DatabaseError(
-                .decodingFailed, "column \(index) '\(column.name)' has type oid \(column.oid), cannot decode \(Value.self)")
+                .decodingFailed,
+                "column \(index) '\(column.name)' has type oid \(column.oid), cannot decode \(Value.self)"
+            )
         }
         guard let text = values[index] else {
             if let null = Value.nullValue { return null }
@@ -57,12 +59,15 @@ package struct PostgresRow: Sendable {
     }
 
     /// Decodes a column by name.
-    package func decode<Value: PostgresDecodable>(_ type: Value.Type, named name: String) throws(DatabaseError) -> Value {
+    package func decode<Value: PostgresDecodable>(_ type: Value.Type, named name: String) throws(DatabaseError) -> Value
+    {
         try decode(type, at: index(of: name))
     }
 
     /// Decodes the leading columns as a tuple, in order; the row must have exactly that many columns.
-    package func decode<each Value: PostgresDecodable>(_ types: (repeat each Value).Type) throws(DatabaseError) -> (
+    package func decode<each Value: PostgresDecodable>(
+        _ types: (repeat each Value).Type
+    ) throws(DatabaseError) -> (
         repeat each Value
     ) {
         var index = 0

@@ -14,7 +14,14 @@ package enum PostgresTimestamp {
         let (year, month, day) = civilDate(fromDays: days)
         return String(
             format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
-            year, month, day, seconds / 3600, (seconds % 3600) / 60, seconds % 60, micros)
+            year,
+            month,
+            day,
+            seconds / 3600,
+            (seconds % 3600) / 60,
+            seconds % 60,
+            micros
+        )
     }
 
     /// Parses PostgreSQL's ISO output; returns nil for anything else (including `infinity`).

@@ -9,7 +9,8 @@ package struct MetricsResponder: HTTPResponder {
     private let resolver: SnapshotCertificateResolver?
 
     package init(
-        holder: SnapshotHolder, servers: [(listener: String, metrics: HTTPServerMetrics)],
+        holder: SnapshotHolder,
+        servers: [(listener: String, metrics: HTTPServerMetrics)],
         resolver: SnapshotCertificateResolver?
     ) {
         self.holder = holder
@@ -41,12 +42,16 @@ package struct MetricsResponder: HTTPResponder {
         lines.append("# TYPE mtasts_edge_tls_handshake_failures_total counter")
         for (listener, metrics) in servers {
             for (reason, count) in metrics.handshakeFailuresByReason.sorted(by: { $0.key < $1.key }) {
-                lines.append("mtasts_edge_tls_handshake_failures_total{listener=\"\(listener)\",reason=\"\(reason)\"} \(count)")
+                lines.append(
+                    "mtasts_edge_tls_handshake_failures_total{listener=\"\(listener)\",reason=\"\(reason)\"} \(count)"
+                )
             }
         }
         lines.append("# HELP mtasts_edge_connections Open connections, by listener.")
         lines.append("# TYPE mtasts_edge_connections gauge")
-        lines.append("# HELP mtasts_edge_connections_rejected_total Connections closed at accept by the connection cap.")
+        lines.append(
+            "# HELP mtasts_edge_connections_rejected_total Connections closed at accept by the connection cap."
+        )
         lines.append("# TYPE mtasts_edge_connections_rejected_total counter")
         for (listener, metrics) in servers {
             lines.append("mtasts_edge_connections{listener=\"\(listener)\"} \(metrics.currentConnections)")
@@ -54,7 +59,9 @@ package struct MetricsResponder: HTTPResponder {
         }
         lines.append("# HELP mtasts_edge_snapshot_age_seconds Seconds since the served snapshot was built.")
         lines.append("# TYPE mtasts_edge_snapshot_age_seconds gauge")
-        lines.append("mtasts_edge_snapshot_age_seconds \(String(format: "%.3f", Date().timeIntervalSince(snapshot.builtAt)))")
+        lines.append(
+            "mtasts_edge_snapshot_age_seconds \(String(format: "%.3f", Date().timeIntervalSince(snapshot.builtAt)))"
+        )
         lines.append("# HELP mtasts_edge_snapshot_hosts Hosts in the snapshot, by what they have.")
         lines.append("# TYPE mtasts_edge_snapshot_hosts gauge")
         lines.append("mtasts_edge_snapshot_hosts{kind=\"any\"} \(snapshot.hosts.count)")

@@ -19,7 +19,10 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     private let capacity: Int
 
     package init(
-        holder: SnapshotHolder, keyring: Keyring, configuration: TLSConfiguration = .server, capacity: Int = 10_000
+        holder: SnapshotHolder,
+        keyring: Keyring,
+        configuration: TLSConfiguration = .server,
+        capacity: Int = 10_000
     ) {
         self.holder = holder
         self.keyring = keyring
@@ -49,7 +52,9 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
         guard let encrypted = EncryptedValue(encoded: certificate.encryptedKey),
             let keyBytes = try? keyring.decrypt(encrypted),
             let pair = try? CertificateKeyPair(
-                chainPEM: certificate.chainPEM, privateKeyPEM: String(decoding: keyBytes, as: UTF8.self))
+                chainPEM: certificate.chainPEM,
+                privateKeyPEM: String(decoding: keyBytes, as: UTF8.self)
+            )
         else { return nil }
         return try? TLSContext.makeServer(certificate: pair, configuration: configuration)
     }

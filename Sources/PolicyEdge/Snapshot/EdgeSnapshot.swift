@@ -29,7 +29,8 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(
                 text: try container.decode(String.self, forKey: .text),
-                policyID: try container.decode(String.self, forKey: .policyID))
+                policyID: try container.decode(String.self, forKey: .policyID)
+            )
         }
     }
 

@@ -18,7 +18,10 @@ package struct SnapshotFile: Sendable {
         encoder.dateEncodingStrategy = .secondsSince1970
         let data = try encoder.encode(snapshot)
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.isEmpty ? "." : directory,
+            withIntermediateDirectories: true
+        )
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SnapshotFileError("cannot create \(temporary) (errno \(errno))") }

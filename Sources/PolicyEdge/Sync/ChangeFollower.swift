@@ -15,7 +15,8 @@ package final class ChangeFollower: Sendable {
         package var maximumBackoff: Duration
 
         package init(
-            reconcileInterval: Duration = .seconds(60), persistInterval: Duration = .seconds(5),
+            reconcileInterval: Duration = .seconds(60),
+            persistInterval: Duration = .seconds(5),
             maximumBackoff: Duration = .seconds(10)
         ) {
             self.reconcileInterval = reconcileInterval
@@ -37,7 +38,10 @@ package final class ChangeFollower: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     package init(
-        source: any SnapshotSource, holder: SnapshotHolder, file: SnapshotFile?, configuration: Configuration = .init(),
+        source: any SnapshotSource,
+        holder: SnapshotHolder,
+        file: SnapshotFile?,
+        configuration: Configuration = .init(),
         logger: Logger
     ) {
         self.source = source
@@ -55,7 +59,10 @@ package final class ChangeFollower: Sendable {
             seenAtStart.withLock { $0 = seen }
             holder.isDatabaseReachable = true
             initialPersistPending.store(true, ordering: .relaxed)
-            logger.info("snapshot loaded from database", ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)])
+            logger.info(
+                "snapshot loaded from database",
+                ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)]
+            )
         } catch {
             holder.isDatabaseReachable = false
             source.reset()
@@ -63,9 +70,13 @@ package final class ChangeFollower: Sendable {
                 holder.replace(with: snapshot)
                 logger.warning(
                     "database unreachable; serving the snapshot file",
-                    ["hosts": String(snapshot.hosts.count), "file": file.path, "error": "\(error)"])
+                    ["hosts": String(snapshot.hosts.count), "file": file.path, "error": "\(error)"]
+                )
             } else {
-                logger.error("database unreachable and no snapshot file; serving nothing until it returns", ["error": "\(error)"])
+                logger.error(
+                    "database unreachable and no snapshot file; serving nothing until it returns",
+                    ["error": "\(error)"]
+                )
             }
         }
     }

@@ -32,7 +32,8 @@ package final class PostgresSnapshotSource: SnapshotSource {
         try withReader { connection in
             // One REPEATABLE READ snapshot: the entries and the change rows it reflects agree exactly.
             try connection.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
-                let sequence = try connection.query("SELECT coalesce(max(seq), 0)::int8 FROM changes").first?
+                let sequence =
+                    try connection.query("SELECT coalesce(max(seq), 0)::int8 FROM changes").first?
                     .decode(Int64.self, at: 0) ?? 0
                 let seen = Set(try Self.changes(connection: connection, after: sequence).map(\.seq))
                 let entries = try Self.entries(connection: connection, names: nil)
@@ -45,7 +46,10 @@ package final class PostgresSnapshotSource: SnapshotSource {
         try withReader { connection in try Self.changes(connection: connection, after: sequence) }
     }
 
-    private static func changes(connection: PostgresConnection, after sequence: Int64) throws -> [(seq: Int64, host: String)] {
+    private static func changes(
+        connection: PostgresConnection,
+        after sequence: Int64
+    ) throws -> [(seq: Int64, host: String)] {
         try connection.query(
             "SELECT seq, host FROM changes WHERE seq > \(max(0, sequence - lookback)) ORDER BY seq"
         ).map { row in
@@ -100,7 +104,10 @@ package final class PostgresSnapshotSource: SnapshotSource {
     }
 
     /// Entries for the given domain names, or for every served domain when `names` is nil.
-    private static func entries(connection: PostgresConnection, names: [String]?) throws -> [String: EdgeSnapshot.HostEntry] {
+    private static func entries(
+        connection: PostgresConnection,
+        names: [String]?
+    ) throws -> [String: EdgeSnapshot.HostEntry] {
         let all = names == nil
         let filter = PostgresTextArray(names ?? [])
         var entries: [String: EdgeSnapshot.HostEntry] = [:]
@@ -110,7 +117,8 @@ package final class PostgresSnapshotSource: SnapshotSource {
             FROM domains d JOIN policies p ON p.domain_id = d.id AND p.superseded_at IS NULL
             WHERE (d.status = 'verified' OR (d.status = 'offboarding' AND d.serve_until > now()))
               AND (\(all) OR d.name = ANY(\(filter)))
-            """)
+            """
+        )
         for row in policies {
             let (host, policyID, text) = try row.decode((String, String, String).self)
             entries[host, default: .init()].policy = EdgeSnapshot.Policy(text: text, policyID: policyID)
@@ -122,19 +130,25 @@ package final class PostgresSnapshotSource: SnapshotSource {
             WHERE c.replaced_by IS NULL AND c.not_after > now()
               AND (d.status = 'verified' OR (d.status = 'offboarding' AND d.serve_until > now()))
               AND (\(all) OR d.name = ANY(\(filter)))
-            """)
+            """
+        )
         for row in certificates {
             let (host, id, chain, ciphertext, nonce, keyID, notAfter) =
                 try row.decode((String, UUID, String, PostgresBytes, PostgresBytes, String, Date).self)
             let encrypted = EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes).encoded
             entries[EdgeSnapshot.normalise(host), default: .init()].certificate = EdgeSnapshot.Certificate(
-                id: id, chainPEM: chain, encryptedKey: encrypted, notAfter: notAfter)
+                id: id,
+                chainPEM: chain,
+                encryptedKey: encrypted,
+                notAfter: notAfter
+            )
         }
         let challenges = try connection.query(
             """
             SELECT host, token, key_authorization FROM acme_challenges
             WHERE expires_at > now() AND (\(all) OR host = ANY(\(PostgresTextArray((names ?? []).map { "mta-sts." + $0 }))))
-            """)
+            """
+        )
         for row in challenges {
             let (host, token, keyAuthorization) = try row.decode((String, String, String).self)
             entries[EdgeSnapshot.normalise(host), default: .init()].challenges[token] = keyAuthorization

@@ -10,12 +10,21 @@ package import Logging
 /// (the loser's fresh registration is simply never used).
 package enum ACMEAccountLoader {
     package static func load(
-        pool: PostgresPool, keyring: Keyring, configuration: ACMEClientConfiguration, transport: any ACMETransport,
+        pool: PostgresPool,
+        keyring: Keyring,
+        configuration: ACMEClientConfiguration,
+        transport: any ACMETransport,
         logger: Logger
     ) throws -> ACMEClient {
         let directory = configuration.directoryURL
         if let (key, url) = try stored(pool: pool, keyring: keyring, directory: directory) {
-            return ACMEClient(configuration: configuration, accountKey: key, accountURL: url, transport: transport, logger: logger)
+            return ACMEClient(
+                configuration: configuration,
+                accountKey: key,
+                accountURL: url,
+                transport: transport,
+                logger: logger
+            )
         }
         let key = try P256PrivateKey.generate()
         let client = ACMEClient(configuration: configuration, accountKey: key, transport: transport, logger: logger)
@@ -28,16 +37,27 @@ package enum ACMEAccountLoader {
                 VALUES (\(directory), \(PostgresBytes(sealed.ciphertext)), \(PostgresBytes(sealed.nonce)), \(sealed.keyID),
                         \(account.url))
                 ON CONFLICT (directory_url) DO NOTHING
-                """)
+                """
+            )
         }
         logger.info("registered ACME account", ["directory": directory, "account": account.url])
         guard let (storedKey, url) = try stored(pool: pool, keyring: keyring, directory: directory) else {
             return client
         }
-        return ACMEClient(configuration: configuration, accountKey: storedKey, accountURL: url, transport: transport, logger: logger)
+        return ACMEClient(
+            configuration: configuration,
+            accountKey: storedKey,
+            accountURL: url,
+            transport: transport,
+            logger: logger
+        )
     }
 
-    private static func stored(pool: PostgresPool, keyring: Keyring, directory: String) throws -> (P256PrivateKey, String)? {
+    private static func stored(
+        pool: PostgresPool,
+        keyring: Keyring,
+        directory: String
+    ) throws -> (P256PrivateKey, String)? {
         let row = try pool.withConnection { connection in
             try connection.query(
                 "SELECT key_ciphertext, key_nonce, key_id, account_url FROM acme_accounts WHERE directory_url = \(directory)"

@@ -16,7 +16,9 @@ package enum CAAPolicy {
     ///   - caIdentities: the issuer domain names of the configured CA (e.g. `letsencrypt.org`).
     ///   - lookup: CAA records of one name (the caller's DNS client); throws on resolver failure.
     package static func evaluate(
-        name: String, caIdentities: [String], lookup: (String) throws -> [DNSCAARecord]
+        name: String,
+        caIdentities: [String],
+        lookup: (String) throws -> [DNSCAARecord]
     ) throws -> (decision: Decision, relevantName: String?) {
         var labels = name.lowercased().split(separator: ".").map(String.init)
         while labels.count >= 1 {
@@ -33,7 +35,9 @@ package enum CAAPolicy {
 
     /// Evaluates one relevant RRset (RFC 8659 §4).
     package static func evaluate(records: [DNSCAARecord], caIdentities: [String], name: String) -> Decision {
-        let known: Set<String> = ["issue", "issuewild", "iodef", "contactemail", "contactphone", "issuemail", "issuevmc"]
+        let known: Set<String> = [
+            "issue", "issuewild", "iodef", "contactemail", "contactphone", "issuemail", "issuevmc",
+        ]
         // §4.1: an unknown property with the critical flag forbids issuance.
         if let critical = records.first(where: { $0.isCritical && !known.contains($0.tag.lowercased()) }) {
             return .forbidden(reason: "CAA at \(name) has an unknown critical property \"\(critical.tag)\"")
@@ -42,7 +46,8 @@ package enum CAAPolicy {
         guard !issue.isEmpty else { return .permitted }
         let identities = Set(caIdentities.map { $0.lowercased() })
         for record in issue {
-            let issuer = record.valueText.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+            let issuer =
+                record.valueText.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
                 .first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             if !issuer.isEmpty && identities.contains(issuer) { return .permitted }
         }
@@ -51,4 +56,3 @@ package enum CAAPolicy {
         return .forbidden(reason: "CAA at \(name) allows only \(allowed); this platform's CA is \(ours)")
     }
 }
-

@@ -38,8 +38,13 @@ package final class CertificateIssuer: Sendable {
     private let logger: Logger
 
     package init(
-        repository: CertificateRepository, keyring: Keyring, dns: DNSClient, settings: Settings,
-        publisher: any ChallengePublisher, makeClient: @escaping @Sendable () throws -> ACMEClient, logger: Logger
+        repository: CertificateRepository,
+        keyring: Keyring,
+        dns: DNSClient,
+        settings: Settings,
+        publisher: any ChallengePublisher,
+        makeClient: @escaping @Sendable () throws -> ACMEClient,
+        logger: Logger
     ) {
         self.repository = repository
         self.keyring = keyring
@@ -53,19 +58,25 @@ package final class CertificateIssuer: Sendable {
     package func handle(domainID: UUID, attempts: Int, now: Date = Date()) -> Outcome {
         do {
             return try process(domainID: domainID, attempts: attempts, now: now)
-        } catch let error as DatabaseError where [.poolTimeout, .connectionFailed, .connectionLost].contains(error.code) {
+        } catch let error as DatabaseError
+            where [.poolTimeout, .connectionFailed, .connectionLost].contains(error.code)
+        {
             // The database is busy or briefly away: try again soon, without counting it against the domain.
             logger.warning("certificate job postponed", ["domain_id": domainID.uuidString, "error": "\(error)"])
             return .retry(at: now.addingTimeInterval(5), error: "\(error)", countsAsAttempt: false)
         } catch {
             logger.error("certificate job failed", ["domain_id": domainID.uuidString, "error": "\(error)"])
-            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
-                error: "\(error)", countsAsAttempt: true)
+            return .retry(
+                at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
+                error: "\(error)",
+                countsAsAttempt: true
+            )
         }
     }
 
     private func process(domainID: UUID, attempts: Int, now: Date) throws -> Outcome {
-        guard let domain = try repository.domain(id: domainID), ["verified", "offboarding"].contains(domain.status) else {
+        guard let domain = try repository.domain(id: domainID), ["verified", "offboarding"].contains(domain.status)
+        else {
             try? repository.setState(domainID: domainID, status: "stopped", error: nil)
             return .done
         }
@@ -79,14 +90,25 @@ package final class CertificateIssuer: Sendable {
         case .missing:
             let message = "waiting for CNAME: add \(domain.host). CNAME \(settings.edgeHostname)."
             try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
-            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: message, countsAsAttempt: true)
+            return .retry(
+                at: now.addingTimeInterval(Self.waitingDelay(attempts)),
+                error: message,
+                countsAsAttempt: true
+            )
         case .wrong(let found):
             let message = "\(domain.host) must be a CNAME to \(settings.edgeHostname); found \(found)"
             try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
-            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: message, countsAsAttempt: true)
+            return .retry(
+                at: now.addingTimeInterval(Self.waitingDelay(attempts)),
+                error: message,
+                countsAsAttempt: true
+            )
         case .lookupFailed(let reason):
-            return .retry(at: now.addingTimeInterval(Self.waitingDelay(attempts)), error: "DNS lookup failed: \(reason)",
-                countsAsAttempt: true)
+            return .retry(
+                at: now.addingTimeInterval(Self.waitingDelay(attempts)),
+                error: "DNS lookup failed: \(reason)",
+                countsAsAttempt: true
+            )
         }
 
         let client = try acmeClient()
@@ -106,43 +128,66 @@ package final class CertificateIssuer: Sendable {
             let issued = try order(domain: domain, key: key, client: client, renewing: current != nil)
             let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
             let leaf = try repository.store(
-                domain: domain, chainPEM: issued.certificateChainPEM, key: issued.privateKey, keyring: keyring,
-                renewAfter: renewAfter)
-            logger.info("certificate issued", [
-                "not_after": "\(leaf.notAfter)", "renew_after": "\(renewAfter)", "serial": leaf.serialHex,
-            ])
+                domain: domain,
+                chainPEM: issued.certificateChainPEM,
+                key: issued.privateKey,
+                keyring: keyring,
+                renewAfter: renewAfter
+            )
+            logger.info(
+                "certificate issued",
+                [
+                    "not_after": "\(leaf.notAfter)", "renew_after": "\(renewAfter)", "serial": leaf.serialHex,
+                ]
+            )
             return .done
         } catch let error as ACMEError {
             let detail = error.problem.map { "\($0.type): \($0.detail ?? "")" } ?? error.message
             try? repository.setState(domainID: domainID, status: "failed", error: "ACME: \(detail)")
             logger.warning("ACME order failed", ["error": "\(error)"])
             if error.problem?.type == .rateLimited {
-                return .retry(at: error.retryAfter ?? now.addingTimeInterval(3600), error: detail, countsAsAttempt: true)
+                return .retry(
+                    at: error.retryAfter ?? now.addingTimeInterval(3600),
+                    error: detail,
+                    countsAsAttempt: true
+                )
             }
             // Nonce races, CA hiccups and network trouble pass quickly; a refused order waits longer.
-            let transient = error.code == .transport || error.code == .timedOut
+            let transient =
+                error.code == .transport || error.code == .timedOut
                 || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
             let base: Duration = transient ? .seconds(2) : .seconds(60)
-            return .retry(at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: base)),
-                error: detail, countsAsAttempt: true)
+            return .retry(
+                at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: base)),
+                error: detail,
+                countsAsAttempt: true
+            )
         }
     }
 
     /// Resumes an order a killed worker left behind when it can still be finalised with a fresh key,
     /// otherwise places a new one. The order URL is saved before anything is published.
     private func order(
-        domain: CertificateRepository.Domain, key: P256PrivateKey, client: ACMEClient, renewing: Bool
+        domain: CertificateRepository.Domain,
+        key: P256PrivateKey,
+        client: ACMEClient,
+        renewing: Bool
     ) throws -> ACMEIssuedCertificate {
         if let previous = try repository.pendingOrderURL(domainID: domain.id),
             let issued = try? client.completeOrder(at: previous, certificateKey: key, publisher: publisher),
-            let leaf = try? X509Certificate.chain(fromPEM: issued.certificateChainPEM).first, leaf.matchesPrivateKey(key)
+            let leaf = try? X509Certificate.chain(fromPEM: issued.certificateChainPEM).first,
+            leaf.matchesPrivateKey(key)
         {
             logger.info("resumed an interrupted order", ["domain": domain.name, "order": previous])
             return issued
         }
         let handle = try client.newOrder(for: [domain.host])
         try repository.setState(
-            domainID: domain.id, status: renewing ? "renewing" : "ordering", error: nil, orderURL: handle.url)
+            domainID: domain.id,
+            status: renewing ? "renewing" : "ordering",
+            error: nil,
+            orderURL: handle.url
+        )
         return try client.completeOrder(at: handle.url, certificateKey: key, publisher: publisher)
     }
 
@@ -156,7 +201,12 @@ package final class CertificateIssuer: Sendable {
         }
         var random = SystemRandomNumberGenerator()
         return RenewalSchedule.renewalTime(
-            notBefore: leaf.notBefore, notAfter: leaf.notAfter, ari: window, now: now, random: &random)
+            notBefore: leaf.notBefore,
+            notAfter: leaf.notAfter,
+            ari: window,
+            now: now,
+            random: &random
+        )
     }
 
     /// The ACME client, loaded (and the account registered) once; concurrent jobs wait for the first load

@@ -1,7 +1,7 @@
 package import Crypto
 package import Database
-import Store
 package import Foundation
+import Store
 
 /// The worker's SQL for certificates: domain lookups, per-domain state, and storing issued certificates.
 package struct CertificateRepository: Sendable {
@@ -52,7 +52,11 @@ package struct CertificateRepository: Sendable {
 
     /// Records the state shown to tenants (`GET /v1/domains/{name}/certificate`).
     package func setState(
-        domainID: UUID, status: String, error: String?, renewAfter: Date? = nil, orderURL: String? = nil
+        domainID: UUID,
+        status: String,
+        error: String?,
+        renewAfter: Date? = nil,
+        orderURL: String? = nil
     ) throws {
         try pool.withConnection { connection in
             try connection.execute(
@@ -69,7 +73,8 @@ package struct CertificateRepository: Sendable {
                     renew_after = coalesce(excluded.renew_after, certificate_states.renew_after),
                     order_url = excluded.order_url,
                     updated_at = now()
-                """)
+                """
+            )
         }
     }
 
@@ -83,7 +88,11 @@ package struct CertificateRepository: Sendable {
 
     /// Stores a new certificate as the host's current one, replacing the previous, and tells the edges.
     package func store(
-        domain: Domain, chainPEM: String, key: P256PrivateKey, keyring: Keyring, renewAfter: Date
+        domain: Domain,
+        chainPEM: String,
+        key: P256PrivateKey,
+        keyring: Keyring,
+        renewAfter: Date
     ) throws -> X509Certificate {
         let chain = try X509Certificate.chain(fromPEM: chainPEM)
         guard let leaf = chain.first, leaf.matchesPrivateKey(key) else {
@@ -94,7 +103,8 @@ package struct CertificateRepository: Sendable {
         try pool.withTransaction { connection in
             // The FK is deferred, so the old row can point at the new one before it exists.
             try connection.execute(
-                "UPDATE certificates SET replaced_by = \(newID) WHERE host = \(domain.host) AND replaced_by IS NULL")
+                "UPDATE certificates SET replaced_by = \(newID) WHERE host = \(domain.host) AND replaced_by IS NULL"
+            )
             try connection.execute(
                 """
                 INSERT INTO certificates (id, domain_id, host, chain_pem, key_ciphertext, key_nonce, key_id,
@@ -102,14 +112,16 @@ package struct CertificateRepository: Sendable {
                 VALUES (\(newID), \(domain.id), \(domain.host), \(chainPEM), \(PostgresBytes(sealed.ciphertext)),
                         \(PostgresBytes(sealed.nonce)), \(sealed.keyID), \(leaf.notBefore), \(leaf.notAfter),
                         \(leaf.issuerDescription), \(leaf.serialHex), \(leaf.ariCertID?.description))
-                """)
+                """
+            )
             try connection.execute(
                 """
                 INSERT INTO certificate_states (domain_id, status, renew_after, updated_at)
                 VALUES (\(domain.id), 'issued', \(renewAfter), now())
                 ON CONFLICT (domain_id) DO UPDATE SET status = 'issued', last_error = NULL, last_error_at = NULL,
                     renew_after = excluded.renew_after, order_url = NULL, updated_at = now()
-                """)
+                """
+            )
             try ChangeLogRepository.append(on: connection, host: domain.host, kind: "certificate")
         }
         return leaf
@@ -131,7 +143,8 @@ package struct CertificateRepository: Sendable {
                                    WHERE c.domain_id = d.id AND c.replaced_by IS NULL AND c.not_after > now())
                        OR s.renew_after <= now())
                 ON CONFLICT DO NOTHING
-                """)
+                """
+            )
         }
     }
 
@@ -143,7 +156,8 @@ package struct CertificateRepository: Sendable {
                 UPDATE certificate_states s SET status = 'stopped', renew_after = NULL, order_url = NULL, updated_at = now()
                 FROM domains d
                 WHERE d.id = s.domain_id AND d.status NOT IN ('verified', 'offboarding') AND s.status <> 'stopped'
-                """)
+                """
+            )
         }
     }
 

@@ -16,12 +16,15 @@ package struct HTTPSACMETransport: ACMETransport {
             guard let name = HTTPField.Name(field.name) else { continue }
             fields.append(name, field.value)
         }
-        let method: HTTPMethod = switch request.method {
-        case .head: .head
-        case .post: .post
-        default: .get
-        }
-        let response = try client.send(try ClientRequest(method: method, url: request.url, headers: fields, body: request.body))
+        let method: HTTPMethod =
+            switch request.method {
+            case .head: .head
+            case .post: .post
+            default: .get
+            }
+        let response = try client.send(
+            try ClientRequest(method: method, url: request.url, headers: fields, body: request.body)
+        )
         var headers = ACMEHTTPHeaders()
         for field in response.headers { headers.append(field.name.rawName, field.value) }
         return ACMEHTTPResponse(status: response.status.code, headers: headers, body: response.body)

@@ -1,8 +1,8 @@
 import ACME
 package import Database
-import Store
 import Foundation
 import HTTPCore
+import Store
 package import WebClient
 
 /// Publishes http-01 answers through PostgreSQL so every edge process serves them (RFC 8555 §8.3).
@@ -17,7 +17,12 @@ package struct PostgresChallengePublisher: ChallengePublisher {
     private let selfCheckPort: UInt16
     private let selfCheckTimeout: Duration
 
-    package init(pool: PostgresPool, selfCheckClient: HTTPClient?, selfCheckPort: UInt16 = 80, selfCheckTimeout: Duration = .seconds(5)) {
+    package init(
+        pool: PostgresPool,
+        selfCheckClient: HTTPClient?,
+        selfCheckPort: UInt16 = 80,
+        selfCheckTimeout: Duration = .seconds(5)
+    ) {
         self.pool = pool
         self.selfCheckClient = selfCheckClient
         self.selfCheckPort = selfCheckPort
@@ -32,7 +37,8 @@ package struct PostgresChallengePublisher: ChallengePublisher {
                 VALUES (\(token), \(host), \(keyAuthorization), now() + interval '1 hour')
                 ON CONFLICT (token) DO UPDATE SET host = excluded.host, key_authorization = excluded.key_authorization,
                     expires_at = excluded.expires_at
-                """)
+                """
+            )
             try ChangeLogRepository.append(on: connection, host: host, kind: "challenge")
         }
         selfCheck(token: token, keyAuthorization: keyAuthorization, host: host)

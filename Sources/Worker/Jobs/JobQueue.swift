@@ -33,7 +33,8 @@ package struct JobQueue: Sendable {
                 INSERT INTO jobs (kind, domain_id, run_after) VALUES (\(kind), \(domainID), \(runAfter))
                 ON CONFLICT (kind, coalesce(domain_id, '00000000-0000-0000-0000-000000000000'::uuid))
                 DO UPDATE SET run_after = least(jobs.run_after, excluded.run_after)
-                """)
+                """
+            )
         }
     }
 
@@ -75,12 +76,17 @@ package struct JobQueue: Sendable {
                 UPDATE jobs SET locked_by = NULL, locked_until = NULL, run_after = \(retryAt),
                        attempts = attempts + \(countsAsAttempt ? 1 : 0), last_error = \(error)
                 WHERE id = \(job.id) AND locked_by = \(workerID)
-                """)
+                """
+            )
         }
     }
 
     /// Exponential backoff: `base · 2^attempts`, capped, with ±10 % jitter so workers don't retry in lockstep.
-    package static func backoff(attempts: Int, base: Duration = .seconds(30), cap: Duration = .seconds(6 * 3600)) -> TimeInterval {
+    package static func backoff(
+        attempts: Int,
+        base: Duration = .seconds(30),
+        cap: Duration = .seconds(6 * 3600)
+    ) -> TimeInterval {
         let baseSeconds = Double(base.components.seconds)
         let capSeconds = Double(cap.components.seconds)
         let raw = min(capSeconds, baseSeconds * pow(2, Double(min(attempts, 30))))
