@@ -53,12 +53,14 @@ let package = Package(
         // MARK: Roles
         .target(
             name: "PolicyEdge",
-            dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Database", "Logging"],
+            dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Logging", "Store"],
             swiftSettings: strictSettings),
 
         .target(
             name: "Worker",
-            dependencies: ["ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "Store", "SystemIO", "TLS", "WebClient"],
+            dependencies: [
+                "ACME", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Executable (wiring only)
@@ -66,7 +68,7 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "PolicyEdge",
-                "SystemIO", "WebServer", "Worker",
+                "Store", "SystemIO", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
@@ -103,6 +105,7 @@ let package = Package(
             name: "CertificateLifecycleTests",
             dependencies: [
                 "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Store",
                 "SystemIO", "TLS",
             ],
             swiftSettings: strictSettings),

@@ -1,6 +1,5 @@
 package import Crypto
 package import DNS
-package import Database
 package import Foundation
 package import Logging
 package import Store
@@ -24,7 +23,8 @@ package struct APIEnvironment: Sendable {
         }
     }
 
-    package var pool: PostgresPool
+    /// Every query the API runs.
+    package var store: DataStore
     /// `MTASTS_DOMAIN_LIMIT`: domains per account unless the account row says otherwise.
     package var domainLimit: Int
     /// `MTASTS_EDGE_HOSTNAME`: the target of every `mta-sts.<domain>` CNAME.
@@ -45,7 +45,7 @@ package struct APIEnvironment: Sendable {
     package var logger: Logger
 
     package init(
-        pool: PostgresPool,
+        store: DataStore,
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
@@ -56,7 +56,7 @@ package struct APIEnvironment: Sendable {
         loginLimits: LoginLimits = LoginLimits(),
         logger: Logger = Logger(label: "api")
     ) {
-        self.pool = pool
+        self.store = store
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
         self.dnsClient = dnsClient
@@ -67,9 +67,6 @@ package struct APIEnvironment: Sendable {
         self.loginLimits = loginLimits
         self.logger = logger
     }
-
-    /// The store on `pool`.
-    package var store: Store { Store(pool: pool) }
 
     /// The prefix of problem `type` URIs.
     package var problemBase: String { publicBaseURL + "/problems/" }

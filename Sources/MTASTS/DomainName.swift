@@ -62,8 +62,18 @@ package struct DomainName: Hashable, Sendable, Comparable, CustomStringConvertib
         }.joined(separator: ".")
     }
 
+    /// The label that prefixes a Policy Host (RFC 8461 §3.2), with its dot.
+    package static let policyHostPrefix = "mta-sts."
+
     /// The Policy Host serving the policy file (RFC 8461 §3.2): `mta-sts.<name>`.
-    package var policyHost: String { "mta-sts." + name }
+    package var policyHost: String { Self.policyHostPrefix + name }
+
+    /// The policy domain whose Policy Host is `host` (`mta-sts.example.com` → `example.com`), or nil when
+    /// `host` is not a Policy Host. `host` must already be normalised (lower case, no trailing dot).
+    package static func policyDomainName(ofPolicyHost host: String) -> String? {
+        guard host.hasPrefix(policyHostPrefix), host.utf8.count > policyHostPrefix.utf8.count else { return nil }
+        return String(host.dropFirst(policyHostPrefix.count))
+    }
 
     /// The MTA-STS TXT record name (RFC 8461 §3.1): `_mta-sts.<name>`.
     package var stsRecordName: String { "_mta-sts." + name }

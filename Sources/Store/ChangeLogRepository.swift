@@ -1,30 +1,39 @@
-package import Database
+import Database
 package import Foundation
 
-/// One entry of the edge's change log.
+/// One entry of the change log.
 package struct ChangeRecord: Sendable, Hashable {
     package var seq: Int64
+    /// The host whose served state changed (lower-case, e.g. `mta-sts.example.com`).
     package var host: String
-    package var kind: String
+    package var kind: ChangeKind
     package var at: Date
+
+    package init(seq: Int64, host: String, kind: ChangeKind, at: Date) {
+        self.seq = seq
+        self.host = host
+        self.kind = kind
+        self.at = at
+    }
 }
 
-/// SQL for `changes`: every write the edge must see appends a row and notifies `mtasts_changes`.
+/// SQL for `changes`: every write that edges (and the worker's scheduler) must see appends a row and
+/// notifies ``channel``, in the writer's transaction.
 package struct ChangeLogRepository: Sendable {
-    /// The channel edges LISTEN on; the payload is the new `seq`.
+    /// The one NOTIFY channel of the platform; the payload is the new `seq`. Followers ``ChangeListener``
+    /// listen on it.
     package static let channel = "mtasts_changes"
 
     let pool: PostgresPool
 
     /// Appends a change inside the caller's transaction and sends `NOTIFY mtasts_changes, '<seq>'`, which
     /// PostgreSQL delivers only when that transaction commits.
-    /// - Parameter kind: `policy`, `certificate`, `challenge` or `domain`.
     /// - Returns: the new sequence number.
     @discardableResult
-    package static func append(
+    static func append(
         on connection: PostgresConnection,
         host: String,
-        kind: String,
+        kind: ChangeKind,
         at now: Date = Date()
     ) throws -> Int64 {
         let rows = try connection.query(
@@ -35,15 +44,24 @@ package struct ChangeLogRepository: Sendable {
         return seq
     }
 
-    /// Changes after `seq`, oldest first.
+    /// Change rows with `seq > after`, oldest first, at most `limit`.
     package func changes(after seq: Int64, limit: Int = 1000) throws -> [ChangeRecord] {
-        try pool.withConnection { connection in
-            try connection.query(
-                "SELECT seq, host, kind, at FROM changes WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
-            ).map { row in
-                let (seq, host, kind, at) = try row.decode((Int64, String, String, Date).self)
-                return ChangeRecord(seq: seq, host: host, kind: kind, at: at)
-            }
+        try pool.withConnection { try Self.changes(on: $0, after: seq, limit: limit) }
+    }
+
+    static func changes(on connection: PostgresConnection, after seq: Int64, limit: Int?) throws -> [ChangeRecord] {
+        try connection.query(
+            // `LIMIT NULL` is no limit.
+            "SELECT seq, host, kind, at FROM changes WHERE seq > \(seq) ORDER BY seq LIMIT \(limit)"
+        ).map { row in
+            let (seq, host, kind, at) = try row.decode((Int64, String, ChangeKind, Date).self)
+            return ChangeRecord(seq: seq, host: host, kind: kind, at: at)
         }
+    }
+
+    /// The highest `seq` written so far (0 for an empty log).
+    static func newestSequence(on connection: PostgresConnection) throws -> Int64 {
+        try AccountRepository.single(try connection.query("SELECT coalesce(max(seq), 0)::int8 FROM changes"))
+            .decode(Int64.self, at: 0)
     }
 }

@@ -15,16 +15,17 @@ package struct DomainRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
         let (id, account, name, status, token, verifiedAt, method, createdAt, deletedAt, serveUntil) = try row.decode(
-            (UUID, UUID, String, String, String, Date?, String?, Date, Date?, Date?).self
+            (UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?).self
         )
-        guard let domainStatus = DomainStatus(rawValue: status) else {
-            throw DatabaseError(.decodingFailed, "unknown domain status")
+        // The column's CHECK is the model's grammar, so a stored name always parses.
+        guard let domainName = try? DomainName(parsing: name) else {
+            throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
         }
         return DomainRecord(
             id: id,
             accountID: account,
-            name: name,
-            status: domainStatus,
+            domainName: domainName,
+            status: status,
             verificationToken: token,
             verifiedAt: verifiedAt,
             verificationMethod: method,
@@ -57,7 +58,7 @@ package struct DomainRepository: Sendable {
                 let existing = try connection.query(
                     """
                     SELECT 1 FROM domains
-                    WHERE account_id = \(accountID) AND name = \(name.name) AND status <> 'deleted'
+                    WHERE account_id = \(accountID) AND name = \(name.name) AND status <> \(DomainStatus.deleted)
                     """
                 )
                 guard existing.isEmpty else {
@@ -93,7 +94,7 @@ package struct DomainRepository: Sendable {
     static func count(on connection: PostgresConnection, accountID: UUID) throws -> Int {
         try AccountRepository.single(
             try connection.query(
-                "SELECT count(*) FROM domains WHERE account_id = \(accountID) AND status <> 'deleted'"
+                "SELECT count(*) FROM domains WHERE account_id = \(accountID) AND status <> \(DomainStatus.deleted)"
             )
         ).decode(Int.self, at: 0)
     }
@@ -104,7 +105,7 @@ package struct DomainRepository: Sendable {
             try connection.query(
                 """
                 SELECT \(unsafeSQL: Self.columns) FROM domains
-                WHERE account_id = \(accountID) AND status <> 'deleted' AND name > \(after ?? "")
+                WHERE account_id = \(accountID) AND status <> \(DomainStatus.deleted) AND name > \(after ?? "")
                 ORDER BY name LIMIT \(limit)
                 """
             ).map(Self.decode)
@@ -117,7 +118,7 @@ package struct DomainRepository: Sendable {
             try connection.query(
                 """
                 SELECT \(unsafeSQL: Self.columns) FROM domains
-                WHERE account_id = \(accountID) AND name = \(name) AND status <> 'deleted'
+                WHERE account_id = \(accountID) AND name = \(name) AND status <> \(DomainStatus.deleted)
                 """
             ).first.map(Self.decode)
         }
@@ -158,13 +159,18 @@ package struct DomainRepository: Sendable {
                 }
                 let rows = try connection.query(
                     """
-                    UPDATE domains SET status = 'verified', verified_at = \(now), verification_method = 'dns_txt',
+                    UPDATE domains SET status = \(DomainStatus.verified), verified_at = \(now), verification_method = 'dns_txt',
                         last_checked_at = \(now), last_check_result = 'verified', updated_at = \(now)
                     WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
                     """
                 )
                 let verified = try Self.decode(try AccountRepository.single(rows))
-                try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+                try ChangeLogRepository.append(
+                    on: connection,
+                    host: domain.domainName.policyHost,
+                    kind: .domain,
+                    at: now
+                )
                 let published = try PolicyRepository.publish(
                     on: connection,
                     domain: verified,
@@ -206,12 +212,12 @@ package struct DomainRepository: Sendable {
             let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
             let rows = try connection.query(
                 """
-                UPDATE domains SET status = 'offboarding', deleted_at = \(now), serve_until = \(serveUntil),
+                UPDATE domains SET status = \(DomainStatus.offboarding), deleted_at = \(now), serve_until = \(serveUntil),
                     updated_at = \(now)
                 WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
                 """
             )
-            try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
             return (try Self.decode(try AccountRepository.single(rows)), published.policy)
         }
     }
@@ -226,11 +232,11 @@ package struct DomainRepository: Sendable {
             }
             let rows = try connection.query(
                 """
-                UPDATE domains SET status = 'deleted', deleted_at = \(now), updated_at = \(now)
+                UPDATE domains SET status = \(DomainStatus.deleted), deleted_at = \(now), updated_at = \(now)
                 WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
                 """
             )
-            try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "domain", at: now)
+            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
             return try Self.decode(try AccountRepository.single(rows))
         }
     }
@@ -239,16 +245,23 @@ package struct DomainRepository: Sendable {
     /// - Returns: the names that were removed.
     package func completeOffboarding(at now: Date) throws -> [String] {
         try pool.withTransaction { connection in
-            let names = try connection.query(
+            let removed = try connection.query(
                 """
-                UPDATE domains SET status = 'deleted', updated_at = \(now)
-                WHERE status = 'offboarding' AND serve_until <= \(now) RETURNING name
+                UPDATE domains SET status = \(DomainStatus.deleted), updated_at = \(now)
+                WHERE status = \(DomainStatus.offboarding)
+                  AND id NOT IN (SELECT id FROM served_domains(\(now)))
+                RETURNING \(unsafeSQL: Self.columns)
                 """
-            ).map { try $0.decode(String.self, at: 0) }
-            for name in names {
-                try ChangeLogRepository.append(on: connection, host: "mta-sts." + name, kind: "domain", at: now)
+            ).map(Self.decode)
+            for domain in removed {
+                try ChangeLogRepository.append(
+                    on: connection,
+                    host: domain.domainName.policyHost,
+                    kind: .domain,
+                    at: now
+                )
             }
-            return names
+            return removed.map(\.name)
         }
     }
 

@@ -107,7 +107,7 @@ package struct PolicyRepository: Sendable {
             """
         )
         let record = try decode(try AccountRepository.single(rows))
-        try ChangeLogRepository.append(on: connection, host: "mta-sts." + domain.name, kind: "policy", at: now)
+        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .policy, at: now)
         return (record, true)
     }
 }

@@ -11,14 +11,6 @@ package struct AccountRecord: Sendable, Hashable {
     package var createdAt: Date
 }
 
-/// What an API token is for.
-package enum TokenKind: String, Sendable, Hashable {
-    /// A long-lived token for automation, created with `POST /v1/tokens`.
-    case api
-    /// A login session from `POST /v1/sessions` or sign-up.
-    case session
-}
-
 /// One row of `api_tokens` (never the secret: only its hash is stored).
 package struct TokenRecord: Sendable, Hashable {
     package var id: UUID
@@ -30,19 +22,12 @@ package struct TokenRecord: Sendable, Hashable {
     package var lastUsedAt: Date?
 }
 
-/// The lifecycle of a domain (the `domains.status` column).
-package enum DomainStatus: String, Sendable, Hashable {
-    case pendingVerification = "pending_verification"
-    case verified
-    case offboarding
-    case deleted
-}
-
 /// One row of `domains`.
 package struct DomainRecord: Sendable, Hashable {
     package var id: UUID
     package var accountID: UUID
-    package var name: String
+    /// The domain's name, parsed (lower-case A-labels).
+    package var domainName: DomainName
     package var status: DomainStatus
     package var verificationToken: String
     package var verifiedAt: Date?
@@ -51,8 +36,8 @@ package struct DomainRecord: Sendable, Hashable {
     package var deletedAt: Date?
     package var serveUntil: Date?
 
-    /// The parsed name (the column's CHECK guarantees it parses).
-    package var domainName: DomainName? { try? DomainName(parsing: name) }
+    /// The A-label name, as stored.
+    package var name: String { domainName.name }
 }
 
 /// One row of `policies`: one policy text the domain served (or serves) under one id.
@@ -74,7 +59,7 @@ package struct PolicyRecord: Sendable, Hashable {
 
 /// The worker's view of a domain's certificate (`certificate_states`) plus the current certificate's dates.
 package struct CertificateStateRecord: Sendable, Hashable {
-    package var status: String
+    package var status: CertificateStatus
     package var lastError: String?
     package var lastErrorAt: Date?
     package var renewAfter: Date?

@@ -30,7 +30,7 @@ package struct DictionaryServerNameResolver: ServerNameResolver {
 
     /// Creates a resolver over `contexts` (keys are lower-cased here).
     package init(_ contexts: [String: TLSContext]) {
-        self.contexts = Dictionary(contexts.map { (TLSContext.normalizedServerName($0.key), $0.value) }) { first, _ in
+        self.contexts = Dictionary(contexts.map { (HostName.normalized($0.key), $0.value) }) { first, _ in
             first
         }
     }

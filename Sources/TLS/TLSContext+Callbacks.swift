@@ -27,7 +27,7 @@ extension TLSContext {
         guard let rawName = SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)) else {
             return reject(TLSAlert.unrecognizedName)
         }
-        let name = normalizedServerName(String(cString: rawName))
+        let name = HostName.normalized(String(cString: rawName))
         guard let selected = resolver.context(forServerName: name), selected.role == .server,
             selected.certificate != nil
         else {

@@ -96,11 +96,6 @@ package final class TLSContext: @unchecked Sendable {
         resolver.withLock { $0 }
     }
 
-    /// Lower-cases ASCII letters; SNI host names are compared case-insensitively (RFC 6066 section 3).
-    package static func normalizedServerName(_ name: String) -> String {
-        String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
     /// Recovers the Swift owner of an `SSL_CTX` created by this type.
     static func owner(of context: OpaquePointer) -> TLSContext {
         guard let raw = SSL_CTX_get_ex_data(context, 0) else {

@@ -194,7 +194,7 @@ final class HTTPServerConnection: EventHandler {
             head: head,
             body: body,
             remoteAddress: peer,
-            serverName: transport.tls?.serverName.map(TLSContext.normalizedServerName)
+            serverName: transport.tls?.serverName.map(HostName.normalized)
         )
         switch shared.execution {
         case .inline:

@@ -1,9 +1,9 @@
 package import ACME
 package import Crypto
 package import DNS
-import Database
 import Foundation
 package import Logging
+import Store
 import SystemIO
 import TLS
 import WebClient
@@ -47,9 +47,7 @@ package enum WorkerAssembly {
         dns: DNSClient,
         logger: Logger
     ) throws -> WorkerService {
-        let pool = PostgresPool(
-            configuration: .init(connectionString: connectionString, maxConnections: settings.service.concurrency + 3)
-        )
+        let store = DataStore(connectionString: connectionString, maxConnections: settings.service.concurrency + 3)
         var acmeHTTP = HTTPClientConfiguration(trustRoots: settings.caBundle.map { .file($0) } ?? .systemDefault)
         acmeHTTP.userAgent = settings.acme.userAgent
         let transport = HTTPSACMETransport(client: try HTTPClient(configuration: acmeHTTP, logger: logger))
@@ -60,22 +58,21 @@ package enum WorkerAssembly {
         checkHTTP.resolver = HostResolver { name in
             ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
         }
-        let repository = CertificateRepository(pool: pool)
-        let publisher = PostgresChallengePublisher(
-            pool: pool,
+        let publisher = EdgeChallengePublisher(
+            store: store,
             selfCheckClient: try HTTPClient(configuration: checkHTTP, logger: logger),
             selfCheckPort: settings.http01Port
         )
         let acmeConfiguration = settings.acme
         let issuer = CertificateIssuer(
-            repository: repository,
+            store: store,
             keyring: keyring,
             dns: dns,
             settings: .init(edgeHostname: settings.edgeHostname, caaIdentities: settings.caaIdentities),
             publisher: publisher,
             makeClient: {
                 try ACMEAccountLoader.load(
-                    pool: pool,
+                    store: store,
                     keyring: keyring,
                     configuration: acmeConfiguration,
                     transport: transport,
@@ -87,8 +84,8 @@ package enum WorkerAssembly {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         return WorkerService(
             configuration: settings.service,
-            pool: pool,
-            connectionString: connectionString,
+            store: store,
+            listener: try ChangeListener(connectionString: connectionString),
             issuer: issuer,
             workerID: workerID,
             logger: logger

@@ -1,7 +1,6 @@
-package import Database
 import Foundation
 package import Logging
-import Store
+package import Store
 import Synchronization
 
 /// The background worker: a scheduler thread that queues due work, and job threads that run it.
@@ -31,29 +30,31 @@ package final class WorkerService: Sendable {
     }
 
     private let configuration: Configuration
-    private let connectionString: String
     private let queue: JobQueue
-    private let repository: CertificateRepository
-    private let store: Store
+    private let store: DataStore
+    private let listener: ChangeListener
     private let issuer: CertificateIssuer
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchGroup()
 
+    /// - Parameters:
+    ///   - store: the worker's own store (its pool sized for the job threads).
+    ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
+    ///   - workerID: names this process in job leases.
     package init(
         configuration: Configuration,
-        pool: PostgresPool,
-        connectionString: String,
+        store: DataStore,
+        listener: ChangeListener,
         issuer: CertificateIssuer,
         workerID: String,
         logger: Logger
     ) {
         self.configuration = configuration
-        self.connectionString = connectionString
-        self.queue = JobQueue(pool: pool, workerID: workerID)
-        self.repository = CertificateRepository(pool: pool)
-        self.store = Store(pool: pool)
+        self.queue = store.jobs(workerID: workerID)
+        self.store = store
+        self.listener = listener
         self.issuer = issuer
         self.logger = logger
     }
@@ -70,17 +71,19 @@ package final class WorkerService: Sendable {
     /// Stops taking jobs, lets running jobs finish, and waits for every thread.
     package func stop() {
         stopped.store(true, ordering: .relaxed)
+        listener.cancel()
         for _ in 0...configuration.concurrency { wake.signal() }
         finished.wait()
     }
 
     /// One scheduling pass (also used by tests): queue due work, stop unserved domains, finish offboarding.
     package func scheduleOnce(cleanUp: Bool) throws {
-        try repository.stopUnservedDomains()
-        let offboarded = try store.domains.completeOffboarding(at: Date())
+        let now = Date()
+        try store.certificates.stopUnservedDomains(at: now)
+        let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
-        let queued = try repository.enqueueDueWork()
-        if cleanUp { try repository.cleanUp() }
+        let queued = try store.certificates.enqueueDueWork(at: now)
+        if cleanUp { try store.retention.purge(at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }
         }
@@ -97,22 +100,16 @@ package final class WorkerService: Sendable {
     }
 
     private func runScheduler() {
-        var listener: PostgresConnection?
         var lastCleanup = ContinuousClock.now - configuration.cleanupInterval
         while !stopped.load(ordering: .relaxed) {
             do {
                 let cleanUp = ContinuousClock.now - lastCleanup >= configuration.cleanupInterval
                 try scheduleOnce(cleanUp: cleanUp)
                 if cleanUp { lastCleanup = .now }
-                if listener == nil || listener?.isOpen == false {
-                    let connection = try PostgresConnection(connectionString: connectionString)
-                    try connection.listen(ChangeLogRepository.channel)
-                    listener = connection
-                }
-                _ = try listener?.waitForNotifications(timeout: min(configuration.scanInterval, .seconds(1)))
+                _ = try listener.wait(timeout: min(configuration.scanInterval, .seconds(1)))
             } catch {
                 logger.warning("worker scheduling failed; retrying", ["error": "\(error)"])
-                listener = nil
+                listener.reset()
                 _ = wake.wait(timeout: .now() + 2)
             }
         }
@@ -123,7 +120,7 @@ package final class WorkerService: Sendable {
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
-                job = try queue.take(kinds: ["issue_certificate"], lease: lease)
+                job = try queue.take(kinds: [.issueCertificate], lease: lease)
             } catch {
                 logger.warning("cannot take a job", ["error": "\(error)"])
                 _ = wake.wait(timeout: .now() + 2)

@@ -11,7 +11,7 @@ struct DatabaseSetup {
     let embeddedCluster: LocalPostgresCluster?
 
     /// Uses `MTASTS_DATABASE_URL`, or creates/starts the embedded cluster under the data directory.
-    static func prepare(configuration: Configuration, logger: Logger) throws -> DatabaseSetup {
+    static func prepare(configuration: PlatformConfiguration, logger: Logger) throws -> DatabaseSetup {
         if let url = configuration.databaseURL {
             return DatabaseSetup(connectionString: url, embeddedCluster: nil)
         }
@@ -26,7 +26,7 @@ struct DatabaseSetup {
     }
 
     /// The migrations folder: the configured one, else `Migrations/` found upwards from the executable.
-    static func migrationsDirectory(configuration: Configuration) throws -> URL {
+    static func migrationsDirectory(configuration: PlatformConfiguration) throws -> URL {
         guard let folder = ResourceDirectory.find(configured: configuration.migrationsDirectory, name: "Migrations")
         else {
             throw ConfigurationError(
@@ -38,7 +38,7 @@ struct DatabaseSetup {
     }
 
     /// Applies pending migrations and logs each one.
-    static func migrate(connectionString: String, configuration: Configuration, logger: Logger) throws {
+    static func migrate(connectionString: String, configuration: PlatformConfiguration, logger: Logger) throws {
         let files = try MigrationFile.load(directory: try migrationsDirectory(configuration: configuration))
         let connection = try PostgresConnection(connectionString: connectionString, statementTimeout: nil)
         let applied = try Migrator(files: files).migrate(using: connection)

@@ -27,7 +27,7 @@ enum MigrateCommand {
             CommandRunner.writeOut(help)
             return 0
         }
-        var configuration = try Configuration(environment: environment)
+        var configuration = try PlatformConfiguration(environment: environment)
         if let url = options.values["database-url"] { configuration.databaseURL = url }
         let logger = Logger(label: "migrate", level: configuration.logLevel)
         let setup = try DatabaseSetup.prepare(configuration: configuration, logger: logger)

@@ -7,7 +7,7 @@ import Logging
 enum SecretsSetup {
     /// The current key (generated on first run when the default path is used) plus older keys for rotation.
     /// - Throws: `ConfigurationError` naming the variable when a configured key file is missing or malformed.
-    static func loadKeyring(configuration: Configuration, logger: Logger) throws -> Keyring {
+    static func loadKeyring(configuration: PlatformConfiguration, logger: Logger) throws -> Keyring {
         let path = configuration.secretKeyFile
         let current: MasterKey
         if FileManager.default.fileExists(atPath: path) {

@@ -9,6 +9,7 @@ import Glibc
 import HTTPCore
 import Logging
 import PolicyEdge
+import Store
 import SystemIO
 import WebServer
 import Worker
@@ -51,7 +52,7 @@ enum ServeCommand {
             CommandRunner.writeOut(help(for: roles))
             return 0
         }
-        let configuration = try Configuration(environment: environment)
+        let configuration = try PlatformConfiguration(environment: environment)
         let logger = Logger(label: roles == .all ? "serve" : roles.names.joined(), level: configuration.logLevel)
         // Block the termination signals before any thread starts, so only `sigwait` below receives them.
         var signals = sigset_t()
@@ -105,7 +106,7 @@ enum ServeCommand {
                     snapshotFile: configuration.edgeSnapshotFile,
                     accessLog: configuration.edgeAccessLog
                 ),
-                source: PostgresSnapshotSource(connectionString: setup.connectionString),
+                source: try StoreSnapshotSource(connectionString: setup.connectionString),
                 keyring: keyring,
                 group: group,
                 logger: logger.with(["role": "edge"])
@@ -154,14 +155,14 @@ enum ServeCommand {
 
     /// Starts the JSON API (and the web form) on its listener; handlers run on `blocking` threads.
     static func startAPI(
-        configuration: Configuration,
+        configuration: PlatformConfiguration,
         pool: PostgresPool,
         group: EventLoopGroup,
         blocking: BlockingPool,
         logger: Logger
     ) throws -> HTTPServer {
         let environment = APIEnvironment(
-            pool: pool,
+            store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
             dnsClient: try dnsClient(configuration),
@@ -187,7 +188,7 @@ enum ServeCommand {
 
     /// The web form's files read into memory from `MTASTS_PUBLIC_DIR`; nil (with a warning) when the default
     /// folder is absent, an error when a configured one is.
-    static func webForm(configuration: Configuration, logger: Logger) throws -> StaticFiles? {
+    static func webForm(configuration: PlatformConfiguration, logger: Logger) throws -> StaticFiles? {
         guard let folder = ResourceDirectory.find(configured: configuration.publicDirectory, name: "Public") else {
             if configuration.publicDirectoryIsExplicit {
                 throw ConfigurationError(
@@ -216,8 +217,12 @@ enum ServeCommand {
     }
 
     /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.
-    static func prepareSchema(migrate: Bool, setup: DatabaseSetup, configuration: Configuration, logger: Logger) throws
-    {
+    static func prepareSchema(
+        migrate: Bool,
+        setup: DatabaseSetup,
+        configuration: PlatformConfiguration,
+        logger: Logger
+    ) throws {
         if migrate {
             try DatabaseSetup.migrate(
                 connectionString: setup.connectionString,
@@ -242,7 +247,7 @@ enum ServeCommand {
 
     /// Starts the background worker (certificates, renewals, offboarding).
     static func startWorker(
-        configuration: Configuration,
+        configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
         logger: Logger
@@ -280,7 +285,7 @@ enum ServeCommand {
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.
-    static func dnsClient(_ configuration: Configuration) throws -> DNSClient {
+    static func dnsClient(_ configuration: PlatformConfiguration) throws -> DNSClient {
         var resolvers: [DNSServerAddress] = []
         for resolver in configuration.dnsResolvers {
             do {

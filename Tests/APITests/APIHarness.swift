@@ -5,6 +5,7 @@ import Database
 import Foundation
 import HTTPCore
 import Logging
+import Store
 import Synchronization
 import TestSupport
 import Testing
@@ -85,7 +86,7 @@ struct APIHarness {
         self.clock = clock
         responder = APIResponder(
             environment: APIEnvironment(
-                pool: pool,
+                store: DataStore(pool: pool),
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),

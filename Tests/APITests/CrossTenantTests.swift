@@ -14,7 +14,7 @@ import Testing
         let bob = try api.signUp("bob@example.com")
         let name = "cross.example.test"
         #expect(api.send(.post, "/v1/domains", json: ["name": .string(name)], token: alice).status == 201)
-        let store = Store(pool: api.pool)
+        let store = DataStore(pool: api.pool)
         let owner = try #require(try store.accounts.find(email: "alice@example.com"))
         let domain = try #require(try store.domains.find(accountID: owner.id, name: name))
         _ = try store.domains.markVerified(

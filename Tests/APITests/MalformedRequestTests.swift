@@ -514,7 +514,7 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
         let api = try APIHarness()
         let token = try api.signUp("owner@example.com", password: Self.password)
         #expect(api.send(.post, "/v1/domains", json: ["name": .string(Self.domain)], token: token).status == 201)
-        let store = Store(pool: api.pool)
+        let store = DataStore(pool: api.pool)
         let owner = try #require(try store.accounts.find(email: "owner@example.com"))
         let domain = try #require(try store.domains.find(accountID: owner.id, name: Self.domain))
         _ = try store.domains.markVerified(

@@ -101,8 +101,8 @@ import Testing
             return !notifications.isEmpty
         }
         let seq = try #require(Int64(notifications[0].payload))
-        let change = try #require(try Store(pool: api.pool).changes.changes(after: seq - 1).first)
-        #expect(change.seq == seq && change.host == "mta-sts." + domain && change.kind == "policy")
+        let change = try #require(try DataStore(pool: api.pool).changes.changes(after: seq - 1).first)
+        #expect(change.seq == seq && change.host == "mta-sts." + domain && change.kind == .policy)
 
         // The same policy again: no new row, same id; a stale If-Match: 412.
         let again = api.send(
@@ -206,7 +206,7 @@ import Testing
 
         // … and can once offboarding has finished.
         api.clock.advance(by: 604_800)
-        #expect(try Store(pool: api.pool).domains.completeOffboarding(at: api.clock.now) == [domain])
+        #expect(try DataStore(pool: api.pool).domains.completeOffboarding(at: api.clock.now) == [domain])
         // Sessions last 12 hours; a week later both tenants log in again.
         #expect(api.send(.get, "/v1/account", token: token).status == 401)
         let alice = try api.logIn("alice@example.com")
@@ -306,7 +306,7 @@ import Testing
         let token = try api.signUp("erin@example.com")
         let name = "cross.example.test"
         #expect(api.send(.post, "/v1/domains", json: ["name": .string(name)], token: token).status == 201)
-        let store = Store(pool: api.pool)
+        let store = DataStore(pool: api.pool)
         let owner = try #require(try store.accounts.find(email: "erin@example.com"))
         let domain = try #require(try store.domains.find(accountID: owner.id, name: name))
         _ = try store.domains.markVerified(

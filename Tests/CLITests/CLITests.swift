@@ -76,7 +76,9 @@ import Testing
     @Test func readmeDocumentsEveryVariable() throws {
         let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let sources = try String(
-            contentsOf: RepositoryPaths.root.appendingPathComponent("Sources/Configuration/Configuration.swift"),
+            contentsOf: RepositoryPaths.root.appendingPathComponent(
+                "Sources/Configuration/PlatformConfiguration.swift"
+            ),
             encoding: .utf8
         )
         let variables = Set(sources.matches(of: /"(MTASTS_[A-Z_]+)"/).map { String($0.1) })

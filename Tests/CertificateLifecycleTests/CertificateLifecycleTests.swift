@@ -1,6 +1,7 @@
 import DNS
 import Database
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -81,13 +82,10 @@ import Testing
         _ = try environment.fetchPolicy("gamma.tenant.test")
 
         // The tenant deletes the domain: the edge stops serving it and the worker stops renewing it.
-        try environment.pool.withTransaction { connection in
-            try connection.execute(
-                "UPDATE domains SET status = 'deleted', deleted_at = now() WHERE id = \(domain)"
-            )
-            try connection.execute("INSERT INTO changes (host, kind) VALUES ('mta-sts.gamma.tenant.test', 'domain')")
-            try connection.notify("mtasts_changes", payload: "0")
-        }
+        // Offboarding as `DELETE /v1/domains/{name}` starts it, then completed as if its window had passed.
+        let store = DataStore(pool: environment.pool)
+        _ = try store.domains.offboard(domainID: domain, at: Date())
+        _ = try store.domains.completeOffboarding(at: Date().addingTimeInterval(2 * 86_400))
         try Poll.until(deadline: 10, "edge stops serving") {
             (try? environment.fetchPolicy("gamma.tenant.test")) == nil
         }

@@ -3,6 +3,7 @@ import DNS
 import Database
 import Foundation
 import Logging
+import Store
 import Synchronization
 import TestSupport
 import Testing
@@ -40,19 +41,11 @@ final class CapturedLog: Sendable {
             return true
         }
         let order = try #require(placed)
-        try environment.pool.withConnection { connection in
-            try connection.execute(
-                """
-                INSERT INTO certificate_states (domain_id, status, order_url) VALUES (\(domain), 'ordering', \(order.url))
-                """
-            )
-            try connection.execute(
-                """
-                INSERT INTO jobs (kind, domain_id, locked_by, locked_until)
-                VALUES ('issue_certificate', \(domain), 'killed-worker', now() + interval '2 seconds')
-                """
-            )
-        }
+        let store = DataStore(pool: environment.pool)
+        try store.certificates.setState(domainID: domain, status: .ordering, error: nil, orderURL: order.url)
+        let killed = store.jobs(workerID: "killed-worker")
+        try killed.enqueue(kind: .issueCertificate, domainID: domain)
+        #expect(try killed.take(kinds: [.issueCertificate], lease: .seconds(2))?.domainID == domain)
         environment.startWorkers()
         try Poll.until(deadline: 60, "certificate issued after the lease expired") {
             try environment.state(domain)?.status == "issued"

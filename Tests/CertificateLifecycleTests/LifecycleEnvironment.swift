@@ -5,6 +5,7 @@ import Database
 import Foundation
 import Logging
 import PolicyEdge
+import Store
 import SystemIO
 import TLS
 import TestSupport
@@ -50,7 +51,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 accessLog: false,
                 follower: .init(persistInterval: .zero)
             ),
-            source: PostgresSnapshotSource(connectionString: url),
+            source: try StoreSnapshotSource(connectionString: url),
             keyring: keyring,
             group: group,
             logger: Logger(label: "edge", level: .error)
@@ -93,7 +94,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
     func acmeClient() throws -> ACMEClient {
         let transport = HTTPSACMETransport(client: try pebble.makeHTTPClient())
         return try ACMEAccountLoader.load(
-            pool: pool,
+            store: DataStore(pool: pool),
             keyring: keyring,
             configuration: ACMEClientConfiguration(
                 directoryURL: pebble.directoryURL,

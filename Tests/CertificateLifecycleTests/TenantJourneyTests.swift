@@ -5,6 +5,7 @@ import Database
 import Foundation
 import HTTPCore
 import Logging
+import Store
 import TestSupport
 import Testing
 
@@ -48,7 +49,7 @@ import Testing
         let client = Client(
             responder: APIResponder(
                 environment: APIEnvironment(
-                    pool: environment.pool,
+                    store: DataStore(pool: environment.pool),
                     domainLimit: 5,
                     edgeHostname: LifecycleEnvironment.edgeHostname,
                     dnsClient: environment.dns.resolverClient(),

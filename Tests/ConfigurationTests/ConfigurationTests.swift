@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct ConfigurationTests {
     @Test func defaultsWorkWithNothingConfigured() throws {
-        let configuration = try Configuration(environment: [:], resolvConf: "/nonexistent")
+        let configuration = try PlatformConfiguration(environment: [:], resolvConf: "/nonexistent")
         #expect(configuration.databaseURL == nil)
         #expect(configuration.apiListen == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(configuration.edgeHTTPSListen == ListenAddress(host: "127.0.0.1", port: 8443))
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func valuesAreReadAndNormalised() throws {
-        let configuration = try Configuration(environment: [
+        let configuration = try PlatformConfiguration(environment: [
             "MTASTS_DATABASE_URL": "postgresql://u@db/mtasts?sslmode=verify-full",
             "MTASTS_API_LISTEN": "[::1]:9000",
             "MTASTS_EDGE_HOSTNAME": "Edge.Example.NET.",
@@ -49,7 +49,7 @@ import Testing
     ])
     func badValuesNameTheVariable(variable: String, value: String) {
         #expect {
-            try Configuration(environment: [variable: value])
+            try PlatformConfiguration(environment: [variable: value])
         } throws: { error in
             (error as? ConfigurationError)?.variable == variable
         }
@@ -61,7 +61,7 @@ import Testing
         try "# comment\nsearch example\nnameserver 10.0.0.2\nnameserver fe80::1%eth0\noptions edns0\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let configuration = try Configuration(environment: [:], resolvConf: path)
+        let configuration = try PlatformConfiguration(environment: [:], resolvConf: path)
         #expect(configuration.dnsResolvers.map(\.description) == ["10.0.0.2:53", "[fe80::1]:53"])
     }
 }

@@ -66,7 +66,10 @@ import Testing
         try connection.execute("INSERT INTO notes (body) VALUES (\(hostile))")
         let stored = try connection.query("SELECT body FROM notes").first?.decode(String.self, at: 0)
         #expect(stored == hostile)
-        #expect(try connection.query("SELECT count(*) FROM schema_migrations").first?.decode(Int.self, at: 0) == 1)
+        let migrations = try MigrationFile.load(directory: RepositoryPaths.migrations).count
+        #expect(
+            try connection.query("SELECT count(*) FROM schema_migrations").first?.decode(Int.self, at: 0) == migrations
+        )
     }
 
     @Test func transactionCommitsOrRollsBack() throws {

@@ -34,7 +34,7 @@ final class RunningEdge: Sendable {
                 accessLog: false,
                 follower: .init(reconcileInterval: reconcile, persistInterval: .zero)
             ),
-            source: PostgresSnapshotSource(connectionString: url),
+            source: try StoreSnapshotSource(connectionString: url),
             keyring: keyring,
             group: group,
             logger: .init(label: "edge-test", level: .error)

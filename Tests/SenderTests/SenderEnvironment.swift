@@ -33,7 +33,7 @@ final class SenderEnvironment: Sendable {
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
         edge = try EdgeService(
             configuration: .init(httpsAddress: loopback, httpAddress: loopback, accessLog: false),
-            source: PostgresSnapshotSource(connectionString: url),
+            source: try StoreSnapshotSource(connectionString: url),
             keyring: fixtures.keyring,
             group: group,
             logger: Logger(label: "sender-test-edge", level: .error)

@@ -84,7 +84,7 @@ import Testing
             return received.count >= 2
         }
         let changes = try fixture.store.changes.changes(after: 0)
-        #expect(changes.map(\.kind) == ["domain", "policy"])
+        #expect(changes.map(\.kind) == [.domain, .policy])
         #expect(changes.allSatisfy { $0.host == "mta-sts.notify.example" })
         #expect(received.map(\.payload) == changes.map { String($0.seq) })
     }

@@ -9,12 +9,12 @@ import Testing
 struct StoreFixture {
     let url: String
     let pool: PostgresPool
-    let store: Store
+    let store: DataStore
 
     init() throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
-        store = Store(pool: pool)
+        store = DataStore(pool: pool)
     }
 
     static let start = Date(timeIntervalSince1970: 1_790_000_000)

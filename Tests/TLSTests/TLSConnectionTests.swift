@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func serverNameNormalization() {
-        #expect(TLSContext.normalizedServerName("MTA-STS.Example.COM") == "mta-sts.example.com")
-        #expect(TLSContext.normalizedServerName("xn--bcher-kva.example") == "xn--bcher-kva.example")
+        #expect(HostName.normalized("MTA-STS.Example.COM") == "mta-sts.example.com")
+        #expect(HostName.normalized("xn--bcher-kva.example") == "xn--bcher-kva.example")
     }
 }

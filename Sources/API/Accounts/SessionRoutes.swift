@@ -43,7 +43,8 @@ enum SessionRoutes {
             expiresAt: expires
         )
         return [
-            "id": .string(token.id.uuidString.lowercased()), "kind": "session", "value": .string(secret),
+            "id": .string(token.id.uuidString.lowercased()), "kind": .string(token.kind.rawValue),
+            "value": .string(secret),
             "expires_at": .date(expires),
         ]
     }

@@ -26,7 +26,7 @@ enum DNSRecordsRoute {
                 )
             }
             let edge = context.environment.edgeHostname
-            let policyHost = "mta-sts." + domain.name
+            let policyHost = domain.domainName.policyHost
             let cname = live.lookup(policyHost, type: .cname)
             records.append(
                 entry(
@@ -41,7 +41,7 @@ enum DNSRecordsRoute {
                 )
             )
             if let policy = try context.store.policies.current(domainID: domain.id) {
-                let name = "_mta-sts." + domain.name
+                let name = domain.domainName.stsRecordName
                 let expected = "v=STSv1; id=\(policy.policyID)"
                 let outcome = live.lookup(name, type: .txt)
                 let sts = STSRecord.discover(txtRecords: outcome.values.map { [$0] })
@@ -59,7 +59,7 @@ enum DNSRecordsRoute {
                     )
                 )
             }
-            let reportName = "_smtp._tls." + domain.name
+            let reportName = domain.domainName.tlsrptRecordName
             let suggestion = "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
             let reports = live.lookup(reportName, type: .txt)
             records.append(

@@ -131,7 +131,8 @@ enum DomainRoutes {
             return JSONResponse(
                 .ok,
                 [
-                    "name": .string(deleted.name), "status": "deleted", "deleted_at": .date(deleted.deletedAt),
+                    "name": .string(deleted.name), "status": .string(deleted.status.rawValue),
+                    "deleted_at": .date(deleted.deletedAt),
                     "detail": "The domain never served a policy and was deleted at once.",
                 ]
             )

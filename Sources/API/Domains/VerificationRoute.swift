@@ -35,7 +35,10 @@ enum VerificationRoute {
             let policy = try context.store.policies.current(domainID: domain.id)
             return JSONResponse(
                 .ok,
-                ["status": "verified", "domain": .domain(domain), "policy": policy.map(JSONValue.policy) ?? .null]
+                [
+                    "status": .string(domain.status.rawValue), "domain": .domain(domain),
+                    "policy": policy.map(JSONValue.policy) ?? .null,
+                ]
             )
         case .offboarding, .deleted:
             throw APIError(
@@ -82,7 +85,7 @@ enum VerificationRoute {
             return JSONResponse(
                 .ok,
                 [
-                    "status": "verified", "domain": .domain(verified),
+                    "status": .string(verified.status.rawValue), "domain": .domain(verified),
                     "policy": published.map(JSONValue.policy) ?? .null, "mx_lookup": mxLookup,
                 ]
             )

@@ -39,7 +39,7 @@ extension JSONValue {
     static func domain(_ domain: DomainRecord) -> JSONValue {
         var members: [JSONMember] = [
             JSONMember(key: "name", value: .string(domain.name)),
-            JSONMember(key: "unicode_name", value: .string(domain.domainName?.unicodeName ?? domain.name)),
+            JSONMember(key: "unicode_name", value: .string(domain.domainName.unicodeName)),
             JSONMember(key: "status", value: .string(domain.status.rawValue)),
             JSONMember(key: "created_at", value: .date(domain.createdAt)),
             JSONMember(key: "verified_at", value: .date(domain.verifiedAt)),

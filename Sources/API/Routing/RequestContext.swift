@@ -16,7 +16,7 @@ package struct RequestContext: Sendable {
     package let logger: Logger
 
     /// The store on the environment's pool.
-    package var store: Store { environment.store }
+    package var store: DataStore { environment.store }
 
     /// The current time from the environment's clock.
     package var now: Date { environment.clock() }

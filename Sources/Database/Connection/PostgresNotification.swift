@@ -23,22 +23,29 @@ extension PostgresConnection {
         try execute("SELECT pg_notify(\(try Self.validatedChannel(channel)), \(payload))")
     }
 
-    /// Waits on the connection's socket (no polling loop) until notifications arrive or `timeout` passes.
-    /// - Returns: the notifications received, empty on timeout.
+    /// Waits on the connection's socket (no polling loop) until notifications arrive, `timeout` passes or
+    /// `cancellation` is cancelled.
+    /// - Returns: the notifications received; empty on timeout or cancellation.
     /// - Throws: `connectionLost` when the server goes away while waiting.
-    package func waitForNotifications(timeout: Duration) throws(DatabaseError) -> [PostgresNotification] {
+    package func waitForNotifications(
+        timeout: Duration,
+        cancellation: WaitCancellation? = nil
+    ) throws(DatabaseError) -> [PostgresNotification] {
         let pending = try drainNotifications()
         if !pending.isEmpty { return pending }
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { return [] }
+            if remaining <= .zero || cancellation?.isCancelled == true { return [] }
             let milliseconds = Int32(
                 clamping: remaining.components.seconds * 1000
                     + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
             )
-            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, milliseconds)
+            var descriptors = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
+            if let cancellation {
+                descriptors.append(pollfd(fd: cancellation.descriptor, events: Int16(POLLIN), revents: 0))
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw DatabaseError(.connectionLost, "poll on the database socket failed (errno \(errno))")
@@ -46,7 +53,7 @@ extension PostgresConnection {
             if ready == 0 { return [] }
             let notifications = try drainNotifications()
             if !notifications.isEmpty { return notifications }
-            if descriptor.revents & Int16(POLLHUP | POLLERR) != 0 {
+            if descriptors[0].revents & Int16(POLLHUP | POLLERR) != 0 {
                 throw DatabaseError(.connectionLost, "database socket closed while waiting for notifications")
             }
         }

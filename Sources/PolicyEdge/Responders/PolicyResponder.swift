@@ -1,5 +1,6 @@
 import Foundation
 package import HTTPCore
+import TLS
 
 /// Answers `https://mta-sts.<domain>/.well-known/mta-sts.txt` from the snapshot (RFC 8461 §3.2).
 ///
@@ -88,7 +89,7 @@ enum EdgeResponses {
             return nil
         }
         if let colon = authority.lastIndex(of: ":") { authority = String(authority[..<colon]) }
-        let host = EdgeSnapshot.normalise(authority)
+        let host = HostName.normalized(authority)
         return host.isEmpty ? nil : host
     }
 }

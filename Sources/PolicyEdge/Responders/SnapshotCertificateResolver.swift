@@ -32,7 +32,7 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
 
     package func context(forServerName serverName: String) -> TLSContext? {
         // Normalised once: it is both the snapshot key and the cache key.
-        let host = EdgeSnapshot.normalise(serverName)
+        let host = HostName.normalized(serverName)
         guard let certificate = holder.current.hosts[host]?.certificate, certificate.notAfter > Date() else {
             return nil
         }

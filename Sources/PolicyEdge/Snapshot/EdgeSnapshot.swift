@@ -1,4 +1,6 @@
 package import Foundation
+package import Store
+import TLS
 
 /// Everything an edge process answers from: policies, certificates and ACME challenges, keyed by host.
 ///
@@ -81,15 +83,26 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
 
     /// The entry for `host` (case-insensitive, trailing dot ignored).
     package func entry(for host: String) -> HostEntry? {
-        hosts[Self.normalise(host)]
+        hosts[HostName.normalized(host)]
     }
 
-    /// A copy with some hosts replaced (nil or empty entries remove the host).
-    package func updating(_ changed: [String: HostEntry?], sequence: Int64, builtAt: Date) -> EdgeSnapshot {
+    /// A copy in which `parts` of `hosts` are replaced by `entries` (a host missing from `entries` no longer
+    /// serves those parts; a host left with nothing is removed). `hosts` are normalised.
+    package func updating(
+        hosts: Set<String>,
+        parts: ServedParts,
+        with entries: [String: HostEntry],
+        sequence: Int64,
+        builtAt: Date
+    ) -> EdgeSnapshot {
         var copy = self
-        for (host, entry) in changed {
-            let key = Self.normalise(host)
-            if let entry, !entry.isEmpty { copy.hosts[key] = entry } else { copy.hosts[key] = nil }
+        for host in hosts {
+            let loaded = entries[host] ?? HostEntry()
+            var entry = copy.hosts[host] ?? HostEntry()
+            if parts.contains(.policy) { entry.policy = loaded.policy }
+            if parts.contains(.certificate) { entry.certificate = loaded.certificate }
+            if parts.contains(.challenges) { entry.challenges = loaded.challenges }
+            copy.hosts[host] = entry.isEmpty ? nil : entry
         }
         copy.sequence = max(self.sequence, sequence)
         copy.builtAt = builtAt
@@ -100,10 +113,4 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
     package var policyCount: Int { hosts.values.count { $0.policy != nil } }
     package var certificateCount: Int { hosts.values.count { $0.certificate != nil } }
 
-    /// Lower-cases and strips one trailing dot, the form every key in `hosts` has.
-    package static func normalise(_ host: String) -> String {
-        var host = host.lowercased()
-        if host.hasSuffix(".") { host.removeLast() }
-        return host
-    }
 }

@@ -1,14 +1,16 @@
 import Foundation
 package import Logging
 import Synchronization
+import SystemIO
 
-/// Keeps a ``SnapshotHolder`` current: a full load at start, then the hosts named by new change-log rows
-/// (woken by `NOTIFY`), and a full reconcile every `reconcileInterval` so a missed notification heals.
+/// Keeps a ``SnapshotHolder`` current by executing a ``ChangeFollowerStateMachine`` on a thread of its own.
 ///
-/// While PostgreSQL is unreachable the last snapshot keeps being served; the follower retries with
-/// exponential backoff (capped) and catches up from the change log when the database returns. Each successful
-/// update is also written to the snapshot file (at most every `persistInterval`) for cold starts in an outage.
+/// While PostgreSQL is unreachable the last snapshot keeps being served; the machine backs off and catches up
+/// from the change log when the database returns. Each update is also written to the snapshot file (at most
+/// every `persistInterval`) for cold starts in an outage. The thread sleeps in the listener's wait (woken by
+/// `NOTIFY`) or in a backoff wait; ``stop()`` wakes both at once.
 package final class ChangeFollower: Sendable {
+    /// The follower's intervals.
     package struct Configuration: Sendable {
         package var reconcileInterval: Duration
         package var persistInterval: Duration
@@ -23,6 +25,20 @@ package final class ChangeFollower: Sendable {
             self.persistInterval = persistInterval
             self.maximumBackoff = maximumBackoff
         }
+
+        var machine: ChangeFollowerStateMachine.Configuration {
+            .init(
+                reconcileInterval: reconcileInterval,
+                persistInterval: persistInterval,
+                maximumBackoff: maximumBackoff
+            )
+        }
+    }
+
+    /// The machine and the action it asked for, handed from ``loadInitialSnapshot()`` to the thread.
+    private struct Progress: Sendable {
+        var machine: ChangeFollowerStateMachine
+        var next: ChangeFollowerStateMachine.Action
     }
 
     private let source: any SnapshotSource
@@ -30,11 +46,10 @@ package final class ChangeFollower: Sendable {
     private let file: SnapshotFile?
     private let configuration: Configuration
     private let logger: Logger
+    private let progress = Mutex<Progress?>(nil)
     private let stopped = Atomic<Bool>(false)
-    /// The first snapshot still needs writing to the file; the follower thread does it, off the start-up path.
-    private let initialPersistPending = Atomic<Bool>(false)
-    /// Change rows the start-up snapshot already reflects, handed to the follower thread.
-    private let seenAtStart = Mutex<Set<Int64>>([])
+    /// Signalled by ``stop()`` to end a backoff wait early.
+    private let stopSignal = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     package init(
@@ -51,37 +66,17 @@ package final class ChangeFollower: Sendable {
         self.logger = logger
     }
 
-    /// Loads the first snapshot: from PostgreSQL, else from the snapshot file, else empty.
+    /// Loads the first snapshot on the calling thread: from PostgreSQL, else from the snapshot file, else
+    /// empty. Writing the file is left to the follower thread, off the start-up path.
     package func loadInitialSnapshot() {
-        do {
-            let (snapshot, seen) = try source.loadAll()
-            holder.replace(with: snapshot)
-            seenAtStart.withLock { $0 = seen }
-            holder.isDatabaseReachable = true
-            initialPersistPending.store(true, ordering: .relaxed)
-            logger.info(
-                "snapshot loaded from database",
-                ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)]
-            )
-        } catch {
-            holder.isDatabaseReachable = false
-            source.reset()
-            if let file, let snapshot = try? file.read() {
-                holder.replace(with: snapshot)
-                logger.warning(
-                    "database unreachable; serving the snapshot file",
-                    ["hosts": String(snapshot.hosts.count), "file": file.path, "error": "\(error)"]
-                )
-            } else {
-                logger.error(
-                    "database unreachable and no snapshot file; serving nothing until it returns",
-                    ["error": "\(error)"]
-                )
-            }
-        }
+        let now = Self.now()
+        var machine = ChangeFollowerStateMachine(configuration: configuration.machine, now: now)
+        var action = execute(machine.start(now: now), on: &machine, initial: true)
+        if action == .restoreFromFile { action = execute(action, on: &machine, initial: true) }
+        progress.withLock { $0 = Progress(machine: machine, next: action) }
     }
 
-    /// Runs the follow loop on a new thread until ``stop()``.
+    /// Runs the machine on a new thread until ``stop()``.
     package func start() {
         let thread = Thread { [self] in
             run()
@@ -91,74 +86,108 @@ package final class ChangeFollower: Sendable {
         thread.start()
     }
 
-    /// Stops the loop (within about a second) and waits for it.
+    /// Stops the thread (waking it from any wait) and waits for it.
     package func stop() {
         stopped.store(true, ordering: .relaxed)
+        source.cancelWaits()
+        stopSignal.signal()
         finished.wait()
     }
 
     private func run() {
-        var needsFullLoad = !holder.isDatabaseReachable
-        var lastFullLoad = ContinuousClock.now
-        var lastPersist = ContinuousClock.now - configuration.persistInterval
-        var backoff = Duration.milliseconds(200)
-        var dirty = initialPersistPending.exchange(false, ordering: .relaxed)
-        // Change rows already applied, within the look-back window: only rows not in it cause a reload.
-        var seen = seenAtStart.withLock { $0 }
+        let handedOver = progress.withLock { $0 }
+        let now = Self.now()
+        var machine = handedOver?.machine ?? ChangeFollowerStateMachine(configuration: configuration.machine, now: now)
+        var action = handedOver?.next ?? machine.start(now: now)
         while !stopped.load(ordering: .relaxed) {
-            do {
-                if needsFullLoad || ContinuousClock.now - lastFullLoad >= configuration.reconcileInterval {
-                    let (snapshot, loadedSeen) = try source.loadAll()
-                    // A reconcile that finds nothing new neither swaps the snapshot nor rewrites the file.
-                    if snapshot.hosts != holder.current.hosts || needsFullLoad {
-                        holder.replace(with: snapshot)
-                        dirty = true
-                    }
-                    seen = loadedSeen
-                    if needsFullLoad { logger.info("snapshot reloaded", ["hosts": String(snapshot.hosts.count)]) }
-                    needsFullLoad = false
-                    lastFullLoad = ContinuousClock.now
-                }
-                if !holder.isDatabaseReachable {
-                    logger.notice("database reachable again")
-                }
-                holder.isDatabaseReachable = true
-                backoff = .milliseconds(200)
-                if try applyChanges(seen: &seen) { dirty = true }
-                if dirty && ContinuousClock.now - lastPersist >= configuration.persistInterval {
-                    persist(holder.current)
-                    lastPersist = ContinuousClock.now
-                    dirty = false
-                }
-                _ = try source.waitForChange(timeout: .milliseconds(500))
-            } catch {
-                if holder.isDatabaseReachable {
-                    logger.warning("database unreachable; still serving the last snapshot", ["error": "\(error)"])
-                }
-                holder.isDatabaseReachable = false
-                source.reset()
-                needsFullLoad = false
-                sleepInterruptibly(backoff)
-                backoff = min(backoff * 2, configuration.maximumBackoff)
-            }
+            action = execute(action, on: &machine)
         }
-        if dirty { persist(holder.current) }
+        if machine.hasUnpersistedChanges { persist(holder.current) }
     }
 
-    /// Reloads the hosts named by change rows not applied yet; returns whether the snapshot changed.
-    private func applyChanges(seen: inout Set<Int64>) throws -> Bool {
-        let current = holder.current
-        let fresh = try source.changes(after: current.sequence).filter { !seen.contains($0.seq) }
-        guard let newest = fresh.map(\.seq).max() else { return false }
-        let hosts = Set(fresh.map(\.host))
-        let entries = try source.load(hosts: hosts)
-        var changed: [String: EdgeSnapshot.HostEntry?] = [:]
-        for host in hosts { changed[host] = .some(entries[host]) }  // a missing entry removes the host
-        holder.replace(with: current.updating(changed, sequence: newest, builtAt: Date()))
-        seen.formUnion(fresh.map(\.seq))
-        let floor = max(current.sequence, newest) - PostgresSnapshotSource.lookback
-        seen = seen.filter { $0 > floor }
-        return true
+    /// Performs `action` and feeds its outcome to the machine; returns the machine's next action.
+    /// - Parameter initial: the first load, on the caller of ``loadInitialSnapshot()``.
+    private func execute(
+        _ action: ChangeFollowerStateMachine.Action,
+        on machine: inout ChangeFollowerStateMachine,
+        initial: Bool = false
+    ) -> ChangeFollowerStateMachine.Action {
+        do {
+            let next = try perform(action, on: &machine, initial: initial)
+            if machine.isDatabaseReachable && !holder.isDatabaseReachable {
+                if !initial { logger.notice("database reachable again") }
+                holder.isDatabaseReachable = true
+            }
+            return next
+        } catch {
+            if holder.isDatabaseReachable || initial {
+                logger.warning("database unreachable; still serving the last snapshot", ["error": "\(error)"])
+            }
+            holder.isDatabaseReachable = false
+            source.reset()
+            return machine.failed(now: Self.now())
+        }
+    }
+
+    private func perform(
+        _ action: ChangeFollowerStateMachine.Action,
+        on machine: inout ChangeFollowerStateMachine,
+        initial: Bool
+    ) throws -> ChangeFollowerStateMachine.Action {
+        switch action {
+        case .loadAll:
+            let (snapshot, reflected) = try source.loadAll(lookback: machine.configuration.lookback)
+            // A reconcile that finds nothing new neither swaps the snapshot nor rewrites the file; the first
+            // load always replaces whatever an earlier run left in the file.
+            let changed = initial || snapshot.hosts != holder.current.hosts
+            if changed {
+                holder.replace(with: snapshot)
+                logger.info(
+                    "snapshot loaded from database",
+                    ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)]
+                )
+            }
+            return machine.loadedAll(
+                sequence: snapshot.sequence,
+                reflected: reflected,
+                changed: changed,
+                now: Self.now()
+            )
+        case .restoreFromFile:
+            if let file, let snapshot = try? file.read() {
+                holder.replace(with: snapshot)
+                logger.warning(
+                    "database unreachable; serving the snapshot file",
+                    ["hosts": String(snapshot.hosts.count), "file": file.path]
+                )
+            } else {
+                logger.error("database unreachable and no snapshot file; serving nothing until it returns")
+            }
+            return machine.restored(now: Self.now())
+        case .fetchChanges(let after, let limit):
+            return machine.fetched(try source.changes(after: after, limit: limit), now: Self.now())
+        case .loadHosts(let hosts, let parts, let sequence):
+            let entries = try source.load(hosts: hosts, parts: parts)
+            holder.replace(
+                with: holder.current.updating(
+                    hosts: hosts,
+                    parts: parts,
+                    with: entries,
+                    sequence: sequence,
+                    builtAt: Date()
+                )
+            )
+            return machine.hostsLoaded(now: Self.now())
+        case .persist:
+            persist(holder.current)
+            return machine.persisted(now: Self.now())
+        case .waitForChange(let deadline):
+            try source.waitForChange(timeout: .nanoseconds(Int64(clamping: Self.nanoseconds(until: deadline))))
+            return machine.waited(now: Self.now())
+        case .sleep(let deadline):
+            _ = stopSignal.wait(timeout: .now() + .nanoseconds(Int(clamping: Self.nanoseconds(until: deadline))))
+            return machine.slept(now: Self.now())
+        }
     }
 
     private func persist(_ snapshot: EdgeSnapshot) {
@@ -170,10 +199,12 @@ package final class ChangeFollower: Sendable {
         }
     }
 
-    private func sleepInterruptibly(_ duration: Duration) {
-        let end = ContinuousClock.now + duration
-        while ContinuousClock.now < end && !stopped.load(ordering: .relaxed) {
-            usleep(50_000)
-        }
+    private static func now() -> UInt64 {
+        Deadline.now().uptimeNanoseconds
+    }
+
+    private static func nanoseconds(until deadline: UInt64) -> UInt64 {
+        let now = now()
+        return deadline > now ? deadline - now : 0
     }
 }

@@ -1,9 +1,10 @@
 package import ACME
 package import Crypto
 package import DNS
-import Database
 package import Foundation
 package import Logging
+import MTASTS
+package import Store
 import Synchronization
 
 /// Handles `issue_certificate` jobs: checks the CNAME and CAA, orders through ACME, stores the result.
@@ -28,7 +29,7 @@ package final class CertificateIssuer: Sendable {
         }
     }
 
-    private let repository: CertificateRepository
+    private let store: DataStore
     private let keyring: Keyring
     private let dns: DNSClient
     private let settings: Settings
@@ -38,7 +39,7 @@ package final class CertificateIssuer: Sendable {
     private let logger: Logger
 
     package init(
-        repository: CertificateRepository,
+        store: DataStore,
         keyring: Keyring,
         dns: DNSClient,
         settings: Settings,
@@ -46,7 +47,7 @@ package final class CertificateIssuer: Sendable {
         makeClient: @escaping @Sendable () throws -> ACMEClient,
         logger: Logger
     ) {
-        self.repository = repository
+        self.store = store
         self.keyring = keyring
         self.dns = dns
         self.settings = settings
@@ -58,16 +59,14 @@ package final class CertificateIssuer: Sendable {
     package func handle(domainID: UUID, attempts: Int, now: Date = Date()) -> Outcome {
         do {
             return try process(domainID: domainID, attempts: attempts, now: now)
-        } catch let error as DatabaseError
-            where [.poolTimeout, .connectionFailed, .connectionLost].contains(error.code)
-        {
+        } catch  where DataStore.isUnavailable(error) {
             // The database is busy or briefly away: try again soon, without counting it against the domain.
             logger.warning("certificate job postponed", ["domain_id": domainID.uuidString, "error": "\(error)"])
             return .retry(at: now.addingTimeInterval(5), error: "\(error)", countsAsAttempt: false)
         } catch {
             logger.error("certificate job failed", ["domain_id": domainID.uuidString, "error": "\(error)"])
             return .retry(
-                at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: .seconds(60))),
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(60))),
                 error: "\(error)",
                 countsAsAttempt: true
             )
@@ -75,29 +74,29 @@ package final class CertificateIssuer: Sendable {
     }
 
     private func process(domainID: UUID, attempts: Int, now: Date) throws -> Outcome {
-        guard let domain = try repository.domain(id: domainID), ["verified", "offboarding"].contains(domain.status)
-        else {
-            try? repository.setState(domainID: domainID, status: "stopped", error: nil)
+        guard let domain = try store.certificates.servedDomain(id: domainID) else {
+            try? store.certificates.setState(domainID: domainID, status: .stopped, error: nil)
             return .done
         }
-        let current = try repository.current(domainID: domainID)
+        let host = domain.domainName.policyHost
+        let current = try store.certificates.current(domainID: domainID)
         if let current, let renewAfter = current.renewAfter, renewAfter > now { return .done }
         let logger = self.logger.with(["domain": domain.name])
 
-        switch EdgeTargetCheck.check(host: domain.host, edgeHostname: settings.edgeHostname, client: dns) {
+        switch EdgeTargetCheck.check(host: host, edgeHostname: settings.edgeHostname, client: dns) {
         case .pointsToEdge:
             break
         case .missing:
-            let message = "waiting for CNAME: add \(domain.host). CNAME \(settings.edgeHostname)."
-            try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
+            let message = "waiting for CNAME: add \(host). CNAME \(settings.edgeHostname)."
+            try store.certificates.setState(domainID: domainID, status: .waitingForCNAME, error: message)
             return .retry(
                 at: now.addingTimeInterval(Self.waitingDelay(attempts)),
                 error: message,
                 countsAsAttempt: true
             )
         case .wrong(let found):
-            let message = "\(domain.host) must be a CNAME to \(settings.edgeHostname); found \(found)"
-            try repository.setState(domainID: domainID, status: "waiting_for_cname", error: message)
+            let message = "\(host) must be a CNAME to \(settings.edgeHostname); found \(found)"
+            try store.certificates.setState(domainID: domainID, status: .waitingForCNAME, error: message)
             return .retry(
                 at: now.addingTimeInterval(Self.waitingDelay(attempts)),
                 error: message,
@@ -114,11 +113,11 @@ package final class CertificateIssuer: Sendable {
         let client = try acmeClient()
         let directory = try client.directory()
         let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
-        let (decision, _) = try CAAPolicy.evaluate(name: domain.host, caIdentities: identities) { name in
+        let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name in
             try dns.caa(name)
         }
         if case .forbidden(let reason) = decision {
-            try repository.setState(domainID: domainID, status: "caa_forbidden", error: reason)
+            try store.certificates.setState(domainID: domainID, status: .caaForbidden, error: reason)
             logger.notice("CAA forbids issuance", ["reason": reason])
             return .retry(at: now.addingTimeInterval(3600), error: reason, countsAsAttempt: false)
         }
@@ -127,11 +126,11 @@ package final class CertificateIssuer: Sendable {
             let key = try P256PrivateKey.generate()
             let issued = try order(domain: domain, key: key, client: client, renewing: current != nil)
             let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
-            let leaf = try repository.store(
-                domain: domain,
+            let leaf = try storeIssued(
+                domainID: domain.id,
+                host: host,
                 chainPEM: issued.certificateChainPEM,
                 key: issued.privateKey,
-                keyring: keyring,
                 renewAfter: renewAfter
             )
             logger.info(
@@ -143,7 +142,7 @@ package final class CertificateIssuer: Sendable {
             return .done
         } catch let error as ACMEError {
             let detail = error.problem.map { "\($0.type): \($0.detail ?? "")" } ?? error.message
-            try? repository.setState(domainID: domainID, status: "failed", error: "ACME: \(detail)")
+            try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
             logger.warning("ACME order failed", ["error": "\(error)"])
             if error.problem?.type == .rateLimited {
                 return .retry(
@@ -158,7 +157,7 @@ package final class CertificateIssuer: Sendable {
                 || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
             let base: Duration = transient ? .seconds(2) : .seconds(60)
             return .retry(
-                at: now.addingTimeInterval(JobQueue.backoff(attempts: attempts, base: base)),
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: base)),
                 error: detail,
                 countsAsAttempt: true
             )
@@ -168,12 +167,12 @@ package final class CertificateIssuer: Sendable {
     /// Resumes an order a killed worker left behind when it can still be finalised with a fresh key,
     /// otherwise places a new one. The order URL is saved before anything is published.
     private func order(
-        domain: CertificateRepository.Domain,
+        domain: DomainRecord,
         key: P256PrivateKey,
         client: ACMEClient,
         renewing: Bool
     ) throws -> ACMEIssuedCertificate {
-        if let previous = try repository.pendingOrderURL(domainID: domain.id),
+        if let previous = try store.certificates.pendingOrderURL(domainID: domain.id),
             let issued = try? client.completeOrder(at: previous, certificateKey: key, publisher: publisher),
             let leaf = try? X509Certificate.chain(fromPEM: issued.certificateChainPEM).first,
             leaf.matchesPrivateKey(key)
@@ -181,14 +180,39 @@ package final class CertificateIssuer: Sendable {
             logger.info("resumed an interrupted order", ["domain": domain.name, "order": previous])
             return issued
         }
-        let handle = try client.newOrder(for: [domain.host])
-        try repository.setState(
+        let handle = try client.newOrder(for: [domain.domainName.policyHost])
+        try store.certificates.setState(
             domainID: domain.id,
-            status: renewing ? "renewing" : "ordering",
+            status: renewing ? .renewing : .ordering,
             error: nil,
             orderURL: handle.url
         )
         return try client.completeOrder(at: handle.url, certificateKey: key, publisher: publisher)
+    }
+
+    /// Checks that the downloaded chain belongs to `key`, seals the key with the master key and stores the
+    /// certificate as the host's current one (which tells the edges).
+    private func storeIssued(
+        domainID: UUID,
+        host: String,
+        chainPEM: String,
+        key: P256PrivateKey,
+        renewAfter: Date
+    ) throws -> X509Certificate {
+        let chain = try X509Certificate.chain(fromPEM: chainPEM)
+        guard let leaf = chain.first, leaf.matchesPrivateKey(key) else {
+            throw CertificateLifecycleError("the downloaded certificate does not match its private key")
+        }
+        let sealed = try keyring.encrypt(Array(try key.pemRepresentation.utf8))
+        try store.certificates.store(
+            domainID: domainID,
+            host: host,
+            chainPEM: chainPEM,
+            leaf: leaf,
+            sealedKey: sealed,
+            renewAfter: renewAfter
+        )
+        return leaf
     }
 
     private func renewalTime(chainPEM: String, client: ACMEClient, now: Date) throws -> Date {

@@ -10,7 +10,7 @@ package struct JobQueue: Sendable {
     /// One leased job.
     package struct Job: Sendable, Equatable {
         package let id: Int64
-        package let kind: String
+        package let kind: JobKind
         package let domainID: UUID?
         /// Attempts before this one.
         package let attempts: Int
@@ -20,13 +20,14 @@ package struct JobQueue: Sendable {
     /// Identifies this worker in `locked_by` (host, pid and a random suffix).
     package let workerID: String
 
+    /// A queue that leases jobs as `workerID`.
     package init(pool: PostgresPool, workerID: String) {
         self.pool = pool
         self.workerID = workerID
     }
 
     /// Adds a job unless one of the same kind is already pending for the domain; an earlier `runAfter` wins.
-    package func enqueue(kind: String, domainID: UUID?, runAfter: Date = Date()) throws {
+    package func enqueue(kind: JobKind, domainID: UUID?, runAfter: Date = Date()) throws {
         try pool.withConnection { connection in
             try connection.execute(
                 """
@@ -39,7 +40,7 @@ package struct JobQueue: Sendable {
     }
 
     /// Leases the most overdue runnable job of one of `kinds`, or returns nil when there is none.
-    package func take(kinds: [String], lease: Duration) throws -> Job? {
+    package func take(kinds: [JobKind], lease: Duration) throws -> Job? {
         let seconds = Double(lease.components.seconds)
         return try pool.withConnection { connection in
             let row = try connection.query(
@@ -47,7 +48,7 @@ package struct JobQueue: Sendable {
                 UPDATE jobs SET locked_by = \(workerID), locked_until = now() + make_interval(secs => \(seconds))
                 WHERE id = (
                     SELECT id FROM jobs
-                    WHERE run_after <= now() AND kind = ANY(\(PostgresTextArray(kinds)))
+                    WHERE run_after <= now() AND kind = ANY(\(PostgresTextArray(kinds.map(\.rawValue))))
                       AND (locked_until IS NULL OR locked_until < now())
                     ORDER BY run_after, id
                     LIMIT 1
@@ -56,7 +57,7 @@ package struct JobQueue: Sendable {
                 """
             ).first
             guard let row else { return nil }
-            let (id, kind, domainID, attempts) = try row.decode((Int64, String, UUID?, Int).self)
+            let (id, kind, domainID, attempts) = try row.decode((Int64, JobKind, UUID?, Int).self)
             return Job(id: id, kind: kind, domainID: domainID, attempts: attempts)
         }
     }
@@ -79,17 +80,5 @@ package struct JobQueue: Sendable {
                 """
             )
         }
-    }
-
-    /// Exponential backoff: `base · 2^attempts`, capped, with ±10 % jitter so workers don't retry in lockstep.
-    package static func backoff(
-        attempts: Int,
-        base: Duration = .seconds(30),
-        cap: Duration = .seconds(6 * 3600)
-    ) -> TimeInterval {
-        let baseSeconds = Double(base.components.seconds)
-        let capSeconds = Double(cap.components.seconds)
-        let raw = min(capSeconds, baseSeconds * pow(2, Double(min(attempts, 30))))
-        return raw * Double.random(in: 0.9...1.1)
     }
 }

@@ -7,9 +7,9 @@ package import Logging
 /// with nothing configured: an embedded PostgreSQL under `.data/`, loopback listeners, a generated master key.
 ///
 /// ```swift
-/// let configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+/// let configuration = try PlatformConfiguration(environment: ProcessInfo.processInfo.environment)
 /// ```
-package struct Configuration: Sendable {
+package struct PlatformConfiguration: Sendable {
     /// The PostgreSQL URL or key/value string; nil means "run an embedded cluster under `dataDirectory`".
     package var databaseURL: String?
     package var apiListen: ListenAddress

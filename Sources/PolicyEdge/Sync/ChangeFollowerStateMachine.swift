@@ -1,0 +1,276 @@
+package import Store
+
+/// Decides what keeps an edge's snapshot current, as a pure state machine: a full load at start, then the
+/// hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a full reconcile every
+/// `reconcileInterval` so anything missed heals, the snapshot file written at most every `persistInterval`,
+/// and capped exponential backoff while the database is unreachable (the last snapshot keeps being served).
+///
+/// The shell (``ChangeFollower``) executes each ``Action`` and feeds its outcome back as an event; the clock
+/// is injected as monotonic nanoseconds. A writer's `seq` is assigned before its commit, so a lower number
+/// can become visible after a higher one: every fetch re-reads the `lookback` rows below the newest applied
+/// `seq`, and the machine remembers which of those it applied, so only rows not seen yet cause a reload.
+///
+/// ```swift
+/// var machine = ChangeFollowerStateMachine(configuration: .init(), now: clock())
+/// var action = machine.start(now: clock())          // .loadAll
+/// action = machine.loadedAll(sequence: 42, reflected: [41, 42], changed: true, now: clock())
+/// ```
+package struct ChangeFollowerStateMachine: Sendable {
+    /// Intervals in nanoseconds.
+    package struct Configuration: Sendable, Hashable {
+        /// A full reload this often, whatever the change log says.
+        package var reconcileInterval: UInt64
+        /// The snapshot file is rewritten at most this often.
+        package var persistInterval: UInt64
+        /// The first wait after a failure; it doubles per failure up to `maximumBackoff`.
+        package var initialBackoff: UInt64
+        /// The longest wait between attempts to reach the database.
+        package var maximumBackoff: UInt64
+        /// The change log is read at least this often, notified or not.
+        package var pollInterval: UInt64
+        /// How many `seq` values below the newest applied one are re-read for late commits.
+        package var lookback: Int64
+        /// Most change rows read at once; a full batch is followed by the next one without waiting.
+        package var batchSize: Int
+
+        /// Creates a configuration; the defaults are those of a production edge.
+        package init(
+            reconcileInterval: Duration = .seconds(60),
+            persistInterval: Duration = .seconds(5),
+            initialBackoff: Duration = .milliseconds(200),
+            maximumBackoff: Duration = .seconds(10),
+            pollInterval: Duration = .milliseconds(500),
+            lookback: Int64 = 200,
+            batchSize: Int = 1000
+        ) {
+            self.reconcileInterval = Self.nanoseconds(reconcileInterval)
+            self.persistInterval = Self.nanoseconds(persistInterval)
+            self.initialBackoff = Self.nanoseconds(initialBackoff)
+            self.maximumBackoff = Self.nanoseconds(maximumBackoff)
+            self.pollInterval = Self.nanoseconds(pollInterval)
+            self.lookback = max(0, lookback)
+            self.batchSize = max(1, batchSize)
+        }
+
+        private static func nanoseconds(_ duration: Duration) -> UInt64 {
+            let (seconds, attoseconds) = duration.components
+            guard seconds >= 0, attoseconds >= 0 else { return 0 }
+            return UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000).partialValue
+                &+ UInt64(attoseconds / 1_000_000_000)
+        }
+    }
+
+    /// What the shell does next.
+    package enum Action: Sendable, Hashable {
+        /// Load everything served, with the change rows of the look-back window it reflects; answer with
+        /// ``loadedAll(sequence:reflected:changed:now:)`` or ``failed(now:)``.
+        case loadAll
+        /// The first load failed: serve the snapshot file if there is one; answer with ``restored(now:)``.
+        case restoreFromFile
+        /// Read up to `limit` change rows with `seq > after`; answer with ``fetched(_:now:)``.
+        case fetchChanges(after: Int64, limit: Int)
+        /// Reload `parts` of `hosts` into the snapshot, whose change-log position becomes `sequence`; answer
+        /// with ``hostsLoaded(now:)``.
+        case loadHosts(Set<String>, parts: ServedParts, sequence: Int64)
+        /// Write the current snapshot to the file; answer with ``persisted(now:)`` (also when writing failed:
+        /// the file is a convenience, never a reason to stop serving).
+        case persist
+        /// Wait for a change notification until `deadline`; answer with ``waited(now:)``.
+        case waitForChange(deadline: UInt64)
+        /// The database is unreachable: wait until `deadline`, then answer with ``slept(now:)``.
+        case sleep(deadline: UInt64)
+    }
+
+    private enum Phase: Sendable, Hashable {
+        case created
+        case loadingAll(initial: Bool)
+        case restoring
+        case fetching(limit: Int)
+        case loadingHosts(seqs: [Int64], sequence: Int64, fullBatch: Bool)
+        case persisting
+        case waiting
+        case sleeping
+    }
+
+    /// The intervals in force.
+    package let configuration: Configuration
+    private var phase: Phase = .created
+    /// The change-log position the snapshot reflects.
+    package private(set) var sequence: Int64 = 0
+    /// Change rows of the look-back window already applied.
+    private var applied: Set<Int64> = []
+    /// The snapshot changed since it was last written to the file.
+    package private(set) var hasUnpersistedChanges = false
+    /// Whether the last database operation succeeded (for metrics and logs).
+    package private(set) var isDatabaseReachable = false
+    /// A full load is owed (the first one failed and the snapshot came from the file, or nothing).
+    private var needsFullLoad = false
+    private var lastFullLoad: UInt64
+    private var lastPersist: UInt64?
+    private var backoff: UInt64
+
+    /// Creates the machine for a follower starting at `now`.
+    package init(configuration: Configuration = Configuration(), now: UInt64) {
+        self.configuration = configuration
+        self.lastFullLoad = now
+        self.backoff = configuration.initialBackoff
+    }
+
+    // MARK: - Events
+
+    /// The follower starts: load everything.
+    package mutating func start(now: UInt64) -> Action {
+        phase = .loadingAll(initial: true)
+        return .loadAll
+    }
+
+    /// A full load finished.
+    /// - Parameters:
+    ///   - sequence: the newest change-log `seq` when the load read the database.
+    ///   - reflected: the rows of the look-back window that the load already reflects.
+    ///   - changed: whether the loaded hosts differ from the snapshot served (the shell swapped it in).
+    package mutating func loadedAll(sequence: Int64, reflected: Set<Int64>, changed: Bool, now: UInt64) -> Action {
+        guard case .loadingAll = phase else { return unexpected(now: now) }
+        succeeded()
+        self.sequence = sequence
+        applied = reflected
+        if changed || needsFullLoad { hasUnpersistedChanges = true }
+        needsFullLoad = false
+        lastFullLoad = now
+        return fetch()
+    }
+
+    /// The snapshot file was read (or there was none) after the first load failed.
+    package mutating func restored(now: UInt64) -> Action {
+        guard phase == .restoring else { return unexpected(now: now) }
+        return sleep(now: now)
+    }
+
+    /// Change rows arrived (oldest first).
+    package mutating func fetched(_ changes: [ChangeRecord], now: UInt64) -> Action {
+        guard case .fetching(let limit) = phase else { return unexpected(now: now) }
+        succeeded()
+        let fresh = changes.filter { !applied.contains($0.seq) }
+        guard let newest = fresh.last?.seq else { return persistOrWait(now: now) }
+        var parts: ServedParts = []
+        for change in fresh { parts.formUnion(ServedParts(changed: change.kind)) }
+        phase = .loadingHosts(
+            seqs: fresh.map(\.seq),
+            sequence: max(sequence, newest),
+            fullBatch: changes.count >= limit
+        )
+        return .loadHosts(Set(fresh.map(\.host)), parts: parts, sequence: max(sequence, newest))
+    }
+
+    /// The hosts of the last ``Action/loadHosts(_:parts:sequence:)`` were reloaded into the snapshot.
+    package mutating func hostsLoaded(now: UInt64) -> Action {
+        guard case .loadingHosts(let seqs, let newSequence, let fullBatch) = phase else { return unexpected(now: now) }
+        succeeded()
+        sequence = newSequence
+        applied.formUnion(seqs)
+        let floor = sequence - configuration.lookback
+        applied = applied.filter { $0 > floor }
+        hasUnpersistedChanges = true
+        // A full batch means more rows are waiting: read them now rather than after a wait.
+        return fullBatch ? fetch() : persistOrWait(now: now)
+    }
+
+    /// The snapshot file was written (or writing failed and was logged).
+    package mutating func persisted(now: UInt64) -> Action {
+        guard phase == .persisting else { return unexpected(now: now) }
+        hasUnpersistedChanges = false
+        lastPersist = now
+        return wait(now: now)
+    }
+
+    /// The wait for a notification ended (notified or not): read the change log, or reload everything when
+    /// a reconcile is due.
+    package mutating func waited(now: UInt64) -> Action {
+        guard phase == .waiting else { return unexpected(now: now) }
+        succeeded()
+        return cycle(now: now)
+    }
+
+    /// The backoff after a failure is over: try the database again.
+    package mutating func slept(now: UInt64) -> Action {
+        guard phase == .sleeping else { return unexpected(now: now) }
+        return cycle(now: now)
+    }
+
+    /// The database operation of the last action failed (unreachable, timed out, lost the connection).
+    package mutating func failed(now: UInt64) -> Action {
+        isDatabaseReachable = false
+        switch phase {
+        case .loadingAll(initial: true):
+            needsFullLoad = true
+            phase = .restoring
+            return .restoreFromFile
+        case .created, .loadingAll, .restoring, .fetching, .loadingHosts, .persisting, .waiting, .sleeping:
+            return sleep(now: now)
+        }
+    }
+
+    // MARK: - Transitions
+
+    private mutating func succeeded() {
+        isDatabaseReachable = true
+        backoff = configuration.initialBackoff
+    }
+
+    private mutating func cycle(now: UInt64) -> Action {
+        if needsFullLoad || now &- lastFullLoad >= configuration.reconcileInterval {
+            phase = .loadingAll(initial: false)
+            return .loadAll
+        }
+        return fetch()
+    }
+
+    private mutating func fetch() -> Action {
+        phase = .fetching(limit: configuration.batchSize)
+        return .fetchChanges(after: max(0, sequence - configuration.lookback), limit: configuration.batchSize)
+    }
+
+    private mutating func persistOrWait(now: UInt64) -> Action {
+        if hasUnpersistedChanges, persistDue(now: now) {
+            phase = .persisting
+            return .persist
+        }
+        return wait(now: now)
+    }
+
+    private func persistDue(now: UInt64) -> Bool {
+        guard let lastPersist else { return true }
+        return now &- lastPersist >= configuration.persistInterval
+    }
+
+    /// Waits for a notification, but no longer than the poll interval, the next reconcile, or the moment the
+    /// owed file write becomes due.
+    private mutating func wait(now: UInt64) -> Action {
+        phase = .waiting
+        var deadline = Self.adding(configuration.pollInterval, to: now)
+        deadline = min(deadline, Self.adding(configuration.reconcileInterval, to: lastFullLoad))
+        if hasUnpersistedChanges, let lastPersist {
+            deadline = min(deadline, Self.adding(configuration.persistInterval, to: lastPersist))
+        }
+        return .waitForChange(deadline: max(deadline, now))
+    }
+
+    private mutating func sleep(now: UInt64) -> Action {
+        phase = .sleeping
+        let deadline = Self.adding(backoff, to: now)
+        backoff = min(backoff.multipliedReportingOverflow(by: 2).partialValue, configuration.maximumBackoff)
+        return .sleep(deadline: deadline)
+    }
+
+    /// An event that does not fit the current phase is a shell bug; recover by backing off and starting
+    /// the cycle again rather than trapping in a server.
+    private mutating func unexpected(now: UInt64) -> Action {
+        assertionFailure("ChangeFollowerStateMachine: event out of order in \(phase)")
+        return sleep(now: now)
+    }
+
+    private static func adding(_ duration: UInt64, to now: UInt64) -> UInt64 {
+        let (sum, overflow) = now.addingReportingOverflow(duration)
+        return overflow ? .max : sum
+    }
+}

@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+package import Store
+import TLS
+
+/// Reads the edge's view of the world through the store: read-only, never on the request path.
+///
+/// Its own small pool (one reader connection) and its own listener, so a busy API or worker never delays an
+/// edge's catch-up. Served hosts follow the store's `served_domains` rule (RFC 8461 §8.3).
+package final class StoreSnapshotSource: SnapshotSource {
+    private let store: DataStore
+    private let listener: ChangeListener
+
+    /// A source on `connectionString`.
+    /// - Throws: when the process is out of descriptors for the listener.
+    package init(connectionString: String) throws {
+        store = DataStore(connectionString: connectionString, maxConnections: 1)
+        listener = try ChangeListener(connectionString: connectionString)
+    }
+
+    package func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
+        let state = try store.servedHosts.loadAll(lookback: lookback)
+        let snapshot = EdgeSnapshot(hosts: Self.entries(state.rows), sequence: state.sequence, builtAt: Date())
+        return (snapshot, state.reflectedChanges)
+    }
+
+    package func changes(after: Int64, limit: Int) throws -> [ChangeRecord] {
+        try store.changes.changes(after: after, limit: limit).map { change in
+            var normalised = change
+            normalised.host = HostName.normalized(change.host)
+            return normalised
+        }
+    }
+
+    package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
+        Self.entries(try store.servedHosts.load(hosts: hosts, parts: parts))
+    }
+
+    package func waitForChange(timeout: Duration) throws {
+        _ = try listener.wait(timeout: timeout)
+    }
+
+    package func cancelWaits() {
+        listener.cancel()
+    }
+
+    package func reset() {
+        listener.reset()
+    }
+
+    /// Groups the rows by normalised host.
+    private static func entries(_ rows: ServedHostRows) -> [String: EdgeSnapshot.HostEntry] {
+        var entries: [String: EdgeSnapshot.HostEntry] = [:]
+        entries.reserveCapacity(rows.policies.count)
+        for row in rows.policies {
+            entries[HostName.normalized(row.host), default: .init()].policy = EdgeSnapshot.Policy(
+                text: row.text,
+                policyID: row.policyID
+            )
+        }
+        for row in rows.certificates {
+            entries[HostName.normalized(row.host), default: .init()].certificate = EdgeSnapshot.Certificate(
+                id: row.id,
+                chainPEM: row.chainPEM,
+                encryptedKey: row.sealedKey.encoded,
+                notAfter: row.notAfter
+            )
+        }
+        for row in rows.challenges {
+            entries[HostName.normalized(row.host), default: .init()].challenges[row.token] = row.keyAuthorization
+        }
+        return entries
+    }
+}

@@ -1,0 +1,157 @@
+package import Crypto
+import Database
+package import Foundation
+import MTASTS
+
+/// The parts of a host's served state; a change of one ``ChangeKind`` touches only some of them.
+package struct ServedParts: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt8
+
+    package init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// The current policy of a served domain.
+    package static let policy = ServedParts(rawValue: 1)
+    /// The current, unexpired certificate of a served domain.
+    package static let certificate = ServedParts(rawValue: 2)
+    /// Unexpired http-01 answers.
+    package static let challenges = ServedParts(rawValue: 4)
+    /// Everything.
+    package static let all: ServedParts = [.policy, .certificate, .challenges]
+
+    /// The parts a change of `kind` may have changed.
+    package init(changed kind: ChangeKind) {
+        switch kind {
+        case .policy: self = .policy
+        case .certificate: self = .certificate
+        case .challenge: self = .challenges
+        case .domain: self = .all
+        }
+    }
+}
+
+/// One served policy: `host` answers `text` under `policyID`.
+package struct ServedPolicyRow: Sendable, Hashable {
+    package var host: String
+    package var policyID: String
+    package var text: String
+}
+
+/// One served certificate, its key still sealed with the master key.
+package struct ServedCertificateRow: Sendable, Hashable {
+    package var host: String
+    package var id: UUID
+    package var chainPEM: String
+    package var sealedKey: EncryptedValue
+    package var notAfter: Date
+}
+
+/// One http-01 answer.
+package struct ServedChallengeRow: Sendable, Hashable {
+    package var host: String
+    package var token: String
+    package var keyAuthorization: String
+}
+
+/// Rows of what is served, for some or all hosts.
+package struct ServedHostRows: Sendable {
+    package var policies: [ServedPolicyRow] = []
+    package var certificates: [ServedCertificateRow] = []
+    package var challenges: [ServedChallengeRow] = []
+}
+
+/// Everything served, with the change-log position it reflects, read in one snapshot of the database.
+package struct ServedState: Sendable {
+    package var rows: ServedHostRows
+    /// The highest change-log `seq` when the state was read.
+    package var sequence: Int64
+    /// The change rows of the look-back window (`seq > sequence - lookback`) that the state already reflects.
+    package var reflectedChanges: Set<Int64>
+}
+
+/// SQL for what the edges serve: the policies and certificates of served domains (`served_domains`) and
+/// the http-01 answers, by host. Read-only; never on a request path (edges answer from memory).
+package struct ServedHostRepository: Sendable {
+    let pool: PostgresPool
+
+    /// Everything served now and the change-log position it reflects, in one `REPEATABLE READ` snapshot, so
+    /// the rows and the reflected change rows agree exactly.
+    /// - Parameter lookback: how far below the newest `seq` to list reflected change rows; a writer's `seq`
+    ///   is assigned before its commit, so a lower number can become visible after a higher one.
+    package func loadAll(lookback: Int64, at now: Date = Date()) throws -> ServedState {
+        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            let sequence = try ChangeLogRepository.newestSequence(on: connection)
+            let reflected = try ChangeLogRepository.changes(
+                on: connection,
+                after: max(0, sequence - lookback),
+                limit: nil
+            )
+            let rows = try Self.rows(on: connection, hosts: nil, parts: .all, at: now)
+            return ServedState(rows: rows, sequence: sequence, reflectedChanges: Set(reflected.map(\.seq)))
+        }
+    }
+
+    /// The current `parts` of `hosts` (Policy Hosts, normalised); a host with no row in a part no longer
+    /// serves that part.
+    package func load(hosts: Set<String>, parts: ServedParts, at now: Date = Date()) throws -> ServedHostRows {
+        guard !hosts.isEmpty, !parts.isEmpty else { return ServedHostRows() }
+        return try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            try Self.rows(on: connection, hosts: hosts, parts: parts, at: now)
+        }
+    }
+
+    /// Rows of `parts` for `hosts`, or for every host when `hosts` is nil.
+    private static func rows(
+        on connection: PostgresConnection,
+        hosts: Set<String>?,
+        parts: ServedParts,
+        at now: Date
+    ) throws -> ServedHostRows {
+        let all = hosts == nil
+        let hostFilter = PostgresTextArray(hosts.map(Array.init) ?? [])
+        let filter = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
+        let prefix = DomainName.policyHostPrefix
+        var rows = ServedHostRows()
+        if parts.contains(.policy) {
+            rows.policies = try connection.query(
+                """
+                SELECT \(prefix) || d.name, p.policy_id, p.text
+                FROM served_domains(\(now)) d
+                JOIN policies p ON p.domain_id = d.id AND p.superseded_at IS NULL
+                WHERE \(all) OR d.name = ANY(\(filter))
+                """
+            ).map { row in
+                let (host, policyID, text) = try row.decode((String, String, String).self)
+                return ServedPolicyRow(host: host, policyID: policyID, text: text)
+            }
+        }
+        if parts.contains(.certificate) {
+            rows.certificates = try connection.query(
+                """
+                SELECT c.host, c.id, c.chain_pem, c.key_id, c.key_nonce, c.key_ciphertext, c.not_after
+                FROM certificates c JOIN served_domains(\(now)) d ON d.id = c.domain_id
+                WHERE c.replaced_by IS NULL AND c.not_after > \(now) AND (\(all) OR d.name = ANY(\(filter)))
+                """
+            ).map { row in
+                let (host, id, chain, keyID, nonce, ciphertext, notAfter) = try row.decode(
+                    (String, UUID, String, String, PostgresBytes, PostgresBytes, Date).self
+                )
+                let key = EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes)
+                return ServedCertificateRow(host: host, id: id, chainPEM: chain, sealedKey: key, notAfter: notAfter)
+            }
+        }
+        if parts.contains(.challenges) {
+            rows.challenges = try connection.query(
+                """
+                SELECT host, token, key_authorization FROM acme_challenges
+                WHERE expires_at > \(now) AND (\(all) OR host = ANY(\(hostFilter)))
+                """
+            ).map { row in
+                let (host, token, keyAuthorization) = try row.decode((String, String, String).self)
+                return ServedChallengeRow(host: host, token: token, keyAuthorization: keyAuthorization)
+            }
+        }
+        return rows
+    }
+}
