@@ -167,6 +167,11 @@ enum Posix {
         return ready == 0 ? 0 : entry.revents
     }
 
+    /// `open(2)` of `path` read-only with `O_CLOEXEC` (blocking: for small files such as `/etc/resolv.conf`).
+    static func openForReading(_ path: String) throws -> CInt {
+        try syscallValue("open") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+    }
+
     /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds.
     static func monotonicNanoseconds() -> UInt64 {
         var spec = timespec()
