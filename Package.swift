@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "DNSTests", dependencies: ["DNS", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
+            name: "DNSTests", dependencies: ["DNS", "SystemIO", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
