@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "MTASTS", swiftSettings: strictSettings),
         .target(name: "HTTPCore", swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
-        .target(name: "DNS", swiftSettings: strictSettings),
+        .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
         .target(name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore"], swiftSettings: strictSettings),
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
-            name: "DNSTests", dependencies: ["DNS", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
+            name: "DNSTests", dependencies: ["DNS", "SystemIO", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),

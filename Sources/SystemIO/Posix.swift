@@ -39,13 +39,50 @@ enum Posix {
         return try syscall("sendmsg") { Glibc.sendmsg(fd, &header, CInt(MSG_NOSIGNAL)) }
     }
 
-    /// `socket(2)` with `SOCK_CLOEXEC`, optionally `SOCK_NONBLOCK`.
-    static func socket(family: CInt, nonBlocking: Bool) throws -> CInt {
-        var type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+    /// `socket(2)` of `type` (`SOCK_STREAM`, `SOCK_DGRAM`) with `SOCK_CLOEXEC`, optionally `SOCK_NONBLOCK`.
+    static func socket(family: CInt, type: __socket_type, nonBlocking: Bool) throws -> CInt {
+        var flags = CInt(type.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
         if nonBlocking {
-            type |= CInt(SOCK_NONBLOCK.rawValue)
+            flags |= CInt(SOCK_NONBLOCK.rawValue)
         }
-        return try syscallValue("socket") { Glibc.socket(family, type, 0) }
+        return try syscallValue("socket") { Glibc.socket(family, flags, 0) }
+    }
+
+    /// `sendto(2)` of one datagram to `address`, with `MSG_NOSIGNAL` like ``send(_:from:)``.
+    static func sendTo(
+        _ fd: CInt,
+        from buffer: UnsafeRawBufferPointer,
+        to address: SocketAddress
+    ) throws -> IOResult<Int> {
+        try address.withSockAddr { pointer, length in
+            try syscall("sendto") {
+                Glibc.sendto(fd, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL), pointer, length)
+            }
+        }
+    }
+
+    /// `recvfrom(2)` of one datagram into `buffer` (a longer datagram is cut to fit), with its source address.
+    static func receiveFrom(
+        _ fd: CInt,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws -> IOResult<(count: Int, peer: SocketAddress)> {
+        var raw = sockaddr_storage()
+        var length: socklen_t = 0
+        let result = try withUnsafeMutablePointer(to: &raw) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
+                try syscall("recvfrom") {
+                    // Value-result argument: set again before every attempt, including EINTR retries.
+                    length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                    return Glibc.recvfrom(fd, buffer.baseAddress, buffer.count, 0, sockaddrPointer, &length)
+                }
+            }
+        }
+        switch result {
+        case .processed(let count):
+            return .processed((count, try SocketAddress.decoding(raw, function: "recvfrom")))
+        case .wouldBlock:
+            return .wouldBlock
+        }
     }
 
     /// `setsockopt(2)` with a plain value.
@@ -119,6 +156,20 @@ enum Posix {
         var entry = pollfd(fd: fd, events: events, revents: 0)
         let ready = try syscallValue("poll") { Glibc.poll(&entry, 1, timeoutMilliseconds) }
         return ready == 0 ? 0 : entry.revents
+    }
+
+    /// `poll(2)` on one descriptor until `deadline`; returns the revents, or 0 once the deadline has passed.
+    ///
+    /// The timeout is worked out again from `deadline` on every `EINTR` retry, so signals cannot stretch the wait.
+    static func poll(_ fd: CInt, events: Int16, deadline: Deadline) throws -> Int16 {
+        var entry = pollfd(fd: fd, events: events, revents: 0)
+        let ready = try syscallValue("poll") { Glibc.poll(&entry, 1, (deadline - Deadline.now()).milliseconds) }
+        return ready == 0 ? 0 : entry.revents
+    }
+
+    /// `open(2)` of `path` read-only with `O_CLOEXEC` (blocking: for small files such as `/etc/resolv.conf`).
+    static func openForReading(_ path: String) throws -> CInt {
+        try syscallValue("open") { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
     }
 
     /// `clock_gettime(CLOCK_MONOTONIC)` in nanoseconds.

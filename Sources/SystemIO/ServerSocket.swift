@@ -20,7 +20,9 @@ package struct ServerSocket: Sendable {
     ///   - reusePort: Sets `SO_REUSEPORT` so several loops can each own a listener on one port.
     /// - Throws: ``SystemError`` from any step (`EADDRINUSE`, ...).
     package init(bindingTo address: SocketAddress, backlog: CInt = 1024, reusePort: Bool = false) throws {
-        let descriptor = FileDescriptor(rawValue: try Posix.socket(family: address.addressFamily, nonBlocking: true))
+        let descriptor = FileDescriptor(
+            rawValue: try Posix.socket(family: address.addressFamily, type: SOCK_STREAM, nonBlocking: true)
+        )
         let fd = descriptor.rawValue
         try Posix.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: CInt(1))
         if reusePort {

@@ -26,7 +26,9 @@ package struct Socket: Sendable {
     ///   ``finishConnect()``.
     package static func startConnecting(to address: SocketAddress) throws -> (socket: Socket, isConnected: Bool) {
         let socket = Socket(
-            descriptor: FileDescriptor(rawValue: try Posix.socket(family: address.addressFamily, nonBlocking: true))
+            descriptor: FileDescriptor(
+                rawValue: try Posix.socket(family: address.addressFamily, type: SOCK_STREAM, nonBlocking: true)
+            )
         )
         let isConnected = try Posix.connect(socket.fileDescriptor, to: address)
         return (socket, isConnected)

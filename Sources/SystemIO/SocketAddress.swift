@@ -42,6 +42,26 @@ package struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         throw SocketAddressError.invalidHost
     }
 
+    /// Creates an address from raw IP address bytes in network order (no scope ID) and a port.
+    /// - Parameters:
+    ///   - addressBytes: Four bytes for IPv4, sixteen for IPv6, most significant first.
+    ///   - port: The port in host byte order.
+    /// - Returns: `nil` when `addressBytes` holds neither four nor sixteen bytes.
+    package init?(addressBytes: [UInt8], port: UInt16) {
+        switch addressBytes.count {
+        case 4:
+            // s_addr holds the bytes in network order, exactly as they appear in memory.
+            self.storage = .ipv4(address: addressBytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+        case 16:
+            var v6 = in6_addr()
+            withUnsafeMutableBytes(of: &v6) { $0.copyBytes(from: addressBytes) }
+            self.storage = Self.ipv6Storage(v6, scopeID: 0)
+        default:
+            return nil
+        }
+        self.port = port
+    }
+
     /// IPv4 or IPv6.
     package var family: Family {
         switch storage {
@@ -154,7 +174,13 @@ extension SocketAddress {
                 try syscallValue(function) { fill(sockaddrPointer, &length) }
             }
         }
-        return try withUnsafeBytes(of: raw) { bytes in
+        return try decoding(raw, function: function)
+    }
+
+    /// Reads an IPv4 or IPv6 address the kernel wrote into `raw`.
+    /// - Throws: ``SystemError`` with `EAFNOSUPPORT` (attributed to `function`) for any other family.
+    static func decoding(_ raw: sockaddr_storage, function: String) throws -> SocketAddress {
+        try withUnsafeBytes(of: raw) { bytes in
             switch CInt(raw.ss_family) {
             case AF_INET:
                 let v4 = bytes.loadUnaligned(as: sockaddr_in.self)

@@ -26,6 +26,12 @@ package struct SystemError: Error, Equatable, CustomStringConvertible {
         String(cString: strerror(errno))
     }
 
+    /// Whether the error is `ETIMEDOUT`: a deadline passed in a deadline-driven call such as
+    /// ``Socket/connect(to:until:)``, or the kernel gave up on a connection.
+    package var isTimeout: Bool {
+        errno == ETIMEDOUT
+    }
+
     /// `"<function> failed: <strerror> (errno N)"`.
     package var description: String {
         "\(function) failed: \(message) (errno \(errno))"

@@ -25,6 +25,32 @@ import Testing
         #expect(server.queryCount == 1)
     }
 
+    @Test func replyFromAnotherPortOfTheServerIsIgnored() throws {
+        let server = try FakeUDPServer(
+            respondFromOtherPort: { query in [self.answer(query, last: 66)] },
+            respond: { query in [self.answer(query, last: 1)] }
+        )
+        defer { server.stop() }
+        let client = DNSClient(resolvers: [server.address], timeout: .seconds(2), attempts: 1)
+        let result = client.query(try DNSName("port.test"), type: .a)
+        guard case .answer(let records, _) = result else {
+            Issue.record("expected answer, got \(result)")
+            return
+        }
+        #expect(records.map(\.data) == [.a(IPv4Address(10, 0, 0, 1))])
+    }
+
+    @Test func onlyRepliesFromAnotherPortTimeOut() throws {
+        let server = try FakeUDPServer(
+            respondFromOtherPort: { query in [self.answer(query, last: 66)] },
+            respond: { _ in [] }
+        )
+        defer { server.stop() }
+        let client = DNSClient(resolvers: [server.address], timeout: .milliseconds(300), attempts: 1)
+        #expect(client.query(try DNSName("port.test"), type: .a) == .timeout)
+        #expect(server.queryCount == 1)
+    }
+
     @Test func onlySpoofedRepliesTimeOut() throws {
         let server = try FakeUDPServer { query in [self.answer(query, id: query.id ^ 0x5555, last: 66)] }
         defer { server.stop() }

@@ -54,4 +54,13 @@ import Testing
         ]
         #expect(set.count == 3)
     }
+
+    @Test func createsAddressesFromNetworkOrderBytes() throws {
+        #expect(SocketAddress(addressBytes: [127, 0, 0, 1], port: 53) == (try SocketAddress(parsing: "127.0.0.1:53")))
+        #expect(SocketAddress(addressBytes: [192, 0, 2, 10], port: 0)?.description == "192.0.2.10:0")
+        let v6 = [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]
+        #expect(SocketAddress(addressBytes: v6, port: 853) == (try SocketAddress(parsing: "[2001:db8::1]:853")))
+        #expect(SocketAddress(addressBytes: [1, 2, 3], port: 53) == nil)
+        #expect(SocketAddress(addressBytes: [UInt8](repeating: 0, count: 5), port: 53) == nil)
+    }
 }

@@ -1,11 +1,13 @@
-import Glibc
+import SystemIO
 
 // MARK: - /etc/resolv.conf
 
 extension DNSClient {
     /// The `nameserver` entries of a resolv.conf file, in order; empty when it cannot be read.
     package static func systemResolvers(resolvConf path: String = "/etc/resolv.conf") -> [DNSServerAddress] {
-        guard let bytes = readFile(path) else { return [] }
+        guard let bytes = try? FileDescriptor.openForReading(path).readToEnd(maximumCount: 1 << 20) else {
+            return []
+        }
         return parseResolvConf(String(decoding: bytes, as: UTF8.self))
     }
 
@@ -16,25 +18,6 @@ extension DNSClient {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2, fields[0] == "nameserver" else { return nil }
             return try? DNSServerAddress(String(fields[1]))
-        }
-    }
-
-    /// Reads a whole small file; nil when it cannot be opened or read.
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return result }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            result.append(contentsOf: buffer[0..<count])
-            guard result.count <= 1 << 20 else { return nil }
         }
     }
 }
