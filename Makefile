@@ -70,9 +70,11 @@ unit: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build
 
-# The committed .swift-format (SSWG style, 120 columns) over every Swift file; any finding fails.
+# The committed .swift-format (SSWG style, 120 columns) over every Swift file, and the architecture rules
+# (SQL only in Store/ and Database/, imports only of declared targets, one owner per C module); any finding fails.
 lint:
 	swift format lint --strict --recursive Sources Tests
+	python3 Tests/Lint/check-architecture.py
 
 # Bounded libFuzzer runs of the HTTP and DNS parsers (Tests/Fuzz/); a crash fails the build.
 fuzz:

@@ -74,7 +74,8 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["Database", "DNS", "WebClient", "Crypto", "TLS", "MTASTS", "Store"],
+            name: "TestSupport",
+            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
@@ -93,7 +94,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "PolicyEdgeTests",
-            dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "TLS", "SystemIO"],
+            dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "Logging", "Store", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database", "DNS"], swiftSettings: strictSettings),
@@ -117,9 +118,12 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
+            name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
+            swiftSettings: strictSettings),
         .testTarget(
-            name: "APITests", dependencies: ["API", "TestSupport"], swiftSettings: strictSettings),
+            name: "APITests",
+            dependencies: ["API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
         .testTarget(

@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import PolicyEdge
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+/// The follower's shell against a scripted source: no database, real threads, conditions polled with a
+/// deadline.
+@Suite struct ChangeFollowerTests {
+    /// A source whose content and availability the test sets; `waitForChange` blocks until a notification
+    /// is posted, the timeout passes, or waits are cancelled.
+    final class ScriptedSource: SnapshotSource {
+        struct State {
+            var hosts: [String: EdgeSnapshot.HostEntry] = [:]
+            var changes: [ChangeRecord] = []
+            var isDown = false
+            var partsLoaded: [ServedParts] = []
+            var cancelled = false
+        }
+
+        let state = Mutex(State())
+        private let notification = DispatchSemaphore(value: 0)
+
+        func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
+            try state.withLock { state in
+                guard !state.isDown else { throw TestSupportError("database down") }
+                let sequence = state.changes.last?.seq ?? 0
+                let reflected = Set(state.changes.map(\.seq).filter { $0 > sequence - lookback })
+                return (EdgeSnapshot(hosts: state.hosts, sequence: sequence), reflected)
+            }
+        }
+
+        func changes(after: Int64, limit: Int) throws -> [ChangeRecord] {
+            try state.withLock { state in
+                guard !state.isDown else { throw TestSupportError("database down") }
+                return Array(state.changes.filter { $0.seq > after }.prefix(limit))
+            }
+        }
+
+        func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
+            try state.withLock { state in
+                guard !state.isDown else { throw TestSupportError("database down") }
+                state.partsLoaded.append(parts)
+                return state.hosts.filter { hosts.contains($0.key) }
+            }
+        }
+
+        func waitForChange(timeout: Duration) throws {
+            if state.withLock({ $0.cancelled }) { return }
+            _ = notification.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000) + 1))
+        }
+
+        func cancelWaits() {
+            state.withLock { $0.cancelled = true }
+            notification.signal()
+        }
+
+        func reset() {}
+
+        /// Writes a policy for `host` and notifies, as a writer's transaction does.
+        func publish(_ host: String, text: String, kind: ChangeKind = .policy) {
+            state.withLock { state in
+                state.hosts[host, default: .init()].policy = EdgeSnapshot.Policy(
+                    text: text,
+                    policyID: "id\(text.count)"
+                )
+                let seq = (state.changes.last?.seq ?? 0) + 1
+                state.changes.append(ChangeRecord(seq: seq, host: host, kind: kind, at: Date()))
+            }
+            notification.signal()
+        }
+    }
+
+    private func follower(
+        _ source: ScriptedSource,
+        file: SnapshotFile? = nil,
+        holder: SnapshotHolder
+    ) -> ChangeFollower {
+        ChangeFollower(
+            source: source,
+            holder: holder,
+            file: file,
+            configuration: .init(reconcileInterval: .seconds(60), persistInterval: .zero, maximumBackoff: .seconds(1)),
+            logger: Logger(label: "follower-test", level: .critical)
+        )
+    }
+
+    @Test func aNotifiedChangeIsServedAndWrittenToTheFile() throws {
+        let directory = try TemporaryDirectory(prefix: "follower")
+        let file = SnapshotFile(path: directory.path("snapshot.json"))
+        let source = ScriptedSource()
+        source.publish("mta-sts.a.test", text: "first")
+        let holder = SnapshotHolder()
+        let follower = follower(source, file: file, holder: holder)
+        follower.loadInitialSnapshot()
+        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "first")
+        #expect(holder.isDatabaseReachable)
+        follower.start()
+        defer { follower.stop() }
+
+        source.publish("mta-sts.b.test", text: "second")
+        try Poll.until(deadline: 5, "change applied") { holder.current.entry(for: "mta-sts.b.test") != nil }
+        #expect(source.state.withLock { $0.partsLoaded } == [.policy])
+        try Poll.until(deadline: 5, "file written") { (try? file.read())?.hosts.count == 2 }
+    }
+
+    @Test func anOutageKeepsTheSnapshotAndTheFollowerCatchesUpAfterwards() throws {
+        let source = ScriptedSource()
+        source.publish("mta-sts.a.test", text: "first")
+        let holder = SnapshotHolder()
+        let follower = follower(source, holder: holder)
+        follower.loadInitialSnapshot()
+        follower.start()
+        defer { follower.stop() }
+
+        source.state.withLock { $0.isDown = true }
+        try Poll.until(deadline: 5, "outage noticed") { !holder.isDatabaseReachable }
+        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "first")
+        source.publish("mta-sts.a.test", text: "second")
+        source.state.withLock { $0.isDown = false }
+        try Poll.until(deadline: 5, "caught up") {
+            holder.isDatabaseReachable && holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "second"
+        }
+    }
+
+    @Test func aColdStartDuringAnOutageServesTheFile() throws {
+        let directory = try TemporaryDirectory(prefix: "follower")
+        let file = SnapshotFile(path: directory.path("snapshot.json"))
+        let saved = EdgeSnapshot(
+            hosts: ["mta-sts.a.test": .init(policy: .init(text: "saved", policyID: "s1"))],
+            sequence: 7
+        )
+        try file.write(saved)
+        let source = ScriptedSource()
+        source.state.withLock { $0.isDown = true }
+        let holder = SnapshotHolder()
+        let follower = follower(source, file: file, holder: holder)
+        follower.loadInitialSnapshot()
+        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "saved")
+        #expect(!holder.isDatabaseReachable)
+        follower.start()
+        defer { follower.stop() }
+        // The database comes back with other content: the owed full load replaces the file's snapshot.
+        source.publish("mta-sts.b.test", text: "live")
+        source.state.withLock { $0.isDown = false }
+        try Poll.until(deadline: 5, "full load after the outage") {
+            holder.current.entry(for: "mta-sts.b.test") != nil && holder.current.entry(for: "mta-sts.a.test") == nil
+        }
+    }
+
+    @Test func stopWakesTheFollowerOutOfItsWait() throws {
+        let source = ScriptedSource()
+        let holder = SnapshotHolder()
+        let follower = follower(source, holder: holder)
+        follower.loadInitialSnapshot()
+        follower.start()
+        let started = ContinuousClock.now
+        follower.stop()
+        // The poll interval is 0.5 s; stopping must not wait it out (let alone the 60 s reconcile).
+        #expect(ContinuousClock.now - started < .milliseconds(400))
+        #expect(source.state.withLock { $0.cancelled })
+    }
+}
