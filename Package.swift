@@ -26,8 +26,9 @@ let package = Package(
         // MARK: Bottom layer
         .target(name: "Logging", swiftSettings: strictSettings),
         .target(name: "Configuration", dependencies: ["Logging"], swiftSettings: strictSettings),
-        .target(name: "MTASTS", swiftSettings: strictSettings),
-        .target(name: "HTTPCore", swiftSettings: strictSettings),
+        .target(name: "CivilTime", swiftSettings: strictSettings),
+        .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
@@ -39,10 +40,10 @@ let package = Package(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
-        .target(name: "ACME", dependencies: ["Crypto", "Logging"], swiftSettings: strictSettings),
+        .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Storage
-        .target(name: "Database", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(name: "Database", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strictSettings),
         .target(name: "Store", dependencies: ["Database", "MTASTS", "Crypto"], swiftSettings: strictSettings),
 
         // MARK: Services
@@ -80,6 +81,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .testTarget(name: "MTASTSTests", dependencies: ["MTASTS"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(

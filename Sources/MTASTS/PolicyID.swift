@@ -1,3 +1,5 @@
+import CivilTime
+
 #if canImport(FoundationEssentials)
 package import FoundationEssentials
 #else
@@ -60,26 +62,9 @@ package struct PolicyID: Hashable, Sendable, Comparable, CustomStringConvertible
         let highest = 253_402_300_799.0
         let interval = date.timeIntervalSince1970
         let clamped = interval.isNaN ? 0 : min(max(interval, lowest), highest)
-        let seconds = Int(clamped.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSince1970: days)
-        return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T"
+        let (date, secondOfDay) = CivilDate.split(epochSeconds: Int64(clamped.rounded(.down)))
+        return pad(date.year, 4) + pad(date.month, 2) + pad(date.day, 2) + "T"
             + pad(secondOfDay / 3600, 2) + pad(secondOfDay / 60 % 60, 2) + pad(secondOfDay % 60, 2)
-    }
-
-    /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic Gregorian date.
-    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import CivilTime
 package import Foundation
 
 /// Parses RFC 3339 timestamps (`2025-01-02T04:00:00Z`, `…T04:00:00.123+02:00`) as ACME uses them for ARI windows
@@ -44,7 +45,7 @@ package enum RFC3339Date {
         default:
             return nil
         }
-        let days = HTTPDateParser.daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilDate(year: year, month: month, day: day).daysSince1970
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
     }

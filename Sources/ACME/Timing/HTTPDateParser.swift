@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// Parses HTTP-dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients MUST
@@ -38,8 +39,9 @@ enum HTTPDateParser {
             return nil
         }
         guard let day, let month, let year, let time, (1...31).contains(day), year >= 1970 else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(time.0 * 3600 + time.1 * 60 + time.2)
+        let seconds = CivilDate(year: year, month: month, day: day).epochSeconds(
+            secondOfDay: time.0 * 3600 + time.1 * 60 + time.2
+        )
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
@@ -54,15 +56,5 @@ enum HTTPDateParser {
             return nil
         }
         return (parts[0], parts[1], parts[2])
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

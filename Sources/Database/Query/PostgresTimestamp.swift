@@ -1,3 +1,4 @@
+import CivilTime
 package import Foundation
 
 /// Formats and parses `timestamptz` text as PostgreSQL prints it with `DateStyle=ISO` and `TimeZone=UTC`.
@@ -7,11 +8,11 @@ package enum PostgresTimestamp {
     /// Formats a date with microsecond precision in UTC.
     package static func format(_ date: Date) -> String {
         let totalMicroseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        var seconds = Int64((totalMicroseconds / 1_000_000).rounded(.down))
-        let micros = Int64(totalMicroseconds) - seconds * 1_000_000
-        let days = floorDivide(seconds, 86_400)
-        seconds -= days * 86_400
-        let (year, month, day) = civilDate(fromDays: days)
+        let epochSeconds = Int64((totalMicroseconds / 1_000_000).rounded(.down))
+        let micros = Int64(totalMicroseconds) - epochSeconds * 1_000_000
+        let (civil, secondOfDay) = CivilDate.split(epochSeconds: epochSeconds)
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
+        let seconds = Int64(secondOfDay)
         return String(
             format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%06lld+00",
             year,
@@ -69,35 +70,8 @@ package enum PostgresTimestamp {
             offsetSeconds = sign * (hours * 3600 + minutes * 60)
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int64(CivilDate(year: Int(year), month: Int(month), day: Int(day)).daysSince1970)
         let epochSeconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(epochSeconds) + Double(micros) / 1_000_000)
-    }
-
-    // Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400)
-        let yearOfEra = y - era * 400
-        let monthIndex = (month + 9) % 12
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilDate(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        value >= 0 ? value / divisor : (value - divisor + 1) / divisor
     }
 }
