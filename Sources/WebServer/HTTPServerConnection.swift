@@ -1,4 +1,3 @@
-import Glibc
 import HTTPCore
 import SystemIO
 import TLS
@@ -395,18 +394,5 @@ final class HTTPServerConnection: EventHandler {
         try? socket.close()
         shared.metrics.connectionClosed()
         shared.registry(for: loop)?.remove(self)
-    }
-}
-
-/// Per-loop state shared by that loop's connections (loop-confined, so no lock): the read buffer (only one
-/// connection reads at a time) and the `Date` header, rebuilt at most once per second.
-final class ScratchBuffer {
-    var bytes = [UInt8](repeating: 0, count: 16_384)
-    private var dateCache = HTTPDateCache()
-
-    func date() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return dateCache.string(epochSeconds: Int64(now.tv_sec))
     }
 }
