@@ -8,15 +8,21 @@ struct SocketTransport: ConnectionTransport {
     /// The TLS connection over `socket`, or nil for plain HTTP.
     let tls: TLSConnection?
 
+    /// The socket's descriptor.
     var descriptor: CInt { socket.fileDescriptor }
+    /// Whether the server has a TLS context.
     var usesTLS: Bool { tls != nil }
+    /// The SNI name the client sent.
     var serverName: String? { tls?.serverName }
+    /// The negotiated TLS version.
     var negotiatedProtocolVersion: String? { tls?.negotiatedProtocolVersion }
 
+    /// Advances the TLS handshake; plain sockets have none to do.
     func handshake() -> TLSOperationResult<Void> {
         tls?.handshake() ?? .complete(())
     }
 
+    /// One `SSL_read_ex` or `read(2)`.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportRead {
         if let tls {
             switch tls.read(into: buffer) {
@@ -36,6 +42,7 @@ struct SocketTransport: ConnectionTransport {
         }
     }
 
+    /// One `SSL_write_ex` or `write(2)`.
     func write(_ buffer: UnsafeRawBufferPointer) -> TransportWrite {
         if let tls {
             switch tls.write(buffer) {
@@ -51,10 +58,12 @@ struct SocketTransport: ConnectionTransport {
         }
     }
 
+    /// One `SSL_shutdown`.
     func sendCloseNotify() -> TLSOperationResult<Void> {
         tls?.shutdown() ?? .complete(())
     }
 
+    /// Closes the socket.
     func close() {
         try? socket.close()
     }
