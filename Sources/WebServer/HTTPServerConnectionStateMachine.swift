@@ -243,10 +243,7 @@ struct HTTPServerConnectionStateMachine: Sendable {
         case .receiving, .awaitingResponse: break
         case .handshaking, .writing, .closingTLS, .closed: return Self.unchanged
         }
-        // Over TLS the TLS machine classifies the outcome (close_notify, truncation, a bad record).
-        if case .close(let reason)? = tls?.readResult(Self.tlsResult(of: result)) {
-            return close(.tls(reason))
-        }
+        // Data and would-block leave the TLS machine as it is; the two outcomes that end input go through it.
         switch result {
         case .data(let count, let isDrained):
             inbound.append(contentsOf: buffer[0..<count])
@@ -256,8 +253,12 @@ struct HTTPServerConnectionStateMachine: Sendable {
         case .wouldBlock(let wantsWrite):
             input = .awaitingReadiness(wantsWrite: wantsWrite)
         case .endOfStream:
+            // The TLS machine moves to closing and asks for our close_notify, which goes out once the requests
+            // already received are answered (`closeGracefully`).
+            _ = tls?.readResult(.complete(0))
             input = .ended
         case .failed:
+            if case .close(let reason)? = tls?.readResult(.failed(.readFailed)) { return close(.tls(reason)) }
             return close(.transportFailed)
         }
         guard case .receiving = state else {
@@ -321,6 +322,12 @@ struct HTTPServerConnectionStateMachine: Sendable {
     private var canReadAhead: Bool {
         guard case .awaitingReadiness = input else { return false }
         return inbound.readableBytes < readCap
+    }
+
+    /// The readiness a read waits for: writable when TLS must write before it can read.
+    private var readInterest: EventSet {
+        if case .awaitingReadiness(wantsWrite: true) = input { return .writable }
+        return .readable
     }
 
     /// Parses buffered bytes: dispatches the next complete request, answers a malformed one, or asks for more.
@@ -412,12 +419,14 @@ struct HTTPServerConnectionStateMachine: Sendable {
     private mutating func wait() -> Action {
         let wanted: EventSet
         switch state {
-        case .handshaking(let want):
-            wanted = want == .write ? .writable : .readable
+        case .handshaking(.read):
+            wanted = .readable
+        case .handshaking(.write):
+            wanted = .writable
         case .receiving:
-            wanted = input == .awaitingReadiness(wantsWrite: true) ? .writable : .readable
+            wanted = readInterest
         case .awaitingResponse:
-            wanted = canReadAhead ? (input == .awaitingReadiness(wantsWrite: true) ? .writable : .readable) : []
+            wanted = canReadAhead ? readInterest : []
         case .writing(let wantsRead, _):
             wanted = wantsRead ? .readable : .writable
         case .closingTLS, .closed:
@@ -433,15 +442,5 @@ struct HTTPServerConnectionStateMachine: Sendable {
         }
         timerDeadline = deadline
         return .wait(interest: interestChange, timer: deadline)
-    }
-
-    /// A transport read in the TLS machine's terms.
-    private static func tlsResult(of result: TransportRead) -> TLSOperationResult<Int> {
-        switch result {
-        case .data(let count, _): .complete(count)
-        case .wouldBlock(let wantsWrite): .incomplete(wantsWrite ? .write : .read)
-        case .endOfStream: .complete(0)
-        case .failed: .failed(.readFailed)
-        }
     }
 }
