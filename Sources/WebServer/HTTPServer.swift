@@ -105,12 +105,14 @@ private final class Acceptor: EventHandler {
     let loop: EventLoop
     let listener: ServerSocket
     let shared: HTTPServerShared
+    let registry: ConnectionRegistry?
     let scratch = ScratchBuffer()
 
     init(loop: EventLoop, listener: ServerSocket, shared: HTTPServerShared) {
         self.loop = loop
         self.listener = listener
         self.shared = shared
+        self.registry = shared.registry(for: loop)
     }
 
     func readable() {
@@ -135,19 +137,25 @@ private final class Acceptor: EventHandler {
             }
             let connection = HTTPServerConnection(
                 loop: loop,
-                socket: socket,
-                tls: tls,
+                transport: SocketTransport(socket: socket, tls: tls),
                 shared: shared,
                 scratch: scratch,
-                peer: peer
+                peer: peer,
+                registry: registry
             )
             do {
-                try connection.start()
-                shared.registry(for: loop)?.insert(connection)
+                try loop.register(
+                    connection,
+                    descriptor: socket.fileDescriptor,
+                    interest: HTTPServerConnectionStateMachine.initialInterest
+                )
             } catch {
                 shared.metrics.connectionClosed()
                 try? socket.close()
+                continue
             }
+            registry?.insert(connection)
+            connection.start()
         }
     }
 

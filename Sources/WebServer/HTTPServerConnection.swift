@@ -1,208 +1,151 @@
-import Glibc
 import HTTPCore
 import SystemIO
 import TLS
 
-/// One accepted connection: TLS handshake (optional), HTTP/1.1 requests one at a time, timeouts.
+/// One accepted connection's I/O shell: it executes the actions of its ``HTTPServerConnectionStateMachine`` and
+/// feeds their outcomes back as events. The machine decides everything else: the handshake, when to read, the order
+/// of pipelined requests, keep-alive, timeouts, the interest set and closing.
 ///
-/// Loop-confined: every method runs on `loop`'s thread. Readiness is level-triggered, so the interest set
-/// always says exactly what the connection is waiting for: readable while it needs request bytes, writable
-/// while response bytes (or a TLS write) are pending, nothing while a pooled responder works.
-final class HTTPServerConnection: EventHandler {
-    private let loop: EventLoop
-    private let socket: Socket
-    private let transport: ConnectionTransport
+/// Loop-confined: every method runs on `loop`'s thread. Readiness is level-triggered, and the machine keeps the
+/// interest set to exactly what the connection waits for. The shell is generic so that the server's own instance,
+/// `HTTPServerConnection<SocketTransport, EventLoop>`, is specialised in release builds (no existential calls per
+/// event), while tests drive the same shell with a scripted transport and a manual loop.
+///
+/// ```swift
+/// let connection = HTTPServerConnection(
+///     loop: loop, transport: SocketTransport(socket: socket, tls: tls), shared: shared, scratch: scratch,
+///     peer: "203.0.113.7", registry: registry)
+/// try loop.register(connection, descriptor: socket.fileDescriptor, interest: .readable)
+/// connection.start()
+/// ```
+final class HTTPServerConnection<Transport: ConnectionTransport, Loop: ConnectionEventLoop> {
+    private typealias Machine = HTTPServerConnectionStateMachine
+
+    private let loop: Loop
+    private let transport: Transport
     private let shared: HTTPServerShared
     private let scratch: ScratchBuffer
     private let peer: String
-    private var tlsMachine: TLSConnectionStateMachine?
-    private var http: HTTPConnectionStateMachine
-    private var parser: HTTPRequestParser
-    private var inbound = ByteBuffer()
+    private let registry: ConnectionRegistry?
+    private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var requestStarted: UInt64 = 0
-    private var isResponding = false
-    private var isAwaitingResponder = false
-    private var closeAfterFlush = false
-    private var isClosed = false
-    private var isDraining = false
     private var timer: TimerID?
-    private var timerDeadline: UInt64?
-    private var interest: EventSet = .readable
-    /// TLS asked for the socket to be writable to finish a read (or readable to finish a write).
-    private var readWantsWrite = false
-    private var writeWantsRead = false
 
+    /// Creates the shell; the connection's deadlines start now.
+    ///
+    /// - Parameters:
+    ///   - loop: The loop the descriptor is registered with (``HTTPServerConnectionStateMachine/initialInterest``).
+    ///   - transport: The accepted socket, through TLS or not.
+    ///   - shared: The server's configuration, responder, counters and access log.
+    ///   - scratch: The loop's read buffer and `Date` cache.
+    ///   - peer: The client's address, for requests and access logs.
+    ///   - registry: Where the server tracks its open connections; this one removes itself on close.
     init(
-        loop: EventLoop,
-        socket: Socket,
-        tls: TLSConnection?,
+        loop: Loop,
+        transport: Transport,
         shared: HTTPServerShared,
         scratch: ScratchBuffer,
-        peer: String
+        peer: String,
+        registry: ConnectionRegistry?
     ) {
-        let now = Deadline.now().uptimeNanoseconds
+        let configuration = shared.configuration
         self.loop = loop
-        self.socket = socket
-        self.transport = ConnectionTransport(socket: socket, tls: tls)
+        self.transport = transport
         self.shared = shared
         self.scratch = scratch
         self.peer = peer
-        self.http = HTTPConnectionStateMachine(configuration: shared.configuration.timeouts, now: now)
-        self.parser = HTTPRequestParser(limits: shared.configuration.limits)
-        if tls != nil {
-            tlsMachine = TLSConnectionStateMachine(handshakeTimeout: shared.configuration.handshakeTimeout, now: now)
-        }
+        self.registry = registry
+        self.machine = Machine(
+            limits: configuration.limits,
+            timeouts: configuration.timeouts,
+            handshakeTimeout: transport.usesTLS ? configuration.handshakeTimeout : nil,
+            now: loop.now
+        )
     }
 
-    func start() throws {
-        try loop.register(self, descriptor: socket.fileDescriptor, interest: .readable)
-        rearmTimer()
+    /// Arms the first timer; call once the descriptor is registered.
+    func start() {
+        execute(machine.start(), now: loop.now)
     }
 
-    // MARK: - EventHandler
+    // MARK: - Events
 
-    func readable() { drive() }
-    func writable() { drive() }
-    func hangup() { drive() }
-
-    /// Closes an idle connection now, or makes the current response the last one.
-    func drain() {
-        isDraining = true
-        if !isResponding && !isAwaitingResponder && inbound.readableBytes == 0 && head == nil {
-            sendCloseNotifyAndClose()
-        }
+    /// The descriptor is readable.
+    func readable() {
+        execute(machine.transportReady(), now: loop.now)
     }
 
-    /// Closes the connection at once (end of a shutdown's grace period).
-    func forceClose() {
-        close()
+    /// The descriptor is writable.
+    func writable() {
+        execute(machine.transportReady(), now: loop.now)
     }
 
-    // MARK: - Driving
-
-    private func drive() {
-        guard !isClosed else { return }
-        if let machine = tlsMachine, case .handshaking = machine.state {
-            guard advanceHandshake() else { return }
-        }
-        if !outbound.isEmpty {
-            guard flush() else { return }
-        }
-        if !isAwaitingResponder && !isResponding && !closeAfterFlush {
-            readAvailable()
-            guard !isClosed else { return }
-            processInbound()
-        }
-        guard !isClosed else { return }
-        updateInterest()
-        rearmTimer()
+    /// The descriptor hung up or failed.
+    func hangup() {
+        execute(machine.transportHungUp(), now: loop.now)
     }
 
-    /// Returns true once the handshake is complete.
-    private func advanceHandshake() -> Bool {
-        guard let tls = transport.tls, var machine = tlsMachine else { return true }
-        let action = machine.handshakeResult(tls.handshake(), now: Deadline.now().uptimeNanoseconds)
-        tlsMachine = machine
-        switch action {
-        case .handshakeCompleted, .none:
-            return true
-        case .wait(let want):
-            setInterest(want == .read ? .readable : .writable)
-            rearmTimer()
-            return false
-        case .close(let reason):
-            shared.metrics.recordHandshakeFailure(Self.handshakeFailureName(reason, tls: tls))
-            close()
-            return false
-        case .sendCloseNotify:
-            close()
-            return false
-        }
+    private func timerFired() {
+        timer = nil
+        let now = loop.now
+        execute(machine.timerFired(now: now), now: now)
     }
 
-    private static func handshakeFailureName(
-        _ reason: TLSConnectionStateMachine.CloseReason,
-        tls: TLSConnection
-    ) -> String {
-        switch reason {
-        case .handshakeTimedOut: "timeout"
-        case .peerClosed: "peer_closed"
-        default: tls.serverName == nil ? "no_sni_or_protocol" : "handshake_failed"
-        }
+    private func responderFinished(_ response: HTTPResponse, for head: HTTPRequestHead) {
+        let now = loop.now
+        guard let action = respond(response, to: head, now: now) else { return }
+        execute(action, now: now)
     }
 
-    private func readAvailable() {
-        // Bound the bytes buffered ahead of the parser: a pipelining client cannot make us hold more than
-        // the header and body limits allow.
-        let cap = shared.configuration.limits.headerBytes + shared.configuration.limits.bodyBytes + 65_536
-        while inbound.readableBytes < cap {
-            let result = scratch.bytes.withUnsafeMutableBytes { transport.read(into: $0) }
-            switch result {
-            case .data(let count):
-                inbound.append(contentsOf: scratch.bytes[0..<count])
-                http.bytesReceived(now: Deadline.now().uptimeNanoseconds)
-                // A short read drained the socket; level-triggered epoll reports anything that arrives later,
-                // so skip the read that would only return EAGAIN (unless TLS buffered bytes epoll cannot see).
-                if count < scratch.bytes.count && !(transport.tls?.hasBufferedInput ?? false) {
-                    readWantsWrite = false
-                    return
-                }
-            case .wouldBlock(let wantsWrite):
-                readWantsWrite = wantsWrite
+    // MARK: - Executing actions
+
+    /// Runs actions until the machine waits for the loop or closes; `now` is read once per event.
+    private func execute(_ first: Machine.Action, now: UInt64) {
+        var action = first
+        while true {
+            switch action {
+            case .handshake:
+                action = machine.handshakeResult(transport.handshake(), now: now)
+            case .read:
+                let result = scratch.bytes.withUnsafeMutableBytes { transport.read(into: $0) }
+                action = machine.readResult(result, buffer: scratch.bytes, now: now)
+            case .dispatch(let head, let body):
+                guard let next = dispatch(head, body: body, now: now) else { return }
+                action = next
+            case .writeErrorResponse(let status):
+                var response = HTTPResponse(status: status)
+                response.fields.set(.contentType, "text/plain; charset=utf-8")
+                response.body = Array("\(status.code) \(status.reasonPhrase)\n".utf8)
+                queue(response, keepAlive: false, for: nil)
+                action = writePending(now: now)
+            case .write:
+                action = writePending(now: now)
+            case .sendCloseNotify:
+                action = machine.closeNotifyResult(transport.sendCloseNotify())
+            case .wait(let interest, let deadline):
+                wait(interest: interest, timer: deadline)
                 return
-            case .endOfStream, .failed:
-                // A peer that closes between requests is done; mid-request it simply goes away.
-                close()
+            case .close(let reason):
+                close(reason)
                 return
             }
         }
     }
 
-    private func processInbound() {
-        while !isClosed && !isResponding && !isAwaitingResponder && !closeAfterFlush {
-            let event: HTTPRequestParser.Event?
-            do {
-                event = try parser.next(from: &inbound)
-            } catch {
-                respondToParseError(error)
-                return
-            }
-            guard let event else { break }
-            switch event {
-            case .head(let received):
-                head = received
-                body.removeAll(keepingCapacity: true)
-                requestStarted = Deadline.now().uptimeNanoseconds
-                http.headReceived(keepAlive: received.keepAlive, now: requestStarted)
-            case .body(let chunk):
-                body.append(contentsOf: chunk)
-            case .end:
-                guard let head else { continue }
-                http.requestReceived(keepAlive: head.keepAlive)
-                dispatch(head)
-            }
-        }
-        if inbound.readerIndex > 4096 { inbound.discardReadBytes() }
-    }
-
-    private func dispatch(_ head: HTTPRequestHead) {
+    /// Runs the responder inline (and starts writing its answer), or on the pool; nil when there is nothing more
+    /// to do now.
+    private func dispatch(_ head: HTTPRequestHead, body: [UInt8], now: UInt64) -> Machine.Action? {
         let request = HTTPRequest(
             head: head,
             body: body,
             remoteAddress: peer,
-            serverName: transport.tls?.serverName.map(HostName.normalized)
+            serverName: transport.serverName.map(HostName.normalized)
         )
         switch shared.execution {
         case .inline:
-            isResponding = true
-            enqueue(shared.responder.respond(to: request), for: head)
+            return respond(shared.responder.respond(to: request), to: head, now: now)
         case .pool(let pool):
-            isAwaitingResponder = true
-            setInterest([])
             let responder = shared.responder
             let bound = LoopBound(self, loop: loop)
             let loop = self.loop
@@ -212,201 +155,115 @@ final class HTTPServerConnection: EventHandler {
                     bound.value.responderFinished(response, for: head)
                 }
             }
+            return machine.responseDeferred()
         }
     }
 
-    private func responderFinished(_ response: HTTPResponse, for head: HTTPRequestHead) {
-        isAwaitingResponder = false
-        guard !isClosed else { return }
-        isResponding = true
-        enqueue(response, for: head)
-        drive()
+    /// Serializes the responder's answer and starts writing it; nil when the connection closed meanwhile.
+    private func respond(_ response: HTTPResponse, to head: HTTPRequestHead, now: UInt64) -> Machine.Action? {
+        let closesConnection = response.fields.containsToken("close", for: .connection)
+        switch machine.responseReady(closesConnection: closesConnection, now: now) {
+        case .send(let keepAlive):
+            queue(response, keepAlive: keepAlive, for: head)
+            return writePending(now: now)
+        case .discard:
+            return nil
+        }
     }
 
-    private func respondToParseError(_ error: HTTPParseError) {
-        http.requestFailed()
-        var response = HTTPResponse(status: error.status)
-        response.fields.set(.contentType, "text/plain; charset=utf-8")
-        response.body = Array("\(error.status.code) \(error.status.reasonPhrase)\n".utf8)
-        closeAfterFlush = true
-        isResponding = true
-        write(response, isHead: false, keepAlive: false, method: "-", path: "-", host: "-")
-    }
-
-    private func enqueue(_ response: HTTPResponse, for head: HTTPRequestHead) {
-        let keepAlive = head.keepAlive && !isDraining && !response.fields.containsToken("close", for: .connection)
-        if !keepAlive { closeAfterFlush = true }
-        write(
-            response,
-            isHead: head.method == .head,
-            keepAlive: keepAlive,
-            method: head.method.rawValue,
-            path: String(head.path),
-            host: head.fields[.host] ?? ""
-        )
-        self.head = nil
-    }
-
-    private func write(
-        _ response: HTTPResponse,
-        isHead: Bool,
-        keepAlive: Bool,
-        method: String,
-        path: String,
-        host: String
-    ) {
+    /// Appends the response to the outbound bytes with `Date`, `Server` and `Connection`, counts and logs it.
+    /// `head` is nil for the machine's own error responses.
+    private func queue(_ response: HTTPResponse, keepAlive: Bool, for head: HTTPRequestHead?) {
         var fields = response.fields
         fields.set(.date, scratch.date())
         if let server = shared.configuration.serverName { fields.set(.server, server) }
         if keepAlive { fields.remove(.connection) } else { fields.set(.connection, "close") }
         let before = outbound.count
         HTTPResponseHead(status: response.status, fields: fields)
-            .writeResponse(body: response.body, isHeadRequest: isHead, into: &outbound)
+            .writeResponse(body: response.body, isHeadRequest: head?.method == .head, into: &outbound)
         shared.metrics.recordResponse(status: response.status.code)
-        if let accessLog = shared.accessLog {
-            let now = Deadline.now().uptimeNanoseconds
-            accessLog(
-                AccessLogEntry(
-                    host: host,
-                    method: method,
-                    path: path,
-                    status: response.status.code,
-                    bytes: outbound.count - before,
-                    microseconds: requestStarted > 0 && now > requestStarted ? Int((now - requestStarted) / 1000) : 0,
-                    tlsVersion: transport.tls?.negotiatedProtocolVersion,
-                    clientAddress: peer
-                )
+        guard let accessLog = shared.accessLog else { return }
+        let now = loop.now
+        let started = machine.requestStartTime
+        accessLog(
+            AccessLogEntry(
+                host: head.map { $0.fields[.host] ?? "" } ?? "-",
+                method: head?.method.rawValue ?? "-",
+                path: head.map { String($0.path) } ?? "-",
+                status: response.status.code,
+                bytes: outbound.count - before,
+                microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,
+                tlsVersion: transport.negotiatedProtocolVersion,
+                clientAddress: peer
             )
+        )
+    }
+
+    /// Writes once from the outbound bytes and reports the result.
+    private func writePending(now: UInt64) -> Machine.Action {
+        let result = outbound.withUnsafeBytes { buffer in
+            transport.write(UnsafeRawBufferPointer(rebasing: buffer[outboundOffset...]))
         }
-        _ = flush()
-    }
-
-    /// Writes pending bytes; returns true when everything was written.
-    @discardableResult
-    private func flush() -> Bool {
-        while outboundOffset < outbound.count {
-            let result = outbound.withUnsafeBytes { buffer in
-                transport.write(UnsafeRawBufferPointer(rebasing: buffer[outboundOffset...]))
-            }
-            switch result {
-            case .wrote(let count):
-                writeWantsRead = false
-                outboundOffset += count
-                http.bytesSent(now: Deadline.now().uptimeNanoseconds)
-            case .wouldBlock(let wantsRead):
-                writeWantsRead = wantsRead
-                updateInterest()
-                rearmTimer()
-                return false
-            case .failed:
-                close()
-                return false
-            }
+        if case .wrote(let count) = result { outboundOffset += count }
+        let pending = outbound.count - outboundOffset
+        if pending == 0 {
+            outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
+            outboundOffset = 0
         }
-        outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
-        outboundOffset = 0
-        responseFlushed()
-        return true
+        return machine.writeResult(result, pendingBytes: pending, now: now)
     }
 
-    private func responseFlushed() {
-        guard isResponding else { return }
-        isResponding = false
-        let action = http.responseSent(now: Deadline.now().uptimeNanoseconds)
-        if closeAfterFlush || action != .none {
-            sendCloseNotifyAndClose()
+    private func wait(interest: EventSet?, timer deadline: UInt64?) {
+        if let interest {
+            try? loop.modify(descriptor: transport.descriptor, interest: interest)
         }
-    }
-
-    // MARK: - Interest, timers, closing
-
-    private func updateInterest() {
-        if !outbound.isEmpty {
-            setInterest(writeWantsRead ? .readable : .writable)
-        } else if isAwaitingResponder {
-            setInterest([])
-        } else {
-            setInterest(readWantsWrite ? .writable : .readable)
-        }
-    }
-
-    private func setInterest(_ newInterest: EventSet) {
-        guard !isClosed, newInterest != interest else { return }
-        interest = newInterest
-        try? loop.modify(descriptor: socket.fileDescriptor, interest: newInterest)
-    }
-
-    private func rearmTimer() {
-        guard !isClosed else { return }
-        var deadline = http.nextDeadline
-        if let handshake = tlsMachine?.handshakeDeadline { deadline = min(deadline ?? .max, handshake) }
-        guard deadline != timerDeadline else { return }
-        if let timer { _ = loop.cancelTimer(timer) }
-        timer = nil
-        timerDeadline = deadline
         guard let deadline else { return }
+        if let timer { loop.cancelTimer(timer) }
         timer = loop.scheduleTimer(deadline: Deadline(uptimeNanoseconds: deadline)) { [weak self] in
             self?.timerFired()
         }
     }
 
-    private func timerFired() {
-        timer = nil
-        timerDeadline = nil
-        guard !isClosed else { return }
-        let now = Deadline.now().uptimeNanoseconds
-        if var machine = tlsMachine, case .handshaking = machine.state {
-            let action = machine.timerFired(now: now)
-            tlsMachine = machine
-            if case .close = action {
-                shared.metrics.recordHandshakeFailure("timeout")
-                close()
-                return
-            }
+    private func close(_ reason: Machine.CloseReason) {
+        if case .handshakeFailed(let failure) = reason {
+            shared.metrics.recordHandshakeFailure(Self.handshakeFailureName(failure, serverName: transport.serverName))
         }
-        switch http.tick(now: now) {
-        case .none:
-            rearmTimer()
-        case .sendTimeoutResponse(let status):
-            guard !isResponding else { return close() }
-            closeAfterFlush = true
-            isResponding = true
-            var response = HTTPResponse(status: status)
-            response.fields.set(.contentType, "text/plain; charset=utf-8")
-            response.body = Array("\(status.code) \(status.reasonPhrase)\n".utf8)
-            write(response, isHead: false, keepAlive: false, method: "-", path: "-", host: "-")
-            if !isClosed { updateInterest() }
-        case .close:
-            close()
-        }
-    }
-
-    private func sendCloseNotifyAndClose() {
-        if let tls = transport.tls { _ = tls.shutdown() }
-        close()
-    }
-
-    private func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        if let timer { _ = loop.cancelTimer(timer) }
+        if let timer { loop.cancelTimer(timer) }
         timer = nil
-        try? loop.deregister(descriptor: socket.fileDescriptor)
-        try? socket.close()
+        try? loop.deregister(descriptor: transport.descriptor)
+        transport.close()
         shared.metrics.connectionClosed()
-        shared.registry(for: loop)?.remove(self)
+        registry?.remove(self)
+    }
+
+    private static func handshakeFailureName(
+        _ reason: TLSConnectionStateMachine.CloseReason,
+        serverName: String?
+    ) -> String {
+        switch reason {
+        case .handshakeTimedOut: "timeout"
+        case .peerClosed: "peer_closed"
+        default: serverName == nil ? "no_sni_or_protocol" : "handshake_failed"
+        }
     }
 }
 
-/// Per-loop state shared by that loop's connections (loop-confined, so no lock): the read buffer (only one
-/// connection reads at a time) and the `Date` header, rebuilt at most once per second.
-final class ScratchBuffer {
-    var bytes = [UInt8](repeating: 0, count: 16_384)
-    private var dateCache = HTTPDateCache()
+// MARK: - Shutdown
 
-    func date() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return dateCache.string(epochSeconds: Int64(now.tv_sec))
+extension HTTPServerConnection: DrainableConnection {
+    /// Closes the connection now if it is idle, otherwise after its current response.
+    func drain() {
+        execute(machine.shutdownRequested(), now: loop.now)
+    }
+
+    /// Closes the connection at once (end of a shutdown's grace period).
+    func forceClose() {
+        execute(machine.abort(), now: loop.now)
     }
 }
+
+// MARK: - Readiness from the server's own loop
+
+/// Only the server's concrete instance is an ``EventHandler``: the loop calls it through these witnesses, which
+/// are compiled for `SocketTransport` and `EventLoop`, so everything they call is specialised.
+extension HTTPServerConnection: EventHandler where Transport == SocketTransport, Loop == EventLoop {}

@@ -1,19 +1,19 @@
-import SystemIO
-
 /// Carries a loop-confined value through a `@Sendable` closure back to its own loop.
 ///
 /// `@unchecked Sendable`: the value is only touched on `loop`'s thread, which `value` checks with a
 /// precondition (as NIO's `NIOLoopBound` does); no lock is needed because there is no concurrent access.
-struct LoopBound<Value>: @unchecked Sendable {
+struct LoopBound<Value, Loop: ConnectionEventLoop>: @unchecked Sendable {
     private let storage: Value
-    let loop: EventLoop
+    private let loop: Loop
 
-    init(_ value: Value, loop: EventLoop) {
+    /// Wraps `value`; call on `loop`'s thread.
+    init(_ value: Value, loop: Loop) {
         precondition(loop.inEventLoop, "LoopBound created off its loop")
         storage = value
         self.loop = loop
     }
 
+    /// The value; only on `loop`'s thread.
     var value: Value {
         precondition(loop.inEventLoop, "LoopBound accessed off its loop")
         return storage
