@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
-        .testTarget(name: "MTASTSTests", dependencies: ["MTASTS"], swiftSettings: strictSettings),
+        .testTarget(name: "MTASTSTests", dependencies: ["MTASTS", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto"], exclude: ["Fixtures"], swiftSettings: strictSettings),
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore"],
+            name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PolicyEdgeTests",
@@ -132,7 +132,7 @@ let package = Package(
             name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging"], exclude: ["Fixtures"],
+            name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

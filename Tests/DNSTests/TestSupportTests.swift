@@ -177,3 +177,17 @@ import Testing
         #expect(DNSTestRecord.absolute("Example.Test.", in: "example.test") == "Example.Test.")
     }
 }
+
+@Suite struct SplitMix64Tests {
+    @Test func sameSeedSameSequence() {
+        var first = SplitMix64(seed: 42)
+        var second = SplitMix64(seed: 42)
+        #expect((0..<5).map { _ in first.next() } == (0..<5).map { _ in second.next() })
+    }
+
+    @Test func knownFirstOutput() {
+        // Reference value of SplitMix64 seeded with 0 (first output of the Java/C reference implementation).
+        var generator = SplitMix64(seed: 0)
+        #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPCore
 import SystemIO
 import TLS
+import TestSupport
 import Testing
 import WebServer
 
@@ -215,15 +216,5 @@ enum TLSCertificates {
     private static let result: Result<TestCertificates, any Error> = Result { try TestCertificates() }
     static var shared: TestCertificates {
         get throws { try result.get() }
-    }
-}
-
-enum Poll {
-    static func until(deadline seconds: Double, _ condition: () -> Bool) throws {
-        let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while !condition() {
-            guard ContinuousClock.now < end else { throw TestError("condition not met within \(seconds) s") }
-            usleep(10_000)
-        }
     }
 }
