@@ -176,9 +176,11 @@ package struct HTTPResponseParser: Sendable {
 
             case .untilClose(let received):
                 guard !buffer.isEmpty else { return nil }
-                let chunk = buffer.readAll()
-                // RFC 9110 §15.5.14: the body limit holds for a body delimited by the close, too.
-                guard chunk.count <= limits.bodyBytes - received else { throw HTTPParseError(.contentTooLarge) }
+                // RFC 9110 §15.5.14: the body limit holds for a body delimited by the close, too. Bytes up to the
+                // limit are delivered and the first byte over it is refused, so the events before the error do
+                // not depend on how the bytes were split.
+                guard received < limits.bodyBytes else { throw HTTPParseError(.contentTooLarge) }
+                let chunk = buffer.readBytes(upTo: limits.bodyBytes - received)
                 state = .untilClose(received: received + chunk.count)
                 return .body(chunk)
 

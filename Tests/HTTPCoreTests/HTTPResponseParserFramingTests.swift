@@ -137,6 +137,25 @@ import Testing
         #expect(parseResponse("HTTP/1.1 200 OK\r\n\r\nfive!", limits: limits).error == .contentTooLarge)
     }
 
+    @Test func untilCloseBodyOverTheLimitFailsTheSameWayHoweverItIsSplit() {
+        // Found by the fuzzer: the bytes delivered before the error must not depend on the reads.
+        let limits = HTTPParserLimits(bodyBytes: 4)
+        let whole = parseResponse("HTTP/1.1 200 OK\r\n\r\nfive!", limits: limits)
+        #expect(whole.body == "five")
+        #expect(whole.error == .contentTooLarge)
+        #expect(!whole.isComplete)
+        #expect(parseResponse("HTTP/1.1 200 OK\r\n\r\nfive!", limits: limits, feeding: .byteByByte) == whole)
+        for seed in UInt64(1)...5 {
+            var split = parseResponse(
+                "HTTP/1.1 200 OK\r\n\r\nfive!",
+                limits: limits,
+                feeding: .randomSplits(seed: seed)
+            )
+            split.leftover = whole.leftover
+            #expect(split == whole, "seed \(seed)")
+        }
+    }
+
     @Test func transferEncodingRulesAreTheRequestRules() {
         // RFC 9110 §5.6.1: empty list elements are ignored.
         let parsed = parseResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n", close: false)
