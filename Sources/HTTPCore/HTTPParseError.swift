@@ -1,6 +1,9 @@
-/// Why a request could not be parsed, and which status the server should answer with before closing.
+/// Why a request or a response could not be parsed, and which status a server should answer with before
+/// closing.
 ///
-/// Equality compares ``code`` only. ``description`` never contains request bytes, so it is safe to log;
+/// ``HTTPRequestParser``, ``HTTPResponseParser`` and the chunked decoder they share all throw it; a rule that
+/// applies in both directions (bare LF, field syntax, framing, chunked coding, limits) has one code. Equality
+/// compares ``code`` only. ``description`` never contains message bytes, so it is safe to log;
 /// ``debugDescription`` adds the source location.
 ///
 /// ```swift
@@ -21,6 +24,8 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
             case invalidTransferEncoding, unsupportedTransferCoding, transferEncodingInHTTP10
             case invalidChunkSize, chunkLineTooLong, invalidChunkExtension, invalidChunkTerminator
             case contentTooLarge
+            case statusLineTooLong, invalidStatusLine, invalidStatus, invalidReasonPhrase
+            case unexpectedInterimResponse, missingResponse, truncatedMessage
         }
 
         private let base: Base
@@ -45,7 +50,7 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         package static let unsupportedVersion = Code(.unsupportedVersion)
         /// The request line exceeds ``HTTPParserLimits/requestLineBytes``.
         package static let requestLineTooLong = Code(.requestLineTooLong)
-        /// Whitespace between the request line and the first field line (RFC 9112 §2.2).
+        /// Whitespace between the start line and the first field line (RFC 9112 §2.2).
         package static let whitespaceAfterStartLine = Code(.whitespaceAfterStartLine)
         /// A field line continued with obs-fold (RFC 9112 §5.2).
         package static let obsoleteLineFolding = Code(.obsoleteLineFolding)
@@ -77,7 +82,7 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         package static let invalidTransferEncoding = Code(.invalidTransferEncoding)
         /// A transfer coding other than chunked (RFC 9112 §6.1): answered with 501.
         package static let unsupportedTransferCoding = Code(.unsupportedTransferCoding)
-        /// Transfer-Encoding in an HTTP/1.0 request, whose framing is then faulty (RFC 9112 §6.1).
+        /// Transfer-Encoding in an HTTP/1.0 message, whose framing is then faulty (RFC 9112 §6.1).
         package static let transferEncodingInHTTP10 = Code(.transferEncodingInHTTP10)
         /// A chunk size that is not hex or does not fit in 64 bits (RFC 9112 §7.1).
         package static let invalidChunkSize = Code(.invalidChunkSize)
@@ -89,8 +94,24 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         package static let invalidChunkTerminator = Code(.invalidChunkTerminator)
         /// The body exceeds ``HTTPParserLimits/bodyBytes``.
         package static let contentTooLarge = Code(.contentTooLarge)
+        /// The status line exceeds ``HTTPParserLimits/statusLineBytes``.
+        package static let statusLineTooLong = Code(.statusLineTooLong)
+        /// The status line is not `HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4).
+        package static let invalidStatusLine = Code(.invalidStatusLine)
+        /// The status code is not three digits from 100 to 999 (RFC 9112 §4, RFC 9110 §15).
+        package static let invalidStatus = Code(.invalidStatus)
+        /// A control byte other than HTAB in the reason phrase (RFC 9112 §4).
+        package static let invalidReasonPhrase = Code(.invalidReasonPhrase)
+        /// A 101 (Switching Protocols) that was never asked for, or more interim responses than the parser
+        /// skips (RFC 9110 §15.2).
+        package static let unexpectedInterimResponse = Code(.unexpectedInterimResponse)
+        /// The connection closed before any byte of a response arrived.
+        package static let missingResponse = Code(.missingResponse)
+        /// The connection closed before the message was complete (RFC 9112 §8).
+        package static let truncatedMessage = Code(.truncatedMessage)
 
-        /// The status the server should answer with.
+        /// The status a server should answer with; for the codes only a response can raise, the 502 a gateway
+        /// answers with when the response it received is invalid (RFC 9110 §15.6.3).
         package var status: HTTPStatus {
             switch base {
             case .unsupportedVersion: .httpVersionNotSupported
@@ -98,6 +119,9 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
             case .headerSectionTooLarge, .tooManyFields: .requestHeaderFieldsTooLarge
             case .unsupportedTransferCoding: .notImplemented
             case .contentTooLarge: .contentTooLarge
+            case .statusLineTooLong, .invalidStatusLine, .invalidStatus, .invalidReasonPhrase,
+                .unexpectedInterimResponse, .missingResponse, .truncatedMessage:
+                .badGateway
             default: .badRequest
             }
         }
@@ -120,10 +144,10 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         self.line = line
     }
 
-    /// The status the server should answer with before closing the connection.
+    /// The status a server should answer with before closing the connection.
     package var status: HTTPStatus { code.status }
 
-    /// A short explanation, free of request data.
+    /// A short explanation, free of message data.
     package var message: String {
         switch code {
         case .bareLineFeed: "line terminated by a bare LF"
@@ -134,7 +158,7 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         case .invalidVersion: "malformed HTTP version"
         case .unsupportedVersion: "HTTP version not supported"
         case .requestLineTooLong: "request line too long"
-        case .whitespaceAfterStartLine: "whitespace between request line and first field"
+        case .whitespaceAfterStartLine: "whitespace between start line and first field"
         case .obsoleteLineFolding: "obsolete line folding"
         case .invalidFieldLine: "field line without colon"
         case .invalidFieldName: "invalid field name"
@@ -150,13 +174,20 @@ package struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertib
         case .conflictingContentLength: "conflicting Content-Length values"
         case .invalidTransferEncoding: "chunked is not the final transfer coding exactly once"
         case .unsupportedTransferCoding: "unsupported transfer coding"
-        case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 request"
+        case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 message"
         case .invalidChunkSize: "invalid chunk size"
         case .chunkLineTooLong: "chunk size line too long"
         case .invalidChunkExtension: "invalid chunk extension"
         case .invalidChunkTerminator: "chunk data not followed by CRLF"
-        case .contentTooLarge: "request body too large"
-        default: "malformed request"
+        case .contentTooLarge: "body too large"
+        case .statusLineTooLong: "status line too long"
+        case .invalidStatusLine: "malformed status line"
+        case .invalidStatus: "status code is not three digits from 100 to 999"
+        case .invalidReasonPhrase: "control character in reason phrase"
+        case .unexpectedInterimResponse: "unexpected or too many interim responses"
+        case .missingResponse: "connection closed before a response arrived"
+        case .truncatedMessage: "connection closed before the message was complete"
+        default: "malformed message"
         }
     }
 

@@ -146,22 +146,30 @@ package final class HTTPClient: Sendable {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         var response = ClientResponse(status: .ok)
         while true {
-            while let event = try parser.next(from: &buffer) {
-                switch event {
-                case .head(let head):
-                    response.status = head.status
-                    response.headers = head.fields
-                case .body(let bytes):
-                    response.body.append(contentsOf: bytes)
-                case .end:
-                    return response
+            do {
+                while let event = try parser.next(from: &buffer) {
+                    switch event {
+                    case .head(let head):
+                        response.status = head.status
+                        response.headers = head.fields
+                    case .body(let bytes):
+                        response.body.append(contentsOf: bytes)
+                    case .end:
+                        return response
+                    }
                 }
+            } catch {
+                throw HTTPClientError(parsing: error, maximumBodyBytes: configuration.maximumBodyBytes)
             }
             buffer.discardReadBytes()
             let count = try chunk.withUnsafeMutableBytes { try connection.read(into: $0, deadline: deadline) }
             if count == 0 {
-                // Returns .end for a body delimited by the close, throws for a truncated response.
-                _ = try parser.endOfStream()
+                do {
+                    // Returns .end for a body delimited by the close, throws for a truncated response.
+                    _ = try parser.endOfStream()
+                } catch {
+                    throw HTTPClientError(parsing: error, maximumBodyBytes: configuration.maximumBodyBytes)
+                }
                 return response
             }
             buffer.append(contentsOf: chunk[..<count])

@@ -1,3 +1,4 @@
+import HTTPCore
 package import TLS
 
 /// Settings of an ``HTTPClient``.
@@ -31,8 +32,8 @@ package struct HTTPClientConfiguration: Sendable {
         self.trustRoots = trustRoots
     }
 
-    /// The response parser's limits for these settings.
-    var responseLimits: HTTPResponseParserLimits {
-        HTTPResponseParserLimits(bodyBytes: maximumBodyBytes)
+    /// The response parser's limits for these settings: HTTPCore's defaults with ``maximumBodyBytes``.
+    var responseLimits: HTTPParserLimits {
+        HTTPParserLimits(bodyBytes: maximumBodyBytes)
     }
 }

@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// Why an outbound request failed.
 ///
 /// Equal on ``code`` only. ``description`` is safe to log: it names the host and port and the failing step,
@@ -74,6 +76,32 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         self.underlying = underlying
         self.file = file
         self.line = line
+    }
+
+    /// Wraps an error of HTTPCore's response parser: an over-limit body becomes ``Code/bodyTooLarge``, every
+    /// other parse failure (framing, syntax, limits, a connection closed mid-response) ``Code/malformedResponse``.
+    ///
+    /// - Parameters:
+    ///   - error: What the parser threw; kept as ``underlying``.
+    ///   - maximumBodyBytes: The body limit the parser enforced, named in the message.
+    init(parsing error: HTTPParseError, maximumBodyBytes: Int, file: String = #fileID, line: Int = #line) {
+        if error.code == .contentTooLarge {
+            self.init(
+                .bodyTooLarge,
+                "response body exceeds \(maximumBodyBytes) bytes",
+                underlying: error,
+                file: file,
+                line: line
+            )
+        } else {
+            self.init(
+                .malformedResponse,
+                "malformed response: \(error.message)",
+                underlying: error,
+                file: file,
+                line: line
+            )
+        }
     }
 
     /// Equal when the codes are equal.

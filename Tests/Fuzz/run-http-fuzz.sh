@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Sources/HTTPCore together with Tests/Fuzz/HTTPParserFuzz/main.swift into a libFuzzer binary (with
-# AddressSanitizer) and runs it for FUZZ_SECONDS (default 30) on the committed seed corpus.
+# AddressSanitizer) and runs it for FUZZ_SECONDS (default 30) on the committed seed corpus. One binary covers both
+# parsers: the first byte of an input chooses HTTPRequestParser or HTTPResponseParser (see main.swift).
 # New inputs go to .build/fuzz-http/corpus, crashes to .build/fuzz-http/artifacts; the seed corpus is not modified.
 # Exit status: 0 when no crash was found, non-zero otherwise.
 set -euo pipefail

@@ -12,6 +12,23 @@ import Testing
         #expect(HTTPParseError(.bareLineFeed).status == .badRequest)
     }
 
+    @Test func responseOnlyCodesMapToBadGateway() {
+        let codes: [HTTPParseError.Code] = [
+            .statusLineTooLong, .invalidStatusLine, .invalidStatus, .invalidReasonPhrase,
+            .unexpectedInterimResponse, .missingResponse, .truncatedMessage,
+        ]
+        for code in codes {
+            #expect(HTTPParseError(code).status == .badGateway, "\(code)")
+            #expect(HTTPParseError(code).message != "malformed message", "\(code)")
+        }
+    }
+
+    @Test func messagesNameNoDirectionForSharedRules() {
+        #expect(HTTPParseError(.contentTooLarge).message == "body too large")
+        #expect(HTTPParseError(.transferEncodingInHTTP10).message == "Transfer-Encoding in an HTTP/1.0 message")
+        #expect(HTTPParseError(.whitespaceAfterStartLine).message == "whitespace between start line and first field")
+    }
+
     @Test func equalityIgnoresLocation() {
         #expect(HTTPParseError(.invalidHost, file: "a", line: 1) == HTTPParseError(.invalidHost, file: "b", line: 2))
         #expect(HTTPParseError(.invalidHost) != HTTPParseError(.missingHost))

@@ -1,29 +1,48 @@
-// libFuzzer entry point for HTTPRequestParser; built by Fuzz/run-http-fuzz.sh together with Sources/HTTPCore
-// (not a SwiftPM target). Beyond "no crash, no ASan report" it checks three oracles and traps on a mismatch:
-// 1. the verdict (requests, bodies, error code) is the same whether the input arrives whole, byte by byte,
+// libFuzzer entry point for HTTPCore's parsers; built by Fuzz/run-http-fuzz.sh together with Sources/HTTPCore
+// (not a SwiftPM target). The first input byte chooses what the rest is: an even byte makes it a stream of
+// requests for HTTPRequestParser, an odd byte the response to a GET, HEAD, POST or CONNECT request (bits 1-2)
+// for HTTPResponseParser, which is told the connection closed after the last byte. The seeds in corpus/http
+// start with "0" (request-*.txt) or "1", "3", "5", "7" (response-*.txt: responses to GET, HEAD, POST, CONNECT).
+// Beyond "no crash, no ASan report" it checks these oracles and traps on a mismatch:
+// 1. the verdict (heads, bodies, ends, error code) is the same whether the input arrives whole, byte by byte,
 //    or split at positions derived from the input;
-// 2. every accepted request respects the limits it was parsed with;
-// 3. a response echoing the request's fields serializes to exactly one line per field (no injection).
+// 2. every accepted message respects the limits it was parsed with, and a response that ends without an error
+//    after the close has exactly one head and one end;
+// 3. a response echoing a request's fields serializes to exactly one line per field (no injection);
+// 4. an accepted response, written again by HTTPResponseHead with a Content-Length, parses back to the same
+//    status, version, fields and body.
 
-/// Everything the parser produced for one input, comparable across feedings.
-struct Verdict: Equatable {
+/// Small limits reach the 413/414/431 paths with short inputs.
+let tightLimits = HTTPParserLimits(
+    requestLineBytes: 64,
+    statusLineBytes: 64,
+    headerBytes: 256,
+    headerCount: 8,
+    bodyBytes: 512
+)
+/// Roomy limits for the round trip: replacing invalid UTF-8 by U+FFFD may lengthen a re-serialized head.
+let roundTripLimits = HTTPParserLimits(statusLineBytes: 1 << 16, headerBytes: 1 << 20, headerCount: 1 << 16)
+/// The request methods a response can answer, chosen by bits 1-2 of the first byte.
+let responseMethods: [HTTPMethod] = [.get, .head, .post, .connect]
+
+// MARK: - Requests
+
+/// Everything the request parser produced for one input, comparable across feedings.
+struct RequestVerdict: Equatable {
     var heads: [HTTPRequestHead] = []
     var bodies: [[UInt8]] = []
     var completed = 0
     var error: HTTPParseError.Code?
 }
 
-/// Small limits reach the 413/414/431 paths with short inputs.
-let tightLimits = HTTPParserLimits(requestLineBytes: 64, headerBytes: 256, headerCount: 8, bodyBytes: 512)
-
-func parse(_ bytes: [UInt8], limits: HTTPParserLimits, splitSizes: (Int) -> Int) -> Verdict {
+func parseRequests(_ bytes: ArraySlice<UInt8>, limits: HTTPParserLimits, splitSizes: (Int) -> Int) -> RequestVerdict {
     var parser = HTTPRequestParser(limits: limits)
     var buffer = ByteBuffer()
-    var verdict = Verdict()
-    var offset = 0
+    var verdict = RequestVerdict()
+    var offset = bytes.startIndex
     var round = 0
     repeat {
-        let end = min(offset + max(splitSizes(round), 1), bytes.count)
+        let end = min(offset + max(splitSizes(round), 1), bytes.endIndex)
         buffer.append(contentsOf: bytes[offset..<end])
         offset = end
         round += 1
@@ -45,11 +64,11 @@ func parse(_ bytes: [UInt8], limits: HTTPParserLimits, splitSizes: (Int) -> Int)
             return verdict
         }
         if round % 3 == 0 { buffer.discardReadBytes() }
-    } while offset < bytes.count
+    } while offset < bytes.endIndex
     return verdict
 }
 
-func checkLimits(_ verdict: Verdict, _ limits: HTTPParserLimits) {
+func checkLimits(_ verdict: RequestVerdict, _ limits: HTTPParserLimits) {
     for head in verdict.heads {
         if head.fields.count > limits.headerCount { fatalError("header count over limit") }
         if head.target.utf8.count > limits.requestLineBytes { fatalError("target over limit") }
@@ -71,17 +90,113 @@ func checkSerializer(_ head: HTTPRequestHead) {
     if lineFeeds != head.fields.count + 2 { fatalError("serialized response has extra lines") }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHTTPRequestParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let seed = bytes.reduce(into: UInt64(1_469_598_103_934_665_603)) { $0 = ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+func fuzzRequests(_ bytes: ArraySlice<UInt8>, seed: UInt64) {
     for limits in [HTTPParserLimits.default, tightLimits] {
-        let whole = parse(bytes, limits: limits) { _ in bytes.count }
-        let byteByByte = parse(bytes, limits: limits) { _ in 1 }
-        let split = parse(bytes, limits: limits) { round in Int((seed >> UInt64(round % 60)) & 0x1F) + 1 }
-        if whole != byteByByte || whole != split { fatalError("verdict depends on how bytes are split") }
+        let whole = parseRequests(bytes, limits: limits) { _ in bytes.count }
+        let byteByByte = parseRequests(bytes, limits: limits) { _ in 1 }
+        let split = parseRequests(bytes, limits: limits) { round in Int((seed >> UInt64(round % 60)) & 0x1F) + 1 }
+        if whole != byteByByte || whole != split { fatalError("request verdict depends on how bytes are split") }
         checkLimits(whole, limits)
         for head in whole.heads { checkSerializer(head) }
+    }
+}
+
+// MARK: - Responses
+
+/// Everything the response parser produced for one input, comparable across feedings.
+struct ResponseVerdict: Equatable {
+    var head: HTTPResponseHead?
+    var heads = 0
+    var body: [UInt8] = []
+    var ends = 0
+    var error: HTTPParseError.Code?
+}
+
+func parseResponse(
+    _ bytes: ArraySlice<UInt8>,
+    method: HTTPMethod,
+    limits: HTTPParserLimits,
+    splitSizes: (Int) -> Int
+) -> ResponseVerdict {
+    var parser = HTTPResponseParser(limits: limits, requestMethod: method)
+    var buffer = ByteBuffer()
+    var verdict = ResponseVerdict()
+    func record(_ event: HTTPResponseParser.Event) {
+        switch event {
+        case .head(let head):
+            verdict.head = head
+            verdict.heads += 1
+        case .body(let chunk):
+            if verdict.heads == 0 || verdict.ends > 0 { fatalError("body outside the response") }
+            verdict.body.append(contentsOf: chunk)
+        case .end:
+            verdict.ends += 1
+        }
+    }
+    var offset = bytes.startIndex
+    var round = 0
+    do {
+        repeat {
+            let end = min(offset + max(splitSizes(round), 1), bytes.endIndex)
+            buffer.append(contentsOf: bytes[offset..<end])
+            offset = end
+            round += 1
+            while let event = try parser.next(from: &buffer) { record(event) }
+            if round % 3 == 0 { buffer.discardReadBytes() }
+        } while offset < bytes.endIndex
+        if let event = try parser.endOfStream() { record(event) }
+    } catch {
+        verdict.error = error.code
+    }
+    return verdict
+}
+
+func checkLimits(_ verdict: ResponseVerdict, _ limits: HTTPParserLimits) {
+    if verdict.heads > 1 || verdict.ends > verdict.heads { fatalError("more than one response") }
+    if verdict.error == nil, verdict.ends != 1 { fatalError("closed response neither complete nor refused") }
+    if let head = verdict.head, head.fields.count > limits.headerCount { fatalError("header count over limit") }
+    if verdict.body.count > limits.bodyBytes { fatalError("body over limit") }
+}
+
+/// Writes an accepted response again (framing fields replaced by a Content-Length) and parses it back.
+func checkRoundTrip(_ verdict: ResponseVerdict, method: HTTPMethod) {
+    guard verdict.error == nil, var head = verdict.head else { return }
+    head.fields.remove(.contentLength)
+    head.fields.remove(.transferEncoding)
+    var bytes: [UInt8] = []
+    head.writeResponse(body: verdict.body, isHeadRequest: method == .head, into: &bytes)
+    let again = parseResponse(bytes[...], method: method, limits: roundTripLimits) { _ in bytes.count }
+    guard again.error == nil, var parsed = again.head else { fatalError("written response does not parse") }
+    parsed.fields.remove(.contentLength)
+    if parsed.status != head.status || parsed.version != head.version || parsed.fields != head.fields {
+        fatalError("written response parses to a different head")
+    }
+    if again.body != verdict.body { fatalError("written response parses to a different body") }
+}
+
+func fuzzResponse(_ bytes: ArraySlice<UInt8>, method: HTTPMethod, seed: UInt64) {
+    for limits in [HTTPParserLimits.default, tightLimits] {
+        let whole = parseResponse(bytes, method: method, limits: limits) { _ in bytes.count }
+        let byteByByte = parseResponse(bytes, method: method, limits: limits) { _ in 1 }
+        let split = parseResponse(bytes, method: method, limits: limits) { round in
+            Int((seed >> UInt64(round % 60)) & 0x1F) + 1
+        }
+        if whole != byteByByte || whole != split { fatalError("response verdict depends on how bytes are split") }
+        checkLimits(whole, limits)
+        checkRoundTrip(whole, method: method)
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzHTTPParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let selector = bytes.first else { return 0 }
+    let message = bytes[1...]
+    let seed = message.reduce(into: UInt64(1_469_598_103_934_665_603)) { $0 = ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    if selector & 1 == 0 {
+        fuzzRequests(message, seed: seed)
+    } else {
+        fuzzResponse(message, method: responseMethods[Int(selector >> 1) & 3], seed: seed)
     }
     return 0
 }
