@@ -1,4 +1,5 @@
 import HTTPCore
+import TestSupport
 
 /// Everything the response parser produced for an input.
 struct ResponseOutcome: Equatable {
