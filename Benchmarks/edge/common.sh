@@ -92,6 +92,32 @@ load_seed() {
     psql "$DATABASE_URL" -qv ON_ERROR_STOP=1 -c 'ANALYZE' >&2
 }
 
+# One verified domain ($1) in a fresh database: a throwaway CA and a P-256 leaf for mta-sts.$1 made with the
+# openssl CLI ($TLS/ca.pem, leaf.pem, leaf.key), the master key ($MASTER_KEY_FILE), the policy file nginx serves
+# ($WORK/www/.well-known/mta-sts.txt) and the rows the platform would write (seed.py, private key encrypted).
+seed_single_domain() {
+    local domain=$1 host=mta-sts.$1
+    TLS=$WORK/tls
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS/ca.key" 2>/dev/null
+    openssl req -x509 -new -key "$TLS/ca.key" -sha256 -days 30 -subj "/CN=mtasts benchmark CA (throwaway)" \
+        -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -out "$TLS/ca.pem"
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS/leaf.key" 2>/dev/null
+    openssl req -new -key "$TLS/leaf.key" -subj "/CN=$host" -out "$TLS/leaf.csr"
+    printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' "$host" \
+        > "$TLS/leaf.ext"
+    openssl x509 -req -in "$TLS/leaf.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 30 \
+        -sha256 -extfile "$TLS/leaf.ext" -out "$TLS/leaf.pem" 2>/dev/null
+    MASTER_KEY_FILE=$WORK/master.key
+    write_master_key "$MASTER_KEY_FILE" "$(openssl rand -hex 32)"
+    start_database
+    mkdir -p "$WORK/www/.well-known" "$WORK/seed"
+    python3 "$BENCH_DIR/seed.py" single --domain "$domain" --chain "$TLS/leaf.pem" --key "$TLS/leaf.key" \
+        --policy "$WORK/www/.well-known/mta-sts.txt" --master-key "$MASTER_KEY_FILE" --out "$WORK/seed"
+    load_seed "$WORK/seed"
+    chmod -R a+rX "$WORK/www"
+}
+
 # Exports the MTASTS_* variables for `mtasts edge` (HTTPS on $EDGE_PORT, access log off, known master key).
 export_edge_environment() {
     export MTASTS_DATABASE_URL="$DATABASE_URL"

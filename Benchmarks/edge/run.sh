@@ -36,28 +36,8 @@ make_workdir
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- certificates: a throwaway CA and one P-256 leaf, with the openssl CLI -------------------------------
-TLS=$WORK/tls
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS/ca.key" 2>/dev/null
-openssl req -x509 -new -key "$TLS/ca.key" -sha256 -days 30 -subj "/CN=mtasts benchmark CA (throwaway)" \
-    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$TLS/ca.pem"
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS/leaf.key" 2>/dev/null
-openssl req -new -key "$TLS/leaf.key" -subj "/CN=$HOST" -out "$TLS/leaf.csr"
-printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' "$HOST" \
-    > "$TLS/leaf.ext"
-openssl x509 -req -in "$TLS/leaf.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 30 -sha256 \
-    -extfile "$TLS/leaf.ext" -out "$TLS/leaf.pem" 2>/dev/null
-
-# --- database and seed ---------------------------------------------------------------------------------------
-MASTER_KEY_FILE=$WORK/master.key
-write_master_key "$MASTER_KEY_FILE" "$(openssl rand -hex 32)"
-start_database
-mkdir -p "$WORK/www/.well-known" "$WORK/seed"
-python3 "$BENCH_DIR/seed.py" single --domain "$DOMAIN" --chain "$TLS/leaf.pem" --key "$TLS/leaf.key" \
-    --policy "$WORK/www/.well-known/mta-sts.txt" --master-key "$MASTER_KEY_FILE" --out "$WORK/seed"
-load_seed "$WORK/seed"
-chmod -R a+rX "$WORK/www"
+# --- one verified domain: throwaway CA, P-256 leaf, policy, database ------------------------------------------
+seed_single_domain "$DOMAIN"
 
 # --- the edge ------------------------------------------------------------------------------------------------
 EDGE_PORT=$(free_port)

@@ -6,6 +6,26 @@ enum Feeding: Sendable {
     case whole
     case byteByByte
     case randomSplits(seed: UInt64)
+
+    /// `bytes` cut into the pieces the parser is given, in order (one empty piece for empty input).
+    func pieces(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var generator = SplitMix64(seed: 0)
+        if case .randomSplits(let seed) = self { generator = SplitMix64(seed: seed) }
+        var pieces: [ArraySlice<UInt8>] = []
+        var offset = 0
+        repeat {
+            let size: Int
+            switch self {
+            case .whole: size = bytes.count
+            case .byteByByte: size = 1
+            case .randomSplits: size = Int.random(in: 1...23, using: &generator)
+            }
+            let end = min(offset + size, bytes.count)
+            pieces.append(bytes[offset..<end])
+            offset = end
+        } while offset < bytes.count
+        return pieces
+    }
 }
 
 /// One request as seen through the parser's events.
@@ -32,19 +52,8 @@ func parseRequests(
     var parser = HTTPRequestParser(limits: limits)
     var buffer = ByteBuffer()
     var outcome = ParseOutcome()
-    var generator = SplitMix64(seed: 0)
-    if case .randomSplits(let seed) = feeding { generator = SplitMix64(seed: seed) }
-    var offset = 0
-    repeat {
-        let size: Int
-        switch feeding {
-        case .whole: size = bytes.count
-        case .byteByByte: size = 1
-        case .randomSplits: size = Int.random(in: 1...23, using: &generator)
-        }
-        let end = min(offset + size, bytes.count)
-        buffer.append(contentsOf: bytes[offset..<end])
-        offset = end
+    for piece in feeding.pieces(of: bytes) {
+        buffer.append(contentsOf: piece)
         do {
             while let event = try parser.next(from: &buffer) {
                 switch event {
@@ -61,7 +70,7 @@ func parseRequests(
             break
         }
         buffer.discardReadBytes()
-    } while offset < bytes.count
+    }
     outcome.leftover = buffer.readableBytes
     return outcome
 }

@@ -1,5 +1,4 @@
 import HTTPCore
-import TestSupport
 
 /// Everything the response parser produced for an input.
 struct ResponseOutcome: Equatable {
@@ -32,8 +31,6 @@ func parseResponse(
     var buffer = ByteBuffer()
     var outcome = ResponseOutcome()
     var body: [UInt8] = []
-    var generator = SplitMix64(seed: 0)
-    if case .randomSplits(let seed) = feeding { generator = SplitMix64(seed: seed) }
     func record(_ event: HTTPResponseParser.Event) {
         switch event {
         case .head(let head):
@@ -46,21 +43,12 @@ func parseResponse(
             outcome.isComplete = true
         }
     }
-    var offset = 0
     do {
-        repeat {
-            let size: Int
-            switch feeding {
-            case .whole: size = bytes.count
-            case .byteByByte: size = 1
-            case .randomSplits: size = Int.random(in: 1...23, using: &generator)
-            }
-            let end = min(offset + size, bytes.count)
-            buffer.append(contentsOf: bytes[offset..<end])
-            offset = end
+        for piece in feeding.pieces(of: bytes) {
+            buffer.append(contentsOf: piece)
             while let event = try parser.next(from: &buffer) { record(event) }
             buffer.discardReadBytes()
-        } while offset < bytes.count
+        }
         if close, let event = try parser.endOfStream() { record(event) }
     } catch {
         outcome.error = error.code

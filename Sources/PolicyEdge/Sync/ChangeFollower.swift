@@ -10,30 +10,8 @@ import SystemIO
 /// every `persistInterval`) for cold starts in an outage. The thread sleeps in the listener's wait (woken by
 /// `NOTIFY`) or in a backoff wait; ``stop()`` wakes both at once.
 package final class ChangeFollower: Sendable {
-    /// The follower's intervals.
-    package struct Configuration: Sendable {
-        package var reconcileInterval: Duration
-        package var persistInterval: Duration
-        package var maximumBackoff: Duration
-
-        package init(
-            reconcileInterval: Duration = .seconds(60),
-            persistInterval: Duration = .seconds(5),
-            maximumBackoff: Duration = .seconds(10)
-        ) {
-            self.reconcileInterval = reconcileInterval
-            self.persistInterval = persistInterval
-            self.maximumBackoff = maximumBackoff
-        }
-
-        var machine: ChangeFollowerStateMachine.Configuration {
-            .init(
-                reconcileInterval: reconcileInterval,
-                persistInterval: persistInterval,
-                maximumBackoff: maximumBackoff
-            )
-        }
-    }
+    /// The follower's intervals (the machine's own configuration, in `Duration`s at the call site).
+    package typealias Configuration = ChangeFollowerStateMachine.Configuration
 
     /// The machine and the action it asked for, handed from ``loadInitialSnapshot()`` to the thread.
     private struct Progress: Sendable {
@@ -70,7 +48,7 @@ package final class ChangeFollower: Sendable {
     /// empty. Writing the file is left to the follower thread, off the start-up path.
     package func loadInitialSnapshot() {
         let now = Self.now()
-        var machine = ChangeFollowerStateMachine(configuration: configuration.machine, now: now)
+        var machine = ChangeFollowerStateMachine(configuration: configuration, now: now)
         var action = execute(machine.start(now: now), on: &machine, initial: true)
         if action == .restoreFromFile { action = execute(action, on: &machine, initial: true) }
         progress.withLock { $0 = Progress(machine: machine, next: action) }
@@ -97,7 +75,7 @@ package final class ChangeFollower: Sendable {
     private func run() {
         let handedOver = progress.withLock { $0 }
         let now = Self.now()
-        var machine = handedOver?.machine ?? ChangeFollowerStateMachine(configuration: configuration.machine, now: now)
+        var machine = handedOver?.machine ?? ChangeFollowerStateMachine(configuration: configuration, now: now)
         var action = handedOver?.next ?? machine.start(now: now)
         while !stopped.load(ordering: .relaxed) {
             action = execute(action, on: &machine)
