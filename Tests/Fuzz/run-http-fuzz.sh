@@ -16,13 +16,18 @@ mkdir -p "$build_dir/corpus" "$build_dir/artifacts"
 # swiftc leaves module files in the working directory: keep them inside the build directory.
 cd "$build_dir"
 
-swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g \
-    -swift-version 6 \
-    -enable-upcoming-feature ExistentialAny \
-    -enable-upcoming-feature MemberImportVisibility \
-    -enable-upcoming-feature InternalImportsByDefault \
-    -package-name mtasts \
-    -module-name HTTPParserFuzz \
+flags=(
+    -sanitize=fuzzer,address -parse-as-library -O -wmo -g
+    -swift-version 6
+    -enable-upcoming-feature ExistentialAny
+    -enable-upcoming-feature MemberImportVisibility
+    -enable-upcoming-feature InternalImportsByDefault
+    -package-name mtasts
+)
+# HTTPCore's one dependency, CivilTime, as a module and static library of its own (as SwiftPM builds it).
+swiftc "${flags[@]}" -module-name CivilTime -emit-module -emit-module-path "$build_dir/CivilTime.swiftmodule" \
+    -emit-library -static -o "$build_dir/libCivilTime.a" "$package_dir"/Sources/CivilTime/*.swift
+swiftc "${flags[@]}" -module-name HTTPParserFuzz -I "$build_dir" -L "$build_dir" -lCivilTime \
     "$package_dir"/Sources/HTTPCore/*.swift \
     "$fuzz_dir/HTTPParserFuzz/main.swift" \
     -o "$binary"
