@@ -53,8 +53,10 @@ let package = Package(
 
         // MARK: Roles
         .target(
+            name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
+        .target(
             name: "PolicyEdge",
-            dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Logging", "Store"],
+            dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Logging", "SnapshotSync", "Store"],
             swiftSettings: strictSettings),
 
         .target(
@@ -95,8 +97,11 @@ let package = Package(
             name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "SnapshotSyncTests", dependencies: ["SnapshotSync", "Store", "TestSupport", "Logging"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "PolicyEdgeTests",
-            dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "Logging", "Store", "TLS", "SystemIO"],
+            dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "Logging", "SnapshotSync", "Store", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database", "DNS"], swiftSettings: strictSettings),
@@ -108,7 +113,7 @@ let package = Package(
             name: "CertificateLifecycleTests",
             dependencies: [
                 "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
-                "Store",
+                "SnapshotSync", "Store",
                 "SystemIO", "TLS",
             ],
             swiftSettings: strictSettings),

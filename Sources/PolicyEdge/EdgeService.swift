@@ -2,6 +2,8 @@ package import Crypto
 import Foundation
 import HTTPCore
 package import Logging
+package import SnapshotSync
+import Store
 package import SystemIO
 import TLS
 package import WebServer
@@ -10,7 +12,7 @@ package import WebServer
 /// from an in-memory snapshot that a ``ChangeFollower`` keeps current.
 ///
 /// ```swift
-/// let edge = EdgeService(configuration: configuration, source: PostgresSnapshotSource(connectionString: url),
+/// let edge = EdgeService(configuration: configuration, source: try StoreSnapshotSource(connectionString: url),
 ///                        keyring: keyring, group: group, logger: logger)
 /// try edge.start()
 /// ```
@@ -21,7 +23,7 @@ package final class EdgeService: Sendable {
         package var adminAddress: SocketAddress?
         package var snapshotFile: String?
         package var accessLog: Bool
-        package var follower: ChangeFollower.Configuration
+        package var follower: ChangeFollowerStateMachine.Configuration
         package var maxConnections: Int
         /// How often TLS session-ticket keys rotate (the previous key stays valid for one more period).
         package var ticketKeyRotation: Duration
@@ -32,7 +34,7 @@ package final class EdgeService: Sendable {
             adminAddress: SocketAddress? = nil,
             snapshotFile: String? = nil,
             accessLog: Bool = true,
-            follower: ChangeFollower.Configuration = .init(),
+            follower: ChangeFollowerStateMachine.Configuration = .init(),
             maxConnections: Int = 20_000,
             ticketKeyRotation: Duration = .seconds(12 * 3600)
         ) {
@@ -47,8 +49,9 @@ package final class EdgeService: Sendable {
         }
     }
 
-    package let holder = SnapshotHolder()
-    private let follower: ChangeFollower
+    package let holder = EdgeSnapshotHolder()
+    private let follower: any SnapshotFollowing
+    private let heartbeat: EdgeHeartbeat?
     private let https: HTTPServer
     private let http: HTTPServer
     private let admin: HTTPServer?
@@ -58,22 +61,33 @@ package final class EdgeService: Sendable {
     private let ticketKeyRotation: Duration
     private let rotationStop = DispatchSemaphore(value: 0)
 
-    package init(
+    /// - Parameters:
+    ///   - source: where snapshots come from (`StoreSnapshotSource` in production).
+    ///   - heartbeat: records the change-log position this edge has applied (``EdgeHeartbeat``), so the DNS
+    ///     role announces a policy id only once every edge serves it; nil when no DNS role relies on it.
+    package init<Source: SnapshotSource>(
         configuration: Configuration,
-        source: any SnapshotSource,
+        source: Source,
         keyring: Keyring,
         group: EventLoopGroup,
+        heartbeat: (@Sendable (Int64) throws -> Void)? = nil,
         logger: Logger
-    ) throws {
+    ) throws where Source.Snapshot == EdgeSnapshot {
         self.logger = logger
         ticketKeyRotation = configuration.ticketKeyRotation
-        follower = ChangeFollower(
+        var followerConfiguration = configuration.follower
+        // TLS-RPT addresses live in the DNS zone, not in the edge.
+        followerConfiguration.followedParts = [.policy, .certificate, .challenges]
+        let follower = ChangeFollower(
             source: source,
             holder: holder,
-            file: configuration.snapshotFile.map(SnapshotFile.init(path:)),
-            configuration: configuration.follower,
+            file: configuration.snapshotFile.map(SnapshotFile<EdgeSnapshot>.init(path:)),
+            configuration: followerConfiguration,
+            threadName: "edge-change-follower",
             logger: logger
         )
+        self.follower = follower
+        self.heartbeat = heartbeat.map { EdgeHeartbeat(follower: follower, record: $0, logger: logger) }
         resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
         tlsContext = try TLSContext.makeServer(configuration: .server)
         tlsContext.setServerNameResolver(resolver)
@@ -122,6 +136,7 @@ package final class EdgeService: Sendable {
         try http.start()
         try admin?.start()
         startTicketKeyRotation()
+        heartbeat?.start()
         logger.info(
             "edge listening",
             [
@@ -137,6 +152,7 @@ package final class EdgeService: Sendable {
         http.shutdown(gracePeriod: gracePeriod)
         admin?.shutdown(gracePeriod: .seconds(1))
         rotationStop.signal()
+        heartbeat?.stop()
         follower.stop()
     }
 

@@ -59,6 +59,26 @@ package struct ChangeLogRepository: Sendable {
         }
     }
 
+    /// Reads `rows` and the change-log position they reflect in one `REPEATABLE READ` snapshot, so the rows
+    /// and the reflected change rows agree exactly: what a follower's full load needs.
+    /// - Parameter lookback: how far below the newest `seq` to list reflected change rows; a writer's `seq`
+    ///   is assigned before its commit, so a lower number can become visible after a higher one.
+    static func load<Rows: Sendable>(
+        from pool: PostgresPool,
+        lookback: Int64,
+        _ rows: (PostgresConnection) throws -> Rows
+    ) throws -> FollowedLoad<Rows> {
+        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            let sequence = try newestSequence(on: connection)
+            let reflected = try changes(on: connection, after: max(0, sequence - lookback), limit: nil)
+            return FollowedLoad(
+                rows: try rows(connection),
+                sequence: sequence,
+                reflectedChanges: Set(reflected.map(\.seq))
+            )
+        }
+    }
+
     /// The highest `seq` written so far (0 for an empty log).
     static func newestSequence(on connection: PostgresConnection) throws -> Int64 {
         try AccountRepository.single(try connection.query("SELECT coalesce(max(seq), 0)::int8 FROM changes"))

@@ -65,6 +65,10 @@ package struct DataStore: Sendable {
     package var acmeAccounts: ACMEAccountRepository { ACMEAccountRepository(pool: pool) }
     /// What the edges serve: policies, certificates and challenges of served domains, by host.
     package var servedHosts: ServedHostRepository { ServedHostRepository(pool: pool) }
+    /// What the platform's DNS zone serves, by host.
+    package var zone: ZoneRepository { ZoneRepository(pool: pool) }
+    /// The change-log positions the edges have applied.
+    package var edgeHeartbeats: EdgeHeartbeatRepository { EdgeHeartbeatRepository(pool: pool) }
     /// Deletes rows that have outlived their purpose.
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
 

@@ -10,13 +10,18 @@ package struct DomainRepository: Sendable {
 
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
-        deleted_at, serve_until
+        deleted_at, serve_until, dns_label, tlsrpt_rua
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
-        let (id, account, name, status, token, verifiedAt, method, createdAt, deletedAt, serveUntil) = try row.decode(
-            (UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?).self
-        )
+        let (id, account, name, status, token, verifiedAt, method, createdAt, deletedAt, serveUntil, label, rua) =
+            try row.decode(
+                (
+                    UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?, String,
+                    PostgresTextArray
+                )
+                .self
+            )
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
             throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
@@ -31,7 +36,9 @@ package struct DomainRepository: Sendable {
             verificationMethod: method,
             createdAt: createdAt,
             deletedAt: deletedAt,
-            serveUntil: serveUntil
+            serveUntil: serveUntil,
+            dnsLabel: label,
+            tlsrptRUA: rua.elements
         )
     }
 
@@ -262,6 +269,24 @@ package struct DomainRepository: Sendable {
                 )
             }
             return removed.map(\.name)
+        }
+    }
+
+    /// Replaces the domain's TLS-RPT addresses (`rua` URIs, already validated) and tells the followers.
+    /// - Throws: `StoreError.invalidStatus` for a deleted domain, `.notFound`.
+    package func setTLSRPT(domainID: UUID, rua: [String], at now: Date) throws -> DomainRecord {
+        try pool.withTransaction { connection in
+            let domain = try Self.lock(on: connection, domainID: domainID)
+            guard domain.status != .deleted else { throw StoreError(.invalidStatus, "The domain is deleted.") }
+            guard domain.tlsrptRUA != rua else { return domain }
+            let rows = try connection.query(
+                """
+                UPDATE domains SET tlsrpt_rua = \(PostgresTextArray(rua)), updated_at = \(now)
+                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
+                """
+            )
+            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .tlsrpt, at: now)
+            return try Self.decode(try AccountRepository.single(rows))
         }
     }
 

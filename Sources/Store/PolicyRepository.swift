@@ -10,16 +10,13 @@ package struct PolicyRepository: Sendable {
 
     static func decode(_ row: PostgresRow) throws -> PolicyRecord {
         let (rowID, domainID, policyID, mode, mx, maxAge, text, createdAt, supersededAt) = try row.decode(
-            (Int64, UUID, String, String, PostgresTextArray, Int, String, Date, Date?).self
+            (Int64, UUID, String, PolicyMode, PostgresTextArray, Int, String, Date, Date?).self
         )
-        guard let policyMode = PolicyMode(rawValue: mode) else {
-            throw DatabaseError(.decodingFailed, "unknown policy mode")
-        }
         return PolicyRecord(
             rowID: rowID,
             domainID: domainID,
             policyID: policyID,
-            mode: policyMode,
+            mode: mode,
             mx: mx.elements,
             maxAge: maxAge,
             text: text,
@@ -98,16 +95,21 @@ package struct PolicyRepository: Sendable {
             try connection.execute("UPDATE policies SET superseded_at = \(supersededAt) WHERE id = \(current.rowID)")
         }
         let createdAt = max(now, current?.createdAt ?? now)
+        // The change row first: the policy remembers it, so the id is announced only once every edge applied it.
+        let seq = try ChangeLogRepository.append(
+            on: connection,
+            host: domain.domainName.policyHost,
+            kind: .policy,
+            at: now
+        )
         let rows = try connection.query(
             """
-            INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text, created_at)
-            VALUES (\(domain.id), \(id.string), \(policy.mode.rawValue), \(PostgresTextArray(policy.mx.map(\.description))),
-                    \(policy.maxAge), \(policy.text), \(createdAt))
+            INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text, created_at, change_seq)
+            VALUES (\(domain.id), \(id.string), \(policy.mode), \(PostgresTextArray(policy.mx.map(\.description))),
+                    \(policy.maxAge), \(policy.text), \(createdAt), \(seq))
             RETURNING \(unsafeSQL: columns)
             """
         )
-        let record = try decode(try AccountRepository.single(rows))
-        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .policy, at: now)
-        return (record, true)
+        return (try decode(try AccountRepository.single(rows)), true)
     }
 }

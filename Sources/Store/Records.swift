@@ -35,6 +35,10 @@ package struct DomainRecord: Sendable, Hashable {
     package var createdAt: Date
     package var deletedAt: Date?
     package var serveUntil: Date?
+    /// The domain's stable, opaque label in the platform's DNS zone (`<label>._mta-sts.<zone>`).
+    package var dnsLabel: String
+    /// Where senders send TLS reports (RFC 8460 §3 `rua` URIs), as the tenant configured them.
+    package var tlsrptRUA: [String]
 
     /// The A-label name, as stored.
     package var name: String { domainName.name }

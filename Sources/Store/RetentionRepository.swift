@@ -2,7 +2,8 @@ import Database
 package import Foundation
 
 /// SQL that forgets what has outlived its purpose: expired http-01 answers, change-log rows every follower
-/// has long applied (a follower further behind reloads everything), and old rate-limit hits.
+/// has long applied (a follower further behind reloads everything), old rate-limit hits, and the heartbeats of
+/// edges gone for a day.
 package struct RetentionRepository: Sendable {
     /// How long change-log rows are kept.
     package static let changeLogRetention: TimeInterval = 2 * 86_400
@@ -19,6 +20,7 @@ package struct RetentionRepository: Sendable {
             try connection.execute("DELETE FROM acme_challenges WHERE expires_at < \(now)")
             try connection.execute("DELETE FROM changes WHERE at < \(changesBefore)")
             try connection.execute("DELETE FROM rate_limit_hits WHERE at < \(hitsBefore)")
+            try connection.execute("DELETE FROM edge_heartbeats WHERE seen_at < \(hitsBefore)")
         }
     }
 }

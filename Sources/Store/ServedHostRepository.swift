@@ -17,8 +17,10 @@ package struct ServedParts: OptionSet, Sendable, Hashable {
     package static let certificate = ServedParts(rawValue: 2)
     /// Unexpired http-01 answers.
     package static let challenges = ServedParts(rawValue: 4)
+    /// The domain's TLS-RPT addresses (served by the platform's DNS zone, not by edges).
+    package static let tlsrpt = ServedParts(rawValue: 8)
     /// Everything.
-    package static let all: ServedParts = [.policy, .certificate, .challenges]
+    package static let all: ServedParts = [.policy, .certificate, .challenges, .tlsrpt]
 
     /// The parts a change of `kind` may have changed.
     package init(changed kind: ChangeKind) {
@@ -27,6 +29,7 @@ package struct ServedParts: OptionSet, Sendable, Hashable {
         case .certificate: self = .certificate
         case .challenge: self = .challenges
         case .domain: self = .all
+        case .tlsrpt: self = .tlsrpt
         }
     }
 }
@@ -61,12 +64,12 @@ package struct ServedHostRows: Sendable {
     package var challenges: [ServedChallengeRow] = []
 }
 
-/// Everything served, with the change-log position it reflects, read in one snapshot of the database.
-package struct ServedState: Sendable {
-    package var rows: ServedHostRows
-    /// The highest change-log `seq` when the state was read.
+/// Rows read in one database snapshot together with the change-log position they reflect.
+package struct FollowedLoad<Rows: Sendable>: Sendable {
+    package var rows: Rows
+    /// The highest change-log `seq` when the rows were read.
     package var sequence: Int64
-    /// The change rows of the look-back window (`seq > sequence - lookback`) that the state already reflects.
+    /// The change rows of the look-back window (`seq > sequence - lookback`) that the rows already reflect.
     package var reflectedChanges: Set<Int64>
 }
 
@@ -79,16 +82,9 @@ package struct ServedHostRepository: Sendable {
     /// the rows and the reflected change rows agree exactly.
     /// - Parameter lookback: how far below the newest `seq` to list reflected change rows; a writer's `seq`
     ///   is assigned before its commit, so a lower number can become visible after a higher one.
-    package func loadAll(lookback: Int64, at now: Date = Date()) throws -> ServedState {
-        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
-            let sequence = try ChangeLogRepository.newestSequence(on: connection)
-            let reflected = try ChangeLogRepository.changes(
-                on: connection,
-                after: max(0, sequence - lookback),
-                limit: nil
-            )
-            let rows = try Self.rows(on: connection, hosts: nil, parts: .all, at: now)
-            return ServedState(rows: rows, sequence: sequence, reflectedChanges: Set(reflected.map(\.seq)))
+    package func loadAll(lookback: Int64, at now: Date = Date()) throws -> FollowedLoad<ServedHostRows> {
+        try ChangeLogRepository.load(from: pool, lookback: lookback) { connection in
+            try Self.rows(on: connection, hosts: nil, parts: .all, at: now)
         }
     }
 

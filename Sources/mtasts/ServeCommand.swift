@@ -92,6 +92,8 @@ enum ServeCommand {
         defer { try? group.shutdownGracefully() }
         var edge: EdgeService?
         if roles.contains(.edge) {
+            let source = try StoreSnapshotSource(connectionString: setup.connectionString)
+            let instance = "edge-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
             let service = try EdgeService(
                 configuration: .init(
                     httpsAddress: try socketAddress(
@@ -106,9 +108,10 @@ enum ServeCommand {
                     snapshotFile: configuration.edgeSnapshotFile,
                     accessLog: configuration.edgeAccessLog
                 ),
-                source: try StoreSnapshotSource(connectionString: setup.connectionString),
+                source: source,
                 keyring: keyring,
                 group: group,
+                heartbeat: { try source.recordHeartbeat(instance: instance, appliedSequence: $0) },
                 logger: logger.with(["role": "edge"])
             )
             try service.start()

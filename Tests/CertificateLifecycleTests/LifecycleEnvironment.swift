@@ -5,6 +5,7 @@ import Database
 import Foundation
 import Logging
 import PolicyEdge
+import SnapshotSync
 import Store
 import SystemIO
 import TLS

@@ -3,6 +3,7 @@ import Database
 import Foundation
 import Logging
 import PolicyEdge
+import SnapshotSync
 import SystemIO
 import TLS
 import TestSupport

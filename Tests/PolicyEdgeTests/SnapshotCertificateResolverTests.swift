@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PolicyEdge
+import SnapshotSync
 import Testing
 
 @Suite struct SnapshotCertificateResolverTests {
@@ -26,7 +27,7 @@ import Testing
     @Test func contextsAreCachedUpToTheCapacityAndRebuiltAfterEviction() throws {
         let keyring = try Keyring(current: try MasterKey.generate())
         let hosts = ["mta-sts.a.test", "mta-sts.b.test", "mta-sts.c.test"]
-        let holder = SnapshotHolder(try snapshot(hosts: hosts, keyring: keyring))
+        let holder = EdgeSnapshotHolder(try snapshot(hosts: hosts, keyring: keyring))
         let resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring, capacity: 2)
         for host in hosts + hosts {
             #expect(resolver.context(forServerName: host) != nil)
@@ -39,7 +40,7 @@ import Testing
     @Test func aKeySealedWithAnotherMasterKeyIsNeverServed() throws {
         let sealing = try Keyring(current: try MasterKey.generate())
         let other = try Keyring(current: try MasterKey.generate())
-        let holder = SnapshotHolder(try snapshot(hosts: ["mta-sts.a.test"], keyring: sealing))
+        let holder = EdgeSnapshotHolder(try snapshot(hosts: ["mta-sts.a.test"], keyring: sealing))
         #expect(
             SnapshotCertificateResolver(holder: holder, keyring: other).context(forServerName: "mta-sts.a.test") == nil
         )

@@ -1,15 +1,16 @@
 import Foundation
 package import HTTPCore
+import SnapshotSync
 package import WebServer
 
 /// `GET /metrics` in the Prometheus text format, on the edge's admin listener.
 package struct MetricsResponder: HTTPResponder {
-    private let holder: SnapshotHolder
+    private let holder: EdgeSnapshotHolder
     private let servers: [(listener: String, metrics: HTTPServerMetrics)]
     private let resolver: SnapshotCertificateResolver?
 
     package init(
-        holder: SnapshotHolder,
+        holder: EdgeSnapshotHolder,
         servers: [(listener: String, metrics: HTTPServerMetrics)],
         resolver: SnapshotCertificateResolver?
     ) {

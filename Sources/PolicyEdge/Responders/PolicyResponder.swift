@@ -1,5 +1,6 @@
 import Foundation
 package import HTTPCore
+import SnapshotSync
 import TLS
 
 /// Answers `https://mta-sts.<domain>/.well-known/mta-sts.txt` from the snapshot (RFC 8461 §3.2).
@@ -8,9 +9,9 @@ import TLS
 /// host as the TLS SNI (421 otherwise), other paths are 404 and other methods 405.
 package struct PolicyResponder: HTTPResponder {
     package static let policyPath = "/.well-known/mta-sts.txt"
-    private let holder: SnapshotHolder
+    private let holder: EdgeSnapshotHolder
 
-    package init(holder: SnapshotHolder) {
+    package init(holder: EdgeSnapshotHolder) {
         self.holder = holder
     }
 
@@ -44,9 +45,9 @@ package struct PolicyResponder: HTTPResponder {
 /// Answers ACME http-01 challenges on plain HTTP (RFC 8555 §8.3); everything else is 404, never a redirect.
 package struct ChallengeResponder: HTTPResponder {
     package static let pathPrefix = "/.well-known/acme-challenge/"
-    private let holder: SnapshotHolder
+    private let holder: EdgeSnapshotHolder
 
-    package init(holder: SnapshotHolder) {
+    package init(holder: EdgeSnapshotHolder) {
         self.holder = holder
     }
 

@@ -1,5 +1,6 @@
 package import Crypto
 import Foundation
+import SnapshotSync
 import Synchronization
 package import TLS
 
@@ -11,7 +12,7 @@ package import TLS
 /// many hosts senders ask for; an evicted host costs one rebuild (about a millisecond) on its next handshake. A host without a certificate gets `nil`: the handshake ends
 /// with `unrecognized_name`, never another tenant's certificate.
 package final class SnapshotCertificateResolver: ServerNameResolver {
-    private let holder: SnapshotHolder
+    private let holder: EdgeSnapshotHolder
     private let keyring: Keyring
     private let cache = Mutex<[String: (UUID, TLSContext)]>([:])
     private let configuration: TLSConfiguration
@@ -19,7 +20,7 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     private let capacity: Int
 
     package init(
-        holder: SnapshotHolder,
+        holder: EdgeSnapshotHolder,
         keyring: Keyring,
         configuration: TLSConfiguration = .server,
         capacity: Int = 10_000

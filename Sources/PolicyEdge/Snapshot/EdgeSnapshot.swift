@@ -1,4 +1,5 @@
 package import Foundation
+package import SnapshotSync
 package import Store
 import TLS
 
@@ -7,7 +8,7 @@ import TLS
 /// Immutable; the edge swaps whole snapshots atomically, so a request sees one consistent view and does one
 /// dictionary lookup. Hosts are lower-case A-labels (`mta-sts.example.com`). Private keys stay encrypted with
 /// the master key inside the snapshot (and in its file); the TLS layer decrypts them when it builds a context.
-package struct EdgeSnapshot: Sendable, Equatable, Codable {
+package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     /// One served policy.
     package struct Policy: Sendable, Equatable, Codable {
         /// The policy file exactly as served.
@@ -75,7 +76,15 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
     /// When the snapshot was built from the database (or read back from its file).
     package private(set) var builtAt: Date
 
-    package init(hosts: [String: HostEntry] = [:], sequence: Int64 = 0, builtAt: Date = Date()) {
+    /// What reloading some hosts yields: their entries by normalised host.
+    package typealias Entries = [String: HostEntry]
+
+    /// An empty snapshot.
+    package init() {
+        self.init(hosts: [:])
+    }
+
+    package init(hosts: [String: HostEntry], sequence: Int64 = 0, builtAt: Date = Date()) {
         self.hosts = hosts.filter { !$0.value.isEmpty }
         self.sequence = sequence
         self.builtAt = builtAt
@@ -109,8 +118,15 @@ package struct EdgeSnapshot: Sendable, Equatable, Codable {
         return copy
     }
 
+    package var hostCount: Int { hosts.count }
+
+    package func hasSameContent(as other: EdgeSnapshot) -> Bool { hosts == other.hosts }
+
     /// Counts for metrics.
     package var policyCount: Int { hosts.values.count { $0.policy != nil } }
     package var certificateCount: Int { hosts.values.count { $0.certificate != nil } }
 
 }
+
+/// The edge's snapshot holder.
+package typealias EdgeSnapshotHolder = SnapshotHolder<EdgeSnapshot>

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SnapshotSync
 package import Store
 import TLS
 
@@ -8,6 +9,8 @@ import TLS
 /// Its own small pool (one reader connection) and its own listener, so a busy API or worker never delays an
 /// edge's catch-up. Served hosts follow the store's `served_domains` rule (RFC 8461 §8.3).
 package final class StoreSnapshotSource: SnapshotSource {
+    package typealias Snapshot = EdgeSnapshot
+
     private let store: DataStore
     private let listener: ChangeListener
 
@@ -34,6 +37,11 @@ package final class StoreSnapshotSource: SnapshotSource {
 
     package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
         Self.entries(try store.servedHosts.load(hosts: hosts, parts: parts))
+    }
+
+    /// Records that this edge (`instance`) has applied every change up to `appliedSequence`.
+    package func recordHeartbeat(instance: String, appliedSequence: Int64) throws {
+        try store.edgeHeartbeats.record(instance: instance, appliedSequence: appliedSequence)
     }
 
     package func waitForChange(timeout: Duration) throws {

@@ -8,4 +8,6 @@ package enum ChangeKind: String, StoredVocabulary, Sendable, Hashable {
     case challenge
     /// The domain's status changed (verified, offboarding, deleted): everything about the host may change.
     case domain
+    /// The domain's TLS-RPT addresses (`rua`) changed.
+    case tlsrpt
 }

@@ -1,4 +1,5 @@
 package import Database
+package import MTASTS
 
 /// A closed set of values stored in a `text` column whose `CHECK` lists the same values (the migrations).
 ///
@@ -23,3 +24,6 @@ extension StoredVocabulary {
         self.init(rawValue: text)
     }
 }
+
+/// `policies.mode`: the model's modes, spelt as in the policy file (RFC 8461 §5).
+extension PolicyMode: StoredVocabulary {}

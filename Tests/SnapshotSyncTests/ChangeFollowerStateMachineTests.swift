@@ -1,5 +1,5 @@
 import Foundation
-import PolicyEdge
+import SnapshotSync
 import Store
 import Testing
 
@@ -186,5 +186,19 @@ import Testing
         _ = machine.fetched([], now: now)
         _ = machine.persisted(now: now)
         #expect(machine.failed(now: now) == .sleep(deadline: now + 200 * Self.millisecond))
+    }
+
+    @Test func rowsOfPartsTheSnapshotDoesNotHoldAdvanceThePositionWithoutAReload() {
+        var (machine, now) = started(sequence: 10, configuration: .init(followedParts: [.policy, .tlsrpt]))
+        let rows = [change(11, "mta-sts.a.test", .certificate), change(12, "mta-sts.b.test", .challenge)]
+        #expect(machine.fetched(rows, now: now) == .persist)
+        #expect(machine.sequence == 12)
+        _ = machine.persisted(now: now)
+        _ = machine.waited(now: now)
+        let mixed = [change(13, "mta-sts.a.test", .certificate), change(14, "mta-sts.c.test", .domain)]
+        #expect(
+            machine.fetched(mixed, now: now) == .loadHosts(["mta-sts.c.test"], parts: [.policy, .tlsrpt], sequence: 14)
+        )
+        #expect(ServedParts(changed: .tlsrpt) == .tlsrpt)
     }
 }

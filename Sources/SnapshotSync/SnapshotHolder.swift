@@ -1,20 +1,19 @@
-import Foundation
 import Synchronization
 
 /// The current snapshot, swapped atomically; readers on any thread get one consistent value.
-package final class SnapshotHolder: Sendable {
-    private let state: Mutex<EdgeSnapshot>
+package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
+    private let state: Mutex<Snapshot>
     private let databaseReachable = Atomic<Bool>(false)
 
-    package init(_ snapshot: EdgeSnapshot = EdgeSnapshot()) {
+    package init(_ snapshot: Snapshot = Snapshot()) {
         state = Mutex(snapshot)
     }
 
     /// The snapshot to answer from.
-    package var current: EdgeSnapshot { state.withLock { $0 } }
+    package var current: Snapshot { state.withLock { $0 } }
 
     /// Replaces the snapshot.
-    package func replace(with snapshot: EdgeSnapshot) {
+    package func replace(with snapshot: Snapshot) {
         state.withLock { $0 = snapshot }
     }
 

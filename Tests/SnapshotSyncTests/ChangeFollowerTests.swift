@@ -1,10 +1,44 @@
 import Foundation
 import Logging
-import PolicyEdge
+import SnapshotSync
 import Store
 import Synchronization
 import TestSupport
 import Testing
+
+/// A minimal snapshot: one policy text per host.
+struct TestSnapshot: FollowedSnapshot, Equatable {
+    typealias Entries = [String: String]
+
+    var hosts: [String: String] = [:]
+    var sequence: Int64 = 0
+
+    init() {}
+
+    init(hosts: [String: String], sequence: Int64) {
+        self.hosts = hosts
+        self.sequence = sequence
+    }
+
+    var hostCount: Int { hosts.count }
+
+    func hasSameContent(as other: TestSnapshot) -> Bool { hosts == other.hosts }
+
+    func updating(
+        hosts changed: Set<String>,
+        parts: ServedParts,
+        with entries: Entries,
+        sequence: Int64,
+        builtAt: Date
+    ) -> TestSnapshot {
+        var copy = self
+        for host in changed { copy.hosts[host] = entries[host] }
+        copy.sequence = max(self.sequence, sequence)
+        return copy
+    }
+
+    func text(_ host: String) -> String? { hosts[host] }
+}
 
 /// The follower's shell against a scripted source: no database, real threads, conditions polled with a
 /// deadline.
@@ -12,8 +46,10 @@ import Testing
     /// A source whose content and availability the test sets; `waitForChange` blocks until a notification
     /// is posted, the timeout passes, or waits are cancelled.
     final class ScriptedSource: SnapshotSource {
+        typealias Snapshot = TestSnapshot
+
         struct State {
-            var hosts: [String: EdgeSnapshot.HostEntry] = [:]
+            var hosts: [String: String] = [:]
             var changes: [ChangeRecord] = []
             var isDown = false
             var partsLoaded: [ServedParts] = []
@@ -23,12 +59,12 @@ import Testing
         let state = Mutex(State())
         private let notification = DispatchSemaphore(value: 0)
 
-        func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
+        func loadAll(lookback: Int64) throws -> (snapshot: TestSnapshot, reflected: Set<Int64>) {
             try state.withLock { state in
                 guard !state.isDown else { throw TestSupportError("database down") }
                 let sequence = state.changes.last?.seq ?? 0
                 let reflected = Set(state.changes.map(\.seq).filter { $0 > sequence - lookback })
-                return (EdgeSnapshot(hosts: state.hosts, sequence: sequence), reflected)
+                return (TestSnapshot(hosts: state.hosts, sequence: sequence), reflected)
             }
         }
 
@@ -39,7 +75,7 @@ import Testing
             }
         }
 
-        func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
+        func load(hosts: Set<String>, parts: ServedParts) throws -> [String: String] {
             try state.withLock { state in
                 guard !state.isDown else { throw TestSupportError("database down") }
                 state.partsLoaded.append(parts)
@@ -62,10 +98,7 @@ import Testing
         /// Writes a policy for `host` and notifies, as a writer's transaction does.
         func publish(_ host: String, text: String, kind: ChangeKind = .policy) {
             state.withLock { state in
-                state.hosts[host, default: .init()].policy = EdgeSnapshot.Policy(
-                    text: text,
-                    policyID: "id\(text.count)"
-                )
+                state.hosts[host] = text
                 let seq = (state.changes.last?.seq ?? 0) + 1
                 state.changes.append(ChangeRecord(seq: seq, host: host, kind: kind, at: Date()))
             }
@@ -75,9 +108,9 @@ import Testing
 
     private func follower(
         _ source: ScriptedSource,
-        file: SnapshotFile? = nil,
-        holder: SnapshotHolder
-    ) -> ChangeFollower {
+        file: SnapshotFile<TestSnapshot>? = nil,
+        holder: SnapshotHolder<TestSnapshot>
+    ) -> ChangeFollower<ScriptedSource> {
         ChangeFollower(
             source: source,
             holder: holder,
@@ -89,19 +122,19 @@ import Testing
 
     @Test func aNotifiedChangeIsServedAndWrittenToTheFile() throws {
         let directory = try TemporaryDirectory(prefix: "follower")
-        let file = SnapshotFile(path: directory.path("snapshot.json"))
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
         let source = ScriptedSource()
         source.publish("mta-sts.a.test", text: "first")
-        let holder = SnapshotHolder()
+        let holder = SnapshotHolder<TestSnapshot>()
         let follower = follower(source, file: file, holder: holder)
         follower.loadInitialSnapshot()
-        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "first")
+        #expect(holder.current.text("mta-sts.a.test") == "first")
         #expect(holder.isDatabaseReachable)
         follower.start()
         defer { follower.stop() }
 
         source.publish("mta-sts.b.test", text: "second")
-        try Poll.until(deadline: 5, "change applied") { holder.current.entry(for: "mta-sts.b.test") != nil }
+        try Poll.until(deadline: 5, "change applied") { holder.current.text("mta-sts.b.test") != nil }
         #expect(source.state.withLock { $0.partsLoaded } == [.policy])
         try Poll.until(deadline: 5, "file written") { (try? file.read())?.hosts.count == 2 }
     }
@@ -109,7 +142,7 @@ import Testing
     @Test func anOutageKeepsTheSnapshotAndTheFollowerCatchesUpAfterwards() throws {
         let source = ScriptedSource()
         source.publish("mta-sts.a.test", text: "first")
-        let holder = SnapshotHolder()
+        let holder = SnapshotHolder<TestSnapshot>()
         let follower = follower(source, holder: holder)
         follower.loadInitialSnapshot()
         follower.start()
@@ -117,28 +150,25 @@ import Testing
 
         source.state.withLock { $0.isDown = true }
         try Poll.until(deadline: 5, "outage noticed") { !holder.isDatabaseReachable }
-        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "first")
+        #expect(holder.current.text("mta-sts.a.test") == "first")
         source.publish("mta-sts.a.test", text: "second")
         source.state.withLock { $0.isDown = false }
         try Poll.until(deadline: 5, "caught up") {
-            holder.isDatabaseReachable && holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "second"
+            holder.isDatabaseReachable && holder.current.text("mta-sts.a.test") == "second"
         }
     }
 
     @Test func aColdStartDuringAnOutageServesTheFile() throws {
         let directory = try TemporaryDirectory(prefix: "follower")
-        let file = SnapshotFile(path: directory.path("snapshot.json"))
-        let saved = EdgeSnapshot(
-            hosts: ["mta-sts.a.test": .init(policy: .init(text: "saved", policyID: "s1"))],
-            sequence: 7
-        )
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
+        let saved = TestSnapshot(hosts: ["mta-sts.a.test": "saved"], sequence: 7)
         try file.write(saved)
         let source = ScriptedSource()
         source.state.withLock { $0.isDown = true }
-        let holder = SnapshotHolder()
+        let holder = SnapshotHolder<TestSnapshot>()
         let follower = follower(source, file: file, holder: holder)
         follower.loadInitialSnapshot()
-        #expect(holder.current.entry(for: "mta-sts.a.test")?.policy?.text == "saved")
+        #expect(holder.current.text("mta-sts.a.test") == "saved")
         #expect(!holder.isDatabaseReachable)
         follower.start()
         defer { follower.stop() }
@@ -146,13 +176,13 @@ import Testing
         source.publish("mta-sts.b.test", text: "live")
         source.state.withLock { $0.isDown = false }
         try Poll.until(deadline: 5, "full load after the outage") {
-            holder.current.entry(for: "mta-sts.b.test") != nil && holder.current.entry(for: "mta-sts.a.test") == nil
+            holder.current.text("mta-sts.b.test") != nil && holder.current.text("mta-sts.a.test") == nil
         }
     }
 
     @Test func stopWakesTheFollowerOutOfItsWait() throws {
         let source = ScriptedSource()
-        let holder = SnapshotHolder()
+        let holder = SnapshotHolder<TestSnapshot>()
         let follower = follower(source, holder: holder)
         follower.loadInitialSnapshot()
         follower.start()

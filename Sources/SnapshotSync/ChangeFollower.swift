@@ -9,7 +9,7 @@ import SystemIO
 /// from the change log when the database returns. Each update is also written to the snapshot file (at most
 /// every `persistInterval`) for cold starts in an outage. The thread sleeps in the listener's wait (woken by
 /// `NOTIFY`) or in a backoff wait; ``stop()`` wakes both at once.
-package final class ChangeFollower: Sendable {
+package final class ChangeFollower<Source: SnapshotSource>: Sendable {
     /// The follower's intervals (the machine's own configuration, in `Duration`s at the call site).
     package typealias Configuration = ChangeFollowerStateMachine.Configuration
 
@@ -19,30 +19,40 @@ package final class ChangeFollower: Sendable {
         var next: ChangeFollowerStateMachine.Action
     }
 
-    private let source: any SnapshotSource
-    private let holder: SnapshotHolder
-    private let file: SnapshotFile?
+    private let source: Source
+    private let holder: SnapshotHolder<Source.Snapshot>
+    private let file: SnapshotFile<Source.Snapshot>?
     private let configuration: Configuration
+    private let threadName: String
     private let logger: Logger
+    private let applied = Atomic<Int64>(0)
     private let progress = Mutex<Progress?>(nil)
     private let stopped = Atomic<Bool>(false)
     /// Signalled by ``stop()`` to end a backoff wait early.
     private let stopSignal = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
+    /// - Parameters:
+    ///   - threadName: names the follower's thread (`edge-change-follower`).
     package init(
-        source: any SnapshotSource,
-        holder: SnapshotHolder,
-        file: SnapshotFile?,
+        source: Source,
+        holder: SnapshotHolder<Source.Snapshot>,
+        file: SnapshotFile<Source.Snapshot>?,
         configuration: Configuration = .init(),
+        threadName: String = "change-follower",
         logger: Logger
     ) {
         self.source = source
         self.holder = holder
         self.file = file
         self.configuration = configuration
+        self.threadName = threadName
         self.logger = logger
     }
+
+    /// The change-log position whose changes are all applied to the served snapshot (0 before the first
+    /// load from the database): what an edge reports in its heartbeat.
+    package var appliedSequence: Int64 { applied.load(ordering: .acquiring) }
 
     /// Loads the first snapshot on the calling thread: from PostgreSQL, else from the snapshot file, else
     /// empty. Writing the file is left to the follower thread, off the start-up path.
@@ -60,7 +70,7 @@ package final class ChangeFollower: Sendable {
             run()
             finished.signal()
         }
-        thread.name = "edge-change-follower"
+        thread.name = threadName
         thread.start()
     }
 
@@ -92,6 +102,7 @@ package final class ChangeFollower: Sendable {
     ) -> ChangeFollowerStateMachine.Action {
         do {
             let next = try perform(action, on: &machine, initial: initial)
+            applied.store(machine.sequence, ordering: .releasing)
             if machine.isDatabaseReachable && !holder.isDatabaseReachable {
                 if !initial { logger.notice("database reachable again") }
                 holder.isDatabaseReachable = true
@@ -117,12 +128,12 @@ package final class ChangeFollower: Sendable {
             let (snapshot, reflected) = try source.loadAll(lookback: machine.configuration.lookback)
             // A reconcile that finds nothing new neither swaps the snapshot nor rewrites the file; the first
             // load always replaces whatever an earlier run left in the file.
-            let changed = initial || snapshot.hosts != holder.current.hosts
+            let changed = initial || !snapshot.hasSameContent(as: holder.current)
             if changed {
                 holder.replace(with: snapshot)
                 logger.info(
                     "snapshot loaded from database",
-                    ["hosts": String(snapshot.hosts.count), "seq": String(snapshot.sequence)]
+                    ["hosts": String(snapshot.hostCount), "seq": String(snapshot.sequence)]
                 )
             }
             return machine.loadedAll(
@@ -136,7 +147,7 @@ package final class ChangeFollower: Sendable {
                 holder.replace(with: snapshot)
                 logger.warning(
                     "database unreachable; serving the snapshot file",
-                    ["hosts": String(snapshot.hosts.count), "file": file.path]
+                    ["hosts": String(snapshot.hostCount), "file": file.path]
                 )
             } else {
                 logger.error("database unreachable and no snapshot file; serving nothing until it returns")
@@ -168,7 +179,7 @@ package final class ChangeFollower: Sendable {
         }
     }
 
-    private func persist(_ snapshot: EdgeSnapshot) {
+    private func persist(_ snapshot: Source.Snapshot) {
         guard let file else { return }
         do {
             try file.write(snapshot)
@@ -186,3 +197,17 @@ package final class ChangeFollower: Sendable {
         return deadline > now ? deadline - now : 0
     }
 }
+
+/// What a role needs of its follower, whatever its snapshot source: start, stop and where it has come to.
+package protocol SnapshotFollowing: Sendable {
+    /// Loads the first snapshot on the calling thread (database, else file, else empty).
+    func loadInitialSnapshot()
+    /// Starts following changes on a thread of its own.
+    func start()
+    /// Stops following and waits for the thread.
+    func stop()
+    /// The change-log position whose changes are all applied.
+    var appliedSequence: Int64 { get }
+}
+
+extension ChangeFollower: SnapshotFollowing {}

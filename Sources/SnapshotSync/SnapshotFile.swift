@@ -1,11 +1,11 @@
 import Foundation
 import Glibc
 
-/// The snapshot on local disk, so an edge restarted during a database outage still serves.
+/// The snapshot on local disk, so a role restarted during a database outage still serves.
 ///
 /// Written atomically: a temp file in the same directory, `fsync`, `rename`, then `fsync` of the directory.
 /// Private keys inside stay encrypted with the master key, so the file is no more sensitive than a backup.
-package struct SnapshotFile: Sendable {
+package struct SnapshotFile<Snapshot: FollowedSnapshot>: Sendable {
     package let path: String
 
     package init(path: String) {
@@ -13,7 +13,7 @@ package struct SnapshotFile: Sendable {
     }
 
     /// Writes `snapshot` replacing the previous file.
-    package func write(_ snapshot: EdgeSnapshot) throws {
+    package func write(_ snapshot: Snapshot) throws {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         let data = try encoder.encode(snapshot)
@@ -56,11 +56,11 @@ package struct SnapshotFile: Sendable {
     }
 
     /// Reads the last written snapshot, or nil when there is none.
-    package func read() throws -> EdgeSnapshot? {
+    package func read() throws -> Snapshot? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(EdgeSnapshot.self, from: data)
+        return try decoder.decode(Snapshot.self, from: data)
     }
 }
 

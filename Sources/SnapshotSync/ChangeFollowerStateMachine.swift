@@ -1,6 +1,6 @@
 package import Store
 
-/// Decides what keeps an edge's snapshot current, as a pure state machine: a full load at start, then the
+/// Decides what keeps a role's snapshot (the edge's, the DNS zone's) current, as a pure state machine: a full load at start, then the
 /// hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a full reconcile every
 /// `reconcileInterval` so anything missed heals, the snapshot file written at most every `persistInterval`,
 /// and capped exponential backoff while the database is unreachable (the last snapshot keeps being served).
@@ -32,6 +32,9 @@ package struct ChangeFollowerStateMachine: Sendable {
         package var lookback: Int64
         /// Most change rows read at once; a full batch is followed by the next one without waiting.
         package var batchSize: Int
+        /// The parts the snapshot holds: change rows that touch none of them advance the position without a
+        /// reload (the DNS zone ignores certificates and challenges; the edge ignores TLS-RPT addresses).
+        package var followedParts: ServedParts
 
         /// Creates a configuration; the defaults are those of a production edge.
         package init(
@@ -41,7 +44,8 @@ package struct ChangeFollowerStateMachine: Sendable {
             maximumBackoff: Duration = .seconds(10),
             pollInterval: Duration = .milliseconds(500),
             lookback: Int64 = 200,
-            batchSize: Int = 1000
+            batchSize: Int = 1000,
+            followedParts: ServedParts = .all
         ) {
             self.reconcileInterval = Self.nanoseconds(reconcileInterval)
             self.persistInterval = Self.nanoseconds(persistInterval)
@@ -50,6 +54,7 @@ package struct ChangeFollowerStateMachine: Sendable {
             self.pollInterval = Self.nanoseconds(pollInterval)
             self.lookback = max(0, lookback)
             self.batchSize = max(1, batchSize)
+            self.followedParts = followedParts
         }
 
         private static func nanoseconds(_ duration: Duration) -> UInt64 {
@@ -152,27 +157,29 @@ package struct ChangeFollowerStateMachine: Sendable {
         succeeded()
         let fresh = changes.filter { !applied.contains($0.seq) }
         guard let newest = fresh.last?.seq else { return persistOrWait(now: now) }
+        let newSequence = max(sequence, newest)
+        let fullBatch = changes.count >= limit
         var parts: ServedParts = []
-        for change in fresh { parts.formUnion(ServedParts(changed: change.kind)) }
-        phase = .loadingHosts(
-            seqs: fresh.map(\.seq),
-            sequence: max(sequence, newest),
-            fullBatch: changes.count >= limit
-        )
-        return .loadHosts(Set(fresh.map(\.host)), parts: parts, sequence: max(sequence, newest))
+        var hosts: Set<String> = []
+        for change in fresh {
+            let touched = ServedParts(changed: change.kind).intersection(configuration.followedParts)
+            guard !touched.isEmpty else { continue }
+            parts.formUnion(touched)
+            hosts.insert(change.host)
+        }
+        phase = .loadingHosts(seqs: fresh.map(\.seq), sequence: newSequence, fullBatch: fullBatch)
+        guard !hosts.isEmpty else {
+            // Nothing this snapshot holds changed: the rows are applied without a reload.
+            return applyLoaded(now: now, changedSnapshot: false)
+        }
+        return .loadHosts(hosts, parts: parts, sequence: newSequence)
     }
 
     /// The hosts of the last ``Action/loadHosts(_:parts:sequence:)`` were reloaded into the snapshot.
     package mutating func hostsLoaded(now: UInt64) -> Action {
-        guard case .loadingHosts(let seqs, let newSequence, let fullBatch) = phase else { return unexpected(now: now) }
+        guard case .loadingHosts = phase else { return unexpected(now: now) }
         succeeded()
-        sequence = newSequence
-        applied.formUnion(seqs)
-        let floor = sequence - configuration.lookback
-        applied = applied.filter { $0 > floor }
-        hasUnpersistedChanges = true
-        // A full batch means more rows are waiting: read them now rather than after a wait.
-        return fullBatch ? fetch() : persistOrWait(now: now)
+        return applyLoaded(now: now, changedSnapshot: true)
     }
 
     /// The snapshot file was written (or writing failed and was logged).
@@ -211,6 +218,18 @@ package struct ChangeFollowerStateMachine: Sendable {
     }
 
     // MARK: - Transitions
+
+    /// Records the rows of the current ``Phase/loadingHosts(seqs:sequence:fullBatch:)`` as applied.
+    private mutating func applyLoaded(now: UInt64, changedSnapshot: Bool) -> Action {
+        guard case .loadingHosts(let seqs, let newSequence, let fullBatch) = phase else { return unexpected(now: now) }
+        sequence = newSequence
+        applied.formUnion(seqs)
+        let floor = sequence - configuration.lookback
+        applied = applied.filter { $0 > floor }
+        if changedSnapshot { hasUnpersistedChanges = true }
+        // A full batch means more rows are waiting: read them now rather than after a wait.
+        return fullBatch ? fetch() : persistOrWait(now: now)
+    }
 
     private mutating func succeeded() {
         isDatabaseReachable = true

@@ -1,0 +1,81 @@
+import Database
+package import Foundation
+import MTASTS
+
+/// One served domain as the platform's DNS zone needs it.
+package struct ZoneRow: Sendable, Hashable {
+    /// The policy at a change-log position: its id may be announced once every live edge has applied `seq`.
+    package struct AnnouncedPolicy: Sendable, Hashable, Codable {
+        package var policyID: String
+        /// The change row that published it (0 for policies from before the change was recorded).
+        package var seq: Int64
+
+        package init(policyID: String, seq: Int64) {
+            self.policyID = policyID
+            self.seq = seq
+        }
+    }
+
+    /// The Policy Host (`mta-sts.<domain>`), the key of the change log.
+    package var host: String
+    /// The domain's label in the zone (`<label>._mta-sts.<zone>`).
+    package var label: String
+    /// The current policy.
+    package var current: AnnouncedPolicy
+    /// The policy it superseded, announced while an edge has not applied the current one yet.
+    package var previous: AnnouncedPolicy?
+    /// TLS-RPT `rua` URIs; empty when the tenant configured none.
+    package var tlsrptRUA: [String]
+}
+
+/// SQL for the platform's DNS zone: label, the current and previous policy ids with the change rows that
+/// published them, and the TLS-RPT addresses of every served domain (`served_domains`). Read-only; never on
+/// a query path (the `dns` role answers from memory).
+package struct ZoneRepository: Sendable {
+    let pool: PostgresPool
+
+    /// Every served domain and the change-log position the rows reflect, in one database snapshot.
+    package func loadAll(lookback: Int64, at now: Date = Date()) throws -> FollowedLoad<[ZoneRow]> {
+        try ChangeLogRepository.load(from: pool, lookback: lookback) { connection in
+            try Self.rows(on: connection, hosts: nil, at: now)
+        }
+    }
+
+    /// The rows of `hosts` (Policy Hosts) that are served; a host missing from the result is not.
+    package func load(hosts: Set<String>, at now: Date = Date()) throws -> [ZoneRow] {
+        guard !hosts.isEmpty else { return [] }
+        return try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            try Self.rows(on: connection, hosts: hosts, at: now)
+        }
+    }
+
+    private static func rows(on connection: PostgresConnection, hosts: Set<String>?, at now: Date) throws -> [ZoneRow] {
+        let all = hosts == nil
+        let names = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
+        return try connection.query(
+            """
+            SELECT \(DomainName.policyHostPrefix) || d.name, d.dns_label, d.tlsrpt_rua,
+                   current.policy_id, coalesce(current.change_seq, 0), previous.policy_id, previous.change_seq
+            FROM served_domains(\(now)) d
+            JOIN policies current ON current.domain_id = d.id AND current.superseded_at IS NULL
+            LEFT JOIN LATERAL (
+                SELECT p.policy_id, coalesce(p.change_seq, 0) AS change_seq FROM policies p
+                WHERE p.domain_id = d.id AND p.superseded_at IS NOT NULL
+                ORDER BY p.created_at DESC, p.id DESC LIMIT 1
+            ) previous ON true
+            WHERE \(all) OR d.name = ANY(\(names))
+            """
+        ).map { row in
+            let (host, label, rua, currentID, currentSeq, previousID, previousSeq) = try row.decode(
+                (String, String, PostgresTextArray, String, Int64, String?, Int64?).self
+            )
+            return ZoneRow(
+                host: host,
+                label: label,
+                current: .init(policyID: currentID, seq: currentSeq),
+                previous: previousID.map { .init(policyID: $0, seq: previousSeq ?? 0) },
+                tlsrptRUA: rua.elements
+            )
+        }
+    }
+}
