@@ -31,6 +31,9 @@ package struct APIEnvironment: Sendable {
     package var edgeHostname: String
     /// Resolver client for live checks (verification, MX, published records).
     package var dnsClient: DNSClient
+    /// `MTASTS_DNS_ZONE`: the platform's own zone tenants may CNAME `_mta-sts` and `_smtp._tls` into; nil
+    /// when the `dns` role is not used.
+    package var dnsZone: String?
     /// The current time; tests move it.
     package var clock: @Sendable () -> Date
     /// scrypt parameters for new password hashes.
@@ -49,6 +52,7 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        dnsZone: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
         passwordParameters: PasswordHasher.Parameters = .default,
         publicBaseURL: String,
@@ -60,6 +64,7 @@ package struct APIEnvironment: Sendable {
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
         self.dnsClient = dnsClient
+        self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL

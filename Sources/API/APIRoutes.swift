@@ -10,5 +10,6 @@ enum APIRoutes {
         PolicyRoutes.register(on: &router)
         DNSRecordsRoute.register(on: &router)
         CertificateRoute.register(on: &router)
+        TLSRPTRoute.register(on: &router)
     }
 }

@@ -62,6 +62,22 @@ package struct PlatformConfiguration: Sendable {
     package var publicDirectory: String
     /// Whether `publicDirectory` was set explicitly (then a missing folder is an error).
     package var publicDirectoryIsExplicit: Bool
+    /// The platform's own zone (`sts.platform.example`); nil when the `dns` role is not used.
+    package var dnsZone: String?
+    /// Where the `dns` role answers, over UDP and TCP.
+    package var dnsListen: [ListenAddress]
+    /// The names of the zone's authoritative servers (NS at the apex).
+    package var dnsNameServers: [String]
+    /// TTL of the zone's TXT answers, seconds.
+    package var dnsTTL: Int
+    /// The `dns` role's Prometheus `/metrics` listener.
+    package var dnsAdminListen: ListenAddress
+    /// Where the `dns` role keeps its snapshot for cold starts during a database outage.
+    package var dnsSnapshotFile: String
+    /// UDP responses per second per source prefix before rate limiting (0: off).
+    package var dnsRateLimit: Int
+    /// Seconds after which an edge that has not reported its position is no longer waited for.
+    package var dnsEdgeTimeout: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -107,6 +123,29 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_WORKER_CONCURRENCY", "4", "concurrent ACME orders per worker process"),
         ("MTASTS_WORKER_SCAN_SECONDS", "5", "how often the worker looks for due work without a notification"),
         ("MTASTS_PUBLIC_DIR", "Public", "the web form's files, served at `/` on the API listener"),
+        (
+            "MTASTS_DNS_ZONE", "(unset: no `dns` role)",
+            "the platform's own zone, e.g. `sts.platform.example`; tenants CNAME `_mta-sts.<domain>` into it"
+        ),
+        (
+            "MTASTS_DNS_LISTEN", "127.0.0.1:8053",
+            "comma-separated addresses the `dns` role answers on, UDP and TCP (port 53 in production)"
+        ),
+        ("MTASTS_DNS_NS", "`ns.<MTASTS_DNS_ZONE>`", "comma-separated names of the zone's authoritative servers (NS)"),
+        ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
+        ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.json`",
+            "the `dns` role's snapshot for cold starts while PostgreSQL is down"
+        ),
+        (
+            "MTASTS_DNS_RATE_LIMIT", "50",
+            "UDP responses per second per source prefix (/24, /56) before rate limiting; 0 turns it off"
+        ),
+        (
+            "MTASTS_DNS_EDGE_TIMEOUT", "30",
+            "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
+        ),
     ]
 
     /// Reads and validates the configuration.
@@ -276,6 +315,66 @@ package struct PlatformConfiguration: Sendable {
         workerScanSeconds = scan
         publicDirectoryIsExplicit = value("MTASTS_PUBLIC_DIR") != nil
         publicDirectory = value("MTASTS_PUBLIC_DIR") ?? "Public"
+
+        if let zone = value("MTASTS_DNS_ZONE")?.lowercased() {
+            guard Self.isHostname(zone) else {
+                throw ConfigurationError(
+                    variable: "MTASTS_DNS_ZONE",
+                    message: "expected a DNS name such as sts.platform.example, got \"\(zone)\""
+                )
+            }
+            dnsZone = zone.hasSuffix(".") ? String(zone.dropLast()) : zone
+        } else {
+            dnsZone = nil
+        }
+        var listen: [ListenAddress] = []
+        for item in (value("MTASTS_DNS_LISTEN") ?? "127.0.0.1:8053").split(separator: ",") {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let address = ListenAddress(parsing: text, defaultPort: 53) else {
+                throw ConfigurationError(
+                    variable: "MTASTS_DNS_LISTEN",
+                    message: "expected host:port entries separated by commas, got \"\(text)\""
+                )
+            }
+            listen.append(address)
+        }
+        dnsListen = listen
+        let nameServers = (value("MTASTS_DNS_NS") ?? dnsZone.map { "ns.\($0)" } ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for name in nameServers where !Self.isHostname(name) {
+            throw ConfigurationError(variable: "MTASTS_DNS_NS", message: "expected DNS host names, got \"\(name)\"")
+        }
+        dnsNameServers = nameServers.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+        dnsTTL = try Self.number(value("MTASTS_DNS_TTL") ?? "60", in: 1...86_400, variable: "MTASTS_DNS_TTL")
+        dnsAdminListen = try address("MTASTS_DNS_ADMIN_LISTEN", default: "127.0.0.1:9091")
+        dnsSnapshotFile =
+            value("MTASTS_DNS_SNAPSHOT_FILE")
+            ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.json")
+        dnsRateLimit = try Self.number(
+            value("MTASTS_DNS_RATE_LIMIT") ?? "50",
+            in: 0...1_000_000,
+            variable: "MTASTS_DNS_RATE_LIMIT"
+        )
+        dnsEdgeTimeout = try Self.number(
+            value("MTASTS_DNS_EDGE_TIMEOUT") ?? "30",
+            in: 1...86_400,
+            variable: "MTASTS_DNS_EDGE_TIMEOUT"
+        )
+    }
+
+    /// A whole number in `range`, or an error naming `variable`.
+    private static func number(
+        _ text: String,
+        in range: ClosedRange<Int>,
+        variable: String
+    ) throws(ConfigurationError) -> Int {
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(
+                variable: variable,
+                message: "expected a whole number \(range.lowerBound)…\(range.upperBound), got \"\(text)\""
+            )
+        }
+        return number
     }
 
     /// `nameserver` lines of a resolv.conf, as `host:53`.

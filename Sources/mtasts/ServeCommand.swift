@@ -169,6 +169,7 @@ enum ServeCommand {
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
             dnsClient: try dnsClient(configuration),
+            dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             logger: logger.with(["role": "api"])
         )

@@ -78,7 +78,7 @@ struct APIHarness {
     let dns: DNSTestEnvironment
     let responder: APIResponder
 
-    init(domainLimit: Int = 5, loginLimits: APIEnvironment.LoginLimits = .init()) throws {
+    init(domainLimit: Int = 5, loginLimits: APIEnvironment.LoginLimits = .init(), dnsZone: String? = nil) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
         dns = try SharedDNS.environment()
@@ -90,6 +90,7 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                dnsZone: dnsZone,
                 clock: { clock.now },
                 passwordParameters: .fastForTesting,
                 publicBaseURL: "https://api.platform.test",

@@ -40,11 +40,15 @@ enum DNSRecordsRoute {
                     }
                 )
             )
+            let zone = context.environment.dnsZone
             if let policy = try context.store.policies.current(domainID: domain.id) {
                 let name = domain.domainName.stsRecordName
                 let expected = "v=STSv1; id=\(policy.policyID)"
                 let outcome = live.lookup(name, type: .txt)
                 let sts = STSRecord.discover(txtRecords: outcome.values.map { [$0] })
+                let delegation = zone.map {
+                    Delegation(DelegatedNames.sts(label: domain.dnsLabel, zone: $0), live, name)
+                }
                 records.append(
                     entry(
                         name: name,
@@ -52,16 +56,28 @@ enum DNSRecordsRoute {
                         value: expected,
                         purpose: "Announces the policy and its id; senders fetch the policy again when the id changes.",
                         outcome: outcome,
-                        status: status(outcome) { _ in
-                            if case .found(let record) = sts { return record.id.string == policy.policyID }
-                            return false
-                        }
+                        status: delegation?.isPublished == true
+                            ? "found"
+                            : status(outcome) { _ in
+                                if case .found(let record) = sts { return record.id.string == policy.policyID }
+                                return false
+                            },
+                        delegation: delegation,
+                        recommendation: "Or CNAME this name to the platform's zone: ids then rotate by themselves."
                     )
                 )
             }
             let reportName = domain.domainName.tlsrptRecordName
-            let suggestion = "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
+            let suggestion =
+                domain.tlsrptRUA.isEmpty
+                ? "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
+                : "v=TLSRPTv1; rua=" + domain.tlsrptRUA.joined(separator: ",")
             let reports = live.lookup(reportName, type: .txt)
+            // The zone serves `_smtp._tls` only for addresses the tenant configured (PUT …/tlsrpt).
+            let reportDelegation = zone.flatMap { zone in
+                domain.tlsrptRUA.isEmpty
+                    ? nil : Delegation(DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: zone), live, reportName)
+            }
             records.append(
                 entry(
                     name: reportName,
@@ -69,10 +85,14 @@ enum DNSRecordsRoute {
                     value: suggestion,
                     purpose: "Optional (RFC 8460): where senders mail TLS reports; any valid TLSRPT record counts.",
                     outcome: reports,
-                    status: status(reports) { values in
-                        if case .found = TLSRPTRecord.discover(txtRecords: values.map { [$0] }) { return true }
-                        return false
-                    }
+                    status: reportDelegation?.isPublished == true
+                        ? "found"
+                        : status(reports) { values in
+                            if case .found = TLSRPTRecord.discover(txtRecords: values.map { [$0] }) { return true }
+                            return false
+                        },
+                    delegation: reportDelegation,
+                    recommendation: "Or CNAME this name to the platform's zone, which serves the addresses set here."
                 )
             )
             return JSONResponse(.ok, ["domain": .string(domain.name), "records": .array(records)])
@@ -97,11 +117,43 @@ enum DNSRecordsRoute {
         value: String,
         purpose: String,
         outcome: LiveLookup.Outcome,
-        status: String
+        status: String,
+        delegation: Delegation? = nil,
+        recommendation: String? = nil
     ) -> JSONValue {
-        [
+        let members: JSONValue = [
             "name": .string(name), "type": .string(type), "value": .string(value), "purpose": .string(purpose),
             "status": .string(status), "found": outcome.json,
         ]
+        guard let delegation else { return members }
+        let publishedAs: JSONValue =
+            delegation.isPublished ? "cname" : (status == "found" ? .string(type.lowercased()) : .null)
+        return members.adding([
+            "delegation": [
+                "type": "CNAME", "value": .string(delegation.target), "recommended": true,
+                "purpose": .string(recommendation), "published": .bool(delegation.isPublished),
+                "found": delegation.outcome.json,
+            ],
+            "published_as": publishedAs,
+        ])
+    }
+
+    /// The CNAME a tenant may publish instead of a record of its own, and whether it is there.
+    struct Delegation {
+        /// `<label>._mta-sts.<zone>` or `<label>._smtp._tls.<zone>`.
+        let target: String
+        /// The live CNAME lookup at the tenant's name.
+        let outcome: LiveLookup.Outcome
+
+        init(_ target: String, _ live: LiveLookup, _ name: String) {
+            self.target = target
+            outcome = live.lookup(name, type: .cname)
+        }
+
+        /// Whether the tenant's name is a CNAME to `target`.
+        var isPublished: Bool {
+            guard let expected = try? DNSName(target) else { return false }
+            return outcome.values.contains { (try? DNSName($0)) == expected }
+        }
     }
 }
