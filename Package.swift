@@ -55,6 +55,10 @@ let package = Package(
         .target(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
+            name: "PlatformZone",
+            dependencies: ["Logging", "SnapshotSync", "Store", "TLS"],
+            swiftSettings: strictSettings),
+        .target(
             name: "PolicyEdge",
             dependencies: ["WebServer", "TLS", "SystemIO", "HTTPCore", "Crypto", "Logging", "SnapshotSync", "Store"],
             swiftSettings: strictSettings),
@@ -98,6 +102,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "SnapshotSyncTests", dependencies: ["SnapshotSync", "Store", "TestSupport", "Logging"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "PlatformZoneTests", dependencies: ["PlatformZone", "SnapshotSync", "Store", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PolicyEdgeTests",

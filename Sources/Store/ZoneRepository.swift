@@ -26,6 +26,15 @@ package struct ZoneRow: Sendable, Hashable {
     package var previous: AnnouncedPolicy?
     /// TLS-RPT `rua` URIs; empty when the tenant configured none.
     package var tlsrptRUA: [String]
+
+    package init(host: String, label: String, current: AnnouncedPolicy, previous: AnnouncedPolicy?, tlsrptRUA: [String])
+    {
+        self.host = host
+        self.label = label
+        self.current = current
+        self.previous = previous
+        self.tlsrptRUA = tlsrptRUA
+    }
 }
 
 /// SQL for the platform's DNS zone: label, the current and previous policy ids with the change rows that

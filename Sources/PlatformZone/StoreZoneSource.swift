@@ -1,0 +1,61 @@
+package import Foundation
+import SnapshotSync
+package import Store
+import TLS
+
+/// Reads the zone's view of the world through the store: one reader connection and one listener of its own,
+/// read-only, never on the query path.
+package final class StoreZoneSource: SnapshotSource {
+    package typealias Snapshot = ZoneSnapshot
+
+    private let store: DataStore
+    private let listener: ChangeListener
+
+    /// A source on `connectionString`.
+    /// - Throws: when the process is out of descriptors for the listener.
+    package init(connectionString: String) throws {
+        store = DataStore(connectionString: connectionString, maxConnections: 1)
+        listener = try ChangeListener(connectionString: connectionString)
+    }
+
+    package func loadAll(lookback: Int64) throws -> (snapshot: ZoneSnapshot, reflected: Set<Int64>) {
+        let loaded = try store.zone.loadAll(lookback: lookback)
+        return (ZoneSnapshot(hosts: Self.entries(loaded.rows), sequence: loaded.sequence), loaded.reflectedChanges)
+    }
+
+    package func changes(after: Int64, limit: Int) throws -> [ChangeRecord] {
+        try store.changes.changes(after: after, limit: limit).map { change in
+            var normalised = change
+            normalised.host = HostName.normalized(change.host)
+            return normalised
+        }
+    }
+
+    package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: ZoneSnapshot.Entry] {
+        Self.entries(try store.zone.load(hosts: hosts))
+    }
+
+    /// How far the live edges have come (those heard from within `window` seconds).
+    package func edgeProgress(window: TimeInterval) throws -> EdgeProgress {
+        try store.edgeHeartbeats.progress(window: window)
+    }
+
+    package func waitForChange(timeout: Duration) throws {
+        _ = try listener.wait(timeout: timeout)
+    }
+
+    package func cancelWaits() {
+        listener.cancel()
+    }
+
+    package func reset() {
+        listener.reset()
+    }
+
+    private static func entries(_ rows: [ZoneRow]) -> [String: ZoneSnapshot.Entry] {
+        var entries: [String: ZoneSnapshot.Entry] = [:]
+        entries.reserveCapacity(rows.count)
+        for row in rows { entries[HostName.normalized(row.host)] = ZoneSnapshot.Entry(row) }
+        return entries
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PlatformZone
+import SnapshotSync
+import Store
+import Testing
+
+@Suite struct ZoneSnapshotTests {
+    private func row(
+        _ host: String,
+        label: String,
+        current: (String, Int64),
+        previous: (String, Int64)? = nil,
+        rua: [String] = []
+    ) -> ZoneRow {
+        ZoneRow(
+            host: host,
+            label: label,
+            current: .init(policyID: current.0, seq: current.1),
+            previous: previous.map { .init(policyID: $0.0, seq: $0.1) },
+            tlsrptRUA: rua
+        )
+    }
+
+    @Test func anIdIsAnnouncedOnlyOnceEveryLiveEdgeHasAppliedItsChangeRow() {
+        let entry = ZoneSnapshot.Entry(
+            row("mta-sts.a.test", label: "aaaa", current: ("new", 20), previous: ("old", 10))
+        )
+        #expect(entry.announcedPolicyID(minimumApplied: 25) == "new")
+        #expect(entry.announcedPolicyID(minimumApplied: 20) == "new")
+        #expect(entry.announcedPolicyID(minimumApplied: 19) == "old")
+        #expect(entry.announcedPolicyID(minimumApplied: 9) == nil)
+        // No live edge to wait for: the current id.
+        #expect(entry.announcedPolicyID(minimumApplied: nil) == "new")
+        let first = ZoneSnapshot.Entry(row("mta-sts.b.test", label: "bbbb", current: ("first", 30)))
+        #expect(first.announcedPolicyID(minimumApplied: 29) == nil)
+    }
+
+    @Test func theTLSRPTRecordIsMadeFromTheAddresses() {
+        #expect(ZoneSnapshot.Entry(row("mta-sts.a.test", label: "a", current: ("x", 1))).tlsrptRecord == nil)
+        let entry = ZoneSnapshot.Entry(
+            row("mta-sts.a.test", label: "a", current: ("x", 1), rua: ["mailto:r@a.test", "https://r.a.test/x"])
+        )
+        #expect(entry.tlsrptRecord == "v=TLSRPTv1; rua=mailto:r@a.test,https://r.a.test/x")
+    }
+
+    @Test func updatesKeepTheLabelIndexInStepAndTheFileRoundTrips() throws {
+        let a = ZoneSnapshot.Entry(row("mta-sts.a.test", label: "aaaa", current: ("1", 1)))
+        let b = ZoneSnapshot.Entry(row("mta-sts.b.test", label: "bbbb", current: ("2", 2)))
+        var snapshot = ZoneSnapshot(hosts: ["mta-sts.a.test": a, "mta-sts.b.test": b], sequence: 2)
+        #expect(snapshot.entry(label: "bbbb") == b)
+        // b goes away, a gets a new policy.
+        let newA = ZoneSnapshot.Entry(row("mta-sts.a.test", label: "aaaa", current: ("3", 3), previous: ("1", 1)))
+        snapshot = snapshot.updating(
+            hosts: ["mta-sts.a.test", "mta-sts.b.test"],
+            parts: .policy,
+            with: ["mta-sts.a.test": newA],
+            sequence: 3,
+            builtAt: Date()
+        )
+        #expect(snapshot.entry(label: "bbbb") == nil && snapshot.entry(label: "aaaa") == newA)
+        #expect(snapshot.sequence == 3 && snapshot.hostCount == 1)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zone-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = SnapshotFile<ZoneSnapshot>(path: directory.appendingPathComponent("zone.json").path)
+        try file.write(snapshot)
+        let read = try #require(try file.read())
+        #expect(read.hasSameContent(as: snapshot) && read.entry(label: "aaaa") == newA && read.sequence == 3)
+    }
+}
