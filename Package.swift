@@ -111,7 +111,9 @@ let package = Package(
             dependencies: ["PolicyEdge", "TestSupport", "Crypto", "Database", "Logging", "SnapshotSync", "Store", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "TestSupport", "Database", "DNS"], swiftSettings: strictSettings),
+            name: "WorkerTests",
+            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],

@@ -30,3 +30,13 @@ CREATE TABLE edge_heartbeats (
 ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
 ALTER TABLE changes ADD CONSTRAINT changes_kind_check
     CHECK (kind IN ('policy', 'certificate', 'challenge', 'domain', 'tlsrpt'));
+
+-- What the tenant's own `_mta-sts.<domain>` announces, as the worker last found it (drift for tenants who
+-- keep the TXT instead of the CNAME): the status, the id found, a sentence with the exact record to publish.
+ALTER TABLE domains
+    ADD COLUMN sts_record_status text CHECK (sts_record_status IN (
+        'current', 'delegated', 'stale', 'missing', 'multiple', 'invalid', 'unknown')),
+    ADD COLUMN sts_record_id text,
+    ADD COLUMN sts_record_detail text CHECK (length(sts_record_detail) <= 1000),
+    ADD COLUMN sts_record_checked_at timestamptz,
+    ADD COLUMN sts_record_next_check_at timestamptz;

@@ -39,9 +39,28 @@ package struct DomainRecord: Sendable, Hashable {
     package var dnsLabel: String
     /// Where senders send TLS reports (RFC 8460 §3 `rua` URIs), as the tenant configured them.
     package var tlsrptRUA: [String]
+    /// What the domain's own `_mta-sts` record announced when the worker last looked; nil before it looked.
+    package var stsRecordCheck: STSRecordCheck?
 
     /// The A-label name, as stored.
     package var name: String { domainName.name }
+}
+
+/// The worker's last look at a domain's `_mta-sts.<domain>` record.
+package struct STSRecordCheck: Sendable, Hashable {
+    package var status: STSRecordStatus
+    /// The id the record announced, when it announced one.
+    package var publishedID: String?
+    /// A sentence for the tenant, with the exact record to publish when something is wrong.
+    package var detail: String
+    package var checkedAt: Date
+
+    package init(status: STSRecordStatus, publishedID: String?, detail: String, checkedAt: Date) {
+        self.status = status
+        self.publishedID = publishedID
+        self.detail = detail
+        self.checkedAt = checkedAt
+    }
 }
 
 /// One row of `policies`: one policy text the domain served (or serves) under one id.

@@ -19,6 +19,10 @@ package enum WorkerAssembly {
         package var edgeHostname: String
         package var http01Port: UInt16
         package var service: WorkerService.Configuration
+        /// Whether the worker checks tenants' own `_mta-sts` records against the current ids (drift).
+        package var checksSTSRecords: Bool
+        /// The platform's zone (`MTASTS_DNS_ZONE`), so a CNAME into it counts as delegated.
+        package var dnsZone: String?
 
         package init(
             acme: ACMEClientConfiguration,
@@ -26,7 +30,9 @@ package enum WorkerAssembly {
             caaIdentities: [String],
             edgeHostname: String,
             http01Port: UInt16,
-            service: WorkerService.Configuration
+            service: WorkerService.Configuration,
+            checksSTSRecords: Bool = true,
+            dnsZone: String? = nil
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -34,6 +40,8 @@ package enum WorkerAssembly {
             self.edgeHostname = edgeHostname
             self.http01Port = http01Port
             self.service = service
+            self.checksSTSRecords = checksSTSRecords
+            self.dnsZone = dnsZone
         }
     }
 
@@ -87,6 +95,8 @@ package enum WorkerAssembly {
             store: store,
             listener: try ChangeListener(connectionString: connectionString),
             issuer: issuer,
+            recordChecker: settings.checksSTSRecords
+                ? STSRecordChecker(store: store, dns: dns, zone: settings.dnsZone, logger: logger) : nil,
             workerID: workerID,
             logger: logger
         )

@@ -34,6 +34,7 @@ package final class WorkerService: Sendable {
     private let store: DataStore
     private let listener: ChangeListener
     private let issuer: CertificateIssuer
+    private let recordChecker: STSRecordChecker?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -48,6 +49,7 @@ package final class WorkerService: Sendable {
         store: DataStore,
         listener: ChangeListener,
         issuer: CertificateIssuer,
+        recordChecker: STSRecordChecker? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -56,6 +58,7 @@ package final class WorkerService: Sendable {
         self.store = store
         self.listener = listener
         self.issuer = issuer
+        self.recordChecker = recordChecker
         self.logger = logger
     }
 
@@ -82,7 +85,8 @@ package final class WorkerService: Sendable {
         try store.certificates.stopUnservedDomains(at: now)
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
-        let queued = try store.certificates.enqueueDueWork(at: now)
+        var queued = try store.certificates.enqueueDueWork(at: now)
+        if recordChecker != nil { queued += try store.stsRecords.enqueueDueChecks(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }
@@ -117,10 +121,11 @@ package final class WorkerService: Sendable {
 
     private func runJobs() {
         let lease = configuration.jobLease
+        let kinds: [JobKind] = recordChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkSTSRecord]
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
-                job = try queue.take(kinds: [.issueCertificate], lease: lease)
+                job = try queue.take(kinds: kinds, lease: lease)
             } catch {
                 logger.warning("cannot take a job", ["error": "\(error)"])
                 _ = wake.wait(timeout: .now() + 2)
@@ -134,7 +139,12 @@ package final class WorkerService: Sendable {
                 try? queue.complete(job)
                 continue
             }
-            switch issuer.handle(domainID: domainID, attempts: job.attempts) {
+            let outcome =
+                switch job.kind {
+                case .issueCertificate: issuer.handle(domainID: domainID, attempts: job.attempts)
+                case .checkSTSRecord: recordChecker?.handle(domainID: domainID) ?? .done
+                }
+            switch outcome {
             case .done:
                 do { try queue.complete(job) } catch { logger.warning("cannot complete a job", ["error": "\(error)"]) }
             case .retry(let at, let error, let countsAsAttempt):

@@ -274,7 +274,8 @@ enum ServeCommand {
             service: .init(
                 concurrency: configuration.workerConcurrency,
                 scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))
-            )
+            ),
+            dnsZone: configuration.dnsZone
         )
         let worker = try WorkerAssembly.make(
             settings: settings,

@@ -48,6 +48,7 @@ extension JSONValue {
         if domain.status == .pendingVerification {
             members.append(JSONMember(key: "verification", value: .verification(domain)))
         }
+        members.append(JSONMember(key: "sts_record", value: domain.stsRecordCheck.map(JSONValue.stsRecord) ?? .null))
         if domain.status == .offboarding {
             members.append(JSONMember(key: "serve_until", value: .date(domain.serveUntil)))
         }
@@ -70,6 +71,14 @@ extension JSONValue {
             "mx": .array(policy.mx.map { .string($0) }), "max_age": .int(policy.maxAge), "text": .string(policy.text),
             "served_from": .date(policy.createdAt), "served_until": .date(policy.supersededAt),
             "current": .bool(policy.supersededAt == nil),
+        ]
+    }
+
+    /// What the worker last found at the domain's own `_mta-sts` record (drift for tenants keeping the TXT).
+    static func stsRecord(_ check: STSRecordCheck) -> JSONValue {
+        [
+            "status": .string(check.status.rawValue), "published_id": .string(check.publishedID),
+            "detail": .string(check.detail), "checked_at": .date(check.checkedAt),
         ]
     }
 }

@@ -82,6 +82,25 @@ package struct PostgresRow: Sendable {
         return result
     }
 
+    /// Decodes the columns `columns` as a tuple, in order (for rows wider than one tuple can comfortably be).
+    package func decode<each Value: PostgresDecodable>(
+        _ types: (repeat each Value).Type,
+        columns range: Range<Int>
+    ) throws(DatabaseError) -> (
+        repeat each Value
+    ) {
+        var index = range.lowerBound
+        func next<Element: PostgresDecodable>(_ type: Element.Type) throws(DatabaseError) -> Element {
+            defer { index += 1 }
+            return try decode(Element.self, at: index)
+        }
+        let result = (repeat try next((each Value).self))
+        guard index == range.upperBound else {
+            throw DatabaseError(.decodingFailed, "columns \(range) decoded as \(index - range.lowerBound) values")
+        }
+        return result
+    }
+
     private func index(of name: String) throws(DatabaseError) -> Int {
         guard let index = columns.firstIndex(where: { $0.name == name }) else {
             throw DatabaseError(.decodingFailed, "no column named '\(name)'")

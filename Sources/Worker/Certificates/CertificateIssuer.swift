@@ -13,10 +13,7 @@ import Synchronization
 /// CNAME" with the exact record, "CAA forbids", the CA's problem detail).
 package final class CertificateIssuer: Sendable {
     /// What to do with the job afterwards.
-    package enum Outcome: Sendable, Equatable {
-        case done
-        case retry(at: Date, error: String, countsAsAttempt: Bool)
-    }
+    package typealias Outcome = JobOutcome
 
     package struct Settings: Sendable {
         package var edgeHostname: String

@@ -1,0 +1,89 @@
+import DNS
+package import Foundation
+import MTASTS
+package import Store
+
+/// Compares what a domain's own `_mta-sts.<domain>` announces with the policy the platform serves, and says
+/// exactly what to publish when they disagree. Pure: the lookups are done by ``STSRecordChecker``.
+package enum STSRecordVerdict {
+    /// What the worker found at `_mta-sts.<domain>`.
+    package struct Observation: Sendable {
+        /// The CNAME target at the name, if it is an alias.
+        package var cnameTarget: String?
+        /// The TXT RRs found by following any alias (each RR's character-strings); nil when the lookup failed.
+        package var txtRecords: [[String]]?
+        /// Why the lookup failed, when it did.
+        package var failure: String?
+
+        package init(cnameTarget: String?, txtRecords: [[String]]?, failure: String? = nil) {
+            self.cnameTarget = cnameTarget
+            self.txtRecords = txtRecords
+            self.failure = failure
+        }
+    }
+
+    /// The verdict for `domain` whose current policy id is `currentID`.
+    /// - Parameter delegationTarget: `<label>._mta-sts.<zone>` when the platform runs its zone.
+    package static func evaluate(
+        _ observation: Observation,
+        domain: String,
+        currentID: String,
+        delegationTarget: String?,
+        at now: Date
+    ) -> STSRecordCheck {
+        let name = "_mta-sts.\(domain)"
+        var publish = "publish \(name). TXT \"v=STSv1; id=\(currentID)\""
+        if let delegationTarget {
+            publish += " (or CNAME \(name). to \(delegationTarget). and ids rotate by themselves)"
+        }
+        func check(_ status: STSRecordStatus, _ id: String?, _ detail: String) -> STSRecordCheck {
+            STSRecordCheck(status: status, publishedID: id, detail: detail, checkedAt: now)
+        }
+        if let delegationTarget, let target = observation.cnameTarget,
+            (try? DNSName(target)) == (try? DNSName(delegationTarget))
+        {
+            return check(
+                .delegated,
+                nil,
+                "\(name) is a CNAME to the platform's zone: every new id is announced for you."
+            )
+        }
+        guard let records = observation.txtRecords else {
+            return check(
+                .unknown,
+                nil,
+                "The lookup of \(name) failed (\(observation.failure ?? "no answer")); checked again soon."
+            )
+        }
+        switch STSRecord.discover(txtRecords: records) {
+        case .found(let record) where record.id.string == currentID:
+            return check(.current, record.id.string, "\(name) announces the current id \(currentID).")
+        case .found(let record):
+            return check(
+                .stale,
+                record.id.string,
+                "\(name) announces id \(record.id.string), but the policy served is \(currentID): senders keep the "
+                    + "old policy until it expires; \(publish)."
+            )
+        case .none:
+            return check(.missing, nil, "\(name) has no MTA-STS record, so senders do not use MTA-STS: \(publish).")
+        case .multiple(let count):
+            return check(
+                .multiple,
+                nil,
+                "\(name) has \(count) MTA-STS records and senders ignore them all: keep one; \(publish)."
+            )
+        case .invalid(let error):
+            return check(.invalid, nil, "The record at \(name) is invalid (\(error.message)): \(publish).")
+        }
+    }
+
+    /// When to look again: soon while something is wrong, rarely while all is well.
+    package static func nextCheck(after check: STSRecordCheck) -> Date {
+        switch check.status {
+        case .current, .delegated: check.checkedAt.addingTimeInterval(6 * 3600)
+        case .stale, .missing, .multiple, .invalid: check.checkedAt.addingTimeInterval(600)
+        case .unknown: check.checkedAt.addingTimeInterval(60)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import DNS
+import Foundation
+import Logging
+import MTASTS
+import Store
+import TestSupport
+import Testing
+import Worker
+
+/// The drift check through real Knot behind real Unbound, writing through the store.
+@Suite struct STSRecordCheckerTests {
+    @Test func driftIsFoundAfterAPolicyChangeAndClearsOnceTheRecordFollows() throws {
+        let dns = try DNSTestEnvironment.start(zones: ["drift.test"], records: [])
+        defer { dns.stop() }
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try ServedDomainFixtures(url: url, directory: try TemporaryDirectory(prefix: "drift"))
+        let name = "a.drift.test"
+        let (domainID, firstID) = try fixtures.addDomain(
+            name,
+            policy: try Policy(parsing: ServedDomainFixtures.policy(mode: "testing", mx: "mx.a.drift.test")),
+            certificate: false
+        )
+        let store = fixtures.store
+        let zone = "sts.platform.test"
+        let checker = STSRecordChecker(
+            store: store,
+            dns: dns.resolverClient(),
+            zone: zone,
+            logger: Logger(label: "drift-test", level: .critical)
+        )
+        func status() throws -> STSRecordCheck? {
+            let owner = try #require(try store.accounts.find(email: "owner@\(name)"))
+            return try store.domains.find(accountID: owner.id, name: name)?.stsRecordCheck
+        }
+        /// Completes the queued checks, as a worker would after running them.
+        func drainJobs() throws {
+            let queue = store.jobs(workerID: "drift-test")
+            while let job = try queue.take(kinds: [.checkSTSRecord], lease: .seconds(30)) { try queue.complete(job) }
+        }
+        func check(until expected: STSRecordStatus) throws {
+            try Poll.until(deadline: 10, "status \(expected)") {
+                #expect(checker.handle(domainID: domainID) == .done)
+                return try status()?.status == expected
+            }
+        }
+
+        // Never checked: a check is due; nothing published yet.
+        #expect(try store.stsRecords.enqueueDueChecks() == 1)
+        try check(until: .missing)
+        #expect(try status()?.detail.contains("TXT \"v=STSv1; id=\(firstID)\"") == true)
+
+        try dns.set(zone: "drift.test", owner: "_mta-sts.\(name)", type: .txt, value: "\"v=STSv1; id=\(firstID)\"")
+        try check(until: .current)
+        #expect(try status()?.publishedID == firstID.string)
+
+        // The policy changes: a check is due at once and finds the old id.
+        let secondID = try fixtures.setPolicy(
+            domain: domainID,
+            name: name,
+            policy: try Policy(parsing: ServedDomainFixtures.policy(mode: "enforce", mx: "mx.a.drift.test"))
+        )
+        try drainJobs()
+        #expect(try store.stsRecords.enqueueDueChecks() == 1)
+        try check(until: .stale)
+        #expect(try status()?.publishedID == firstID.string)
+        #expect(try status()?.detail.contains("id=\(secondID)") == true)
+
+        // Two records: senders ignore both.
+        try dns.replace(
+            zone: "drift.test",
+            owner: "_mta-sts.\(name)",
+            type: .txt,
+            values: ["\"v=STSv1; id=\(firstID)\"", "\"v=STSv1; id=\(secondID)\""]
+        )
+        try check(until: .multiple)
+
+        // The CNAME into the platform's zone: delegated.
+        let label = try #require(
+            try store.accounts.find(email: "owner@\(name)").flatMap {
+                try store.domains.find(accountID: $0.id, name: name)?.dnsLabel
+            }
+        )
+        try dns.unset(zone: "drift.test", owner: "_mta-sts.\(name)", type: .txt)
+        try dns.set(zone: "drift.test", owner: "_mta-sts.\(name)", type: .cname, value: "\(label)._mta-sts.\(zone).")
+        try check(until: .delegated)
+        // Nothing is due right after a check.
+        try drainJobs()
+        #expect(try store.stsRecords.enqueueDueChecks() == 0)
+    }
+}

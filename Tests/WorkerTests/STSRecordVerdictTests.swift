@@ -1,0 +1,50 @@
+import Foundation
+import Store
+import Testing
+import Worker
+
+@Suite struct STSRecordVerdictTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let target = "abcdefghij0123456789._mta-sts.sts.platform.test"
+
+    private func verdict(
+        cname: String? = nil,
+        txt: [[String]]?,
+        current: String = "20261129T120000",
+        zone: Bool = true
+    ) -> STSRecordCheck {
+        STSRecordVerdict.evaluate(
+            .init(cnameTarget: cname, txtRecords: txt, failure: txt == nil ? "timeout" : nil),
+            domain: "example.test",
+            currentID: current,
+            delegationTarget: zone ? Self.target : nil,
+            at: Self.now
+        )
+    }
+
+    @Test func eachPublicationGetsItsVerdictAndTheRecordToPublish() {
+        #expect(verdict(txt: [["v=STSv1; id=20261129T120000"]]).status == .current)
+        let stale = verdict(txt: [["v=STSv1; id=20261101T000000"]])
+        #expect(stale.status == .stale && stale.publishedID == "20261101T000000")
+        #expect(stale.detail.contains("publish _mta-sts.example.test. TXT \"v=STSv1; id=20261129T120000\""))
+        #expect(stale.detail.contains("CNAME _mta-sts.example.test. to \(Self.target)."))
+        #expect(verdict(txt: [["v=spf1 -all"]]).status == .missing)
+        #expect(verdict(txt: []).status == .missing)
+        #expect(verdict(txt: [["v=STSv1; id=a"], ["v=STSv1; id=b"]]).status == .multiple)
+        #expect(verdict(txt: [["v=STSv1; id=not-alnum!"]]).status == .invalid)
+        #expect(verdict(txt: nil).status == .unknown)
+        // A CNAME into the platform's zone (any case) is delegated, whatever the TXT it leads to says now.
+        #expect(verdict(cname: Self.target.uppercased(), txt: [["v=STSv1; id=old"]]).status == .delegated)
+        // A CNAME elsewhere is judged by the record it leads to; without a zone there is no delegation.
+        #expect(verdict(cname: "other.example.net", txt: [["v=STSv1; id=20261129T120000"]]).status == .current)
+        #expect(verdict(cname: Self.target, txt: [], zone: false).status == .missing)
+        #expect(!verdict(txt: [], zone: false).detail.contains("CNAME"))
+    }
+
+    @Test func wrongRecordsAreCheckedAgainSoonerThanRightOnes() {
+        let current = verdict(txt: [["v=STSv1; id=20261129T120000"]])
+        #expect(STSRecordVerdict.nextCheck(after: current) == Self.now.addingTimeInterval(6 * 3600))
+        #expect(STSRecordVerdict.nextCheck(after: verdict(txt: [])) == Self.now.addingTimeInterval(600))
+        #expect(STSRecordVerdict.nextCheck(after: verdict(txt: nil)) == Self.now.addingTimeInterval(60))
+    }
+}
