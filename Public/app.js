@@ -14,6 +14,7 @@
     policy: null,
     etag: null,
     history: [],
+    dnsRecords: [], // the last GET …/dns-records
   };
 
   // MARK: - Small DOM helpers
@@ -193,21 +194,43 @@
 
   // MARK: - Copy buttons
 
+  /** The element whose text a copy button copies: its data-copy-from target, else the code element before it. */
+  function copySource(button) {
+    if (!button) return null;
+    if (button.dataset.copyFrom) return byId(button.dataset.copyFrom);
+    const previous = button.previousElementSibling;
+    return previous && previous.tagName === 'CODE' ? previous : null;
+  }
+
+  /** The pre-Clipboard-API way: copies `text` from a temporary off-screen textarea; true when it worked. */
+  function copyWithSelection(text, button) {
+    const scratch = el('textarea', { className: 'copy-scratch', readonly: '', 'aria-hidden': 'true', tabindex: '-1' });
+    scratch.value = text;
+    document.body.append(scratch);
+    scratch.select();
+    let copied = false;
+    try { copied = document.execCommand('copy'); } catch (ignored) { copied = false; }
+    scratch.remove();
+    if (button) button.focus();
+    return copied;
+  }
+
   async function copyText(text, label, button) {
     let copied = false;
     try {
       await navigator.clipboard.writeText(text);
       copied = true;
     } catch (error) {
-      // Clipboard access denied (permissions, no user focus): fall back to selecting the text.
-      const source = button && button.dataset.copyFrom ? byId(button.dataset.copyFrom) : null;
-      if (source) {
+      // Clipboard access denied (permissions, no user focus): fall back to a selection.
+      copied = copyWithSelection(text, button);
+      const source = copySource(button);
+      if (!copied && source) {
+        // Leave the text selected so that it can be copied with the keyboard.
         const range = document.createRange();
         range.selectNodeContents(source);
         const selection = window.getSelection();
         selection.removeAllRanges();
         selection.addRange(range);
-        try { copied = document.execCommand('copy'); } catch (ignored) { copied = false; }
       }
     }
     announce(copied ? `Copied the ${label}.` : `Select the ${label} and copy it with your keyboard.`);
@@ -398,6 +421,7 @@
     hideProblem(byId('verify-result'));
     hideProblem(byId('policy-result'));
     byId('delete-result').hidden = true;
+    state.dnsRecords = [];
     renderDomainHeader();
     renderDomainList();
     const status = state.domain.status;
@@ -526,7 +550,9 @@
         renderPolicy();
         if (data.mx_check) renderMXCheck(data.mx_check);
         showSuccess(result, data.changed ? `Policy saved: new id ${data.id}.` : 'No change: the policy text is the same.',
-          data.changed ? `Publish the new id in the _mta-sts TXT record below so senders fetch it.` : '');
+          !data.changed ? '' : stsDelegated()
+            ? 'Your _mta-sts CNAME points into the platform\'s zone: the new id is announced for you.'
+            : 'Publish the new id in the _mta-sts TXT record below so senders fetch it.');
         announce(data.changed ? `Policy saved with id ${data.id}.` : 'The policy was already like this.');
         focusElement(result);
         await Promise.all([loadDNSRecords(), loadHistory()]);
@@ -620,6 +646,7 @@
     list.setAttribute('aria-busy', 'true');
     try {
       const { data } = await api('GET', `${domainPath(state.domain.name)}/dns-records`);
+      state.dnsRecords = data.records;
       list.replaceChildren(...data.records.map(renderRecord));
     } catch (error) {
       if (error.status !== 401) list.replaceChildren(el('li', { text: error.message }));
@@ -628,8 +655,16 @@
     }
   }
 
+  /** Whether the last DNS check found `_mta-sts.<domain>` delegated to the platform's zone. */
+  function stsDelegated() {
+    return state.dnsRecords.some((record) => record.name.startsWith('_mta-sts.') && record.published_as === 'cname');
+  }
+
+  const RECORD_STATUS_LABELS = { found: 'found', missing: 'missing', wrong: 'wrong value', unknown: 'lookup failed' };
+
   function renderRecord(record) {
-    const labels = { found: 'found', missing: 'missing', wrong: 'wrong value', unknown: 'lookup failed' };
+    if (record.delegation) return renderDelegatedRecord(record);
+    const labels = RECORD_STATUS_LABELS;
     const item = el('li', { dataset: { recordName: record.name, recordType: record.type, status: record.status } },
       el('div', { className: 'record-head' }, el('strong', { text: record.type }), ' ',
         el('span', { className: 'badge', dataset: { status: record.status }, text: labels[record.status] || record.status })),
@@ -644,6 +679,65 @@
       item.append(foundDescription(record.found, prefix));
     }
     return item;
+  }
+
+  /**
+   * A record the tenant may publish either as a CNAME into the platform's zone (recommended: the platform keeps
+   * it current) or as the TXT itself; says which one is published.
+   */
+  function renderDelegatedRecord(record) {
+    const delegation = record.delegation;
+    const publishedAs = record.published_as || null;
+    const isSTS = record.name.startsWith('_mta-sts.');
+    const head = el('div', { className: 'record-head' }, el('strong', { text: `${delegation.type} or ${record.type}` }), ' ',
+      el('span', { className: 'badge', dataset: { status: record.status },
+        text: RECORD_STATUS_LABELS[record.status] || record.status }));
+    if (publishedAs) {
+      head.append(' ', el('span', { className: 'badge published-as', dataset: { status: 'found' },
+        text: `published as ${publishedAs.toUpperCase()}` }));
+    }
+    const optionBadge = (published) => el('span', { className: 'badge', dataset: { status: published ? 'found' : 'unknown' },
+      text: published ? 'published' : 'not published' });
+
+    const cname = el('div', { className: 'option recommended', dataset: { option: 'cname' } },
+      el('p', { className: 'option-head' }, el('strong', { text: `Recommended: ${delegation.type}` }), ' ',
+        optionBadge(Boolean(delegation.published))),
+      el('p', { text: isSTS
+        ? 'Ids rotate by themselves: nothing to update when the policy changes.'
+        : 'The platform serves the report addresses you set above: nothing to update when you change them.' }),
+      el('dl', { className: 'record-fields' },
+        el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: delegation.type })),
+        el('dt', { text: 'Value' }), el('dd', {},
+          el('code', { className: 'value', dataset: { role: 'delegation-value' }, text: delegation.value }), ' ',
+          copyButton(delegation.value, `${delegation.type} record value`))));
+    const cnameFound = delegation.found && Array.isArray(delegation.found.values) ? delegation.found.values : [];
+    if (!delegation.published && cnameFound.length > 0) {
+      cname.append(foundDescription(delegation.found, 'CNAME found instead: '));
+    }
+
+    const txt = el('div', { className: 'option', dataset: { option: 'txt' } },
+      el('p', { className: 'option-head' }, el('strong', { text: `Alternative: ${record.type}` }), ' ',
+        optionBadge(publishedAs === 'txt')),
+      el('p', { text: 'If your DNS host cannot CNAME this name.' + (isSTS
+        ? ' Publish the new id here each time the policy changes.' : '') }),
+      el('dl', { className: 'record-fields' },
+        el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: record.type })),
+        el('dt', { text: 'Value' }), el('dd', {},
+          el('code', { className: 'value', dataset: { role: 'txt-value' }, text: record.value }), ' ',
+          copyButton(record.value, `${record.type} record value`))));
+    if (record.found && record.status !== 'found') {
+      const prefix = record.status === 'wrong' ? 'Found instead: ' : 'Found: ';
+      txt.append(foundDescription(record.found, prefix));
+    }
+
+    return el('li', { className: 'delegated', dataset: { recordName: record.name, recordType: record.type,
+      status: record.status, publishedAs: publishedAs || 'none' } },
+      head,
+      el('dl', { className: 'record-fields' },
+        el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
+          copyButton(record.name, 'record name'))),
+      el('p', { className: 'muted', text: record.purpose || '' }),
+      cname, txt);
   }
 
   async function loadCertificate() {
@@ -686,8 +780,8 @@
           el('li', { text: `it keeps serving that policy until every policy senders may have cached has expired: ` +
             `about ${formatDuration(largest)} from now (the largest max_age served);` }),
           el('li', { text: 'then the domain is removed and its name is free again.' })),
-        el('p', { text: 'Keep the mta-sts CNAME and the _mta-sts TXT record published until then. This cannot ' +
-          'be undone.' }));
+        el('p', { text: 'Keep the mta-sts CNAME and the _mta-sts record (TXT, or CNAME into the platform\'s zone) ' +
+          'published until then. This cannot be undone.' }));
       byId('delete-confirm').textContent = 'Start offboarding';
     }
     dialog.showModal();
@@ -818,7 +912,7 @@
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
     byId('mx-refresh').addEventListener('click', guard(loadMXCheck));
     byId('dns-refresh').addEventListener('click', guard(async () => {
-      await loadDNSRecords();
+      await busy(byId('dns-refresh'), loadDNSRecords);
       announce('DNS records checked again.');
     }));
     byId('delete-button').addEventListener('click', openDeleteDialog);
