@@ -424,6 +424,7 @@
     state.dnsRecords = [];
     renderDomainHeader();
     renderDomainList();
+    renderSTSRecord();
     const status = state.domain.status;
     byId('verify-panel').hidden = status !== 'pending_verification';
     byId('offboarding-panel').hidden = status !== 'offboarding';
@@ -453,6 +454,67 @@
     const meta = [`added ${formatDate(domain.created_at)}`];
     if (domain.verified_at) meta.push(`verified ${formatDate(domain.verified_at)}`);
     byId('domain-meta').textContent = meta.join(' · ');
+  }
+
+  /** Reads the domain again (its drift check may have run) without resetting the rest of the view. */
+  async function refreshDomain() {
+    const name = state.domain && state.domain.name;
+    if (!name) return;
+    try {
+      const { data } = await api('GET', domainPath(name));
+      if (!state.domain || state.domain.name !== name) return;
+      state.domain = data;
+      renderDomainHeader();
+      renderSTSRecord();
+    } catch (error) {
+      // A vanished domain is handled the next time it is opened; the rest of the view stays as it is.
+    }
+  }
+
+  // MARK: - Drift of the tenant's own _mta-sts record
+
+  /** Plain words for `sts_record.status`: the badge and the sentence beside it. */
+  const STS_RECORD_WORDS = {
+    current: ['up to date', 'Your _mta-sts record announces the current policy id.'],
+    delegated: ['delegated', 'Your _mta-sts record is a CNAME to the platform: every new id is announced for you.'],
+    stale: ['old id', 'Your _mta-sts record announces an old id: senders keep the old policy until it expires.'],
+    missing: ['missing', 'There is no _mta-sts record: senders do not know that this domain has a policy.'],
+    multiple: ['several records', 'There are several MTA-STS records at _mta-sts: senders ignore them all.'],
+    invalid: ['invalid', 'Your _mta-sts record is not a valid MTA-STS record: senders ignore it.'],
+    unknown: ['lookup failed', 'The last lookup of your _mta-sts record failed: it is checked again soon.'],
+  };
+
+  function renderSTSRecord() {
+    const domain = state.domain;
+    const panel = byId('sts-record-panel');
+    panel.hidden = !domain || domain.status === 'pending_verification';
+    if (panel.hidden) return;
+    const check = domain.sts_record;
+    const badge = byId('sts-record-status');
+    if (!check) {
+      badge.dataset.status = 'not_checked';
+      badge.textContent = 'not checked yet';
+      byId('sts-record-summary').textContent = 'The platform has not looked at your _mta-sts record yet: it does ' +
+        'so shortly after every policy change.';
+      byId('sts-record-detail').textContent = '';
+      byId('sts-record-checked').textContent = '';
+      panel.dataset.status = 'null';
+      return;
+    }
+    const [label, sentence] = STS_RECORD_WORDS[check.status] ||
+      [String(check.status), 'The platform looked at your _mta-sts record.'];
+    panel.dataset.status = check.status;
+    badge.dataset.status = check.status;
+    badge.textContent = label;
+    byId('sts-record-summary').textContent = sentence;
+    byId('sts-record-detail').textContent = check.detail || '';
+    const checked = `Checked ${formatDate(check.checked_at)}.`;
+    const live = state.dnsRecords.find((record) => record.name === `_mta-sts.${domain.name}`);
+    const settled = check.status === 'current' || check.status === 'delegated';
+    byId('sts-record-checked').textContent = !settled && live && live.status === 'found'
+      ? `${checked} The live lookup under DNS records finds the record right now; the next periodic check will ` +
+        'confirm it.'
+      : checked;
   }
 
   function renderVerification() {
@@ -555,7 +617,7 @@
             : 'Publish the new id in the _mta-sts TXT record below so senders fetch it.');
         announce(data.changed ? `Policy saved with id ${data.id}.` : 'The policy was already like this.');
         focusElement(result);
-        await Promise.all([loadDNSRecords(), loadHistory()]);
+        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
       } catch (error) {
         const extra = [];
         if (error.status === 412) {
@@ -648,6 +710,7 @@
       const { data } = await api('GET', `${domainPath(state.domain.name)}/dns-records`);
       state.dnsRecords = data.records;
       list.replaceChildren(...data.records.map(renderRecord));
+      renderSTSRecord();
     } catch (error) {
       if (error.status !== 401) list.replaceChildren(el('li', { text: error.message }));
     } finally {
@@ -912,7 +975,7 @@
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
     byId('mx-refresh').addEventListener('click', guard(loadMXCheck));
     byId('dns-refresh').addEventListener('click', guard(async () => {
-      await busy(byId('dns-refresh'), loadDNSRecords);
+      await busy(byId('dns-refresh'), () => Promise.all([loadDNSRecords(), refreshDomain()]));
       announce('DNS records checked again.');
     }));
     byId('delete-button').addEventListener('click', openDeleteDialog);
