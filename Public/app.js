@@ -15,6 +15,7 @@
     etag: null,
     history: [],
     dnsRecords: [], // the last GET …/dns-records
+    tlsrpt: null, // the last GET or PUT …/tlsrpt
   };
 
   // MARK: - Small DOM helpers
@@ -422,6 +423,9 @@
     hideProblem(byId('policy-result'));
     byId('delete-result').hidden = true;
     state.dnsRecords = [];
+    state.tlsrpt = null;
+    byId('tlsrpt-status').textContent = '';
+    hideProblem(byId('tlsrpt-result'));
     renderDomainHeader();
     renderDomainList();
     renderSTSRecord();
@@ -429,6 +433,7 @@
     byId('verify-panel').hidden = status !== 'pending_verification';
     byId('offboarding-panel').hidden = status !== 'offboarding';
     byId('policy-panel').hidden = status !== 'verified';
+    byId('tlsrpt-panel').hidden = status !== 'verified';
     byId('history-panel').hidden = status === 'pending_verification';
     byId('delete-panel').hidden = status === 'offboarding';
     if (status === 'pending_verification') renderVerification();
@@ -438,7 +443,7 @@
     }
     if (focus) focusElement(byId('domain-heading'));
     const loads = [loadDNSRecords(), loadCertificate()];
-    if (status === 'verified') loads.push(loadPolicy(), loadMXCheck());
+    if (status === 'verified') loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT());
     if (status !== 'pending_verification') loads.push(loadHistory());
     await Promise.all(loads);
   }
@@ -803,6 +808,132 @@
       cname, txt);
   }
 
+  // MARK: - TLS reports (RFC 8460)
+
+  async function loadTLSRPT() {
+    try {
+      const { data } = await api('GET', `${domainPath(state.domain.name)}/tlsrpt`);
+      state.tlsrpt = data;
+      renderTLSRPT({ fillForm: true });
+    } catch (error) {
+      if (error.status !== 401) showProblem(byId('tlsrpt-result'), error);
+    }
+  }
+
+  function renderTLSRPT({ fillForm }) {
+    const data = state.tlsrpt;
+    const rua = Array.isArray(data.rua) ? data.rua : [];
+    const suggestion = state.account && state.account.email ? `mailto:${state.account.email}` : '';
+    const current = byId('tlsrpt-current');
+    if (rua.length === 0) {
+      current.replaceChildren(el('p', { className: 'muted', text: 'No report addresses yet: senders are not told ' +
+        'where to send TLS reports.' + (suggestion ? ' The form suggests your account\'s address; nothing is ' +
+        'saved until you press Save report addresses.' : '') }));
+    } else {
+      current.replaceChildren(el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
+        el('ul', { id: 'tlsrpt-addresses', className: 'addresses' },
+          ...rua.map((uri) => el('li', {}, el('code', { className: 'value', text: uri })))));
+    }
+    if (fillForm) {
+      const form = byId('tlsrpt-form');
+      clearFieldErrors(form);
+      form.elements.rua.value = rua.length > 0 ? rua.join('\n') : suggestion;
+    }
+
+    const publish = byId('tlsrpt-publish');
+    if (!data.record) {
+      publish.replaceChildren();
+      publish.hidden = true;
+      return;
+    }
+    const name = `_smtp._tls.${data.domain}`;
+    const parts = [el('p', { className: 'option-head' }, el('strong', { text: 'To publish at ' }),
+      el('code', { className: 'value', text: name }), ' ', copyButton(name, 'TLS-RPT record name'))];
+    const fields = el('dl', { className: 'record-fields' });
+    if (data.delegation_target) {
+      fields.append(el('dt', { text: 'CNAME' }), el('dd', {},
+        el('code', { className: 'value', id: 'tlsrpt-target', text: data.delegation_target }), ' ',
+        copyButton(data.delegation_target, 'TLS-RPT CNAME value'),
+        el('span', { className: 'hint block', text: 'Recommended: the platform\'s zone then follows these ' +
+          'addresses by itself.' })));
+      fields.append(el('dt', { text: 'or TXT' }));
+    } else {
+      fields.append(el('dt', { text: 'TXT' }));
+    }
+    fields.append(el('dd', {}, el('code', { className: 'value', id: 'tlsrpt-record', text: data.record }), ' ',
+      copyButton(data.record, 'TLS-RPT TXT value')));
+    parts.push(fields);
+    publish.replaceChildren(...parts);
+    publish.hidden = false;
+  }
+
+  /** One sentence for a `rua[i]` error: which line, what is wrong, what to write instead. */
+  function tlsrptErrorSentence(item, lines) {
+    const match = /^rua\[(\d+)\]$/.exec(String(item.field || ''));
+    if (!match) {
+      if (item.rule === 'max_items') return 'At most 10 report addresses: remove some lines.';
+      return item.message || 'The report addresses could not be read.';
+    }
+    const entry = lines[Number(match[1])];
+    const where = entry ? `Line ${entry.line} (“${entry.text}”)` : 'One line';
+    switch (item.rule) {
+      case 'tlsrpt_uri': {
+        if (entry && !/^[a-z][a-z0-9+.-]*:/i.test(entry.text) && /^[^@\s]+@[^@\s]+$/.test(entry.text)) {
+          return `${where} needs mailto: in front: write mailto:${entry.text}.`;
+        }
+        const reason = /is invalid: (.*?)\.?$/.exec(item.message || '');
+        return `${where} is not an address senders can send reports to` + (reason ? `: ${reason[1]}.` : '.') +
+          ' Write mailto: and a mailbox, or an https:// address.';
+      }
+      case 'duplicate': return `${where} is already in the list: remove one of the two.`;
+      case 'length': return `${where} is too long: at most 1000 characters.`;
+      case 'type': return `${where} is not text.`;
+      default: return `${where}: ${item.message || 'not accepted'}`;
+    }
+  }
+
+  async function saveTLSRPT(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const result = byId('tlsrpt-result');
+    const status = byId('tlsrpt-status');
+    const field = form.elements.rua;
+    hideProblem(result);
+    clearFieldErrors(form);
+    status.textContent = '';
+    const lines = field.value.split('\n').map((text, index) => ({ text: text.trim(), line: index + 1 }))
+      .filter((entry) => entry.text.length > 0);
+    await busy(byId('tlsrpt-save'), async () => {
+      try {
+        const { data } = await api('PUT', `${domainPath(state.domain.name)}/tlsrpt`,
+          { body: { rua: lines.map((entry) => entry.text) } });
+        state.tlsrpt = data;
+        renderTLSRPT({ fillForm: true });
+        const message = data.rua.length === 0
+          ? 'Saved: no report addresses, so senders are no longer told where to send TLS reports.'
+          : `Saved: TLS reports go to ${data.rua.length === 1 ? 'this address' : `these ${data.rua.length} addresses`}.` +
+            ' Publish the record shown below.';
+        window.requestAnimationFrame(() => { status.textContent = message; });
+        await loadDNSRecords();
+      } catch (error) {
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status !== 422 || errors.length === 0) {
+          showProblem(result, error);
+          return;
+        }
+        const message = byId('tlsrpt-rua-error');
+        message.replaceChildren(...errors.map((item) => el('span', { className: 'error-line', text: tlsrptErrorSentence(item, lines) })));
+        message.hidden = false;
+        field.setAttribute('aria-invalid', 'true');
+        result.replaceChildren(el('p', { className: 'problem-title',
+          text: `Nothing was saved: ${errors.length === 1 ? 'one line needs' : `${errors.length} lines need`} fixing.` }),
+          el('p', { text: 'The addresses in force are still the ones listed above.' }));
+        result.hidden = false;
+        focusElement(field);
+      }
+    });
+  }
+
   async function loadCertificate() {
     const list = byId('certificate');
     try {
@@ -974,6 +1105,7 @@
     byId('policy-form').addEventListener('submit', guard(savePolicy));
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
     byId('mx-refresh').addEventListener('click', guard(loadMXCheck));
+    byId('tlsrpt-form').addEventListener('submit', guard(saveTLSRPT));
     byId('dns-refresh').addEventListener('click', guard(async () => {
       await busy(byId('dns-refresh'), () => Promise.all([loadDNSRecords(), refreshDomain()]));
       announce('DNS records checked again.');
