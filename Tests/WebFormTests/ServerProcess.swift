@@ -20,11 +20,14 @@ final class ServerProcess {
     ///   - databaseURL: a migrated database.
     ///   - resolver: the recursive resolver for live DNS checks.
     ///   - edgeHostname: `MTASTS_EDGE_HOSTNAME`.
+    ///   - dnsZone: `MTASTS_DNS_ZONE`, the platform's zone tenants may CNAME their records into; its `dns`
+    ///     role's listeners (`MTASTS_DNS_LISTEN`, `MTASTS_DNS_ADMIN_LISTEN`) get free loopback ports too.
     ///   - directory: where the data directory and logs go.
     static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
         edgeHostname: String,
+        dnsZone: String? = nil,
         directory: TemporaryDirectory
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
@@ -33,9 +36,12 @@ final class ServerProcess {
         }
         var failures: [String] = []
         for attempt in 0..<3 {
-            let ports = try (0..<4).map { _ in try FreePort.allocate(udp: false) }
+            // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP).
+            let ports =
+                try (0..<4).map { _ in try FreePort.allocate(udp: false) }
+                + [try FreePort.allocate(), try FreePort.allocate(udp: false)]
             guard Set(ports).count == ports.count else { continue }
-            let environment = [
+            var environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                 "MTASTS_DATABASE_URL": databaseURL,
                 "MTASTS_API_LISTEN": "127.0.0.1:\(ports[0])",
@@ -49,6 +55,11 @@ final class ServerProcess {
                 "MTASTS_PUBLIC_DIR": RepositoryPaths.root.appendingPathComponent("Public").path,
                 "MTASTS_EVENT_LOOPS": "1",
             ]
+            if let dnsZone {
+                environment["MTASTS_DNS_ZONE"] = dnsZone
+                environment["MTASTS_DNS_LISTEN"] = "127.0.0.1:\(ports[4])"
+                environment["MTASTS_DNS_ADMIN_LISTEN"] = "127.0.0.1:\(ports[5])"
+            }
             let process = try ManagedProcess.launch(
                 name: "mtasts-serve-\(attempt)",
                 executable: binary,

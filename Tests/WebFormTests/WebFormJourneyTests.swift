@@ -6,10 +6,13 @@ import Testing
 import WebClient
 
 /// The web form (`Public/`) driven in headless Chromium against the real `mtasts serve`, PostgreSQL, Knot and
-/// Unbound: the whole tenant journey a person makes, through the JSON API only.
+/// Unbound: the whole tenant journey a person makes, through the JSON API only. The server runs with the platform's
+/// DNS zone configured (`MTASTS_DNS_ZONE`), so the page offers the CNAMEs into it.
 @Suite(.serialized) struct WebFormJourneyTests {
     static let zone = "webform.test"
     static let edgeHostname = "edge.platform.test"
+    /// `MTASTS_DNS_ZONE`: the dns-records entries offer CNAMEs into it.
+    static let platformZone = "sts.platform.test"
 
     static let records: [DNSTestRecord] = [
         DNSTestRecord(owner: "webform.test", type: .mx, value: "10 mx1.webform.test."),
@@ -39,6 +42,7 @@ import WebClient
             databaseURL: try PostgresTestCluster.shared.makeDatabase(),
             resolver: dns.resolverAddress,
             edgeHostname: Self.edgeHostname,
+            dnsZone: Self.platformZone,
             directory: directory
         )
         defer { server.stop() }
@@ -55,6 +59,7 @@ import WebClient
                 script, "--base-url", server.baseURL, "--domain", Self.zone, "--zone", Self.zone,
                 "--knotc", dns.knotcPath, "--knot-socket", dns.controlSocketPath, "--output-dir", screenshots,
                 "--chromium", tools.chromium, "--chromedriver", tools.chromedriver,
+                "--platform-zone", Self.platformZone,
             ],
             logDirectory: directory.path,
             timeout: 300

@@ -3,9 +3,11 @@
 
 Sign up, add a domain, read the TXT record the page shows, fail to verify (the page must say what was found),
 publish the record with knotc, verify, edit the policy (a field error, a 412 from a concurrent change, then
-enforce with the live MX), publish the _mta-sts record and watch its live status turn to found, create and
-revoke an API token, offboard the domain, log out and in again. Screenshots at 1280 and 360 px. Fails on any
-console error except the HTTP errors the journey provokes on purpose.
+enforce with the live MX), publish the _mta-sts record and watch its live status turn to found, read the drift
+check of that record, set the TLS-RPT addresses (one bad line first), switch _mta-sts to the CNAME into the
+platform's zone that the page recommends, create and revoke an API token, offboard the domain, log out and in
+again. Screenshots at 1280 and 360 px. Fails on any console error except the HTTP errors the journey provokes on
+purpose.
 
 Every wait is an explicit condition with a deadline (WebDriverWait), never a fixed sleep.
 """
@@ -34,7 +36,12 @@ EXPECTED_NETWORK_ERRORS = [
     re.compile(r"/verify - Failed to load resource: the server responded with a status of 422"),
     re.compile(r"/policy - Failed to load resource: the server responded with a status of 422"),
     re.compile(r"/policy - Failed to load resource: the server responded with a status of 412"),
+    re.compile(r"/tlsrpt - Failed to load resource: the server responded with a status of 422"),
 ]
+
+# The page's words for each sts_record.status (app.js STS_RECORD_WORDS): never the raw value alone.
+DRIFT_BADGES = {"current": "up to date", "delegated": "delegated", "stale": "old id", "missing": "missing",
+                "multiple": "several records", "invalid": "invalid", "unknown": "lookup failed"}
 
 
 class JourneyFailure(Exception):
@@ -122,6 +129,50 @@ class Journey:
                            capture_output=True, timeout=30)
             raise
 
+    def publish_cname(self, owner, target):
+        """Replaces whatever is at `owner` (TXT, CNAME) with one CNAME to `target`, in one transaction."""
+        zone = self.arguments.zone
+        owner = owner.rstrip(".") + "."
+        self.knot("zone-begin", zone)
+        try:
+            for kind in ("TXT", "CNAME"):
+                subprocess.run([self.arguments.knotc, "-s", self.arguments.knot_socket, "zone-unset", zone, owner,
+                                kind], capture_output=True, timeout=30)
+            self.knot("zone-set", zone, owner, "1", "CNAME", target)
+            self.knot("zone-commit", zone)
+        except Exception:
+            subprocess.run([self.arguments.knotc, "-s", self.arguments.knot_socket, "zone-abort", zone],
+                           capture_output=True, timeout=30)
+            raise
+
+    def api_record(self, name):
+        """The entry for `name` in GET …/dns-records, read directly from the API."""
+        status, body = self.api("GET", f"/v1/domains/{self.domain}/dns-records")
+        self.expect(status == 200, f"GET dns-records answered {status}")
+        entries = [entry for entry in body["records"] if entry["name"] == name]
+        self.expect(len(entries) == 1, f"one dns-records entry for {name}: {body}")
+        return entries[0]
+
+    def clipboard_after_clicking(self, button):
+        """Clicks a copy button and returns what the clipboard then holds (read through the Clipboard API)."""
+        self.driver.execute_script("return navigator.clipboard.writeText('')")
+        button.click()
+        self.wait(lambda d: button.text == "Copied", "the copy button to say Copied")
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "navigator.clipboard.readText().then(done, (error) => done('clipboard error: ' + error))")
+
+    def refresh_dns_until(self, condition, what, timeout=30):
+        """Presses "Check DNS again" until `condition()` holds (the resolver may still cache the old answer)."""
+        def check(driver):
+            if condition():
+                return True
+            button = self.by_id("dns-refresh")
+            if button.is_enabled():
+                button.click()
+            return False
+        self.wait(check, what, timeout=timeout)
+
     def api(self, method, path, body=None, headers=None):
         """Calls the JSON API directly with the page's session token (to change things behind its back)."""
         token = self.driver.execute_script("return sessionStorage.getItem('mtasts.session')")
@@ -165,6 +216,10 @@ class Journey:
                                      "mobile": width < 600})
         path = os.path.join(self.arguments.output_dir, name)
         self.expect(self.driver.save_screenshot(path), f"could not save {path}")
+        # The panels this journey adds to, one image each, to look at them at full size.
+        for panel in ("sts-record-panel", "tlsrpt-panel", "dns-panel"):
+            panel_path = os.path.join(self.arguments.output_dir, name.replace(".png", f"-{panel}.png"))
+            self.expect(self.by_id(panel).screenshot(panel_path), f"could not save {panel_path}")
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         step(f"screenshot {path} ({width}x{height})")
 
@@ -289,6 +344,7 @@ class Journey:
                 button.click()
             return False
         self.wait(sts_found, "the _mta-sts record found after publishing", timeout=30)
+        self.delegation_steps(policy_id)
 
         step("certificate status")
         self.text_in("certificate", "not started")
@@ -351,13 +407,140 @@ class Journey:
         self.expect(not unexpected, f"console errors: {json.dumps(unexpected, indent=2)}")
         print("JOURNEY COMPLETE", flush=True)
 
+    def delegation_steps(self, policy_id):
+        """The platform's zone (MTASTS_DNS_ZONE): the recommended CNAMEs, drift, TLS-RPT addresses."""
+        driver = self.driver
+        zone = self.arguments.platform_zone
+        sts_name = f"_mta-sts.{self.domain}"
+        report_name = f"_smtp._tls.{self.domain}"
+
+        step("_mta-sts: the CNAME into the platform's zone is recommended, the TXT is the alternative")
+        self.wait(lambda d: self.record_item(sts_name).get_attribute("data-published-as") == "txt",
+                  "the _mta-sts entry published as TXT")
+        api_sts = self.api_record(sts_name)
+        delegation = api_sts.get("delegation") or {}
+        self.expect(delegation.get("type") == "CNAME" and delegation.get("recommended") is True,
+                    f"the API recommends a CNAME: {api_sts}")
+        target = delegation["value"]
+        self.expect(re.fullmatch(rf"[a-z0-9-]+\._mta-sts\.{re.escape(zone)}", target), f"delegation value {target!r}")
+        self.expect(api_sts.get("published_as") == "txt" and api_sts["status"] == "found", f"API entry: {api_sts}")
+        item = self.record_item(sts_name)
+        cname_option = item.find_element(By.CSS_SELECTOR, '.option[data-option="cname"]')
+        shown = cname_option.find_element(By.CSS_SELECTOR, 'code[data-role="delegation-value"]').text
+        self.expect(shown == target, f"the CNAME value shown {shown!r} is the API's {target!r}")
+        self.expect("Recommended: CNAME" in cname_option.text and "Ids rotate by themselves" in cname_option.text,
+                    f"the CNAME is the recommended choice: {cname_option.text}")
+        self.expect("not published" in cname_option.text, f"the CNAME is not published yet: {cname_option.text}")
+        txt_option = item.find_element(By.CSS_SELECTOR, '.option[data-option="txt"]')
+        self.expect("If your DNS host cannot CNAME this name." in txt_option.text, f"TXT: {txt_option.text}")
+        self.expect(txt_option.find_element(By.CSS_SELECTOR, 'code[data-role="txt-value"]').text
+                    == f"v=STSv1; id={policy_id}", "the TXT alternative's value")
+        self.expect("published as TXT" in item.find_element(By.CSS_SELECTOR, ".record-head").text,
+                    "the head says which one is published")
+        self.expect(not driver.find_elements(By.CSS_SELECTOR, f'#dns-records li[data-record-name="{report_name}"] '
+                                                              '.option'),
+                    "no _smtp._tls delegation before TLS-RPT addresses are set")
+        self.expect("delegation" not in self.api_record(report_name), "the API offers none either")
+
+        step("the copy buttons copy exactly the name and the CNAME target")
+        driver.execute_cdp_cmd("Browser.grantPermissions", {
+            "origin": self.base, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+        copied = self.clipboard_after_clicking(
+            cname_option.find_element(By.CSS_SELECTOR, 'code[data-role="delegation-value"] + button.copy'))
+        self.expect(copied == target, f"the CNAME copy button copied {copied!r}, not {target!r}")
+        self.text_in("notice", "Copied the CNAME record value.")
+        copied = self.clipboard_after_clicking(item.find_element(By.CSS_SELECTOR, "dl.record-fields > dd button.copy"))
+        self.expect(copied == sts_name, f"the name copy button copied {copied!r}")
+
+        step("drift: the worker's check of _mta-sts is shown in plain words, with its sentence")
+        def checked(driver):
+            status, body = self.api("GET", f"/v1/domains/{self.domain}")
+            return body if status == 200 and body.get("sts_record") else False
+        domain = self.wait(checked, "the worker's first check of _mta-sts (sts_record)", timeout=60)
+        latest = {}
+
+        def drift_shown():
+            _, body = self.api("GET", f"/v1/domains/{self.domain}")
+            latest.update(body["sts_record"])
+            return self.by_id("sts-record-detail").text == latest["detail"]
+        self.refresh_dns_until(drift_shown, f"the drift detail {domain['sts_record']['detail']!r} on the page")
+        record = latest
+        badge = self.by_id("sts-record-status").text
+        self.expect(badge == DRIFT_BADGES[record["status"]], f"drift badge {badge!r} for {record['status']}")
+        self.expect(self.by_id("sts-record-summary").text, "a plain sentence beside the badge")
+        self.expect(self.by_id("sts-record-checked").text.startswith("Checked "), "when it was checked")
+
+        step("TLS-RPT: the form suggests the account's address")
+        self.visible("tlsrpt-panel")
+        self.wait(lambda d: self.by_id("tlsrpt-rua").get_attribute("value") == f"mailto:{self.email}",
+                  "the suggested mailto: address")
+        self.text_in("tlsrpt-current", "No report addresses yet")
+
+        step("TLS-RPT: one bad line shows the error beside the field and saves nothing")
+        good = [f"mailto:tlsrpt@{self.domain}", f"https://reports.{self.domain}/tlsrpt"]
+        self.fill("tlsrpt-rua", f"{good[0]}\ntlsrpt@{self.domain}\n")
+        self.by_id("tlsrpt-save").click()
+        error = self.visible("tlsrpt-rua-error").text
+        self.expect(error == f"Line 2 (“tlsrpt@{self.domain}”) needs mailto: in front: write "
+                    f"mailto:tlsrpt@{self.domain}.", f"the field's error: {error!r}")
+        self.expect("rua[" not in self.by_id("tlsrpt-panel").text, "no field paths on the page")
+        self.expect(self.by_id("tlsrpt-rua").get_attribute("aria-invalid") == "true", "the field marked invalid")
+        self.text_in("tlsrpt-result", "Nothing was saved")
+        self.focused("tlsrpt-rua")
+        self.by_id("tlsrpt-panel").screenshot(os.path.join(self.arguments.output_dir, "tlsrpt-error.png"))
+        self.expect(self.by_id("tlsrpt-status").text == "", "no success message")
+        status, body = self.api("GET", f"/v1/domains/{self.domain}/tlsrpt")
+        self.expect(status == 200 and body["rua"] == [] and body["record"] is None, f"nothing saved: {body}")
+
+        step("TLS-RPT: good addresses are saved and the record and CNAME target shown")
+        self.fill("tlsrpt-rua", "\n".join(good))
+        self.by_id("tlsrpt-save").click()
+        self.text_in("tlsrpt-status", "Saved: TLS reports go to these 2 addresses.")
+        status, body = self.api("GET", f"/v1/domains/{self.domain}/tlsrpt")
+        self.expect(status == 200 and body["rua"] == good, f"the addresses saved: {body}")
+        self.expect(body["record"] == "v=TLSRPTv1; rua=" + ",".join(good), f"the record: {body}")
+        self.expect(body["delegation_target"].endswith(f"._smtp._tls.{zone}"), f"the target: {body}")
+        self.expect(self.visible("tlsrpt-record").text == body["record"], "the record shown is the API's")
+        self.expect(self.by_id("tlsrpt-target").text == body["delegation_target"], "the CNAME target shown")
+        self.expect(self.by_id("tlsrpt-rua").get_attribute("aria-invalid") is None, "the field valid again")
+        self.expect(not self.by_id("tlsrpt-rua-error").is_displayed(), "the error gone")
+        self.expect(not self.by_id("tlsrpt-result").is_displayed(), "the problem gone")
+        self.expect(self.by_id("tlsrpt-addresses").text.split("\n") == good, "the current addresses listed")
+
+        step("_smtp._tls: now offered as a CNAME too")
+        api_report = self.api_record(report_name)
+        self.expect(api_report["delegation"]["value"] == body["delegation_target"], f"API entry: {api_report}")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f'#dns-records li[data-record-name="{report_name}"] '
+                                                             'code[data-role="delegation-value"]'),
+                  "the _smtp._tls CNAME on the page")
+        report_item = self.record_item(report_name)
+        self.expect(report_item.find_element(By.CSS_SELECTOR, 'code[data-role="delegation-value"]').text
+                    == body["delegation_target"], "the _smtp._tls CNAME value shown")
+        self.expect(report_item.find_element(By.CSS_SELECTOR, 'code[data-role="txt-value"]').text == body["record"],
+                    "the TXT alternative is the saved record")
+        self.expect(report_item.get_attribute("data-status") == "wrong" and "Found instead" in report_item.text,
+                    f"the broken TXT still shown as wrong: {report_item.text}")
+
+        step("publish the recommended CNAME for _mta-sts: published as CNAME, found")
+        self.publish_cname(sts_name, target + ".")
+        self.refresh_dns_until(lambda: self.record_item(sts_name).get_attribute("data-published-as") == "cname",
+                               "the _mta-sts entry published as CNAME")
+        item = self.record_item(sts_name)
+        self.expect(item.get_attribute("data-status") == "found", "the CNAME counts as found")
+        self.expect("published as CNAME" in item.find_element(By.CSS_SELECTOR, ".record-head").text, item.text)
+        option_badges = [element.text for element in item.find_elements(By.CSS_SELECTOR, ".option-head .badge")]
+        self.expect(option_badges == ["published", "not published"], f"option badges {option_badges}")
+        api_sts = self.api_record(sts_name)
+        self.expect(api_sts["published_as"] == "cname" and api_sts["delegation"]["published"] is True, f"{api_sts}")
+
     def close(self):
         self.driver.quit()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    for name in ("base-url", "domain", "zone", "knotc", "knot-socket", "output-dir", "chromium", "chromedriver"):
+    for name in ("base-url", "domain", "zone", "knotc", "knot-socket", "output-dir", "chromium", "chromedriver",
+                 "platform-zone"):
         parser.add_argument(f"--{name}", required=True)
     arguments = parser.parse_args()
     journey = Journey(arguments)
