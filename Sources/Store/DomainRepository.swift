@@ -11,7 +11,7 @@ package struct DomainRepository: Sendable {
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
         deleted_at, serve_until, dns_label, tlsrpt_rua, sts_record_status, sts_record_id, sts_record_detail, \
-        sts_record_checked_at
+        sts_record_checked_at, sts_record_next_check_at
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
@@ -24,9 +24,9 @@ package struct DomainRepository: Sendable {
                 .self,
                 columns: 0..<12
             )
-        let (checkStatus, checkID, checkDetail, checkedAt) = try row.decode(
-            (STSRecordStatus?, String?, String?, Date?).self,
-            columns: 12..<16
+        let (checkStatus, checkID, checkDetail, checkedAt, nextCheckAt) = try row.decode(
+            (STSRecordStatus?, String?, String?, Date?, Date?).self,
+            columns: 12..<17
         )
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
@@ -47,7 +47,13 @@ package struct DomainRepository: Sendable {
             tlsrptRUA: rua.elements,
             stsRecordCheck: checkStatus.flatMap { status in
                 checkedAt.map {
-                    STSRecordCheck(status: status, publishedID: checkID, detail: checkDetail ?? "", checkedAt: $0)
+                    STSRecordCheck(
+                        status: status,
+                        publishedID: checkID,
+                        detail: checkDetail ?? "",
+                        checkedAt: $0,
+                        nextCheckAt: nextCheckAt
+                    )
                 }
             }
         )

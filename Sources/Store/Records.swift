@@ -54,12 +54,21 @@ package struct STSRecordCheck: Sendable, Hashable {
     /// A sentence for the tenant, with the exact record to publish when something is wrong.
     package var detail: String
     package var checkedAt: Date
+    /// When the worker looks again (sooner after a policy change or a tenant's DNS check).
+    package var nextCheckAt: Date?
 
-    package init(status: STSRecordStatus, publishedID: String?, detail: String, checkedAt: Date) {
+    package init(
+        status: STSRecordStatus,
+        publishedID: String?,
+        detail: String,
+        checkedAt: Date,
+        nextCheckAt: Date? = nil
+    ) {
         self.status = status
         self.publishedID = publishedID
         self.detail = detail
         self.checkedAt = checkedAt
+        self.nextCheckAt = nextCheckAt
     }
 }
 

@@ -42,6 +42,9 @@ enum DNSRecordsRoute {
             )
             let zone = context.environment.dnsZone
             if let policy = try context.store.policies.current(domainID: domain.id) {
+                // The tenant is looking at its records now: have the worker check `_mta-sts` again at once, so
+                // the drift on the domain follows what was just published.
+                try context.store.jobs(workerID: "api").enqueue(kind: .checkSTSRecord, domainID: domain.id)
                 let name = domain.domainName.stsRecordName
                 let expected = "v=STSv1; id=\(policy.policyID)"
                 let outcome = live.lookup(name, type: .txt)
@@ -63,7 +66,8 @@ enum DNSRecordsRoute {
                                 return false
                             },
                         delegation: delegation,
-                        recommendation: "Or CNAME this name to the platform's zone: ids then rotate by themselves."
+                        recommendation:
+                            "Recommended: CNAME this name to the platform's zone and every new id reaches senders by itself."
                     )
                 )
             }
@@ -92,7 +96,8 @@ enum DNSRecordsRoute {
                             return false
                         },
                     delegation: reportDelegation,
-                    recommendation: "Or CNAME this name to the platform's zone, which serves the addresses set here."
+                    recommendation:
+                        "Recommended: CNAME this name to the platform's zone, which serves the addresses set here."
                 )
             )
             return JSONResponse(.ok, ["domain": .string(domain.name), "records": .array(records)])

@@ -79,6 +79,7 @@ extension JSONValue {
         [
             "status": .string(check.status.rawValue), "published_id": .string(check.publishedID),
             "detail": .string(check.detail), "checked_at": .date(check.checkedAt),
+            "next_check_at": .date(check.nextCheckAt),
         ]
     }
 }
