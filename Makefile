@@ -80,6 +80,7 @@ lint:
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-responder-fuzz.sh
 
 # The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to
 # Benchmarks/edge/results.md.
