@@ -35,28 +35,3 @@ enum TestZone {
         try AuthoritativeResponder(zone: try configuration(maximumUDPPayload: maximumUDPPayload))
     }
 }
-
-/// Zone content from two dictionaries, as the role's snapshot will provide it.
-struct FixedZoneContent: AuthoritativeZoneContent {
-    var sts: [String: String]
-    var tlsrpt: [String: String]
-    var serial: UInt32
-
-    func stsRecord(label: String) -> String? { sts[label] }
-    func tlsrptRecord(label: String) -> String? { tlsrpt[label] }
-}
-
-extension [UInt8] {
-    /// Bytes from hex digits (fixtures are generated, so malformed hex is a test bug and traps).
-    init(hex: String) {
-        let digits = Array(hex.utf8)
-        self = stride(from: 0, to: digits.count, by: 2).map { index in
-            UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) ?? 0
-        }
-    }
-
-    /// Lower-case hex digits.
-    var hex: String {
-        map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-}
