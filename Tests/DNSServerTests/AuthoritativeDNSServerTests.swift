@@ -103,6 +103,21 @@ import Testing
         #expect(try DNSMessage(decoding: try #require(try RawDNS.receive(on: socket))).id == 104)
     }
 
+    @Test func aClientThatHalfClosesStillGetsItsAnswers() throws {
+        let live = try LiveServer()
+        defer { live.stop() }
+        let socket = try RawDNS.connect(to: live.address)
+        defer { try? socket.close() }
+        try RawDNS.send([try query(TestZone.apex, .soa, id: 1), try query(TestZone.apex, .ns, id: 2)], on: socket)
+        try socket.shutdownWrite()
+        #expect(try RawDNS.receive(on: socket).map { try DNSMessage(decoding: $0).id } == 1)
+        #expect(try RawDNS.receive(on: socket).map { try DNSMessage(decoding: $0).id } == 2)
+        #expect(try RawDNS.waitForClose(of: socket))
+        try Poll.until(deadline: 5, "peer close counted") {
+            live.server.metrics.prometheusText().contains("reason=\"peer_closed\"} 1")
+        }
+    }
+
     @Test func servesIPv4AndIPv6TogetherWhenIPv6IsAvailable() throws {
         guard RawDNS.isIPv6LoopbackAvailable else {
             // The IPv4 path is covered everywhere else; this host has no ::1 (recorded, not silently skipped).

@@ -79,12 +79,10 @@ package struct AuthoritativeResponder: Sendable {
             return .respond(response(to: query, rcode: .notImplemented, question: echoed, over: transport))
         }
         // RFC 1035 §4.1.1 (FORMERR); RFC 9619 §4 for QDCOUNT > 1; RFC 6891 §7 keeps the OPT in the response when the
-        // problem is with the OPT itself, which `response(to:)` does whenever one was read.
-        if query.formatProblem != nil {
+        // problem is with the OPT itself, which `response(to:)` does whenever one was read. Without a problem there
+        // is exactly one question.
+        guard query.formatProblem == nil, let question = query.question else {
             return .respond(response(to: query, rcode: .formatError, question: echoed, over: transport))
-        }
-        guard let question = query.question else {
-            return .respond(response(to: query, rcode: .formatError, question: nil, over: transport))
         }
         // RFC 6891 §6.1.3: a version we do not implement is BADVERS, answered in our own version (0).
         if let edns = query.edns, edns.version > 0 {

@@ -4,8 +4,8 @@ import SystemIO
 /// into messages, hands them out one at a time in the order they came, keeps count of response bytes waiting to be
 /// written, and decides the interest set, the timer and when to close.
 ///
-/// - Messages are two-byte length prefixed (RFC 1035 §4.2.2); several may arrive in one read and are answered in
-///   order (RFC 7766 §6.2.1.1 allows either order; in order is simplest for clients).
+/// - Messages are two-byte length prefixed (RFC 1035 §4.2.2); several may arrive in one read (pipelining, which
+///   RFC 7766 §6.2.1.1 requires servers to handle) and are answered in the order they came (§7 would allow any).
 /// - A length above ``DNSTCPConnectionLimits/maximumMessageSize`` closes the connection at once.
 /// - Three deadlines: idle (no partial message, nothing to write), the whole-message deadline from a message's
 ///   first byte (so a slowloris client cannot hold the connection by trickling), and write progress while
