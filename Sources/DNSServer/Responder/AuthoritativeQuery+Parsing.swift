@@ -6,7 +6,7 @@ extension AuthoritativeQuery {
     /// Reads a received message; nil when it is shorter than the 12-byte header (there is no ID to answer).
     ///
     /// A response (QR set) is only read as far as its header: it is never answered.
-    package init?(parsing bytes: [UInt8]) {
+    init?(parsing bytes: [UInt8]) {
         guard bytes.count >= 12 else { return nil }
         var reader = Reader(bytes: bytes, index: 0)
         let id = reader.uint16()

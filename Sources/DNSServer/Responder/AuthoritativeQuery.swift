@@ -1,4 +1,4 @@
-package import DNS
+import DNS
 
 /// What the responder needs from a received message, read straight from its bytes.
 ///
@@ -11,9 +11,9 @@ package import DNS
 /// let query = AuthoritativeQuery(parsing: bytes)   // nil: fewer than 12 bytes, no header to answer
 /// if query?.formatProblem == nil, let question = query?.question { … }
 /// ```
-package struct AuthoritativeQuery: Sendable, Hashable {
+struct AuthoritativeQuery: Sendable, Hashable {
     /// Why a message is malformed (each answered with FORMERR).
-    package enum FormatProblem: Sendable, Hashable {
+    enum FormatProblem: Sendable, Hashable {
         /// The message ends inside a name, a field or a record (RFC 1035 §4.1).
         case truncated
         /// A question label is longer than 63 bytes, the name longer than 255 (RFC 1035 §2.3.4), or it uses a
@@ -30,31 +30,31 @@ package struct AuthoritativeQuery: Sendable, Hashable {
     }
 
     /// The EDNS(0) fields of the query's OPT record (RFC 6891 §6.1.2, §6.1.3).
-    package struct EDNS: Sendable, Hashable {
+    struct EDNS: Sendable, Hashable {
         /// The requester's UDP payload size.
-        package var udpPayloadSize: UInt16
+        var udpPayloadSize: UInt16
         /// The EDNS version the requester speaks.
-        package var version: UInt8
+        var version: UInt8
         /// The DO bit (RFC 3225 §3).
-        package var dnssecOK: Bool
+        var dnssecOK: Bool
     }
 
     /// The message ID.
-    package var id: UInt16
+    var id: UInt16
     /// QR: set when the message is itself a response.
-    package var isResponse: Bool
+    var isResponse: Bool
     /// The OPCODE.
-    package var opcode: DNSOpcode
+    var opcode: DNSOpcode
     /// RD, copied into the response (RFC 1035 §4.1.1).
-    package var isRecursionDesired: Bool
+    var isRecursionDesired: Bool
     /// CD, copied into the response (RFC 4035 §3).
-    package var isCheckingDisabled: Bool
+    var isCheckingDisabled: Bool
     /// QDCOUNT as announced.
-    package var questionCount: Int
+    var questionCount: Int
     /// The first question, exactly as received (label case preserved), when it could be read.
-    package var question: DNSQuestion?
+    var question: DNSQuestion?
     /// The OPT record's fields, when one was read (the first one, if there were several).
-    package var edns: EDNS?
+    var edns: EDNS?
     /// The first problem found; nil for a well-formed message.
-    package var formatProblem: FormatProblem?
+    var formatProblem: FormatProblem?
 }
