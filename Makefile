@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
-APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils unbound pebble \
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble \
 	python3 python3-venv chromium chromium-driver
 # Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form),
 # pinned and installed into the project's own virtualenv, never the system Python.
@@ -80,6 +80,7 @@ lint:
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-responder-fuzz.sh
 
 # The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to
 # Benchmarks/edge/results.md.

@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
         .target(name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore"], swiftSettings: strictSettings),
+        .target(name: "DNSServer", dependencies: ["DNS", "SystemIO", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Network clients
         .target(
@@ -95,6 +96,9 @@ let package = Package(
         .testTarget(
             name: "DNSTests", dependencies: ["DNS", "SystemIO", "TestSupport"], exclude: ["Fixtures/make-fixtures.py"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "DNSServerTests", dependencies: ["DNSServer", "DNS", "SystemIO", "Logging", "TestSupport"],
+            exclude: ["Fixtures/make-fixtures.py"], swiftSettings: strictSettings),
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(

@@ -52,9 +52,16 @@ package struct DatagramSocket: Sendable {
     /// Opens a socket bound to `address` (port 0 lets the kernel choose; see ``localAddress()``).
     ///
     /// An IPv6 socket is bound IPv6-only, so `[::]:53` and `0.0.0.0:53` can be bound side by side.
+    /// - Parameters:
+    ///   - address: Where to receive; port 0 lets the kernel choose.
+    ///   - reusePort: Sets `SO_REUSEPORT`, so that several event loops can each own a socket on one address and
+    ///     the kernel spreads datagrams across them by source address and port.
     /// - Throws: ``SystemError`` from any step (`EADDRINUSE`, `EADDRNOTAVAIL`, ...).
-    package init(bindingTo address: SocketAddress) throws {
+    package init(bindingTo address: SocketAddress, reusePort: Bool = false) throws {
         try self.init(family: address.family)
+        if reusePort {
+            try Posix.setOption(fileDescriptor, level: SOL_SOCKET, name: SO_REUSEPORT, value: CInt(1))
+        }
         if address.family == .ipv6 {
             try Posix.setOption(fileDescriptor, level: CInt(IPPROTO_IPV6), name: IPV6_V6ONLY, value: CInt(1))
         }
@@ -100,6 +107,17 @@ package struct DatagramSocket: Sendable {
             bytes.removeSubrange(received.count...)
             return Datagram(bytes: bytes, peer: received.peer)
         }
+    }
+
+    /// Receives one queued datagram into `buffer` without allocating, for servers that reuse one buffer.
+    ///
+    /// A datagram longer than `buffer` is cut to fit; a buffer of 65536 bytes holds any UDP payload.
+    /// - Returns: The byte count and the sender, or ``IOResult/wouldBlock`` when none is queued.
+    /// - Throws: ``SystemError`` (`ECONNREFUSED` on a connected socket whose peer's port is closed, ...).
+    package func receive(
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws -> IOResult<(count: Int, peer: SocketAddress)> {
+        try Posix.receiveFrom(fileDescriptor, into: buffer)
     }
 
     // MARK: - Readiness, addresses and closing

@@ -97,6 +97,21 @@ package struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         SocketAddress(storage: storage, port: port)
     }
 
+    /// The IP address as an unsigned 128-bit number split into two halves, most significant half first.
+    ///
+    /// An IPv6 address fills both halves; an IPv4 address sits in the low 32 bits of `low` with `high` zero, so
+    /// shifting off low bits yields a network prefix (`low >> 8` is an IPv4 /24, `high >> 8` an IPv6 /56) without
+    /// allocating. The port and any IPv6 scope ID are not part of it.
+    package var numericAddress: (high: UInt64, low: UInt64) {
+        switch storage {
+        case .ipv4(let address):
+            // `address` holds the bytes in network order exactly as they lie in memory.
+            return (0, UInt64(UInt32(bigEndian: address)))
+        case .ipv6(let high, let low, _):
+            return (UInt64(bigEndian: high), UInt64(bigEndian: low))
+        }
+    }
+
     private init(storage: Storage, port: UInt16) {
         self.storage = storage
         self.port = port

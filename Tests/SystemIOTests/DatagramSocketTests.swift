@@ -114,4 +114,28 @@ import Testing
         _ = try server.send(pong, to: query.peer)
         #expect(try receive(client) == DatagramSocket.Datagram(bytes: pong, peer: serverAddress))
     }
+
+    @Test func receiveIntoReusesTheCallersBuffer() throws {
+        let server = try DatagramSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"))
+        let client = try DatagramSocket(family: .ipv4)
+        try client.connect(to: try server.localAddress())
+        var buffer = [UInt8](repeating: 0xEE, count: 8)
+        #expect(try buffer.withUnsafeMutableBytes { try server.receive(into: $0) }.value == nil)
+
+        #expect(try client.send(Array("0123456789".utf8)) == .processed(10))
+        #expect(try server.waitUntilReady(for: .readable, until: .after(.seconds(5))))
+        let received = try buffer.withUnsafeMutableBytes { try server.receive(into: $0) }.value
+        #expect(received?.count == 8)
+        #expect(received?.peer == (try client.localAddress()))
+        #expect(buffer == Array("01234567".utf8))
+    }
+
+    @Test func reusePortLetsTwoSocketsShareAnAddress() throws {
+        let first = try DatagramSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"), reusePort: true)
+        let address = try first.localAddress()
+        let second = try DatagramSocket(bindingTo: address, reusePort: true)
+        #expect(try second.localAddress() == address)
+        let error = #expect(throws: SystemError.self) { try DatagramSocket(bindingTo: address) }
+        #expect(error?.errno == EADDRINUSE)
+    }
 }

@@ -63,4 +63,16 @@ import Testing
         #expect(SocketAddress(addressBytes: [1, 2, 3], port: 53) == nil)
         #expect(SocketAddress(addressBytes: [UInt8](repeating: 0, count: 5), port: 53) == nil)
     }
+
+    @Test func numericAddressIsMostSignificantFirst() throws {
+        let v4 = try SocketAddress(parsing: "192.0.2.77:53").numericAddress
+        #expect(v4.high == 0)
+        #expect(v4.low == 0xC000_024D)
+        #expect(v4.low >> 8 == 0xC0_0002)  // the /24
+        let v6 = try SocketAddress(parsing: "[2001:db8:aa:bbcc::1:2]:53").numericAddress
+        #expect(v6.high == 0x2001_0DB8_00AA_BBCC)
+        #expect(v6.low == 0x0000_0000_0001_0002)
+        #expect(v6.high >> 8 == 0x20_010D_B800_AABB)  // the /56
+        #expect(try SocketAddress(parsing: "[::1]:1").numericAddress == (0, 1))
+    }
 }

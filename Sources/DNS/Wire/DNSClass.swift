@@ -12,12 +12,15 @@ package struct DNSClass: RawRepresentable, Sendable, Hashable, CustomStringConve
     package static let internet = DNSClass(rawValue: 1)
     /// The Chaos class.
     package static let chaos = DNSClass(rawValue: 3)
+    /// Any class, a QCLASS only (RFC 1035 §3.2.5 `*`).
+    package static let any = DNSClass(rawValue: 255)
 
-    /// `IN`, `CH` or `CLASSnnn`.
+    /// `IN`, `CH`, `ANY` or `CLASSnnn`.
     package var description: String {
         switch rawValue {
         case 1: "IN"
         case 3: "CH"
+        case 255: "ANY"
         default: "CLASS\(rawValue)"
         }
     }

@@ -30,10 +30,16 @@ package struct DNSRecordType: RawRepresentable, Sendable, Hashable, CustomString
     package static let opt = DNSRecordType(rawValue: 41)
     /// Certification authority authorization (RFC 8659).
     package static let caa = DNSRecordType(rawValue: 257)
+    /// Incremental zone transfer, a QTYPE only (RFC 1995).
+    package static let ixfr = DNSRecordType(rawValue: 251)
+    /// Full zone transfer, a QTYPE only (RFC 5936).
+    package static let axfr = DNSRecordType(rawValue: 252)
+    /// All records, a QTYPE only (RFC 1035 §3.2.3 `*`; RFC 8482 lets servers answer with a subset).
+    package static let any = DNSRecordType(rawValue: 255)
 
     private static let mnemonics: [UInt16: String] = [
         1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 41: "OPT",
-        257: "CAA",
+        251: "IXFR", 252: "AXFR", 255: "ANY", 257: "CAA",
     ]
 
     /// The mnemonic (`"MX"`) or `TYPEnnn` for unnamed codes (RFC 3597 §5).

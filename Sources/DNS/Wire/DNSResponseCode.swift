@@ -20,6 +20,8 @@ package struct DNSResponseCode: RawRepresentable, Sendable, Hashable, CustomStri
     package static let notImplemented = DNSResponseCode(rawValue: 4)
     /// The server refuses to answer (REFUSED).
     package static let refused = DNSResponseCode(rawValue: 5)
+    /// The server does not implement the requester's EDNS version (BADVERS, 12-bit; RFC 6891 §6.1.3).
+    package static let badVersion = DNSResponseCode(rawValue: 16)
 
     /// The mnemonic (`"NXDOMAIN"`) or `RCODEnnn`.
     package var description: String {
@@ -30,6 +32,7 @@ package struct DNSResponseCode: RawRepresentable, Sendable, Hashable, CustomStri
         case 3: "NXDOMAIN"
         case 4: "NOTIMP"
         case 5: "REFUSED"
+        case 16: "BADVERS"
         default: "RCODE\(rawValue)"
         }
     }
