@@ -57,7 +57,7 @@ let package = Package(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
             name: "PlatformZone",
-            dependencies: ["Logging", "SnapshotSync", "Store", "TLS"],
+            dependencies: ["DNS", "DNSServer", "HTTPCore", "Logging", "SnapshotSync", "Store", "SystemIO", "TLS", "WebServer"],
             swiftSettings: strictSettings),
         .target(
             name: "PolicyEdge",
@@ -75,8 +75,8 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "PolicyEdge",
-                "Store", "SystemIO", "WebServer", "Worker",
+                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
+                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 

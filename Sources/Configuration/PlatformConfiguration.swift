@@ -131,7 +131,10 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_DNS_LISTEN", "127.0.0.1:8053",
             "comma-separated addresses the `dns` role answers on, UDP and TCP (port 53 in production)"
         ),
-        ("MTASTS_DNS_NS", "`ns.<MTASTS_DNS_ZONE>`", "comma-separated names of the zone's authoritative servers (NS)"),
+        (
+            "MTASTS_DNS_NS", "(required with MTASTS_DNS_ZONE)",
+            "comma-separated names of the zone's authoritative servers (NS), outside the zone or with glue"
+        ),
         ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
         ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
         (
@@ -339,7 +342,13 @@ package struct PlatformConfiguration: Sendable {
             listen.append(address)
         }
         dnsListen = listen
-        let nameServers = (value("MTASTS_DNS_NS") ?? dnsZone.map { "ns.\($0)" } ?? "")
+        if dnsZone != nil && value("MTASTS_DNS_NS") == nil {
+            throw ConfigurationError(
+                variable: "MTASTS_DNS_NS",
+                message: "name the zone's authoritative servers (e.g. ns1.platform.example) when MTASTS_DNS_ZONE is set"
+            )
+        }
+        let nameServers = (value("MTASTS_DNS_NS") ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for name in nameServers where !Self.isHostname(name) {
             throw ConfigurationError(variable: "MTASTS_DNS_NS", message: "expected DNS host names, got \"\(name)\"")

@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-package import SnapshotSync
+import SnapshotSync
 package import Store
 import Synchronization
 

@@ -11,6 +11,7 @@ enum CommandRunner {
         ("api", "run only the JSON API and web form"),
         ("edge", "run only the policy edge (HTTPS policies, HTTP ACME challenges)"),
         ("worker", "run only the background worker (verification, certificates, renewals)"),
+        ("dns", "run only the authoritative DNS responder for MTASTS_DNS_ZONE"),
         ("migrate", "apply pending database migrations (--check: only report them)"),
         ("version", "print the version"),
     ]
@@ -32,6 +33,7 @@ enum CommandRunner {
             case "api": return try ServeCommand.run(rest, environment: environment, roles: [.api])
             case "edge": return try ServeCommand.run(rest, environment: environment, roles: [.edge])
             case "worker": return try ServeCommand.run(rest, environment: environment, roles: [.worker])
+            case "dns": return try ServeCommand.run(rest, environment: environment, roles: [.dns])
             case "migrate": return try MigrateCommand.run(rest, environment: environment)
             case "version": return VersionCommand.run(rest)
             default:

@@ -3,11 +3,13 @@ import API
 import Configuration
 import Crypto
 import DNS
+import DNSServer
 import Database
 import Foundation
 import Glibc
 import HTTPCore
 import Logging
+import PlatformZone
 import PolicyEdge
 import Store
 import SystemIO
@@ -22,11 +24,17 @@ enum ServeCommand {
         static let api = Roles(rawValue: 1)
         static let edge = Roles(rawValue: 2)
         static let worker = Roles(rawValue: 4)
-        static let all: Roles = [.api, .edge, .worker]
+        /// The platform's authoritative zone; part of `serve` when `MTASTS_DNS_ZONE` is set.
+        static let dns = Roles(rawValue: 8)
+        static let all: Roles = [.api, .edge, .worker, .dns]
 
         var names: [String] {
-            [(Roles.api, "api"), (.edge, "edge"), (.worker, "worker")].filter { contains($0.0) }.map(\.1)
+            [(Roles.api, "api"), (.edge, "edge"), (.worker, "worker"), (.dns, "dns")].filter { contains($0.0) }
+                .map(\.1)
         }
+
+        /// Roles that answer from a snapshot and must come up during a database outage.
+        var servesFromSnapshot: Bool { !isEmpty && isSubset(of: [.edge, .dns]) }
     }
 
     static func help(for roles: Roles) -> String {
@@ -80,9 +88,12 @@ enum ServeCommand {
                 configuration: configuration,
                 logger: logger
             )
-        } catch let error as DatabaseError where roles == [.edge] && error.invalidatesConnection {
-            // An edge must come up during a database outage and serve its snapshot file.
-            logger.warning("database unreachable at start; the edge serves its snapshot file", ["error": "\(error)"])
+        } catch let error as DatabaseError where roles.servesFromSnapshot && error.invalidatesConnection {
+            // An edge or DNS responder must come up during a database outage and serve its snapshot file.
+            logger.warning("database unreachable at start; serving the snapshot file", ["error": "\(error)"])
+        }
+        if roles == [.dns] && configuration.dnsZone == nil {
+            throw ConfigurationError(variable: "MTASTS_DNS_ZONE", message: "the dns role needs the platform's zone")
         }
         // The API's pool: one connection per API thread (the worker and the edge open their own).
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString, maxConnections: 10))
@@ -143,6 +154,16 @@ enum ServeCommand {
                 logger: logger
             )
         }
+        var zone: ZoneService?
+        if roles.contains(.dns), let apex = configuration.dnsZone {
+            zone = try startZone(
+                configuration: configuration,
+                apex: apex,
+                connectionString: setup.connectionString,
+                group: group,
+                logger: logger
+            )
+        }
         CommandRunner.writeOut(
             "mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n"
         )
@@ -152,8 +173,53 @@ enum ServeCommand {
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
         worker?.stop()
+        zone?.stop()
         edge?.stop()
         return 0
+    }
+
+    /// Starts the authoritative responder for the platform's zone (`MTASTS_DNS_*`).
+    static func startZone(
+        configuration: PlatformConfiguration,
+        apex: String,
+        connectionString: String,
+        group: EventLoopGroup,
+        logger: Logger
+    ) throws -> ZoneService {
+        func name(_ text: String, variable: String) throws -> DNSName {
+            do { return try DNSName(text) } catch {
+                throw ConfigurationError(variable: variable, message: "not a DNS name: \(text)")
+            }
+        }
+        let zoneConfiguration = AuthoritativeZoneConfiguration(
+            apex: try name(apex, variable: "MTASTS_DNS_ZONE"),
+            nameServers: try configuration.dnsNameServers.map { try name($0, variable: "MTASTS_DNS_NS") },
+            recordTTL: UInt32(configuration.dnsTTL)
+        )
+        let service = try ZoneService(
+            configuration: .init(
+                server: AuthoritativeDNSServerConfiguration(
+                    zone: zoneConfiguration,
+                    listenAddresses: try configuration.dnsListen.map {
+                        try socketAddress($0, variable: "MTASTS_DNS_LISTEN")
+                    },
+                    rateLimit: .init(responsesPerSecond: configuration.dnsRateLimit)
+                ),
+                adminAddress: try socketAddress(configuration.dnsAdminListen, variable: "MTASTS_DNS_ADMIN_LISTEN"),
+                snapshotFile: configuration.dnsSnapshotFile,
+                edgeTimeout: TimeInterval(configuration.dnsEdgeTimeout)
+            ),
+            source: try StoreZoneSource(connectionString: connectionString),
+            group: group,
+            logger: logger.with(["role": "dns"])
+        )
+        try service.start()
+        let addresses = service.localAddresses.map(\.description).joined(separator: ", ")
+        CommandRunner.writeOut(
+            "dns:    \(apex) on \(addresses) (UDP and TCP)\n"
+                + "        http://\(configuration.dnsAdminListen)/metrics\n"
+        )
+        return service
     }
 
     /// Starts the JSON API (and the web form) on its listener; handlers run on `blocking` threads.

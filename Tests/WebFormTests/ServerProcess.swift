@@ -57,6 +57,7 @@ final class ServerProcess {
             ]
             if let dnsZone {
                 environment["MTASTS_DNS_ZONE"] = dnsZone
+                environment["MTASTS_DNS_NS"] = "ns1.platform.test"
                 environment["MTASTS_DNS_LISTEN"] = "127.0.0.1:\(ports[4])"
                 environment["MTASTS_DNS_ADMIN_LISTEN"] = "127.0.0.1:\(ports[5])"
             }

@@ -1,0 +1,4 @@
+import DNSServer
+
+/// The authoritative responder answers from a ``ZoneContent`` value, swapped whole on each change.
+extension ZoneContent: AuthoritativeZoneContent {}
