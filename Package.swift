@@ -108,7 +108,11 @@ let package = Package(
             name: "SnapshotSyncTests", dependencies: ["SnapshotSync", "Store", "TestSupport", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "PlatformZoneTests", dependencies: ["PlatformZone", "SnapshotSync", "Store", "TestSupport"],
+            name: "PlatformZoneTests",
+            dependencies: [
+                "PlatformZone", "PolicyEdge", "SnapshotSync", "Store", "TestSupport", "DNS", "DNSServer", "Database",
+                "Logging", "MTASTS", "SystemIO",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PolicyEdgeTests",
@@ -134,6 +138,7 @@ let package = Package(
             name: "SenderTests",
             dependencies: [
                 "TestSupport", "PolicyEdge", "Crypto", "Database", "TLS", "SystemIO", "MTASTS", "DNS", "Logging",
+                "DNSServer", "PlatformZone", "SnapshotSync", "Store",
             ],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MTASTS
+import Store
 import TestSupport
 import Testing
 
@@ -93,5 +94,39 @@ import Testing
         // Served by the edge but never announced: a sender must not use it (RFC 8461 §3.3).
         let result = try environment.sender.resolve(domain)
         #expect(result.status == "NONE", "\(result)")
+    }
+
+    @Test func followsNewIdsThroughThePlatformZoneWithNoDNSEdit() throws {
+        let environment = try SenderEnvironment(withZone: true)
+        defer { environment.stop() }
+        let domain = "zoned.\(SenderEnvironment.customerZone)"
+        let first = try Self.policy(mx: ["mx1.\(domain)"], maxAge: 86_400)
+        let (domainID, firstID) = try environment.fixtures.addDomain(domain, policy: first, certificate: true)
+        let store = environment.fixtures.store
+        let owner = try #require(try store.accounts.find(email: "owner@\(domain)"))
+        let label = try #require(try store.domains.find(accountID: owner.id, name: domain)?.dnsLabel)
+        // The tenant's only DNS edits: the policy host and `_mta-sts`, both CNAMEs into the platform.
+        try environment.delegate(domain)
+        try environment.delegateID(domain, label: label)
+        let accepted = try environment.resolve(domain, "the policy is found through the zone") { $0.status == "VALID" }
+        #expect(accepted.policyID == firstID.string && accepted.policy == Self.expected(first), "\(accepted)")
+
+        var delays: [Duration] = []
+        var known = firstID
+        for round in 2...3 {
+            let policy = try Self.policy(mx: ["mx\(round).\(domain)"], maxAge: 86_400 * round)
+            let written = ContinuousClock.now
+            let id = try environment.fixtures.setPolicy(domain: domainID, name: domain, policy: policy)
+            let changed = try environment.resolve(domain, knownVersion: known.string, "round \(round)") {
+                $0.status == "VALID" && $0.policyID == id.string
+            }
+            delays.append(ContinuousClock.now - written)
+            #expect(changed.policy == Self.expected(policy), "\(changed)")
+            known = id
+        }
+        print("MEASURE sender_policy_write_to_new_id_accepted_seconds=\(delays.map { "\($0)" }.joined(separator: ","))")
+        #expect(delays.allSatisfy { $0 < .seconds(2) }, "\(delays)")
+        let unchanged = try environment.sender.resolve(domain, knownVersion: known.string)
+        #expect(unchanged.status == "NOT_CHANGED", "\(unchanged)")
     }
 }

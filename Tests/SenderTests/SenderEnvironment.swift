@@ -1,8 +1,11 @@
 import DNS
+import DNSServer
 import Foundation
 import Logging
 import MTASTS
+import PlatformZone
 import PolicyEdge
+import SnapshotSync
 import SystemIO
 import TestSupport
 
@@ -17,6 +20,8 @@ final class SenderEnvironment: Sendable {
     static let customerZone = "sender.test"
     static let platformZone = "platform.test"
     static let edgeHost = "edge.\(platformZone)"
+    /// The platform's own zone, served by the `dns` role when the environment runs one.
+    static let delegationZone = "sts.\(platformZone)"
 
     let directory: TemporaryDirectory
     let fixtures: ServedDomainFixtures
@@ -24,29 +29,46 @@ final class SenderEnvironment: Sendable {
     let edge: EdgeService
     let dns: DNSTestEnvironment
     let sender: SenderQuery
+    /// The `dns` role for ``delegationZone`` (with TXT TTL 0, so Unbound never holds an old id), when asked for.
+    let zone: ZoneService?
 
-    init() throws {
+    /// - Parameter withZone: also run the platform's DNS zone, with the edge reporting its position to it.
+    init(withZone: Bool = false) throws {
         directory = try TemporaryDirectory(prefix: "sender")
         let url = try PostgresTestCluster.shared.makeDatabase()
         fixtures = try ServedDomainFixtures(url: url, directory: directory)
         group = try EventLoopGroup(numberOfLoops: 1)
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
+        let source = try StoreSnapshotSource(connectionString: url)
+        var heartbeat: (@Sendable (Int64) throws -> Void)?
+        if withZone {
+            heartbeat = { @Sendable in try source.recordHeartbeat(instance: "sender-edge", appliedSequence: $0) }
+        }
         edge = try EdgeService(
             configuration: .init(httpsAddress: loopback, httpAddress: loopback, accessLog: false),
-            source: try StoreSnapshotSource(connectionString: url),
+            source: source,
             keyring: fixtures.keyring,
             group: group,
+            heartbeat: heartbeat,
             logger: Logger(label: "sender-test-edge", level: .error)
         )
+        let zonePort = try FreePort.allocate(udp: true, tcp: true)
         do {
             try edge.start()
             dns = try DNSTestEnvironment.start(
                 zones: [Self.customerZone, Self.platformZone],
-                records: [DNSTestRecord(owner: Self.edgeHost, type: .a, value: "127.0.0.1")]
+                records: [DNSTestRecord(owner: Self.edgeHost, type: .a, value: "127.0.0.1")],
+                delegatedZones: withZone ? [Self.delegationZone: zonePort] : [:]
             )
         } catch {
             edge.stop(gracePeriod: .zero)
             try? group.shutdownGracefully()
+            throw error
+        }
+        do {
+            zone = withZone ? try Self.startZone(url: url, port: zonePort, group: group) : nil
+        } catch {
+            Self.stop(edge: edge, group: group, dns: dns, directory: directory)
             throw error
         }
         guard let httpsPort = edge.httpsAddress?.port else {
@@ -94,7 +116,39 @@ final class SenderEnvironment: Sendable {
     }
 
     func stop() {
+        zone?.stop()
         Self.stop(edge: edge, group: group, dns: dns, directory: directory)
+    }
+
+    /// CNAMEs `_mta-sts.<domain>` into the platform's zone, once; from then on the zone announces every id.
+    func delegateID(_ domain: String, label: String) throws {
+        try dns.replace(
+            zone: Self.customerZone,
+            owner: "_mta-sts.\(domain)",
+            type: .cname,
+            values: ["\(label)._mta-sts.\(Self.delegationZone)."]
+        )
+    }
+
+    private static func startZone(url: String, port: UInt16, group: EventLoopGroup) throws -> ZoneService {
+        let service = try ZoneService(
+            configuration: .init(
+                server: AuthoritativeDNSServerConfiguration(
+                    zone: AuthoritativeZoneConfiguration(
+                        apex: try DNSName(delegationZone),
+                        nameServers: [try DNSName("ns1.\(platformZone)")],
+                        recordTTL: 0
+                    ),
+                    listenAddresses: [try SocketAddress(parsing: "127.0.0.1:\(port)")]
+                ),
+                follower: .init(persistInterval: .seconds(3600))
+            ),
+            source: try StoreZoneSource(connectionString: url),
+            group: group,
+            logger: Logger(label: "sender-test-zone", level: .error)
+        )
+        try service.start()
+        return service
     }
 
     private static func stop(

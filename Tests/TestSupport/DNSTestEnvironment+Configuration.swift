@@ -9,6 +9,8 @@ extension DNSTestEnvironment {
         var directory: String
         var knotPort: UInt16
         var unboundPort: UInt16
+        /// Stub zones served by other authoritative servers on 127.0.0.1 (zone → port).
+        var delegatedZones: [String: UInt16] = [:]
 
         var knotConfigPath: String { directory + "/knot.conf" }
         var controlSocketPath: String { directory + "/knot.sock" }
@@ -90,11 +92,11 @@ extension DNSTestEnvironment {
         /// Unbound in the foreground as the invoking user, iterator only (no DNSSEC validation for `test.`),
         /// caches capped at 1 s, one stub zone per test zone pointing at Knot (TEST-ENV.md).
         var unboundConfig: String {
-            let stubs = zones.map { zone in
+            let stubs = (zones.map { ($0, knotPort) } + delegatedZones.sorted { $0.key < $1.key }).map { zone, port in
                 """
                 stub-zone:
                     name: "\(zone)"
-                    stub-addr: 127.0.0.1@\(knotPort)
+                    stub-addr: 127.0.0.1@\(port)
                 """
             }
             return """

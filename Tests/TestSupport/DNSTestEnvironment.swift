@@ -60,12 +60,15 @@ package final class DNSTestEnvironment: Sendable {
     /// - Parameters:
     ///   - zones: zone apexes such as `"example.test"`; each gets an SOA, an NS and `ns1` A 127.0.0.1.
     ///   - records: initial records, written to the zone files.
+    ///   - delegatedZones: more stub zones for Unbound, each served by another authoritative server on
+    ///     127.0.0.1 (zone → port), such as the platform's own responder.
     ///   - startupTimeout: seconds to wait for each daemon to answer.
     /// - Throws: ``TestSupportError`` when a tool is missing (with the install command) or a daemon does
     ///   not come up; ports are re-picked and the start retried twice first.
     package static func start(
         zones: [String],
         records: [DNSTestRecord] = [],
+        delegatedZones: [String: UInt16] = [:],
         startupTimeout: Double = 15
     ) throws -> DNSTestEnvironment {
         let knotd = try Requirement.executable("knotd", installHint: "apt-get install -y knot")
@@ -81,6 +84,7 @@ package final class DNSTestEnvironment: Sendable {
                 return try launch(
                     zones: zones,
                     records: records,
+                    delegatedZones: delegatedZones,
                     knotd: knotd,
                     knotc: knotc,
                     unboundPath: unboundPath,
@@ -96,6 +100,7 @@ package final class DNSTestEnvironment: Sendable {
     private static func launch(
         zones: [String],
         records: [DNSTestRecord],
+        delegatedZones: [String: UInt16],
         knotd: String,
         knotc: String,
         unboundPath: String,
@@ -111,7 +116,8 @@ package final class DNSTestEnvironment: Sendable {
             zones: zones,
             directory: directory.path,
             knotPort: knotPort,
-            unboundPort: unboundPort
+            unboundPort: unboundPort,
+            delegatedZones: delegatedZones
         )
         try configuration.writeKnotFiles(records: records)
         let knot = try ManagedProcess.launch(
