@@ -141,7 +141,8 @@ let package = Package(
                 "DNSServer", "PlatformZone", "SnapshotSync", "Store",
             ],
             exclude: ["Scripts"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "Crypto", "Database"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
             swiftSettings: strictSettings),

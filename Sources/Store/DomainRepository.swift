@@ -209,43 +209,66 @@ package struct DomainRepository: Sendable {
             case .pendingVerification, .deleted:
                 throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
             case .verified:
-                break
+                return try Self.offboard(on: connection, domain: domain, at: now, noneMaxAge: noneMaxAge)
             }
-            let none = try Policy(mode: .none, mx: [], maxAge: noneMaxAge)
-            let published = try PolicyRepository.publish(on: connection, domain: domain, policy: none, at: now)
-            let largest = try AccountRepository.single(
-                try connection.query("SELECT coalesce(max(max_age), 0) FROM policies WHERE domain_id = \(domainID)")
-            ).decode(Int.self, at: 0)
-            let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
-            let rows = try connection.query(
-                """
-                UPDATE domains SET status = \(DomainStatus.offboarding), deleted_at = \(now), serve_until = \(serveUntil),
-                    updated_at = \(now)
-                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """
-            )
-            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
-            return (try Self.decode(try AccountRepository.single(rows)), published.policy)
         }
+    }
+
+    /// Offboards a verified domain whose row the caller's transaction has locked.
+    static func offboard(
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        at now: Date,
+        noneMaxAge: Int = 86_400
+    ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
+        let none = try Policy(mode: .none, mx: [], maxAge: noneMaxAge)
+        let published = try PolicyRepository.publish(on: connection, domain: domain, policy: none, at: now)
+        let largest = try AccountRepository.single(
+            try connection.query("SELECT coalesce(max(max_age), 0) FROM policies WHERE domain_id = \(domain.id)")
+        ).decode(Int.self, at: 0)
+        let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
+        let rows = try connection.query(
+            """
+            UPDATE domains SET status = \(DomainStatus.offboarding), deleted_at = \(now), serve_until = \(serveUntil),
+                updated_at = \(now)
+            WHERE id = \(domain.id) RETURNING \(unsafeSQL: Self.columns)
+            """
+        )
+        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
+        return (try Self.decode(try AccountRepository.single(rows)), published.policy)
     }
 
     /// Deletes a domain that never went live (never verified, so no policy was ever served).
     /// - Throws: `StoreError.invalidStatus` when it was verified at some point.
     package func deleteUnverified(domainID: UUID, at now: Date) throws -> DomainRecord {
         try pool.withTransaction { connection in
-            let domain = try Self.lock(on: connection, domainID: domainID)
-            guard domain.verifiedAt == nil, domain.status == .pendingVerification else {
-                throw StoreError(.invalidStatus, "The domain has served a policy and must be offboarded.")
-            }
-            let rows = try connection.query(
-                """
-                UPDATE domains SET status = \(DomainStatus.deleted), deleted_at = \(now), updated_at = \(now)
-                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """
+            try Self.deleteUnverified(
+                on: connection,
+                domain: try Self.lock(on: connection, domainID: domainID),
+                at: now
             )
-            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
-            return try Self.decode(try AccountRepository.single(rows))
         }
+    }
+
+    /// Deletes a never-verified domain whose row the caller's transaction has locked.
+    static func deleteUnverified(
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        at now: Date
+    ) throws
+        -> DomainRecord
+    {
+        guard domain.verifiedAt == nil, domain.status == .pendingVerification else {
+            throw StoreError(.invalidStatus, "The domain has served a policy and must be offboarded.")
+        }
+        let rows = try connection.query(
+            """
+            UPDATE domains SET status = \(DomainStatus.deleted), deleted_at = \(now), updated_at = \(now)
+            WHERE id = \(domain.id) RETURNING \(unsafeSQL: Self.columns)
+            """
+        )
+        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
+        return try Self.decode(try AccountRepository.single(rows))
     }
 
     /// Finishes offboarding: domains whose `serve_until` has passed become `deleted` (the worker calls this).

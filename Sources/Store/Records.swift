@@ -20,6 +20,8 @@ package struct TokenRecord: Sendable, Hashable {
     package var createdAt: Date
     package var expiresAt: Date?
     package var lastUsedAt: Date?
+    /// The client address a session was opened from (nil for API tokens).
+    package var createdFrom: String?
 }
 
 /// One row of `domains`.

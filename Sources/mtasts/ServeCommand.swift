@@ -237,6 +237,13 @@ enum ServeCommand {
             dnsClient: try dnsClient(configuration),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
+            loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
+            // The configuration admits only the three modes; anything else would be refused there.
+            signupMode: APIEnvironment.SignupMode(rawValue: configuration.signup) ?? .closed,
+            signupLimits: .init(
+                perAddress: configuration.signupLimitPerAddress,
+                global: configuration.signupLimitGlobal
+            ),
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
