@@ -148,7 +148,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store"],
+            dependencies: [
+                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),

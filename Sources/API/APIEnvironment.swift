@@ -83,8 +83,8 @@ package struct APIEnvironment: Sendable {
     package var domainLimit: Int
     /// `MTASTS_EDGE_HOSTNAME`: the target of every `mta-sts.<domain>` CNAME.
     package var edgeHostname: String
-    /// Resolver client for live checks (verification, MX, published records).
-    package var dnsClient: DNSClient
+    /// Live checks (verification, MX, published records) under a per-request time budget, a short shared cache and a per-account cap.
+    package var liveLookups: LiveLookupService
     /// `MTASTS_DNS_ZONE`: the platform's own zone tenants may CNAME `_mta-sts` and `_smtp._tls` into; nil
     /// when the `dns` role is not used.
     package var dnsZone: String?
@@ -110,6 +110,7 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        liveLookups: LiveLookupService? = nil,
         dnsZone: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
         passwordParameters: PasswordHasher.Parameters = .default,
@@ -123,7 +124,7 @@ package struct APIEnvironment: Sendable {
         self.store = store
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
-        self.dnsClient = dnsClient
+        self.liveLookups = liveLookups ?? LiveLookupService(client: dnsClient)
         self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters

@@ -83,7 +83,8 @@ struct APIHarness {
         loginLimits: APIEnvironment.LoginLimits = .init(),
         signupMode: APIEnvironment.SignupMode = .open,
         signupLimits: APIEnvironment.SignupLimits = .init(),
-        dnsZone: String? = nil
+        dnsZone: String? = nil,
+        liveLookups: LiveLookupService? = nil
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
@@ -96,6 +97,7 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                liveLookups: liveLookups,
                 dnsZone: dnsZone,
                 clock: { clock.now },
                 passwordParameters: .fastForTesting,
