@@ -98,6 +98,8 @@ package struct APIEnvironment: Sendable {
     package var sessionLifetime: TimeInterval
     /// Login rate limits.
     package var loginLimits: LoginLimits
+    /// `MTASTS_OWNERSHIP_GRACE_DAYS`: how long a domain may show no sign of control before it is lost.
+    package var ownershipGrace: TimeInterval
     /// `MTASTS_SIGNUP`.
     package var signupMode: SignupMode
     /// Sign-up rate limits.
@@ -117,6 +119,7 @@ package struct APIEnvironment: Sendable {
         publicBaseURL: String,
         sessionLifetime: TimeInterval = 12 * 3600,
         loginLimits: LoginLimits = LoginLimits(),
+        ownershipGrace: TimeInterval = 7 * 86_400,
         signupMode: SignupMode = .open,
         signupLimits: SignupLimits = SignupLimits(),
         logger: Logger = Logger(label: "api")
@@ -131,6 +134,7 @@ package struct APIEnvironment: Sendable {
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.sessionLifetime = sessionLifetime
         self.loginLimits = loginLimits
+        self.ownershipGrace = ownershipGrace
         self.signupMode = signupMode
         self.signupLimits = signupLimits
         self.logger = logger

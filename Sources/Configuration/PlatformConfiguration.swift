@@ -90,6 +90,8 @@ package struct PlatformConfiguration: Sendable {
     package var signupLimitGlobal: Int
     /// Login attempts per client address per 15 minutes.
     package var loginLimitPerAddress: Int
+    /// Days a served domain may show no sign of its tenant's control before it is offboarded as lost.
+    package var ownershipGraceDays: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -168,6 +170,10 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_SIGNUP", "open", "who may sign up: `open`, `invite` (codes from `mtasts admin invite`) or `closed`"),
         ("MTASTS_SIGNUP_LIMIT_PER_ADDRESS", "10", "sign-ups per client address (IPv6: per /64) per hour"),
         ("MTASTS_SIGNUP_LIMIT_GLOBAL", "200", "sign-ups from everyone per hour"),
+        (
+            "MTASTS_OWNERSHIP_GRACE_DAYS", "7",
+            "days a domain may show neither its ownership TXT nor its `mta-sts` CNAME before it is offboarded as lost"
+        ),
         (
             "MTASTS_LOGIN_LIMIT_PER_ADDRESS", "30",
             "login attempts per client address per 15 minutes (failures also slow down per account and address)"
@@ -420,6 +426,11 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_LOGIN_LIMIT_PER_ADDRESS") ?? "30",
             in: 1...100_000,
             variable: "MTASTS_LOGIN_LIMIT_PER_ADDRESS"
+        )
+        ownershipGraceDays = try Self.number(
+            value("MTASTS_OWNERSHIP_GRACE_DAYS") ?? "7",
+            in: 1...365,
+            variable: "MTASTS_OWNERSHIP_GRACE_DAYS"
         )
     }
 

@@ -10,7 +10,7 @@ package struct DomainRepository: Sendable {
 
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
-        deleted_at, serve_until, dns_label, tlsrpt_rua
+        deleted_at, serve_until, dns_label, tlsrpt_rua, control_missing_since, lost_at
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
@@ -20,8 +20,10 @@ package struct DomainRepository: Sendable {
                     UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?, String,
                     PostgresTextArray
                 )
-                .self
+                .self,
+                columns: 0..<12
             )
+        let (missingSince, lostAt) = (try row.decode(Date?.self, at: 12), try row.decode(Date?.self, at: 13))
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
             throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
@@ -38,7 +40,9 @@ package struct DomainRepository: Sendable {
             deletedAt: deletedAt,
             serveUntil: serveUntil,
             dnsLabel: label,
-            tlsrptRUA: rua.elements
+            tlsrptRUA: rua.elements,
+            controlMissingSince: missingSince,
+            lostAt: lostAt
         )
     }
 
@@ -119,6 +123,15 @@ package struct DomainRepository: Sendable {
         }
     }
 
+    /// The domain with this id, in any status.
+    package func find(id: UUID) throws -> DomainRecord? {
+        try pool.withConnection { connection in
+            try connection.query("SELECT \(unsafeSQL: Self.columns) FROM domains WHERE id = \(id)").first.map(
+                Self.decode
+            )
+        }
+    }
+
     /// The account's domain called `name` (not deleted), or nil (also when another account has it).
     package func find(accountID: UUID, name: String) throws -> DomainRecord? {
         try pool.withConnection { connection in
@@ -145,7 +158,9 @@ package struct DomainRepository: Sendable {
 
     /// Marks a pending domain verified by a DNS TXT proof and publishes its first policy, in one transaction.
     ///
-    /// Verifying an already verified domain changes nothing and returns the current state.
+    /// Verifying an already verified domain changes nothing and returns the current state. A fresh proof takes
+    /// over a name another account lost (``recordControl(domainID:found:at:grace:)``): that row is deleted, with
+    /// its certificates, in the same transaction.
     /// - Throws: `StoreError` `.verifiedByAnotherAccount` (the partial unique index refused a second owner),
     ///   `.invalidStatus` for an offboarding domain, `.notFound`.
     package func markVerified(
@@ -163,6 +178,17 @@ package struct DomainRepository: Sendable {
                     throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
                 case .pendingVerification:
                     break
+                }
+                let lost = try connection.query(
+                    """
+                    UPDATE domains SET status = \(DomainStatus.deleted), updated_at = \(now)
+                    WHERE name = \(domain.name) AND status = \(DomainStatus.offboarding) AND lost_at IS NOT NULL
+                      AND account_id <> \(domain.accountID)
+                    RETURNING id
+                    """
+                ).map { try $0.decode(UUID.self, at: 0) }
+                for previous in lost {
+                    try connection.execute("DELETE FROM certificates WHERE domain_id = \(previous)")
                 }
                 let rows = try connection.query(
                     """
@@ -188,6 +214,59 @@ package struct DomainRepository: Sendable {
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
             throw StoreError(.verifiedByAnotherAccount, "The domain is verified by another account.")
+        }
+    }
+
+    /// What the worker's ownership re-check concluded.
+    package enum ControlOutcome: Equatable, Sendable {
+        /// A sign of control was found, or the lookups failed and nothing changed.
+        case unchanged
+        /// No sign of control since the date (the grace period runs).
+        case missing(since: Date)
+        /// The grace period ran out: the domain is now offboarding and its name free to be proven again.
+        case lost
+    }
+
+    /// Records the worker's look at whether the tenant still controls a served domain.
+    /// - Parameters:
+    ///   - found: true when a sign of control was found, false when the lookups answered and none was there,
+    ///     nil when they failed (nothing is concluded).
+    ///   - grace: how long control may stay missing before the domain is offboarded as lost.
+    package func recordControl(
+        domainID: UUID,
+        found: Bool?,
+        at now: Date,
+        grace: TimeInterval
+    ) throws
+        -> ControlOutcome
+    {
+        try pool.withTransaction { connection in
+            let domain = try Self.lock(on: connection, domainID: domainID)
+            guard domain.status == .verified else { return .unchanged }
+            switch found {
+            case true?:
+                if domain.controlMissingSince != nil {
+                    try connection.execute("UPDATE domains SET control_missing_since = NULL WHERE id = \(domainID)")
+                }
+                return .unchanged
+            case nil:
+                return domain.controlMissingSince.map { .missing(since: $0) } ?? .unchanged
+            case false?:
+                let since = domain.controlMissingSince ?? now
+                guard now >= since.addingTimeInterval(grace) else {
+                    if domain.controlMissingSince == nil {
+                        try connection.execute(
+                            "UPDATE domains SET control_missing_since = \(now) WHERE id = \(domainID)"
+                        )
+                    }
+                    return .missing(since: since)
+                }
+                _ = try Self.offboard(on: connection, domain: domain, at: now)
+                try connection.execute(
+                    "UPDATE domains SET lost_at = \(now), control_missing_since = \(since) WHERE id = \(domainID)"
+                )
+                return .lost
+            }
         }
     }
 

@@ -238,6 +238,7 @@ enum ServeCommand {
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
+            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
             // The configuration admits only the three modes; anything else would be refused there.
             signupMode: APIEnvironment.SignupMode(rawValue: configuration.signup) ?? .closed,
             signupLimits: .init(
@@ -350,7 +351,8 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
-            dnsZone: configuration.dnsZone
+            dnsZone: configuration.dnsZone,
+            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400
         )
         let worker = try WorkerAssembly.make(
             settings: settings,
