@@ -92,6 +92,12 @@ package struct PlatformConfiguration: Sendable {
     package var loginLimitPerAddress: Int
     /// Days a served domain may show no sign of its tenant's control before it is offboarded as lost.
     package var ownershipGraceDays: Int
+    /// ACME orders the platform places per hour.
+    package var acmeOrdersPerHour: Int
+    /// ACME orders one tenant account's domains may cause per hour.
+    package var acmeOrdersPerAccount: Int
+    /// Orders refused in a row for one name before the worker waits for its tenant.
+    package var acmeMaxFailedOrders: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -134,6 +140,16 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_ACME_EAB_HMAC_KEY", "(none)", "External Account Binding HMAC key, base64url"),
         ("MTASTS_ACME_CAA_IDENTITIES", "`letsencrypt.org` for Let's Encrypt", "CAA issuer domains of the CA"),
         ("MTASTS_ACME_HTTP01_PORT", "80", "port used to self-check published http-01 answers"),
+        (
+            "MTASTS_ACME_ORDERS_PER_HOUR", "90",
+            "ACME orders the platform places per hour, below the CA's limit (Let's Encrypt: 300 per 3 hours); "
+                + "a fifth is kept for renewals"
+        ),
+        ("MTASTS_ACME_ORDERS_PER_ACCOUNT", "20", "ACME orders one tenant account's domains may cause per hour"),
+        (
+            "MTASTS_ACME_MAX_FAILED_ORDERS", "5",
+            "orders refused in a row for one name before the worker stops and waits for the tenant"
+        ),
         ("MTASTS_WORKER_CONCURRENCY", "4", "concurrent ACME orders per worker process"),
         ("MTASTS_WORKER_SCAN_SECONDS", "5", "how often the worker looks for due work without a notification"),
         ("MTASTS_PUBLIC_DIR", "Public", "the web form's files, served at `/` on the API listener"),
@@ -431,6 +447,21 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_OWNERSHIP_GRACE_DAYS") ?? "7",
             in: 1...365,
             variable: "MTASTS_OWNERSHIP_GRACE_DAYS"
+        )
+        acmeOrdersPerHour = try Self.number(
+            value("MTASTS_ACME_ORDERS_PER_HOUR") ?? "90",
+            in: 1...100_000,
+            variable: "MTASTS_ACME_ORDERS_PER_HOUR"
+        )
+        acmeOrdersPerAccount = try Self.number(
+            value("MTASTS_ACME_ORDERS_PER_ACCOUNT") ?? "20",
+            in: 1...100_000,
+            variable: "MTASTS_ACME_ORDERS_PER_ACCOUNT"
+        )
+        acmeMaxFailedOrders = try Self.number(
+            value("MTASTS_ACME_MAX_FAILED_ORDERS") ?? "5",
+            in: 1...1000,
+            variable: "MTASTS_ACME_MAX_FAILED_ORDERS"
         )
     }
 

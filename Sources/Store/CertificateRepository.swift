@@ -133,6 +133,41 @@ package struct CertificateRepository: Sendable {
         }
     }
 
+    /// Records a failed order: the count of failures in a row grows, and at `limit` the domain waits for its
+    /// tenant instead of being retried.
+    /// - Returns: whether the worker now stops ordering for the domain.
+    package func recordFailedOrder(domainID: UUID, error: String, limit: Int) throws -> Bool {
+        try pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                INSERT INTO certificate_states (domain_id, status, last_error, last_error_at, failed_orders, updated_at)
+                VALUES (\(domainID), CASE WHEN \(limit) <= 1 THEN \(CertificateStatus.waitingForTenant)
+                                         ELSE \(CertificateStatus.failed) END, \(error), now(), 1, now())
+                ON CONFLICT (domain_id) DO UPDATE SET
+                    failed_orders = certificate_states.failed_orders + 1, last_error = excluded.last_error,
+                    last_error_at = now(), order_url = NULL, updated_at = now(),
+                    status = CASE WHEN certificate_states.failed_orders + 1 >= \(limit)
+                                  THEN \(CertificateStatus.waitingForTenant) ELSE \(CertificateStatus.failed) END
+                RETURNING status
+                """
+            )
+            return try AccountRepository.single(rows).decode(CertificateStatus.self, at: 0) == .waitingForTenant
+        }
+    }
+
+    /// The tenant asks for certificates again after the worker gave up: the failure count starts over.
+    /// - Returns: whether the domain was waiting for its tenant.
+    package func resumeOrdering(domainID: UUID) throws -> Bool {
+        try pool.withConnection { connection in
+            try connection.execute(
+                """
+                UPDATE certificate_states SET status = \(CertificateStatus.failed), failed_orders = 0, updated_at = now()
+                WHERE domain_id = \(domainID) AND status = \(CertificateStatus.waitingForTenant)
+                """
+            ) == 1
+        }
+    }
+
     /// The order a previous (perhaps killed) attempt left behind.
     package func pendingOrderURL(domainID: UUID) throws -> String? {
         try pool.withConnection { connection in
@@ -174,7 +209,8 @@ package struct CertificateRepository: Sendable {
                 INSERT INTO certificate_states (domain_id, status, renew_after, updated_at)
                 VALUES (\(domainID), \(CertificateStatus.issued), \(renewAfter), now())
                 ON CONFLICT (domain_id) DO UPDATE SET status = excluded.status, last_error = NULL,
-                    last_error_at = NULL, renew_after = excluded.renew_after, order_url = NULL, updated_at = now()
+                    last_error_at = NULL, renew_after = excluded.renew_after, order_url = NULL, failed_orders = 0,
+                    updated_at = now()
                 """
             )
             try ChangeLogRepository.append(on: connection, host: host, kind: .certificate)
@@ -193,9 +229,10 @@ package struct CertificateRepository: Sendable {
                 INSERT INTO jobs (kind, domain_id)
                 SELECT \(JobKind.issueCertificate), d.id FROM served_domains(\(now)) d
                 LEFT JOIN certificate_states s ON s.domain_id = d.id
-                WHERE NOT EXISTS (SELECT 1 FROM certificates c
-                                  WHERE c.domain_id = d.id AND c.replaced_by IS NULL AND c.not_after > \(now))
-                   OR s.renew_after <= \(now)
+                WHERE (NOT EXISTS (SELECT 1 FROM certificates c
+                                   WHERE c.domain_id = d.id AND c.replaced_by IS NULL AND c.not_after > \(now))
+                       OR s.renew_after <= \(now))
+                  AND s.status IS DISTINCT FROM \(CertificateStatus.waitingForTenant)
                 ON CONFLICT DO NOTHING
                 """
             )

@@ -57,6 +57,8 @@ package struct DataStore: Sendable {
     package var changes: ChangeLogRepository { ChangeLogRepository(pool: pool) }
     /// Invitation codes for invite-only sign-up.
     package var invitations: InvitationRepository { InvitationRepository(pool: pool) }
+    /// The platform's ACME order budget.
+    package var acmeOrders: ACMEOrderBudgetRepository { ACMEOrderBudgetRepository(pool: pool) }
     /// Sliding-window rate limits.
     package var rateLimits: RateLimitRepository { RateLimitRepository(pool: pool) }
     /// Certificates, the worker's per-domain certificate state, and certificate scheduling.

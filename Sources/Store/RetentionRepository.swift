@@ -25,6 +25,9 @@ package struct RetentionRepository: Sendable {
             try connection.execute("DELETE FROM rate_limit_hits WHERE at < \(hitsBefore)")
             try connection.execute("DELETE FROM edge_heartbeats WHERE seen_at < \(hitsBefore)")
             try connection.execute("DELETE FROM api_tokens WHERE expires_at < \(now)")
+            try connection.execute(
+                "DELETE FROM acme_orders WHERE placed_at < \(now.addingTimeInterval(-ACMEOrderBudgetRepository.window))"
+            )
             // Offboarding is over: no edge serves these hosts, so their private keys go.
             try connection.execute(
                 """

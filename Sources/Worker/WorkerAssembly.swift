@@ -3,7 +3,7 @@ package import Crypto
 package import DNS
 package import Foundation
 package import Logging
-import Store
+package import Store
 import SystemIO
 import TLS
 import WebClient
@@ -29,6 +29,10 @@ package enum WorkerAssembly {
         package var dnsZone: String?
         /// How long a served domain may show no sign of its tenant's control before it is offboarded as lost.
         package var ownershipGrace: TimeInterval
+        /// The platform's ACME order budget.
+        package var orderBudget: ACMEOrderBudgetRepository.Budget
+        /// Orders refused in a row for one name before the worker waits for its tenant.
+        package var maximumFailedOrders: Int
 
         package init(
             acme: ACMEClientConfiguration,
@@ -41,7 +45,9 @@ package enum WorkerAssembly {
             checkCABundle: String? = nil,
             checkHTTPSPort: UInt16 = 443,
             dnsZone: String? = nil,
-            ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace
+            ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace,
+            orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
+            maximumFailedOrders: Int = 5
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -54,6 +60,8 @@ package enum WorkerAssembly {
             self.checkHTTPSPort = checkHTTPSPort
             self.dnsZone = dnsZone
             self.ownershipGrace = ownershipGrace
+            self.orderBudget = orderBudget
+            self.maximumFailedOrders = maximumFailedOrders
         }
     }
 
@@ -88,7 +96,12 @@ package enum WorkerAssembly {
             store: store,
             keyring: keyring,
             dns: dns,
-            settings: .init(edgeHostname: settings.edgeHostname, caaIdentities: settings.caaIdentities),
+            settings: .init(
+                edgeHostname: settings.edgeHostname,
+                caaIdentities: settings.caaIdentities,
+                budget: settings.orderBudget,
+                maximumFailedOrders: settings.maximumFailedOrders
+            ),
             publisher: publisher,
             makeClient: {
                 try ACMEAccountLoader.load(

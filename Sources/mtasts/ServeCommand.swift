@@ -352,7 +352,12 @@ enum ServeCommand {
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
             dnsZone: configuration.dnsZone,
-            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400
+            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
+            orderBudget: .init(
+                ordersPerHour: configuration.acmeOrdersPerHour,
+                ordersPerAccount: configuration.acmeOrdersPerAccount
+            ),
+            maximumFailedOrders: configuration.acmeMaxFailedOrders
         )
         let worker = try WorkerAssembly.make(
             settings: settings,

@@ -33,7 +33,10 @@ final class LifecycleEnvironment: @unchecked Sendable {
         validitySeconds: Int = 7 * 86_400,
         nonceRejectPercent: Int? = nil,
         workerLog: LogSink? = nil,
-        concurrency: Int = 4
+        concurrency: Int = 4,
+        orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
+        maximumFailedOrders: Int = 5,
+        blockedDomains: [String] = []
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
@@ -62,7 +65,8 @@ final class LifecycleEnvironment: @unchecked Sendable {
             httpPort: httpPort,
             certificateValidityPeriod: validitySeconds,
             nonceRejectPercent: nonceRejectPercent,
-            dnsResolver: dns.resolverAddress
+            dnsResolver: dns.resolverAddress,
+            blockedDomains: blockedDomains
         )
         let root = try pebble.rootCertificatePEM()
         rootCAFile =
@@ -79,7 +83,9 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)),
                 // The checks fetch policies as a sender trusting Pebble's root would, from the edge's port.
                 checkCABundle: rootCAFile,
-                checkHTTPSPort: edge.httpsAddress?.port ?? 443
+                checkHTTPSPort: edge.httpsAddress?.port ?? 443,
+                orderBudget: orderBudget,
+                maximumFailedOrders: maximumFailedOrders
             )
             let worker = try WorkerAssembly.make(
                 settings: settings,

@@ -43,7 +43,8 @@ enum PebbleFiles {
         tlsPort: UInt16,
         certificatePath: String,
         privateKeyPath: String,
-        certificateValidityPeriod: Int
+        certificateValidityPeriod: Int,
+        blockedDomains: [String] = []
     ) throws -> String {
         let settings: [String: Any] = [
             "listenAddress": "127.0.0.1:\(listenPort)",
@@ -55,6 +56,8 @@ enum PebbleFiles {
             "ocspResponderURL": "",
             "externalAccountBindingRequired": false,
             "certificateValidityPeriod": certificateValidityPeriod,
+            // Orders for these names (and their subdomains) are refused with rejectedIdentifier.
+            "domainBlocklist": blockedDomains,
         ]
         let data = try JSONSerialization.data(
             withJSONObject: ["pebble": settings],

@@ -74,6 +74,7 @@ package final class PebbleTestEnvironment: Sendable {
         certificateValidityPeriod: Int = 7 * 86_400,
         nonceRejectPercent: Int? = nil,
         dnsResolver: DNSServerAddress? = nil,
+        blockedDomains: [String] = [],
         environment: [String: String] = [:],
         startupTimeout: Double = 20
     ) throws -> PebbleTestEnvironment {
@@ -93,6 +94,7 @@ package final class PebbleTestEnvironment: Sendable {
                     httpPort: httpPort,
                     certificateValidityPeriod: certificateValidityPeriod,
                     dnsResolver: dnsResolver,
+                    blockedDomains: blockedDomains,
                     environment: variables,
                     startupTimeout: startupTimeout
                 )
@@ -108,6 +110,7 @@ package final class PebbleTestEnvironment: Sendable {
         httpPort: UInt16,
         certificateValidityPeriod: Int,
         dnsResolver: DNSServerAddress?,
+        blockedDomains: [String],
         environment: [String: String],
         startupTimeout: Double
     ) throws -> PebbleTestEnvironment {
@@ -121,7 +124,8 @@ package final class PebbleTestEnvironment: Sendable {
             tlsPort: ports[2],
             certificatePath: files.certificatePath,
             privateKeyPath: files.privateKeyPath,
-            certificateValidityPeriod: certificateValidityPeriod
+            certificateValidityPeriod: certificateValidityPeriod,
+            blockedDomains: blockedDomains
         )
         let configurationPath = try directory.write(configuration, to: "pebble-config.json")
         var arguments = ["-config", configurationPath]

@@ -259,6 +259,16 @@ package struct DomainSetup: Equatable {
                 detail: certificate.lastError ?? "A CAA record forbids the certificate authority.",
                 checkedAt: certificate.updatedAt
             )
+        case .waitingForTenant:
+            return Step(
+                step: "certificate",
+                status: .actionNeeded,
+                title: "Certificate orders for \(host) keep failing",
+                detail: "The certificate authority refused the last orders (\(certificate.lastError ?? "unknown")), "
+                    + "so the platform stopped asking. Fix the cause, then ask again with "
+                    + "POST /v1/domains/\(facts.domain.name)/certificate/retry.",
+                checkedAt: certificate.updatedAt
+            )
         case .waitingForCNAME, .ordering, .failed, .stopped:
             return Step(
                 step: "certificate",

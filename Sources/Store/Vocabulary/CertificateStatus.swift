@@ -12,6 +12,9 @@ package enum CertificateStatus: String, StoredVocabulary, Sendable, Hashable {
     case renewing
     /// The last order failed; `last_error` has the CA's problem and the worker retries.
     case failed
+    /// Orders failed too often in a row: the worker stops ordering until the tenant asks again
+    /// (`POST /v1/domains/{name}/certificate/retry`); `last_error` has the CA's last problem.
+    case waitingForTenant = "waiting_for_tenant"
     /// The domain is no longer served; nothing is renewed.
     case stopped
 }

@@ -19,11 +19,28 @@ package final class CertificateIssuer: Sendable {
         package var edgeHostname: String
         /// Issuer domains of the CA for CAA (`letsencrypt.org`); the directory's `caaIdentities` are added.
         package var caaIdentities: [String]
+        /// The platform's order budget, shared by every worker through PostgreSQL.
+        package var budget: ACMEOrderBudgetRepository.Budget
+        /// Orders refused in a row for one name before the worker waits for its tenant.
+        package var maximumFailedOrders: Int
 
-        package init(edgeHostname: String, caaIdentities: [String]) {
+        package init(
+            edgeHostname: String,
+            caaIdentities: [String],
+            budget: ACMEOrderBudgetRepository.Budget = .init(),
+            maximumFailedOrders: Int = 5
+        ) {
             self.edgeHostname = edgeHostname
             self.caaIdentities = caaIdentities
+            self.budget = budget
+            self.maximumFailedOrders = maximumFailedOrders
         }
+    }
+
+    /// A new order must wait for the budget.
+    private struct BudgetDeferral: Error {
+        let until: Date
+        let reason: String
     }
 
     private let store: DataStore
@@ -121,7 +138,7 @@ package final class CertificateIssuer: Sendable {
 
         do {
             let key = try P256PrivateKey.generate()
-            let issued = try order(domain: domain, key: key, client: client, renewing: current != nil)
+            let issued = try order(domain: domain, key: key, client: client, renewing: current != nil, now: now)
             let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
             let leaf = try storeIssued(
                 domainID: domain.id,
@@ -137,21 +154,42 @@ package final class CertificateIssuer: Sendable {
                 ]
             )
             return .done
+        } catch let deferral as BudgetDeferral {
+            try store.certificates.setState(
+                domainID: domainID,
+                status: current != nil ? .renewing : .ordering,
+                error: "waiting: \(deferral.reason)"
+            )
+            return .retry(at: deferral.until, error: deferral.reason, countsAsAttempt: false)
         } catch let error as ACMEError {
             let detail = error.problem.map { "\($0.type): \($0.detail ?? "")" } ?? error.message
-            try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
             logger.warning("ACME order failed", ["error": "\(error)"])
             if error.problem?.type == .rateLimited {
+                try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
                 return .retry(
                     at: error.retryAfter ?? now.addingTimeInterval(3600),
                     error: detail,
                     countsAsAttempt: true
                 )
             }
-            // Nonce races, CA hiccups and network trouble pass quickly; a refused order waits longer.
+            // Nonce races, CA hiccups and network trouble pass quickly; a refused order waits longer, and after
+            // a few refusals in a row the name waits for its tenant instead of using the budget forever.
             let transient =
                 error.code == .transport || error.code == .timedOut
                 || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
+            if transient {
+                try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
+            } else if try store.certificates.recordFailedOrder(
+                domainID: domainID,
+                error: "ACME: \(detail)",
+                limit: settings.maximumFailedOrders
+            ) {
+                logger.notice(
+                    "orders failed too often; waiting for the tenant",
+                    ["failed_orders": String(settings.maximumFailedOrders)]
+                )
+                return .done
+            }
             let base: Duration = transient ? .seconds(2) : .seconds(60)
             return .retry(
                 at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: base)),
@@ -162,12 +200,15 @@ package final class CertificateIssuer: Sendable {
     }
 
     /// Resumes an order a killed worker left behind when it can still be finalised with a fresh key,
-    /// otherwise places a new one. The order URL is saved before anything is published.
+    /// otherwise places a new one within the platform's order budget. The order URL is saved before anything is
+    /// published.
+    /// - Throws: `BudgetDeferral` when the budget has no room for a new order now.
     private func order(
         domain: DomainRecord,
         key: P256PrivateKey,
         client: ACMEClient,
-        renewing: Bool
+        renewing: Bool,
+        now: Date
     ) throws -> ACMEIssuedCertificate {
         if let previous = try store.certificates.pendingOrderURL(domainID: domain.id),
             let issued = try? client.completeOrder(at: previous, certificateKey: key, publisher: publisher),
@@ -176,6 +217,17 @@ package final class CertificateIssuer: Sendable {
         {
             logger.info("resumed an interrupted order", ["domain": domain.name, "order": previous])
             return issued
+        }
+        let admission = try store.acmeOrders.admit(
+            domainID: domain.id,
+            accountID: domain.accountID,
+            renewal: renewing,
+            budget: settings.budget,
+            at: now
+        )
+        if case .deferred(let until, let reason) = admission {
+            logger.info("order deferred by the budget", ["domain": domain.name, "until": until.formatted(.iso8601)])
+            throw BudgetDeferral(until: until, reason: reason)
         }
         let handle = try client.newOrder(for: [domain.domainName.policyHost])
         try store.certificates.setState(
