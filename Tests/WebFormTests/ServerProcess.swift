@@ -22,12 +22,17 @@ final class ServerProcess {
     ///   - edgeHostname: `MTASTS_EDGE_HOSTNAME`.
     ///   - dnsZone: `MTASTS_DNS_ZONE`, the platform's zone tenants may CNAME their records into; its `dns`
     ///     role's listeners (`MTASTS_DNS_LISTEN`, `MTASTS_DNS_ADMIN_LISTEN`) get free loopback ports too.
+    ///   - edgeHTTPPort: the edge's plain-HTTP port when it must be a given one (the port Pebble's http-01
+    ///     validation connects to); otherwise a free one.
+    ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
     static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
         edgeHostname: String,
         dnsZone: String? = nil,
+        edgeHTTPPort: UInt16? = nil,
+        environment extraEnvironment: [String: String] = [:],
         directory: TemporaryDirectory
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
@@ -37,9 +42,10 @@ final class ServerProcess {
         var failures: [String] = []
         for attempt in 0..<3 {
             // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP).
-            let ports =
+            var ports =
                 try (0..<4).map { _ in try FreePort.allocate(udp: false) }
                 + [try FreePort.allocate(), try FreePort.allocate(udp: false)]
+            if let edgeHTTPPort { ports[2] = edgeHTTPPort }
             guard Set(ports).count == ports.count else { continue }
             var environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -55,6 +61,7 @@ final class ServerProcess {
                 "MTASTS_PUBLIC_DIR": RepositoryPaths.root.appendingPathComponent("Public").path,
                 "MTASTS_EVENT_LOOPS": "1",
             ]
+            environment.merge(extraEnvironment) { _, new in new }
             if let dnsZone {
                 environment["MTASTS_DNS_ZONE"] = dnsZone
                 environment["MTASTS_DNS_NS"] = "ns1.platform.test"
