@@ -120,7 +120,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store"],
+            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",

@@ -31,12 +31,20 @@ ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
 ALTER TABLE changes ADD CONSTRAINT changes_kind_check
     CHECK (kind IN ('policy', 'certificate', 'challenge', 'domain', 'tlsrpt'));
 
--- What the tenant's own `_mta-sts.<domain>` announces, as the worker last found it (drift for tenants who
--- keep the TXT instead of the CNAME): the status, the id found, a sentence with the exact record to publish.
-ALTER TABLE domains
-    ADD COLUMN sts_record_status text CHECK (sts_record_status IN (
+-- What the worker last found for each served domain, from the outside and through the configured resolvers:
+-- the tenant's own `_mta-sts.<domain>` compared with the current id (drift for tenants who keep the TXT),
+-- `_smtp._tls.<domain>`, and the policy fetched over HTTPS compared with the current text.
+CREATE TABLE domain_checks (
+    domain_id uuid PRIMARY KEY REFERENCES domains (id) ON DELETE CASCADE,
+    sts_record_status text NOT NULL CHECK (sts_record_status IN (
         'current', 'delegated', 'stale', 'missing', 'multiple', 'invalid', 'unknown')),
-    ADD COLUMN sts_record_id text,
-    ADD COLUMN sts_record_detail text CHECK (length(sts_record_detail) <= 1000),
-    ADD COLUMN sts_record_checked_at timestamptz,
-    ADD COLUMN sts_record_next_check_at timestamptz;
+    sts_record_id text,
+    sts_record_detail text NOT NULL CHECK (length(sts_record_detail) <= 1000),
+    tlsrpt_record_status text NOT NULL CHECK (tlsrpt_record_status IN (
+        'found', 'delegated', 'missing', 'invalid', 'unknown')),
+    tlsrpt_record_detail text NOT NULL CHECK (length(tlsrpt_record_detail) <= 1000),
+    policy_fetch_status text NOT NULL CHECK (policy_fetch_status IN ('served', 'mismatch', 'unreachable')),
+    policy_fetch_detail text NOT NULL CHECK (length(policy_fetch_detail) <= 1000),
+    checked_at timestamptz NOT NULL,
+    next_check_at timestamptz NOT NULL
+);

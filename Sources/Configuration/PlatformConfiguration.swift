@@ -78,6 +78,10 @@ package struct PlatformConfiguration: Sendable {
     package var dnsRateLimit: Int
     /// Seconds after which an edge that has not reported its position is no longer waited for.
     package var dnsEdgeTimeout: Int
+    /// PEM roots the worker's checks trust for policy hosts, as senders do; nil means the system's.
+    package var checkCABundle: String?
+    /// The port the worker's checks fetch policies from (443; tests run edges elsewhere).
+    package var checkHTTPSPort: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -144,6 +148,14 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_DNS_RATE_LIMIT", "50",
             "UDP responses per second per source prefix (/24, /56) before rate limiting; 0 turns it off"
+        ),
+        (
+            "MTASTS_CHECK_CA_BUNDLE", "(system roots)",
+            "PEM roots the worker's checks trust for policy hosts, as senders do"
+        ),
+        (
+            "MTASTS_CHECK_HTTPS_PORT", "443",
+            "port the worker's checks fetch `https://mta-sts.<domain>/` from (tests use another)"
         ),
         (
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
@@ -368,6 +380,12 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_DNS_EDGE_TIMEOUT") ?? "30",
             in: 1...86_400,
             variable: "MTASTS_DNS_EDGE_TIMEOUT"
+        )
+        checkCABundle = value("MTASTS_CHECK_CA_BUNDLE")
+        checkHTTPSPort = try Self.number(
+            value("MTASTS_CHECK_HTTPS_PORT") ?? "443",
+            in: 1...65_535,
+            variable: "MTASTS_CHECK_HTTPS_PORT"
         )
     }
 

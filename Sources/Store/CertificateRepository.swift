@@ -71,6 +71,37 @@ package struct CertificateRepository: Sendable {
         }
     }
 
+    /// The worker's state of each of `domainIDs` with its current certificate (one query for a page).
+    package func states(domainIDs: [UUID]) throws -> [UUID: CertificateStateRecord] {
+        guard !domainIDs.isEmpty else { return [:] }
+        return try pool.withConnection { connection in
+            var states: [UUID: CertificateStateRecord] = [:]
+            for row in try connection.query(
+                """
+                SELECT s.domain_id, s.status, s.last_error, s.last_error_at, s.renew_after, s.updated_at,
+                       c.not_before, c.not_after, c.issuer
+                FROM certificate_states s
+                LEFT JOIN certificates c ON c.domain_id = s.domain_id AND c.replaced_by IS NULL
+                WHERE s.domain_id = ANY(\(PostgresUUIDArray(domainIDs)))
+                """
+            ) {
+                let (domainID, status, error, errorAt, renewAfter, updatedAt, notBefore, notAfter, issuer) =
+                    try row.decode((UUID, CertificateStatus, String?, Date?, Date?, Date, Date?, Date?, String?).self)
+                states[domainID] = CertificateStateRecord(
+                    status: status,
+                    lastError: error,
+                    lastErrorAt: errorAt,
+                    renewAfter: renewAfter,
+                    updatedAt: updatedAt,
+                    notBefore: notBefore,
+                    notAfter: notAfter,
+                    issuer: issuer
+                )
+            }
+            return states
+        }
+    }
+
     /// Records the state shown to tenants. An `error` is kept until the next `issued`; `renewAfter` is kept
     /// when nil is passed.
     package func setState(

@@ -65,8 +65,8 @@ package struct DataStore: Sendable {
     package var acmeAccounts: ACMEAccountRepository { ACMEAccountRepository(pool: pool) }
     /// What the edges serve: policies, certificates and challenges of served domains, by host.
     package var servedHosts: ServedHostRepository { ServedHostRepository(pool: pool) }
-    /// The worker's drift checks of tenants' own `_mta-sts` records.
-    package var stsRecords: STSRecordRepository { STSRecordRepository(pool: pool) }
+    /// What the worker found looking at each served domain from the outside.
+    package var domainChecks: DomainCheckRepository { DomainCheckRepository(pool: pool) }
     /// What the platform's DNS zone serves, by host.
     package var zone: ZoneRepository { ZoneRepository(pool: pool) }
     /// The change-log positions the edges have applied.

@@ -10,8 +10,7 @@ package struct DomainRepository: Sendable {
 
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
-        deleted_at, serve_until, dns_label, tlsrpt_rua, sts_record_status, sts_record_id, sts_record_detail, \
-        sts_record_checked_at, sts_record_next_check_at
+        deleted_at, serve_until, dns_label, tlsrpt_rua
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
@@ -21,13 +20,8 @@ package struct DomainRepository: Sendable {
                     UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?, String,
                     PostgresTextArray
                 )
-                .self,
-                columns: 0..<12
+                .self
             )
-        let (checkStatus, checkID, checkDetail, checkedAt, nextCheckAt) = try row.decode(
-            (STSRecordStatus?, String?, String?, Date?, Date?).self,
-            columns: 12..<17
-        )
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
             throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
@@ -44,18 +38,7 @@ package struct DomainRepository: Sendable {
             deletedAt: deletedAt,
             serveUntil: serveUntil,
             dnsLabel: label,
-            tlsrptRUA: rua.elements,
-            stsRecordCheck: checkStatus.flatMap { status in
-                checkedAt.map {
-                    STSRecordCheck(
-                        status: status,
-                        publishedID: checkID,
-                        detail: checkDetail ?? "",
-                        checkedAt: $0,
-                        nextCheckAt: nextCheckAt
-                    )
-                }
-            }
+            tlsrptRUA: rua.elements
         )
     }
 

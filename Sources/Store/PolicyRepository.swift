@@ -30,6 +30,24 @@ package struct PolicyRepository: Sendable {
         try pool.withConnection { try Self.current(on: $0, domainID: domainID) }
     }
 
+    /// The current policies of `domainIDs` (one query for a page of domains).
+    package func current(domainIDs: [UUID]) throws -> [UUID: PolicyRecord] {
+        guard !domainIDs.isEmpty else { return [:] }
+        return try pool.withConnection { connection in
+            var policies: [UUID: PolicyRecord] = [:]
+            for row in try connection.query(
+                """
+                SELECT \(unsafeSQL: Self.columns) FROM policies
+                WHERE domain_id = ANY(\(PostgresUUIDArray(domainIDs))) AND superseded_at IS NULL
+                """
+            ) {
+                let policy = try Self.decode(row)
+                policies[policy.domainID] = policy
+            }
+            return policies
+        }
+    }
+
     /// Every policy the domain served, oldest first.
     package func history(domainID: UUID) throws -> [PolicyRecord] {
         try pool.withConnection { connection in

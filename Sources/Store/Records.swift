@@ -39,36 +39,36 @@ package struct DomainRecord: Sendable, Hashable {
     package var dnsLabel: String
     /// Where senders send TLS reports (RFC 8460 §3 `rua` URIs), as the tenant configured them.
     package var tlsrptRUA: [String]
-    /// What the domain's own `_mta-sts` record announced when the worker last looked; nil before it looked.
-    package var stsRecordCheck: STSRecordCheck?
 
     /// The A-label name, as stored.
     package var name: String { domainName.name }
-}
-
-/// The worker's last look at a domain's `_mta-sts.<domain>` record.
-package struct STSRecordCheck: Sendable, Hashable {
-    package var status: STSRecordStatus
-    /// The id the record announced, when it announced one.
-    package var publishedID: String?
-    /// A sentence for the tenant, with the exact record to publish when something is wrong.
-    package var detail: String
-    package var checkedAt: Date
-    /// When the worker looks again (sooner after a policy change or a tenant's DNS check).
-    package var nextCheckAt: Date?
 
     package init(
-        status: STSRecordStatus,
-        publishedID: String?,
-        detail: String,
-        checkedAt: Date,
-        nextCheckAt: Date? = nil
+        id: UUID,
+        accountID: UUID,
+        domainName: DomainName,
+        status: DomainStatus,
+        verificationToken: String,
+        verifiedAt: Date?,
+        verificationMethod: String?,
+        createdAt: Date,
+        deletedAt: Date?,
+        serveUntil: Date?,
+        dnsLabel: String,
+        tlsrptRUA: [String]
     ) {
+        self.id = id
+        self.accountID = accountID
+        self.domainName = domainName
         self.status = status
-        self.publishedID = publishedID
-        self.detail = detail
-        self.checkedAt = checkedAt
-        self.nextCheckAt = nextCheckAt
+        self.verificationToken = verificationToken
+        self.verifiedAt = verifiedAt
+        self.verificationMethod = verificationMethod
+        self.createdAt = createdAt
+        self.deletedAt = deletedAt
+        self.serveUntil = serveUntil
+        self.dnsLabel = dnsLabel
+        self.tlsrptRUA = tlsrptRUA
     }
 }
 
@@ -87,6 +87,28 @@ package struct PolicyRecord: Sendable, Hashable {
     package var createdAt: Date
     /// When a newer policy replaced this one; nil for the current policy.
     package var supersededAt: Date?
+
+    package init(
+        rowID: Int64,
+        domainID: UUID,
+        policyID: String,
+        mode: PolicyMode,
+        mx: [String],
+        maxAge: Int,
+        text: String,
+        createdAt: Date,
+        supersededAt: Date?
+    ) {
+        self.rowID = rowID
+        self.domainID = domainID
+        self.policyID = policyID
+        self.mode = mode
+        self.mx = mx
+        self.maxAge = maxAge
+        self.text = text
+        self.createdAt = createdAt
+        self.supersededAt = supersededAt
+    }
 }
 
 /// The worker's view of a domain's certificate (`certificate_states`) plus the current certificate's dates.
@@ -100,4 +122,24 @@ package struct CertificateStateRecord: Sendable, Hashable {
     package var notAfter: Date?
     /// The current certificate's issuer (RFC 2253), when there is one.
     package var issuer: String?
+
+    package init(
+        status: CertificateStatus,
+        lastError: String?,
+        lastErrorAt: Date?,
+        renewAfter: Date?,
+        updatedAt: Date,
+        notBefore: Date?,
+        notAfter: Date?,
+        issuer: String?
+    ) {
+        self.status = status
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+        self.renewAfter = renewAfter
+        self.updatedAt = updatedAt
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.issuer = issuer
+    }
 }

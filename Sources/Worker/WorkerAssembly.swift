@@ -19,8 +19,12 @@ package enum WorkerAssembly {
         package var edgeHostname: String
         package var http01Port: UInt16
         package var service: WorkerService.Configuration
-        /// Whether the worker checks tenants' own `_mta-sts` records against the current ids (drift).
-        package var checksSTSRecords: Bool
+        /// Whether the worker looks at served domains from the outside (records, policy over HTTPS).
+        package var checksDomains: Bool
+        /// PEM roots the checks trust for policy hosts, as senders do; nil means the system's.
+        package var checkCABundle: String?
+        /// The port policies are fetched from by the checks (443; tests run edges elsewhere).
+        package var checkHTTPSPort: UInt16
         /// The platform's zone (`MTASTS_DNS_ZONE`), so a CNAME into it counts as delegated.
         package var dnsZone: String?
 
@@ -31,7 +35,9 @@ package enum WorkerAssembly {
             edgeHostname: String,
             http01Port: UInt16,
             service: WorkerService.Configuration,
-            checksSTSRecords: Bool = true,
+            checksDomains: Bool = true,
+            checkCABundle: String? = nil,
+            checkHTTPSPort: UInt16 = 443,
             dnsZone: String? = nil
         ) {
             self.acme = acme
@@ -40,7 +46,9 @@ package enum WorkerAssembly {
             self.edgeHostname = edgeHostname
             self.http01Port = http01Port
             self.service = service
-            self.checksSTSRecords = checksSTSRecords
+            self.checksDomains = checksDomains
+            self.checkCABundle = checkCABundle
+            self.checkHTTPSPort = checkHTTPSPort
             self.dnsZone = dnsZone
         }
     }
@@ -95,9 +103,34 @@ package enum WorkerAssembly {
             store: store,
             listener: try ChangeListener(connectionString: connectionString),
             issuer: issuer,
-            recordChecker: settings.checksSTSRecords
-                ? STSRecordChecker(store: store, dns: dns, zone: settings.dnsZone, logger: logger) : nil,
+            domainChecker: settings.checksDomains
+                ? try domainChecker(settings: settings, store: store, dns: dns, logger: logger) : nil,
             workerID: workerID,
+            logger: logger
+        )
+    }
+
+    /// The outside view of served domains: names through `dns`, policies over HTTPS trusting what senders trust.
+    private static func domainChecker(
+        settings: Settings,
+        store: DataStore,
+        dns: DNSClient,
+        logger: Logger
+    ) throws -> DomainChecker {
+        var configuration = HTTPClientConfiguration(
+            trustRoots: settings.checkCABundle.map { .file($0) } ?? .systemDefault
+        )
+        configuration.requestTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(5)
+        configuration.maximumBodyBytes = 65_536
+        configuration.resolver = HostResolver { name in
+            ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
+        }
+        return DomainChecker(
+            store: store,
+            dns: dns,
+            client: try HTTPClient(configuration: configuration, logger: logger),
+            settings: .init(zone: settings.dnsZone, httpsPort: settings.checkHTTPSPort),
             logger: logger
         )
     }

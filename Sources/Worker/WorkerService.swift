@@ -34,7 +34,7 @@ package final class WorkerService: Sendable {
     private let store: DataStore
     private let listener: ChangeListener
     private let issuer: CertificateIssuer
-    private let recordChecker: STSRecordChecker?
+    private let domainChecker: DomainChecker?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -49,7 +49,7 @@ package final class WorkerService: Sendable {
         store: DataStore,
         listener: ChangeListener,
         issuer: CertificateIssuer,
-        recordChecker: STSRecordChecker? = nil,
+        domainChecker: DomainChecker? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -58,7 +58,7 @@ package final class WorkerService: Sendable {
         self.store = store
         self.listener = listener
         self.issuer = issuer
-        self.recordChecker = recordChecker
+        self.domainChecker = domainChecker
         self.logger = logger
     }
 
@@ -86,7 +86,7 @@ package final class WorkerService: Sendable {
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
         var queued = try store.certificates.enqueueDueWork(at: now)
-        if recordChecker != nil { queued += try store.stsRecords.enqueueDueChecks(at: now) }
+        if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }
@@ -121,7 +121,7 @@ package final class WorkerService: Sendable {
 
     private func runJobs() {
         let lease = configuration.jobLease
-        let kinds: [JobKind] = recordChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkSTSRecord]
+        let kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
@@ -142,7 +142,7 @@ package final class WorkerService: Sendable {
             let outcome =
                 switch job.kind {
                 case .issueCertificate: issuer.handle(domainID: domainID, attempts: job.attempts)
-                case .checkSTSRecord: recordChecker?.handle(domainID: domainID) ?? .done
+                case .checkDomain: domainChecker?.handle(domainID: domainID) ?? .done
                 }
             switch outcome {
             case .done:

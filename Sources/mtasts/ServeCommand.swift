@@ -341,6 +341,8 @@ enum ServeCommand {
                 concurrency: configuration.workerConcurrency,
                 scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))
             ),
+            checkCABundle: configuration.checkCABundle,
+            checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
             dnsZone: configuration.dnsZone
         )
         let worker = try WorkerAssembly.make(

@@ -76,7 +76,10 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 caaIdentities: ["pebble.test"],
                 edgeHostname: Self.edgeHostname,
                 http01Port: httpPort,
-                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60))
+                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)),
+                // The checks fetch policies as a sender trusting Pebble's root would, from the edge's port.
+                checkCABundle: rootCAFile,
+                checkHTTPSPort: edge.httpsAddress?.port ?? 443
             )
             let worker = try WorkerAssembly.make(
                 settings: settings,

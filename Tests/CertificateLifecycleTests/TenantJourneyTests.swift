@@ -83,6 +83,18 @@ import Testing
             client.send(.get, "/v1/domains/journey.tenant.test/certificate", token: token).1?["status"]?.stringValue
                 == "waiting_for_cname"
         }
+        // The setup checklist says the same, first thing first.
+        let (_, waiting) = client.send(.get, "/v1/domains/journey.tenant.test", token: token)
+        #expect(waiting?["setup"]?["state"] == "action_needed")
+        #expect(waiting?["setup"]?["next_step"] == "Add the CNAME mta-sts.journey.tenant.test → edge.platform.test")
+        let steps = { (domain: JSONValue?) -> [String: String] in
+            Dictionary(
+                uniqueKeysWithValues: (domain?["setup"]?["steps"]?.arrayValue ?? []).compactMap { step in
+                    step["step"]?.stringValue.flatMap { name in step["status"]?.stringValue.map { (name, $0) } }
+                }
+            )
+        }
+        #expect(steps(waiting)["ownership"] == "done" && steps(waiting)["policy_host"] == "action_needed")
         try environment.dns.set(
             zone: "tenant.test",
             owner: "mta-sts.journey.tenant.test",
@@ -105,5 +117,31 @@ import Testing
         try Poll.until(deadline: 10, "edge serves the policy") {
             try environment.fetchPolicy("journey.tenant.test") == text
         }
+
+        // Only the `_mta-sts` record is missing now; once it is published the domain is live. Looking at the
+        // DNS records asks the worker to check again at once.
+        let id = try #require(policy?["id"]?.stringValue)
+        try Poll.until(deadline: 20, "only the _mta-sts record missing") {
+            _ = client.send(.get, "/v1/domains/journey.tenant.test/dns-records", token: token)
+            let current = steps(client.send(.get, "/v1/domains/journey.tenant.test", token: token).1)
+            return current["sts_record"] == "action_needed" && current["certificate"] == "done"
+                && current["policy_reachable"] == "done"
+        }
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "_mta-sts.journey.tenant.test",
+            type: .txt,
+            value: "v=STSv1; id=\(id)"
+        )
+        var live: JSONValue?
+        try Poll.until(deadline: 20, "live") {
+            _ = client.send(.get, "/v1/domains/journey.tenant.test/dns-records", token: token)
+            live = client.send(.get, "/v1/domains/journey.tenant.test", token: token).1
+            return live?["setup"]?["state"] == "live_testing"
+        }
+        #expect(live?["setup"]?["actions_needed"] == 0)
+        #expect(steps(live)["tlsrpt"] == "optional")
+        let (_, list) = client.send(.get, "/v1/domains", token: token)
+        #expect(list?["domains"]?[0]?["setup"]?["state"] == "live_testing")
     }
 }

@@ -78,3 +78,23 @@ import Testing
         #expect(try fixture.store.edgeHeartbeats.progress(window: 30, at: now).minimumApplied == 42)
     }
 }
+
+@Suite struct BatchReadTests {
+    @Test func pagesOfDomainsReadTheirPoliciesStatesAndChecksInOneQueryEach() throws {
+        let fixture = try StoreFixture()
+        let owner = try fixture.account("b@example.com")
+        let first = try fixture.domain(owner, "one.example")
+        let second = try fixture.domain(owner, "two.example")
+        _ = try fixture.store.domains.markVerified(
+            domainID: first.id,
+            initialPolicy: try fixture.policy(.testing, ["mx.one.example"]),
+            at: StoreFixture.start
+        )
+        let ids = [first.id, second.id]
+        #expect(try fixture.store.policies.current(domainIDs: ids).keys.sorted() == [first.id])
+        #expect(try fixture.store.certificates.states(domainIDs: ids).isEmpty)
+        try fixture.store.certificates.setState(domainID: first.id, status: .waitingForCNAME, error: "add it")
+        #expect(try fixture.store.certificates.states(domainIDs: ids)[first.id]?.status == .waitingForCNAME)
+        #expect(try fixture.store.domainChecks.find(domainIDs: ids).isEmpty)
+    }
+}

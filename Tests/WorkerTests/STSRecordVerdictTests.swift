@@ -12,13 +12,12 @@ import Worker
         txt: [[String]]?,
         current: String = "20261129T120000",
         zone: Bool = true
-    ) -> STSRecordCheck {
+    ) -> STSRecordVerdict.Result {
         STSRecordVerdict.evaluate(
             .init(cnameTarget: cname, txtRecords: txt, failure: txt == nil ? "timeout" : nil),
             domain: "example.test",
             currentID: current,
-            delegationTarget: zone ? Self.target : nil,
-            at: Self.now
+            delegationTarget: zone ? Self.target : nil
         )
     }
 
@@ -41,10 +40,48 @@ import Worker
         #expect(!verdict(txt: [], zone: false).detail.contains("CNAME"))
     }
 
-    @Test func wrongRecordsAreCheckedAgainSoonerThanRightOnes() {
-        let current = verdict(txt: [["v=STSv1; id=20261129T120000"]])
-        #expect(STSRecordVerdict.nextCheck(after: current) == Self.now.addingTimeInterval(6 * 3600))
-        #expect(STSRecordVerdict.nextCheck(after: verdict(txt: [])) == Self.now.addingTimeInterval(600))
-        #expect(STSRecordVerdict.nextCheck(after: verdict(txt: nil)) == Self.now.addingTimeInterval(60))
+    @Test func wrongThingsAreCheckedAgainSoonerThanRightOnes() {
+        #expect(
+            DomainChecker.nextCheck(sts: .current, fetch: .served, at: Self.now)
+                == Self.now.addingTimeInterval(6 * 3600)
+        )
+        #expect(
+            DomainChecker.nextCheck(sts: .delegated, fetch: .served, at: Self.now)
+                == Self.now.addingTimeInterval(6 * 3600)
+        )
+        #expect(
+            DomainChecker.nextCheck(sts: .current, fetch: .unreachable, at: Self.now)
+                == Self.now.addingTimeInterval(600)
+        )
+        #expect(DomainChecker.nextCheck(sts: .stale, fetch: .served, at: Self.now) == Self.now.addingTimeInterval(600))
+        #expect(DomainChecker.nextCheck(sts: .unknown, fetch: .served, at: Self.now) == Self.now.addingTimeInterval(60))
+    }
+
+    @Test func tlsrptAndPolicyFetchVerdicts() {
+        let target = "abcdefghij0123456789._smtp._tls.sts.platform.test"
+        func tlsrpt(cname: String? = nil, _ txt: [[String]]?) -> TLSRPTRecordStatus {
+            TLSRPTRecordVerdict.evaluate(
+                .init(cnameTarget: cname, txtRecords: txt),
+                domain: "example.test",
+                delegationTarget: target
+            ).status
+        }
+        #expect(tlsrpt([["v=TLSRPTv1; rua=mailto:r@example.test"]]) == .found)
+        #expect(tlsrpt(cname: target, []) == .delegated)
+        #expect(tlsrpt([]) == .missing)
+        #expect(tlsrpt([["v=TLSRPTv1; rua=ftp://x"]]) == .invalid)
+        #expect(tlsrpt([["v=TLSRPTv1; rua=mailto:a@x.test"], ["v=TLSRPTv1; rua=mailto:b@x.test"]]) == .invalid)
+        #expect(tlsrpt(nil) == .unknown)
+
+        let text = "version: STSv1\r\nmode: testing\r\nmx: mx.example.test\r\nmax_age: 86400\r\n"
+        func fetch(_ observation: PolicyFetchVerdict.Observation) -> PolicyFetchStatus {
+            PolicyFetchVerdict.evaluate(observation, host: "mta-sts.example.test", currentText: text).status
+        }
+        #expect(fetch(.response(status: 200, body: text)) == .served)
+        #expect(
+            fetch(.response(status: 200, body: text.replacingOccurrences(of: "testing", with: "enforce"))) == .mismatch
+        )
+        #expect(fetch(.response(status: 404, body: "404 Not Found\n")) == .unreachable)
+        #expect(fetch(.failed("certificate verify failed")) == .unreachable)
     }
 }

@@ -42,9 +42,9 @@ enum DNSRecordsRoute {
             )
             let zone = context.environment.dnsZone
             if let policy = try context.store.policies.current(domainID: domain.id) {
-                // The tenant is looking at its records now: have the worker check `_mta-sts` again at once, so
-                // the drift on the domain follows what was just published.
-                try context.store.jobs(workerID: "api").enqueue(kind: .checkSTSRecord, domainID: domain.id)
+                // The tenant is looking at its records now: have the worker look again at once, so the setup
+                // checklist follows what was just published.
+                try context.store.jobs(workerID: "api").enqueue(kind: .checkDomain, domainID: domain.id)
                 let name = domain.domainName.stsRecordName
                 let expected = "v=STSv1; id=\(policy.policyID)"
                 let outcome = live.lookup(name, type: .txt)

@@ -18,7 +18,7 @@ enum DomainRoutes {
         router.get("/v1/domains") { request, context in try list(request, context) }
         router.get("/v1/domains/{name}") { request, context in
             let (_, domain) = try owned(request, context)
-            return JSONResponse(.ok, .domain(domain))
+            return JSONResponse(.ok, .domain(try DomainView.load(domain, context: context)))
         }
         router.delete("/v1/domains/{name}") { request, context in try delete(request, context) }
     }
@@ -73,7 +73,11 @@ enum DomainRoutes {
                 defaultLimit: context.environment.domainLimit,
                 at: context.now
             )
-            return JSONResponse(.created, .domain(domain), headers: [.location: "/v1/domains/\(domain.name)"])
+            return JSONResponse(
+                .created,
+                .domain(try DomainView.load(domain, context: context)),
+                headers: [.location: "/v1/domains/\(domain.name)"]
+            )
         } catch let error as StoreError {
             switch error.code {
             case .domainLimitReached:
@@ -114,7 +118,10 @@ enum DomainRoutes {
         let page = try context.store.domains.list(accountID: caller.account.id, after: after, limit: limit + 1)
         let shown = Array(page.prefix(limit))
         let next: JSONValue = page.count > limit ? .string(shown.last?.name) : .null
-        return JSONResponse(.ok, ["domains": .array(shown.map(JSONValue.domain)), "next_after": next])
+        return JSONResponse(
+            .ok,
+            ["domains": .array(try DomainView.load(shown, context: context).map(JSONValue.domain)), "next_after": next]
+        )
     }
 
     private static func delete(_ request: HTTPRequest, _ context: RequestContext) throws -> JSONResponse {

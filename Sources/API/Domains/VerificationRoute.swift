@@ -36,7 +36,8 @@ enum VerificationRoute {
             return JSONResponse(
                 .ok,
                 [
-                    "status": .string(domain.status.rawValue), "domain": .domain(domain),
+                    "status": .string(domain.status.rawValue),
+                    "domain": .domain(try DomainView.load(domain, context: context)),
                     "policy": policy.map(JSONValue.policy) ?? .null,
                 ]
             )
@@ -85,7 +86,8 @@ enum VerificationRoute {
             return JSONResponse(
                 .ok,
                 [
-                    "status": .string(verified.status.rawValue), "domain": .domain(verified),
+                    "status": .string(verified.status.rawValue),
+                    "domain": .domain(try DomainView.load(verified, context: context)),
                     "policy": published.map(JSONValue.policy) ?? .null, "mx_lookup": mxLookup,
                 ]
             )

@@ -35,8 +35,9 @@ extension JSONValue {
         ]
     }
 
-    /// A domain.
-    static func domain(_ domain: DomainRecord) -> JSONValue {
+    /// A domain with its setup checklist and the worker's last look at it.
+    static func domain(_ view: DomainView) -> JSONValue {
+        let domain = view.domain
         var members: [JSONMember] = [
             JSONMember(key: "name", value: .string(domain.name)),
             JSONMember(key: "unicode_name", value: .string(domain.domainName.unicodeName)),
@@ -48,11 +49,29 @@ extension JSONValue {
         if domain.status == .pendingVerification {
             members.append(JSONMember(key: "verification", value: .verification(domain)))
         }
-        members.append(JSONMember(key: "sts_record", value: domain.stsRecordCheck.map(JSONValue.stsRecord) ?? .null))
         if domain.status == .offboarding {
             members.append(JSONMember(key: "serve_until", value: .date(domain.serveUntil)))
         }
+        members.append(JSONMember(key: "setup", value: .setup(view.setup)))
+        members.append(JSONMember(key: "sts_record", value: view.check.map(JSONValue.stsRecord) ?? .null))
         return .object(members)
+    }
+
+    /// The setup checklist and the overall state.
+    static func setup(_ setup: DomainSetup) -> JSONValue {
+        [
+            "state": .string(setup.state.rawValue), "actions_needed": .int(setup.actionsNeeded),
+            "next_step": .string(setup.nextStep), "until": .date(setup.until),
+            "steps": .array(
+                setup.steps.map { step in
+                    [
+                        "step": .string(step.step), "status": .string(step.status.rawValue),
+                        "title": .string(step.title), "detail": .string(step.detail),
+                        "checked_at": .date(step.checkedAt),
+                    ]
+                }
+            ),
+        ]
     }
 
     /// A policy as `GET /v1/domains/{name}/policy` shows it.
@@ -75,10 +94,10 @@ extension JSONValue {
     }
 
     /// What the worker last found at the domain's own `_mta-sts` record (drift for tenants keeping the TXT).
-    static func stsRecord(_ check: STSRecordCheck) -> JSONValue {
+    static func stsRecord(_ check: DomainCheckRecord) -> JSONValue {
         [
-            "status": .string(check.status.rawValue), "published_id": .string(check.publishedID),
-            "detail": .string(check.detail), "checked_at": .date(check.checkedAt),
+            "status": .string(check.stsRecord.rawValue), "published_id": .string(check.publishedID),
+            "detail": .string(check.stsRecordDetail), "checked_at": .date(check.checkedAt),
             "next_check_at": .date(check.nextCheckAt),
         ]
     }

@@ -96,3 +96,18 @@ package struct PostgresTextArray: PostgresEncodable, Equatable {
 
     package static var postgresCast: String? { "text[]" }
 }
+
+/// A `uuid[]` parameter (`WHERE id = ANY($1)` keeps using the index, unlike a cast of the column).
+package struct PostgresUUIDArray: PostgresEncodable, Equatable {
+    package var elements: [UUID]
+
+    package init(_ elements: [UUID]) {
+        self.elements = elements
+    }
+
+    package var postgresBind: PostgresBind {
+        PostgresBind("{" + elements.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}")
+    }
+
+    package static var postgresCast: String? { "uuid[]" }
+}

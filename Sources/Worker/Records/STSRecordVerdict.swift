@@ -1,10 +1,9 @@
 import DNS
-package import Foundation
 import MTASTS
 package import Store
 
 /// Compares what a domain's own `_mta-sts.<domain>` announces with the policy the platform serves, and says
-/// exactly what to publish when they disagree. Pure: the lookups are done by ``STSRecordChecker``.
+/// exactly what to publish when they disagree. Pure: the lookups are done by ``DomainChecker``.
 package enum STSRecordVerdict {
     /// What the worker found at `_mta-sts.<domain>`.
     package struct Observation: Sendable {
@@ -22,22 +21,28 @@ package enum STSRecordVerdict {
         }
     }
 
+    /// A verdict: the status, the id found, and a sentence for the tenant.
+    package struct Result: Sendable, Equatable {
+        package var status: STSRecordStatus
+        package var publishedID: String?
+        package var detail: String
+    }
+
     /// The verdict for `domain` whose current policy id is `currentID`.
     /// - Parameter delegationTarget: `<label>._mta-sts.<zone>` when the platform runs its zone.
     package static func evaluate(
         _ observation: Observation,
         domain: String,
         currentID: String,
-        delegationTarget: String?,
-        at now: Date
-    ) -> STSRecordCheck {
+        delegationTarget: String?
+    ) -> Result {
         let name = "_mta-sts.\(domain)"
         var publish = "publish \(name). TXT \"v=STSv1; id=\(currentID)\""
         if let delegationTarget {
             publish += " (or CNAME \(name). to \(delegationTarget). and ids rotate by themselves)"
         }
-        func check(_ status: STSRecordStatus, _ id: String?, _ detail: String) -> STSRecordCheck {
-            STSRecordCheck(status: status, publishedID: id, detail: detail, checkedAt: now)
+        func check(_ status: STSRecordStatus, _ id: String?, _ detail: String) -> Result {
+            Result(status: status, publishedID: id, detail: detail)
         }
         if let delegationTarget, let target = observation.cnameTarget,
             (try? DNSName(target)) == (try? DNSName(delegationTarget))
@@ -75,15 +80,6 @@ package enum STSRecordVerdict {
             )
         case .invalid(let error):
             return check(.invalid, nil, "The record at \(name) is invalid (\(error.message)): \(publish).")
-        }
-    }
-
-    /// When to look again: soon while something is wrong, rarely while all is well.
-    package static func nextCheck(after check: STSRecordCheck) -> Date {
-        switch check.status {
-        case .current, .delegated: check.checkedAt.addingTimeInterval(6 * 3600)
-        case .stale, .missing, .multiple, .invalid: check.checkedAt.addingTimeInterval(600)
-        case .unknown: check.checkedAt.addingTimeInterval(60)
         }
     }
 }

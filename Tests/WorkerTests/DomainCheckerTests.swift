@@ -5,10 +5,12 @@ import MTASTS
 import Store
 import TestSupport
 import Testing
+import WebClient
 import Worker
 
-/// The drift check through real Knot behind real Unbound, writing through the store.
-@Suite struct STSRecordCheckerTests {
+/// The domain check through real Knot behind real Unbound, writing through the store. (No edge runs here, so
+/// the policy fetch is unreachable; the lifecycle journey covers a served one.)
+@Suite struct DomainCheckerTests {
     @Test func driftIsFoundAfterAPolicyChangeAndClearsOnceTheRecordFollows() throws {
         let dns = try DNSTestEnvironment.start(zones: ["drift.test"], records: [])
         defer { dns.stop() }
@@ -22,32 +24,36 @@ import Worker
         )
         let store = fixtures.store
         let zone = "sts.platform.test"
-        let checker = STSRecordChecker(
+        var http = HTTPClientConfiguration()
+        http.requestTimeout = .seconds(1)
+        let checker = DomainChecker(
             store: store,
             dns: dns.resolverClient(),
-            zone: zone,
+            client: try HTTPClient(configuration: http),
+            settings: .init(zone: zone, httpsPort: 9),
             logger: Logger(label: "drift-test", level: .critical)
         )
-        func status() throws -> STSRecordCheck? {
-            let owner = try #require(try store.accounts.find(email: "owner@\(name)"))
-            return try store.domains.find(accountID: owner.id, name: name)?.stsRecordCheck
+        func status() throws -> DomainCheckRecord? {
+            try store.domainChecks.find(domainIDs: [domainID])[domainID]
         }
         /// Completes the queued checks, as a worker would after running them.
         func drainJobs() throws {
             let queue = store.jobs(workerID: "drift-test")
-            while let job = try queue.take(kinds: [.checkSTSRecord], lease: .seconds(30)) { try queue.complete(job) }
+            while let job = try queue.take(kinds: [.checkDomain], lease: .seconds(30)) { try queue.complete(job) }
         }
         func check(until expected: STSRecordStatus) throws {
             try Poll.until(deadline: 10, "status \(expected)") {
                 #expect(checker.handle(domainID: domainID) == .done)
-                return try status()?.status == expected
+                return try status()?.stsRecord == expected
             }
         }
 
         // Never checked: a check is due; nothing published yet.
-        #expect(try store.stsRecords.enqueueDueChecks() == 1)
+        #expect(try store.domainChecks.enqueueDue() == 1)
         try check(until: .missing)
-        #expect(try status()?.detail.contains("TXT \"v=STSv1; id=\(firstID)\"") == true)
+        #expect(try status()?.stsRecordDetail.contains("TXT \"v=STSv1; id=\(firstID)\"") == true)
+        #expect(try status()?.tlsrptRecord == .missing)
+        #expect(try status()?.policyFetch == .unreachable)
 
         try dns.set(zone: "drift.test", owner: "_mta-sts.\(name)", type: .txt, value: "\"v=STSv1; id=\(firstID)\"")
         try check(until: .current)
@@ -60,10 +66,10 @@ import Worker
             policy: try Policy(parsing: ServedDomainFixtures.policy(mode: "enforce", mx: "mx.a.drift.test"))
         )
         try drainJobs()
-        #expect(try store.stsRecords.enqueueDueChecks() == 1)
+        #expect(try store.domainChecks.enqueueDue() == 1)
         try check(until: .stale)
         #expect(try status()?.publishedID == firstID.string)
-        #expect(try status()?.detail.contains("id=\(secondID)") == true)
+        #expect(try status()?.stsRecordDetail.contains("id=\(secondID)") == true)
 
         // Two records: senders ignore both.
         try dns.replace(
@@ -85,6 +91,6 @@ import Worker
         try check(until: .delegated)
         // Nothing is due right after a check.
         try drainJobs()
-        #expect(try store.stsRecords.enqueueDueChecks() == 0)
+        #expect(try store.domainChecks.enqueueDue() == 0)
     }
 }
