@@ -18,7 +18,7 @@
     token: null,
     account: null,
     domains: [],
-    listExtras: {}, // domain name → {certificate, policy} for the list rows
+    listExtras: {}, // domain name → {certificate, policy} for the list rows (mode and expiry)
     route: { view: 'none' },
     domain: null, // the domain on the open domain page
     epoch: 0, // bumped whenever the open page changes; late answers for an older page are dropped
@@ -133,6 +133,13 @@
     if (!node) return;
     node.textContent = '';
     if (message) window.requestAnimationFrame(() => { node.textContent = message; });
+  }
+
+  /** Like say(), and clears the message after a while (it describes a moment, not the page). */
+  function sayForAWhile(node, message, seconds = 30) {
+    say(node, message);
+    window.clearTimeout(Number(node.dataset.timer || 0));
+    node.dataset.timer = String(window.setTimeout(() => { node.textContent = ''; }, seconds * 1000));
   }
 
   /** The page-wide notice at the top: only for what is not tied to a control (log-in, log-out, session end). */
@@ -782,6 +789,12 @@
     await Promise.all([worker(), worker(), worker()]);
   }
 
+  /** "Next" for a step the tenant does, "Waiting" for one the platform does. */
+  function nextWord(setup) {
+    const step = (setup.steps || []).find((entry) => entry.title === setup.next_step);
+    return step && step.status === 'waiting' ? 'Waiting' : 'Next';
+  }
+
   /** Words for a setup state: badge text, and the data-state value the CSS colours. */
   function stateWords(setup, domain) {
     switch (setup.state) {
@@ -805,7 +818,7 @@
     const list = byId('domain-list');
     const rows = state.domains.map((domain) => {
       const extras = state.listExtras[domain.name] || {};
-      const setup = setupOf(domain, extras);
+      const setup = setupOf(domain);
       const meta = [];
       const mode = extras.policy ? extras.policy.mode : null;
       if (mode && domain.status === 'verified') meta.push(`mode ${mode}`);
@@ -814,8 +827,8 @@
       else if (domain.status === 'pending_verification') meta.push(`added ${formatDay(domain.created_at)}`);
       const link = el('a', { href: domainHash(domain.name), className: 'domain-link', text: domain.unicode_name || domain.name,
         'aria-current': state.domain && state.domain.name === domain.name ? 'true' : null });
-      const next = setup.next_step && setup.state !== 'offboarding'
-        ? el('p', { className: 'row-next', text: `Next: ${setup.next_step}` }) : null;
+      const next = setup.next_step && setup.state !== 'offboarding' && !setup.state.startsWith('live')
+        ? el('p', { className: 'row-next', text: `${nextWord(setup)}: ${humanDates(setup.next_step)}` }) : null;
       return el('li', { dataset: { domain: domain.name, state: setup.state } },
         el('div', { className: 'row-main' }, link, stateBadge(setup, domain)),
         meta.length ? el('p', { className: 'row-meta', text: meta.join(' · ') }) : null,
@@ -899,77 +912,24 @@
     });
   }
 
-  // MARK: - The setup state (the API's `setup`; worked out here only while the API does not send one)
+  // MARK: - The setup state (the API's `setup`, docs/api.md)
 
   /**
-   * The domain's setup: `domain.setup` from the API (docs/api.md), else the same shape worked out from what this
-   * page has loaded (status, DNS records, certificate, policy), so the page says where the domain stands either
-   * way.
+   * The domain's setup as the API computes it (`setup` on every domain object). A server without it still gets a
+   * state from the domain's status, with no checklist.
    */
-  function setupOf(domain, extras = {}) {
+  function setupOf(domain) {
     if (domain && domain.setup && typeof domain.setup === 'object') return domain.setup;
-    const onPage = state.domain && domain && state.domain.name === domain.name;
-    return localSetup(domain, {
-      dnsRecords: onPage && state.dnsRecords ? state.dnsRecords.records : null,
-      certificate: onPage ? state.certificate : extras.certificate,
-      policy: onPage ? state.policy : extras.policy,
-    });
+    const status = domain ? domain.status : null;
+    return { state: status === 'offboarding' ? 'offboarding' : status === 'pending_verification' ? 'action_needed' : 'waiting',
+      actions_needed: status === 'pending_verification' ? 1 : 0, next_step: null,
+      until: domain ? domain.serve_until || null : null, steps: [] };
   }
 
-  function localSetup(domain, { dnsRecords, certificate, policy }) {
-    if (domain.status === 'offboarding') {
-      return { state: 'offboarding', actions_needed: 0, next_step: null, until: domain.serve_until || null, steps: [] };
-    }
-    const name = domain.name;
-    const record = (prefix) => (dnsRecords || []).find((entry) => entry.name === `${prefix}${name}`);
-    const steps = [];
-    const pending = domain.status === 'pending_verification';
-    const verification = domain.verification || {};
-    steps.push(pending
-      ? { step: 'ownership', status: 'action_needed', title: `Publish the TXT record ${verification.name || `_mtasts-verify.${name}`}`,
-        detail: 'It proves that you control the domain; the page verifies it as soon as it appears.', checked_at: null }
-      : { step: 'ownership', status: 'done', title: 'Ownership proven',
-        detail: domain.verified_at ? `Verified ${formatDate(domain.verified_at)}.` : '', checked_at: null });
-    const host = record('mta-sts.');
-    if (dnsRecords) steps.push(!host || host.status === 'unknown'
-      ? { step: 'policy_host', status: 'waiting', title: `Point mta-sts.${name} at the platform`, detail: 'Not looked up yet.', checked_at: null }
-      : host.status === 'found'
-        ? { step: 'policy_host', status: 'done', title: `mta-sts.${name} points to the platform`, detail: '', checked_at: null }
-        : { step: 'policy_host', status: 'action_needed', title: `Add the CNAME mta-sts.${name} → ${host.value}`,
-          detail: 'Senders fetch your policy from this host name; the platform serves it there.', checked_at: null });
-    const sts = record('_mta-sts.');
-    if (!dnsRecords) {
-      // The list has no DNS lookups: these steps are left out there.
-    } else if (pending) {
-      steps.push({ step: 'sts_record', status: 'waiting', title: `Publish _mta-sts.${name}`, detail: 'Possible once the domain is verified.', checked_at: null });
-    } else if (sts && sts.status === 'found') {
-      steps.push({ step: 'sts_record', status: 'done', title: `_mta-sts.${name} announces the current policy`, detail: '', checked_at: null });
-    } else {
-      steps.push({ step: 'sts_record', status: sts ? 'action_needed' : 'waiting', title: `Publish _mta-sts.${name}`,
-        detail: sts && sts.delegation ? `CNAME it to ${sts.delegation.value} (recommended), or publish TXT "${sts.value}".`
-          : sts ? `Publish TXT "${sts.value}".` : 'Not looked up yet.', checked_at: null });
-    }
-    const certificateStatus = certificate ? certificate.status : null;
-    if (!pending) {
-      const done = certificateStatus === 'issued' || certificateStatus === 'renewing';
-      const failed = certificateStatus === 'failed' || certificateStatus === 'caa_forbidden';
-      steps.push({ step: 'certificate', status: done ? 'done' : failed ? 'action_needed' : 'waiting',
-        title: done ? `Certificate for mta-sts.${name} issued` : `Certificate for mta-sts.${name}`,
-        detail: done ? `Valid until ${formatDate(certificate.not_after)}.` : certificate && certificate.last_error ? certificate.last_error
-          : 'The platform requests it once mta-sts points to the platform.', checked_at: certificate ? certificate.updated_at || null : null });
-    }
-    const reports = record('_smtp._tls.');
-    if (dnsRecords) steps.push({ step: 'tlsrpt', status: reports && reports.status === 'found' ? 'done' : 'optional',
-      title: 'TLS reports (optional)', detail: reports && reports.status === 'found' ? 'Senders know where to send reports.'
-        : 'Publish _smtp._tls to receive daily reports of TLS failures.', checked_at: null });
-    const needed = steps.filter((step) => step.status === 'action_needed');
-    const waiting = steps.filter((step) => step.status === 'waiting');
-    let overall;
-    if (needed.length > 0) overall = 'action_needed';
-    else if (waiting.length > 0 || !policy) overall = 'waiting';
-    else overall = policy.mode === 'enforce' ? 'live_enforce' : policy.mode === 'testing' ? 'live_testing' : 'waiting';
-    return { state: overall, actions_needed: needed.length, next_step: needed.length ? needed[0].title : null, until: null,
-      steps, local: true };
+  /** A sentence from the API with any RFC 3339 timestamp in it shown as a local date. */
+  function humanDates(text) {
+    return String(text || '').replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)\b/g,
+      (match) => formatDate(match));
   }
 
   // MARK: - Domain page
@@ -1027,9 +987,6 @@
     const domain = state.domain;
     if (!domain) return;
     const status = domain.status;
-    renderDomainHeader();
-    renderSetup();
-    renderSTSRecord();
     byId('verify-panel').hidden = status !== 'pending_verification';
     byId('offboarding-panel').hidden = status !== 'offboarding';
     byId('setup-panel').hidden = status === 'offboarding';
@@ -1038,8 +995,16 @@
     byId('history-panel').hidden = status === 'pending_verification' || state.history.length === 0;
     byId('delete-panel').hidden = status === 'offboarding';
     byId('certificate-panel').hidden = status === 'pending_verification';
+    renderDomainHeader();
+    renderSetup();
+    renderSTSRecord();
     if (status === 'pending_verification') renderVerification();
     if (status === 'offboarding') renderOffboarding();
+    byId('dns-heading').textContent = status === 'offboarding'
+      ? `DNS records to keep until ${formatDay(setupOf(domain).until || domain.serve_until)}` : 'DNS records to publish';
+    byId('dns-intro').textContent = status === 'offboarding'
+      ? 'Leave these as they are until then; each one is still looked up live.'
+      : 'Add these at your DNS provider. Each one is looked up live, again every few seconds while something is missing.';
     orderPanels();
   }
 
@@ -1083,18 +1048,20 @@
     badge.dataset.state = setup.state;
     badge.className = 'badge state';
     badge.textContent = stateWords(setup, domain);
-    byId('domain-mode').textContent = state.policy && domain.status === 'verified' ? `mode ${state.policy.mode}` : '';
-    const meta = [`added ${formatDay(domain.created_at)}`];
-    if (domain.verified_at) meta.push(`verified ${formatDay(domain.verified_at)}`);
-    byId('domain-meta').textContent = `· ${meta.join(' · ')}`;
+    renderModeLabel();
     const next = byId('next-step');
-    const firstNeeded = (setup.steps || []).find((step) => step.status === 'action_needed');
+    const nextStep = (setup.steps || []).find((step) => step.title === setup.next_step);
     if (setup.next_step && domain.status !== 'offboarding') {
-      const show = el('button', { type: 'button', className: 'link', text: 'Show me', dataset: { focusKey: 'next-step-show' } });
-      show.addEventListener('click', () => goToStep(firstNeeded ? firstNeeded.step : null));
-      replaceKeepingFocus(next, [el('strong', { text: 'Next: ' }), setup.next_step, ' ', show]);
+      const key = `${nextWord(setup)}|${setup.next_step}`;
+      if (next.dataset.key !== key) {
+        next.dataset.key = key;
+        const show = el('button', { type: 'button', className: 'link', text: 'Show me', dataset: { focusKey: 'next-step-show' } });
+        show.addEventListener('click', () => goToStep(nextStep ? nextStep.step : null));
+        replaceKeepingFocus(next, [el('strong', { text: `${nextWord(setup)}: ` }), humanDates(setup.next_step), ' ', show]);
+      }
       next.hidden = false;
     } else {
+      next.dataset.key = '';
       next.replaceChildren();
       next.hidden = true;
     }
@@ -1103,18 +1070,46 @@
 
   // MARK: - The checklist
 
+  /** Beside the state badge: the mode (unless the badge says it, as "Live · testing"), when it was added, verified. */
+  function renderModeLabel() {
+    const domain = state.domain;
+    const live = setupOf(domain).state.startsWith('live');
+    const meta = [];
+    if (state.policy && domain.status === 'verified' && !live) meta.push(`mode ${state.policy.mode}`);
+    meta.push(`added ${formatDay(domain.created_at)}`);
+    if (domain.verified_at) meta.push(`verified ${formatDay(domain.verified_at)}`);
+    byId('domain-meta').textContent = meta.join(' · ');
+  }
+
   const STEP_STATUS_WORDS = { done: 'done', action_needed: 'your turn', waiting: 'waiting', optional: 'optional' };
   const STEP_ICONS = { done: '✓', action_needed: '!', waiting: '…', optional: '○' };
+
+  /**
+   * What the page's own live DNS lookup adds to a step the platform still counts as to do: the record may be
+   * there already, and the platform's next check (or, for the CNAME, verification) takes it into account.
+   */
+  function liveNote(step) {
+    if (step.status !== 'action_needed' || !state.dnsRecords) return null;
+    const prefix = { policy_host: 'mta-sts.', sts_record: '_mta-sts.' }[step.step];
+    if (!prefix) return null;
+    const record = state.dnsRecords.records.find((entry) => entry.name === `${prefix}${state.domain.name}`);
+    if (!record || record.status !== 'found') return null;
+    return state.domain.status === 'pending_verification'
+      ? 'The live lookup below already finds this record; the platform counts it once the domain is verified.'
+      : 'The live lookup below already finds this record; the platform confirms it on its next check, within seconds.';
+  }
 
   function renderSetup() {
     const setup = setupOf(state.domain);
     const steps = Array.isArray(setup.steps) ? setup.steps : [];
-    const items = steps.map((step) => {
+    const notes = steps.map(liveNote);
+    const items = steps.map((step, index) => {
       const status = STEP_STATUS_WORDS[step.status] ? step.status : 'waiting';
       const body = el('div', { className: 'step-body' },
-        el('p', { className: 'step-title' }, el('span', { text: step.title || step.step }), ' ',
+        el('p', { className: 'step-title' }, el('span', { text: humanDates(step.title || step.step) }), ' ',
           el('span', { className: 'badge', dataset: { status }, text: STEP_STATUS_WORDS[status] })),
-        step.detail ? el('p', { className: 'step-detail', text: step.detail }) : null);
+        step.detail ? el('p', { className: 'step-detail', text: humanDates(step.detail) }) : null,
+        notes[index] ? el('p', { className: 'step-note', text: notes[index] }) : null);
       if (step.checked_at) body.append(el('p', { className: 'step-checked muted' }, 'Checked ', agoNode(step.checked_at), '.'));
       if (status === 'action_needed' && stepTarget(step.step)) {
         const show = el('button', { type: 'button', className: 'link', text: 'Show me where',
@@ -1126,7 +1121,7 @@
         el('span', { className: 'step-icon', 'aria-hidden': 'true', text: STEP_ICONS[status] }), body);
     });
     const list = byId('setup-steps');
-    const key = JSON.stringify(steps) + setup.state;
+    const key = JSON.stringify(steps) + setup.state + notes.join() + byId('verify-panel').hidden;
     if (list.dataset.key === key) return;
     list.dataset.key = key;
     replaceKeepingFocus(list, items);
@@ -1142,6 +1137,7 @@
       case 'sts_record': return record('_mta-sts.') || byId('dns-panel');
       case 'tlsrpt': return byId('tlsrpt-panel').hidden ? record('_smtp._tls.') : byId('tlsrpt-panel');
       case 'certificate': case 'policy_reachable': return byId('certificate-panel');
+      case 'policy_mode': return byId('policy-panel').hidden ? null : byId('policy-panel');
       default: return null;
     }
   }
@@ -1254,8 +1250,8 @@
         const hadFocus = byId('verify-panel').contains(document.activeElement) || !automatic;
         state.preloaded = data.domain;
         await openDomain(name);
-        say(byId('domain-live'), `${name} is verified. Its first policy (mode ${data.policy ? data.policy.mode : 'none'}) ` +
-          'is published; the checklist shows what is next.');
+        sayForAWhile(byId('domain-live'), `${name} is verified. Its first policy (mode ` +
+          `${data.policy ? data.policy.mode : 'none'}) is published; the checklist shows what is next.`);
         loadAccount();
         if (hadFocus) focusElement(byId('setup-heading'));
       } catch (error) {
@@ -1276,7 +1272,7 @@
           summary = 'the check failed';
           lines = [title, detail];
         }
-        setChecked(byId('verify-checked'), 'Looked ', state.checked.verify, `: ${summary}.`);
+        setChecked(byId('verify-checked'), 'Checked ', state.checked.verify, `: ${summary}.`);
         if (!automatic || !result.hidden) {
           showMessage(result, error.kind === 'verification-failed' ? 'Not found yet.' : lines.shift(), ...lines);
           if (!automatic) focusElement(result);
@@ -1374,7 +1370,7 @@
       replaceKeepingFocus(list, records.map(renderRecord));
       byId('dns-zone-lines').textContent = zoneLines(records);
     }
-    setChecked(byId('dns-checked'), 'Looked up ', state.checked.dns);
+    setChecked(byId('dns-checked'), 'Checked ', state.checked.dns);
   }
 
   /** "found", "missing", … in words. */
@@ -1523,7 +1519,7 @@
     const required = records.filter((record) => !record.name.startsWith('_smtp._tls.'));
     const found = required.filter((record) => record.status === 'found').length;
     say(status, records.length === 0 ? 'The records could not be looked up; try again in a moment.'
-      : `Looked up just now: ${found} of ${plural(required.length, 'required record', 'required records')} found.`);
+      : `Checked just now: ${found} of ${plural(required.length, 'required record', 'required records')} found.`);
   }
 
   // MARK: - Certificate
@@ -1559,11 +1555,8 @@
       const changed = JSON.stringify(data) !== JSON.stringify(state.certificate);
       state.certificate = data;
       state.checked.certificate = new Date();
-      if (changed) {
-        renderCertificate();
-        if (!domain.setup) renderDomain();
-      }
-      setChecked(byId('certificate-checked'), 'Looked ', state.checked.certificate);
+      if (changed) renderCertificate();
+      setChecked(byId('certificate-checked'), 'Checked ', state.checked.certificate);
     } catch (error) {
       if (epoch === state.epoch && error.status !== 401 && !state.certificate) {
         byId('certificate-summary').textContent = 'The certificate state could not be read; this page tries again.';
@@ -1645,7 +1638,7 @@
       `kept ${formatDuration(policy.max_age)} · id ${policy.id} · since ${formatDate(policy.updated_at)}`];
     const pending = pendingPolicyID();
     node.replaceChildren(parts[0], pending ? ' ' : '', pending ? pendingBadge() : '');
-    byId('domain-mode').textContent = `mode ${policy.mode}`;
+    renderModeLabel();
   }
 
   /** The form's values: mode, the non-empty MX lines (with line numbers), max_age in seconds (or NaN). */
@@ -1784,7 +1777,7 @@
         'MX host right now (fine for a server you are about to add).' }));
     }
     container.replaceChildren(...parts);
-    setChecked(byId('mx-checked'), 'Looked up ', state.checked.mx);
+    setChecked(byId('mx-checked'), 'Checked ', state.checked.mx);
   }
 
   async function loadMXCheck() {
@@ -2359,6 +2352,16 @@
     byId('logout-button').addEventListener('click', guard(logOut));
     byId('add-domain-form').addEventListener('submit', guard(addDomain));
     byId('add-domain-name').addEventListener('input', previewDomainInput);
+    // A sentence about what was typed before no longer applies once the tenant types something else.
+    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form']) {
+      byId(id).addEventListener('input', (event) => {
+        const field = event.target.closest('[data-field]');
+        if (!field || field.getAttribute('aria-invalid') !== 'true') return;
+        field.removeAttribute('aria-invalid');
+        const message = byId(`${field.id}-error`);
+        if (message) { message.replaceChildren(); message.hidden = true; }
+      });
+    }
     byId('verify-button').addEventListener('click', guard(() => verifyDomain()));
     const policyForm = byId('policy-form');
     policyForm.addEventListener('submit', guard(savePolicy));

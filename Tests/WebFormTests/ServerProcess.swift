@@ -24,6 +24,9 @@ final class ServerProcess {
     ///     role's listeners (`MTASTS_DNS_LISTEN`, `MTASTS_DNS_ADMIN_LISTEN`) get free loopback ports too.
     ///   - edgeHTTPPort: the edge's plain-HTTP port when it must be a given one (the port Pebble's http-01
     ///     validation connects to); otherwise a free one.
+    ///   - checkCABundle: `MTASTS_CHECK_CA_BUNDLE`, the roots the worker's checks trust for policy hosts (a test CA's
+    ///     root); with it the checks fetch policies from this server's own edge (`MTASTS_CHECK_HTTPS_PORT` set to
+    ///     the edge's HTTPS port).
     ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
     static func start(
@@ -32,6 +35,7 @@ final class ServerProcess {
         edgeHostname: String,
         dnsZone: String? = nil,
         edgeHTTPPort: UInt16? = nil,
+        checkCABundle: String? = nil,
         environment extraEnvironment: [String: String] = [:],
         directory: TemporaryDirectory
     ) throws -> ServerProcess {
@@ -61,6 +65,10 @@ final class ServerProcess {
                 "MTASTS_PUBLIC_DIR": RepositoryPaths.root.appendingPathComponent("Public").path,
                 "MTASTS_EVENT_LOOPS": "1",
             ]
+            if let checkCABundle {
+                environment["MTASTS_CHECK_CA_BUNDLE"] = checkCABundle
+                environment["MTASTS_CHECK_HTTPS_PORT"] = String(ports[1])
+            }
             environment.merge(extraEnvironment) { _, new in new }
             if let dnsZone {
                 environment["MTASTS_DNS_ZONE"] = dnsZone

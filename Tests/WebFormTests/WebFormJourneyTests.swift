@@ -54,12 +54,15 @@ import WebClient
         let edgeHTTPPort = try FreePort.allocate(udp: false, tcp: true)
         let pebble = try PebbleTestEnvironment.start(httpPort: edgeHTTPPort, dnsResolver: dns.resolverAddress)
         defer { pebble.stop() }
+        // The worker's checks fetch https://mta-sts.<domain>/ as a sender trusting Pebble's root would.
+        let pebbleRoot = try directory.write(try pebble.rootCertificatePEM(), to: "pebble-root.pem")
         let server = try ServerProcess.start(
             databaseURL: try PostgresTestCluster.shared.makeDatabase(),
             resolver: dns.resolverAddress,
             edgeHostname: Self.edgeHostname,
             dnsZone: Self.platformZone,
             edgeHTTPPort: edgeHTTPPort,
+            checkCABundle: pebbleRoot,
             environment: [
                 "MTASTS_ACME_DIRECTORY": pebble.directoryURL,
                 "MTASTS_ACME_CA_BUNDLE": pebble.caBundlePath,
@@ -94,6 +97,13 @@ import WebClient
         try? output.write(toFile: screenshots + "/journey.log", atomically: true, encoding: .utf8)
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
+        if let guide = Self.guideDirectory {
+            let pictures = try FileManager.default.contentsOfDirectory(atPath: guide).filter { $0.hasSuffix(".png") }
+            #expect(pictures.count >= 28, "the guide's screens at two widths: \(pictures.sorted())")
+            let desktop = pictures.filter { $0.hasSuffix("-1280.png") }
+            let phone = pictures.filter { $0.hasSuffix("-360.png") }
+            #expect(desktop.count == phone.count, "each guide screen at 1280 and 360 px: \(pictures.sorted())")
+        }
         for name in ["journey-1280.png", "journey-360.png"] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")

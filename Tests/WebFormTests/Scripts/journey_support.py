@@ -227,11 +227,14 @@ class Browser:
             if guide_dir:
                 path = os.path.join(guide_dir, f"{name}-{label}.png")
                 if element_id:
+                    # An element screenshot is clipped to the viewport: make the viewport as tall as the page.
+                    self.emulate(width, height, full_height=True)
                     self.expect(self.by_id(element_id).screenshot(path), f"could not save {path}")
                 else:
                     if scroll_to:
                         self.driver.execute_script(
-                            "document.getElementById(arguments[0]).scrollIntoView({block: 'start'})", scroll_to)
+                            "document.getElementById(arguments[0]).scrollIntoView({block: 'start'});"
+                            "window.scrollBy(0, -48)", scroll_to)
                     else:
                         self.driver.execute_script("window.scrollTo(0, 0)")
                     self.expect(self.driver.save_screenshot(path), f"could not save {path}")

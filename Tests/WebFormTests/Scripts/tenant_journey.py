@@ -55,6 +55,7 @@ class Journey(Browser):
         self.domain = arguments.domain
         self.email = f"admin@{arguments.domain}"
         self.guide = arguments.guide_dir
+        self.states_seen = []
 
     # MARK: - helpers
 
@@ -73,9 +74,23 @@ class Journey(Browser):
         self.expect(len(entries) == 1, f"one dns-records entry for {name}: {body}")
         return entries[0]
 
+    def watch_state(self):
+        """Records each setup state the page shows (printed as the STATE line)."""
+        state = self.domain_state()
+        if state and (not self.states_seen or self.states_seen[-1] != state):
+            self.states_seen.append(state)
+
     def step_status(self, name):
         items = self.css(f'#setup-steps li[data-step="{name}"]')
         return items[0].get_attribute("data-status") if items else None
+
+    def wait(self, condition, what, timeout=20):
+        """Every wait on the domain page also notes the state the page shows meanwhile."""
+        def watching(driver):
+            if not self.by_id("domain-view").get_attribute("hidden"):
+                self.watch_state()
+            return condition(driver)
+        return super().wait(watching, what, timeout)
 
     def steps(self):
         return {item.get_attribute("data-step"): item.get_attribute("data-status")
@@ -176,7 +191,7 @@ class Journey(Browser):
         self.expect(self.hidden("signup-problem"), "no second copy of the errors in the problem box")
         self.expect(self.page_text().count("this one has 5") == 1, "the password message is shown once")
         self.no_api_speak("sign-up errors")
-        self.screen("01-sign-up-errors", element_id="signup-form", guide_dir=self.guide)
+        self.screen("02-sign-up-errors", element_id="signup-form", guide_dir=self.guide)
 
         step("sign up")
         self.fill("signup-email", self.email)
@@ -211,7 +226,7 @@ class Journey(Browser):
         self.fill("add-domain-name", pasted)
         note = self.text_in("add-domain-name-note", f"Will add {self.domain}, taken out of “{pasted}”")
         self.expect("the scheme" in note and "“www.”" in note and "the path" in note, f"the note: {note!r}")
-        self.screen("02-add-domain", element_id="list-view", guide_dir=self.guide)
+        self.screen("03-add-domain", element_id="list-view", guide_dir=self.guide)
         self.by_id("add-domain-form").submit()
         self.visible("verify-panel")
         self.wait(lambda d: self.hash() == f"#/domains/{self.domain}", f"the address #/domains/{self.domain}")
@@ -241,7 +256,7 @@ class Journey(Browser):
         status = self.copy_status_after(button)
         self.wait(lambda d: status.text == "Copied the record value.", "'Copied' beside the copy button")
         self.expect(self.text_of("notice") == "", "copy feedback is not in the notice at the top")
-        self.screen("03-verify", guide_dir=self.guide)
+        self.screen("04-verify", guide_dir=self.guide)
 
         step("verify before publishing: the page says what was found, in words")
         self.click("verify-button")
@@ -274,6 +289,8 @@ class Journey(Browser):
         self.publish_txt(record_name, token)
         self.timed(lambda d: self.by_id("policy-panel").is_displayed(), "verification without a click", timeout=45)
         self.text_in("domain-live", "is verified")
+        first = self.wait(lambda d: self.css("#certificate-summary .badge"), "the certificate state shown")[0]
+        print(f"CERTIFICATE first shown after verification: {first.get_attribute('data-status')}", flush=True)
         self.wait(lambda d: self.step_status("ownership") == "done", "the ownership step done")
         self.wait(lambda d: self.by_id("policy-mx").get_attribute("value") == f"mx1.{self.domain}",
                   "the first policy lists the live MX host")
@@ -293,8 +310,8 @@ class Journey(Browser):
         self.wait(lambda d: self.record_status(sts_name) in ("missing", "wrong"), "the _mta-sts entry listed")
         relative = [code.text for code in self.record_item(sts_name).find_elements(By.CSS_SELECTOR, "code.relative")]
         self.expect(relative == ["_mta-sts"], f"the host-relative name beside the FQDN: {relative}")
-        self.screen("04-checklist", guide_dir=self.guide, scroll_to="domain-heading")
-        self.screen("05-dns-records", element_id="dns-panel", guide_dir=self.guide)
+        self.screen("05-checklist", guide_dir=self.guide, scroll_to="domain-heading")
+        self.screen("06-dns-records", element_id="dns-panel", guide_dir=self.guide)
 
         step("copy all as zone-file lines")
         lines = self.by_id("dns-zone-lines").get_attribute("textContent")
@@ -320,22 +337,19 @@ class Journey(Browser):
         self.text_in("certificate", "Valid until")
         self.text_in("certificate", "Pebble")
         self.wait(lambda d: self.step_status("certificate") == "done", "the certificate step done")
-        self.text_in("certificate-checked", "Looked")
+        self.text_in("certificate-checked", "Checked")
         self.expect("Last error" not in self.text_of("certificate-panel"), "no error label on a normal state")
 
-        step("the state moves towards live testing")
-        def live_or_only_reachability(driver):
-            state = self.domain_state()
-            if state == "live_testing":
-                return True
-            open_steps = [name for name, status in self.steps().items() if status in ("action_needed", "waiting")]
-            return state != "action_needed" and open_steps == ["policy_reachable"]
-        self.timed(live_or_only_reachability, "live testing (or only the policy fetch left)", timeout=60)
-        print(f"STATE after the certificate: {self.domain_state()} steps {self.steps()} api {self.api_setup()}",
-              flush=True)
+        step("the worker fetches the policy over HTTPS: the state turns live testing without a click")
+        self.timed(lambda d: self.step_status("policy_reachable") == "done", "the policy reachable step done",
+                   timeout=60)
+        self.timed(lambda d: self.domain_state() == "live_testing", "the state live testing", timeout=30)
+        self.expect(self.text_of("domain-status") == "Live · testing", self.text_of("domain-status"))
+        self.expect(self.api_setup()["state"] == "live_testing", "the API agrees")
+        print(f"STATE seen on the page: {' → '.join(self.states_seen)}", flush=True)
         order = self.panel_order()
         self.expect(order.index("policy-panel") < order.index("dns-panel"), f"the policy first once DNS is done: {order}")
-        self.screen("06-live", guide_dir=self.guide, scroll_to="domain-heading")
+        self.screen("07-live-testing", guide_dir=self.guide, scroll_to="domain-heading")
 
     def policy_editor(self):
         driver = self.driver
@@ -370,7 +384,7 @@ class Journey(Browser):
         self.text_in("policy-coverage-summary", "All 2 MX hosts are covered")
         self.text_in("mx-check", "covered by line 2")
         self.expect(self.by_id("policy-dirty").is_displayed(), "unsaved changes are said")
-        self.screen("07-policy", element_id="policy-panel", guide_dir=self.guide)
+        self.screen("08-policy", element_id="policy-panel", guide_dir=self.guide)
 
         step("a concurrent change: 412, then load the current policy")
         status, _ = self.api("PUT", f"/v1/domains/{self.domain}/policy",
@@ -398,7 +412,7 @@ class Journey(Browser):
         self.expect(label == f"Save anyway: mail to {mx2} (preference 20) would be rejected", f"force label {label!r}")
         self.no_api_speak("mx not covered")
         self.expect(self.api("GET", f"/v1/domains/{self.domain}/policy")[1]["mode"] == "testing", "nothing saved")
-        self.screen("08-force", element_id="policy-panel", guide_dir=self.guide)
+        self.screen("09-save-anyway", guide_dir=self.guide, scroll_to="policy-mx")
         self.by_id("policy-mx").send_keys(f"\n{mx2}")
         self.wait(lambda d: not self.by_id("policy-force-field").is_displayed(),
                   "the force option gone once the list changed")
@@ -510,7 +524,7 @@ class Journey(Browser):
 
         step("Check DNS again: the result appears beside the button")
         self.click("dns-refresh")
-        self.text_in("dns-status", "Looked up just now:")
+        self.text_in("dns-status", "Checked just now:")
         self.expect(re.search(r"\d of \d required records found\.", self.text_of("dns-status")),
                     self.text_of("dns-status"))
         self.expect(self.text_of("notice") == "", "nothing in the notice at the top")
@@ -551,6 +565,7 @@ class Journey(Browser):
         self.expect(not self.by_id("tlsrpt-rua-error").is_displayed(), "the error gone")
         self.expect(not self.by_id("tlsrpt-result").is_displayed(), "the problem gone")
         self.expect(self.text_of("tlsrpt-addresses").split("\n") == good, "the current addresses listed")
+        self.screen("10-tls-reports", element_id="tlsrpt-panel", guide_dir=self.guide)
 
         step("_smtp._tls: now offered as a CNAME too")
         api_report = self.api_record(report_name)
@@ -609,19 +624,20 @@ class Journey(Browser):
                     f"the restore's changes: {newest!r}")
         self.expect("DNS update pending" not in self.text_of("policy-current"),
                     "no DNS update with the CNAME into the platform's zone")
-        self.screen("09-history", element_id="history-panel", guide_dir=self.guide)
+        self.screen("11-history", element_id="history-panel", guide_dir=self.guide)
 
     def domain_list(self):
         step("the list shows the state, mode and certificate of each domain")
         self.click("back-to-list")
         self.visible("list-view")
-        row = self.driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
-        self.wait(lambda d: "certificate valid until" in row.text and "mode testing" in row.text,
-                  f"mode and certificate in the row: {row.text!r}")
-        state = row.get_attribute("data-state")
+        def row():
+            return self.driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
+        self.wait(lambda d: "certificate valid until" in row().text and "mode testing" in row().text,
+                  "mode and certificate in the row")
+        state = row().get_attribute("data-state")
         self.expect(state in ("live_testing", "waiting", "action_needed"), f"row state {state}")
-        print(f"LIST ROW {row.text!r}", flush=True)
-        self.screen("10-domain-list", element_id="list-view", guide_dir=self.guide)
+        print(f"LIST ROW {row().text!r}", flush=True)
+        self.screen("12-domain-list", element_id="list-view", guide_dir=self.guide)
 
     def tokens(self):
         driver = self.driver
@@ -649,7 +665,7 @@ class Journey(Browser):
             self.expect(response.status == 200, "the new token works")
         self.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#token-list li")) == 1, "the token listed")
         self.expect(secret not in self.text_of("token-list"), "the list never shows the secret")
-        self.screen("11-tokens", element_id="tokens-view", guide_dir=self.guide)
+        self.screen("13-api-tokens", element_id="tokens-view", guide_dir=self.guide)
         self.click("token-secret-done")
         self.expect(not self.by_id("token-secret").is_displayed(), "the secret is hidden again")
         self.expect(self.text_of("token-secret-value") == "", "the secret is gone from the page")
@@ -712,7 +728,7 @@ class Journey(Browser):
                     "no editor, checklist or remove button while offboarding")
         classes = self.by_id("offboarding-panel").get_attribute("class")
         self.expect("success" not in classes, f"not styled as success: {classes}")
-        self.screen("12-offboarding", guide_dir=self.guide, scroll_to="domain-heading")
+        self.screen("14-offboarding", guide_dir=self.guide, scroll_to="domain-heading")
 
     def log_out_and_in(self):
         driver = self.driver
