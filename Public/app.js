@@ -617,6 +617,7 @@
       if (focus) focusElement(byId(pending || 'domains-heading'));
     } else if (next.view === 'tokens') {
       document.title = 'API tokens · MTA-STS hosting';
+      if (previous.view !== 'tokens') byId('token-status').textContent = '';
       await loadTokens();
       if (focus) focusElement(byId(pending || 'tokens-heading'));
     } else {
@@ -683,25 +684,33 @@
     },
   };
 
-  /** How eagerly the open domain page looks again: 'busy' while setup is under way, else 'calm'. */
+  /**
+   * How eagerly the open domain page looks again: 'busy' while setup is under way and the tenant has been active in
+   * the last ten minutes (every look at the DNS records also has the worker check the domain), 'idle' when setup is
+   * under way but nobody has touched the page for a while, else 'calm'.
+   */
   function pace() {
     const domain = state.domain;
     if (!domain) return null;
     if (domain.status === 'offboarding') return 'calm';
     const setup = setupOf(domain);
-    if (setup.state === 'action_needed' || setup.state === 'waiting') return 'busy';
-    if (pendingPolicyID()) return 'busy';
-    return 'calm';
+    if (setup.state !== 'action_needed' && setup.state !== 'waiting' && !pendingPolicyID()) return 'calm';
+    return Date.now() - state.activeAt < 10 * 60 * SECONDS ? 'busy' : 'idle';
   }
 
   const SECONDS = 1000;
+  const PACE = { busy: 5 * SECONDS, idle: 30 * SECONDS };
+  state.activeAt = Date.now();
+  for (const type of ['pointerdown', 'keydown', 'focus']) {
+    window.addEventListener(type, () => { state.activeAt = Date.now(); }, { capture: true, passive: true });
+  }
   refresher.tasks = [
-    { name: 'domain', interval: () => (state.route.view !== 'domain' ? null : pace() === 'busy' ? 5 * SECONDS : 60 * SECONDS),
+    { name: 'domain', interval: () => (state.route.view !== 'domain' ? null : PACE[pace()] || 60 * SECONDS),
       run: () => refreshDomain() },
     { name: 'verify', interval: () => (state.route.view === 'domain' && state.domain &&
-        state.domain.status === 'pending_verification' ? 10 * SECONDS : null),
+        state.domain.status === 'pending_verification' ? (pace() === 'busy' ? 10 * SECONDS : 60 * SECONDS) : null),
       run: () => verifyDomain({ automatic: true }) },
-    { name: 'dns', interval: () => (state.route.view !== 'domain' ? null : pace() === 'busy' ? 5 * SECONDS : 300 * SECONDS),
+    { name: 'dns', interval: () => (state.route.view !== 'domain' ? null : PACE[pace()] || 300 * SECONDS),
       run: () => loadDNSRecords() },
     { name: 'certificate', interval: () => {
       if (state.route.view !== 'domain' || !state.domain || state.domain.status === 'pending_verification') return null;
@@ -713,7 +722,11 @@
     { name: 'list', interval: () => (state.route.view === 'list' ? 30 * SECONDS : null), run: () => loadDomains() },
   ];
 
-  document.addEventListener('visibilitychange', () => { if (!document.hidden) refresher.tick({ all: true }); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) return;
+    state.activeAt = Date.now();
+    refresher.tick({ all: true });
+  });
   window.addEventListener('focus', () => refresher.tick({ all: true }));
 
   /** The header's "Updated … ago" line: how current the page is and how often it looks again. */
@@ -723,7 +736,8 @@
     const date = state.checked.domain;
     const cadence = document.hidden ? 'paused while this tab is hidden'
       : pace() === 'busy' ? 'this page looks again every few seconds until setup is done'
-        : 'this page looks again every minute';
+        : pace() === 'idle' ? 'this page looks again every 30 s until setup is done'
+          : 'this page looks again every minute';
     const text = `${date ? `Updated ${ago(date)}` : 'Loading'} · ${cadence}.`;
     if (node.textContent !== text) node.textContent = text;
   }
@@ -774,7 +788,8 @@
    * a few requests at a time, rows filled in as they arrive.
    */
   async function loadListExtras(domains) {
-    const queue = domains.filter((domain) => domain.status !== 'pending_verification').slice(0, 50);
+    const fresh = (name) => state.listExtras[name] && Date.now() - state.listExtras[name].at < 5 * 60 * SECONDS;
+    const queue = domains.filter((domain) => domain.status !== 'pending_verification' && !fresh(domain.name)).slice(0, 50);
     const worker = async () => {
       for (let domain = queue.shift(); domain; domain = queue.shift()) {
         const name = domain.name;
@@ -782,7 +797,7 @@
           api('GET', `${domainPath(name)}/certificate`).then((r) => r.data, () => null),
           api('GET', `${domainPath(name)}/policy`).then((r) => r.data, () => null),
         ]);
-        state.listExtras[name] = { certificate, policy };
+        state.listExtras[name] = { certificate, policy, at: Date.now() };
         if (state.route.view === 'list') renderDomainList();
       }
     };
@@ -935,6 +950,8 @@
   // MARK: - Domain page
 
   function leaveDomain() {
+    // What the list shows about this domain may have changed while it was open.
+    if (state.domain) delete state.listExtras[state.domain.name];
     state.domain = null;
     state.epoch += 1;
   }
@@ -1113,7 +1130,7 @@
       if (step.checked_at) body.append(el('p', { className: 'step-checked muted' }, 'Checked ', agoNode(step.checked_at), '.'));
       if (status === 'action_needed' && stepTarget(step.step)) {
         const show = el('button', { type: 'button', className: 'link', text: 'Show me where',
-          dataset: { focusKey: `step-${step.step}` } });
+          'aria-label': `Show me where: ${humanDates(step.title || step.step)}`, dataset: { focusKey: `step-${step.step}` } });
         show.addEventListener('click', () => goToStep(step.step));
         body.append(show);
       }

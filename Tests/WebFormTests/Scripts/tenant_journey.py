@@ -285,6 +285,26 @@ class Journey(Browser):
         self.text_in("domain-heading", self.domain)
         self.expect(self.hash() == f"#/domains/{self.domain}", f"address after Back {self.hash()!r}")
 
+        step("a hidden tab pauses the refresher; coming back looks again at once")
+        driver.execute_script(
+            "performance.clearResourceTimings();"
+            "Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});"
+            "document.dispatchEvent(new Event('visibilitychange'));")
+        self.text_in("domain-refreshed", "paused while this tab is hidden")
+        api_requests = ("return performance.getEntriesByType('resource')"
+                        ".filter((entry) => entry.name.includes('/v1/')).length")
+        before = driver.execute_script(api_requests)
+
+        def quiet_for(seconds):
+            match = re.search(r"Updated (\d+) s ago", self.text_of("domain-refreshed"))
+            return match and int(match.group(1)) >= seconds
+        self.wait(lambda d: quiet_for(12), "12 s without a look while hidden", timeout=30)
+        self.expect(driver.execute_script(api_requests) == before,
+                    f"no requests while hidden ({before} → {driver.execute_script(api_requests)})")
+        driver.execute_script("delete document.hidden; document.dispatchEvent(new Event('visibilitychange'));")
+        self.text_in("domain-refreshed", "Updated just now", timeout=10)
+        self.expect(driver.execute_script(api_requests) > before, "requests again once visible")
+
         step("publish the TXT record with knotc: the page verifies by itself (no click)")
         self.publish_txt(record_name, token)
         self.timed(lambda d: self.by_id("policy-panel").is_displayed(), "verification without a click", timeout=45)
@@ -455,6 +475,8 @@ class Journey(Browser):
         self.timed(lambda d: "DNS update pending" not in self.text_of("policy-current")
                    and self.record_status(sts_name) == "found", "the pending badge cleared (no click)", timeout=60)
         self.timed(lambda d: self.step_status("sts_record") == "done", "the _mta-sts step done again", timeout=60)
+        self.timed(lambda d: self.domain_state() == "live_enforce", "the state live enforce", timeout=60)
+        self.expect(self.text_of("domain-status") == "Live · enforce", self.text_of("domain-status"))
 
     def delegation_steps(self):
         """The platform's zone (MTASTS_DNS_ZONE): the recommended CNAMEs, drift, TLS-RPT addresses."""
@@ -738,6 +760,10 @@ class Journey(Browser):
         self.expect(driver.execute_script("return sessionStorage.getItem('mtasts.session')") is None,
                     "the session token is removed")
         self.text_in("notice", "You are logged out.")
+
+        step("a link to the domain page asks to log in first, then opens it")
+        driver.get(f"{self.base}/#/domains/{self.domain}")
+        self.visible("auth-view")
         self.fill("login-email", self.email)
         self.fill("login-password", PASSWORD + "x")
         self.by_id("login-form").submit()
@@ -745,12 +771,17 @@ class Journey(Browser):
         self.focused("login-problem")
         self.no_api_speak("wrong password")
 
-        step("log in again")
+        step("log in again: the linked domain opens")
         self.fill("login-password", PASSWORD)
         self.by_id("login-form").submit()
-        self.visible("app-view")
+        self.visible("domain-view")
+        self.text_in("domain-heading", self.domain)
+        self.visible("offboarding-panel")
+        self.click("back-to-list")
         self.visible("list-view")
         self.text_in("domain-list", self.domain)
+        row = self.driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
+        self.expect(row.get_attribute("data-state") == "offboarding" and "Offboarding until" in row.text, row.text)
         self.expect(self.hidden("login-problem") or not self.by_id("auth-view").is_displayed(), "the problem gone")
 
 
