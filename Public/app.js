@@ -30,6 +30,7 @@
     mxCheck: null, // the last GET …/mx-check (live MX hosts)
     refusal: null, // the last 422 mx-not-covered / mx-check-failed for the draft it was about
     tlsrpt: null,
+    preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
   };
@@ -252,7 +253,8 @@
     input.setAttribute('aria-invalid', 'true');
     if (!message) return;
     const list = Array.isArray(sentences) ? sentences : [sentences];
-    message.replaceChildren(...list.map((item) => (item instanceof Node ? item : el('span', { className: 'error-line', text: item }))));
+    message.replaceChildren(...list.map((item) => (item instanceof Node
+      ? item : el('span', { className: 'error-line', text: item }))));
     message.hidden = false;
   }
 
@@ -605,8 +607,11 @@
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
+    const sameDomain = previous.view === 'domain' && next.view === 'domain' && previous.name === next.name &&
+      Boolean(state.domain);
     byId('list-view').hidden = next.view !== 'list';
-    byId('domain-view').hidden = next.view !== 'domain';
+    // Another domain's page stays hidden until its own content is in (openDomain shows it).
+    byId('domain-view').hidden = !sameDomain;
     byId('tokens-view').hidden = next.view !== 'tokens';
     const pending = state.pendingFocus;
     state.pendingFocus = null;
@@ -621,8 +626,7 @@
       await loadTokens();
       if (focus) focusElement(byId(pending || 'tokens-heading'));
     } else {
-      const same = previous.view === 'domain' && previous.name === next.name && state.domain;
-      if (!same) await openDomain(next.name);
+      if (!sameDomain) await openDomain(next.name);
       if (!state.domain) return;
       document.title = `${state.domain.name} · MTA-STS hosting`;
       if (next.section) {
@@ -991,6 +995,7 @@
     byId('dns-zone-lines').textContent = '';
     setChecked(byId('verify-checked'), '', null);
     renderDomain();
+    byId('domain-view').hidden = false;
     refresher.reset();
     const status = domain.status;
     const loads = [loadDNSRecords(), loadCertificate()];
@@ -1072,7 +1077,8 @@
       const key = `${nextWord(setup)}|${setup.next_step}`;
       if (next.dataset.key !== key) {
         next.dataset.key = key;
-        const show = el('button', { type: 'button', className: 'link', text: 'Show me', dataset: { focusKey: 'next-step-show' } });
+        const show = el('button', { type: 'button', className: 'link', text: 'Show me',
+          dataset: { focusKey: 'next-step-show' } });
         show.addEventListener('click', () => goToStep(nextStep ? nextStep.step : null));
         replaceKeepingFocus(next, [el('strong', { text: `${nextWord(setup)}: ` }), humanDates(setup.next_step), ' ', show]);
       }
@@ -1417,7 +1423,8 @@
     if (record.delegation) return renderDelegatedRecord(record);
     const item = el('li', { dataset: { recordName: record.name, recordType: record.type, status: record.status } },
       el('div', { className: 'record-head' }, el('strong', { text: record.type }), ' ',
-        el('span', { className: 'badge', dataset: { status: record.status }, text: RECORD_STATUS_LABELS[record.status] || record.status })),
+        el('span', { className: 'badge', dataset: { status: record.status },
+          text: RECORD_STATUS_LABELS[record.status] || record.status })),
       el('dl', { className: 'record-fields' }, ...nameFields(record),
         el('dt', { text: 'Value' }), el('dd', {}, el('code', { className: 'value', text: record.value }), ' ',
           copyButton(record.value, `${record.type} record value`, { key: `value-${record.name}` }))),
@@ -1597,7 +1604,8 @@
       if (data.status === 'waiting_for_cname') text = text.replace(/^waiting for CNAME: /, '');
       rows.push([label, `${text} (${formatDate(data.last_error_at)})`]);
     }
-    byId('certificate').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })]));
+    byId('certificate').replaceChildren(...rows.flatMap(([term, value]) =>
+      [el('dt', { text: term }), el('dd', { text: value })]));
   }
 
   // MARK: - Policy editor
@@ -1778,8 +1786,10 @@
       el('td', {}, el('code', { text: host.host })),
       el('td', { text: host.preference }),
       el('td', {}, host.by
-        ? el('span', { className: 'badge', dataset: { status: 'found' }, text: `covered by line ${host.by.line} (${host.by.text})` })
-        : el('span', { className: 'badge', dataset: { status: draft.mode === 'enforce' ? 'wrong' : 'pending' }, text: 'not covered' }))));
+        ? el('span', { className: 'badge', dataset: { status: 'found' },
+          text: `covered by line ${host.by.line} (${host.by.text})` })
+        : el('span', { className: 'badge', dataset: { status: draft.mode === 'enforce' ? 'wrong' : 'pending' },
+          text: 'not covered' }))));
     const parts = [];
     if (hosts.length > 0) {
       parts.push(el('table', { className: 'mx-table' },
@@ -2074,7 +2084,8 @@
         'where to send TLS reports.' + (suggestion ? ' The form suggests your account\'s address; nothing is ' +
         'saved until you press Save report addresses.' : '') }));
     } else {
-      current.replaceChildren(el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
+      current.replaceChildren(
+        el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
         el('ul', { id: 'tlsrpt-addresses', className: 'addresses' },
           ...rua.map((uri) => el('li', {}, el('code', { className: 'value', text: uri })))));
     }
@@ -2169,10 +2180,12 @@
           return;
         }
         const message = byId('tlsrpt-rua-error');
-        message.replaceChildren(...errors.map((item) => el('span', { className: 'error-line', text: tlsrptErrorSentence(item, lines) })));
+        message.replaceChildren(...errors.map((item) => el('span', { className: 'error-line',
+          text: tlsrptErrorSentence(item, lines) })));
         message.hidden = false;
         field.setAttribute('aria-invalid', 'true');
-        showMessage(result, `Nothing was saved: ${errors.length === 1 ? 'one line needs' : `${errors.length} lines need`} fixing.`,
+        const count = errors.length === 1 ? 'one line needs' : `${errors.length} lines need`;
+        showMessage(result, `Nothing was saved: ${count} fixing.`,
           'The addresses in force are still the ones listed above.');
         focusElement(field);
       }
