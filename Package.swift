@@ -141,13 +141,16 @@ let package = Package(
                 "DNSServer", "PlatformZone", "SnapshotSync", "Store",
             ],
             exclude: ["Scripts"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "Crypto", "Database"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store"],
+            dependencies: [
+                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),

@@ -22,6 +22,7 @@ package struct APIResponder: HTTPResponder {
     package let staticFiles: StaticFiles?
 
     private static let requestIDField = HTTPField.Name("X-Request-ID")
+    private static let contentTypeOptionsField = HTTPField.Name("X-Content-Type-Options")
 
     /// Creates the responder with every route of the API registered.
     /// - Parameters:
@@ -41,6 +42,8 @@ package struct APIResponder: HTTPResponder {
         let logger = environment.logger.with(["request_id": requestID])
         var response = dispatch(request, requestID: requestID, logger: logger)
         if let name = Self.requestIDField { response.fields.set(name, requestID) }
+        // A JSON or problem body is never to be sniffed into something a browser would run.
+        if let name = Self.contentTypeOptionsField { response.fields.set(name, "nosniff") }
         return response
     }
 

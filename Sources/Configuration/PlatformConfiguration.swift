@@ -82,6 +82,16 @@ package struct PlatformConfiguration: Sendable {
     package var checkCABundle: String?
     /// The port the worker's checks fetch policies from (443; tests run edges elsewhere).
     package var checkHTTPSPort: Int
+    /// `MTASTS_SIGNUP`: `open`, `invite` or `closed`.
+    package var signup: String
+    /// Sign-ups per client address per hour.
+    package var signupLimitPerAddress: Int
+    /// Sign-ups from everyone per hour.
+    package var signupLimitGlobal: Int
+    /// Login attempts per client address per 15 minutes.
+    package var loginLimitPerAddress: Int
+    /// Days a served domain may show no sign of its tenant's control before it is offboarded as lost.
+    package var ownershipGraceDays: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -156,6 +166,17 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_CHECK_HTTPS_PORT", "443",
             "port the worker's checks fetch `https://mta-sts.<domain>/` from (tests use another)"
+        ),
+        ("MTASTS_SIGNUP", "open", "who may sign up: `open`, `invite` (codes from `mtasts admin invite`) or `closed`"),
+        ("MTASTS_SIGNUP_LIMIT_PER_ADDRESS", "10", "sign-ups per client address (IPv6: per /64) per hour"),
+        ("MTASTS_SIGNUP_LIMIT_GLOBAL", "200", "sign-ups from everyone per hour"),
+        (
+            "MTASTS_OWNERSHIP_GRACE_DAYS", "7",
+            "days a domain may show neither its ownership TXT nor its `mta-sts` CNAME before it is offboarded as lost"
+        ),
+        (
+            "MTASTS_LOGIN_LIMIT_PER_ADDRESS", "30",
+            "login attempts per client address per 15 minutes (failures also slow down per account and address)"
         ),
         (
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
@@ -386,6 +407,30 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_CHECK_HTTPS_PORT") ?? "443",
             in: 1...65_535,
             variable: "MTASTS_CHECK_HTTPS_PORT"
+        )
+        signup = (value("MTASTS_SIGNUP") ?? "open").lowercased()
+        guard ["open", "invite", "closed"].contains(signup) else {
+            throw ConfigurationError(variable: "MTASTS_SIGNUP", message: "expected open, invite or closed")
+        }
+        signupLimitPerAddress = try Self.number(
+            value("MTASTS_SIGNUP_LIMIT_PER_ADDRESS") ?? "10",
+            in: 1...100_000,
+            variable: "MTASTS_SIGNUP_LIMIT_PER_ADDRESS"
+        )
+        signupLimitGlobal = try Self.number(
+            value("MTASTS_SIGNUP_LIMIT_GLOBAL") ?? "200",
+            in: 1...1_000_000,
+            variable: "MTASTS_SIGNUP_LIMIT_GLOBAL"
+        )
+        loginLimitPerAddress = try Self.number(
+            value("MTASTS_LOGIN_LIMIT_PER_ADDRESS") ?? "30",
+            in: 1...100_000,
+            variable: "MTASTS_LOGIN_LIMIT_PER_ADDRESS"
+        )
+        ownershipGraceDays = try Self.number(
+            value("MTASTS_OWNERSHIP_GRACE_DAYS") ?? "7",
+            in: 1...365,
+            variable: "MTASTS_OWNERSHIP_GRACE_DAYS"
         )
     }
 

@@ -12,11 +12,18 @@ package struct AccountRepository: Sendable {
         return AccountRecord(id: id, email: email, passwordHash: hash, domainLimit: limit, createdAt: createdAt)
     }
 
-    /// Creates an account.
-    /// - Throws: `StoreError.duplicateEmail` when the email (ignoring case) is taken, or a `DatabaseError`.
-    package func create(email: String, passwordHash: String, at now: Date) throws -> AccountRecord {
+    /// Creates an account, redeeming `invitation` (the SHA-256 of an invitation code) in the same transaction
+    /// when one is given.
+    /// - Throws: `StoreError.duplicateEmail` when the email (ignoring case) is taken, `.invalidInvitation` when
+    ///   the code is unknown, used or expired, or a `DatabaseError`.
+    package func create(
+        email: String,
+        passwordHash: String,
+        invitation: [UInt8]? = nil,
+        at now: Date
+    ) throws -> AccountRecord {
         do {
-            return try pool.withConnection { connection in
+            return try pool.withTransaction { connection in
                 let rows = try connection.query(
                     """
                     INSERT INTO accounts (email, password_hash, created_at, updated_at)
@@ -24,7 +31,19 @@ package struct AccountRepository: Sendable {
                     RETURNING \(unsafeSQL: Self.columns)
                     """
                 )
-                return try Self.decode(try Self.single(rows))
+                let account = try Self.decode(try Self.single(rows))
+                if let invitation {
+                    let redeemed = try connection.execute(
+                        """
+                        UPDATE invitations SET used_at = \(now), account_id = \(account.id)
+                        WHERE code_sha256 = \(PostgresBytes(invitation)) AND used_at IS NULL AND expires_at > \(now)
+                        """
+                    )
+                    guard redeemed == 1 else {
+                        throw StoreError(.invalidInvitation, "The invitation code is unknown, used or expired.")
+                    }
+                }
+                return account
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
             throw StoreError(.duplicateEmail, "An account with this email address already exists.")
@@ -35,7 +54,10 @@ package struct AccountRepository: Sendable {
     package func find(email: String) throws -> AccountRecord? {
         try pool.withConnection { connection in
             try connection.query(
-                "SELECT \(unsafeSQL: Self.columns) FROM accounts WHERE lower(email) = lower(\(email))"
+                """
+                SELECT \(unsafeSQL: Self.columns) FROM accounts
+                WHERE lower(email) = lower(\(email)) AND closed_at IS NULL
+                """
             ).first.map(Self.decode)
         }
     }
@@ -46,6 +68,68 @@ package struct AccountRepository: Sendable {
             try connection.query("SELECT \(unsafeSQL: Self.columns) FROM accounts WHERE id = \(id)").first.map(
                 Self.decode
             )
+        }
+    }
+
+    /// Replaces the password hash and revokes every session but `keeping` (and every API token when
+    /// `revokeTokens`), in one transaction.
+    /// - Returns: how many sessions and tokens were revoked.
+    package func changePassword(
+        accountID: UUID,
+        passwordHash: String,
+        keeping session: UUID,
+        revokeTokens: Bool,
+        at now: Date
+    ) throws -> (sessions: Int, tokens: Int) {
+        try pool.withTransaction { connection in
+            try connection.execute(
+                "UPDATE accounts SET password_hash = \(passwordHash), updated_at = \(now) WHERE id = \(accountID)"
+            )
+            let sessions = try connection.execute(
+                """
+                DELETE FROM api_tokens
+                WHERE account_id = \(accountID) AND kind = \(TokenKind.session) AND id <> \(session)
+                """
+            )
+            let tokens =
+                revokeTokens
+                ? try connection.execute(
+                    "DELETE FROM api_tokens WHERE account_id = \(accountID) AND kind = \(TokenKind.api)"
+                ) : 0
+            return (sessions, tokens)
+        }
+    }
+
+    /// Closes an account in one transaction: never-verified domains are deleted, verified ones offboarded
+    /// (RFC 8461 §8.3: `none` served until every policy ever served has expired), every credential revoked.
+    /// The email can sign up again at once.
+    /// - Returns: the domains now offboarding.
+    package func close(accountID: UUID, at now: Date) throws -> [DomainRecord] {
+        try pool.withTransaction { connection in
+            let locked = try connection.query(
+                "SELECT 1 FROM accounts WHERE id = \(accountID) AND closed_at IS NULL FOR UPDATE"
+            )
+            guard !locked.isEmpty else { throw StoreError(.notFound, "The account does not exist.") }
+            let domains = try connection.query(
+                """
+                SELECT \(unsafeSQL: DomainRepository.columns) FROM domains
+                WHERE account_id = \(accountID) AND status IN (\(DomainStatus.pendingVerification), \(DomainStatus.verified))
+                ORDER BY name FOR UPDATE
+                """
+            ).map(DomainRepository.decode)
+            var offboarding: [DomainRecord] = []
+            for domain in domains {
+                if domain.status == .pendingVerification {
+                    _ = try DomainRepository.deleteUnverified(on: connection, domain: domain, at: now)
+                } else {
+                    offboarding.append(try DomainRepository.offboard(on: connection, domain: domain, at: now).domain)
+                }
+            }
+            try connection.execute("DELETE FROM api_tokens WHERE account_id = \(accountID)")
+            try connection.execute(
+                "UPDATE accounts SET closed_at = \(now), updated_at = \(now) WHERE id = \(accountID)"
+            )
+            return offboarding
         }
     }
 

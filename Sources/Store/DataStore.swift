@@ -55,6 +55,8 @@ package struct DataStore: Sendable {
     package var policies: PolicyRepository { PolicyRepository(pool: pool) }
     /// The change log that edges and workers follow.
     package var changes: ChangeLogRepository { ChangeLogRepository(pool: pool) }
+    /// Invitation codes for invite-only sign-up.
+    package var invitations: InvitationRepository { InvitationRepository(pool: pool) }
     /// Sliding-window rate limits.
     package var rateLimits: RateLimitRepository { RateLimitRepository(pool: pool) }
     /// Certificates, the worker's per-domain certificate state, and certificate scheduling.

@@ -10,7 +10,7 @@ package struct DomainRepository: Sendable {
 
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
-        deleted_at, serve_until, dns_label, tlsrpt_rua
+        deleted_at, serve_until, dns_label, tlsrpt_rua, control_missing_since, lost_at
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
@@ -20,8 +20,10 @@ package struct DomainRepository: Sendable {
                     UUID, UUID, String, DomainStatus, String, Date?, String?, Date, Date?, Date?, String,
                     PostgresTextArray
                 )
-                .self
+                .self,
+                columns: 0..<12
             )
+        let (missingSince, lostAt) = (try row.decode(Date?.self, at: 12), try row.decode(Date?.self, at: 13))
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
             throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
@@ -38,7 +40,9 @@ package struct DomainRepository: Sendable {
             deletedAt: deletedAt,
             serveUntil: serveUntil,
             dnsLabel: label,
-            tlsrptRUA: rua.elements
+            tlsrptRUA: rua.elements,
+            controlMissingSince: missingSince,
+            lostAt: lostAt
         )
     }
 
@@ -119,6 +123,15 @@ package struct DomainRepository: Sendable {
         }
     }
 
+    /// The domain with this id, in any status.
+    package func find(id: UUID) throws -> DomainRecord? {
+        try pool.withConnection { connection in
+            try connection.query("SELECT \(unsafeSQL: Self.columns) FROM domains WHERE id = \(id)").first.map(
+                Self.decode
+            )
+        }
+    }
+
     /// The account's domain called `name` (not deleted), or nil (also when another account has it).
     package func find(accountID: UUID, name: String) throws -> DomainRecord? {
         try pool.withConnection { connection in
@@ -145,7 +158,9 @@ package struct DomainRepository: Sendable {
 
     /// Marks a pending domain verified by a DNS TXT proof and publishes its first policy, in one transaction.
     ///
-    /// Verifying an already verified domain changes nothing and returns the current state.
+    /// Verifying an already verified domain changes nothing and returns the current state. A fresh proof takes
+    /// over a name another account lost (``recordControl(domainID:found:at:grace:)``): that row is deleted, with
+    /// its certificates, in the same transaction.
     /// - Throws: `StoreError` `.verifiedByAnotherAccount` (the partial unique index refused a second owner),
     ///   `.invalidStatus` for an offboarding domain, `.notFound`.
     package func markVerified(
@@ -163,6 +178,17 @@ package struct DomainRepository: Sendable {
                     throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
                 case .pendingVerification:
                     break
+                }
+                let lost = try connection.query(
+                    """
+                    UPDATE domains SET status = \(DomainStatus.deleted), updated_at = \(now)
+                    WHERE name = \(domain.name) AND status = \(DomainStatus.offboarding) AND lost_at IS NOT NULL
+                      AND account_id <> \(domain.accountID)
+                    RETURNING id
+                    """
+                ).map { try $0.decode(UUID.self, at: 0) }
+                for previous in lost {
+                    try connection.execute("DELETE FROM certificates WHERE domain_id = \(previous)")
                 }
                 let rows = try connection.query(
                     """
@@ -191,6 +217,59 @@ package struct DomainRepository: Sendable {
         }
     }
 
+    /// What the worker's ownership re-check concluded.
+    package enum ControlOutcome: Equatable, Sendable {
+        /// A sign of control was found, or the lookups failed and nothing changed.
+        case unchanged
+        /// No sign of control since the date (the grace period runs).
+        case missing(since: Date)
+        /// The grace period ran out: the domain is now offboarding and its name free to be proven again.
+        case lost
+    }
+
+    /// Records the worker's look at whether the tenant still controls a served domain.
+    /// - Parameters:
+    ///   - found: true when a sign of control was found, false when the lookups answered and none was there,
+    ///     nil when they failed (nothing is concluded).
+    ///   - grace: how long control may stay missing before the domain is offboarded as lost.
+    package func recordControl(
+        domainID: UUID,
+        found: Bool?,
+        at now: Date,
+        grace: TimeInterval
+    ) throws
+        -> ControlOutcome
+    {
+        try pool.withTransaction { connection in
+            let domain = try Self.lock(on: connection, domainID: domainID)
+            guard domain.status == .verified else { return .unchanged }
+            switch found {
+            case true?:
+                if domain.controlMissingSince != nil {
+                    try connection.execute("UPDATE domains SET control_missing_since = NULL WHERE id = \(domainID)")
+                }
+                return .unchanged
+            case nil:
+                return domain.controlMissingSince.map { .missing(since: $0) } ?? .unchanged
+            case false?:
+                let since = domain.controlMissingSince ?? now
+                guard now >= since.addingTimeInterval(grace) else {
+                    if domain.controlMissingSince == nil {
+                        try connection.execute(
+                            "UPDATE domains SET control_missing_since = \(now) WHERE id = \(domainID)"
+                        )
+                    }
+                    return .missing(since: since)
+                }
+                _ = try Self.offboard(on: connection, domain: domain, at: now)
+                try connection.execute(
+                    "UPDATE domains SET lost_at = \(now), control_missing_since = \(since) WHERE id = \(domainID)"
+                )
+                return .lost
+            }
+        }
+    }
+
     /// Starts offboarding (RFC 8461 §8.3): publishes `none` with `max_age` = `noneMaxAge`, and keeps serving it
     /// until every policy ever served has expired: `serve_until = now + max(largest max_age, noneMaxAge)`.
     ///
@@ -209,43 +288,66 @@ package struct DomainRepository: Sendable {
             case .pendingVerification, .deleted:
                 throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue).")
             case .verified:
-                break
+                return try Self.offboard(on: connection, domain: domain, at: now, noneMaxAge: noneMaxAge)
             }
-            let none = try Policy(mode: .none, mx: [], maxAge: noneMaxAge)
-            let published = try PolicyRepository.publish(on: connection, domain: domain, policy: none, at: now)
-            let largest = try AccountRepository.single(
-                try connection.query("SELECT coalesce(max(max_age), 0) FROM policies WHERE domain_id = \(domainID)")
-            ).decode(Int.self, at: 0)
-            let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
-            let rows = try connection.query(
-                """
-                UPDATE domains SET status = \(DomainStatus.offboarding), deleted_at = \(now), serve_until = \(serveUntil),
-                    updated_at = \(now)
-                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """
-            )
-            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
-            return (try Self.decode(try AccountRepository.single(rows)), published.policy)
         }
+    }
+
+    /// Offboards a verified domain whose row the caller's transaction has locked.
+    static func offboard(
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        at now: Date,
+        noneMaxAge: Int = 86_400
+    ) throws -> (domain: DomainRecord, policy: PolicyRecord?) {
+        let none = try Policy(mode: .none, mx: [], maxAge: noneMaxAge)
+        let published = try PolicyRepository.publish(on: connection, domain: domain, policy: none, at: now)
+        let largest = try AccountRepository.single(
+            try connection.query("SELECT coalesce(max(max_age), 0) FROM policies WHERE domain_id = \(domain.id)")
+        ).decode(Int.self, at: 0)
+        let serveUntil = now.addingTimeInterval(Double(max(largest, noneMaxAge)))
+        let rows = try connection.query(
+            """
+            UPDATE domains SET status = \(DomainStatus.offboarding), deleted_at = \(now), serve_until = \(serveUntil),
+                updated_at = \(now)
+            WHERE id = \(domain.id) RETURNING \(unsafeSQL: Self.columns)
+            """
+        )
+        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
+        return (try Self.decode(try AccountRepository.single(rows)), published.policy)
     }
 
     /// Deletes a domain that never went live (never verified, so no policy was ever served).
     /// - Throws: `StoreError.invalidStatus` when it was verified at some point.
     package func deleteUnverified(domainID: UUID, at now: Date) throws -> DomainRecord {
         try pool.withTransaction { connection in
-            let domain = try Self.lock(on: connection, domainID: domainID)
-            guard domain.verifiedAt == nil, domain.status == .pendingVerification else {
-                throw StoreError(.invalidStatus, "The domain has served a policy and must be offboarded.")
-            }
-            let rows = try connection.query(
-                """
-                UPDATE domains SET status = \(DomainStatus.deleted), deleted_at = \(now), updated_at = \(now)
-                WHERE id = \(domainID) RETURNING \(unsafeSQL: Self.columns)
-                """
+            try Self.deleteUnverified(
+                on: connection,
+                domain: try Self.lock(on: connection, domainID: domainID),
+                at: now
             )
-            try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
-            return try Self.decode(try AccountRepository.single(rows))
         }
+    }
+
+    /// Deletes a never-verified domain whose row the caller's transaction has locked.
+    static func deleteUnverified(
+        on connection: PostgresConnection,
+        domain: DomainRecord,
+        at now: Date
+    ) throws
+        -> DomainRecord
+    {
+        guard domain.verifiedAt == nil, domain.status == .pendingVerification else {
+            throw StoreError(.invalidStatus, "The domain has served a policy and must be offboarded.")
+        }
+        let rows = try connection.query(
+            """
+            UPDATE domains SET status = \(DomainStatus.deleted), deleted_at = \(now), updated_at = \(now)
+            WHERE id = \(domain.id) RETURNING \(unsafeSQL: Self.columns)
+            """
+        )
+        try ChangeLogRepository.append(on: connection, host: domain.domainName.policyHost, kind: .domain, at: now)
+        return try Self.decode(try AccountRepository.single(rows))
     }
 
     /// Finishes offboarding: domains whose `serve_until` has passed become `deleted` (the worker calls this).

@@ -20,6 +20,8 @@ package struct TokenRecord: Sendable, Hashable {
     package var createdAt: Date
     package var expiresAt: Date?
     package var lastUsedAt: Date?
+    /// The client address a session was opened from (nil for API tokens).
+    package var createdFrom: String?
 }
 
 /// One row of `domains`.
@@ -39,6 +41,10 @@ package struct DomainRecord: Sendable, Hashable {
     package var dnsLabel: String
     /// Where senders send TLS reports (RFC 8460 §3 `rua` URIs), as the tenant configured them.
     package var tlsrptRUA: [String]
+    /// Since when the worker has found no sign of the tenant's control (nil while it finds one).
+    package var controlMissingSince: Date?
+    /// When the domain was offboarded because control stayed missing through the grace period.
+    package var lostAt: Date?
 
     /// The A-label name, as stored.
     package var name: String { domainName.name }
@@ -55,7 +61,9 @@ package struct DomainRecord: Sendable, Hashable {
         deletedAt: Date?,
         serveUntil: Date?,
         dnsLabel: String,
-        tlsrptRUA: [String]
+        tlsrptRUA: [String],
+        controlMissingSince: Date? = nil,
+        lostAt: Date? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -69,7 +77,17 @@ package struct DomainRecord: Sendable, Hashable {
         self.serveUntil = serveUntil
         self.dnsLabel = dnsLabel
         self.tlsrptRUA = tlsrptRUA
+        self.controlMissingSince = controlMissingSince
+        self.lostAt = lostAt
     }
+}
+
+extension DomainRecord {
+    /// The label in front of a domain where the ownership TXT record goes.
+    package static let verificationLabel = "_mtasts-verify"
+
+    /// `_mtasts-verify.<domain>`, where the ownership TXT record goes.
+    package var verificationRecordName: String { Self.verificationLabel + "." + name }
 }
 
 /// One row of `policies`: one policy text the domain served (or serves) under one id.

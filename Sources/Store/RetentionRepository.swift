@@ -2,13 +2,16 @@ import Database
 package import Foundation
 
 /// SQL that forgets what has outlived its purpose: expired http-01 answers, change-log rows every follower
-/// has long applied (a follower further behind reloads everything), old rate-limit hits, and the heartbeats of
-/// edges gone for a day.
+/// has long applied (a follower further behind reloads everything), old rate-limit hits, the heartbeats of
+/// edges gone for a day, expired sessions and tokens, the keys of domains whose offboarding is over, and
+/// policy history beyond the newest ``policyHistoryKept`` versions that no sender can still have cached.
 package struct RetentionRepository: Sendable {
     /// How long change-log rows are kept.
     package static let changeLogRetention: TimeInterval = 2 * 86_400
     /// How long rate-limit hits are kept (longer than any rate-limit window).
     package static let rateLimitRetention: TimeInterval = 86_400
+    /// Policy versions kept per domain (older ones go once no cache can hold them).
+    package static let policyHistoryKept = 100
 
     let pool: PostgresPool
 
@@ -21,6 +24,29 @@ package struct RetentionRepository: Sendable {
             try connection.execute("DELETE FROM changes WHERE at < \(changesBefore)")
             try connection.execute("DELETE FROM rate_limit_hits WHERE at < \(hitsBefore)")
             try connection.execute("DELETE FROM edge_heartbeats WHERE seen_at < \(hitsBefore)")
+            try connection.execute("DELETE FROM api_tokens WHERE expires_at < \(now)")
+            // Offboarding is over: no edge serves these hosts, so their private keys go.
+            try connection.execute(
+                """
+                DELETE FROM certificates c USING domains d
+                WHERE d.id = c.domain_id AND d.status = \(DomainStatus.deleted)
+                """
+            )
+            // A superseded version may sit in a sender's cache until superseded_at + max_age (RFC 8461 §3.3),
+            // and offboarding reads the largest max_age, so only versions past that point are forgotten.
+            try connection.execute(
+                """
+                DELETE FROM policies WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, superseded_at, max_age,
+                               row_number() OVER (PARTITION BY domain_id ORDER BY created_at DESC, id DESC) AS rank
+                        FROM policies
+                    ) ranked
+                    WHERE rank > \(Self.policyHistoryKept) AND superseded_at IS NOT NULL
+                      AND superseded_at + make_interval(secs => max_age) < \(now)
+                )
+                """
+            )
         }
     }
 }

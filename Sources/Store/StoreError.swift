@@ -19,6 +19,10 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidStatus
         /// The row does not exist (or belongs to someone else).
         case notFound
+        /// The account holds as many API tokens as it may.
+        case tokenLimitReached
+        /// The invitation code is unknown, used or expired.
+        case invalidInvitation
     }
 
     /// The rule that refused the write.

@@ -6,11 +6,11 @@ package import Foundation
 package struct TokenRepository: Sendable {
     let pool: PostgresPool
 
-    static let columns = "id, account_id, name, kind, created_at, expires_at, last_used_at"
+    static let columns = "id, account_id, name, kind, created_at, expires_at, last_used_at, created_from"
 
     static func decode(_ row: PostgresRow) throws -> TokenRecord {
-        let (id, account, name, kind, createdAt, expiresAt, lastUsed) = try row.decode(
-            (UUID, UUID, String, String, Date, Date?, Date?).self
+        let (id, account, name, kind, createdAt, expiresAt, lastUsed, createdFrom) = try row.decode(
+            (UUID, UUID, String, String, Date, Date?, Date?, String?).self
         )
         guard let tokenKind = TokenKind(rawValue: kind) else {
             throw DatabaseError(.decodingFailed, "unknown token kind")
@@ -22,7 +22,8 @@ package struct TokenRepository: Sendable {
             kind: tokenKind,
             createdAt: createdAt,
             expiresAt: expiresAt,
-            lastUsedAt: lastUsed
+            lastUsedAt: lastUsed,
+            createdFrom: createdFrom
         )
     }
 
@@ -30,19 +31,48 @@ package struct TokenRepository: Sendable {
     /// - Parameters:
     ///   - sha256: `Digest.sha256` of the secret shown to the tenant.
     ///   - expiresAt: nil for a token that does not expire.
+    ///   - createdFrom: the client address a session was opened from.
+    ///   - limit: most unexpired tokens of `kind` the account may hold: a new API token beyond it is refused
+    ///     (`StoreError.tokenLimitReached`), a new session replaces the oldest.
     package func create(
         accountID: UUID,
         name: String,
         kind: TokenKind,
         sha256: [UInt8],
         at now: Date,
-        expiresAt: Date?
+        expiresAt: Date?,
+        createdFrom: String? = nil,
+        limit: Int = 50
     ) throws -> TokenRecord {
-        try pool.withConnection { connection in
+        try pool.withTransaction { connection in
+            // The account row serialises concurrent creations, so the count holds.
+            _ = try connection.query("SELECT 1 FROM accounts WHERE id = \(accountID) FOR UPDATE")
+            let held = try connection.query(
+                """
+                SELECT id FROM api_tokens
+                WHERE account_id = \(accountID) AND kind = \(kind) AND (expires_at IS NULL OR expires_at > \(now))
+                ORDER BY created_at, id
+                """
+            ).map { try $0.decode(UUID.self, at: 0) }
+            if held.count >= limit {
+                guard kind == .session else {
+                    throw StoreError(
+                        .tokenLimitReached,
+                        "This account may hold at most \(limit) API tokens.",
+                        limit: limit
+                    )
+                }
+                for oldest in held.prefix(held.count - limit + 1) {
+                    try connection.execute("DELETE FROM api_tokens WHERE id = \(oldest)")
+                }
+            }
             let rows = try connection.query(
                 """
-                INSERT INTO api_tokens (account_id, name, kind, token_sha256, created_at, expires_at)
-                VALUES (\(accountID), \(name), \(kind.rawValue), \(PostgresBytes(sha256)), \(now), \(expiresAt))
+                INSERT INTO api_tokens (account_id, name, kind, token_sha256, created_at, expires_at, created_from)
+                VALUES (
+                    \(accountID), \(name), \(kind.rawValue), \(PostgresBytes(sha256)), \(now), \(expiresAt),
+                    \(createdFrom.map { String($0.prefix(64)) })
+                )
                 RETURNING \(unsafeSQL: Self.columns)
                 """
             )
@@ -60,9 +90,9 @@ package struct TokenRepository: Sendable {
             let rows = try connection.query(
                 """
                 SELECT t.token_sha256, t.id, t.account_id, t.name, t.kind, t.created_at, t.expires_at, t.last_used_at,
-                       a.id, a.email, a.password_hash, a.domain_limit, a.created_at
+                       a.id, a.email, a.password_hash, a.domain_limit, a.created_at, t.created_from
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-                WHERE t.token_sha256 = \(PostgresBytes(sha256))
+                WHERE t.token_sha256 = \(PostgresBytes(sha256)) AND a.closed_at IS NULL
                 """
             )
             guard let row = rows.first else { return nil }
@@ -90,19 +120,21 @@ package struct TokenRepository: Sendable {
                 kind: tokenKind,
                 createdAt: createdAt,
                 expiresAt: expiresAt,
-                lastUsedAt: lastUsed
+                lastUsedAt: lastUsed,
+                createdFrom: try row.decode(String?.self, at: 13)
             )
             return (token, account)
         }
     }
 
-    /// The account's tokens of `kind`, oldest first.
-    package func list(accountID: UUID, kind: TokenKind) throws -> [TokenRecord] {
+    /// The account's unexpired tokens of `kind`, oldest first.
+    package func list(accountID: UUID, kind: TokenKind, at now: Date) throws -> [TokenRecord] {
         try pool.withConnection { connection in
             try connection.query(
                 """
                 SELECT \(unsafeSQL: Self.columns) FROM api_tokens
-                WHERE account_id = \(accountID) AND kind = \(kind.rawValue) ORDER BY created_at, id
+                WHERE account_id = \(accountID) AND kind = \(kind) AND (expires_at IS NULL OR expires_at > \(now))
+                ORDER BY created_at, id
                 """
             ).map(Self.decode)
         }

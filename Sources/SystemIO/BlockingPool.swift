@@ -15,11 +15,15 @@ package final class BlockingPool: @unchecked Sendable {
     private let finished = DispatchGroup()
     /// The number of worker threads.
     package let threadCount: Int
+    /// Most items ``trySubmit(_:)`` lets wait for a thread.
+    package let maximumQueued: Int
 
     /// Starts `numberOfThreads` workers.
-    package init(numberOfThreads: Int = 2, name: String = "BlockingPool") {
+    /// - Parameter maximumQueued: how many items ``trySubmit(_:)`` lets wait; ``submit(_:)`` is not bounded.
+    package init(numberOfThreads: Int = 2, name: String = "BlockingPool", maximumQueued: Int = .max) {
         precondition(numberOfThreads > 0, "a BlockingPool needs at least one thread")
         self.threadCount = numberOfThreads
+        self.maximumQueued = maximumQueued
         for index in 0..<numberOfThreads {
             finished.enter()
             let thread = Thread { [self] in
@@ -38,6 +42,18 @@ package final class BlockingPool: @unchecked Sendable {
         guard !isShutdown else { return }
         queue.append(work)
         condition.signal()
+    }
+
+    /// Queues `work` unless ``maximumQueued`` items already wait (or the pool is shut down), so that a burst is
+    /// refused at once instead of waiting behind work that may take seconds.
+    /// - Returns: whether `work` was queued.
+    package func trySubmit(_ work: @Sendable @escaping () -> Void) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !isShutdown, queue.count < maximumQueued else { return false }
+        queue.append(work)
+        condition.signal()
+        return true
     }
 
     /// Runs `work` on a pool thread and delivers its result to `completion` on `loop`.

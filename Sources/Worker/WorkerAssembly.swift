@@ -1,7 +1,7 @@
 package import ACME
 package import Crypto
 package import DNS
-import Foundation
+package import Foundation
 package import Logging
 import Store
 import SystemIO
@@ -27,6 +27,8 @@ package enum WorkerAssembly {
         package var checkHTTPSPort: UInt16
         /// The platform's zone (`MTASTS_DNS_ZONE`), so a CNAME into it counts as delegated.
         package var dnsZone: String?
+        /// How long a served domain may show no sign of its tenant's control before it is offboarded as lost.
+        package var ownershipGrace: TimeInterval
 
         package init(
             acme: ACMEClientConfiguration,
@@ -38,7 +40,8 @@ package enum WorkerAssembly {
             checksDomains: Bool = true,
             checkCABundle: String? = nil,
             checkHTTPSPort: UInt16 = 443,
-            dnsZone: String? = nil
+            dnsZone: String? = nil,
+            ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -50,6 +53,7 @@ package enum WorkerAssembly {
             self.checkCABundle = checkCABundle
             self.checkHTTPSPort = checkHTTPSPort
             self.dnsZone = dnsZone
+            self.ownershipGrace = ownershipGrace
         }
     }
 
@@ -130,7 +134,12 @@ package enum WorkerAssembly {
             store: store,
             dns: dns,
             client: try HTTPClient(configuration: configuration, logger: logger),
-            settings: .init(zone: settings.dnsZone, httpsPort: settings.checkHTTPSPort),
+            settings: .init(
+                zone: settings.dnsZone,
+                httpsPort: settings.checkHTTPSPort,
+                edgeHostname: settings.edgeHostname,
+                ownershipGrace: settings.ownershipGrace
+            ),
             logger: logger
         )
     }

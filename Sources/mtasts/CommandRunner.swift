@@ -13,6 +13,7 @@ enum CommandRunner {
         ("worker", "run only the background worker (verification, certificates, renewals)"),
         ("dns", "run only the authoritative DNS responder for MTASTS_DNS_ZONE"),
         ("migrate", "apply pending database migrations (--check: only report them)"),
+        ("admin", "operator tasks: invite (codes for MTASTS_SIGNUP=invite)"),
         ("version", "print the version"),
     ]
 
@@ -35,6 +36,7 @@ enum CommandRunner {
             case "worker": return try ServeCommand.run(rest, environment: environment, roles: [.worker])
             case "dns": return try ServeCommand.run(rest, environment: environment, roles: [.dns])
             case "migrate": return try MigrateCommand.run(rest, environment: environment)
+            case "admin": return try AdminCommand.run(rest, environment: environment)
             case "version": return VersionCommand.run(rest)
             default:
                 writeError("mtasts: unknown command '\(name)'\n\n" + usage())

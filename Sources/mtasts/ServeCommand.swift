@@ -237,6 +237,14 @@ enum ServeCommand {
             dnsClient: try dnsClient(configuration),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
+            loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
+            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
+            // The configuration admits only the three modes; anything else would be refused there.
+            signupMode: APIEnvironment.SignupMode(rawValue: configuration.signup) ?? .closed,
+            signupLimits: .init(
+                perAddress: configuration.signupLimitPerAddress,
+                global: configuration.signupLimitGlobal
+            ),
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
@@ -343,7 +351,8 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
-            dnsZone: configuration.dnsZone
+            dnsZone: configuration.dnsZone,
+            ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400
         )
         let worker = try WorkerAssembly.make(
             settings: settings,

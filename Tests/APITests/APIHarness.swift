@@ -78,7 +78,14 @@ struct APIHarness {
     let dns: DNSTestEnvironment
     let responder: APIResponder
 
-    init(domainLimit: Int = 5, loginLimits: APIEnvironment.LoginLimits = .init(), dnsZone: String? = nil) throws {
+    init(
+        domainLimit: Int = 5,
+        loginLimits: APIEnvironment.LoginLimits = .init(),
+        signupMode: APIEnvironment.SignupMode = .open,
+        signupLimits: APIEnvironment.SignupLimits = .init(),
+        dnsZone: String? = nil,
+        liveLookups: LiveLookupService? = nil
+    ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
         dns = try SharedDNS.environment()
@@ -90,11 +97,14 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                liveLookups: liveLookups,
                 dnsZone: dnsZone,
                 clock: { clock.now },
                 passwordParameters: .fastForTesting,
                 publicBaseURL: "https://api.platform.test",
                 loginLimits: loginLimits,
+                signupMode: signupMode,
+                signupLimits: signupLimits,
                 logger: .init(label: "api-test", level: .critical)
             )
         )
@@ -127,15 +137,33 @@ struct APIHarness {
     }
 
     /// Signs up and returns the session token.
-    func signUp(_ email: String, password: String = "correct horse battery") throws -> String {
-        let response = send(.post, "/v1/accounts", json: ["email": .string(email), "password": .string(password)])
+    func signUp(
+        _ email: String,
+        password: String = "correct horse battery",
+        remoteAddress: String = "192.0.2.1"
+    ) throws -> String {
+        let response = send(
+            .post,
+            "/v1/accounts",
+            json: ["email": .string(email), "password": .string(password)],
+            remoteAddress: remoteAddress
+        )
         try #require(response.status == 201, "sign-up failed: \(String(decoding: response.body, as: UTF8.self))")
         return try #require(response.json?["token"]?["value"]?.stringValue)
     }
 
     /// Logs in and returns the session token.
-    func logIn(_ email: String, password: String = "correct horse battery") throws -> String {
-        let response = send(.post, "/v1/sessions", json: ["email": .string(email), "password": .string(password)])
+    func logIn(
+        _ email: String,
+        password: String = "correct horse battery",
+        remoteAddress: String = "192.0.2.1"
+    ) throws -> String {
+        let response = send(
+            .post,
+            "/v1/sessions",
+            json: ["email": .string(email), "password": .string(password)],
+            remoteAddress: remoteAddress
+        )
         try #require(response.status == 201, "login failed: \(String(decoding: response.body, as: UTF8.self))")
         return try #require(response.json?["value"]?.stringValue)
     }

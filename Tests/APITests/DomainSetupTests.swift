@@ -101,6 +101,27 @@ import Testing
         #expect(pending.actionsNeeded == 3)  // ownership, the CNAME, the _mta-sts record
     }
 
+    @Test func aDomainWithoutSignsOfControlWarnsUntilTheGraceEnds() throws {
+        var verified = try domain()
+        verified.controlMissingSince = Self.now
+        let warned = setup(verified, policy: policy(.enforce), certificate: certificate(.issued), check: check())
+        #expect(warned.state == .actionNeeded)
+        let ownership = try #require(warned.steps.first { $0.step == "ownership" })
+        #expect(ownership.status == .actionNeeded)
+        let deadline = Self.now.addingTimeInterval(7 * 86_400).formatted(.iso8601)
+        #expect(ownership.title.contains(deadline))
+        #expect(
+            ownership.detail.contains("_mtasts-verify.example.test") && ownership.detail.contains("edge.platform.test")
+        )
+
+        var lost = try domain(.offboarding)
+        lost.controlMissingSince = Self.now
+        lost.lostAt = Self.now.addingTimeInterval(7 * 86_400)
+        let offboarded = setup(lost, policy: policy(.none))
+        #expect(offboarded.state == .offboarding)
+        #expect(offboarded.steps.first { $0.step == "ownership" }?.title.contains("was lost") == true)
+    }
+
     @Test func aVerifiedDomainWaitsWhileTheWorkerLooksAndNamesWhatIsMissing() throws {
         let verified = try domain()
         let fresh = setup(verified, policy: policy(.testing))

@@ -253,6 +253,51 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
             credential: .raw("Bearer"),
             status: 401
         ),
+        // Credentials.
+        BadRequest(
+            label: "password change without new password",
+            method: .put,
+            target: "/v1/account/password",
+            body: #"{"current_password":"x"}"#,
+            status: 422,
+            field: "new_password",
+            rule: "required"
+        ),
+        BadRequest(
+            label: "password change with an unknown field",
+            method: .put,
+            target: "/v1/account/password",
+            body: #"{"current_password":"x","new_password":"long enough password","admin":true}"#,
+            status: 422,
+            field: "admin"
+        ),
+        BadRequest(
+            label: "password change revoke_tokens not boolean",
+            method: .put,
+            target: "/v1/account/password",
+            body: #"{"current_password":"x","new_password":"long enough password","revoke_tokens":"yes"}"#,
+            status: 422,
+            field: "revoke_tokens",
+            rule: "type"
+        ),
+        BadRequest(
+            label: "account closure without password",
+            method: .delete,
+            target: "/v1/account",
+            body: "{}",
+            status: 422,
+            field: "password",
+            rule: "required"
+        ),
+        BadRequest(
+            label: "sign-up with an invitation while sign-up is open",
+            method: .post,
+            target: "/v1/accounts",
+            body: #"{"email":"x@example.com","password":"long enough password","invitation":"inv_x"}"#,
+            credential: .none,
+            status: 422,
+            field: "invitation"
+        ),
         // Tokens.
         BadRequest(
             label: "token without name",
@@ -499,7 +544,7 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
         ),
         // Routing.
         BadRequest(label: "PATCH domains", method: .patch, target: "/v1/domains", status: 405),
-        BadRequest(label: "DELETE account", method: .delete, target: "/v1/account", status: 405),
+        BadRequest(label: "PATCH account", method: .patch, target: "/v1/account", status: 405),
         BadRequest(label: "PUT accounts", method: .put, target: "/v1/accounts", credential: .none, status: 405),
         BadRequest(label: "POST policy", method: .post, target: policy, body: "{}", status: 405),
         BadRequest(label: "unknown route", method: .get, target: "/v1/nothing", status: 404),

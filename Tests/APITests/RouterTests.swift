@@ -20,7 +20,7 @@ import Testing
         #expect(unknown.status == 404)
         let method = api.send(.post, "/v1/account")
         #expect(method.status == 405)
-        #expect(method.fields[.allow] == "GET")
+        #expect(method.fields[.allow] == "GET, DELETE")
     }
 
     @Test func unicodeDomainNamesInThePathFindTheALabelDomain() throws {

@@ -27,7 +27,10 @@ import Testing
         #expect(response.status == .ok)
         #expect(response.fields[.contentType] == "text/html; charset=utf-8")
         #expect(response.fields[.cacheControl] == "no-cache")
-        #expect(try field(response, "Content-Security-Policy") == "default-src 'self'; frame-ancestors 'none'")
+        #expect(
+            try field(response, "Content-Security-Policy")
+                == "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )
         #expect(try field(response, "X-Content-Type-Options") == "nosniff")
         #expect(try field(response, "Referrer-Policy") == "no-referrer")
         #expect(String(decoding: response.body, as: UTF8.self) == "<!doctype html><title>x</title>")

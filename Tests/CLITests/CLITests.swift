@@ -1,3 +1,5 @@
+import Crypto
+import Database
 import Foundation
 import TestSupport
 import Testing
@@ -31,7 +33,7 @@ import Testing
         return (status, process.standardOutput() + process.standardError())
     }
 
-    @Test(arguments: ["serve", "api", "edge", "worker", "migrate", "version"])
+    @Test(arguments: ["serve", "api", "edge", "worker", "migrate", "admin", "version"])
     func everyCommandHasHelp(command: String) throws {
         let (status, output) = try mtasts([command, "--help"])
         #expect(status == 0)
@@ -65,6 +67,27 @@ import Testing
         let (checkStatus, checkOutput) = try mtasts(["migrate", "--check"], environment: environment)
         #expect(checkStatus == 0)
         #expect(checkOutput.contains("schema is up to date"))
+    }
+
+    @Test func adminInvitePrintsCodesWhoseDigestsAloneAreStored() throws {
+        let url = try PostgresTestCluster.shared.makeEmptyDatabase()
+        let environment = ["MTASTS_DATABASE_URL": url, "MTASTS_MIGRATIONS_DIR": RepositoryPaths.migrations.path]
+        let (status, output) = try mtasts(
+            ["admin", "invite", "--count", "3", "--valid-days", "2"],
+            environment: environment
+        )
+        #expect(status == 0)
+        let codes = output.split(separator: "\n").filter { $0.hasPrefix("inv_") }.map(String.init)
+        #expect(codes.count == 3 && Set(codes).count == 3)
+        let connection = try PostgresConnection(connectionString: url)
+        let rows = try connection.query(
+            "SELECT code_sha256, extract(epoch FROM expires_at - created_at)::float8 FROM invitations"
+        )
+        let stored = Set(try rows.map { try $0.decode(PostgresBytes.self, at: 0).bytes })
+        #expect(stored == Set(codes.map { Digest.sha256($0) }))
+        #expect(try rows.map { try $0.decode(Double.self, at: 1) } == [172_800, 172_800, 172_800])
+        let (usage, message) = try mtasts(["admin", "invite", "--count", "0"], environment: environment)
+        #expect(usage == 64 && message.contains("--count"))
     }
 
     @Test func versionPrintsTheVersion() throws {

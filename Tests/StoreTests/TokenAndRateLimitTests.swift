@@ -2,6 +2,7 @@ import Crypto
 import Database
 import Foundation
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -22,7 +23,10 @@ import Testing
         let found = try #require(try fixture.store.tokens.authenticate(sha256: digest, at: StoreFixture.start))
         #expect(found.token.id == token.id)
         #expect(found.account.email == "t@example.com")
-        #expect(try fixture.store.tokens.list(accountID: owner.id, kind: .api).first?.lastUsedAt == StoreFixture.start)
+        #expect(
+            try fixture.store.tokens.list(accountID: owner.id, kind: .api, at: StoreFixture.start).first?.lastUsedAt
+                == StoreFixture.start
+        )
         #expect(try fixture.store.tokens.authenticate(sha256: Digest.sha256("other"), at: StoreFixture.start) == nil)
         #expect(try fixture.store.tokens.authenticate(sha256: digest, at: expires) == nil)
         let stranger = try fixture.account("s@example.com")
@@ -42,13 +46,38 @@ import Testing
         let limits = fixture.store.rateLimits
         let start = StoreFixture.start
         for offset in [0.0, 10, 20] {
-            #expect(
-                try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(offset), window: 100, limit: 3) == nil
-            )
-            try limits.record(bucket: "b", at: start.addingTimeInterval(offset), window: 100)
+            #expect(try limits.hit(bucket: "b", at: start.addingTimeInterval(offset), window: 100, limit: 3) == nil)
         }
-        #expect(try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(30), window: 100, limit: 3) == 70)
-        #expect(try limits.retryAfter(bucket: "b", at: start.addingTimeInterval(101), window: 100, limit: 3) == nil)
-        #expect(try limits.retryAfter(bucket: "other", at: start.addingTimeInterval(30), window: 100, limit: 3) == nil)
+        #expect(try limits.hit(bucket: "b", at: start.addingTimeInterval(30), window: 100, limit: 3) == 70)
+        #expect(try limits.hit(bucket: "b", at: start.addingTimeInterval(101), window: 100, limit: 3) == nil)
+        #expect(try limits.hit(bucket: "other", at: start.addingTimeInterval(30), window: 100, limit: 3) == nil)
+    }
+
+    @Test func aBurstOfParallelHitsCannotPassTheLimit() throws {
+        let fixture = try StoreFixture()
+        let limits = fixture.store.rateLimits
+        let admitted = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 24) { _ in
+            if (try? limits.hit(bucket: "burst", at: StoreFixture.start, window: 60, limit: 5)) == .some(nil) {
+                admitted.withLock { $0 += 1 }
+            }
+        }
+        #expect(admitted.withLock { $0 } == 5)
+        #expect(try fixture.count("rate_limit_hits") == 5)
+    }
+
+    @Test func progressiveDelaysCountEveryBucketAndRecordNothingWhileWaiting() throws {
+        let fixture = try StoreFixture()
+        let limits = fixture.store.rateLimits
+        let start = StoreFixture.start
+        // Free for two hits, then 10 s after the newest; the second bucket never waits.
+        let buckets: [(bucket: String, delay: (Int) -> Int)] = [("pair", { $0 >= 2 ? 10 : 0 }), ("all", { _ in 0 })]
+        #expect(try limits.hitAfterDelay(buckets, at: start, window: 100) == nil)
+        #expect(try limits.hitAfterDelay(buckets, at: start.addingTimeInterval(1), window: 100) == nil)
+        #expect(try limits.hitAfterDelay(buckets, at: start.addingTimeInterval(4), window: 100) == 7)
+        #expect(try fixture.count("rate_limit_hits") == 4)
+        #expect(try limits.hitAfterDelay(buckets, at: start.addingTimeInterval(11), window: 100) == nil)
+        try limits.clear(bucket: "pair")
+        #expect(try limits.hitAfterDelay(buckets, at: start.addingTimeInterval(12), window: 100) == nil)
     }
 }

@@ -62,4 +62,24 @@ import Testing
         pool.submit { done.wrappingAdd(1, ordering: .relaxed) }  // after shutdown: dropped
         #expect(done.load(ordering: .relaxed) == 300)
     }
+
+    @Test func aFullQueueRefusesAtOnceInsteadOfGrowing() {
+        let pool = BlockingPool(numberOfThreads: 1, maximumQueued: 2)
+        let release = Latch()
+        let started = Latch()
+        #expect(
+            pool.trySubmit {
+                started.signal()
+                _ = release.wait()
+            }
+        )
+        #expect(started.wait())
+        // The thread is busy: two items may wait, the third is refused.
+        #expect(pool.trySubmit {})
+        #expect(pool.trySubmit {})
+        #expect(!pool.trySubmit {})
+        release.signal()
+        pool.shutdown()
+        #expect(!pool.trySubmit {})
+    }
 }

@@ -118,7 +118,7 @@ import WebClient
         #expect(page.headers[.contentType] == "text/html; charset=utf-8")
         #expect(page.headers[.cacheControl] == "no-cache")
         let csp = try #require(HTTPField.Name("Content-Security-Policy"))
-        #expect(page.headers[csp] == "default-src 'self'; frame-ancestors 'none'")
+        #expect(page.headers[csp] == "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         let nosniff = try #require(HTTPField.Name("X-Content-Type-Options"))
         #expect(page.headers[nosniff] == "nosniff")
         let referrer = try #require(HTTPField.Name("Referrer-Policy"))

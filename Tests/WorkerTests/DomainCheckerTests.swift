@@ -30,7 +30,7 @@ import Worker
             store: store,
             dns: dns.resolverClient(),
             client: try HTTPClient(configuration: http),
-            settings: .init(zone: zone, httpsPort: 9),
+            settings: .init(zone: zone, httpsPort: 9, edgeHostname: "edge.platform.test"),
             logger: Logger(label: "drift-test", level: .critical)
         )
         func status() throws -> DomainCheckRecord? {

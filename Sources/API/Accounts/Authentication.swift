@@ -48,3 +48,26 @@ extension RequestContext {
         return Authenticated(account: found.account, token: found.token)
     }
 }
+
+extension Authenticated {
+    /// Refuses API tokens where only a login session may act: minting tokens, changing the password, managing
+    /// sessions, closing the account. A leaked automation token then cannot turn itself into a lasting one.
+    /// - Throws: 403 `session-required`.
+    package func requireSession() throws {
+        guard token.kind == .session else {
+            throw APIError(
+                .forbidden,
+                "session-required",
+                title: "Session required",
+                detail: "API tokens cannot do this; sign in with the account's password (POST /v1/sessions)."
+            )
+        }
+    }
+}
+
+extension RequestContext {
+    /// The key per-client limits count under: the client's address (an IPv6 address by its /64).
+    package func clientKey(_ request: HTTPRequest) -> String {
+        String(request.remoteAddress.prefix(64))
+    }
+}

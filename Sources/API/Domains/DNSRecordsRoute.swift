@@ -9,99 +9,120 @@ enum DNSRecordsRoute {
     static func register(on router: inout Router) {
         router.get("/v1/domains/{name}/dns-records") { request, context in
             let (caller, domain) = try DomainRoutes.owned(request, context)
-            let live = LiveLookup(client: context.environment.dnsClient)
-            var records: [JSONValue] = []
-            if domain.status == .pendingVerification {
-                let name = DomainRoutes.verificationRecordName(domain.name)
-                let outcome = live.lookup(name, type: .txt)
-                records.append(
-                    entry(
-                        name: name,
-                        type: "TXT",
-                        value: domain.verificationToken,
-                        purpose: "Proves that you control the domain; remove it after verification.",
-                        outcome: outcome,
-                        status: txtStatus(outcome) { $0 == domain.verificationToken }
-                    )
-                )
-            }
-            let edge = context.environment.edgeHostname
-            let policyHost = domain.domainName.policyHost
-            let cname = live.lookup(policyHost, type: .cname)
+            return try context.withLiveLookups(for: caller) { live in try records(caller, domain, live, context) }
+        }
+    }
+
+    private static func records(
+        _ caller: Authenticated,
+        _ domain: DomainRecord,
+        _ live: LiveLookup,
+        _ context: RequestContext
+    ) throws -> JSONResponse {
+        let zone = context.environment.dnsZone
+        var queries: [LiveLookup.Query] = [
+            .init(name: domain.domainName.policyHost, type: .cname),
+            .init(name: domain.domainName.stsRecordName, type: .txt),
+            .init(name: domain.domainName.tlsrptRecordName, type: .txt),
+        ]
+        if domain.status == .pendingVerification {
+            queries.append(.init(name: DomainRoutes.verificationRecordName(domain.name), type: .txt))
+        }
+        if zone != nil {
+            queries.append(.init(name: domain.domainName.stsRecordName, type: .cname))
+            queries.append(.init(name: domain.domainName.tlsrptRecordName, type: .cname))
+        }
+        live.prefetch(queries)
+        var records: [JSONValue] = []
+        if domain.status == .pendingVerification {
+            let name = DomainRoutes.verificationRecordName(domain.name)
+            let outcome = live.lookup(name, type: .txt)
             records.append(
                 entry(
-                    name: policyHost,
-                    type: "CNAME",
-                    value: edge,
-                    purpose: "Points the policy host at the platform, which serves the policy over HTTPS.",
-                    outcome: cname,
-                    status: status(cname) { values in
-                        values.contains { $0.lowercased() == edge.lowercased() }
-                    }
+                    name: name,
+                    type: "TXT",
+                    value: domain.verificationToken,
+                    purpose: "Proves that you control the domain; remove it after verification.",
+                    outcome: outcome,
+                    status: txtStatus(outcome) { $0 == domain.verificationToken }
                 )
             )
-            let zone = context.environment.dnsZone
-            if let policy = try context.store.policies.current(domainID: domain.id) {
-                // The tenant is looking at its records now: have the worker look again at once, so the setup
-                // checklist follows what was just published.
-                try context.store.jobs(workerID: "api").enqueue(kind: .checkDomain, domainID: domain.id)
-                let name = domain.domainName.stsRecordName
-                let expected = "v=STSv1; id=\(policy.policyID)"
-                let outcome = live.lookup(name, type: .txt)
-                let sts = STSRecord.discover(txtRecords: outcome.values.map { [$0] })
-                let delegation = zone.map {
-                    Delegation(DelegatedNames.sts(label: domain.dnsLabel, zone: $0), live, name)
+        }
+        let edge = context.environment.edgeHostname
+        let policyHost = domain.domainName.policyHost
+        let cname = live.lookup(policyHost, type: .cname)
+        records.append(
+            entry(
+                name: policyHost,
+                type: "CNAME",
+                value: edge,
+                purpose: "Points the policy host at the platform, which serves the policy over HTTPS.",
+                outcome: cname,
+                status: status(cname) { values in
+                    values.contains { $0.lowercased() == edge.lowercased() }
                 }
-                records.append(
-                    entry(
-                        name: name,
-                        type: "TXT",
-                        value: expected,
-                        purpose: "Announces the policy and its id; senders fetch the policy again when the id changes.",
-                        outcome: outcome,
-                        status: delegation?.isPublished == true
-                            ? "found"
-                            : status(outcome) { _ in
-                                if case .found(let record) = sts { return record.id.string == policy.policyID }
-                                return false
-                            },
-                        delegation: delegation,
-                        recommendation:
-                            "Recommended: CNAME this name to the platform's zone and every new id reaches senders by itself."
-                    )
-                )
-            }
-            let reportName = domain.domainName.tlsrptRecordName
-            let suggestion =
-                domain.tlsrptRUA.isEmpty
-                ? "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
-                : "v=TLSRPTv1; rua=" + domain.tlsrptRUA.joined(separator: ",")
-            let reports = live.lookup(reportName, type: .txt)
-            // The zone serves `_smtp._tls` only for addresses the tenant configured (PUT …/tlsrpt).
-            let reportDelegation = zone.flatMap { zone in
-                domain.tlsrptRUA.isEmpty
-                    ? nil : Delegation(DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: zone), live, reportName)
+            )
+        )
+        if let policy = try context.store.policies.current(domainID: domain.id) {
+            // The tenant is looking at its records now: have the worker look again at once, so the setup
+            // checklist follows what was just published.
+            try context.store.jobs(workerID: "api").enqueue(kind: .checkDomain, domainID: domain.id)
+            let name = domain.domainName.stsRecordName
+            let expected = "v=STSv1; id=\(policy.policyID)"
+            let outcome = live.lookup(name, type: .txt)
+            let sts = STSRecord.discover(txtRecords: outcome.values.map { [$0] })
+            let delegation = zone.map {
+                Delegation(DelegatedNames.sts(label: domain.dnsLabel, zone: $0), live, name)
             }
             records.append(
                 entry(
-                    name: reportName,
+                    name: name,
                     type: "TXT",
-                    value: suggestion,
-                    purpose: "Optional (RFC 8460): where senders mail TLS reports; any valid TLSRPT record counts.",
-                    outcome: reports,
-                    status: reportDelegation?.isPublished == true
+                    value: expected,
+                    purpose: "Announces the policy and its id; senders fetch the policy again when the id changes.",
+                    outcome: outcome,
+                    status: delegation?.isPublished == true
                         ? "found"
-                        : status(reports) { values in
-                            if case .found = TLSRPTRecord.discover(txtRecords: values.map { [$0] }) { return true }
+                        : status(outcome) { _ in
+                            if case .found(let record) = sts { return record.id.string == policy.policyID }
                             return false
                         },
-                    delegation: reportDelegation,
+                    delegation: delegation,
                     recommendation:
-                        "Recommended: CNAME this name to the platform's zone, which serves the addresses set here."
+                        "Recommended: CNAME this name to the platform's zone and every new id reaches senders by itself."
                 )
             )
-            return JSONResponse(.ok, ["domain": .string(domain.name), "records": .array(records)])
         }
+        let reportName = domain.domainName.tlsrptRecordName
+        let suggestion =
+            domain.tlsrptRUA.isEmpty
+            ? "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
+            : "v=TLSRPTv1; rua=" + domain.tlsrptRUA.joined(separator: ",")
+        let reports = live.lookup(reportName, type: .txt)
+        // The zone serves `_smtp._tls` only for addresses the tenant configured (PUT …/tlsrpt).
+        let reportDelegation = zone.flatMap { zone in
+            domain.tlsrptRUA.isEmpty
+                ? nil : Delegation(DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: zone), live, reportName)
+        }
+        records.append(
+            entry(
+                name: reportName,
+                type: "TXT",
+                value: suggestion,
+                purpose: "Optional (RFC 8460): where senders mail TLS reports; any valid TLSRPT record counts.",
+                outcome: reports,
+                status: reportDelegation?.isPublished == true
+                    ? "found"
+                    : status(reports) { values in
+                        if case .found = TLSRPTRecord.discover(txtRecords: values.map { [$0] }) { return true }
+                        return false
+                    },
+                delegation: reportDelegation,
+                recommendation:
+                    "Recommended: CNAME this name to the platform's zone, which serves the addresses set here."
+            )
+        )
+        return JSONResponse(.ok, ["domain": .string(domain.name), "records": .array(records)])
     }
 
     /// `found` when the check passes, `missing` when nothing is there, `wrong` when something else is,

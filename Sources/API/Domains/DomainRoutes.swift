@@ -6,12 +6,10 @@ import Store
 
 /// `POST /v1/domains`, `GET /v1/domains`, `GET /v1/domains/{name}`, `DELETE /v1/domains/{name}`.
 enum DomainRoutes {
-    /// The label in front of a domain where the ownership TXT record goes.
-    static let verificationLabel = "_mtasts-verify"
     /// Largest page of `GET /v1/domains`.
     static let maximumPageSize = 100
 
-    static func verificationRecordName(_ domain: String) -> String { verificationLabel + "." + domain }
+    static func verificationRecordName(_ domain: String) -> String { DomainRecord.verificationLabel + "." + domain }
 
     static func register(on router: inout Router) {
         router.post("/v1/domains") { request, context in try create(request, context) }

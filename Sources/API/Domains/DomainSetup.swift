@@ -58,6 +58,8 @@ package struct DomainSetup: Equatable {
         package var edgeHostname: String
         /// `MTASTS_DNS_ZONE`, when the platform runs its zone.
         package var zone: String?
+        /// `MTASTS_OWNERSHIP_GRACE_DAYS`, in seconds.
+        package var ownershipGrace: TimeInterval
 
         package init(
             domain: DomainRecord,
@@ -65,7 +67,8 @@ package struct DomainSetup: Equatable {
             certificate: CertificateStateRecord?,
             check: DomainCheckRecord?,
             edgeHostname: String,
-            zone: String?
+            zone: String?,
+            ownershipGrace: TimeInterval = 7 * 86_400
         ) {
             self.domain = domain
             self.policy = policy
@@ -73,6 +76,7 @@ package struct DomainSetup: Equatable {
             self.check = check
             self.edgeHostname = edgeHostname
             self.zone = zone
+            self.ownershipGrace = ownershipGrace
         }
     }
 
@@ -90,6 +94,32 @@ package struct DomainSetup: Equatable {
                     title: "Prove you own \(domain.name): publish the TXT record \(name) and verify",
                     detail: "Publish \(name). TXT \"\(domain.verificationToken)\", then press Verify.",
                     checkedAt: nil
+                )
+            )
+        } else if let since = domain.controlMissingSince, domain.status == .verified {
+            let name = domain.verificationRecordName
+            let deadline = since.addingTimeInterval(facts.ownershipGrace).formatted(.iso8601)
+            steps.append(
+                Step(
+                    step: "ownership",
+                    status: .actionNeeded,
+                    title: "Show that you still control \(domain.name) before \(deadline)",
+                    detail: "Since \(since.formatted(.iso8601)) the platform finds neither the TXT record \(name) "
+                        + "nor the CNAME \(host) → \(facts.edgeHostname). Publish either again; otherwise on "
+                        + "\(deadline) the domain is offboarded and another account can claim it.",
+                    checkedAt: facts.check?.checkedAt
+                )
+            )
+        } else if let lost = domain.lostAt {
+            steps.append(
+                Step(
+                    step: "ownership",
+                    status: .actionNeeded,
+                    title: "Control of \(domain.name) was lost",
+                    detail: "From \(domain.controlMissingSince?.formatted(.iso8601) ?? "-") to "
+                        + "\(lost.formatted(.iso8601)) the platform found no sign of your control, so the domain is "
+                        + "being offboarded. Add it again to serve a policy for it.",
+                    checkedAt: lost
                 )
             )
         } else {

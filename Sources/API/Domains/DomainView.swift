@@ -23,7 +23,8 @@ struct DomainView {
                         certificate: certificates[domain.id],
                         check: checks[domain.id],
                         edgeHostname: context.environment.edgeHostname,
-                        zone: context.environment.dnsZone
+                        zone: context.environment.dnsZone,
+                        ownershipGrace: context.environment.ownershipGrace
                     )
                 ),
                 check: checks[domain.id]

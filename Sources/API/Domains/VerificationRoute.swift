@@ -15,8 +15,7 @@ enum VerificationRoute {
 
     /// The first policy: `testing` with every live MX host as an exact pattern, or `none` when the domain has
     /// no usable MX (none, a null MX, or the lookup failed), since `testing` needs at least one pattern.
-    static func initialPolicy(for domain: String, _ context: RequestContext) throws -> (Policy, JSONValue) {
-        let live = LiveLookup(client: context.environment.dnsClient)
+    static func initialPolicy(for domain: String, _ live: LiveLookup) throws -> (Policy, JSONValue) {
         let (hosts, outcome) = live.mx(domain)
         let patterns = hosts.compactMap { try? MXPattern(parsing: $0.host) }
         var unique: [MXPattern] = []
@@ -29,7 +28,7 @@ enum VerificationRoute {
     }
 
     private static func verify(_ request: HTTPRequest, _ context: RequestContext) throws -> JSONResponse {
-        let (_, domain) = try DomainRoutes.owned(request, context)
+        let (caller, domain) = try DomainRoutes.owned(request, context)
         switch domain.status {
         case .verified:
             let policy = try context.store.policies.current(domainID: domain.id)
@@ -51,8 +50,21 @@ enum VerificationRoute {
         case .pendingVerification:
             break
         }
+        return try context.withLiveLookups(for: caller) { live in try verify(domain, live, context) }
+    }
+
+    /// Looks for the ownership record (and the MX hosts for the first policy, in parallel) and marks the domain
+    /// verified when the record is there.
+    private static func verify(
+        _ domain: DomainRecord,
+        _ live: LiveLookup,
+        _ context: RequestContext
+    ) throws
+        -> JSONResponse
+    {
         let recordName = DomainRoutes.verificationRecordName(domain.name)
-        let outcome = LiveLookup(client: context.environment.dnsClient).lookup(recordName, type: .txt)
+        live.prefetch([.init(name: recordName, type: .txt), .init(name: domain.name, type: .mx)])
+        let outcome = live.lookup(recordName, type: .txt)
         let now = context.now
         let found: [JSONMember] = [
             JSONMember(key: "expected", value: .verification(domain)), JSONMember(key: "found", value: outcome.json),
@@ -76,7 +88,7 @@ enum VerificationRoute {
                 extra: found
             )
         }
-        let (policy, mxLookup) = try initialPolicy(for: domain.name, context)
+        let (policy, mxLookup) = try initialPolicy(for: domain.name, live)
         do {
             let (verified, published) = try context.store.domains.markVerified(
                 domainID: domain.id,

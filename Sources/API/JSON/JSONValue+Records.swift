@@ -52,6 +52,10 @@ extension JSONValue {
         if domain.status == .offboarding {
             members.append(JSONMember(key: "serve_until", value: .date(domain.serveUntil)))
         }
+        if domain.status == .verified || domain.lostAt != nil {
+            members.append(JSONMember(key: "control_missing_since", value: .date(domain.controlMissingSince)))
+        }
+        if let lost = domain.lostAt { members.append(JSONMember(key: "lost_at", value: .date(lost))) }
         members.append(JSONMember(key: "setup", value: .setup(view.setup)))
         members.append(JSONMember(key: "sts_record", value: view.check.map(JSONValue.stsRecord) ?? .null))
         return .object(members)

@@ -23,10 +23,10 @@ enum PolicyRoutes {
             return JSONResponse(.ok, ["policies": .array(history.map(JSONValue.historyEntry))])
         }
         router.get("/v1/domains/{name}/mx-check") { request, context in
-            let (_, domain) = try DomainRoutes.owned(request, context)
+            let (caller, domain) = try DomainRoutes.owned(request, context)
             let policy = try context.store.policies.current(domainID: domain.id)
             let patterns = (policy?.mx ?? []).compactMap { try? MXPattern(parsing: $0) }
-            let (hosts, outcome) = LiveLookup(client: context.environment.dnsClient).mx(domain.name)
+            let (hosts, outcome) = try context.withLiveLookups(for: caller) { $0.mx(domain.name) }
             return JSONResponse(.ok, MXCoverage(hosts: hosts, patterns: patterns).json(lookup: outcome))
         }
     }
@@ -72,7 +72,7 @@ enum PolicyRoutes {
     }
 
     private static func put(_ request: HTTPRequest, _ context: RequestContext) throws -> JSONResponse {
-        let (_, domain) = try DomainRoutes.owned(request, context)
+        let (caller, domain) = try DomainRoutes.owned(request, context)
         let (policy, force) = try readPolicy(request)
         var expectedID: String?
         if let ifMatch = request.head.fields[.ifMatch], ifMatch != "*" {
@@ -94,7 +94,7 @@ enum PolicyRoutes {
                 detail: "\(domain.name) is \(domain.status.rawValue); a policy can only be set for a verified domain."
             )
         }
-        let (hosts, outcome) = LiveLookup(client: context.environment.dnsClient).mx(domain.name)
+        let (hosts, outcome) = try context.withLiveLookups(for: caller) { $0.mx(domain.name) }
         let coverage = MXCoverage(hosts: hosts, patterns: policy.mx)
         let check = coverage.json(lookup: outcome)
         if policy.mode == .enforce, !force {

@@ -1,4 +1,5 @@
 package import Foundation
+import HTTPCore
 package import Logging
 package import Store
 
@@ -24,4 +25,25 @@ package struct RequestContext: Sendable {
     /// The value of a path parameter (empty when the route has no such parameter, which is a programming error
     /// caught by the router tests).
     package func parameter(_ name: String) -> String { parameters[name] ?? "" }
+}
+
+extension RequestContext {
+    /// Runs `body` with live lookups under one time budget, counting against `caller`'s account cap.
+    /// - Throws: 429 `too-many-lookups` when the account already runs as many such requests as it may.
+    func withLiveLookups<Value>(for caller: Authenticated, _ body: (LiveLookup) throws -> Value) throws -> Value {
+        let service = environment.liveLookups
+        let live = LiveLookup(service: service, deadline: .now + service.budget)
+        guard let value = try service.withSlot(account: caller.account.id, { try body(live) }) else {
+            let wait = max(1, Int(service.budget.components.seconds))
+            throw APIError(
+                .tooManyRequests,
+                "too-many-lookups",
+                title: "Too many live checks",
+                detail: "This account already runs \(service.perAccount) requests with live DNS lookups; "
+                    + "retry in \(wait) seconds.",
+                headers: [.retryAfter: String(wait)]
+            )
+        }
+        return value
+    }
 }

@@ -36,7 +36,8 @@ package struct StaticFiles: Sendable {
     ]
 
     /// The policy for HTML pages: scripts, styles and fetches only from this origin, never framed.
-    package static let contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'"
+    package static let contentSecurityPolicy =
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
     /// Files by request path (`/`, `/app.js`).
     package let files: [String: File]

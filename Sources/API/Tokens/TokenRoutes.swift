@@ -5,12 +5,17 @@ import Store
 
 /// `POST /v1/tokens`, `GET /v1/tokens`, `DELETE /v1/tokens/{id}`: API tokens for automation.
 enum TokenRoutes {
-    /// Longest lifetime a token may be given, in seconds (ten years).
-    static let maximumLifetime = 315_576_000
+    /// Lifetime of a token created without `expires_in`, in seconds (90 days).
+    static let defaultLifetime = 90 * 86_400
+    /// Longest lifetime a token may be given, in seconds (one year): a leaked token stops working by itself.
+    static let maximumLifetime = 365 * 86_400
+    /// Most unexpired API tokens one account holds.
+    static let maximumTokens = 50
 
     static func register(on router: inout Router) {
         router.post("/v1/tokens") { request, context in
             let caller = try context.authenticate(request)
+            try caller.requireSession()
             try RequestBody.requireJSON(request)
             var fields = try JSONFields(body: request.body, allowed: ["name", "expires_in"])
             let name = fields.string("name", maxLength: 100)
@@ -22,14 +27,26 @@ enum TokenRoutes {
             guard let name else { throw APIError.validation(fields.errors) }
             let (secret, digest) = try BearerToken.generate()
             let now = context.now
-            let token = try context.store.tokens.create(
-                accountID: caller.account.id,
-                name: name,
-                kind: .api,
-                sha256: digest,
-                at: now,
-                expiresAt: expiresIn.map { now.addingTimeInterval(Double($0)) }
-            )
+            let token: TokenRecord
+            do {
+                token = try context.store.tokens.create(
+                    accountID: caller.account.id,
+                    name: name,
+                    kind: .api,
+                    sha256: digest,
+                    at: now,
+                    expiresAt: now.addingTimeInterval(Double(expiresIn ?? defaultLifetime)),
+                    limit: maximumTokens
+                )
+            } catch let error as StoreError where error.code == .tokenLimitReached {
+                throw APIError(
+                    .conflict,
+                    "token-limit-reached",
+                    title: "Token limit reached",
+                    detail: "This account may hold at most \(maximumTokens) API tokens; revoke one first.",
+                    extra: [JSONMember(key: "limit", value: .int(maximumTokens))]
+                )
+            }
             return JSONResponse(
                 .created,
                 JSONValue.token(token).adding(["value": .string(secret)]),
@@ -38,7 +55,7 @@ enum TokenRoutes {
         }
         router.get("/v1/tokens") { request, context in
             let caller = try context.authenticate(request)
-            let tokens = try context.store.tokens.list(accountID: caller.account.id, kind: .api)
+            let tokens = try context.store.tokens.list(accountID: caller.account.id, kind: .api, at: context.now)
             return JSONResponse(.ok, ["tokens": .array(tokens.map(JSONValue.token))])
         }
         router.delete("/v1/tokens/{id}") { request, context in

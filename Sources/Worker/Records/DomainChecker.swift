@@ -11,6 +11,11 @@ package import WebClient
 /// as a sender does: `_mta-sts.<domain>` against the current id (drift for tenants who keep the TXT),
 /// `_smtp._tls.<domain>`, and the policy fetched over HTTPS against the current text. The verdicts go to
 /// `domain_checks`, where the API's setup checklist reads them.
+///
+/// It also re-checks that the tenant still controls the domain: the ownership TXT record, the `mta-sts` CNAME
+/// to the edge, or the current policy served through us all count. When none has been seen for the grace period,
+/// the domain is offboarded as lost and its name can be proven by someone else (an old owner cannot keep a
+/// domain, and block its real owner, for the life of the account).
 package struct DomainChecker: Sendable {
     /// How the checker reaches the outside world.
     package struct Settings: Sendable {
@@ -19,9 +24,24 @@ package struct DomainChecker: Sendable {
         /// The port policies are fetched from (443; tests run edges elsewhere).
         package var httpsPort: UInt16
 
-        package init(zone: String?, httpsPort: UInt16 = 443) {
+        /// The name tenants CNAME `mta-sts.<domain>` to.
+        package var edgeHostname: String
+        /// How long control may stay missing before the domain is offboarded as lost.
+        package var ownershipGrace: TimeInterval
+
+        /// Seven days.
+        package static let defaultOwnershipGrace: TimeInterval = 7 * 86_400
+
+        package init(
+            zone: String?,
+            httpsPort: UInt16 = 443,
+            edgeHostname: String,
+            ownershipGrace: TimeInterval = defaultOwnershipGrace
+        ) {
             self.zone = zone
             self.httpsPort = httpsPort
+            self.edgeHostname = edgeHostname
+            self.ownershipGrace = ownershipGrace
         }
     }
 
@@ -63,6 +83,31 @@ package struct DomainChecker: Sendable {
                 host: name.policyHost,
                 currentText: policy.text
             )
+            let control = try store.domains.recordControl(
+                domainID: domainID,
+                found: controlFound(domain, fetch: fetch.status),
+                at: now,
+                grace: settings.ownershipGrace
+            )
+            switch control {
+            case .lost:
+                logger.warning(
+                    "no sign of the tenant's control through the grace period; the domain is offboarded as lost",
+                    ["domain": domain.name]
+                )
+                return .done
+            case .missing(let since):
+                logger.info(
+                    "no sign of the tenant's control",
+                    ["domain": domain.name, "since": since.formatted(.iso8601)]
+                )
+            case .unchanged:
+                break
+            }
+            var next = Self.nextCheck(sts: sts.status, fetch: fetch.status, at: now)
+            if case .missing(let since) = control {
+                next = min(next, max(now.addingTimeInterval(60), since.addingTimeInterval(settings.ownershipGrace)))
+            }
             let check = DomainCheckRecord(
                 stsRecord: sts.status,
                 publishedID: sts.publishedID,
@@ -72,7 +117,7 @@ package struct DomainChecker: Sendable {
                 policyFetch: fetch.status,
                 policyFetchDetail: fetch.detail,
                 checkedAt: now,
-                nextCheckAt: Self.nextCheck(sts: sts.status, fetch: fetch.status, at: now)
+                nextCheckAt: next
             )
             try store.domainChecks.record(domainID: domainID, check)
             if sts.status != .current && sts.status != .delegated || fetch.status != .served {
@@ -98,6 +143,36 @@ package struct DomainChecker: Sendable {
         case (.unknown, _): now.addingTimeInterval(60)
         default: now.addingTimeInterval(600)
         }
+    }
+
+    /// Whether the tenant still controls `domain`: true when the ownership TXT record holds its token, the
+    /// `mta-sts` host is a CNAME to the edge, or the edge serves the current policy there; false when the lookups
+    /// answered and none holds; nil when a lookup failed.
+    private func controlFound(_ domain: DomainRecord, fetch: PolicyFetchStatus) -> Bool? {
+        if fetch == .served { return true }
+        guard let txtName = try? DNSName(domain.verificationRecordName),
+            let host = try? DNSName(domain.domainName.policyHost), let edge = try? DNSName(settings.edgeHostname)
+        else { return nil }
+        var definitive = true
+        switch dns.query(txtName, type: .txt) {
+        case .answer(let records, _):
+            let texts = records.compactMap { record -> String? in
+                if case .txt(let txt) = record.data { return txt.joinedText }
+                return nil
+            }
+            if texts.contains(domain.verificationToken) { return true }
+        case .nxdomain, .noData: break
+        case .serverFailure, .timeout, .networkError: definitive = false
+        }
+        switch dns.query(host, type: .cname) {
+        case .answer(let records, _):
+            for record in records {
+                if case .cname(let target) = record.data, target == edge { return true }
+            }
+        case .nxdomain, .noData: break
+        case .serverFailure, .timeout, .networkError: definitive = false
+        }
+        return definitive ? false : nil
     }
 
     private func observe(_ name: String) -> STSRecordVerdict.Observation {
