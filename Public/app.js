@@ -195,8 +195,60 @@
     get kind() { return String(this.problem.type || '').split('/').pop(); }
   }
 
-  /** Calls the API; resolves to {status, data, etag}, rejects with an APIError holding the problem document. */
-  async function api(method, path, { body, headers = {} } = {}) {
+  /** The status of an APIError for a background request that was not sent (no live-lookup slot free). */
+  const SKIPPED = -1;
+
+  /**
+   * Requests that make the platform look up DNS live (verify, dns-records, mx-check, PUT policy): the API runs at
+   * most two of them at once per account and answers 429 too-many-lookups beyond that. The page keeps to it: a
+   * background refresh is not sent while both slots are taken, a tenant's action waits for a slot, and a 429
+   * caused by another tab is waited out once (Retry-After).
+   */
+  const lookupSlots = {
+    capacity: 2,
+    active: 0,
+    waiting: [],
+    tryAcquire() {
+      if (this.active >= this.capacity) return false;
+      this.active += 1;
+      return true;
+    },
+    acquire() {
+      return this.tryAcquire() ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+    },
+    release() {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.active -= 1;
+    },
+  };
+
+  /**
+   * Calls the API; resolves to {status, data, etag}, rejects with an APIError holding the problem document.
+   * `lookup` marks a request with live DNS lookups: 'wait' (a tenant's action) or 'skip' (a background refresh).
+   */
+  async function api(method, path, options = {}) {
+    if (!options.lookup) return send(method, path, options);
+    if (options.lookup === 'skip') {
+      if (!lookupSlots.tryAcquire()) throw new APIError(SKIPPED, { title: 'Not sent' });
+    } else {
+      await lookupSlots.acquire();
+    }
+    try {
+      try {
+        return await send(method, path, options);
+      } catch (error) {
+        if (options.lookup !== 'wait' || error.kind !== 'too-many-lookups') throw error;
+        const seconds = Math.min(10, error.retryAfter || 5);
+        await new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
+        return await send(method, path, options);
+      }
+    } finally {
+      lookupSlots.release();
+    }
+  }
+
+  async function send(method, path, { body, headers = {} } = {}) {
     const requestHeaders = { Accept: 'application/json, application/problem+json', ...headers };
     if (state.token) requestHeaders.Authorization = `Bearer ${state.token}`;
     if (body !== undefined) requestHeaders['Content-Type'] = 'application/json';
@@ -497,11 +549,23 @@
     refresher.start();
   }
 
+  /** "12 seconds", "3 minutes", or "a little while" for a Retry-After. */
+  function waitWords(seconds) {
+    if (!seconds) return 'a little while';
+    if (seconds < 90) return plural(Math.ceil(seconds), 'second', 'seconds');
+    return plural(Math.ceil(seconds / 60), 'minute', 'minutes');
+  }
+
   /** Sentences for sign-up and login fields. */
   function credentialWords(item, { signUp }) {
     if (item.field === 'email') {
       if (item.rule === 'required') return 'Enter your email address.';
       if (item.rule === 'email') return 'Enter a complete email address, such as you@example.com.';
+    }
+    if (item.field === 'invitation') {
+      if (item.rule === 'required') return 'This platform takes new accounts by invitation: enter the code you were given.';
+      if (item.rule === 'format') return 'An invitation code starts with inv_: check that you copied all of it.';
+      if (item.rule === 'invitation') return 'This invitation code is unknown, already used or expired: ask for a new one.';
     }
     if (item.field === 'password') {
       if (item.rule === 'required') return signUp ? 'Choose a password of at least 12 characters.' : 'Enter your password.';
@@ -518,6 +582,7 @@
     hideProblem(problemBox);
     clearFieldErrors(form);
     const body = { email: form.elements.email.value.trim(), password: form.elements.password.value };
+    if (signUp && !byId('signup-invitation-field').hidden) body.invitation = form.elements.invitation.value.trim();
     await busy(form.querySelector('button[type="submit"]'), async () => {
       try {
         const { data } = await api('POST', signUp ? '/v1/accounts' : '/v1/sessions', { body });
@@ -531,15 +596,19 @@
       } catch (error) {
         const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
         if (error.status === 422 && errors.length > 0) {
+          // A platform that takes invited sign-ups only asks for the code: show its field.
+          if (signUp && errors.some((item) => item.field === 'invitation')) byId('signup-invitation-field').hidden = false;
           const first = showFieldErrors(form, errors, (item) => credentialWords(item, { signUp }));
           if (first) { focusField(first); return; }
         }
         if (error.status === 401) {
           showMessage(problemBox, 'Wrong email or password.', 'Check both and try again.');
         } else if (error.status === 429) {
-          const minutes = error.retryAfter ? Math.max(1, Math.ceil(error.retryAfter / 60)) : null;
-          showMessage(problemBox, 'Too many attempts.', minutes
-            ? `Wait ${plural(minutes, 'minute', 'minutes')} before trying again.` : 'Wait a few minutes before trying again.');
+          showMessage(problemBox, signUp ? 'Too many sign-ups right now.' : 'Too many attempts.',
+            `Wait ${waitWords(error.retryAfter)} before trying again.`);
+        } else if (error.kind === 'signup-closed') {
+          showMessage(problemBox, 'This platform does not take new accounts.', 'Ask its operator for an account, ' +
+            'or log in if you have one.');
         } else if (error.kind === 'account-exists') {
           const email = form.elements.email;
           const login = el('button', { type: 'button', className: 'link', text: 'Log in instead' });
@@ -715,14 +784,14 @@
         state.domain.status === 'pending_verification' ? (pace() === 'busy' ? 10 * SECONDS : 60 * SECONDS) : null),
       run: () => verifyDomain({ automatic: true }) },
     { name: 'dns', interval: () => (state.route.view !== 'domain' ? null : PACE[pace()] || 300 * SECONDS),
-      run: () => loadDNSRecords() },
+      run: () => loadDNSRecords({ background: true }) },
     { name: 'certificate', interval: () => {
       if (state.route.view !== 'domain' || !state.domain || state.domain.status === 'pending_verification') return null;
       const status = state.certificate && state.certificate.status;
       return status === 'issued' || status === 'stopped' ? 300 * SECONDS : 5 * SECONDS;
     }, run: () => loadCertificate() },
     { name: 'mx', interval: () => (state.route.view === 'domain' && state.domain && state.domain.status === 'verified'
-        ? 60 * SECONDS : null), run: () => loadMXCheck() },
+        ? 60 * SECONDS : null), run: () => loadMXCheck({ background: true }) },
     { name: 'list', interval: () => (state.route.view === 'list' ? 30 * SECONDS : null), run: () => loadDomains() },
   ];
 
@@ -1215,11 +1284,15 @@
         ? `your _mta-sts.${domain.name} CNAME into the platform's zone: it already announces the mode none policy.`
         : `your _mta-sts.${domain.name} TXT record, announcing the current id: ${sts.value} (update it if it still shows ` +
           'an older id, so senders fetch the mode none policy).';
+    // A domain offboarded because the platform lost sight of the tenant's control says why (its ownership step).
+    const lost = (setup.steps || []).find((step) => step.step === 'ownership' && step.status === 'action_needed');
     const text = byId('offboarding-text');
-    const key = `${until}|${stsLine}|${edge ? edge.value : ''}`;
+    const key = `${until}|${stsLine}|${edge ? edge.value : ''}|${lost ? lost.detail : ''}`;
     if (text.dataset.key === key) return;
     text.dataset.key = key;
     text.replaceChildren(
+      lost ? el('p', { className: 'offboarding-reason' }, el('strong', { text: `${humanDates(lost.title)}. ` }),
+        humanDates(lost.detail)) : null,
       el('p', { className: 'offboarding-lead' }, `${domain.name} is being removed. Until `,
         el('strong', { text: formatDate(until, 'long') }),
         ', the platform serves a policy with mode none, so that sending servers drop the policy they cached ' +
@@ -1268,7 +1341,7 @@
     const name = domain.name;
     const work = async () => {
       try {
-        const { data } = await api('POST', `${domainPath(name)}/verify`);
+        const { data } = await api('POST', `${domainPath(name)}/verify`, { lookup: automatic ? 'skip' : 'wait' });
         if (epoch !== state.epoch) return;
         const hadFocus = byId('verify-panel').contains(document.activeElement) || !automatic;
         state.preloaded = data.domain;
@@ -1278,7 +1351,7 @@
         loadAccount();
         if (hadFocus) focusElement(byId('setup-heading'));
       } catch (error) {
-        if (epoch !== state.epoch) return;
+        if (epoch !== state.epoch || error.status === SKIPPED) return;
         state.checked.verify = new Date();
         const recordName = (domain.verification && domain.verification.name) || `_mtasts-verify.${name}`;
         let summary;
@@ -1360,14 +1433,15 @@
     return name.endsWith(`.${zone}`) ? name.slice(0, -(zone.length + 1)) : name;
   }
 
-  async function loadDNSRecords() {
+  async function loadDNSRecords({ background = false } = {}) {
     const domain = state.domain;
     if (!domain) return;
     const epoch = state.epoch;
     const list = byId('dns-records');
     list.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await api('GET', `${domainPath(domain.name)}/dns-records`);
+      const { data } = await api('GET', `${domainPath(domain.name)}/dns-records`,
+        { lookup: background ? 'skip' : 'wait' });
       if (epoch !== state.epoch) return;
       state.dnsRecords = data;
       state.checked.dns = new Date();
@@ -1807,12 +1881,12 @@
     setChecked(byId('mx-checked'), 'Checked ', state.checked.mx);
   }
 
-  async function loadMXCheck() {
+  async function loadMXCheck({ background = false } = {}) {
     const domain = state.domain;
     if (!domain) return;
     const epoch = state.epoch;
     try {
-      const { data } = await api('GET', `${domainPath(domain.name)}/mx-check`);
+      const { data } = await api('GET', `${domainPath(domain.name)}/mx-check`, { lookup: background ? 'skip' : 'wait' });
       if (epoch !== state.epoch) return;
       state.mxCheck = data;
       state.checked.mx = new Date();
@@ -1890,7 +1964,8 @@
     const epoch = state.epoch;
     await busy([...new Set([button, byId('policy-save'), byId('policy-reload')])], async () => {
       try {
-        const { data, etag } = await api('PUT', `${domainPath(state.domain.name)}/policy`, { body, headers });
+        const { data, etag } = await api('PUT', `${domainPath(state.domain.name)}/policy`,
+          { body, headers, lookup: 'wait' });
         if (epoch !== state.epoch) return;
         state.policy = data;
         state.etag = etag || `"${data.id}"`;
@@ -2295,7 +2370,7 @@
       revoke.addEventListener('click', () => revokeToken(token, revoke));
       return el('li', { dataset: { tokenId: token.id } }, el('strong', { text: token.name }), revoke,
         el('span', { className: 'token-meta', text: `created ${formatDate(token.created_at)} · ` +
-          `expires ${token.expires_at ? formatDate(token.expires_at) : 'never'} · ` +
+          `${token.expires_at ? `expires ${formatDate(token.expires_at)}` : 'never expires'} · ` +
           `last used ${token.last_used_at ? formatDate(token.last_used_at) : 'never'}` }));
     }));
     byId('token-list-empty').hidden = tokens.length > 0;
@@ -2326,6 +2401,12 @@
             : item.field === 'name' && item.rule === 'characters' ? 'Use a name without control characters.'
               : commonWords(item, { what: 'The name' })));
           if (first) { focusField(first); return; }
+        }
+        if (error.kind === 'token-limit-reached') {
+          setFieldError(byId('token-name'), `An account can hold ${error.problem.limit || 50} API tokens: revoke one ` +
+            'you no longer use first.');
+          focusElement(byId('token-name'));
+          return;
         }
         showGenericProblem(problemBox, error);
       }
@@ -2406,7 +2487,7 @@
     });
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
     byId('mx-refresh').addEventListener('click', guard(async () => {
-      await busy(byId('mx-refresh'), loadMXCheck);
+      await busy(byId('mx-refresh'), () => loadMXCheck());
       say(byId('policy-coverage-summary'), byId('policy-coverage-summary').textContent);
     }));
     byId('tlsrpt-form').addEventListener('submit', guard(saveTLSRPT));
