@@ -16,13 +16,14 @@ APT_PACKAGES += nginx-light wrk curl python3-cryptography
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build release run test unit lint fuzz bench
+.PHONY: help deps build release run test unit lint fuzz bench guide-screenshots
 
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
 	@echo "make test   install what is missing, build, run the whole test suite and the bounded fuzz runs"
 	@echo "make deps   install missing system packages (as root) or print the command; create $(VENV) for Python tools"
 	@echo "make bench  edge vs nginx with wrk, and edge start-up/RSS with 10k and 100k domains (BENCH_FLAGS=--record)"
+	@echo "make guide-screenshots  retake docs/guide/*.png (the tenant guide's pictures) with the browser journey"
 
 deps:
 	@missing=""; \
@@ -88,3 +89,10 @@ BENCH_FLAGS ?=
 bench: deps
 	Benchmarks/edge/run.sh $(BENCH_FLAGS)
 	Benchmarks/edge/startup.sh $(BENCH_FLAGS) 10000 100000
+
+# The pictures in docs/guide.md: the web form's browser journey (Tests/WebFormTests) saves each main screen at
+# 1280 and 360 px into docs/guide/. Commit the result.
+guide-screenshots: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	rm -f docs/guide/*.png
+	WEBFORM_GUIDE_DIR=$(CURDIR)/docs/guide swift test --skip-build --filter WebFormTests

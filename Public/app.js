@@ -1,21 +1,38 @@
 // The tenant web form: a thin client of the JSON API (/v1, docs/api.md). No framework, no build step.
 // Every text that comes from the API is put into the page with textContent, never parsed as HTML.
+//
+// Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · session ·
+// routing (#/, #/domains/<name>, #/tokens) · the refresher that keeps an open page current · the domain list ·
+// the domain page (checklist, verification, DNS records, certificate, policy editor, TLS reports, history,
+// removal) · API tokens · wiring.
 'use strict';
 
 (() => {
   const TOKEN_KEY = 'mtasts.session';
+  const PENDING_KEY = 'mtasts.pending-id.'; // + domain: a policy id saved here whose TXT is not published yet
   const OFFBOARDING_MAX_AGE = 86400;
+  const MAX_AGE_LIMIT = 31557600;
+  const DAY = 86400;
 
   const state = {
     token: null,
     account: null,
     domains: [],
-    domain: null, // the domain shown in the detail panel
+    listExtras: {}, // domain name → {certificate, policy} for the list rows (mode and expiry)
+    route: { view: 'none' },
+    domain: null, // the domain on the open domain page
+    epoch: 0, // bumped whenever the open page changes; late answers for an older page are dropped
     policy: null,
     etag: null,
     history: [],
-    dnsRecords: [], // the last GET …/dns-records
-    tlsrpt: null, // the last GET or PUT …/tlsrpt
+    dnsRecords: null, // the last GET …/dns-records
+    certificate: null,
+    mxCheck: null, // the last GET …/mx-check (live MX hosts)
+    refusal: null, // the last 422 mx-not-covered / mx-check-failed for the draft it was about
+    tlsrpt: null,
+    preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
+    checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
+    pendingFocus: null,
   };
 
   // MARK: - Small DOM helpers
@@ -26,7 +43,7 @@
   function el(tag, options = {}, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(options)) {
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null || value === false) continue;
       if (key === 'text') node.textContent = String(value);
       else if (key === 'className') node.className = value;
       else if (key === 'dataset') Object.assign(node.dataset, value);
@@ -40,33 +57,96 @@
     return node;
   }
 
-  function formatDate(text) {
-    if (!text) return '—';
-    const date = new Date(text);
-    if (Number.isNaN(date.getTime())) return String(text);
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  function parseDate(text) {
+    if (!text) return null;
+    const date = text instanceof Date ? text : new Date(text);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+
+  function formatDate(text, style = 'medium') {
+    const date = parseDate(text);
+    if (!date) return text ? String(text) : '—';
+    return new Intl.DateTimeFormat(undefined, { dateStyle: style, timeStyle: 'short' }).format(date);
+  }
+
+  function formatDay(text) {
+    const date = parseDate(text);
+    if (!date) return text ? String(text) : '—';
+    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(date);
   }
 
   function formatDuration(seconds) {
     const value = Number(seconds);
     if (!Number.isFinite(value)) return String(seconds);
-    if (value >= 86400 && value % 86400 === 0) {
-      const days = value / 86400;
+    if (value === 31536000) return '1 year';
+    if (value === MAX_AGE_LIMIT) return '1 year (365¼ days)';
+    if (value === 7 * DAY) return '1 week';
+    if (value >= DAY && value % DAY === 0) {
+      const days = value / DAY;
       return days === 1 ? '1 day' : `${days} days`;
     }
     if (value >= 3600 && value % 3600 === 0) {
       const hours = value / 3600;
       return hours === 1 ? '1 hour' : `${hours} hours`;
     }
+    if (value >= DAY) return `${(value / DAY).toFixed(1)} days (${value} seconds)`;
     return `${value} seconds`;
   }
 
-  function announce(message) {
-    const notice = byId('notice');
-    notice.textContent = '';
-    // A fresh text node makes screen readers announce a repeated message again.
-    window.requestAnimationFrame(() => { notice.textContent = message; });
+  /** "just now", "12 s ago", "3 min ago", "5 h ago", or the date. */
+  function ago(text) {
+    const date = parseDate(text);
+    if (!date) return 'never';
+    const seconds = Math.max(0, Math.round((Date.now() - date.getTime()) / 1000));
+    if (seconds < 5) return 'just now';
+    if (seconds < 60) return `${seconds} s ago`;
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return `${minutes} min ago`;
+    const hours = Math.round(minutes / 60);
+    if (hours < 48) return `${hours} h ago`;
+    return `on ${formatDate(date)}`;
   }
+
+  /** A <time> that the refresher keeps saying "… ago" about; the exact time is its title. */
+  function agoNode(text) {
+    const date = parseDate(text);
+    if (!date) return el('span', { text: 'never' });
+    return el('time', { datetime: date.toISOString(), title: formatDate(date, 'long'), dataset: { ago: date.toISOString() },
+      text: ago(date) });
+  }
+
+  function updateAgoTimes() {
+    for (const node of document.querySelectorAll('time[data-ago]')) {
+      const text = ago(node.dataset.ago);
+      if (node.textContent !== text) node.textContent = text;
+    }
+  }
+
+  /** Sets a line such as "Checked 4 s ago." in `node` (prefix, a live <time>, suffix). */
+  function setChecked(node, prefix, date, suffix = '.') {
+    if (!node) return;
+    if (!date) { node.replaceChildren(); return; }
+    node.replaceChildren(prefix, agoNode(date), suffix);
+  }
+
+  /** Text for a live region; a fresh text node makes screen readers announce a repeated message again. */
+  function say(node, message) {
+    if (!node) return;
+    node.textContent = '';
+    if (message) window.requestAnimationFrame(() => { node.textContent = message; });
+  }
+
+  /** Like say(), and clears the message after a while (it describes a moment, not the page). */
+  function sayForAWhile(node, message, seconds = 30) {
+    say(node, message);
+    window.clearTimeout(Number(node.dataset.timer || 0));
+    node.dataset.timer = String(window.setTimeout(() => { node.textContent = ''; }, seconds * 1000));
+  }
+
+  /** The page-wide notice at the top: only for what is not tied to a control (log-in, log-out, session end). */
+  function announce(message) { say(byId('notice'), message); }
+
+  function clearNotice() { byId('notice').textContent = ''; }
 
   function focusElement(node) {
     if (!node) return;
@@ -76,29 +156,99 @@
     node.focus();
   }
 
-  /** Disables the submit control(s) while `work` runs. */
+  /**
+   * Disables the control(s) while `work` runs. A disabled button loses keyboard focus, so focus goes back to it
+   * afterwards unless `work` moved it somewhere on purpose.
+   */
   async function busy(controls, work) {
-    const list = Array.isArray(controls) ? controls : [controls];
-    for (const control of list) if (control) { control.disabled = true; control.setAttribute('aria-busy', 'true'); }
+    const list = (Array.isArray(controls) ? controls : [controls]).filter(Boolean);
+    const focused = list.find((control) => control === document.activeElement);
+    for (const control of list) { control.disabled = true; control.setAttribute('aria-busy', 'true'); }
     try {
       return await work();
     } finally {
-      for (const control of list) if (control) { control.disabled = false; control.removeAttribute('aria-busy'); }
+      for (const control of list) { control.disabled = false; control.removeAttribute('aria-busy'); }
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (focused && lost && document.contains(focused) && focused.offsetParent !== null) focused.focus();
     }
+  }
+
+  const plural = (count, one, many) => (count === 1 ? `1 ${one}` : `${count} ${many}`);
+
+  /** "a", "a and b", "a, b and c". */
+  function listWords(items) {
+    if (items.length <= 1) return items.join('');
+    return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   }
 
   // MARK: - The API client
 
   class APIError extends Error {
-    constructor(status, problem) {
+    constructor(status, problem, retryAfter) {
       super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
       this.status = status;
       this.problem = problem || {};
+      this.retryAfter = retryAfter;
+    }
+
+    /** The last segment of the problem type (`mx-not-covered`). */
+    get kind() { return String(this.problem.type || '').split('/').pop(); }
+  }
+
+  /** The status of an APIError for a background request that was not sent (no live-lookup slot free). */
+  const SKIPPED = -1;
+
+  /**
+   * Requests that make the platform look up DNS live (verify, dns-records, mx-check, PUT policy): the API runs at
+   * most two of them at once per account and answers 429 too-many-lookups beyond that. The page keeps to it: a
+   * background refresh is not sent while both slots are taken, a tenant's action waits for a slot, and a 429
+   * caused by another tab is waited out once (Retry-After).
+   */
+  const lookupSlots = {
+    capacity: 2,
+    active: 0,
+    waiting: [],
+    tryAcquire() {
+      if (this.active >= this.capacity) return false;
+      this.active += 1;
+      return true;
+    },
+    acquire() {
+      return this.tryAcquire() ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+    },
+    release() {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.active -= 1;
+    },
+  };
+
+  /**
+   * Calls the API; resolves to {status, data, etag}, rejects with an APIError holding the problem document.
+   * `lookup` marks a request with live DNS lookups: 'wait' (a tenant's action) or 'skip' (a background refresh).
+   */
+  async function api(method, path, options = {}) {
+    if (!options.lookup) return send(method, path, options);
+    if (options.lookup === 'skip') {
+      if (!lookupSlots.tryAcquire()) throw new APIError(SKIPPED, { title: 'Not sent' });
+    } else {
+      await lookupSlots.acquire();
+    }
+    try {
+      try {
+        return await send(method, path, options);
+      } catch (error) {
+        if (options.lookup !== 'wait' || error.kind !== 'too-many-lookups') throw error;
+        const seconds = Math.min(10, error.retryAfter || 5);
+        await new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
+        return await send(method, path, options);
+      }
+    } finally {
+      lookupSlots.release();
     }
   }
 
-  /** Calls the API; resolves to {status, data, etag}, rejects with an APIError holding the problem document. */
-  async function api(method, path, { body, headers = {} } = {}) {
+  async function send(method, path, { body, headers = {} } = {}) {
     const requestHeaders = { Accept: 'application/json, application/problem+json', ...headers };
     if (state.token) requestHeaders.Authorization = `Bearer ${state.token}`;
     if (body !== undefined) requestHeaders['Content-Type'] = 'application/json';
@@ -112,7 +262,8 @@
         credentials: 'omit',
       });
     } catch (error) {
-      throw new APIError(0, { title: 'Network error', detail: `The server could not be reached (${error.message}).` });
+      throw new APIError(0, { title: 'Network error', detail: 'The platform could not be reached. Check your ' +
+        'connection; this page tries again by itself.' });
     }
     const text = await response.text();
     let data = null;
@@ -123,22 +274,22 @@
       const problem = data && typeof data === 'object' && !Array.isArray(data)
         ? data
         : { title: response.statusText || 'Error', detail: `The server answered HTTP ${response.status}.` };
-      if (response.status === 401 && state.token) sessionEnded();
-      throw new APIError(response.status, problem);
+      if (response.status === 401 && state.token && !path.startsWith('/v1/sessions')) sessionEnded();
+      throw new APIError(response.status, problem, Number(response.headers.get('Retry-After')) || null);
     }
     return { status: response.status, data, etag: response.headers.get('ETag') };
   }
 
   const domainPath = (name) => `/v1/domains/${encodeURIComponent(name)}`;
 
-  // MARK: - Problems and field errors
+  // MARK: - Problems in the tenant's words
 
   function clearFieldErrors(form) {
     if (!form) return;
     for (const input of form.querySelectorAll('[data-field]')) {
       input.removeAttribute('aria-invalid');
       const message = byId(`${input.id}-error`);
-      if (message) { message.textContent = ''; message.hidden = true; }
+      if (message) { message.replaceChildren(); message.hidden = true; }
     }
   }
 
@@ -148,49 +299,122 @@
     container.classList.remove('success');
   }
 
-  /**
-   * Shows an API problem in `container`: title, detail, and each per-field error; fields found in `form`
-   * (by data-field, `mx[2]` → `mx`) are marked invalid with the message beside them.
-   */
-  function showProblem(container, error, { form, extra = [] } = {}) {
-    const problem = error instanceof APIError ? error.problem : { title: 'Error', detail: String(error && error.message) };
-    container.classList.remove('success');
-    const parts = [el('p', { className: 'problem-title', text: problem.title || 'Request failed' })];
-    if (problem.detail) parts.push(el('p', { text: problem.detail }));
-    const errors = Array.isArray(problem.errors) ? problem.errors : [];
-    if (errors.length > 0) {
-      parts.push(el('ul', {}, ...errors.map((item) => el('li', {},
-        el('code', { text: item.field || 'body' }), ': ', item.message || item.rule || 'invalid'))));
-    }
-    if (problem.request_id) parts.push(el('p', { className: 'muted', text: `Request id: ${problem.request_id}` }));
-    parts.push(...extra);
-    container.replaceChildren(...parts);
-    container.hidden = false;
-
-    let firstInvalid = null;
-    if (form) {
-      clearFieldErrors(form);
-      for (const item of errors) {
-        const name = String(item.field || '').replace(/\[\d+\]$/, '');
-        const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-        if (!input) continue;
-        input.setAttribute('aria-invalid', 'true');
-        const message = byId(`${input.id}-error`);
-        if (message) {
-          message.textContent = message.hidden ? item.message : `${message.textContent} ${item.message}`;
-          message.hidden = false;
-        }
-        firstInvalid = firstInvalid || input;
-      }
-    }
-    focusElement(firstInvalid || container);
+  /** Puts `sentences` (strings or nodes) beside the field `input` and marks it invalid. */
+  function setFieldError(input, sentences) {
+    const message = byId(`${input.id}-error`);
+    input.setAttribute('aria-invalid', 'true');
+    if (!message) return;
+    const list = Array.isArray(sentences) ? sentences : [sentences];
+    message.replaceChildren(...list.map((item) => (item instanceof Node
+      ? item : el('span', { className: 'error-line', text: item }))));
+    message.hidden = false;
   }
 
-  function showSuccess(container, title, ...lines) {
+  /**
+   * Shows each `errors[]` item beside its field as a sentence from `words(item)` (one per field and line, never
+   * the API's field path); returns the first field marked, or null when none of them belongs to `form`.
+   */
+  function showFieldErrors(form, errors, words) {
+    clearFieldErrors(form);
+    const byField = new Map();
+    for (const item of errors) {
+      const name = String(item.field || '').replace(/\[\d+\]$/, '');
+      const input = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+      if (!input) continue;
+      const sentence = words(item);
+      if (!sentence) continue;
+      if (!byField.has(input)) byField.set(input, []);
+      const sentences = byField.get(input);
+      if (!sentences.includes(sentence)) sentences.push(sentence);
+    }
+    let first = null;
+    for (const [input, sentences] of byField) {
+      setFieldError(input, sentences);
+      first = first || input;
+    }
+    return first;
+  }
+
+  /** The field to focus: the first radio of a fieldset, else the field itself. */
+  function focusField(input) {
+    if (input.tagName === 'FIELDSET') {
+      const choice = input.querySelector('input:checked') || input.querySelector('input');
+      focusElement(choice);
+    } else {
+      focusElement(input);
+    }
+  }
+
+  /** A problem that belongs to no field, in plain words: `title` (bold) and sentences. */
+  function showMessage(container, title, ...lines) {
+    container.classList.remove('success');
     const nodes = lines.filter((line) => line).map((line) => (line instanceof Node ? line : el('p', { text: line })));
-    container.replaceChildren(el('p', { className: 'problem-title', text: title }), ...nodes);
-    container.classList.add('success');
+    container.replaceChildren(...(title ? [el('p', { className: 'problem-title', text: title })] : []), ...nodes);
     container.hidden = false;
+  }
+
+  /** Words for a problem the form has no better sentence for (network, server error, a state conflict). */
+  function genericProblem(error) {
+    if (!(error instanceof APIError)) return ['Something went wrong in this page.', String(error && error.message)];
+    const problem = error.problem;
+    if (error.status === 0) return ['The platform could not be reached.', problem.detail];
+    if (error.status >= 500) {
+      return ['Something went wrong on the platform.', 'Try again in a moment.' +
+        (problem.request_id ? ` If it keeps happening, quote this reference to support: ${problem.request_id}.` : '')];
+    }
+    if (error.status === 404) return ['Not found.', 'It may have been removed in another window. Reload the list.'];
+    return [problem.title || 'The request was refused.', problem.detail || ''];
+  }
+
+  function showGenericProblem(container, error, { extra = [], focus = true } = {}) {
+    const [title, detail] = genericProblem(error);
+    showMessage(container, title, detail, ...extra);
+    if (focus) focusElement(container);
+  }
+
+  /** One sentence per rule the API names (docs/api.md), for fields that have no special words. */
+  function commonWords(item, { what = 'This field' } = {}) {
+    const message = String(item.message || '');
+    const number = (/\d+/.exec(message) || [])[0];
+    switch (item.rule) {
+      case 'required': return `${what} is needed.`;
+      case 'min_length': return number ? `Use at least ${number} characters.` : `${what} is too short.`;
+      case 'max_length': return number ? `Use at most ${number} characters.` : `${what} is too long.`;
+      case 'characters': return `${what} contains characters that are not allowed here (control characters).`;
+      case 'type': case 'unknown_field': case 'json':
+        return 'The page sent something the platform did not expect: reload the page and try again.';
+      default: return message || `${what} was not accepted.`;
+    }
+  }
+
+  /** Words for what is wrong with a domain name, by the API's rule (DomainRoutes.rule(for:)). */
+  function domainNameWords(rule, text, { role = 'domain' } = {}) {
+    const shown = text ? `“${text}”` : 'This name';
+    const example = role === 'domain' ? 'example.com' : 'mx1.example.com';
+    switch (rule) {
+      case 'required': return role === 'domain' ? 'Enter a domain name, such as example.com.' : `${shown} is empty.`;
+      case 'ip_address':
+        return role === 'domain'
+          ? `${shown} is an IP address. Enter the domain your email addresses end with, such as example.com.`
+          : `${shown} is an IP address; MX hosts are names, such as mx1.example.com.`;
+      case 'wildcard':
+        return role === 'domain'
+          ? `Enter the domain itself, such as example.com, without “*”. Patterns like *.example.com belong in the ` +
+            'policy\'s list of mail servers, not here.'
+          : `${shown}: a * may only be the whole first label, as in *.example.com (it then stands for exactly one ` +
+            'label).';
+      case 'underscore': return `${shown} contains “_”, which host names cannot have.`;
+      case 'single_label': return `${shown} has no dot: enter the full name, such as ${example}.`;
+      case 'numeric_tld': return `${shown} ends in a number; the last part of a domain name must contain a letter.`;
+      case 'empty_label': return `${shown} has two dots in a row, or starts with a dot.`;
+      case 'hyphens': return `${shown}: a part of the name may not start or end with “-”, nor have “--” as its 3rd and ` +
+        '4th characters (that is reserved for xn-- names).';
+      case 'characters': return `${shown} contains characters a host name cannot have: use letters, digits, ` +
+        'hyphens and dots.';
+      case 'max_length': case 'length': return `${shown} is too long for a DNS name.`;
+      case 'punycode': return `${shown} has an xn-- part that is not a valid internationalised name.`;
+      default: return null;
+    }
   }
 
   // MARK: - Copy buttons
@@ -201,6 +425,16 @@
     if (button.dataset.copyFrom) return byId(button.dataset.copyFrom);
     const previous = button.previousElementSibling;
     return previous && previous.tagName === 'CODE' ? previous : null;
+  }
+
+  /** The live region right after a copy button (created with it), where "Copied." appears. */
+  function copyStatus(button) {
+    let node = button.nextElementSibling;
+    if (!node || !node.classList.contains('copy-status')) {
+      node = el('span', { className: 'copy-status', role: 'status', 'aria-live': 'polite' });
+      button.after(node);
+    }
+    return node;
   }
 
   /** The pre-Clipboard-API way: copies `text` from a temporary off-screen textarea; true when it worked. */
@@ -234,8 +468,12 @@
         selection.addRange(range);
       }
     }
-    announce(copied ? `Copied the ${label}.` : `Select the ${label} and copy it with your keyboard.`);
-    if (button && copied) {
+    if (!button) return;
+    const status = copyStatus(button);
+    say(status, copied ? `Copied the ${label}.` : `Select the ${label} and copy it with your keyboard.`);
+    window.clearTimeout(Number(status.dataset.timer || 0));
+    status.dataset.timer = String(window.setTimeout(() => { status.textContent = ''; }, 6000));
+    if (copied) {
       const original = button.dataset.originalText || button.textContent;
       button.dataset.originalText = original;
       button.textContent = 'Copied';
@@ -243,10 +481,14 @@
     }
   }
 
-  function copyButton(text, label) {
-    const button = el('button', { type: 'button', className: 'copy secondary', text: 'Copy', 'aria-label': `Copy ${label}` });
+  /** A copy button and its live region (a fragment: button, then status). */
+  function copyButton(text, label, { buttonText = 'Copy', key } = {}) {
+    const button = el('button', { type: 'button', className: 'copy secondary', text: buttonText,
+      'aria-label': `Copy ${label}`, dataset: key ? { focusKey: key } : undefined });
     button.addEventListener('click', () => copyText(text, label, button));
-    return button;
+    const fragment = document.createDocumentFragment();
+    fragment.append(button, el('span', { className: 'copy-status', role: 'status', 'aria-live': 'polite' }));
+    return fragment;
   }
 
   document.addEventListener('click', (event) => {
@@ -255,6 +497,20 @@
     const source = byId(button.dataset.copyFrom);
     if (source) copyText(source.textContent, button.dataset.copyLabel || 'text', button);
   });
+
+  /**
+   * Replaces the children of `container` with `nodes`, keeping keyboard focus on the control with the same
+   * data-focus-key (a periodic refresh must not throw the tenant's focus away).
+   */
+  function replaceKeepingFocus(container, nodes) {
+    const active = document.activeElement;
+    const key = active && container.contains(active) ? active.dataset.focusKey : null;
+    container.replaceChildren(...nodes);
+    if (key) {
+      const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+      if (again) again.focus();
+    }
+  }
 
   // MARK: - Session
 
@@ -271,12 +527,14 @@
   }
 
   function showAuth() {
+    refresher.stop();
     state.account = null;
     state.domain = null;
+    state.epoch += 1;
     byId('app-view').hidden = true;
+    byId('app-nav').hidden = true;
     byId('account-bar').hidden = true;
     byId('auth-view').hidden = false;
-    byId('domain-view').hidden = true;
     hideTokenSecret();
     focusElement(byId('auth-heading'));
   }
@@ -285,26 +543,87 @@
     byId('auth-view').hidden = true;
     byId('app-view').hidden = false;
     byId('account-bar').hidden = false;
-    await Promise.all([loadAccount(), loadDomains(), loadTokens()]);
+    byId('app-nav').hidden = false;
+    await loadAccount();
+    await route({ focus: false });
+    refresher.start();
   }
 
-  async function submitCredentials(form, path, problemBox, successMessage) {
+  /** "12 seconds", "3 minutes", or "a little while" for a Retry-After. */
+  function waitWords(seconds) {
+    if (!seconds) return 'a little while';
+    if (seconds < 90) return plural(Math.ceil(seconds), 'second', 'seconds');
+    return plural(Math.ceil(seconds / 60), 'minute', 'minutes');
+  }
+
+  /** Sentences for sign-up and login fields. */
+  function credentialWords(item, { signUp }) {
+    if (item.field === 'email') {
+      if (item.rule === 'required') return 'Enter your email address.';
+      if (item.rule === 'email') return 'Enter a complete email address, such as you@example.com.';
+    }
+    if (item.field === 'invitation') {
+      if (item.rule === 'required') return 'This platform takes new accounts by invitation: enter the code you were given.';
+      if (item.rule === 'format') return 'An invitation code starts with inv_: check that you copied all of it.';
+      if (item.rule === 'invitation') return 'This invitation code is unknown, already used or expired: ask for a new one.';
+    }
+    if (item.field === 'password') {
+      if (item.rule === 'required') return signUp ? 'Choose a password of at least 12 characters.' : 'Enter your password.';
+      if (item.rule === 'min_length') {
+        const typed = byId('signup-password').value.length;
+        return `Use at least 12 characters; this one has ${typed}.`;
+      }
+    }
+    return commonWords(item, { what: item.field === 'email' ? 'The email address' : 'The password' });
+  }
+
+  async function submitCredentials(form, { signUp }) {
+    const problemBox = byId(signUp ? 'signup-problem' : 'login-problem');
     hideProblem(problemBox);
     clearFieldErrors(form);
     const body = { email: form.elements.email.value.trim(), password: form.elements.password.value };
+    if (signUp && !byId('signup-invitation-field').hidden) body.invitation = form.elements.invitation.value.trim();
     await busy(form.querySelector('button[type="submit"]'), async () => {
       try {
-        const { data } = await api('POST', path, { body });
+        const { data } = await api('POST', signUp ? '/v1/accounts' : '/v1/sessions', { body });
         const token = data.token ? data.token.value : data.value;
         setToken(token);
         form.reset();
+        if (signUp && !location.hash.startsWith('#/domains/')) history.replaceState(null, '', '#/');
         await showApp();
-        announce(successMessage);
-        focusElement(byId('domains-heading'));
+        announce(signUp ? 'Your account is ready. Add your first domain.' : 'You are logged in.');
+        if (state.route.view === 'list') focusElement(byId('domains-heading'));
       } catch (error) {
-        const extra = [];
-        if (error.status === 429) extra.push(el('p', { text: 'Too many attempts: wait a few minutes before trying again.' }));
-        showProblem(problemBox, error, { form, extra });
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          // A platform that takes invited sign-ups only asks for the code: show its field.
+          if (signUp && errors.some((item) => item.field === 'invitation')) byId('signup-invitation-field').hidden = false;
+          const first = showFieldErrors(form, errors, (item) => credentialWords(item, { signUp }));
+          if (first) { focusField(first); return; }
+        }
+        if (error.status === 401) {
+          showMessage(problemBox, 'Wrong email or password.', 'Check both and try again.');
+        } else if (error.status === 429) {
+          showMessage(problemBox, signUp ? 'Too many sign-ups right now.' : 'Too many attempts.',
+            `Wait ${waitWords(error.retryAfter)} before trying again.`);
+        } else if (error.kind === 'signup-closed') {
+          showMessage(problemBox, 'This platform does not take new accounts.', 'Ask its operator for an account, ' +
+            'or log in if you have one.');
+        } else if (error.kind === 'account-exists') {
+          const email = form.elements.email;
+          const login = el('button', { type: 'button', className: 'link', text: 'Log in instead' });
+          login.addEventListener('click', () => {
+            byId('login-email').value = email.value.trim();
+            focusElement(byId('login-password'));
+          });
+          setFieldError(email, [el('span', { className: 'error-line', text: 'There is already an account with this ' +
+            'email address. ' }), login]);
+          focusElement(email);
+          return;
+        } else {
+          showGenericProblem(problemBox, error, { focus: false });
+        }
+        focusElement(problemBox);
       }
     });
   }
@@ -316,8 +635,184 @@
       // The session may already be gone; the local token is dropped either way.
     }
     setToken(null);
+    history.replaceState(null, '', '#/');
     showAuth();
     announce('You are logged out.');
+  }
+
+  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens
+
+  function parseRoute(hash) {
+    const path = String(hash || '').replace(/^#/, '');
+    let match = /^\/domains\/([^/]+)(?:\/([a-z-]+))?\/?$/.exec(path);
+    if (match) {
+      let name;
+      try { name = decodeURIComponent(match[1]); } catch (error) { name = match[1]; }
+      return { view: 'domain', name, section: match[2] || null };
+    }
+    match = /^\/tokens\/?$/.exec(path);
+    if (match) return { view: 'tokens' };
+    return { view: 'list' };
+  }
+
+  const domainHash = (name) => `#/domains/${encodeURIComponent(name)}`;
+
+  /** Goes to `hash`; the hashchange listener renders it (or renders at once when the hash is already there). */
+  function navigate(hash, { focus } = {}) {
+    state.pendingFocus = focus || null;
+    if (location.hash === hash) route({ focus: true });
+    else location.hash = hash;
+  }
+
+  /** Shows the view the address names. Notices and per-page feedback belong to the page they were said on. */
+  async function route({ focus = true } = {}) {
+    if (!state.token) return;
+    const next = parseRoute(location.hash);
+    const previous = state.route;
+    state.route = next;
+    clearNotice();
+    for (const link of document.querySelectorAll('#app-nav a')) {
+      const current = link.dataset.route === (next.view === 'tokens' ? 'tokens' : 'domains');
+      if (current) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    const sameDomain = previous.view === 'domain' && next.view === 'domain' && previous.name === next.name &&
+      Boolean(state.domain);
+    byId('list-view').hidden = next.view !== 'list';
+    // Another domain's page stays hidden until its own content is in (openDomain shows it).
+    byId('domain-view').hidden = !sameDomain;
+    byId('tokens-view').hidden = next.view !== 'tokens';
+    const pending = state.pendingFocus;
+    state.pendingFocus = null;
+    if (next.view !== 'domain') leaveDomain();
+    if (next.view === 'list') {
+      document.title = 'Your domains · MTA-STS hosting';
+      await loadDomains();
+      if (focus) focusElement(byId(pending || 'domains-heading'));
+    } else if (next.view === 'tokens') {
+      document.title = 'API tokens · MTA-STS hosting';
+      if (previous.view !== 'tokens') byId('token-status').textContent = '';
+      await loadTokens();
+      if (focus) focusElement(byId(pending || 'tokens-heading'));
+    } else {
+      if (!sameDomain) await openDomain(next.name);
+      if (!state.domain) return;
+      document.title = `${state.domain.name} · MTA-STS hosting`;
+      if (next.section) {
+        const section = byId(`${next.section}-panel`);
+        if (section && !section.hidden) { section.scrollIntoView(); focusElement(section.querySelector('h2')); return; }
+      }
+      if (focus) focusElement(byId(pending || 'domain-heading'));
+    }
+  }
+
+  // MARK: - The refresher: keeps the open page current by itself
+
+  /**
+   * Re-reads what is still pending on a timer: every few seconds while setup is under way, slowly once live,
+   * never while the tab is hidden; everything due at once when the tab comes back. One 1-second tick also keeps
+   * every "… ago" current.
+   */
+  const refresher = {
+    timer: null,
+    tasks: [],
+    last: {}, // task name → ms timestamp of the last start
+    running: {},
+
+    start() {
+      if (this.timer) return;
+      this.timer = window.setInterval(() => this.tick(), 1000);
+    },
+
+    stop() {
+      if (this.timer) window.clearInterval(this.timer);
+      this.timer = null;
+      this.last = {};
+    },
+
+    /** Forgets when tasks last ran: a new page starts its own cadence (its first loads count as runs). */
+    reset() {
+      this.last = {};
+      for (const task of this.tasks) this.last[task.name] = Date.now();
+    },
+
+    tick({ all = false } = {}) {
+      updateAgoTimes();
+      renderRefreshed();
+      if (document.hidden || !state.token) return;
+      const now = Date.now();
+      for (const task of this.tasks) {
+        const interval = task.interval();
+        if (interval === null || this.running[task.name]) continue;
+        const last = this.last[task.name] || 0;
+        if (now - last < (all ? 2000 : interval)) continue;
+        this.run(task);
+      }
+    },
+
+    run(task) {
+      this.last[task.name] = Date.now();
+      this.running[task.name] = true;
+      Promise.resolve(task.run()).catch(() => {}).finally(() => { this.running[task.name] = false; });
+    },
+  };
+
+  /**
+   * How eagerly the open domain page looks again: 'busy' while setup is under way and the tenant has been active in
+   * the last ten minutes (every look at the DNS records also has the worker check the domain), 'idle' when setup is
+   * under way but nobody has touched the page for a while, else 'calm'.
+   */
+  function pace() {
+    const domain = state.domain;
+    if (!domain) return null;
+    if (domain.status === 'offboarding') return 'calm';
+    const setup = setupOf(domain);
+    if (setup.state !== 'action_needed' && setup.state !== 'waiting' && !pendingPolicyID()) return 'calm';
+    return Date.now() - state.activeAt < 10 * 60 * SECONDS ? 'busy' : 'idle';
+  }
+
+  const SECONDS = 1000;
+  const PACE = { busy: 5 * SECONDS, idle: 30 * SECONDS };
+  state.activeAt = Date.now();
+  for (const type of ['pointerdown', 'keydown', 'focus']) {
+    window.addEventListener(type, () => { state.activeAt = Date.now(); }, { capture: true, passive: true });
+  }
+  refresher.tasks = [
+    { name: 'domain', interval: () => (state.route.view !== 'domain' ? null : PACE[pace()] || 60 * SECONDS),
+      run: () => refreshDomain() },
+    { name: 'verify', interval: () => (state.route.view === 'domain' && state.domain &&
+        state.domain.status === 'pending_verification' ? (pace() === 'busy' ? 10 * SECONDS : 60 * SECONDS) : null),
+      run: () => verifyDomain({ automatic: true }) },
+    { name: 'dns', interval: () => (state.route.view !== 'domain' ? null : PACE[pace()] || 300 * SECONDS),
+      run: () => loadDNSRecords({ background: true }) },
+    { name: 'certificate', interval: () => {
+      if (state.route.view !== 'domain' || !state.domain || state.domain.status === 'pending_verification') return null;
+      const status = state.certificate && state.certificate.status;
+      return status === 'issued' || status === 'stopped' ? 300 * SECONDS : 5 * SECONDS;
+    }, run: () => loadCertificate() },
+    { name: 'mx', interval: () => (state.route.view === 'domain' && state.domain && state.domain.status === 'verified'
+        ? 60 * SECONDS : null), run: () => loadMXCheck({ background: true }) },
+    { name: 'list', interval: () => (state.route.view === 'list' ? 30 * SECONDS : null), run: () => loadDomains() },
+  ];
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) return;
+    state.activeAt = Date.now();
+    refresher.tick({ all: true });
+  });
+  window.addEventListener('focus', () => refresher.tick({ all: true }));
+
+  /** The header's "Updated … ago" line: how current the page is and how often it looks again. */
+  function renderRefreshed() {
+    const node = byId('domain-refreshed');
+    if (!node || state.route.view !== 'domain' || !state.domain) return;
+    const date = state.checked.domain;
+    const cadence = document.hidden ? 'paused while this tab is hidden'
+      : pace() === 'busy' ? 'this page looks again every few seconds until setup is done'
+        : pace() === 'idle' ? 'this page looks again every 30 s until setup is done'
+          : 'this page looks again every minute';
+    const text = `${date ? `Updated ${ago(date)}` : 'Loading'} · ${cadence}.`;
+    if (node.textContent !== text) node.textContent = text;
   }
 
   // MARK: - Account and domain list
@@ -328,7 +823,7 @@
       state.account = data;
       renderAccount();
     } catch (error) {
-      if (error.status !== 401) announce(`Could not load the account: ${error.message}`);
+      if (error.status !== 401) announce('Could not load your account. This page tries again when you come back to it.');
     }
   }
 
@@ -353,99 +848,285 @@
         after = data.next_after;
       } while (after);
     } catch (error) {
-      if (error.status !== 401) announce(`Could not load the domains: ${error.message}`);
+      if (error.status !== 401) announce('Could not load your domains. This page tries again in a moment.');
       return;
     }
     state.domains = domains;
     renderDomainList();
+    loadListExtras(domains);
+  }
+
+  /**
+   * The mode and certificate of each verified domain, for the list rows (the list items do not carry them):
+   * a few requests at a time, rows filled in as they arrive.
+   */
+  async function loadListExtras(domains) {
+    const fresh = (name) => state.listExtras[name] && Date.now() - state.listExtras[name].at < 5 * 60 * SECONDS;
+    const queue = domains.filter((domain) => domain.status !== 'pending_verification' && !fresh(domain.name)).slice(0, 50);
+    const worker = async () => {
+      for (let domain = queue.shift(); domain; domain = queue.shift()) {
+        const name = domain.name;
+        const [certificate, policy] = await Promise.all([
+          api('GET', `${domainPath(name)}/certificate`).then((r) => r.data, () => null),
+          api('GET', `${domainPath(name)}/policy`).then((r) => r.data, () => null),
+        ]);
+        state.listExtras[name] = { certificate, policy, at: Date.now() };
+        if (state.route.view === 'list') renderDomainList();
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+  }
+
+  /** "Next" for a step the tenant does, "Waiting" for one the platform does. */
+  function nextWord(setup) {
+    const step = (setup.steps || []).find((entry) => entry.title === setup.next_step);
+    return step && step.status === 'waiting' ? 'Waiting' : 'Next';
+  }
+
+  /** Words for a setup state: badge text, and the data-state value the CSS colours. */
+  function stateWords(setup, domain) {
+    switch (setup.state) {
+      case 'action_needed': {
+        const count = Number(setup.actions_needed) || 0;
+        return count > 0 ? `Action needed · ${plural(count, 'step', 'steps')}` : 'Action needed';
+      }
+      case 'waiting': return 'Waiting for the platform';
+      case 'live_testing': return 'Live · testing';
+      case 'live_enforce': return 'Live · enforce';
+      case 'offboarding': return `Offboarding until ${formatDay(setup.until || domain.serve_until)}`;
+      default: return String(setup.state || domain.status).replace(/_/g, ' ');
+    }
+  }
+
+  function stateBadge(setup, domain) {
+    return el('span', { className: 'badge state', dataset: { state: setup.state }, text: stateWords(setup, domain) });
   }
 
   function renderDomainList() {
     const list = byId('domain-list');
-    list.replaceChildren(...state.domains.map((domain) => {
-      const button = el('button', { type: 'button', className: 'link', text: domain.unicode_name || domain.name,
+    const rows = state.domains.map((domain) => {
+      const extras = state.listExtras[domain.name] || {};
+      const setup = setupOf(domain);
+      const meta = [];
+      const mode = extras.policy ? extras.policy.mode : null;
+      if (mode && domain.status === 'verified') meta.push(`mode ${mode}`);
+      const certificate = extras.certificate;
+      if (certificate && certificate.not_after) meta.push(`certificate valid until ${formatDay(certificate.not_after)}`);
+      else if (domain.status === 'pending_verification') meta.push(`added ${formatDay(domain.created_at)}`);
+      const link = el('a', { href: domainHash(domain.name), className: 'domain-link', text: domain.unicode_name || domain.name,
         'aria-current': state.domain && state.domain.name === domain.name ? 'true' : null });
-      button.addEventListener('click', guard(() => openDomain(domain.name, { focus: true })));
-      return el('li', { dataset: { domain: domain.name } }, button, statusBadge(domain.status));
-    }));
+      const next = setup.next_step && setup.state !== 'offboarding' && !setup.state.startsWith('live')
+        ? el('p', { className: 'row-next', text: `${nextWord(setup)}: ${humanDates(setup.next_step)}` }) : null;
+      return el('li', { dataset: { domain: domain.name, state: setup.state } },
+        el('div', { className: 'row-main' }, link, stateBadge(setup, domain)),
+        meta.length ? el('p', { className: 'row-meta', text: meta.join(' · ') }) : null,
+        next);
+    });
+    replaceKeepingFocus(list, rows);
     byId('domain-list-empty').hidden = state.domains.length > 0;
   }
 
-  function statusBadge(status) {
-    const labels = { pending_verification: 'pending verification', verified: 'verified', offboarding: 'offboarding' };
-    return el('span', { className: 'badge', dataset: { status }, text: labels[status] || status });
+  /**
+   * What a tenant types or pastes as a domain, reduced to the host name: no scheme, user, path, query, port or
+   * leading "www.". Returns {name, note} where note says what was taken out (null when nothing was).
+   */
+  function domainFromInput(raw) {
+    const text = String(raw || '').trim();
+    let host = text;
+    const removed = [];
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(host);
+    if (scheme) { host = host.slice(scheme[0].length); removed.push('the scheme'); }
+    else if (/^mailto:/i.test(host)) { host = host.slice(7); removed.push('mailto:'); }
+    const cut = host.search(/[/?#]/);
+    if (cut >= 0) { if (host.slice(cut).replace(/^\/$/, '')) removed.push('the path'); host = host.slice(0, cut); }
+    const at = host.lastIndexOf('@');
+    if (at >= 0) { host = host.slice(at + 1); removed.push('the part before @'); }
+    const port = /^([^:[\]]+):(\d+)$/.exec(host);
+    if (port) { host = port[1]; removed.push('the port'); }
+    if (/^www\./i.test(host) && host.split('.').length > 2) { host = host.slice(4); removed.push('“www.”'); }
+    const name = host.replace(/\.$/, '').toLowerCase();
+    const changed = name.length > 0 && removed.length > 0;
+    return { name, note: changed ? `Took ${name} out of “${text}” (left out ${listWords(removed)}).` : null };
+  }
+
+  function previewDomainInput() {
+    const field = byId('add-domain-name');
+    const { note } = domainFromInput(field.value);
+    const node = byId('add-domain-name-note');
+    const text = note ? note.replace(/^Took (\S+) out of/, 'Will add $1, taken out of') : '';
+    if (node.textContent !== text) node.textContent = text;
   }
 
   async function addDomain(event) {
     event.preventDefault();
     const form = event.currentTarget;
+    const field = form.elements.name;
     const problemBox = byId('add-domain-problem');
     hideProblem(problemBox);
     clearFieldErrors(form);
+    const { name, note } = domainFromInput(field.value);
+    if (note) field.value = name;
+    byId('add-domain-name-note').textContent = note || '';
     await busy(form.querySelector('button[type="submit"]'), async () => {
       try {
-        const { data } = await api('POST', '/v1/domains', { body: { name: form.elements.name.value.trim() } });
+        const { data } = await api('POST', '/v1/domains', { body: { name } });
         form.reset();
-        await Promise.all([loadAccount(), loadDomains()]);
-        announce(`Added ${data.name}. Publish the TXT record shown to prove you own it.`);
-        await openDomain(data.name, { domain: data });
-        focusElement(byId('verify-heading'));
+        byId('add-domain-name-note').textContent = '';
+        state.preloaded = data;
+        await loadAccount();
+        navigate(domainHash(data.name), { focus: 'verify-heading' });
       } catch (error) {
-        const extra = [];
-        if (error.problem && error.problem.limit !== undefined) {
-          extra.push(el('p', { text: `Your limit is ${error.problem.limit} domains.` }));
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => domainNameWords(item.rule, name) || commonWords(item,
+            { what: 'The domain name' }));
+          if (first) { focusField(first); return; }
         }
-        showProblem(problemBox, error, { form, extra });
+        if (error.kind === 'domain-exists') {
+          setFieldError(field, [el('span', { className: 'error-line', text: `You have already added ${name}. ` }),
+            el('a', { href: domainHash(name.toLowerCase().replace(/\.$/, '')), text: `Open ${name}` })]);
+          focusElement(field);
+          return;
+        }
+        if (error.kind === 'domain-limit-reached') {
+          const limit = error.problem.limit;
+          setFieldError(field, `Your account can hold ${limit === undefined ? 'no more' : limit} domains and they are ` +
+            'all in use: remove one before adding another.');
+          focusElement(field);
+          return;
+        }
+        showGenericProblem(problemBox, error);
       }
     });
   }
 
-  // MARK: - Domain detail
+  // MARK: - The setup state (the API's `setup`, docs/api.md)
 
-  async function openDomain(name, { domain, focus = false } = {}) {
-    const view = byId('domain-view');
+  /**
+   * The domain's setup as the API computes it (`setup` on every domain object). A server without it still gets a
+   * state from the domain's status, with no checklist.
+   */
+  function setupOf(domain) {
+    if (domain && domain.setup && typeof domain.setup === 'object') return domain.setup;
+    const status = domain ? domain.status : null;
+    return { state: status === 'offboarding' ? 'offboarding' : status === 'pending_verification' ? 'action_needed' : 'waiting',
+      actions_needed: status === 'pending_verification' ? 1 : 0, next_step: null,
+      until: domain ? domain.serve_until || null : null, steps: [] };
+  }
+
+  /** A sentence from the API with any RFC 3339 timestamp in it shown as a local date. */
+  function humanDates(text) {
+    return String(text || '').replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)\b/g,
+      (match) => formatDate(match));
+  }
+
+  // MARK: - Domain page
+
+  function leaveDomain() {
+    // What the list shows about this domain may have changed while it was open.
+    if (state.domain) delete state.listExtras[state.domain.name];
+    state.domain = null;
+    state.epoch += 1;
+  }
+
+  /** Resets the page's panels and loads everything about `name`. */
+  async function openDomain(name) {
+    state.epoch += 1;
+    const epoch = state.epoch;
+    let domain = state.preloaded && state.preloaded.name === name ? state.preloaded : null;
+    state.preloaded = null;
     try {
-      state.domain = domain || (await api('GET', domainPath(name))).data;
+      domain = domain || (await api('GET', domainPath(name))).data;
     } catch (error) {
-      if (error.status === 404) {
-        announce(`${name} no longer exists.`);
-        view.hidden = true;
+      if (error.status === 404 || error.status === 422) {
+        state.domain = null;
+        byId('domain-view').hidden = true;
+        byId('list-view').hidden = false;
+        state.route = { view: 'list' };
+        history.replaceState(null, '', '#/');
         await loadDomains();
+        announce(`There is no domain ${name} in your account.`);
         return;
       }
       throw error;
     }
-    state.policy = null;
-    state.etag = null;
-    view.hidden = false;
-    hideProblem(byId('domain-problem'));
-    hideProblem(byId('verify-result'));
-    hideProblem(byId('policy-result'));
+    if (epoch !== state.epoch) return;
+    Object.assign(state, { domain, policy: null, etag: null, history: [], dnsRecords: null, certificate: null,
+      mxCheck: null, refusal: null, tlsrpt: null, checked: { domain: new Date() } });
+    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result']) hideProblem(byId(id));
+    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live']) byId(id).textContent = '';
     byId('delete-result').hidden = true;
-    state.dnsRecords = [];
-    state.tlsrpt = null;
-    byId('tlsrpt-status').textContent = '';
-    hideProblem(byId('tlsrpt-result'));
-    renderDomainHeader();
-    renderDomainList();
-    renderSTSRecord();
-    const status = state.domain.status;
-    byId('verify-panel').hidden = status !== 'pending_verification';
-    byId('offboarding-panel').hidden = status !== 'offboarding';
-    byId('policy-panel').hidden = status !== 'verified';
-    byId('tlsrpt-panel').hidden = status !== 'verified';
-    byId('history-panel').hidden = status === 'pending_verification';
-    byId('delete-panel').hidden = status === 'offboarding';
-    if (status === 'pending_verification') renderVerification();
-    if (status === 'offboarding') {
-      byId('offboarding-text').textContent = `Mode none is published until ${formatDate(state.domain.serve_until)} ` +
-        '(RFC 8461 §8.3); then the domain is removed. Keep the DNS records until then.';
-    }
-    if (focus) focusElement(byId('domain-heading'));
+    byId('dns-records').replaceChildren();
+    byId('certificate').replaceChildren();
+    byId('certificate-summary').textContent = '';
+    byId('history').replaceChildren();
+    byId('mx-check').replaceChildren();
+    byId('dns-zone-lines').textContent = '';
+    setChecked(byId('verify-checked'), '', null);
+    renderDomain();
+    byId('domain-view').hidden = false;
+    refresher.reset();
+    const status = domain.status;
     const loads = [loadDNSRecords(), loadCertificate()];
     if (status === 'verified') loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT());
     if (status !== 'pending_verification') loads.push(loadHistory());
     await Promise.all(loads);
+  }
+
+  /** Everything that depends only on the domain object (and its setup). */
+  function renderDomain() {
+    const domain = state.domain;
+    if (!domain) return;
+    const status = domain.status;
+    byId('verify-panel').hidden = status !== 'pending_verification';
+    byId('offboarding-panel').hidden = status !== 'offboarding';
+    byId('setup-panel').hidden = status === 'offboarding';
+    byId('policy-panel').hidden = status !== 'verified';
+    byId('tlsrpt-panel').hidden = status !== 'verified';
+    byId('history-panel').hidden = status === 'pending_verification' || state.history.length === 0;
+    byId('delete-panel').hidden = status === 'offboarding';
+    byId('certificate-panel').hidden = status === 'pending_verification';
+    renderDomainHeader();
+    renderSetup();
+    renderSTSRecord();
+    if (status === 'pending_verification') renderVerification();
+    if (status === 'offboarding') renderOffboarding();
+    byId('dns-heading').textContent = status === 'offboarding'
+      ? `DNS records to keep until ${formatDay(setupOf(domain).until || domain.serve_until)}` : 'DNS records to publish';
+    byId('dns-intro').textContent = status === 'offboarding'
+      ? 'Leave these as they are until then; each one is still looked up live.'
+      : 'Add these at your DNS provider. Each one is looked up live, again every few seconds while something is missing.';
+    orderPanels();
+  }
+
+  /** Puts the panels in the order of what needs doing: DNS records first until they are complete. */
+  function orderPanels() {
+    const domain = state.domain;
+    const ids = (() => {
+      if (domain.status === 'offboarding') {
+        return ['offboarding-panel', 'dns-panel', 'certificate-panel', 'history-panel', 'setup-panel', 'verify-panel',
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel'];
+      }
+      if (domain.status === 'pending_verification') {
+        return ['setup-panel', 'verify-panel', 'dns-panel', 'certificate-panel', 'delete-panel', 'offboarding-panel',
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'history-panel'];
+      }
+      const steps = setupOf(domain).steps || [];
+      const dnsDone = ['policy_host', 'sts_record'].every((name) => {
+        const step = steps.find((entry) => entry.step === name);
+        return !step || step.status === 'done';
+      });
+      const dns = ['dns-panel', 'sts-record-panel'];
+      const rest = ['policy-panel', 'tlsrpt-panel'];
+      return ['setup-panel', ...(dnsDone ? rest : dns), 'certificate-panel', ...(dnsDone ? dns : rest),
+        'history-panel', 'delete-panel', 'offboarding-panel', 'verify-panel'];
+    })();
+    const container = byId('domain-panels');
+    const current = [...container.children].map((node) => node.id);
+    if (current.join() === ids.join()) return;
+    const active = document.activeElement;
+    container.append(...ids.map(byId));
+    if (active && container.contains(active) && document.activeElement !== active) active.focus();
   }
 
   function renderDomainHeader() {
@@ -453,27 +1134,249 @@
     const title = domain.unicode_name && domain.unicode_name !== domain.name
       ? `${domain.unicode_name} (${domain.name})` : domain.name;
     byId('domain-heading').textContent = title;
+    const setup = setupOf(domain);
     const badge = byId('domain-status');
-    badge.dataset.status = domain.status;
-    badge.textContent = statusBadge(domain.status).textContent;
-    const meta = [`added ${formatDate(domain.created_at)}`];
-    if (domain.verified_at) meta.push(`verified ${formatDate(domain.verified_at)}`);
+    badge.dataset.state = setup.state;
+    badge.className = 'badge state';
+    badge.textContent = stateWords(setup, domain);
+    renderModeLabel();
+    const next = byId('next-step');
+    const nextStep = (setup.steps || []).find((step) => step.title === setup.next_step);
+    if (setup.next_step && domain.status !== 'offboarding') {
+      const key = `${nextWord(setup)}|${setup.next_step}`;
+      if (next.dataset.key !== key) {
+        next.dataset.key = key;
+        const show = el('button', { type: 'button', className: 'link', text: 'Show me',
+          dataset: { focusKey: 'next-step-show' } });
+        show.addEventListener('click', () => goToStep(nextStep ? nextStep.step : null));
+        replaceKeepingFocus(next, [el('strong', { text: `${nextWord(setup)}: ` }), humanDates(setup.next_step), ' ', show]);
+      }
+      next.hidden = false;
+    } else {
+      next.dataset.key = '';
+      next.replaceChildren();
+      next.hidden = true;
+    }
+    renderRefreshed();
+  }
+
+  // MARK: - The checklist
+
+  /** Beside the state badge: the mode (unless the badge says it, as "Live · testing"), when it was added, verified. */
+  function renderModeLabel() {
+    const domain = state.domain;
+    const live = setupOf(domain).state.startsWith('live');
+    const meta = [];
+    if (state.policy && domain.status === 'verified' && !live) meta.push(`mode ${state.policy.mode}`);
+    meta.push(`added ${formatDay(domain.created_at)}`);
+    if (domain.verified_at) meta.push(`verified ${formatDay(domain.verified_at)}`);
     byId('domain-meta').textContent = meta.join(' · ');
   }
 
-  /** Reads the domain again (its drift check may have run) without resetting the rest of the view. */
+  const STEP_STATUS_WORDS = { done: 'done', action_needed: 'your turn', waiting: 'waiting', optional: 'optional' };
+  const STEP_ICONS = { done: '✓', action_needed: '!', waiting: '…', optional: '○' };
+
+  /**
+   * What the page's own live DNS lookup adds to a step the platform still counts as to do: the record may be
+   * there already, and the platform's next check (or, for the CNAME, verification) takes it into account.
+   */
+  function liveNote(step) {
+    if (step.status !== 'action_needed' || !state.dnsRecords) return null;
+    const prefix = { policy_host: 'mta-sts.', sts_record: '_mta-sts.' }[step.step];
+    if (!prefix) return null;
+    const record = state.dnsRecords.records.find((entry) => entry.name === `${prefix}${state.domain.name}`);
+    if (!record || record.status !== 'found') return null;
+    return state.domain.status === 'pending_verification'
+      ? 'The live lookup below already finds this record; the platform counts it once the domain is verified.'
+      : 'The live lookup below already finds this record; the platform confirms it on its next check, within seconds.';
+  }
+
+  function renderSetup() {
+    const setup = setupOf(state.domain);
+    const steps = Array.isArray(setup.steps) ? setup.steps : [];
+    const notes = steps.map(liveNote);
+    const items = steps.map((step, index) => {
+      const status = STEP_STATUS_WORDS[step.status] ? step.status : 'waiting';
+      const body = el('div', { className: 'step-body' },
+        el('p', { className: 'step-title' }, el('span', { text: humanDates(step.title || step.step) }), ' ',
+          el('span', { className: 'badge', dataset: { status }, text: STEP_STATUS_WORDS[status] })),
+        step.detail ? el('p', { className: 'step-detail', text: humanDates(step.detail) }) : null,
+        notes[index] ? el('p', { className: 'step-note', text: notes[index] }) : null);
+      if (step.checked_at) body.append(el('p', { className: 'step-checked muted' }, 'Checked ', agoNode(step.checked_at), '.'));
+      if (status === 'action_needed' && stepTarget(step.step)) {
+        const show = el('button', { type: 'button', className: 'link', text: 'Show me where',
+          'aria-label': `Show me where: ${humanDates(step.title || step.step)}`, dataset: { focusKey: `step-${step.step}` } });
+        show.addEventListener('click', () => goToStep(step.step));
+        body.append(show);
+      }
+      return el('li', { className: 'step', dataset: { step: step.step, status } },
+        el('span', { className: 'step-icon', 'aria-hidden': 'true', text: STEP_ICONS[status] }), body);
+    });
+    const list = byId('setup-steps');
+    const key = JSON.stringify(steps) + setup.state + notes.join() + byId('verify-panel').hidden;
+    if (list.dataset.key === key) return;
+    list.dataset.key = key;
+    replaceKeepingFocus(list, items);
+  }
+
+  /** The element a step's "Show me where" scrolls to. */
+  function stepTarget(step) {
+    const name = state.domain && state.domain.name;
+    const record = (prefix) => document.querySelector(`#dns-records li[data-record-name="${CSS.escape(prefix + name)}"]`);
+    switch (step) {
+      case 'ownership': return byId('verify-panel').hidden ? null : byId('verify-panel');
+      case 'policy_host': return record('mta-sts.') || byId('dns-panel');
+      case 'sts_record': return record('_mta-sts.') || byId('dns-panel');
+      case 'tlsrpt': return byId('tlsrpt-panel').hidden ? record('_smtp._tls.') : byId('tlsrpt-panel');
+      case 'certificate': case 'policy_reachable': return byId('certificate-panel');
+      case 'policy_mode': return byId('policy-panel').hidden ? null : byId('policy-panel');
+      default: return null;
+    }
+  }
+
+  function goToStep(step) {
+    const target = stepTarget(step) || byId('setup-panel');
+    target.scrollIntoView({ block: 'start' });
+    const heading = target.matches('section') ? target.querySelector('h2') : null;
+    focusElement(heading || target);
+  }
+
+  /** Reads the domain (and its setup) again; a status change re-opens the page in its new shape. */
   async function refreshDomain() {
     const name = state.domain && state.domain.name;
+    const epoch = state.epoch;
     if (!name) return;
+    let data;
     try {
-      const { data } = await api('GET', domainPath(name));
-      if (!state.domain || state.domain.name !== name) return;
-      state.domain = data;
-      renderDomainHeader();
-      renderSTSRecord();
+      ({ data } = await api('GET', domainPath(name)));
     } catch (error) {
-      // A vanished domain is handled the next time it is opened; the rest of the view stays as it is.
+      if (error.status === 404 && epoch === state.epoch) {
+        leaveDomain();
+        navigate('#/');
+        window.setTimeout(() => announce(`${name} has been removed from your account.`), 0);
+      }
+      return;
     }
+    if (epoch !== state.epoch || !state.domain) return;
+    const statusChanged = data.status !== state.domain.status;
+    state.domain = data;
+    state.checked.domain = new Date();
+    if (statusChanged) {
+      const hadFocus = byId('domain-view').contains(document.activeElement);
+      await openDomain(name);
+      if (hadFocus) focusElement(byId('domain-heading'));
+      return;
+    }
+    renderDomain();
+  }
+
+  // MARK: - Offboarding
+
+  function renderOffboarding() {
+    const domain = state.domain;
+    const setup = setupOf(domain);
+    const until = setup.until || domain.serve_until;
+    const sts = state.dnsRecords && state.dnsRecords.records.find((record) => record.name === `_mta-sts.${domain.name}`);
+    const edge = state.dnsRecords && state.dnsRecords.records.find((record) => record.name === `mta-sts.${domain.name}`);
+    const stsLine = !sts
+      ? `your _mta-sts.${domain.name} record, as listed under DNS records below.`
+      : sts.published_as === 'cname'
+        ? `your _mta-sts.${domain.name} CNAME into the platform's zone: it already announces the mode none policy.`
+        : `your _mta-sts.${domain.name} TXT record, announcing the current id: ${sts.value} (update it if it still shows ` +
+          'an older id, so senders fetch the mode none policy).';
+    // A domain offboarded because the platform lost sight of the tenant's control says why (its ownership step).
+    const lost = (setup.steps || []).find((step) => step.step === 'ownership' && step.status === 'action_needed');
+    const text = byId('offboarding-text');
+    const key = `${until}|${stsLine}|${edge ? edge.value : ''}|${lost ? lost.detail : ''}`;
+    if (text.dataset.key === key) return;
+    text.dataset.key = key;
+    text.replaceChildren(
+      lost ? el('p', { className: 'offboarding-reason' }, el('strong', { text: `${humanDates(lost.title)}. ` }),
+        humanDates(lost.detail)) : null,
+      el('p', { className: 'offboarding-lead' }, `${domain.name} is being removed. Until `,
+        el('strong', { text: formatDate(until, 'long') }),
+        ', the platform serves a policy with mode none, so that sending servers drop the policy they cached ' +
+        '(RFC 8461 §8.3). After that date the domain leaves your account and its DNS records can go.'),
+      el('p', { text: 'Until then, keep these DNS records as they are:' }),
+      el('ul', {},
+        el('li', { text: `the CNAME mta-sts.${domain.name} → ${edge ? edge.value : 'the platform'};` }),
+        el('li', { text: stsLine })));
+  }
+
+  // MARK: - Verification
+
+  function renderVerification() {
+    const record = state.domain.verification || {};
+    byId('verify-name').textContent = record.name || `_mtasts-verify.${state.domain.name}`;
+    byId('verify-value').textContent = record.value || '';
+    byId('verify-relative').textContent = `In the zone ${state.domain.name}, the name is ` +
+      `${relativeName(record.name || `_mtasts-verify.${state.domain.name}`)}.`;
+  }
+
+  /** What a failed lookup found, in words (verification-failed: `found`). */
+  function lookupWords(found, name) {
+    if (!found) return 'The lookup gave no answer.';
+    switch (found.result) {
+      case 'nxdomain': return `${name} does not exist in DNS yet.`;
+      case 'no_data': return `${name} exists but has no TXT record yet.`;
+      case 'answer': {
+        const values = Array.isArray(found.values) ? found.values : [];
+        return values.length ? `${name} holds ${values.length === 1 ? 'another value' : 'other values'}: ` +
+          values.map((value) => `“${value}”`).join(', ') + '.' : `${name} has no matching value.`;
+      }
+      case 'timeout': return 'The DNS lookup timed out; your DNS servers did not answer in time.';
+      case 'server_failure': return 'Your DNS servers answered with an error (SERVFAIL).';
+      case 'network_error': return 'The platform could not reach a DNS server.';
+      default: return found.detail || 'The lookup failed.';
+    }
+  }
+
+  /** Verifies now (the button) or quietly (the refresher): a failure says what was found, beside the button. */
+  async function verifyDomain({ automatic = false } = {}) {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'pending_verification') return;
+    const epoch = state.epoch;
+    const result = byId('verify-result');
+    const button = byId('verify-button');
+    const name = domain.name;
+    const work = async () => {
+      try {
+        const { data } = await api('POST', `${domainPath(name)}/verify`, { lookup: automatic ? 'skip' : 'wait' });
+        if (epoch !== state.epoch) return;
+        const hadFocus = byId('verify-panel').contains(document.activeElement) || !automatic;
+        state.preloaded = data.domain;
+        await openDomain(name);
+        sayForAWhile(byId('domain-live'), `${name} is verified. Its first policy (mode ` +
+          `${data.policy ? data.policy.mode : 'none'}) is published; the checklist shows what is next.`);
+        loadAccount();
+        if (hadFocus) focusElement(byId('setup-heading'));
+      } catch (error) {
+        if (epoch !== state.epoch || error.status === SKIPPED) return;
+        state.checked.verify = new Date();
+        const recordName = (domain.verification && domain.verification.name) || `_mtasts-verify.${name}`;
+        let summary;
+        let lines;
+        if (error.kind === 'verification-failed') {
+          summary = 'not found yet';
+          lines = [lookupWords(error.problem.found, recordName),
+            'DNS changes can take a few minutes to appear; this page keeps looking every few seconds.'];
+        } else if (error.kind === 'domain-verified-elsewhere') {
+          summary = 'verified by another account';
+          lines = [`Another account has verified ${name}. It can be added here once that account removes it.`];
+        } else {
+          const [title, detail] = genericProblem(error);
+          summary = 'the check failed';
+          lines = [title, detail];
+        }
+        setChecked(byId('verify-checked'), 'Checked ', state.checked.verify, `: ${summary}.`);
+        if (!automatic || !result.hidden) {
+          showMessage(result, error.kind === 'verification-failed' ? 'Not found yet.' : lines.shift(), ...lines);
+          if (!automatic) focusElement(result);
+        }
+      }
+    };
+    if (automatic) await work();
+    else await busy(button, work);
   }
 
   // MARK: - Drift of the tenant's own _mta-sts record
@@ -492,7 +1395,7 @@
   function renderSTSRecord() {
     const domain = state.domain;
     const panel = byId('sts-record-panel');
-    panel.hidden = !domain || domain.status === 'pending_verification';
+    panel.hidden = !domain || domain.status !== 'verified';
     if (panel.hidden) return;
     const check = domain.sts_record;
     const badge = byId('sts-record-status');
@@ -513,240 +1416,120 @@
     badge.textContent = label;
     byId('sts-record-summary').textContent = sentence;
     byId('sts-record-detail').textContent = check.detail || '';
-    const checked = `Checked ${formatDate(check.checked_at)}.`;
-    const live = state.dnsRecords.find((record) => record.name === `_mta-sts.${domain.name}`);
+    const node = byId('sts-record-checked');
+    const live = state.dnsRecords && state.dnsRecords.records.find((record) => record.name === `_mta-sts.${domain.name}`);
     const settled = check.status === 'current' || check.status === 'delegated';
-    byId('sts-record-checked').textContent = !settled && live && live.status === 'found'
-      ? `${checked} The live lookup under DNS records finds the record right now; the next periodic check will ` +
-        'confirm it.'
-      : checked;
+    const suffix = !settled && live && live.status === 'found'
+      ? '. The live lookup under DNS records finds the record right now; the next check will confirm it.' : '.';
+    setChecked(node, 'Checked ', check.checked_at, suffix);
   }
 
-  function renderVerification() {
-    const record = state.domain.verification || {};
-    byId('verify-name').textContent = record.name || `_mtasts-verify.${state.domain.name}`;
-    byId('verify-value').textContent = record.value || '';
+  // MARK: - DNS records
+
+  /** `name` relative to the domain's zone: `_mta-sts` for `_mta-sts.example.com` in example.com. */
+  function relativeName(name) {
+    const zone = state.domain ? state.domain.name : '';
+    if (name === zone) return '@';
+    return name.endsWith(`.${zone}`) ? name.slice(0, -(zone.length + 1)) : name;
   }
 
-  async function verifyDomain() {
-    const result = byId('verify-result');
-    hideProblem(result);
-    const name = state.domain.name;
-    await busy(byId('verify-button'), async () => {
-      try {
-        const { data } = await api('POST', `${domainPath(name)}/verify`);
-        announce(`${name} is verified. Its first policy (mode ${data.policy ? data.policy.mode : 'none'}) is published.`);
-        await Promise.all([loadDomains(), loadAccount()]);
-        await openDomain(name, { domain: data.domain });
-        focusElement(byId('policy-heading'));
-      } catch (error) {
-        showProblem(result, error, { extra: lookupDetails(error.problem) });
-      }
-    });
-  }
-
-  /** What the API says it expected and found (verification-failed, domain-verified-elsewhere). */
-  function lookupDetails(problem) {
-    const parts = [];
-    if (!problem) return parts;
-    if (problem.expected) {
-      parts.push(el('p', {}, 'Expected: ', el('code', { className: 'value', text: problem.expected.name }), ' ',
-        problem.expected.type || 'TXT', ' ', el('code', { className: 'value', text: problem.expected.value })));
-    }
-    if (problem.found) parts.push(foundDescription(problem.found, 'Found: '));
-    return parts;
-  }
-
-  /** One lookup result: the result code, its sentence, and the values found. */
-  function foundDescription(found, prefix) {
-    const node = el('div', { className: 'found' });
-    node.append(el('p', {}, prefix, el('strong', { text: found.result || 'unknown' }), found.detail ? ` — ${found.detail}` : ''));
-    const values = Array.isArray(found.values) ? found.values : [];
-    if (values.length > 0) {
-      node.append(el('ul', {}, ...values.map((value) => el('li', {}, el('code', { className: 'value', text: value })))));
-    }
-    return node;
-  }
-
-  // MARK: - Policy
-
-  async function loadPolicy() {
-    try {
-      const { data, etag } = await api('GET', `${domainPath(state.domain.name)}/policy`);
-      state.policy = data;
-      state.etag = etag || (data.id ? `"${data.id}"` : null);
-      renderPolicy();
-    } catch (error) {
-      if (error.status !== 401) showProblem(byId('policy-result'), error);
-    }
-  }
-
-  function renderPolicy() {
-    const policy = state.policy;
-    const form = byId('policy-form');
-    clearFieldErrors(form);
-    form.elements.mode.value = policy.mode;
-    form.elements.mx.value = (policy.mx || []).join('\n');
-    form.elements.max_age.value = String(policy.max_age);
-    form.elements.force.checked = false;
-    byId('policy-current').textContent =
-      `Current id ${policy.id} · mode ${policy.mode} · max_age ${formatDuration(policy.max_age)} · ` +
-      `updated ${formatDate(policy.updated_at)}`;
-    byId('policy-text').textContent = policy.text || '';
-  }
-
-  async function savePolicy(event) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const result = byId('policy-result');
-    hideProblem(result);
-    clearFieldErrors(form);
-    const maxAgeText = form.elements.max_age.value.trim();
-    const body = {
-      mode: form.elements.mode.value,
-      mx: form.elements.mx.value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0),
-      max_age: /^\d+$/.test(maxAgeText) ? Number(maxAgeText) : maxAgeText,
-    };
-    if (form.elements.force.checked) body.force = true;
-    const headers = state.etag ? { 'If-Match': state.etag } : {};
-    await busy([byId('policy-save'), byId('policy-reload')], async () => {
-      try {
-        const { data, etag } = await api('PUT', `${domainPath(state.domain.name)}/policy`, { body, headers });
-        state.policy = data;
-        state.etag = etag || `"${data.id}"`;
-        renderPolicy();
-        if (data.mx_check) renderMXCheck(data.mx_check);
-        showSuccess(result, data.changed ? `Policy saved: new id ${data.id}.` : 'No change: the policy text is the same.',
-          !data.changed ? '' : stsDelegated()
-            ? 'Your _mta-sts CNAME points into the platform\'s zone: the new id is announced for you.'
-            : 'Publish the new id in the _mta-sts TXT record below so senders fetch it.');
-        announce(data.changed ? `Policy saved with id ${data.id}.` : 'The policy was already like this.');
-        focusElement(result);
-        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
-      } catch (error) {
-        const extra = [];
-        if (error.status === 412) {
-          const reload = el('button', { type: 'button', className: 'secondary', text: 'Reload the policy' });
-          reload.addEventListener('click', () => reloadPolicy());
-          extra.push(el('p', { text: 'The policy was changed elsewhere since you loaded it (another tab or an API ' +
-            'client). Reload it to see the current version, then make your change again.' }), reload);
-        }
-        if (error.problem && error.problem.mx_check) {
-          renderMXCheck(error.problem.mx_check);
-          extra.push(el('p', { text: 'See the live MX check below for the hosts senders would use.' }));
-        }
-        showProblem(result, error, { form, extra });
-      }
-    });
-  }
-
-  async function reloadPolicy() {
-    hideProblem(byId('policy-result'));
-    await Promise.all([loadPolicy(), loadMXCheck(), loadHistory()]);
-    announce('Policy reloaded.');
-    focusElement(byId('policy-mode'));
-  }
-
-  async function loadMXCheck() {
-    try {
-      const { data } = await api('GET', `${domainPath(state.domain.name)}/mx-check`);
-      renderMXCheck(data);
-    } catch (error) {
-      if (error.status !== 401) byId('mx-check').replaceChildren(el('p', { className: 'muted', text: error.message }));
-    }
-  }
-
-  function renderMXCheck(check) {
-    const container = byId('mx-check');
-    const hosts = Array.isArray(check.mx_hosts) ? check.mx_hosts : [];
-    const parts = [];
-    if (hosts.length === 0) {
-      parts.push(el('p', { className: 'muted', text: 'No MX hosts were found.' }));
-    } else {
-      const rows = hosts.map((host) => el('tr', { dataset: { host: host.host } },
-        el('td', {}, el('code', { text: host.host })),
-        el('td', { text: host.preference }),
-        el('td', {}, host.covered_by
-          ? el('span', { className: 'badge', dataset: { status: 'found' }, text: `covered by ${host.covered_by}` })
-          : el('span', { className: 'badge', dataset: { status: 'wrong' }, text: 'not covered' }))));
-      parts.push(el('table', { className: 'mx-table' },
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col', className: 'col-host', text: 'MX host' }),
-          el('th', { scope: 'col', className: 'col-preference', text: 'Pref.', title: 'Preference', 'aria-label': 'Preference' }),
-          el('th', { scope: 'col', className: 'col-policy', text: 'Policy' }))),
-        el('tbody', {}, ...rows)));
-    }
-    const unused = Array.isArray(check.unused_patterns) ? check.unused_patterns : [];
-    if (unused.length > 0) {
-      parts.push(el('p', { className: 'muted', text: `Patterns matching no live MX host: ${unused.join(', ')}` }));
-    }
-    if (check.lookup) parts.push(foundDescription(check.lookup, 'Lookup: '));
-    container.replaceChildren(...parts);
-  }
-
-  async function loadHistory() {
-    try {
-      const { data } = await api('GET', `${domainPath(state.domain.name)}/policy/history`);
-      state.history = data.policies || [];
-      renderHistory();
-    } catch (error) {
-      if (error.status !== 401) byId('history').replaceChildren(el('li', { text: error.message }));
-    }
-  }
-
-  function renderHistory() {
-    const entries = [...state.history].reverse();
-    byId('history').replaceChildren(...entries.map((entry) => el('li', { dataset: { policyId: entry.id } },
-      el('div', { className: 'record-head' }, el('code', { text: entry.id }), ' ',
-        el('span', { className: 'badge', dataset: { status: entry.current ? 'found' : 'unknown' },
-          text: entry.current ? 'current' : 'superseded' })),
-      el('p', { text: `mode ${entry.mode} · max_age ${formatDuration(entry.max_age)} · ` +
-        `mx ${(entry.mx || []).join(', ') || '—'}` }),
-      el('p', { className: 'muted', text: `served from ${formatDate(entry.served_from)}` +
-        (entry.served_until ? ` until ${formatDate(entry.served_until)}` : '') }))));
-    byId('history-panel').hidden = entries.length === 0;
-  }
-
-  // MARK: - DNS records and certificate
-
-  async function loadDNSRecords() {
+  async function loadDNSRecords({ background = false } = {}) {
+    const domain = state.domain;
+    if (!domain) return;
+    const epoch = state.epoch;
     const list = byId('dns-records');
     list.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await api('GET', `${domainPath(state.domain.name)}/dns-records`);
-      state.dnsRecords = data.records;
-      list.replaceChildren(...data.records.map(renderRecord));
-      renderSTSRecord();
+      const { data } = await api('GET', `${domainPath(domain.name)}/dns-records`,
+        { lookup: background ? 'skip' : 'wait' });
+      if (epoch !== state.epoch) return;
+      state.dnsRecords = data;
+      state.checked.dns = new Date();
+      renderDNSRecords();
+      settlePendingID();
+      renderDomain();
+      if (state.policy) renderPolicyStatus();
     } catch (error) {
-      if (error.status !== 401) list.replaceChildren(el('li', { text: error.message }));
+      if (epoch === state.epoch && error.status !== 401 && !state.dnsRecords) {
+        list.replaceChildren(el('li', { text: 'The records could not be looked up; this page tries again in a moment.' }));
+      }
     } finally {
       list.removeAttribute('aria-busy');
     }
   }
 
-  /** Whether the last DNS check found `_mta-sts.<domain>` delegated to the platform's zone. */
-  function stsDelegated() {
-    return state.dnsRecords.some((record) => record.name.startsWith('_mta-sts.') && record.published_as === 'cname');
+  function renderDNSRecords() {
+    const records = state.dnsRecords ? state.dnsRecords.records : [];
+    const list = byId('dns-records');
+    const key = JSON.stringify(records) + (pendingPolicyID() || '');
+    if (list.dataset.key !== key) {
+      list.dataset.key = key;
+      replaceKeepingFocus(list, records.map(renderRecord));
+      byId('dns-zone-lines').textContent = zoneLines(records);
+    }
+    setChecked(byId('dns-checked'), 'Checked ', state.checked.dns);
   }
 
+  /** "found", "missing", … in words. */
   const RECORD_STATUS_LABELS = { found: 'found', missing: 'missing', wrong: 'wrong value', unknown: 'lookup failed' };
+
+  /** The name, its host-relative form, and copy buttons. */
+  function nameFields(record) {
+    const relative = relativeName(record.name);
+    return [el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
+      copyButton(record.name, 'record name', { key: `name-${record.name}` }),
+      el('span', { className: 'hint block' }, `In the zone ${state.domain.name}, enter `,
+        el('code', { className: 'relative', text: relative }), relative === '@' ? ' (the zone itself).' : '.'))];
+  }
+
+  function foundNode(record, prefix) {
+    if (!record.found || record.status === 'found') return null;
+    const values = Array.isArray(record.found.values) ? record.found.values : [];
+    const words = record.status === 'missing' ? 'Nothing is published at this name yet.'
+      : record.status === 'unknown' ? 'The lookup failed; it is tried again in a moment.'
+        : `${prefix}:`;
+    return el('div', { className: 'found' }, el('p', { text: words }),
+      values.length && record.status === 'wrong'
+        ? el('ul', {}, ...values.map((value) => el('li', {}, el('code', { className: 'value', text: value })))) : null);
+  }
 
   function renderRecord(record) {
     if (record.delegation) return renderDelegatedRecord(record);
-    const labels = RECORD_STATUS_LABELS;
     const item = el('li', { dataset: { recordName: record.name, recordType: record.type, status: record.status } },
       el('div', { className: 'record-head' }, el('strong', { text: record.type }), ' ',
-        el('span', { className: 'badge', dataset: { status: record.status }, text: labels[record.status] || record.status })),
-      el('dl', { className: 'record-fields' },
-        el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
-          copyButton(record.name, `${record.type} record name`)),
+        el('span', { className: 'badge', dataset: { status: record.status },
+          text: RECORD_STATUS_LABELS[record.status] || record.status })),
+      el('dl', { className: 'record-fields' }, ...nameFields(record),
         el('dt', { text: 'Value' }), el('dd', {}, el('code', { className: 'value', text: record.value }), ' ',
-          copyButton(record.value, `${record.type} record value`))),
+          copyButton(record.value, `${record.type} record value`, { key: `value-${record.name}` }))),
       el('p', { className: 'muted', text: record.purpose || '' }));
-    if (record.found && record.status !== 'found') {
-      const prefix = record.status === 'wrong' ? 'Found instead: ' : 'Found: ';
-      item.append(foundDescription(record.found, prefix));
-    }
+    const found = foundNode(record, 'Found instead');
+    if (found) item.append(found);
     return item;
+  }
+
+  /** The id a save published that the tenant's TXT does not announce yet (sessionStorage, per domain). */
+  function pendingPolicyID() {
+    return state.domain ? sessionStorage.getItem(PENDING_KEY + state.domain.name) : null;
+  }
+
+  /** Clears the "DNS update pending" mark once the DNS list finds the new id or the record is delegated. */
+  function settlePendingID() {
+    const id = pendingPolicyID();
+    if (!id || !state.dnsRecords) return;
+    const sts = state.dnsRecords.records.find((record) => record.name === `_mta-sts.${state.domain.name}`);
+    if (!sts) return;
+    const settled = sts.published_as === 'cname' || (sts.status === 'found' && sts.value.endsWith(`id=${id}`)) ||
+      !sts.value.endsWith(`id=${id}`);
+    if (settled) {
+      sessionStorage.removeItem(PENDING_KEY + state.domain.name);
+      if (state.dnsRecords) byId('dns-records').dataset.key = '';
+      renderDNSRecords();
+    }
+  }
+
+  function pendingBadge() {
+    return el('span', { className: 'badge pending-update', dataset: { status: 'pending' }, text: 'DNS update pending' });
   }
 
   /**
@@ -764,6 +1547,7 @@
       head.append(' ', el('span', { className: 'badge published-as', dataset: { status: 'found' },
         text: `published as ${publishedAs.toUpperCase()}` }));
     }
+    if (isSTS && pendingPolicyID()) head.append(' ', pendingBadge());
     const optionBadge = (published) => el('span', { className: 'badge', dataset: { status: published ? 'found' : 'unknown' },
       text: published ? 'published' : 'not published' });
 
@@ -777,10 +1561,11 @@
         el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: delegation.type })),
         el('dt', { text: 'Value' }), el('dd', {},
           el('code', { className: 'value', dataset: { role: 'delegation-value' }, text: delegation.value }), ' ',
-          copyButton(delegation.value, `${delegation.type} record value`))));
+          copyButton(delegation.value, `${delegation.type} record value`, { key: `cname-${record.name}` }))));
     const cnameFound = delegation.found && Array.isArray(delegation.found.values) ? delegation.found.values : [];
     if (!delegation.published && cnameFound.length > 0) {
-      cname.append(foundDescription(delegation.found, 'CNAME found instead: '));
+      cname.append(el('div', { className: 'found' }, el('p', { text: 'A CNAME to somewhere else is published:' }),
+        el('ul', {}, ...cnameFound.map((value) => el('li', {}, el('code', { className: 'value', text: value }))))));
     }
 
     const txt = el('div', { className: 'option', dataset: { option: 'txt' } },
@@ -792,31 +1577,575 @@
         el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: record.type })),
         el('dt', { text: 'Value' }), el('dd', {},
           el('code', { className: 'value', dataset: { role: 'txt-value' }, text: record.value }), ' ',
-          copyButton(record.value, `${record.type} record value`))));
-    if (record.found && record.status !== 'found') {
-      const prefix = record.status === 'wrong' ? 'Found instead: ' : 'Found: ';
-      txt.append(foundDescription(record.found, prefix));
+          copyButton(record.value, `${record.type} record value`, { key: `txt-${record.name}` }))));
+    if (publishedAs !== 'cname') {
+      const found = foundNode(record, 'Found instead');
+      if (found) txt.append(found);
     }
 
     return el('li', { className: 'delegated', dataset: { recordName: record.name, recordType: record.type,
       status: record.status, publishedAs: publishedAs || 'none' } },
       head,
-      el('dl', { className: 'record-fields' },
-        el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
-          copyButton(record.name, 'record name'))),
+      el('dl', { className: 'record-fields' }, ...nameFields(record)),
       el('p', { className: 'muted', text: record.purpose || '' }),
       cname, txt);
+  }
+
+  /** Every record as a zone-file line (the recommended CNAME where there is one, the TXT as a comment). */
+  function zoneLines(records) {
+    const quote = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    const fqdn = (name) => (name.endsWith('.') ? name : `${name}.`);
+    const line = (name, type, value) => `${fqdn(name)}\t3600\tIN\t${type}\t${type === 'TXT' ? quote(value) : fqdn(value)}`;
+    const lines = [`; DNS records for ${state.domain.name} (MTA-STS hosting)`];
+    for (const record of records) {
+      if (record.delegation) {
+        lines.push(line(record.name, record.delegation.type, record.delegation.value));
+        lines.push(`; or, if your DNS host cannot CNAME this name: ${line(record.name, record.type, record.value)}`);
+      } else {
+        if (record.name.startsWith('_smtp._tls.')) lines.push('; optional: where senders send TLS reports (RFC 8460)');
+        lines.push(line(record.name, record.type, record.value));
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  async function checkDNSAgain() {
+    const status = byId('dns-status');
+    status.textContent = '';
+    await busy(byId('dns-refresh'), () => Promise.all([loadDNSRecords(), refreshDomain()]));
+    const records = state.dnsRecords ? state.dnsRecords.records : [];
+    const required = records.filter((record) => !record.name.startsWith('_smtp._tls.'));
+    const found = required.filter((record) => record.status === 'found').length;
+    say(status, records.length === 0 ? 'The records could not be looked up; try again in a moment.'
+      : `Checked just now: ${found} of ${plural(required.length, 'required record', 'required records')} found.`);
+  }
+
+  // MARK: - Certificate
+
+  /** Badge words and a sentence per certificate status (docs/openapi.yaml CertificateState). */
+  function certificateWords(data) {
+    const host = data.host;
+    switch (data.status) {
+      case 'not_started': return ['not requested yet', `The platform requests a certificate for ${host} once the ` +
+        'domain is verified and the host points to the platform.'];
+      case 'waiting_for_cname': return ['waiting for the CNAME', `The platform requests the certificate as soon as ` +
+        `${host} is a CNAME to the platform (see DNS records).`];
+      case 'ordering': return ['being issued', 'The certificate authority is checking the host name; this usually ' +
+        'takes under a minute.'];
+      case 'issued': return ['valid', `Senders fetch your policy from https://${host}/ with this certificate; the ` +
+        'platform renews it by itself.'];
+      case 'renewing': return ['renewing', 'A new certificate is being issued; the current one is served until then.'];
+      case 'failed': return ['problem', 'The last attempt failed. The platform tries again by itself; the reason is below.'];
+      case 'caa_forbidden': return ['blocked by CAA', 'A CAA record on your domain does not allow the platform\'s ' +
+        'certificate authority. Add one for it, or remove the CAA record.'];
+      case 'stopped': return ['stopped', 'The domain is no longer served, so the certificate is not renewed.'];
+      default: return [String(data.status).replace(/_/g, ' '), ''];
+    }
+  }
+
+  async function loadCertificate() {
+    const domain = state.domain;
+    if (!domain) return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/certificate`);
+      if (epoch !== state.epoch) return;
+      const changed = JSON.stringify(data) !== JSON.stringify(state.certificate);
+      state.certificate = data;
+      state.checked.certificate = new Date();
+      if (changed) renderCertificate();
+      setChecked(byId('certificate-checked'), 'Checked ', state.checked.certificate);
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401 && !state.certificate) {
+        byId('certificate-summary').textContent = 'The certificate state could not be read; this page tries again.';
+      }
+    }
+  }
+
+  function renderCertificate() {
+    const data = state.certificate;
+    const [label, sentence] = certificateWords(data);
+    byId('certificate-summary').replaceChildren(
+      el('span', { className: 'badge', dataset: { status: data.status }, text: label }), ' ', sentence);
+    const rows = [['Host', data.host]];
+    if (data.not_after) rows.push(['Valid until', formatDate(data.not_after, 'long')]);
+    if (data.renew_after) rows.push(['Renews from', formatDate(data.renew_after, 'long')]);
+    if (data.issuer) rows.push(['Issuer', data.issuer]);
+    if (data.last_error) {
+      const label = data.status === 'waiting_for_cname' ? 'Waiting for' : data.status === 'caa_forbidden' ? 'Reason'
+        : 'Last error';
+      let text = data.last_error;
+      if (data.status === 'waiting_for_cname') text = text.replace(/^waiting for CNAME: /, '');
+      rows.push([label, `${text} (${formatDate(data.last_error_at)})`]);
+    }
+    byId('certificate').replaceChildren(...rows.flatMap(([term, value]) =>
+      [el('dt', { text: term }), el('dd', { text: value })]));
+  }
+
+  // MARK: - Policy editor
+
+  async function loadPolicy() {
+    const domain = state.domain;
+    const epoch = state.epoch;
+    try {
+      const { data, etag } = await api('GET', `${domainPath(domain.name)}/policy`);
+      if (epoch !== state.epoch) return;
+      state.policy = data;
+      state.etag = etag || (data.id ? `"${data.id}"` : null);
+      renderPolicy();
+      renderDomain();
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401) showGenericProblem(byId('policy-result'), error, { focus: false });
+    }
+  }
+
+  const PRESETS = ['86400', '604800', '2592000', '31536000'];
+
+  /** Fills the form from the saved policy (discarding edits). */
+  function renderPolicy() {
+    const policy = state.policy;
+    const form = byId('policy-form');
+    clearFieldErrors(form);
+    for (const radio of form.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === policy.mode;
+    form.elements.mx.value = (policy.mx || []).join('\n');
+    setMaxAge(policy.max_age);
+    state.refusal = null;
+    form.elements.force.checked = false;
+    byId('policy-text').textContent = policy.text || '';
+    renderPolicyStatus();
+    renderDraft();
+  }
+
+  function setMaxAge(seconds) {
+    const form = byId('policy-form');
+    const value = String(seconds);
+    const preset = PRESETS.includes(value) ? value : 'custom';
+    for (const radio of form.querySelectorAll('input[name="max_age_preset"]')) radio.checked = radio.value === preset;
+    const days = Number(seconds) / DAY;
+    const field = byId('policy-max-age-days');
+    field.value = Number.isInteger(days) ? String(days) : String(Math.round(days * 100) / 100);
+    field.dataset.seconds = value; // the exact value, kept while the days shown are not edited
+    field.dataset.shown = field.value;
+    byId('max-age-custom-field').hidden = preset !== 'custom';
+  }
+
+  function renderPolicyStatus() {
+    const policy = state.policy;
+    if (!policy) return;
+    const node = byId('policy-current');
+    const parts = [`In force: mode ${policy.mode} · ${(policy.mx || []).length ? `mx ${policy.mx.join(', ')}` : 'no mx'} · ` +
+      `kept ${formatDuration(policy.max_age)} · id ${policy.id} · since ${formatDate(policy.updated_at)}`];
+    const pending = pendingPolicyID();
+    node.replaceChildren(parts[0], pending ? ' ' : '', pending ? pendingBadge() : '');
+    renderModeLabel();
+  }
+
+  /** The form's values: mode, the non-empty MX lines (with line numbers), max_age in seconds (or NaN). */
+  function readDraft() {
+    const form = byId('policy-form');
+    const checked = form.querySelector('input[name="mode"]:checked');
+    const lines = form.elements.mx.value.split('\n').map((text, index) => ({ text: text.trim(), line: index + 1 }))
+      .filter((entry) => entry.text.length > 0);
+    const preset = form.querySelector('input[name="max_age_preset"]:checked');
+    let maxAge = NaN;
+    let maxAgeText = '';
+    if (preset && preset.value !== 'custom') {
+      maxAge = Number(preset.value);
+    } else {
+      const field = byId('policy-max-age-days');
+      maxAgeText = field.value.trim();
+      if (field.dataset.seconds && maxAgeText === field.dataset.shown) maxAge = Number(field.dataset.seconds);
+      else if (/^\d+(\.\d+)?$/.test(maxAgeText)) maxAge = Math.round(Number(maxAgeText) * DAY);
+    }
+    return { mode: checked ? checked.value : null, lines, maxAge, maxAgeText };
+  }
+
+  const normalHost = (text) => String(text).trim().toLowerCase().replace(/\.$/, '');
+
+  /** A name as A-labels (the browser's IDNA), lower-case, without the trailing dot; null when it is not a name. */
+  function aLabels(text) {
+    const name = normalHost(text);
+    if (!name) return null;
+    try {
+      return new URL(`http://${name}/`).hostname;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether MX host `host` matches `pattern` the way the server does (RFC 8461 §4.1): case-insensitive, one
+   * trailing dot ignored, `*.suffix` stands for exactly one more label in front of suffix; literal otherwise.
+   */
+  function patternMatches(pattern, host) {
+    const candidate = aLabels(host);
+    if (!candidate) return false;
+    const text = normalHost(pattern);
+    if (text.startsWith('*.')) {
+      const suffix = aLabels(text.slice(2));
+      if (!suffix) return false;
+      const labels = candidate.split('.');
+      return labels.length === suffix.split('.').length + 1 && labels.slice(1).join('.') === suffix;
+    }
+    return aLabels(text) === candidate;
+  }
+
+  function draftKey(draft) {
+    return `${draft.mode}|${draft.lines.map((entry) => normalHost(entry.text)).join(',')}`;
+  }
+
+  function isDirty(draft) {
+    const policy = state.policy;
+    if (!policy) return false;
+    const saved = (policy.mx || []).map(normalHost).join(',');
+    return draft.mode !== policy.mode || draft.lines.map((entry) => normalHost(entry.text)).join(',') !== saved ||
+      draft.maxAge !== policy.max_age;
+  }
+
+  /** Everything that follows the draft as the tenant types: coverage, the force option, "unsaved changes". */
+  function renderDraft() {
+    const draft = readDraft();
+    byId('policy-dirty').hidden = !isDirty(draft);
+    renderCoverage(draft);
+    const refusal = state.refusal;
+    const show = Boolean(refusal && refusal.key === draftKey(draft));
+    const field = byId('policy-force-field');
+    if (!show) byId('policy-force').checked = false;
+    field.hidden = !show;
+    if (show) byId('policy-force-label').textContent = refusal.label;
+  }
+
+  function renderCoverage(draft = readDraft()) {
+    const container = byId('mx-check');
+    const summary = byId('policy-coverage-summary');
+    const check = state.mxCheck;
+    if (!check) {
+      container.replaceChildren();
+      summary.textContent = 'Looking up your MX hosts…';
+      return;
+    }
+    const hosts = Array.isArray(check.mx_hosts) ? check.mx_hosts : [];
+    const coverage = hosts.map((host) => ({ ...host,
+      by: draft.lines.find((entry) => patternMatches(entry.text, host.host)) || null }));
+    const uncovered = coverage.filter((host) => !host.by);
+    const unused = draft.lines.filter((entry) => !hosts.some((host) => patternMatches(entry.text, host.host)));
+    let text;
+    let tone = 'ok';
+    const lookupFailed = check.lookup && !['answer', 'nxdomain', 'no_data'].includes(check.lookup.result);
+    if (lookupFailed) {
+      text = 'The MX lookup failed, so coverage cannot be checked right now.';
+      tone = 'warn';
+    } else if (hosts.length === 0) {
+      text = 'No MX hosts were found for this domain: it receives no mail, or the MX records are missing.';
+      tone = 'warn';
+    } else if (uncovered.length === 0) {
+      text = hosts.length === 1 ? 'Your MX host is covered by the list above.'
+        : `All ${hosts.length} MX hosts are covered by the list above.`;
+    } else {
+      const names = listWords(uncovered.map((host) => `${host.host} (preference ${host.preference})`));
+      if (draft.mode === 'enforce') {
+        text = `Not covered: ${names}. In enforce mode, senders would refuse to deliver mail to ` +
+          `${uncovered.length === 1 ? 'it' : 'them'}. Add ${uncovered.length === 1 ? 'it' : 'them'} to the list.`;
+        tone = 'bad';
+      } else {
+        text = `Not covered: ${names}. Senders would report failures for ${uncovered.length === 1 ? 'it' : 'them'}; ` +
+          'add it before you switch to enforce.';
+        tone = 'warn';
+      }
+    }
+    summary.dataset.tone = tone;
+    if (summary.textContent !== text) summary.textContent = text;
+
+    const rows = coverage.map((host) => el('tr', { dataset: { host: host.host, covered: host.by ? 'true' : 'false' } },
+      el('td', {}, el('code', { text: host.host })),
+      el('td', { text: host.preference }),
+      el('td', {}, host.by
+        ? el('span', { className: 'badge', dataset: { status: 'found' },
+          text: `covered by line ${host.by.line} (${host.by.text})` })
+        : el('span', { className: 'badge', dataset: { status: draft.mode === 'enforce' ? 'wrong' : 'pending' },
+          text: 'not covered' }))));
+    const parts = [];
+    if (hosts.length > 0) {
+      parts.push(el('table', { className: 'mx-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', className: 'col-host', text: 'MX host' }),
+          el('th', { scope: 'col', className: 'col-preference', text: 'Pref.', title: 'Preference', 'aria-label': 'Preference' }),
+          el('th', { scope: 'col', className: 'col-policy', text: 'In your list' }))),
+        el('tbody', {}, ...rows)));
+    }
+    if (unused.length > 0 && hosts.length > 0) {
+      parts.push(el('p', { className: 'muted', text: `${unused.length === 1 ? 'Line' : 'Lines'} ` +
+        `${listWords(unused.map((entry) => `${entry.line} (${entry.text})`))} match${unused.length === 1 ? 'es' : ''} no ` +
+        'MX host right now (fine for a server you are about to add).' }));
+    }
+    container.replaceChildren(...parts);
+    setChecked(byId('mx-checked'), 'Checked ', state.checked.mx);
+  }
+
+  async function loadMXCheck({ background = false } = {}) {
+    const domain = state.domain;
+    if (!domain) return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/mx-check`, { lookup: background ? 'skip' : 'wait' });
+      if (epoch !== state.epoch) return;
+      state.mxCheck = data;
+      state.checked.mx = new Date();
+      renderCoverage();
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401 && !state.mxCheck) {
+        byId('policy-coverage-summary').textContent = 'Your MX hosts could not be looked up; this page tries again.';
+      }
+    }
+  }
+
+  /** Words for a policy field error: MX problems by line number and text, never `mx[0]`. */
+  function policyWords(item, lines) {
+    const match = /^mx\[(\d+)\]$/.exec(String(item.field || ''));
+    if (match) {
+      const entry = lines[Number(match[1])];
+      const where = entry ? `Line ${entry.line}` : 'One line';
+      const text = entry ? entry.text : '';
+      const words = domainNameWords(item.rule, text, { role: 'mx' });
+      if (words) return `${where}: ${words}`;
+      if (item.rule === 'length') return `${where} is empty or too long (at most 255 characters).`;
+      return `${where} (“${text}”) is not a host name or pattern such as mx1.example.com or *.example.com.`;
+    }
+    if (item.field === 'mx') {
+      switch (item.rule) {
+        case 'required': return 'List at least one mail server: testing and enforce need one. (To switch MTA-STS ' +
+          'off, choose none.)';
+        case 'duplicate': {
+          const pattern = (/pattern (\S+) is listed/.exec(item.message || '') || [])[1];
+          const same = pattern ? lines.filter((entry) => normalHost(entry.text) === normalHost(pattern)) : [];
+          return same.length > 1
+            ? `Lines ${listWords(same.map((entry) => String(entry.line)))} say the same thing (${pattern}): keep one.`
+            : 'The same mail server is listed twice: keep one line.';
+        }
+        case 'max_items': return 'At most 64 lines: use a pattern such as *.example.com for many hosts.';
+        default: return null;
+      }
+    }
+    if (item.field === 'max_age') {
+      if (item.rule === 'range') return 'Choose between 1 day and 1 year.';
+      return 'Choose how long senders keep the policy.';
+    }
+    if (item.field === 'mode') return 'Choose testing, enforce or none.';
+    return commonWords(item);
+  }
+
+  async function savePolicy(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const result = byId('policy-result');
+    const status = byId('policy-status');
+    hideProblem(result);
+    clearFieldErrors(form);
+    status.textContent = '';
+    const draft = readDraft();
+    if (!Number.isFinite(draft.maxAge) || draft.maxAge < 0 || draft.maxAge > MAX_AGE_LIMIT) {
+      setFieldError(byId('policy-max-age'), draft.maxAgeText
+        ? `“${draft.maxAgeText}” is not a number of days between 1 and 365.` : 'Enter a number of days between 1 and 365.');
+      focusElement(byId('policy-max-age-days'));
+      return;
+    }
+    const body = { mode: draft.mode, mx: draft.lines.map((entry) => entry.text), max_age: draft.maxAge };
+    const force = byId('policy-force').checked && !byId('policy-force-field').hidden;
+    if (force) body.force = true;
+    await putPolicy(body, { lines: draft.lines, draft, button: byId('policy-save') });
+  }
+
+  /**
+   * Sends a policy (the editor's or a restored version's). Success speaks in the status line beside the
+   * buttons; a refusal beside the field it is about.
+   */
+  async function putPolicy(body, { lines, draft, button, restoredFrom = null }) {
+    const status = byId('policy-status');
+    const headers = state.etag ? { 'If-Match': state.etag } : {};
+    const epoch = state.epoch;
+    await busy([...new Set([button, byId('policy-save'), byId('policy-reload')])], async () => {
+      try {
+        const { data, etag } = await api('PUT', `${domainPath(state.domain.name)}/policy`,
+          { body, headers, lookup: 'wait' });
+        if (epoch !== state.epoch) return;
+        state.policy = data;
+        state.etag = etag || `"${data.id}"`;
+        const delegated = stsDelegated();
+        if (data.changed && !delegated) sessionStorage.setItem(PENDING_KEY + state.domain.name, data.id);
+        renderPolicy();
+        if (data.mx_check) { state.mxCheck = data.mx_check; state.checked.mx = new Date(); renderCoverage(); }
+        const saved = restoredFrom ? `Restored version ${restoredFrom}: it is in force as id ${data.id}.`
+          : `Saved: new id ${data.id}.`;
+        const message = !data.changed ? 'No change: the policy already said exactly this.'
+          : delegated ? `${saved} Your _mta-sts CNAME points into the platform's zone, so senders learn the new id by ` +
+            'themselves.'
+            : `${saved} Publish the new id in your _mta-sts TXT record (DNS records) so senders fetch it.`;
+        say(status, message);
+        if (restoredFrom) say(byId('history-status'), message);
+        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        handlePolicyError(error, { body, lines, draft, restoredFrom });
+      }
+    });
+  }
+
+  function handlePolicyError(error, { body, lines, draft, restoredFrom }) {
+    const form = byId('policy-form');
+    const result = byId('policy-result');
+    const problem = error.problem || {};
+    if (restoredFrom && (error.kind === 'mx-not-covered' || error.kind === 'mx-check-failed')) {
+      // Put the refused version in the editor, where the save-anyway option lives.
+      for (const radio of form.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === body.mode;
+      form.elements.mx.value = body.mx.join('\n');
+      setMaxAge(body.max_age);
+      draft = readDraft();
+      lines = draft.lines;
+      say(byId('history-status'), `Version ${restoredFrom} was not restored: see the policy form above.`);
+    }
+    if (error.kind === 'mx-not-covered' || error.kind === 'mx-check-failed') {
+      if (problem.mx_check) { state.mxCheck = problem.mx_check; state.checked.mx = new Date(); }
+      const hosts = problem.mx_check && Array.isArray(problem.mx_check.mx_hosts) ? problem.mx_check.mx_hosts : [];
+      const uncoveredNames = problem.mx_check && Array.isArray(problem.mx_check.uncovered_hosts)
+        ? problem.mx_check.uncovered_hosts : hosts.filter((host) => !host.covered_by).map((host) => host.host);
+      const described = uncoveredNames.map((name) => {
+        const host = hosts.find((entry) => entry.host === name);
+        return host ? `${name} (preference ${host.preference})` : name;
+      });
+      const label = error.kind === 'mx-not-covered'
+        ? `Save anyway: mail to ${listWords(described)} would be rejected`
+        : 'Save anyway without the check: the platform could not look up your MX hosts';
+      state.refusal = { key: draftKey(draft), label };
+      renderDraft();
+      const sentence = error.kind === 'mx-not-covered'
+        ? `Not saved: ${listWords(described)} ${described.length === 1 ? 'is' : 'are'} not in the list. In enforce ` +
+          `mode, senders would refuse to deliver mail to ${described.length === 1 ? 'it' : 'them'}. Add ` +
+          `${described.length === 1 ? 'it' : 'them'} above, or tick “save anyway” below.`
+        : `Not saved: the MX lookup failed, so the platform cannot tell whether every mail server is listed. Try ` +
+          'again, or tick “save anyway” below.';
+      setFieldError(byId('policy-mx'), sentence);
+      focusElement(byId('policy-mx'));
+      return;
+    }
+    if (error.status === 412) {
+      const reload = el('button', { type: 'button', className: 'secondary', text: 'Load the current policy' });
+      reload.addEventListener('click', () => reloadPolicy());
+      showMessage(result, 'Changed elsewhere: nothing was saved.', 'The policy was changed elsewhere since you loaded ' +
+        'it (another tab or an API client). Load the current version, then make your change again.', reload);
+      focusElement(result);
+      return;
+    }
+    const errors = Array.isArray(problem.errors) ? problem.errors : [];
+    if (error.status === 422 && errors.length > 0) {
+      const first = showFieldErrors(form, errors, (item) => policyWords(item, lines));
+      if (first) { focusField(first); return; }
+    }
+    showGenericProblem(result, error);
+  }
+
+  /** Whether the last DNS check found `_mta-sts.<domain>` delegated to the platform's zone. */
+  function stsDelegated() {
+    const records = state.dnsRecords ? state.dnsRecords.records : [];
+    return records.some((record) => record.name.startsWith('_mta-sts.') && record.published_as === 'cname');
+  }
+
+  async function reloadPolicy() {
+    hideProblem(byId('policy-result'));
+    byId('policy-status').textContent = '';
+    await Promise.all([loadPolicy(), loadMXCheck(), loadHistory()]);
+    say(byId('policy-status'), 'Showing the policy in force.');
+    focusElement(byId('policy-mode-' + (state.policy ? state.policy.mode : 'testing')));
+  }
+
+  // MARK: - Policy history
+
+  async function loadHistory() {
+    const domain = state.domain;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/policy/history`);
+      if (epoch !== state.epoch) return;
+      state.history = data.policies || [];
+      renderHistory();
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401) {
+        byId('history').replaceChildren(el('li', { text: 'The history could not be loaded.' }));
+      }
+    }
+  }
+
+  /** What changed from `before` to `after`, in words. */
+  function policyChanges(before, after) {
+    if (!before) return ['first policy'];
+    const changes = [];
+    if (before.mode !== after.mode) changes.push(`mode ${before.mode} → ${after.mode}`);
+    const old = new Set((before.mx || []).map(normalHost));
+    const now = new Set((after.mx || []).map(normalHost));
+    const added = (after.mx || []).filter((mx) => !old.has(normalHost(mx)));
+    const removed = (before.mx || []).filter((mx) => !now.has(normalHost(mx)));
+    if (added.length) changes.push(`added ${listWords(added)}`);
+    if (removed.length) changes.push(`removed ${listWords(removed)}`);
+    if (before.max_age !== after.max_age) {
+      changes.push(`kept ${formatDuration(before.max_age)} → ${formatDuration(after.max_age)}`);
+    }
+    return changes.length ? changes : ['same settings, new id'];
+  }
+
+  function renderHistory() {
+    const entries = state.history.map((entry, index) => ({ entry, changes: policyChanges(state.history[index - 1], entry) }))
+      .reverse();
+    const offboarding = state.domain && state.domain.status === 'offboarding';
+    const items = entries.map(({ entry, changes }) => {
+      const item = el('li', { dataset: { policyId: entry.id } },
+        el('div', { className: 'record-head' }, el('strong', { text: formatDate(entry.served_from) }), ' ',
+          el('span', { className: 'badge', dataset: { status: entry.current ? 'found' : 'unknown' },
+            text: entry.current ? 'in force' : 'replaced' })),
+        el('p', { className: 'changes', text: changes.join(' · ') }),
+        el('p', { className: 'muted', text: `mode ${entry.mode} · mx ${(entry.mx || []).join(', ') || '—'} · kept ` +
+          `${formatDuration(entry.max_age)} · id ${entry.id}` +
+          (entry.served_until ? ` · replaced ${formatDate(entry.served_until)}` : '') }));
+      if (!entry.current && !offboarding) {
+        const restore = el('button', { type: 'button', className: 'secondary restore', text: 'Restore this version',
+          'aria-label': `Restore the version of ${formatDate(entry.served_from)} (id ${entry.id})`,
+          dataset: { focusKey: `restore-${entry.id}` } });
+        restore.addEventListener('click', () => restoreVersion(entry, restore));
+        item.append(restore);
+      }
+      return item;
+    });
+    replaceKeepingFocus(byId('history'), items);
+    byId('history-panel').hidden = entries.length === 0 || !state.domain || state.domain.status === 'pending_verification';
+  }
+
+  async function restoreVersion(entry, button) {
+    const current = state.history.find((item) => item.current);
+    const changes = policyChanges(current, entry);
+    const yes = await confirmAction({
+      title: 'Restore this version?',
+      lines: [`The policy becomes: mode ${entry.mode}, mx ${(entry.mx || []).join(', ') || 'none'}, kept ` +
+        `${formatDuration(entry.max_age)}.`, `Compared with the policy in force: ${changes.join('; ')}.`,
+      'It is published under a new id at once' + (stsDelegated() ? '.' : '; update your _mta-sts TXT record afterwards.')],
+      confirm: 'Restore',
+      returnFocus: button,
+    });
+    if (!yes) return;
+    const body = { mode: entry.mode, mx: entry.mx || [], max_age: entry.max_age };
+    const lines = body.mx.map((text, index) => ({ text, line: index + 1 }));
+    const draft = { mode: body.mode, lines, maxAge: body.max_age, maxAgeText: '' };
+    await putPolicy(body, { lines, draft, button, restoredFrom: entry.id });
   }
 
   // MARK: - TLS reports (RFC 8460)
 
   async function loadTLSRPT() {
+    const domain = state.domain;
+    const epoch = state.epoch;
     try {
-      const { data } = await api('GET', `${domainPath(state.domain.name)}/tlsrpt`);
+      const { data } = await api('GET', `${domainPath(domain.name)}/tlsrpt`);
+      if (epoch !== state.epoch) return;
       state.tlsrpt = data;
       renderTLSRPT({ fillForm: true });
     } catch (error) {
-      if (error.status !== 401) showProblem(byId('tlsrpt-result'), error);
+      if (epoch === state.epoch && error.status !== 401) showGenericProblem(byId('tlsrpt-result'), error, { focus: false });
     }
   }
 
@@ -830,7 +2159,8 @@
         'where to send TLS reports.' + (suggestion ? ' The form suggests your account\'s address; nothing is ' +
         'saved until you press Save report addresses.' : '') }));
     } else {
-      current.replaceChildren(el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
+      current.replaceChildren(
+        el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
         el('ul', { id: 'tlsrpt-addresses', className: 'addresses' },
           ...rua.map((uri) => el('li', {}, el('code', { className: 'value', text: uri })))));
     }
@@ -872,7 +2202,7 @@
     const match = /^rua\[(\d+)\]$/.exec(String(item.field || ''));
     if (!match) {
       if (item.rule === 'max_items') return 'At most 10 report addresses: remove some lines.';
-      return item.message || 'The report addresses could not be read.';
+      return commonWords(item, { what: 'The list of addresses' });
     }
     const entry = lines[Number(match[1])];
     const where = entry ? `Line ${entry.line} (“${entry.text}”)` : 'One line';
@@ -903,54 +2233,38 @@
     status.textContent = '';
     const lines = field.value.split('\n').map((text, index) => ({ text: text.trim(), line: index + 1 }))
       .filter((entry) => entry.text.length > 0);
+    const epoch = state.epoch;
     await busy(byId('tlsrpt-save'), async () => {
       try {
         const { data } = await api('PUT', `${domainPath(state.domain.name)}/tlsrpt`,
           { body: { rua: lines.map((entry) => entry.text) } });
+        if (epoch !== state.epoch) return;
         state.tlsrpt = data;
         renderTLSRPT({ fillForm: true });
         const message = data.rua.length === 0
           ? 'Saved: no report addresses, so senders are no longer told where to send TLS reports.'
           : `Saved: TLS reports go to ${data.rua.length === 1 ? 'this address' : `these ${data.rua.length} addresses`}.` +
             ' Publish the record shown below.';
-        window.requestAnimationFrame(() => { status.textContent = message; });
+        say(status, message);
         await loadDNSRecords();
       } catch (error) {
+        if (epoch !== state.epoch) return;
         const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
         if (error.status !== 422 || errors.length === 0) {
-          showProblem(result, error);
+          showGenericProblem(result, error);
           return;
         }
         const message = byId('tlsrpt-rua-error');
-        message.replaceChildren(...errors.map((item) => el('span', { className: 'error-line', text: tlsrptErrorSentence(item, lines) })));
+        message.replaceChildren(...errors.map((item) => el('span', { className: 'error-line',
+          text: tlsrptErrorSentence(item, lines) })));
         message.hidden = false;
         field.setAttribute('aria-invalid', 'true');
-        result.replaceChildren(el('p', { className: 'problem-title',
-          text: `Nothing was saved: ${errors.length === 1 ? 'one line needs' : `${errors.length} lines need`} fixing.` }),
-          el('p', { text: 'The addresses in force are still the ones listed above.' }));
-        result.hidden = false;
+        const count = errors.length === 1 ? 'one line needs' : `${errors.length} lines need`;
+        showMessage(result, `Nothing was saved: ${count} fixing.`,
+          'The addresses in force are still the ones listed above.');
         focusElement(field);
       }
     });
-  }
-
-  async function loadCertificate() {
-    const list = byId('certificate');
-    try {
-      const { data } = await api('GET', `${domainPath(state.domain.name)}/certificate`);
-      const rows = [['Host', data.host], ['Status', null], ['Expires', formatDate(data.not_after)]];
-      if (data.renew_after) rows.push(['Renews after', formatDate(data.renew_after)]);
-      if (data.last_error) rows.push(['Last error', `${data.last_error} (${formatDate(data.last_error_at)})`]);
-      list.replaceChildren(...rows.flatMap(([label, value]) => [el('dt', { text: label }),
-        label === 'Status' ? el('dd', {}, el('span', { className: 'badge', dataset: { status: data.status },
-          text: String(data.status).replace(/_/g, ' ') })) : el('dd', { text: value })]));
-    } catch (error) {
-      if (error.status === 404) {
-        list.replaceChildren(el('dt', { text: 'Status' }), el('dd', { text: 'No certificate information yet.' }));
-      } else if (error.status !== 401) {
-        list.replaceChildren(el('dt', { text: 'Status' }), el('dd', { text: error.message }));
-      }
-    }
   }
 
   // MARK: - Removing a domain (RFC 8461 §8.3)
@@ -990,26 +2304,51 @@
       try {
         const { status, data } = await api('DELETE', domainPath(name));
         dialog.close();
-        await Promise.all([loadAccount(), loadDomains()]);
+        sessionStorage.removeItem(PENDING_KEY + name);
+        await loadAccount();
         if (status === 202) {
           await openDomain(name);
-          const box = byId('domain-problem');
-          showSuccess(box, `${name} is being offboarded until ${formatDate(data.serve_until)}.`, data.detail || '');
-          announce(`Offboarding ${name} until ${formatDate(data.serve_until)}.`);
-          focusElement(box);
+          focusElement(byId('offboarding-heading'));
         } else {
-          byId('domain-view').hidden = true;
-          state.domain = null;
-          renderDomainList();
-          announce(data.detail ? `${name} deleted. ${data.detail}` : `${name} deleted.`);
-          focusElement(byId('domains-heading'));
+          leaveDomain();
+          navigate('#/');
+          // After the route change (which clears notices): the domain page it was about is gone.
+          window.setTimeout(() => announce(`${name} was deleted${data && data.detail ? ': it never served a policy.' : '.'}`), 0);
         }
       } catch (error) {
         dialog.close();
-        result.hidden = false;
         result.className = 'problem';
-        showProblem(result, error);
+        showGenericProblem(result, error);
       }
+    });
+  }
+
+  // MARK: - A yes/no question
+
+  /** Asks in a modal dialog; resolves to true for yes. Focus returns to `returnFocus`. */
+  function confirmAction({ title, lines, confirm, danger = false, returnFocus }) {
+    const dialog = byId('confirm-dialog');
+    byId('confirm-dialog-heading').textContent = title;
+    byId('confirm-dialog-text').replaceChildren(...lines.map((line) => el('p', { text: line })));
+    const yes = byId('confirm-yes');
+    yes.textContent = confirm;
+    yes.className = danger ? 'danger' : '';
+    return new Promise((resolve) => {
+      let answer = false;
+      const onYes = () => { answer = true; dialog.close(); };
+      const onNo = () => dialog.close();
+      const onClose = () => {
+        yes.removeEventListener('click', onYes);
+        byId('confirm-no').removeEventListener('click', onNo);
+        dialog.removeEventListener('close', onClose);
+        if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+        resolve(answer);
+      };
+      yes.addEventListener('click', onYes);
+      byId('confirm-no').addEventListener('click', onNo);
+      dialog.addEventListener('close', onClose);
+      dialog.showModal();
+      byId('confirm-no').focus();
     });
   }
 
@@ -1020,7 +2359,7 @@
       const { data } = await api('GET', '/v1/tokens');
       renderTokens(data.tokens || []);
     } catch (error) {
-      if (error.status !== 401) announce(`Could not load the API tokens: ${error.message}`);
+      if (error.status !== 401) say(byId('token-status'), 'Could not load the API tokens; reload the page.');
     }
   }
 
@@ -1031,7 +2370,7 @@
       revoke.addEventListener('click', () => revokeToken(token, revoke));
       return el('li', { dataset: { tokenId: token.id } }, el('strong', { text: token.name }), revoke,
         el('span', { className: 'token-meta', text: `created ${formatDate(token.created_at)} · ` +
-          `expires ${token.expires_at ? formatDate(token.expires_at) : 'never'} · ` +
+          `${token.expires_at ? `expires ${formatDate(token.expires_at)}` : 'never expires'} · ` +
           `last used ${token.last_used_at ? formatDate(token.last_used_at) : 'never'}` }));
     }));
     byId('token-list-empty').hidden = tokens.length > 0;
@@ -1043,6 +2382,7 @@
     const problemBox = byId('token-problem');
     hideProblem(problemBox);
     clearFieldErrors(form);
+    byId('token-status').textContent = '';
     const body = { name: form.elements.name.value.trim() };
     if (form.elements.expires_in.value) body.expires_in = Number(form.elements.expires_in.value);
     await busy(form.querySelector('button[type="submit"]'), async () => {
@@ -1052,10 +2392,23 @@
         byId('token-secret-value').textContent = data.value;
         byId('token-secret').hidden = false;
         await loadTokens();
-        announce(`Token ${data.name} created. Copy it now: it is shown only once.`);
         focusElement(byId('token-secret-heading'));
       } catch (error) {
-        showProblem(problemBox, error, { form });
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => (item.field === 'name' && item.rule === 'required'
+            ? 'Give the token a name, such as “ci” or “backup script”, to recognise it later.'
+            : item.field === 'name' && item.rule === 'characters' ? 'Use a name without control characters.'
+              : commonWords(item, { what: 'The name' })));
+          if (first) { focusField(first); return; }
+        }
+        if (error.kind === 'token-limit-reached') {
+          setFieldError(byId('token-name'), `An account can hold ${error.problem.limit || 50} API tokens: revoke one ` +
+            'you no longer use first.');
+          focusElement(byId('token-name'));
+          return;
+        }
+        showGenericProblem(problemBox, error);
       }
     });
   }
@@ -1066,16 +2419,25 @@
   }
 
   async function revokeToken(token, button) {
+    const yes = await confirmAction({
+      title: `Revoke the token “${token.name}”?`,
+      lines: ['Scripts that use it stop working at once. This cannot be undone: a new token has a new secret.'],
+      confirm: 'Revoke',
+      danger: true,
+      returnFocus: button,
+    });
+    if (!yes) return;
+    const status = byId('token-status');
     await busy(button, async () => {
       try {
         await api('DELETE', `/v1/tokens/${encodeURIComponent(token.id)}`);
-        announce(`Token ${token.name} revoked.`);
       } catch (error) {
-        showProblem(byId('token-problem'), error);
-        return;
+        if (error.status === 404) say(status, `Token ${token.name} was already revoked.`);
+        else { showGenericProblem(byId('token-problem'), error); return; }
       }
       await loadTokens();
-      focusElement(byId('tokens-heading'));
+      say(status, `Token ${token.name} revoked: it no longer works.`);
+      focusElement(byId('token-name'));
     });
   }
 
@@ -1083,8 +2445,8 @@
 
   function guard(handler) {
     return (event) => {
-      Promise.resolve(handler(event)).catch((error) => {
-        announce(`Something went wrong: ${error && error.message ? error.message : error}`);
+      Promise.resolve(handler(event)).catch(() => {
+        announce('Something went wrong in this page. Reload it to continue.');
       });
     };
   }
@@ -1092,24 +2454,48 @@
   function start() {
     byId('login-form').addEventListener('submit', guard((event) => {
       event.preventDefault();
-      return submitCredentials(event.currentTarget, '/v1/sessions', byId('login-problem'), 'You are logged in.');
+      return submitCredentials(event.currentTarget, { signUp: false });
     }));
     byId('signup-form').addEventListener('submit', guard((event) => {
       event.preventDefault();
-      return submitCredentials(event.currentTarget, '/v1/accounts', byId('signup-problem'),
-        'Your account is ready. Add your first domain.');
+      return submitCredentials(event.currentTarget, { signUp: true });
     }));
     byId('logout-button').addEventListener('click', guard(logOut));
     byId('add-domain-form').addEventListener('submit', guard(addDomain));
-    byId('verify-button').addEventListener('click', guard(verifyDomain));
-    byId('policy-form').addEventListener('submit', guard(savePolicy));
+    byId('add-domain-name').addEventListener('input', previewDomainInput);
+    // A sentence about what was typed before no longer applies once the tenant types something else.
+    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form']) {
+      byId(id).addEventListener('input', (event) => {
+        const field = event.target.closest('[data-field]');
+        if (!field || field.getAttribute('aria-invalid') !== 'true') return;
+        field.removeAttribute('aria-invalid');
+        const message = byId(`${field.id}-error`);
+        if (message) { message.replaceChildren(); message.hidden = true; }
+      });
+    }
+    byId('verify-button').addEventListener('click', guard(() => verifyDomain()));
+    const policyForm = byId('policy-form');
+    policyForm.addEventListener('submit', guard(savePolicy));
+    policyForm.addEventListener('input', () => renderDraft());
+    policyForm.addEventListener('change', (event) => {
+      if (event.target.name === 'max_age_preset') {
+        const custom = event.target.value === 'custom';
+        byId('max-age-custom-field').hidden = !custom;
+        if (custom) focusElement(byId('policy-max-age-days'));
+      }
+      renderDraft();
+    });
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
-    byId('mx-refresh').addEventListener('click', guard(loadMXCheck));
-    byId('tlsrpt-form').addEventListener('submit', guard(saveTLSRPT));
-    byId('dns-refresh').addEventListener('click', guard(async () => {
-      await busy(byId('dns-refresh'), () => Promise.all([loadDNSRecords(), refreshDomain()]));
-      announce('DNS records checked again.');
+    byId('mx-refresh').addEventListener('click', guard(async () => {
+      await busy(byId('mx-refresh'), () => loadMXCheck());
+      say(byId('policy-coverage-summary'), byId('policy-coverage-summary').textContent);
     }));
+    byId('tlsrpt-form').addEventListener('submit', guard(saveTLSRPT));
+    byId('dns-refresh').addEventListener('click', guard(checkDNSAgain));
+    byId('dns-copy-all').addEventListener('click', () => {
+      const text = byId('dns-zone-lines').textContent;
+      if (text) copyText(text, 'zone-file lines', byId('dns-copy-all'));
+    });
     byId('delete-button').addEventListener('click', openDeleteDialog);
     byId('delete-confirm').addEventListener('click', guard(confirmDelete));
     byId('delete-cancel').addEventListener('click', () => byId('delete-dialog').close());
@@ -1121,6 +2507,7 @@
       hideTokenSecret();
       focusElement(byId('token-name'));
     });
+    window.addEventListener('hashchange', guard(() => route({ focus: true })));
 
     const saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) {

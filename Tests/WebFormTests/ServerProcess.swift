@@ -22,12 +22,21 @@ final class ServerProcess {
     ///   - edgeHostname: `MTASTS_EDGE_HOSTNAME`.
     ///   - dnsZone: `MTASTS_DNS_ZONE`, the platform's zone tenants may CNAME their records into; its `dns`
     ///     role's listeners (`MTASTS_DNS_LISTEN`, `MTASTS_DNS_ADMIN_LISTEN`) get free loopback ports too.
+    ///   - edgeHTTPPort: the edge's plain-HTTP port when it must be a given one (the port Pebble's http-01
+    ///     validation connects to); otherwise a free one.
+    ///   - checkCABundle: `MTASTS_CHECK_CA_BUNDLE`, the roots the worker's checks trust for policy hosts (a test CA's
+    ///     root); with it the checks fetch policies from this server's own edge (`MTASTS_CHECK_HTTPS_PORT` set to
+    ///     the edge's HTTPS port).
+    ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
     static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
         edgeHostname: String,
         dnsZone: String? = nil,
+        edgeHTTPPort: UInt16? = nil,
+        checkCABundle: String? = nil,
+        environment extraEnvironment: [String: String] = [:],
         directory: TemporaryDirectory
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
@@ -37,9 +46,10 @@ final class ServerProcess {
         var failures: [String] = []
         for attempt in 0..<3 {
             // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP).
-            let ports =
+            var ports =
                 try (0..<4).map { _ in try FreePort.allocate(udp: false) }
                 + [try FreePort.allocate(), try FreePort.allocate(udp: false)]
+            if let edgeHTTPPort { ports[2] = edgeHTTPPort }
             guard Set(ports).count == ports.count else { continue }
             var environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -55,6 +65,11 @@ final class ServerProcess {
                 "MTASTS_PUBLIC_DIR": RepositoryPaths.root.appendingPathComponent("Public").path,
                 "MTASTS_EVENT_LOOPS": "1",
             ]
+            if let checkCABundle {
+                environment["MTASTS_CHECK_CA_BUNDLE"] = checkCABundle
+                environment["MTASTS_CHECK_HTTPS_PORT"] = String(ports[1])
+            }
+            environment.merge(extraEnvironment) { _, new in new }
             if let dnsZone {
                 environment["MTASTS_DNS_ZONE"] = dnsZone
                 environment["MTASTS_DNS_NS"] = "ns1.platform.test"

@@ -5,9 +5,11 @@ import TestSupport
 import Testing
 import WebClient
 
-/// The web form (`Public/`) driven in headless Chromium against the real `mtasts serve`, PostgreSQL, Knot and
-/// Unbound: the whole tenant journey a person makes, through the JSON API only. The server runs with the platform's
-/// DNS zone configured (`MTASTS_DNS_ZONE`), so the page offers the CNAMEs into it.
+/// The web form (`Public/`) driven in headless Chromium against the real `mtasts serve`, PostgreSQL, Knot, Unbound
+/// and Pebble: the whole tenant journey a person makes, through the JSON API only. The server runs with the
+/// platform's DNS zone configured (`MTASTS_DNS_ZONE`), so the page offers the CNAMEs into it, and with Pebble as its
+/// ACME CA (the edge's plain-HTTP listener on Pebble's validation port), so the worker really issues the
+/// certificate of `mta-sts.<domain>` while the page is open.
 @Suite(.serialized) struct WebFormJourneyTests {
     static let zone = "webform.test"
     static let edgeHostname = "edge.platform.test"
@@ -25,6 +27,16 @@ import WebClient
 
     /// Where screenshots go: `WEBFORM_SCREENSHOT_DIR` when set (to look at them after the run), else the
     /// test's temporary directory.
+    /// Where the guide's screenshots go (`docs/guide/`, `make guide-screenshots`): only when
+    /// `WEBFORM_GUIDE_DIR` is set.
+    static var guideDirectory: String? {
+        guard let configured = ProcessInfo.processInfo.environment["WEBFORM_GUIDE_DIR"], !configured.isEmpty else {
+            return nil
+        }
+        try? FileManager.default.createDirectory(atPath: configured, withIntermediateDirectories: true)
+        return configured
+    }
+
     static func screenshotDirectory(default directory: TemporaryDirectory) -> String {
         if let configured = ProcessInfo.processInfo.environment["WEBFORM_SCREENSHOT_DIR"], !configured.isEmpty {
             try? FileManager.default.createDirectory(atPath: configured, withIntermediateDirectories: true)
@@ -38,11 +50,26 @@ import WebClient
         let tools = try BrowserTools.require(scratch: directory)
         let dns = try DNSTestEnvironment.start(zones: [Self.zone, "platform.test"], records: Self.records)
         defer { dns.stop() }
+        // Pebble validates http-01 on the edge's plain-HTTP port, resolving through Unbound (TEST-ENV.md).
+        let edgeHTTPPort = try FreePort.allocate(udp: false, tcp: true)
+        let pebble = try PebbleTestEnvironment.start(httpPort: edgeHTTPPort, dnsResolver: dns.resolverAddress)
+        defer { pebble.stop() }
+        // The worker's checks fetch https://mta-sts.<domain>/ as a sender trusting Pebble's root would.
+        let pebbleRoot = try directory.write(try pebble.rootCertificatePEM(), to: "pebble-root.pem")
         let server = try ServerProcess.start(
             databaseURL: try PostgresTestCluster.shared.makeDatabase(),
             resolver: dns.resolverAddress,
             edgeHostname: Self.edgeHostname,
             dnsZone: Self.platformZone,
+            edgeHTTPPort: edgeHTTPPort,
+            checkCABundle: pebbleRoot,
+            environment: [
+                "MTASTS_ACME_DIRECTORY": pebble.directoryURL,
+                "MTASTS_ACME_CA_BUNDLE": pebble.caBundlePath,
+                "MTASTS_ACME_EMAIL": "ops@platform.test",
+                "MTASTS_ACME_HTTP01_PORT": String(edgeHTTPPort),
+                "MTASTS_WORKER_SCAN_SECONDS": "1",
+            ],
             directory: directory
         )
         defer { server.stop() }
@@ -52,20 +79,31 @@ import WebClient
         let screenshots = Self.screenshotDirectory(default: directory)
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
         let script = RepositoryPaths.root.appendingPathComponent("Tests/WebFormTests/Scripts/tenant_journey.py").path
+        var arguments = [
+            script, "--base-url", server.baseURL, "--domain", Self.zone, "--zone", Self.zone,
+            "--knotc", dns.knotcPath, "--knot-socket", dns.controlSocketPath, "--output-dir", screenshots,
+            "--chromium", tools.chromium, "--chromedriver", tools.chromedriver,
+            "--platform-zone", Self.platformZone, "--edge-hostname", Self.edgeHostname,
+        ]
+        if let guide = Self.guideDirectory { arguments += ["--guide-dir", guide] }
         let (termination, output) = try ManagedProcess.run(
             name: "tenant-journey",
             executable: tools.python,
-            arguments: [
-                script, "--base-url", server.baseURL, "--domain", Self.zone, "--zone", Self.zone,
-                "--knotc", dns.knotcPath, "--knot-socket", dns.controlSocketPath, "--output-dir", screenshots,
-                "--chromium", tools.chromium, "--chromedriver", tools.chromedriver,
-                "--platform-zone", Self.platformZone,
-            ],
+            arguments: arguments,
             logDirectory: directory.path,
-            timeout: 300
+            timeout: 420
         )
+        // The steps with their timings, next to the screenshots.
+        try? output.write(toFile: screenshots + "/journey.log", atomically: true, encoding: .utf8)
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
+        if let guide = Self.guideDirectory {
+            let pictures = try FileManager.default.contentsOfDirectory(atPath: guide).filter { $0.hasSuffix(".png") }
+            #expect(pictures.count >= 28, "the guide's screens at two widths: \(pictures.sorted())")
+            let desktop = pictures.filter { $0.hasSuffix("-1280.png") }
+            let phone = pictures.filter { $0.hasSuffix("-360.png") }
+            #expect(desktop.count == phone.count, "each guide screen at 1280 and 360 px: \(pictures.sorted())")
+        }
         for name in ["journey-1280.png", "journey-360.png"] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")
