@@ -1,12 +1,18 @@
 /// The lifecycle and timeouts of one HTTP/1.1 connection, as a pure state machine that returns actions.
 ///
 /// The I/O shell feeds it events with a monotonic clock in nanoseconds (`now`), executes the returned
-/// ``Action``, and arms one timer for ``nextDeadline`` that calls ``tick(now:)``. Three timeouts apply:
+/// ``Action``, and arms one timer for ``nextDeadline`` that calls ``tick(now:)``. These timeouts apply:
 /// - header: total time from the first byte (or the accept) to the complete head; trickling bytes do not
 ///   extend it (slowloris);
+/// - request: total time from the first byte of a request to its last, head and body together, so no pace
+///   of trickling can hold a connection longer;
 /// - body progress: longest pause between body bytes;
+/// - minimum body rate: after a grace period the body must keep up an average rate (bytes the shell reports
+///   with ``bodyBytesReceived(_:)``), so a body dribbled a byte at a time gets its 408 long before the request
+///   deadline; the deadline starts at the head plus the grace period and moves one second later for every
+///   `minimumBodyRate` bytes (Apache's `mod_reqtimeout` `MinRate`);
 /// - idle: how long a kept-alive connection may wait for its next request (RFC 9112 §9.5).
-/// A fourth, send progress, bounds a peer that stops reading the response (armed by ``bytesSent(now:)``).
+/// Send progress bounds a peer that stops reading the response (armed by ``bytesSent(now:)``).
 ///
 /// ```swift
 /// var machine = HTTPConnectionStateMachine(now: clock.now)
@@ -25,18 +31,32 @@ package struct HTTPConnectionStateMachine: Sendable {
         package var idleTimeout: UInt64
         /// Longest pause allowed while response bytes are waiting to be written.
         package var sendProgressTimeout: UInt64
+        /// Total time allowed from the first byte of a request to its last (head and body).
+        package var requestTimeout: UInt64
+        /// The average rate, in bytes per second, a body must keep up once ``bodyRateGracePeriod`` has passed;
+        /// 0 turns the check off.
+        package var minimumBodyRate: UInt64
+        /// How long after the head a body may take before ``minimumBodyRate`` applies.
+        package var bodyRateGracePeriod: UInt64
 
-        /// Creates a configuration; the defaults are 10 s, 10 s, 60 s and 30 s.
+        /// Creates a configuration; the defaults are 10 s (header), 10 s (body progress), 60 s (idle), 30 s
+        /// (send progress), 60 s (request), no minimum body rate, and a 5 s grace period before it.
         package init(
             headerTimeout: UInt64 = 10_000_000_000,
             bodyProgressTimeout: UInt64 = 10_000_000_000,
             idleTimeout: UInt64 = 60_000_000_000,
-            sendProgressTimeout: UInt64 = 30_000_000_000
+            sendProgressTimeout: UInt64 = 30_000_000_000,
+            requestTimeout: UInt64 = 60_000_000_000,
+            minimumBodyRate: UInt64 = 0,
+            bodyRateGracePeriod: UInt64 = 5_000_000_000
         ) {
             self.headerTimeout = headerTimeout
             self.bodyProgressTimeout = bodyProgressTimeout
             self.idleTimeout = idleTimeout
             self.sendProgressTimeout = sendProgressTimeout
+            self.requestTimeout = requestTimeout
+            self.minimumBodyRate = minimumBodyRate
+            self.bodyRateGracePeriod = bodyRateGracePeriod
         }
     }
 
@@ -82,8 +102,10 @@ package struct HTTPConnectionStateMachine: Sendable {
 
     private enum State: Sendable, Hashable {
         case idle(deadline: UInt64)
-        case awaitingHead(deadline: UInt64, hasBytes: Bool)
-        case readingBody(deadline: UInt64)
+        /// `request` is the whole-request deadline, set once the request's first byte arrived (nil before).
+        case awaitingHead(deadline: UInt64, request: UInt64?)
+        /// `progress` moves with every byte, `rate` with every body byte, `request` never.
+        case readingBody(progress: UInt64, rate: UInt64, request: UInt64)
         case responding(deadline: UInt64?)
         case closed
     }
@@ -96,7 +118,7 @@ package struct HTTPConnectionStateMachine: Sendable {
     /// Creates the machine for a connection accepted at `now`; the header timeout starts immediately.
     package init(configuration: Configuration = Configuration(), now: UInt64) {
         self.configuration = configuration
-        self.state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), hasBytes: false)
+        self.state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), request: nil)
     }
 
     /// The current phase.
@@ -116,7 +138,9 @@ package struct HTTPConnectionStateMachine: Sendable {
     /// When ``tick(now:)`` must next be called, or `nil` when no timer is needed.
     package var nextDeadline: UInt64? {
         switch state {
-        case .idle(let deadline), .awaitingHead(let deadline, _), .readingBody(let deadline): deadline
+        case .idle(let deadline): deadline
+        case .awaitingHead(let deadline, let request): min(deadline, request ?? .max)
+        case .readingBody(let progress, let rate, let request): min(progress, rate, request)
         case .responding(let deadline): deadline
         case .closed: nil
         }
@@ -128,27 +152,57 @@ package struct HTTPConnectionStateMachine: Sendable {
     package mutating func bytesReceived(now: UInt64) {
         switch state {
         case .idle:
-            state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), hasBytes: true)
-        case .awaitingHead(let deadline, _):
-            // The header deadline is absolute: a byte every few seconds must not keep a slot forever.
-            state = .awaitingHead(deadline: deadline, hasBytes: true)
-        case .readingBody:
-            state = .readingBody(deadline: Self.adding(configuration.bodyProgressTimeout, to: now))
+            state = .awaitingHead(
+                deadline: Self.adding(configuration.headerTimeout, to: now),
+                request: Self.adding(configuration.requestTimeout, to: now)
+            )
+        case .awaitingHead(let deadline, let request):
+            // The header deadline is absolute: a byte every few seconds must not keep a slot forever. The request
+            // deadline starts with the request's first byte.
+            state = .awaitingHead(
+                deadline: deadline,
+                request: request ?? Self.adding(configuration.requestTimeout, to: now)
+            )
+        case .readingBody(_, let rate, let request):
+            state = .readingBody(
+                progress: Self.adding(configuration.bodyProgressTimeout, to: now),
+                rate: rate,
+                request: request
+            )
         case .responding, .closed:
             // Pipelined bytes wait in the buffer until the response is sent.
             break
         }
     }
 
-    /// A request head was parsed and a body follows; the body-progress timeout starts.
+    /// A request head was parsed and a body follows; the body-progress and body-rate timeouts start.
     package mutating func headReceived(keepAlive: Bool, now: UInt64) {
+        let request: UInt64
         switch state {
-        case .idle, .awaitingHead:
-            isPersistent = isPersistent && keepAlive
-            state = .readingBody(deadline: Self.adding(configuration.bodyProgressTimeout, to: now))
+        case .idle, .awaitingHead(_, request: nil):
+            request = Self.adding(configuration.requestTimeout, to: now)
+        case .awaitingHead(_, request: let started?):
+            request = started
         case .readingBody, .responding, .closed:
-            break
+            return
         }
+        isPersistent = isPersistent && keepAlive
+        let rate =
+            configuration.minimumBodyRate == 0 ? UInt64.max : Self.adding(configuration.bodyRateGracePeriod, to: now)
+        state = .readingBody(
+            progress: Self.adding(configuration.bodyProgressTimeout, to: now),
+            rate: rate,
+            request: request
+        )
+    }
+
+    /// `count` bytes of the current request's body arrived (decoded: without chunk framing); each moves the
+    /// body-rate deadline later by `count / minimumBodyRate` seconds.
+    package mutating func bodyBytesReceived(_ count: Int) {
+        guard case .readingBody(let progress, let rate, let request) = state, rate != .max, count > 0 else { return }
+        let (scaled, overflow) = UInt64(count).multipliedReportingOverflow(by: 1_000_000_000)
+        let credit = overflow ? UInt64.max : scaled / configuration.minimumBodyRate
+        state = .readingBody(progress: progress, rate: Self.adding(credit, to: rate), request: request)
     }
 
     /// A complete request (head and body) was received; the response phase starts.
@@ -208,7 +262,7 @@ package struct HTTPConnectionStateMachine: Sendable {
     package mutating func shutdownRequested() -> Action {
         isPersistent = false
         switch state {
-        case .idle, .awaitingHead(_, hasBytes: false):
+        case .idle, .awaitingHead(_, request: nil):
             state = .closed
             return .close(.shutdown)
         case .awaitingHead, .readingBody, .responding, .closed:
@@ -223,12 +277,13 @@ package struct HTTPConnectionStateMachine: Sendable {
         case .idle:
             state = .closed
             return .close(.idleTimeout)
-        case .awaitingHead(_, hasBytes: false):
+        case .awaitingHead(_, request: nil):
             // Nothing was sent at all: there is no request to answer.
             state = .closed
             return .close(.headerTimeout)
         case .awaitingHead, .readingBody:
-            // RFC 9110 §15.5.9: 408 tells the client the server closed an unfinished request.
+            // RFC 9110 §15.5.9: 408 tells the client the server closed an unfinished request (too slow a head,
+            // a stalled or too slow body, or the whole request over its deadline).
             isPersistent = false
             state = .responding(deadline: nil)
             return .sendTimeoutResponse(.requestTimeout)
