@@ -2,15 +2,26 @@
 package struct HTTPRequest: Sendable {
     package var head: HTTPRequestHead
     package var body: [UInt8]
-    /// The client's address as text (`203.0.113.7`, `2001:db8::1`), for logs and rate limits.
+    /// The TCP peer's address as text (`203.0.113.7`, `2001:db8::1`): behind a reverse proxy, the proxy's.
     package var remoteAddress: String
+    /// The client's address as text: ``remoteAddress``, or, when that is a trusted proxy (``TrustedProxies``), the
+    /// client it forwarded for. Key per-client limits on it with ``ClientAddress/limitKey(_:)``.
+    package var clientAddress: String
     /// The TLS server name the client sent, or nil on plain HTTP.
     package var serverName: String?
 
-    package init(head: HTTPRequestHead, body: [UInt8] = [], remoteAddress: String = "", serverName: String? = nil) {
+    /// Creates a request; `clientAddress` defaults to `remoteAddress` (no proxy in between).
+    package init(
+        head: HTTPRequestHead,
+        body: [UInt8] = [],
+        remoteAddress: String = "",
+        clientAddress: String? = nil,
+        serverName: String? = nil
+    ) {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
+        self.clientAddress = clientAddress ?? remoteAddress
         self.serverName = serverName
     }
 }
