@@ -14,7 +14,7 @@ import TLS
 /// ```swift
 /// let connection = HTTPServerConnection(
 ///     loop: loop, transport: SocketTransport(socket: socket, tls: tls), shared: shared, scratch: scratch,
-///     peer: "203.0.113.7", registry: registry)
+///     peer: ConnectionPeer(text: "203.0.113.7", address: address), registry: registry)
 /// try loop.register(connection, descriptor: socket.fileDescriptor, interest: .readable)
 /// connection.start()
 /// ```
@@ -25,8 +25,10 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private let transport: Transport
     private let shared: HTTPServerShared
     private let scratch: ScratchBuffer
-    private let peer: String
+    private let peer: ConnectionPeer
     private let registry: ConnectionRegistry?
+    /// The client of the latest request (the peer, unless a trusted proxy forwarded for another), for access logs.
+    private var clientAddress: String
     private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -39,14 +41,15 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     ///   - transport: The accepted socket, through TLS or not.
     ///   - shared: The server's configuration, responder, counters and access log.
     ///   - scratch: The loop's read buffer and `Date` cache.
-    ///   - peer: The client's address, for requests and access logs.
+    ///   - peer: The TCP peer: its address for requests and access logs, whether it is a trusted proxy, and whether
+    ///     it holds a per-address slot to release on close.
     ///   - registry: Where the server tracks its open connections; this one removes itself on close.
     init(
         loop: Loop,
         transport: Transport,
         shared: HTTPServerShared,
         scratch: ScratchBuffer,
-        peer: String,
+        peer: ConnectionPeer,
         registry: ConnectionRegistry?
     ) {
         let configuration = shared.configuration
@@ -55,6 +58,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         self.shared = shared
         self.scratch = scratch
         self.peer = peer
+        self.clientAddress = peer.text
         self.registry = registry
         self.machine = Machine(
             limits: configuration.limits,
@@ -136,10 +140,15 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     /// Runs the responder inline (and starts writing its answer), or on the pool; nil when there is nothing more
     /// to do now.
     private func dispatch(_ head: HTTPRequestHead, body: [UInt8], now: UInt64) -> Machine.Action? {
+        if peer.isTrustedProxy {
+            let client = shared.configuration.trustedProxies.clientAddress(peer: peer.address, fields: head.fields)
+            clientAddress = client == peer.address ? peer.text : client.description
+        }
         let request = HTTPRequest(
             head: head,
             body: body,
-            remoteAddress: peer,
+            remoteAddress: peer.text,
+            clientAddress: clientAddress,
             serverName: transport.serverName.map(HostName.normalized)
         )
         switch shared.execution {
@@ -194,7 +203,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 bytes: outbound.count - before,
                 microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,
                 tlsVersion: transport.negotiatedProtocolVersion,
-                clientAddress: peer
+                clientAddress: clientAddress
             )
         )
     }
@@ -232,7 +241,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         timer = nil
         try? loop.deregister(descriptor: transport.descriptor)
         transport.close()
-        shared.metrics.connectionClosed()
+        shared.connectionClosed(peer)
         registry?.remove(self)
     }
 
