@@ -1,4 +1,5 @@
 import Foundation
+package import HTTPCore
 package import Logging
 
 /// Every setting of the platform, read from `MTASTS_*` environment variables and validated at start.
@@ -78,6 +79,17 @@ package struct PlatformConfiguration: Sendable {
     package var dnsRateLimit: Int
     /// Seconds after which an edge that has not reported its position is no longer waited for.
     package var dnsEdgeTimeout: Int
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open to the API; 0 for no such cap.
+    package var apiMaxConnectionsPerAddress: Int
+    /// Connections one client may hold open to each edge listener (HTTPS, HTTP); 0 for no such cap.
+    package var edgeMaxConnectionsPerAddress: Int
+    /// Seconds an API request may take from its first byte to its last.
+    package var apiRequestTimeout: Int
+    /// Bytes per second an API request body must average once its 5 s grace period has passed; 0 turns it off.
+    package var apiMinimumBodyRate: Int
+    /// The reverse proxies and load balancers in front of the API and the edge: their forwarding headers name the
+    /// client, and they are exempt from the per-address caps.
+    package var trustedProxies: TrustedProxies
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -148,6 +160,23 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
             "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
+        ),
+        (
+            "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "64",
+            "open API connections per client (IPv4 address, IPv6 /64), refused at accept beyond; 0 turns it off"
+        ),
+        (
+            "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS", "256",
+            "open connections per client on each edge listener, refused at accept before TLS beyond; 0 turns it off"
+        ),
+        ("MTASTS_API_REQUEST_TIMEOUT", "30", "seconds an API request may take from its first byte to its last"),
+        (
+            "MTASTS_API_MIN_BODY_RATE", "512",
+            "bytes per second an API request body must average after 5 s, or 408; 0 turns it off"
+        ),
+        (
+            "MTASTS_TRUSTED_PROXIES", "(none)",
+            "comma-separated CIDR blocks of reverse proxies whose Forwarded/X-Forwarded-For name the client"
         ),
     ]
 
@@ -369,6 +398,27 @@ package struct PlatformConfiguration: Sendable {
             in: 1...86_400,
             variable: "MTASTS_DNS_EDGE_TIMEOUT"
         )
+        apiMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS") ?? "64",
+            in: 0...1_000_000,
+            variable: "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        edgeMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS") ?? "256",
+            in: 0...1_000_000,
+            variable: "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        apiRequestTimeout = try Self.number(
+            value("MTASTS_API_REQUEST_TIMEOUT") ?? "30",
+            in: 1...3600,
+            variable: "MTASTS_API_REQUEST_TIMEOUT"
+        )
+        apiMinimumBodyRate = try Self.number(
+            value("MTASTS_API_MIN_BODY_RATE") ?? "512",
+            in: 0...1_000_000_000,
+            variable: "MTASTS_API_MIN_BODY_RATE"
+        )
+        trustedProxies = try Self.trustedProxies(value("MTASTS_TRUSTED_PROXIES"), variable: "MTASTS_TRUSTED_PROXIES")
     }
 
     /// A whole number in `range`, or an error naming `variable`.
