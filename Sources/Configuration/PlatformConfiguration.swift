@@ -41,6 +41,17 @@ package struct PlatformConfiguration: Sendable {
     package var edgeAccessLog: Bool
     /// Event-loop threads per server process.
     package var eventLoops: Int
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open to the API; 0 for no such cap.
+    package var apiMaxConnectionsPerAddress: Int
+    /// Connections one client may hold open to each edge listener (HTTPS, HTTP); 0 for no such cap.
+    package var edgeMaxConnectionsPerAddress: Int
+    /// Seconds an API request may take from its first byte to its last.
+    package var apiRequestTimeout: Int
+    /// Bytes per second an API request body must average once its 5 s grace period has passed; 0 turns it off.
+    package var apiMinimumBodyRate: Int
+    /// The reverse proxies and load balancers in front of the API and the edge: their forwarding headers name the
+    /// client, and they are exempt from the per-address caps.
+    package var trustedProxies: TrustedProxies
     /// The API's public base URL (problem `type` URIs, links in the web form).
     package var publicURL: String
     /// The ACME directory URL.
@@ -79,17 +90,6 @@ package struct PlatformConfiguration: Sendable {
     package var dnsRateLimit: Int
     /// Seconds after which an edge that has not reported its position is no longer waited for.
     package var dnsEdgeTimeout: Int
-    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open to the API; 0 for no such cap.
-    package var apiMaxConnectionsPerAddress: Int
-    /// Connections one client may hold open to each edge listener (HTTPS, HTTP); 0 for no such cap.
-    package var edgeMaxConnectionsPerAddress: Int
-    /// Seconds an API request may take from its first byte to its last.
-    package var apiRequestTimeout: Int
-    /// Bytes per second an API request body must average once its 5 s grace period has passed; 0 turns it off.
-    package var apiMinimumBodyRate: Int
-    /// The reverse proxies and load balancers in front of the API and the edge: their forwarding headers name the
-    /// client, and they are exempt from the per-address caps.
-    package var trustedProxies: TrustedProxies
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -275,6 +275,27 @@ package struct PlatformConfiguration: Sendable {
             )
         }
         eventLoops = loops
+        apiMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS") ?? "64",
+            in: 0...1_000_000,
+            variable: "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        edgeMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS") ?? "256",
+            in: 0...1_000_000,
+            variable: "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        apiRequestTimeout = try Self.number(
+            value("MTASTS_API_REQUEST_TIMEOUT") ?? "30",
+            in: 1...3600,
+            variable: "MTASTS_API_REQUEST_TIMEOUT"
+        )
+        apiMinimumBodyRate = try Self.number(
+            value("MTASTS_API_MIN_BODY_RATE") ?? "512",
+            in: 0...1_000_000_000,
+            variable: "MTASTS_API_MIN_BODY_RATE"
+        )
+        trustedProxies = try Self.trustedProxies(value("MTASTS_TRUSTED_PROXIES"), variable: "MTASTS_TRUSTED_PROXIES")
         let publicText = value("MTASTS_PUBLIC_URL") ?? "http://\(apiListen)"
         guard let url = URL(string: publicText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ConfigurationError(
@@ -398,27 +419,6 @@ package struct PlatformConfiguration: Sendable {
             in: 1...86_400,
             variable: "MTASTS_DNS_EDGE_TIMEOUT"
         )
-        apiMaxConnectionsPerAddress = try Self.number(
-            value("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS") ?? "64",
-            in: 0...1_000_000,
-            variable: "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS"
-        )
-        edgeMaxConnectionsPerAddress = try Self.number(
-            value("MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS") ?? "256",
-            in: 0...1_000_000,
-            variable: "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS"
-        )
-        apiRequestTimeout = try Self.number(
-            value("MTASTS_API_REQUEST_TIMEOUT") ?? "30",
-            in: 1...3600,
-            variable: "MTASTS_API_REQUEST_TIMEOUT"
-        )
-        apiMinimumBodyRate = try Self.number(
-            value("MTASTS_API_MIN_BODY_RATE") ?? "512",
-            in: 0...1_000_000_000,
-            variable: "MTASTS_API_MIN_BODY_RATE"
-        )
-        trustedProxies = try Self.trustedProxies(value("MTASTS_TRUSTED_PROXIES"), variable: "MTASTS_TRUSTED_PROXIES")
     }
 
     /// A whole number in `range`, or an error naming `variable`.
