@@ -27,7 +27,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private let scratch: ScratchBuffer
     private let peer: ConnectionPeer
     private let registry: ConnectionRegistry?
-    /// The client of the latest request (the peer, unless a trusted proxy forwarded for another), for access logs.
+    /// The client of the latest dispatched request (the peer, unless a trusted proxy forwarded for another).
     private var clientAddress: String
     private var machine: Machine
     private var outbound: [UInt8] = []
@@ -203,7 +203,9 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 bytes: outbound.count - before,
                 microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,
                 tlsVersion: transport.negotiatedProtocolVersion,
-                clientAddress: clientAddress
+                // The machine's own errors come before any head could name a client: a proxy may be relaying
+                // another client's bytes by now.
+                clientAddress: head == nil ? peer.text : clientAddress
             )
         )
     }

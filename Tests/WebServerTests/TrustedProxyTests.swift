@@ -36,6 +36,19 @@ import Testing
         #expect(harness.isClosed)
     }
 
+    @Test func theServersOwnErrorsAreLoggedWithThePeer() throws {
+        let harness = try HTTPServerConnectionTests().makeHarness(
+            peer: try Self.peer("10.0.0.2", trusted: true),
+            trustedProxies: Self.proxies
+        )
+        harness.transport.reads = [
+            .bytes("GET /a HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 203.0.113.7\r\n\r\nGET / HTTP/1.1\nHost: a\n\n")
+        ]
+        harness.connection.readable()
+        #expect(harness.accessLog.entries.map(\.status) == [200, 400])
+        #expect(harness.accessLog.entries.map(\.clientAddress) == ["203.0.113.7", "10.0.0.2"])
+    }
+
     @Test func aDirectClientsForwardingHeadersAreIgnored() throws {
         let harness = try HTTPServerConnectionTests().makeHarness(
             peer: try Self.peer("203.0.113.9", trusted: false),
