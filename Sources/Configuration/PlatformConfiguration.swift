@@ -124,6 +124,23 @@ package struct PlatformConfiguration: Sendable {
         ),
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
+        (
+            "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "64",
+            "open API connections per client (IPv4 address, IPv6 /64), refused at accept beyond; 0 turns it off"
+        ),
+        (
+            "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS", "256",
+            "open connections per client on each edge listener, refused at accept before TLS beyond; 0 turns it off"
+        ),
+        ("MTASTS_API_REQUEST_TIMEOUT", "30", "seconds an API request may take from its first byte to its last"),
+        (
+            "MTASTS_API_MIN_BODY_RATE", "512",
+            "bytes per second an API request body must average after 5 s, or 408; 0 turns it off"
+        ),
+        (
+            "MTASTS_TRUSTED_PROXIES", "(none)",
+            "comma-separated CIDR blocks of reverse proxies whose Forwarded/X-Forwarded-For name the client"
+        ),
         ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
         ("MTASTS_ACME_DIRECTORY", "Let's Encrypt staging", "ACME directory URL"),
         ("MTASTS_ACME_EMAIL", "(none)", "contact for the ACME account"),
@@ -160,23 +177,6 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
             "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
-        ),
-        (
-            "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "64",
-            "open API connections per client (IPv4 address, IPv6 /64), refused at accept beyond; 0 turns it off"
-        ),
-        (
-            "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS", "256",
-            "open connections per client on each edge listener, refused at accept before TLS beyond; 0 turns it off"
-        ),
-        ("MTASTS_API_REQUEST_TIMEOUT", "30", "seconds an API request may take from its first byte to its last"),
-        (
-            "MTASTS_API_MIN_BODY_RATE", "512",
-            "bytes per second an API request body must average after 5 s, or 408; 0 turns it off"
-        ),
-        (
-            "MTASTS_TRUSTED_PROXIES", "(none)",
-            "comma-separated CIDR blocks of reverse proxies whose Forwarded/X-Forwarded-For name the client"
         ),
     ]
 
