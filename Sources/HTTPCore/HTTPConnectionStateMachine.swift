@@ -102,10 +102,10 @@ package struct HTTPConnectionStateMachine: Sendable {
 
     private enum State: Sendable, Hashable {
         case idle(deadline: UInt64)
-        /// `request` is the whole-request deadline, set once the request's first byte arrived (nil before).
-        case awaitingHead(deadline: UInt64, request: UInt64?)
-        /// `progress` moves with every byte, `rate` with every body byte, `request` never.
-        case readingBody(progress: UInt64, rate: UInt64, request: UInt64)
+        /// The header deadline; `hasBytes` once the request's first byte arrived (then ``requestDeadline`` runs).
+        case awaitingHead(deadline: UInt64, hasBytes: Bool)
+        /// The body-progress deadline; ``requestDeadline`` and ``rateDeadline`` run too.
+        case readingBody(deadline: UInt64)
         case responding(deadline: UInt64?)
         case closed
     }
@@ -114,11 +114,18 @@ package struct HTTPConnectionStateMachine: Sendable {
     package let configuration: Configuration
     private var state: State
     private var isPersistent = true
+    /// The whole-request deadline of the request being received, set by its first byte (or its head). Kept out of
+    /// `State` so the states stay small; only read in `awaitingHead` with bytes and in `readingBody`, and set on
+    /// every way into them.
+    private var requestDeadline = UInt64.max
+    /// The body-rate deadline of the body being received (`.max` when no minimum rate applies); only read in
+    /// `readingBody`, and set on the way in.
+    private var rateDeadline = UInt64.max
 
     /// Creates the machine for a connection accepted at `now`; the header timeout starts immediately.
     package init(configuration: Configuration = Configuration(), now: UInt64) {
         self.configuration = configuration
-        self.state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), request: nil)
+        self.state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), hasBytes: false)
     }
 
     /// The current phase.
@@ -138,9 +145,9 @@ package struct HTTPConnectionStateMachine: Sendable {
     /// When ``tick(now:)`` must next be called, or `nil` when no timer is needed.
     package var nextDeadline: UInt64? {
         switch state {
-        case .idle(let deadline): deadline
-        case .awaitingHead(let deadline, let request): min(deadline, request ?? .max)
-        case .readingBody(let progress, let rate, let request): min(progress, rate, request)
+        case .idle(let deadline), .awaitingHead(let deadline, hasBytes: false): deadline
+        case .awaitingHead(let deadline, hasBytes: true): min(deadline, requestDeadline)
+        case .readingBody(let deadline): min(deadline, min(rateDeadline, requestDeadline))
         case .responding(let deadline): deadline
         case .closed: nil
         }
@@ -152,23 +159,17 @@ package struct HTTPConnectionStateMachine: Sendable {
     package mutating func bytesReceived(now: UInt64) {
         switch state {
         case .idle:
-            state = .awaitingHead(
-                deadline: Self.adding(configuration.headerTimeout, to: now),
-                request: Self.adding(configuration.requestTimeout, to: now)
-            )
-        case .awaitingHead(let deadline, let request):
+            state = .awaitingHead(deadline: Self.adding(configuration.headerTimeout, to: now), hasBytes: true)
+            requestDeadline = Self.adding(configuration.requestTimeout, to: now)
+        case .awaitingHead(let deadline, hasBytes: false):
             // The header deadline is absolute: a byte every few seconds must not keep a slot forever. The request
             // deadline starts with the request's first byte.
-            state = .awaitingHead(
-                deadline: deadline,
-                request: request ?? Self.adding(configuration.requestTimeout, to: now)
-            )
-        case .readingBody(_, let rate, let request):
-            state = .readingBody(
-                progress: Self.adding(configuration.bodyProgressTimeout, to: now),
-                rate: rate,
-                request: request
-            )
+            state = .awaitingHead(deadline: deadline, hasBytes: true)
+            requestDeadline = Self.adding(configuration.requestTimeout, to: now)
+        case .awaitingHead:
+            break
+        case .readingBody:
+            state = .readingBody(deadline: Self.adding(configuration.bodyProgressTimeout, to: now))
         case .responding, .closed:
             // Pipelined bytes wait in the buffer until the response is sent.
             break
@@ -177,32 +178,27 @@ package struct HTTPConnectionStateMachine: Sendable {
 
     /// A request head was parsed and a body follows; the body-progress and body-rate timeouts start.
     package mutating func headReceived(keepAlive: Bool, now: UInt64) {
-        let request: UInt64
         switch state {
-        case .idle, .awaitingHead(_, request: nil):
-            request = Self.adding(configuration.requestTimeout, to: now)
-        case .awaitingHead(_, request: let started?):
-            request = started
+        case .idle, .awaitingHead(_, hasBytes: false):
+            requestDeadline = Self.adding(configuration.requestTimeout, to: now)
+        case .awaitingHead:
+            break
         case .readingBody, .responding, .closed:
             return
         }
         isPersistent = isPersistent && keepAlive
-        let rate =
-            configuration.minimumBodyRate == 0 ? UInt64.max : Self.adding(configuration.bodyRateGracePeriod, to: now)
-        state = .readingBody(
-            progress: Self.adding(configuration.bodyProgressTimeout, to: now),
-            rate: rate,
-            request: request
-        )
+        state = .readingBody(deadline: Self.adding(configuration.bodyProgressTimeout, to: now))
+        rateDeadline =
+            configuration.minimumBodyRate == 0 ? .max : Self.adding(configuration.bodyRateGracePeriod, to: now)
     }
 
     /// `count` bytes of the current request's body arrived (decoded: without chunk framing); each moves the
     /// body-rate deadline later by `count / minimumBodyRate` seconds.
     package mutating func bodyBytesReceived(_ count: Int) {
-        guard case .readingBody(let progress, let rate, let request) = state, rate != .max, count > 0 else { return }
+        guard case .readingBody = state, rateDeadline != .max, count > 0 else { return }
         let (scaled, overflow) = UInt64(count).multipliedReportingOverflow(by: 1_000_000_000)
         let credit = overflow ? UInt64.max : scaled / configuration.minimumBodyRate
-        state = .readingBody(progress: progress, rate: Self.adding(credit, to: rate), request: request)
+        rateDeadline = Self.adding(credit, to: rateDeadline)
     }
 
     /// A complete request (head and body) was received; the response phase starts.
@@ -262,7 +258,7 @@ package struct HTTPConnectionStateMachine: Sendable {
     package mutating func shutdownRequested() -> Action {
         isPersistent = false
         switch state {
-        case .idle, .awaitingHead(_, request: nil):
+        case .idle, .awaitingHead(_, hasBytes: false):
             state = .closed
             return .close(.shutdown)
         case .awaitingHead, .readingBody, .responding, .closed:
@@ -277,7 +273,7 @@ package struct HTTPConnectionStateMachine: Sendable {
         case .idle:
             state = .closed
             return .close(.idleTimeout)
-        case .awaitingHead(_, request: nil):
+        case .awaitingHead(_, hasBytes: false):
             // Nothing was sent at all: there is no request to answer.
             state = .closed
             return .close(.headerTimeout)

@@ -6,11 +6,17 @@ package struct HTTPRequest: Sendable {
     package var remoteAddress: String
     /// The client's address as text: ``remoteAddress``, or, when that is a trusted proxy (``TrustedProxies``), the
     /// client it forwarded for. Key per-client limits on it with ``ClientAddress/limitKey(_:)``.
-    package var clientAddress: String
+    package var clientAddress: String {
+        get { forwardedClientAddress ?? remoteAddress }
+        set { forwardedClientAddress = newValue }
+    }
     /// The TLS server name the client sent, or nil on plain HTTP.
     package var serverName: String?
+    /// The client a trusted proxy named, when it differs from the peer: stored apart so that a request with no
+    /// proxy in between carries (and copies) no second string.
+    private var forwardedClientAddress: String?
 
-    /// Creates a request; `clientAddress` defaults to `remoteAddress` (no proxy in between).
+    /// Creates a request; a nil `clientAddress` means `remoteAddress` (no proxy in between).
     package init(
         head: HTTPRequestHead,
         body: [UInt8] = [],
@@ -21,7 +27,7 @@ package struct HTTPRequest: Sendable {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
-        self.clientAddress = clientAddress ?? remoteAddress
+        self.forwardedClientAddress = clientAddress
         self.serverName = serverName
     }
 }

@@ -33,19 +33,24 @@ final class ConnectionsPerAddress: Sendable {
     /// Counts a new connection of `prefix`.
     /// - Returns: false, counting nothing, when `prefix` already holds ``limit`` connections.
     func acquire(_ prefix: ClientAddress) -> Bool {
-        stripe(for: prefix).counts.withLock { counts in
-            let current = counts[prefix, default: 0]
-            guard current < limit else { return false }
-            counts[prefix] = current + 1
-            return true
+        let limit = self.limit
+        return stripe(for: prefix).counts.withLock { counts in
+            // One hash lookup: the `default:` subscript's modify accessor yields the count in place (a new prefix
+            // starts at 0, which is under any limit, so a refusal never leaves a 0 behind).
+            Self.increment(&counts[prefix, default: 0], below: limit)
         }
     }
 
     /// Uncounts a closed connection of `prefix` (one that ``acquire(_:)`` counted).
     func release(_ prefix: ClientAddress) {
         stripe(for: prefix).counts.withLock { counts in
-            guard let current = counts[prefix] else { return }
-            counts[prefix] = current > 1 ? current - 1 : nil
+            // One hash lookup, through the index.
+            guard let index = counts.index(forKey: prefix) else { return }
+            if counts.values[index] > 1 {
+                counts.values[index] -= 1
+            } else {
+                counts.remove(at: index)
+            }
         }
     }
 
@@ -55,6 +60,12 @@ final class ConnectionsPerAddress: Sendable {
     }
 
     private static let stripeCount = 64
+
+    private static func increment(_ count: inout Int, below limit: Int) -> Bool {
+        guard count < limit else { return false }
+        count += 1
+        return true
+    }
 
     /// A multiplicative mix of both halves; its top six bits pick the stripe (Fibonacci hashing). The
     /// dictionaries use Swift's seeded hashing, so a client choosing its addresses can at worst crowd one

@@ -70,15 +70,15 @@ final class HTTPServerAcceptor: EventHandler {
 
     /// Applies the caps, then starts the connection's shell.
     private func admit(_ socket: Socket, from address: SocketAddress) {
-        let configuration = shared.configuration
-        if shared.metrics.connectionOpened() > configuration.maxConnections {
+        if shared.metrics.connectionOpened() > shared.configuration.maxConnections {
             shared.metrics.connectionClosed()
             shared.metrics.connectionRejected()
             try? socket.close()
             return
         }
         let client = ClientAddress(address)
-        let isTrustedProxy = !configuration.trustedProxies.isEmpty && configuration.trustedProxies.contains(client)
+        let isTrustedProxy =
+            !shared.configuration.trustedProxies.isEmpty && shared.configuration.trustedProxies.contains(client)
         var holdsAddressSlot = false
         // A trusted proxy carries many clients; it is only held to the server's cap.
         if let table = shared.connectionsPerAddress, !isTrustedProxy {
@@ -98,7 +98,7 @@ final class HTTPServerAcceptor: EventHandler {
         )
         try? socket.setNoDelay(true)
         var tls: TLSConnection?
-        if let context = configuration.tls {
+        if let context = shared.configuration.tls {
             tls = try? TLSConnection(context: context, fd: socket.fileDescriptor)
             if tls == nil {
                 shared.connectionClosed(peer)

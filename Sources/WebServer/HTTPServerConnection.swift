@@ -27,8 +27,8 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private let scratch: ScratchBuffer
     private let peer: ConnectionPeer
     private let registry: ConnectionRegistry?
-    /// The client of the latest dispatched request (the peer, unless a trusted proxy forwarded for another).
-    private var clientAddress: String
+    /// The client a trusted proxy named for the latest dispatched request, or nil when that was the peer itself.
+    private var forwardedClientAddress: String?
     private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -58,7 +58,6 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         self.shared = shared
         self.scratch = scratch
         self.peer = peer
-        self.clientAddress = peer.text
         self.registry = registry
         self.machine = Machine(
             limits: configuration.limits,
@@ -142,13 +141,13 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private func dispatch(_ head: HTTPRequestHead, body: [UInt8], now: UInt64) -> Machine.Action? {
         if peer.isTrustedProxy {
             let client = shared.configuration.trustedProxies.clientAddress(peer: peer.address, fields: head.fields)
-            clientAddress = client == peer.address ? peer.text : client.description
+            forwardedClientAddress = client == peer.address ? nil : client.description
         }
         let request = HTTPRequest(
             head: head,
             body: body,
             remoteAddress: peer.text,
-            clientAddress: clientAddress,
+            clientAddress: forwardedClientAddress,
             serverName: transport.serverName.map(HostName.normalized)
         )
         switch shared.execution {
@@ -205,7 +204,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 tlsVersion: transport.negotiatedProtocolVersion,
                 // The machine's own errors come before any head could name a client: a proxy may be relaying
                 // another client's bytes by now.
-                clientAddress: head == nil ? peer.text : clientAddress
+                clientAddress: head == nil ? peer.text : forwardedClientAddress ?? peer.text
             )
         )
     }
