@@ -114,9 +114,9 @@ package struct HTTPConnectionStateMachine: Sendable {
     package let configuration: Configuration
     private var state: State
     private var isPersistent = true
-    /// The whole-request deadline of the request being received, set by its first byte (or its head). Kept out of
-    /// `State` so the states stay small; only read in `awaitingHead` with bytes and in `readingBody`, and set on
-    /// every way into them.
+    /// The whole-request deadline of the request being received, set by its first byte (or its head); `.max`
+    /// until the first request's first byte. Kept out of `State` so the states stay small; only read in
+    /// `awaitingHead` and `readingBody`, and set on every way into them but the first.
     private var requestDeadline = UInt64.max
     /// The body-rate deadline of the body being received (`.max` when no minimum rate applies); only read in
     /// `readingBody`, and set on the way in.
@@ -145,8 +145,9 @@ package struct HTTPConnectionStateMachine: Sendable {
     /// When ``tick(now:)`` must next be called, or `nil` when no timer is needed.
     package var nextDeadline: UInt64? {
         switch state {
-        case .idle(let deadline), .awaitingHead(let deadline, hasBytes: false): deadline
-        case .awaitingHead(let deadline, hasBytes: true): min(deadline, requestDeadline)
+        case .idle(let deadline): deadline
+        // `requestDeadline` is still `.max` while awaiting the first request's first byte.
+        case .awaitingHead(let deadline, _): min(deadline, requestDeadline)
         case .readingBody(let deadline): min(deadline, min(rateDeadline, requestDeadline))
         case .responding(let deadline): deadline
         case .closed: nil

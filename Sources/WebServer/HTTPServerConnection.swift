@@ -143,17 +143,13 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             let client = shared.configuration.trustedProxies.clientAddress(peer: peer.address, fields: head.fields)
             forwardedClientAddress = client == peer.address ? nil : client.description
         }
-        let request = HTTPRequest(
-            head: head,
-            body: body,
-            remoteAddress: peer.text,
-            clientAddress: forwardedClientAddress,
-            serverName: transport.serverName.map(HostName.normalized)
-        )
+        // The request is built in each branch: one built before the switch and captured by the pool's closure was
+        // copied (every field retained and released) on the inline path too, which is the edge's.
         switch shared.execution {
         case .inline:
-            return respond(shared.responder.respond(to: request), to: head, now: now)
+            return respond(shared.responder.respond(to: request(head, body: body)), to: head, now: now)
         case .pool(let pool):
+            let request = request(head, body: body)
             let responder = shared.responder
             let bound = LoopBound(self, loop: loop)
             let loop = self.loop
@@ -165,6 +161,17 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             }
             return machine.responseDeferred()
         }
+    }
+
+    /// The request as the responder sees it.
+    private func request(_ head: HTTPRequestHead, body: [UInt8]) -> HTTPRequest {
+        HTTPRequest(
+            head: head,
+            body: body,
+            remoteAddress: peer.text,
+            clientAddress: forwardedClientAddress,
+            serverName: transport.serverName.map(HostName.normalized)
+        )
     }
 
     /// Serializes the responder's answer and starts writing it; nil when the connection closed meanwhile.

@@ -346,7 +346,9 @@ struct HTTPServerConnectionStateMachine: Sendable {
             case .head(let received):
                 head = received
                 requestStartTime = now
-                http.headReceived(keepAlive: received.keepAlive, now: now)
+                // Without a body the parser's `.end` follows at once, and `requestReceived` takes the keep-alive
+                // decision: the body timeouts have nothing to time.
+                if received.hasBody { http.headReceived(keepAlive: received.keepAlive, now: now) }
             case .body(let chunk):
                 http.bodyBytesReceived(chunk.count)
                 body.append(contentsOf: chunk)
