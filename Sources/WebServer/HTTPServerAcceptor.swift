@@ -63,7 +63,10 @@ final class HTTPServerAcceptor: EventHandler {
         }
     }
 
+    /// Never requested for a listener.
     func writable() {}
+
+    /// Not reported for a listening socket; nothing to do.
     func hangup() {}
 
     // MARK: - Admission
