@@ -25,7 +25,7 @@ let package = Package(
 
         // MARK: Bottom layer
         .target(name: "Logging", swiftSettings: strictSettings),
-        .target(name: "Configuration", dependencies: ["Logging"], swiftSettings: strictSettings),
+        .target(name: "Configuration", dependencies: ["Logging", "HTTPCore"], swiftSettings: strictSettings),
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .target(name: "SystemIO", dependencies: ["CLinux"], swiftSettings: strictSettings),
         .target(name: "TLS", dependencies: ["COpenSSL", "COpenSSLShims"], swiftSettings: strictSettings),
-        .target(name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore"], swiftSettings: strictSettings),
+        .target(
+            name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
         .target(name: "DNSServer", dependencies: ["DNS", "SystemIO", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Network clients
@@ -102,7 +103,8 @@ let package = Package(
         .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(
-            name: "WebServerTests", dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore", "TestSupport"],
+            name: "WebServerTests",
+            dependencies: ["WebServer", "Crypto", "TLS", "SystemIO", "HTTPCore", "Logging", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SnapshotSyncTests", dependencies: ["SnapshotSync", "Store", "TestSupport", "Logging"],
@@ -153,7 +155,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "ConfigurationTests", dependencies: ["Configuration", "Logging"], swiftSettings: strictSettings),
+            name: "ConfigurationTests", dependencies: ["Configuration", "Logging", "HTTPCore"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
             exclude: ["Scripts"], swiftSettings: strictSettings),

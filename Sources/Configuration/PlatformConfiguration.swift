@@ -1,4 +1,5 @@
 import Foundation
+package import HTTPCore
 package import Logging
 
 /// Every setting of the platform, read from `MTASTS_*` environment variables and validated at start.
@@ -40,6 +41,17 @@ package struct PlatformConfiguration: Sendable {
     package var edgeAccessLog: Bool
     /// Event-loop threads per server process.
     package var eventLoops: Int
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold open to the API; 0 for no such cap.
+    package var apiMaxConnectionsPerAddress: Int
+    /// Connections one client may hold open to each edge listener (HTTPS, HTTP); 0 for no such cap.
+    package var edgeMaxConnectionsPerAddress: Int
+    /// Seconds an API request may take from its first byte to its last.
+    package var apiRequestTimeout: Int
+    /// Bytes per second an API request body must average once its 5 s grace period has passed; 0 turns it off.
+    package var apiMinimumBodyRate: Int
+    /// The reverse proxies and load balancers in front of the API and the edge: their forwarding headers name the
+    /// client, and they are exempt from the per-address caps.
+    package var trustedProxies: TrustedProxies
     /// The API's public base URL (problem `type` URIs, links in the web form).
     package var publicURL: String
     /// The ACME directory URL.
@@ -132,6 +144,23 @@ package struct PlatformConfiguration: Sendable {
         ),
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
         ("MTASTS_EVENT_LOOPS", "number of cores", "event-loop threads per process"),
+        (
+            "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "64",
+            "open API connections per client (IPv4 address, IPv6 /64), refused at accept beyond; 0 turns it off"
+        ),
+        (
+            "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS", "256",
+            "open connections per client on each edge listener, refused at accept before TLS beyond; 0 turns it off"
+        ),
+        ("MTASTS_API_REQUEST_TIMEOUT", "30", "seconds an API request may take from its first byte to its last"),
+        (
+            "MTASTS_API_MIN_BODY_RATE", "512",
+            "bytes per second an API request body must average after 5 s, or 408; 0 turns it off"
+        ),
+        (
+            "MTASTS_TRUSTED_PROXIES", "(none)",
+            "comma-separated CIDR blocks of reverse proxies whose Forwarded/X-Forwarded-For name the client"
+        ),
         ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
         ("MTASTS_ACME_DIRECTORY", "Let's Encrypt staging", "ACME directory URL"),
         ("MTASTS_ACME_EMAIL", "(none)", "contact for the ACME account"),
@@ -295,6 +324,27 @@ package struct PlatformConfiguration: Sendable {
             )
         }
         eventLoops = loops
+        apiMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS") ?? "64",
+            in: 0...1_000_000,
+            variable: "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        edgeMaxConnectionsPerAddress = try Self.number(
+            value("MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS") ?? "256",
+            in: 0...1_000_000,
+            variable: "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS"
+        )
+        apiRequestTimeout = try Self.number(
+            value("MTASTS_API_REQUEST_TIMEOUT") ?? "30",
+            in: 1...3600,
+            variable: "MTASTS_API_REQUEST_TIMEOUT"
+        )
+        apiMinimumBodyRate = try Self.number(
+            value("MTASTS_API_MIN_BODY_RATE") ?? "512",
+            in: 0...1_000_000_000,
+            variable: "MTASTS_API_MIN_BODY_RATE"
+        )
+        trustedProxies = try Self.trustedProxies(value("MTASTS_TRUSTED_PROXIES"), variable: "MTASTS_TRUSTED_PROXIES")
         let publicText = value("MTASTS_PUBLIC_URL") ?? "http://\(apiListen)"
         guard let url = URL(string: publicText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ConfigurationError(

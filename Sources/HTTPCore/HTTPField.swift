@@ -93,6 +93,10 @@ package struct HTTPField: Sendable, Hashable, CustomStringConvertible {
         package static let wwwAuthenticate = Name(known: "www-authenticate", raw: "WWW-Authenticate")
         /// `Expect`.
         package static let expect = Name(known: "expect", raw: "Expect")
+        /// `Forwarded` (RFC 7239).
+        package static let forwarded = Name(known: "forwarded", raw: "Forwarded")
+        /// `X-Forwarded-For`: the de facto list of client addresses that reverse proxies append to.
+        package static let xForwardedFor = Name(known: "x-forwarded-for", raw: "X-Forwarded-For")
     }
 
     /// The field name.

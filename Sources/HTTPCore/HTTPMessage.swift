@@ -2,15 +2,32 @@
 package struct HTTPRequest: Sendable {
     package var head: HTTPRequestHead
     package var body: [UInt8]
-    /// The client's address as text (`203.0.113.7`, `2001:db8::1`), for logs and rate limits.
+    /// The TCP peer's address as text (`203.0.113.7`, `2001:db8::1`): behind a reverse proxy, the proxy's.
     package var remoteAddress: String
+    /// The client's address as text: ``remoteAddress``, or, when that is a trusted proxy (``TrustedProxies``), the
+    /// client it forwarded for. Key per-client limits on it with ``ClientAddress/limitKey(_:)``.
+    package var clientAddress: String {
+        get { forwardedClientAddress ?? remoteAddress }
+        set { forwardedClientAddress = newValue }
+    }
     /// The TLS server name the client sent, or nil on plain HTTP.
     package var serverName: String?
+    /// The client a trusted proxy named, when it differs from the peer: stored apart so that a request with no
+    /// proxy in between carries (and copies) no second string.
+    private var forwardedClientAddress: String?
 
-    package init(head: HTTPRequestHead, body: [UInt8] = [], remoteAddress: String = "", serverName: String? = nil) {
+    /// Creates a request; a nil `clientAddress` means `remoteAddress` (no proxy in between).
+    package init(
+        head: HTTPRequestHead,
+        body: [UInt8] = [],
+        remoteAddress: String = "",
+        clientAddress: String? = nil,
+        serverName: String? = nil
+    ) {
         self.head = head
         self.body = body
         self.remoteAddress = remoteAddress
+        self.forwardedClientAddress = clientAddress
         self.serverName = serverName
     }
 }

@@ -1,6 +1,6 @@
 package import Crypto
 import Foundation
-import HTTPCore
+package import HTTPCore
 package import Logging
 package import SnapshotSync
 import Store
@@ -25,6 +25,12 @@ package final class EdgeService: Sendable {
         package var accessLog: Bool
         package var follower: ChangeFollowerStateMachine.Configuration
         package var maxConnections: Int
+        /// Connections one client (an IPv4 address, an IPv6 /64) may hold on each listener, refused at accept
+        /// before TLS beyond; nil for no such cap.
+        package var maxConnectionsPerAddress: Int?
+        /// Proxies and load balancers in front of the edge: exempt from the per-address cap, and their forwarding
+        /// headers name the client in the access log.
+        package var trustedProxies: TrustedProxies
         /// How often TLS session-ticket keys rotate (the previous key stays valid for one more period).
         package var ticketKeyRotation: Duration
 
@@ -36,6 +42,8 @@ package final class EdgeService: Sendable {
             accessLog: Bool = true,
             follower: ChangeFollowerStateMachine.Configuration = .init(),
             maxConnections: Int = 20_000,
+            maxConnectionsPerAddress: Int? = 256,
+            trustedProxies: TrustedProxies = TrustedProxies(),
             ticketKeyRotation: Duration = .seconds(12 * 3600)
         ) {
             self.ticketKeyRotation = ticketKeyRotation
@@ -46,6 +54,8 @@ package final class EdgeService: Sendable {
             self.accessLog = accessLog
             self.follower = follower
             self.maxConnections = maxConnections
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -91,8 +101,10 @@ package final class EdgeService: Sendable {
         resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
         tlsContext = try TLSContext.makeServer(configuration: .server)
         tlsContext.setServerNameResolver(resolver)
-        // The edge never needs a request body; small limits keep each connection cheap.
+        // The edge never needs a request body; small limits keep each connection cheap. The header timeout bounds
+        // its requests; a body, should one come, must still arrive at 512 bytes/s after 5 s.
         let limits = HTTPParserLimits(requestLineBytes: 4096, headerBytes: 16_384, headerCount: 64, bodyBytes: 1024)
+        let timeouts = HTTPConnectionStateMachine.Configuration(minimumBodyRate: 512)
         let accessLogger = configuration.accessLog ? logger.with(["log": "access"]) : nil
         let log = accessLogger.map(Self.accessLogWriter(_:))
         https = HTTPServer(
@@ -100,21 +112,29 @@ package final class EdgeService: Sendable {
                 address: configuration.httpsAddress,
                 tls: tlsContext,
                 limits: limits,
-                maxConnections: configuration.maxConnections
+                timeouts: timeouts,
+                maxConnections: configuration.maxConnections,
+                maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+                trustedProxies: configuration.trustedProxies
             ),
             group: group,
             responder: PolicyResponder(holder: holder),
-            accessLog: log
+            accessLog: log,
+            logger: logger.with(["listener": "https"])
         )
         http = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: configuration.httpAddress,
                 limits: limits,
-                maxConnections: configuration.maxConnections
+                timeouts: timeouts,
+                maxConnections: configuration.maxConnections,
+                maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+                trustedProxies: configuration.trustedProxies
             ),
             group: group,
             responder: ChallengeResponder(holder: holder),
-            accessLog: log
+            accessLog: log,
+            logger: logger.with(["listener": "http"])
         )
         if let adminAddress = configuration.adminAddress {
             let servers = [(listener: "https", metrics: https.metrics), (listener: "http", metrics: http.metrics)]

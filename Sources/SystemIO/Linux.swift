@@ -74,4 +74,20 @@ enum Linux {
         let flags = CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
         return try syscall("accept4") { CLinux_accept4(fd, nil, nil, flags) }
     }
+
+    /// `accept4(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`, copying the peer's address into `peer` (which saves the
+    /// `getpeername` call a server would make next).
+    static func accept(_ fd: CInt, peer: inout sockaddr_storage) throws -> IOResult<CInt> {
+        let flags = CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        var length: socklen_t = 0
+        return try withUnsafeMutablePointer(to: &peer) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                try syscall("accept4") {
+                    // Value-result argument: set again before every attempt, including EINTR retries.
+                    length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                    return CLinux_accept4(fd, address, &length, flags)
+                }
+            }
+        }
+    }
 }

@@ -51,6 +51,23 @@ package struct ServerSocket: Sendable {
         try Linux.accept(fileDescriptor).map { Socket(descriptor: FileDescriptor(rawValue: $0)) }
     }
 
+    /// Accepts one pending connection as a non-blocking, close-on-exec ``Socket``, with the peer's address as the
+    /// kernel reported it in the same call.
+    /// - Returns: ``IOResult/wouldBlock`` when no connection is pending.
+    /// - Throws: ``SystemError`` as ``accept()`` does; ``AcceptBackoffStateMachine`` says what each one means.
+    package func acceptWithPeerAddress() throws -> IOResult<(socket: Socket, peer: SocketAddress)> {
+        var raw = sockaddr_storage()
+        guard case .processed(let fd) = try Linux.accept(fileDescriptor, peer: &raw) else { return .wouldBlock }
+        let socket = Socket(descriptor: FileDescriptor(rawValue: fd))
+        do {
+            return .processed((socket, try SocketAddress.decoding(raw, function: "accept4")))
+        } catch {
+            // Not an IP peer (a listener is bound to an IP address, so this does not happen): drop the connection.
+            try? socket.close()
+            throw error
+        }
+    }
+
     /// Closes the listener (once).
     package func close() throws {
         try descriptor.close()

@@ -22,14 +22,22 @@ package struct Socket: Sendable {
     }
 
     /// Starts a non-blocking connect.
+    /// - Parameters:
+    ///   - address: The server.
+    ///   - source: The local address to connect from (port 0 for any), e.g. `127.0.0.2` to appear as another
+    ///     loopback client; nil lets the kernel choose.
     /// - Returns: The socket and whether it is already connected; if not, wait for writability and call
     ///   ``finishConnect()``.
-    package static func startConnecting(to address: SocketAddress) throws -> (socket: Socket, isConnected: Bool) {
+    package static func startConnecting(
+        to address: SocketAddress,
+        from source: SocketAddress? = nil
+    ) throws -> (socket: Socket, isConnected: Bool) {
         let socket = Socket(
             descriptor: FileDescriptor(
                 rawValue: try Posix.socket(family: address.addressFamily, type: SOCK_STREAM, nonBlocking: true)
             )
         )
+        if let source { try Posix.bind(socket.fileDescriptor, to: source) }
         let isConnected = try Posix.connect(socket.fileDescriptor, to: address)
         return (socket, isConnected)
     }
@@ -45,8 +53,14 @@ package struct Socket: Sendable {
 
     /// Connects in blocking mode, failing after `timeout`; reads and writes then also time out after `timeout`
     /// (`SO_RCVTIMEO`/`SO_SNDTIMEO`) and report ``IOResult/wouldBlock`` when they do.
-    package static func connect(to address: SocketAddress, timeout: Duration) throws -> Socket {
-        let (socket, isConnected) = try startConnecting(to: address)
+    ///
+    /// `source`, when given, is bound first: the local address to connect from.
+    package static func connect(
+        to address: SocketAddress,
+        from source: SocketAddress? = nil,
+        timeout: Duration
+    ) throws -> Socket {
+        let (socket, isConnected) = try startConnecting(to: address, from: source)
         if !isConnected {
             let ready = try Posix.poll(
                 socket.fileDescriptor,

@@ -1,8 +1,8 @@
 import Glibc
 package import HTTPCore
+package import Logging
 import Synchronization
 package import SystemIO
-import TLS
 
 /// An HTTP/1.1 server (optionally HTTPS) on an ``EventLoopGroup``: one `SO_REUSEPORT` listener per loop.
 ///
@@ -19,12 +19,22 @@ package final class HTTPServer: Sendable {
     private let listeners = Mutex<[ServerSocket]>([])
     private let boundAddress = Mutex<SocketAddress?>(nil)
 
+    /// Creates a server; nothing listens before ``start()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: Address, TLS, limits, timeouts and caps.
+    ///   - group: The loops; each gets a listener of its own.
+    ///   - responder: Answers the requests.
+    ///   - execution: Where the responder runs.
+    ///   - accessLog: Called once per response, on the loop.
+    ///   - logger: Where the server reports what an operator must know (the listener pausing on `EMFILE`).
     package init(
         configuration: HTTPServerConfiguration,
         group: EventLoopGroup,
         responder: any HTTPResponder,
         execution: ResponderExecution = .inline,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil
+        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil,
+        logger: Logger? = nil
     ) {
         self.group = group
         shared = HTTPServerShared(
@@ -32,7 +42,8 @@ package final class HTTPServer: Sendable {
             responder: responder,
             execution: execution,
             accessLog: accessLog,
-            loops: group.loops
+            loops: group.loops,
+            logger: logger
         )
     }
 
@@ -58,7 +69,7 @@ package final class HTTPServer: Sendable {
             let shared = self.shared
             let transfer = SocketTransfer(socket: socket)
             loop.execute {
-                let acceptor = Acceptor(loop: loop, listener: transfer.socket, shared: shared)
+                let acceptor = HTTPServerAcceptor(loop: loop, listener: transfer.socket, shared: shared)
                 do {
                     try loop.register(acceptor, descriptor: transfer.socket.fileDescriptor, interest: .readable)
                 } catch {
@@ -98,67 +109,4 @@ package final class HTTPServer: Sendable {
 /// Lets a listening socket cross into its loop's first closure. `ServerSocket` is a Sendable struct.
 private struct SocketTransfer: Sendable {
     let socket: ServerSocket
-}
-
-/// Accepts connections on one loop.
-private final class Acceptor: EventHandler {
-    let loop: EventLoop
-    let listener: ServerSocket
-    let shared: HTTPServerShared
-    let registry: ConnectionRegistry?
-    let scratch = ScratchBuffer()
-
-    init(loop: EventLoop, listener: ServerSocket, shared: HTTPServerShared) {
-        self.loop = loop
-        self.listener = listener
-        self.shared = shared
-        self.registry = shared.registry(for: loop)
-    }
-
-    func readable() {
-        for _ in 0..<256 {
-            guard case .processed(let socket)? = try? listener.accept() else { return }
-            if shared.metrics.connectionOpened() > shared.configuration.maxConnections {
-                shared.metrics.connectionClosed()
-                shared.metrics.connectionRejected()
-                try? socket.close()
-                continue
-            }
-            try? socket.setNoDelay(true)
-            let peer = (try? socket.peerAddress().ipAddress) ?? ""
-            var tls: TLSConnection?
-            if let context = shared.configuration.tls {
-                tls = try? TLSConnection(context: context, fd: socket.fileDescriptor)
-                if tls == nil {
-                    shared.metrics.connectionClosed()
-                    try? socket.close()
-                    continue
-                }
-            }
-            let connection = HTTPServerConnection(
-                loop: loop,
-                transport: SocketTransport(socket: socket, tls: tls),
-                shared: shared,
-                scratch: scratch,
-                peer: peer,
-                registry: registry
-            )
-            do {
-                try loop.register(
-                    connection,
-                    descriptor: socket.fileDescriptor,
-                    interest: HTTPServerConnectionStateMachine.initialInterest
-                )
-            } catch {
-                shared.metrics.connectionClosed()
-                try? socket.close()
-                continue
-            }
-            registry?.insert(connection)
-            connection.start()
-        }
-    }
-
-    func writable() {}
-    func hangup() {}
 }

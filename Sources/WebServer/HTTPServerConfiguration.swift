@@ -14,6 +14,13 @@ package struct HTTPServerConfiguration: Sendable {
     package var handshakeTimeout: Duration
     /// Connections beyond this number are closed right after accept.
     package var maxConnections: Int
+    /// Connections from one client (an IPv4 address, an IPv6 /64) beyond this number are closed right after
+    /// accept, before any TLS; nil for no such cap. Trusted proxies are exempt: they carry many clients.
+    package var maxConnectionsPerAddress: Int?
+    /// The reverse proxies whose `Forwarded`/`X-Forwarded-For` give ``HTTPRequest/clientAddress``; none by default.
+    package var trustedProxies: TrustedProxies
+    /// How long the listener pauses when `accept` keeps failing (out of descriptors or memory).
+    package var acceptBackoff: AcceptBackoffStateMachine.Configuration
     /// The `Server` header value, or nil for none.
     package var serverName: String?
 
@@ -24,6 +31,9 @@ package struct HTTPServerConfiguration: Sendable {
         timeouts: HTTPConnectionStateMachine.Configuration = .init(),
         handshakeTimeout: Duration = .seconds(10),
         maxConnections: Int = 10_000,
+        maxConnectionsPerAddress: Int? = nil,
+        trustedProxies: TrustedProxies = TrustedProxies(),
+        acceptBackoff: AcceptBackoffStateMachine.Configuration = .init(),
         serverName: String? = nil
     ) {
         self.address = address
@@ -32,6 +42,9 @@ package struct HTTPServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.handshakeTimeout = handshakeTimeout
         self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
+        self.trustedProxies = trustedProxies
+        self.acceptBackoff = acceptBackoff
         self.serverName = serverName
     }
 }

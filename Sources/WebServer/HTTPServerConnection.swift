@@ -14,7 +14,7 @@ import TLS
 /// ```swift
 /// let connection = HTTPServerConnection(
 ///     loop: loop, transport: SocketTransport(socket: socket, tls: tls), shared: shared, scratch: scratch,
-///     peer: "203.0.113.7", registry: registry)
+///     peer: ConnectionPeer(text: "203.0.113.7", address: address), registry: registry)
 /// try loop.register(connection, descriptor: socket.fileDescriptor, interest: .readable)
 /// connection.start()
 /// ```
@@ -25,8 +25,10 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private let transport: Transport
     private let shared: HTTPServerShared
     private let scratch: ScratchBuffer
-    private let peer: String
+    private let peer: ConnectionPeer
     private let registry: ConnectionRegistry?
+    /// The client a trusted proxy named for the latest dispatched request, or nil when that was the peer itself.
+    private var forwardedClientAddress: String?
     private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -39,14 +41,15 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     ///   - transport: The accepted socket, through TLS or not.
     ///   - shared: The server's configuration, responder, counters and access log.
     ///   - scratch: The loop's read buffer and `Date` cache.
-    ///   - peer: The client's address, for requests and access logs.
+    ///   - peer: The TCP peer: its address for requests and access logs, whether it is a trusted proxy, and whether
+    ///     it holds a per-address slot to release on close.
     ///   - registry: Where the server tracks its open connections; this one removes itself on close.
     init(
         loop: Loop,
         transport: Transport,
         shared: HTTPServerShared,
         scratch: ScratchBuffer,
-        peer: String,
+        peer: ConnectionPeer,
         registry: ConnectionRegistry?
     ) {
         let configuration = shared.configuration
@@ -136,16 +139,17 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     /// Runs the responder inline (and starts writing its answer), or on the pool; nil when there is nothing more
     /// to do now.
     private func dispatch(_ head: HTTPRequestHead, body: [UInt8], now: UInt64) -> Machine.Action? {
-        let request = HTTPRequest(
-            head: head,
-            body: body,
-            remoteAddress: peer,
-            serverName: transport.serverName.map(HostName.normalized)
-        )
+        if peer.isTrustedProxy {
+            let client = shared.configuration.trustedProxies.clientAddress(peer: peer.address, fields: head.fields)
+            forwardedClientAddress = client == peer.address ? nil : client.description
+        }
+        // The request is built in each branch: one built before the switch and captured by the pool's closure was
+        // copied (every field retained and released) on the inline path too, which is the edge's.
         switch shared.execution {
         case .inline:
-            return respond(shared.responder.respond(to: request), to: head, now: now)
+            return respond(shared.responder.respond(to: request(head, body: body)), to: head, now: now)
         case .pool(let pool):
+            let request = request(head, body: body)
             let responder = shared.responder
             let bound = LoopBound(self, loop: loop)
             let loop = self.loop
@@ -157,6 +161,17 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             }
             return machine.responseDeferred()
         }
+    }
+
+    /// The request as the responder sees it.
+    private func request(_ head: HTTPRequestHead, body: [UInt8]) -> HTTPRequest {
+        HTTPRequest(
+            head: head,
+            body: body,
+            remoteAddress: peer.text,
+            clientAddress: forwardedClientAddress,
+            serverName: transport.serverName.map(HostName.normalized)
+        )
     }
 
     /// Serializes the responder's answer and starts writing it; nil when the connection closed meanwhile.
@@ -194,7 +209,9 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 bytes: outbound.count - before,
                 microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,
                 tlsVersion: transport.negotiatedProtocolVersion,
-                clientAddress: peer
+                // The machine's own errors come before any head could name a client: a proxy may be relaying
+                // another client's bytes by now.
+                clientAddress: head == nil ? peer.text : forwardedClientAddress ?? peer.text
             )
         )
     }
@@ -232,7 +249,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         timer = nil
         try? loop.deregister(descriptor: transport.descriptor)
         transport.close()
-        shared.metrics.connectionClosed()
+        shared.connectionClosed(peer)
         registry?.remove(self)
     }
 

@@ -8,7 +8,8 @@ import TLS
 ///
 /// It composes the existing machines rather than repeating them: ``TLSConnectionStateMachine`` owns the handshake
 /// deadline and the TLS closing states, ``HTTPConnectionStateMachine`` owns keep-alive and the header, body, idle
-/// and send-progress timeouts, and ``HTTPRequestParser`` frames the requests. What this machine adds is how they
+/// and send-progress timeouts, the whole-request deadline and the minimum body rate (this machine reports the body
+/// bytes the parser decodes), and ``HTTPRequestParser`` frames the requests. What this machine adds is how they
 /// share one socket:
 /// - requests are answered one at a time: a pipelined request stays in the buffer, unparsed, until the previous
 ///   response is written;
@@ -135,7 +136,7 @@ struct HTTPServerConnectionStateMachine: Sendable {
     ///
     /// - Parameters:
     ///   - limits: The parser's caps; they also bound the read-ahead.
-    ///   - timeouts: Header, body, idle and send-progress timeouts.
+    ///   - timeouts: Header, request, body-progress, body-rate, idle and send-progress timeouts.
     ///   - handshakeTimeout: How long the TLS handshake may take, or nil for plain HTTP.
     ///   - now: Monotonic nanoseconds.
     init(
@@ -345,8 +346,11 @@ struct HTTPServerConnectionStateMachine: Sendable {
             case .head(let received):
                 head = received
                 requestStartTime = now
-                http.headReceived(keepAlive: received.keepAlive, now: now)
+                // Without a body the parser's `.end` follows at once, and `requestReceived` takes the keep-alive
+                // decision: the body timeouts have nothing to time.
+                if received.hasBody { http.headReceived(keepAlive: received.keepAlive, now: now) }
             case .body(let chunk):
+                http.bodyBytesReceived(chunk.count)
                 body.append(contentsOf: chunk)
             case .end:
                 guard let request = head else { continue }

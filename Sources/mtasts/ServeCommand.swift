@@ -117,7 +117,9 @@ enum ServeCommand {
                         variable: "MTASTS_EDGE_ADMIN_LISTEN"
                     ),
                     snapshotFile: configuration.edgeSnapshotFile,
-                    accessLog: configuration.edgeAccessLog
+                    accessLog: configuration.edgeAccessLog,
+                    maxConnectionsPerAddress: perAddressCap(configuration.edgeMaxConnectionsPerAddress),
+                    trustedProxies: configuration.trustedProxies
                 ),
                 source: source,
                 keyring: keyring,
@@ -252,11 +254,18 @@ enum ServeCommand {
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
                 limits: HTTPParserLimits(bodyBytes: 65_536),
+                timeouts: HTTPConnectionStateMachine.Configuration(
+                    requestTimeout: UInt64(configuration.apiRequestTimeout) * 1_000_000_000,
+                    minimumBodyRate: UInt64(configuration.apiMinimumBodyRate)
+                ),
+                maxConnectionsPerAddress: perAddressCap(configuration.apiMaxConnectionsPerAddress),
+                trustedProxies: configuration.trustedProxies,
                 serverName: "mtasts"
             ),
             group: group,
             responder: APIResponder(environment: environment, staticFiles: staticFiles),
-            execution: .pool(blocking)
+            execution: .pool(blocking),
+            logger: logger.with(["role": "api"])
         )
         try server.start()
         CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
@@ -385,6 +394,11 @@ enum ServeCommand {
             }
         }
         return DNSClient(resolvers: resolvers)
+    }
+
+    /// A per-address connection cap as configured: 0 means none.
+    static func perAddressCap(_ configured: Int) -> Int? {
+        configured == 0 ? nil : configured
     }
 
     /// Resolves a configured listen address (IP literals or `localhost`).

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HTTPCore
 import Logging
 import Testing
 
@@ -88,5 +89,55 @@ import Testing
         #expect(line.contains("note=\"a \\\"b\\\"=c\\n\""))
         #expect(line.contains("request_id=r1"))
         #expect(line.hasSuffix("\n"))
+    }
+
+    // MARK: - Connections and client addresses
+
+    @Test func connectionLimitsHaveSaneDefaults() throws {
+        let configuration = try PlatformConfiguration(environment: [:], resolvConf: "/nonexistent")
+        #expect(configuration.apiMaxConnectionsPerAddress == 64)
+        #expect(configuration.edgeMaxConnectionsPerAddress == 256)
+        #expect(configuration.apiRequestTimeout == 30)
+        #expect(configuration.apiMinimumBodyRate == 512)
+        #expect(configuration.trustedProxies.isEmpty)
+    }
+
+    @Test func connectionLimitsAndTrustedProxiesAreRead() throws {
+        let configuration = try PlatformConfiguration(
+            environment: [
+                "MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS": "16",
+                "MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS": "0",
+                "MTASTS_API_REQUEST_TIMEOUT": "45",
+                "MTASTS_API_MIN_BODY_RATE": "0",
+                "MTASTS_TRUSTED_PROXIES": " 10.0.0.0/8,192.0.2.7 , 2001:DB8::/32,",
+            ],
+            resolvConf: "/nonexistent"
+        )
+        #expect(configuration.apiMaxConnectionsPerAddress == 16)
+        #expect(configuration.edgeMaxConnectionsPerAddress == 0)
+        #expect(configuration.apiRequestTimeout == 45)
+        #expect(configuration.apiMinimumBodyRate == 0)
+        #expect(
+            configuration.trustedProxies.blocks.map(\.description) == ["10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"]
+        )
+    }
+
+    @Test(arguments: [
+        ("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "-1"),
+        ("MTASTS_API_MAX_CONNECTIONS_PER_ADDRESS", "many"),
+        ("MTASTS_EDGE_MAX_CONNECTIONS_PER_ADDRESS", "2000000"),
+        ("MTASTS_API_REQUEST_TIMEOUT", "0"),
+        ("MTASTS_API_REQUEST_TIMEOUT", "30s"),
+        ("MTASTS_API_MIN_BODY_RATE", "-5"),
+        ("MTASTS_TRUSTED_PROXIES", "10.0.0.1/8"),
+        ("MTASTS_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example"),
+        ("MTASTS_TRUSTED_PROXIES", "2001:db8::/129"),
+    ])
+    func badConnectionSettingsNameTheVariable(variable: String, value: String) {
+        #expect {
+            try PlatformConfiguration(environment: [variable: value], resolvConf: "/nonexistent")
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == variable
+        }
     }
 }

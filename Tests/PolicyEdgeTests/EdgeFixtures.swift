@@ -23,7 +23,13 @@ final class RunningEdge: Sendable {
     let group: EventLoopGroup
     let service: EdgeService
 
-    init(url: String, keyring: Keyring, snapshotFile: String? = nil, reconcile: Duration = .seconds(60)) throws {
+    init(
+        url: String,
+        keyring: Keyring,
+        snapshotFile: String? = nil,
+        reconcile: Duration = .seconds(60),
+        maxConnectionsPerAddress: Int? = 256
+    ) throws {
         group = try EventLoopGroup(numberOfLoops: 2)
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
         service = try EdgeService(
@@ -33,7 +39,8 @@ final class RunningEdge: Sendable {
                 adminAddress: loopback,
                 snapshotFile: snapshotFile,
                 accessLog: false,
-                follower: .init(reconcileInterval: reconcile, persistInterval: .zero)
+                follower: .init(reconcileInterval: reconcile, persistInterval: .zero),
+                maxConnectionsPerAddress: maxConnectionsPerAddress
             ),
             source: try StoreSnapshotSource(connectionString: url),
             keyring: keyring,

@@ -2,6 +2,7 @@ import Crypto
 import Database
 import Foundation
 import PolicyEdge
+import SystemIO
 import TLS
 import TestSupport
 import Testing
@@ -107,6 +108,32 @@ import Testing
         let sorted = latencies.sorted()
         let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
         #expect(p99 < .seconds(1), "p99 propagation \(p99)")
+    }
+
+    @Test func oneClientsConnectionsAreCappedBeforeTLS() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        try fixtures.addDomain("zeta.test")
+        let edge = try RunningEdge(url: url, keyring: fixtures.keyring, maxConnectionsPerAddress: 2)
+        defer { edge.stop() }
+        let address = try #require(edge.service.httpsAddress)
+        func metrics() throws -> String {
+            try edge.fetchPlain(address: edge.service.adminAddress, host: "localhost", path: "/metrics")
+        }
+        let held = try (0..<2).map { _ in try Socket.connect(to: address, timeout: .seconds(5)) }
+        try Poll.until(deadline: 5, "two connections held") {
+            try metrics().contains("mtasts_edge_connections{listener=\"https\"} 2\n")
+        }
+        // The third is closed at accept: end of stream before any TLS byte.
+        let refused = try Socket.connect(to: address, timeout: .seconds(5))
+        #expect(try refused.read(maximumCount: 16) == .processed([]))
+        #expect(try metrics().contains("mtasts_edge_connections_rejected_total{listener=\"https\"} 1\n"))
+        for socket in held { try socket.close() }
+        try Poll.until(deadline: 5, "slots released") {
+            try metrics().contains("mtasts_edge_connections{listener=\"https\"} 0\n")
+        }
+        let client = try fixtures.clientContext()
+        #expect(try edge.fetch(host: "mta-sts.zeta.test", client: client).hasPrefix("HTTP/1.1 200 OK\r\n"))
     }
 
     @Test func metricsDescribeTheSnapshot() throws {

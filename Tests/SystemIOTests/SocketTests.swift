@@ -18,6 +18,24 @@ import Testing
         #expect(try accepted.read(maximumCount: 8) == .wouldBlock)
     }
 
+    @Test func acceptReportsThePeerAddressItself() throws {
+        for listen in ["127.0.0.1:0", "[::1]:0"] {
+            let server = try ServerSocket(bindingTo: try SocketAddress(parsing: listen))
+            #expect(try server.acceptWithPeerAddress().value == nil)
+            let client = try Socket.connect(to: server.localAddress, timeout: .seconds(5))
+            var accepted: (socket: Socket, peer: SocketAddress)?
+            let deadline = Deadline.after(.seconds(5))
+            while accepted == nil && Deadline.now() < deadline {
+                _ = try server.descriptor.waitUntilReady(for: .readable, until: deadline)
+                accepted = try server.acceptWithPeerAddress().value
+            }
+            let connection = try #require(accepted)
+            #expect(connection.peer == (try client.localAddress()))
+            #expect(try connection.socket.peerAddress() == connection.peer)
+            #expect(fcntl(connection.socket.fileDescriptor, F_GETFL) & O_NONBLOCK != 0)
+        }
+    }
+
     @Test func writevGathersBuffersAndNoDelayToggles() throws {
         let server = try ServerSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"))
         let client = try Socket.connect(to: server.localAddress, timeout: .seconds(5))

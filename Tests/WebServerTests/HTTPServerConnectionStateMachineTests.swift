@@ -457,4 +457,38 @@ import Testing
             receive("GET / HTTP/1.1\r\n", into: &machine, now: Self.at(30)) == .wait(interest: nil, timer: Self.at(40))
         )
     }
+
+    @Test func aKibibyteBodyDribbledAtOneBytePerSecondGetsA408WithinTheRequestDeadline() throws {
+        // The API's settings: 30 s per request, 512 bytes/s after 5 s of grace.
+        var timeouts = Self.timeouts
+        timeouts.requestTimeout = 30 * Self.second
+        timeouts.minimumBodyRate = 512
+        timeouts.bodyRateGracePeriod = 5 * Self.second
+        var machine = Machine(limits: HTTPParserLimits(), timeouts: timeouts, handshakeTimeout: nil, now: Self.accepted)
+        var armed: UInt64?
+        func track(_ action: Machine.Action) {
+            if case .wait(_, let timer?) = action { armed = timer }
+        }
+        track(machine.start())
+        track(receive("POST /v1/accounts HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n\r\n", into: &machine))
+        var answeredAt: UInt64?
+        var sent = 0
+        for second in 1...1024 {
+            let now = Self.at(UInt64(second))
+            // The loop fires the armed timer first when it is due (it may fire early and re-arm).
+            while let deadline = armed, deadline <= now, answeredAt == nil {
+                armed = nil
+                let action = machine.timerFired(now: deadline)
+                if action == .writeErrorResponse(.requestTimeout) { answeredAt = deadline }
+                track(action)
+            }
+            if answeredAt != nil { break }
+            track(receive("x", into: &machine, now: now))
+            sent += 1
+        }
+        let answered = try #require(answeredAt)
+        // Cut off by the rate after about 5 s, long before the 30 s request deadline.
+        #expect(answered - Self.accepted <= 6 * Self.second)
+        #expect(sent < 1024)
+    }
 }

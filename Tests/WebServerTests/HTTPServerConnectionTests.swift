@@ -16,6 +16,10 @@ final class RecordingResponder: HTTPResponder {
     var paths: [String] { requests.withLock { $0.map { String($0.head.path) } } }
     /// The server names of the requests answered so far.
     var serverNames: [String?] { requests.withLock { $0.map(\.serverName) } }
+    /// The TCP peer and the client of each request answered so far.
+    var addresses: [(remote: String, client: String)] {
+        requests.withLock { $0.map { ($0.remoteAddress, $0.clientAddress) } }
+    }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         requests.withLock { $0.append(request) }
@@ -63,7 +67,10 @@ final class AccessLogRecorder: Sendable {
         tls: Bool = false,
         serverName: String? = nil,
         pool: BlockingPool? = nil,
-        serverHeader: String? = nil
+        serverHeader: String? = nil,
+        peer: ConnectionPeer = ConnectionPeer(text: "192.0.2.1", address: ClientAddress(ipv4: 0xC000_0201)),
+        trustedProxies: TrustedProxies = TrustedProxies(),
+        maxConnectionsPerAddress: Int? = nil
     ) throws -> Harness {
         let configuration = HTTPServerConfiguration(
             address: try SocketAddress(parsing: "127.0.0.1:0"),
@@ -74,6 +81,8 @@ final class AccessLogRecorder: Sendable {
                 sendProgressTimeout: 30 * Self.second
             ),
             handshakeTimeout: .seconds(3),
+            maxConnectionsPerAddress: maxConnectionsPerAddress,
+            trustedProxies: trustedProxies,
             serverName: serverHeader
         )
         let responder = RecordingResponder()
@@ -93,11 +102,12 @@ final class AccessLogRecorder: Sendable {
             transport: transport,
             shared: shared,
             scratch: ScratchBuffer(),
-            peer: "192.0.2.1",
+            peer: peer,
             registry: registry
         )
         // What the acceptor does once the descriptor is registered.
         _ = shared.metrics.connectionOpened()
+        if peer.holdsAddressSlot { _ = shared.connectionsPerAddress?.acquire(peer.address.limitPrefix) }
         registry.insert(connection)
         connection.start()
         return Harness(

@@ -101,6 +101,28 @@ import WebServer
         #expect(ContinuousClock.now - started < .seconds(4))
     }
 
+    @Test func aBodyDribbledByteByByteGetsA408BeforeTheRequestDeadline() throws {
+        // Scaled down: 100 bytes/s after 0.3 s of grace, 5 s per request; the client sends a byte every 50 ms.
+        let server = try plainServer(
+            timeouts: .init(requestTimeout: 5_000_000_000, minimumBodyRate: 100, bodyRateGracePeriod: 300_000_000)
+        )
+        defer { server.stop() }
+        let client = try RawClient.connect(try server.address)
+        let started = ContinuousClock.now
+        try client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n\r\n")
+        var sent = 0
+        // Paced by waiting up to 50 ms for the server's answer after each byte.
+        while sent < 1024, try !client.socket.waitUntilReady(for: .readable, timeout: .milliseconds(50)) {
+            try client.send("x")
+            sent += 1
+        }
+        let (text, closed) = client.receive()
+        #expect(text.hasPrefix("HTTP/1.1 408 "))
+        #expect(closed)
+        #expect(sent < 1024)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func idleKeepAliveConnectionsAreClosed() throws {
         let server = try plainServer(timeouts: .init(idleTimeout: 300_000_000))
         defer { server.stop() }

@@ -6,13 +6,18 @@ import SystemIO
 import TLS
 import WebServer
 
-/// Echoes the request line and the SNI, or answers by path: `/slow` blocks briefly (pool mode), `/big` is large.
+/// Echoes the request line and the SNI, or answers by path: `/big` is large, `/client` names the TCP peer and the
+/// client.
 struct EchoResponder: HTTPResponder {
     func respond(to request: HTTPRequest) -> HTTPResponse {
         var fields = HTTPFields()
         fields.set(.contentType, "text/plain")
         if request.head.path == "/big" {
             return HTTPResponse(status: .ok, fields: fields, body: [UInt8](repeating: 65, count: 3_000_000))
+        }
+        if request.head.path == "/client" {
+            let text = "remote=\(request.remoteAddress) client=\(request.clientAddress);"
+            return HTTPResponse(status: .ok, fields: fields, body: Array(text.utf8))
         }
         let text =
             "\(request.head.method.rawValue) \(request.head.path) body=\(request.body.count) sni=\(request.serverName ?? "-")"
@@ -62,12 +67,15 @@ struct RawClient {
     let socket: Socket
     let tls: TLSConnection?
 
+    /// Connects to `address`, from the local address `source` when given (`127.0.0.2` is another loopback client).
     static func connect(
         _ address: SocketAddress,
+        from source: String? = nil,
         tls context: TLSContext? = nil,
         serverName: String? = nil
     ) throws -> RawClient {
-        let socket = try Socket.connect(to: address, timeout: .seconds(5))
+        let local = try source.map { try SocketAddress(ipAddress: $0, port: 0) }
+        let socket = try Socket.connect(to: address, from: local, timeout: .seconds(5))
         guard let context else { return RawClient(socket: socket, tls: nil) }
         let tls = try TLSConnection(context: context, fd: socket.fileDescriptor, serverName: serverName)
         switch tls.handshake() {

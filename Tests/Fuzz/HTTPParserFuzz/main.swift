@@ -10,7 +10,10 @@
 //    after the close has exactly one head and one end;
 // 3. a response echoing a request's fields serializes to exactly one line per field (no injection);
 // 4. an accepted response, written again by HTTPResponseHead with a Content-Length, parses back to the same
-//    status, version, fields and body.
+//    status, version, fields and body;
+// 5. the client address an accepted request resolves to through trusted proxies (its Forwarded and
+//    X-Forwarded-For fields, walked all the way or not at all) is the peer or a hop of its chains, and prints
+//    as text that parses back to it; so does every field value that parses as an IP literal.
 
 /// Small limits reach the 413/414/431 paths with short inputs.
 let tightLimits = HTTPParserLimits(
@@ -90,6 +93,32 @@ func checkSerializer(_ head: HTTPRequestHead) {
     if lineFeeds != head.fields.count + 2 { fatalError("serialized response has extra lines") }
 }
 
+/// Trusting every address walks a chain to its left end; trusting only loopback stops at the first hop.
+let proxySets = [
+    TrustedProxies([CIDRBlock("0.0.0.0/0"), CIDRBlock("::/0")].compactMap { $0 }),
+    TrustedProxies([CIDRBlock("127.0.0.0/8")].compactMap { $0 }),
+]
+/// The TCP peer every fuzzed request comes from: a trusted proxy for both sets.
+let fuzzPeer = ClientAddress(ipv4: 0x7F00_0001)
+
+func checkClientAddress(_ head: HTTPRequestHead) {
+    let forwarded = ForwardedNode.chain(forwarded: head.fields.values(for: .forwarded)) ?? []
+    let xForwardedFor = ForwardedNode.chain(xForwardedFor: head.fields.values(for: .xForwardedFor))
+    for proxies in proxySets {
+        let client = proxies.clientAddress(peer: fuzzPeer, fields: head.fields)
+        if client != fuzzPeer && !(forwarded + xForwardedFor).contains(.address(client)) {
+            fatalError("client address from nowhere")
+        }
+        if ClientAddress(client.description) != client { fatalError("client address text does not parse back") }
+        if ClientAddress.limitKey(client.description) != client.limitKey { fatalError("limit keys differ") }
+    }
+    for field in head.fields {
+        if let address = ClientAddress(field.value), ClientAddress(address.description) != address {
+            fatalError("IP literal text does not parse back")
+        }
+    }
+}
+
 func fuzzRequests(_ bytes: ArraySlice<UInt8>, seed: UInt64) {
     for limits in [HTTPParserLimits.default, tightLimits] {
         let whole = parseRequests(bytes, limits: limits) { _ in bytes.count }
@@ -97,7 +126,10 @@ func fuzzRequests(_ bytes: ArraySlice<UInt8>, seed: UInt64) {
         let split = parseRequests(bytes, limits: limits) { round in Int((seed >> UInt64(round % 60)) & 0x1F) + 1 }
         if whole != byteByByte || whole != split { fatalError("request verdict depends on how bytes are split") }
         checkLimits(whole, limits)
-        for head in whole.heads { checkSerializer(head) }
+        for head in whole.heads {
+            checkSerializer(head)
+            checkClientAddress(head)
+        }
     }
 }
 

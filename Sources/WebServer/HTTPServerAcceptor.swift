@@ -1,0 +1,157 @@
+import Glibc
+import HTTPCore
+import Logging
+import SystemIO
+import TLS
+
+/// Accepts the connections of one loop's listener: applies the server's cap and the per-address cap before any
+/// TLS, then hands each connection to its shell; pauses the listener while `accept` keeps failing.
+///
+/// Loop-confined (every method runs on `loop`'s thread). The listener is level-triggered, so a failure that
+/// leaves the connection queued (out of descriptors, `EMFILE`) would be reported again at once and spin the
+/// loop: ``AcceptBackoffStateMachine`` decides when to stop watching the listener, and a loop timer watches it
+/// again. The server logs the first pause of each such episode and the accept that ends it.
+///
+/// ```swift
+/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, shared: shared)
+/// try loop.register(acceptor, descriptor: socket.fileDescriptor, interest: .readable)
+/// ```
+final class HTTPServerAcceptor: EventHandler {
+    private let loop: EventLoop
+    private let listener: ServerSocket
+    private let shared: HTTPServerShared
+    private let registry: ConnectionRegistry?
+    private let scratch = ScratchBuffer()
+    private var backoff: AcceptBackoffStateMachine
+
+    /// Creates the acceptor of `listener`, registered with `loop` by the caller.
+    init(loop: EventLoop, listener: ServerSocket, shared: HTTPServerShared) {
+        self.loop = loop
+        self.listener = listener
+        self.shared = shared
+        self.registry = shared.registry(for: loop)
+        backoff = AcceptBackoffStateMachine(configuration: shared.configuration.acceptBackoff)
+    }
+
+    /// Accepts what is pending, up to 256 connections per readiness event so other descriptors get their turn.
+    func readable() {
+        for _ in 0..<256 {
+            let accepted: IOResult<(socket: Socket, peer: SocketAddress)>
+            do {
+                accepted = try listener.acceptWithPeerAddress()
+            } catch {
+                let code = (error as? SystemError)?.errno ?? EIO
+                switch backoff.acceptFailed(errno: code, now: loop.now) {
+                case .acceptNext:
+                    continue
+                case .pause(let until, let startsEpisode):
+                    pause(until: until, startsEpisode: startsEpisode, error: error)
+                    return
+                }
+            }
+            guard case .processed(let (socket, address)) = accepted else { return }
+            if backoff.isBackingOff, let episode = backoff.accepted(now: loop.now) {
+                shared.logger?.notice(
+                    "accepting connections again",
+                    [
+                        "listener": listener.localAddress.description, "failures": String(episode.failures),
+                        "ms": String(episode.duration / 1_000_000),
+                    ]
+                )
+            }
+            admit(socket, from: address)
+        }
+    }
+
+    /// Never requested for a listener.
+    func writable() {}
+
+    /// Not reported for a listening socket; nothing to do.
+    func hangup() {}
+
+    // MARK: - Admission
+
+    /// Applies the caps, then starts the connection's shell.
+    private func admit(_ socket: Socket, from address: SocketAddress) {
+        if shared.metrics.connectionOpened() > shared.configuration.maxConnections {
+            shared.metrics.connectionClosed()
+            shared.metrics.connectionRejected()
+            try? socket.close()
+            return
+        }
+        let client = ClientAddress(address)
+        let isTrustedProxy =
+            !shared.configuration.trustedProxies.isEmpty && shared.configuration.trustedProxies.contains(client)
+        var holdsAddressSlot = false
+        // A trusted proxy carries many clients; it is only held to the server's cap.
+        if let table = shared.connectionsPerAddress, !isTrustedProxy {
+            guard table.acquire(client.limitPrefix) else {
+                shared.metrics.connectionClosed()
+                shared.metrics.connectionRejectedPerAddress()
+                try? socket.close()
+                return
+            }
+            holdsAddressSlot = true
+        }
+        let peer = ConnectionPeer(
+            text: address.ipAddress,
+            address: client,
+            isTrustedProxy: isTrustedProxy,
+            holdsAddressSlot: holdsAddressSlot
+        )
+        try? socket.setNoDelay(true)
+        var tls: TLSConnection?
+        if let context = shared.configuration.tls {
+            tls = try? TLSConnection(context: context, fd: socket.fileDescriptor)
+            if tls == nil {
+                shared.connectionClosed(peer)
+                try? socket.close()
+                return
+            }
+        }
+        let connection = HTTPServerConnection(
+            loop: loop,
+            transport: SocketTransport(socket: socket, tls: tls),
+            shared: shared,
+            scratch: scratch,
+            peer: peer,
+            registry: registry
+        )
+        do {
+            try loop.register(
+                connection,
+                descriptor: socket.fileDescriptor,
+                interest: HTTPServerConnectionStateMachine.initialInterest
+            )
+        } catch {
+            shared.connectionClosed(peer)
+            try? socket.close()
+            return
+        }
+        registry?.insert(connection)
+        connection.start()
+    }
+
+    // MARK: - Pausing
+
+    /// Stops watching the listener until `until`.
+    private func pause(until: UInt64, startsEpisode: Bool, error: any Error) {
+        try? loop.modify(descriptor: listener.fileDescriptor, interest: [])
+        shared.metrics.acceptPaused(startsEpisode: startsEpisode)
+        if startsEpisode {
+            shared.logger?.warning(
+                "accept failed; pausing the listener",
+                [
+                    "listener": listener.localAddress.description, "error": "\(error)",
+                    "pause_ms": String(until.subtractingReportingOverflow(loop.now).partialValue / 1_000_000),
+                ]
+            )
+        }
+        loop.scheduleTimer(deadline: Deadline(uptimeNanoseconds: until)) { [self] in
+            // Shutdown deregisters and closes the listener on this thread; its number may belong to another
+            // descriptor by now.
+            guard !listener.descriptor.isClosed else { return }
+            try? loop.modify(descriptor: listener.fileDescriptor, interest: .readable)
+        }
+    }
+}
