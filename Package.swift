@@ -152,6 +152,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(

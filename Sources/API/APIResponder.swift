@@ -36,6 +36,20 @@ package struct APIResponder: HTTPResponder {
         self.router = router
     }
 
+    /// The answer when every API thread is busy and the queue is full: 503 with `Retry-After`, as a problem
+    /// document (``HTTPServerConfiguration/overloadedResponse``).
+    package var overloadedResponse: HTTPResponse {
+        var response = APIError(
+            .serviceUnavailable,
+            "overloaded",
+            title: "Too busy",
+            detail: "Every API thread is busy and the queue is full; retry in a second.",
+            headers: [.retryAfter: "1"]
+        ).response(problemBase: environment.problemBase)
+        if let name = Self.contentTypeOptionsField { response.fields.set(name, "nosniff") }
+        return response
+    }
+
     package func respond(to request: HTTPRequest) -> HTTPResponse {
         if let staticFiles, let response = staticFiles.response(to: request) { return response }
         let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))

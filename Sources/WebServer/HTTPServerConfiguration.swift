@@ -23,6 +23,9 @@ package struct HTTPServerConfiguration: Sendable {
     package var acceptBackoff: AcceptBackoffStateMachine.Configuration
     /// The `Server` header value, or nil for none.
     package var serverName: String?
+    /// The answer when ``ResponderExecution/pool(_:)``'s queue is full (``BlockingPool/maximumQueued``): at once,
+    /// rather than after the work ahead of it.
+    package var overloadedResponse: HTTPResponse
 
     package init(
         address: SocketAddress,
@@ -34,7 +37,12 @@ package struct HTTPServerConfiguration: Sendable {
         maxConnectionsPerAddress: Int? = nil,
         trustedProxies: TrustedProxies = TrustedProxies(),
         acceptBackoff: AcceptBackoffStateMachine.Configuration = .init(),
-        serverName: String? = nil
+        serverName: String? = nil,
+        overloadedResponse: HTTPResponse = HTTPResponse(
+            status: .serviceUnavailable,
+            fields: [.retryAfter: "1", .contentType: "text/plain; charset=utf-8"],
+            body: Array("Too busy; retry in a second.\n".utf8)
+        )
     ) {
         self.address = address
         self.tls = tls
@@ -46,6 +54,7 @@ package struct HTTPServerConfiguration: Sendable {
         self.trustedProxies = trustedProxies
         self.acceptBackoff = acceptBackoff
         self.serverName = serverName
+        self.overloadedResponse = overloadedResponse
     }
 }
 
@@ -53,7 +62,8 @@ package struct HTTPServerConfiguration: Sendable {
 package enum ResponderExecution: Sendable {
     /// On the event loop thread: for responders that only read memory (the edge).
     case inline
-    /// On a blocking pool, with the result posted back to the loop: for responders that touch the database.
+    /// On a blocking pool, with the result posted back to the loop: for responders that touch the database. When
+    /// the pool's queue is full the request gets ``HTTPServerConfiguration/overloadedResponse``.
     case pool(BlockingPool)
 }
 

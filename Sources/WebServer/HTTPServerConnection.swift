@@ -153,12 +153,13 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             let responder = shared.responder
             let bound = LoopBound(self, loop: loop)
             let loop = self.loop
-            pool.submit {
+            let queued = pool.trySubmit {
                 let response = responder.respond(to: request)
                 loop.execute {
                     bound.value.responderFinished(response, for: head)
                 }
             }
+            guard queued else { return respond(shared.configuration.overloadedResponse, to: head, now: now) }
             return machine.responseDeferred()
         }
     }

@@ -136,7 +136,8 @@ enum ServeCommand {
             )
         }
         var api: HTTPServer?
-        let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api") : nil
+        // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
+        let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
         if let apiPool {
             api = try startAPI(
@@ -250,6 +251,7 @@ enum ServeCommand {
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
+        let responder = APIResponder(environment: environment, staticFiles: staticFiles)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
@@ -260,10 +262,11 @@ enum ServeCommand {
                 ),
                 maxConnectionsPerAddress: perAddressCap(configuration.apiMaxConnectionsPerAddress),
                 trustedProxies: configuration.trustedProxies,
-                serverName: "mtasts"
+                serverName: "mtasts",
+                overloadedResponse: responder.overloadedResponse
             ),
             group: group,
-            responder: APIResponder(environment: environment, staticFiles: staticFiles),
+            responder: responder,
             execution: .pool(blocking),
             logger: logger.with(["role": "api"])
         )

@@ -66,8 +66,9 @@ extension Authenticated {
 }
 
 extension RequestContext {
-    /// The key per-client limits count under: the client's address (an IPv6 address by its /64).
+    /// The key per-client limits count under: the client's address, through trusted proxies (an IPv6 address by
+    /// its /64, which one client controls).
     package func clientKey(_ request: HTTPRequest) -> String {
-        String(request.remoteAddress.prefix(64))
+        String(ClientAddress.limitKey(request.clientAddress).prefix(64))
     }
 }
