@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging"],
+            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -133,7 +133,7 @@ let package = Package(
             dependencies: [
                 "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
-                "SystemIO", "TLS",
+                "SystemIO", "TLS", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(

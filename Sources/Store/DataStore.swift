@@ -57,6 +57,8 @@ package struct DataStore: Sendable {
     package var changes: ChangeLogRepository { ChangeLogRepository(pool: pool) }
     /// Invitation codes for invite-only sign-up.
     package var invitations: InvitationRepository { InvitationRepository(pool: pool) }
+    /// The platform's own certificates (`MTASTS_API_HOSTNAME`).
+    package var platformCertificates: PlatformCertificateRepository { PlatformCertificateRepository(pool: pool) }
     /// The platform's ACME order budget.
     package var acmeOrders: ACMEOrderBudgetRepository { ACMEOrderBudgetRepository(pool: pool) }
     /// Sliding-window rate limits.

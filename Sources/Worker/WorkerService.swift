@@ -15,17 +15,21 @@ package final class WorkerService: Sendable {
         package var scanInterval: Duration
         package var jobLease: Duration
         package var cleanupInterval: Duration
+        /// The platform's own host (`MTASTS_API_HOSTNAME`) whose certificate the worker keeps current, if any.
+        package var platformHost: String?
 
         package init(
             concurrency: Int = 4,
             scanInterval: Duration = .seconds(5),
             jobLease: Duration = .seconds(900),
-            cleanupInterval: Duration = .seconds(60)
+            cleanupInterval: Duration = .seconds(60),
+            platformHost: String? = nil
         ) {
             self.concurrency = max(1, concurrency)
             self.scanInterval = scanInterval
             self.jobLease = jobLease
             self.cleanupInterval = cleanupInterval
+            self.platformHost = platformHost
         }
     }
 
@@ -86,6 +90,9 @@ package final class WorkerService: Sendable {
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
         var queued = try store.certificates.enqueueDueWork(at: now)
+        if let host = configuration.platformHost, try store.platformCertificates.enqueueDue(host: host, at: now) {
+            queued += 1
+        }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
         if queued > 0 || !offboarded.isEmpty {
@@ -121,7 +128,8 @@ package final class WorkerService: Sendable {
 
     private func runJobs() {
         let lease = configuration.jobLease
-        let kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        var kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        if configuration.platformHost != nil { kinds.append(.issuePlatformCertificate) }
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
@@ -135,14 +143,13 @@ package final class WorkerService: Sendable {
                 _ = wake.wait(timeout: .now() + 1)
                 continue
             }
-            guard let domainID = job.domainID else {
-                try? queue.complete(job)
-                continue
-            }
-            let outcome =
-                switch job.kind {
-                case .issueCertificate: issuer.handle(domainID: domainID, attempts: job.attempts)
-                case .checkDomain: domainChecker?.handle(domainID: domainID) ?? .done
+            let outcome: JobOutcome =
+                switch (job.kind, job.domainID, configuration.platformHost) {
+                case (.issueCertificate, let domainID?, _): issuer.handle(domainID: domainID, attempts: job.attempts)
+                case (.checkDomain, let domainID?, _): domainChecker?.handle(domainID: domainID) ?? .done
+                case (.issuePlatformCertificate, _, let host?):
+                    issuer.handlePlatform(host: host, attempts: job.attempts)
+                default: .done
                 }
             switch outcome {
             case .done:

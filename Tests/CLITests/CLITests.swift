@@ -90,6 +90,17 @@ import Testing
         #expect(usage == 64 && message.contains("--count"))
     }
 
+    @Test func theAPIRefusesPlainHTTPBeyondLoopbackUnlessAskedFor() throws {
+        let (status, output) = try mtasts(["api"], environment: ["MTASTS_API_LISTEN": "0.0.0.0:0"])
+        #expect(status == 78)
+        #expect(output.contains("MTASTS_API_HOSTNAME") && output.contains("MTASTS_API_PLAIN_HTTP=on"))
+        let (both, bothOutput) = try mtasts(
+            ["api"],
+            environment: ["MTASTS_API_HOSTNAME": "api.example.test", "MTASTS_API_PLAIN_HTTP": "on"]
+        )
+        #expect(both == 78 && bothOutput.contains("not both"))
+    }
+
     @Test func versionPrintsTheVersion() throws {
         let (status, output) = try mtasts(["version"])
         #expect(status == 0)
