@@ -77,7 +77,7 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
-                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
