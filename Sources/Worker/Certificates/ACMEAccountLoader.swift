@@ -29,7 +29,11 @@ package enum ACMEAccountLoader {
         let key = try P256PrivateKey.generate()
         let client = ACMEClient(configuration: configuration, accountKey: key, transport: transport, logger: logger)
         let account = try client.registerAccount()
-        let sealed = try keyring.encrypt(Array(try key.pemRepresentation.utf8))
+        let sealed = try SealedSecret.seal(
+            Array(try key.pemRepresentation.utf8),
+            for: .acmeAccountKey(directoryURL: directory),
+            with: keyring
+        )
         try store.acmeAccounts.insertIfAbsent(
             ACMEAccountRecord(directoryURL: directory, sealedKey: sealed, accountURL: account.url)
         )
@@ -52,7 +56,7 @@ package enum ACMEAccountLoader {
         directory: String
     ) throws -> (P256PrivateKey, String)? {
         guard let account = try store.acmeAccounts.find(directoryURL: directory) else { return nil }
-        let pem = try keyring.decrypt(account.sealedKey)
+        let pem = try account.sealedKey.open(with: keyring)
         return (try P256PrivateKey(pem: String(decoding: pem, as: UTF8.self)), account.accountURL)
     }
 }
