@@ -15,17 +15,22 @@ package final class WorkerService: Sendable {
         package var scanInterval: Duration
         package var jobLease: Duration
         package var cleanupInterval: Duration
+        /// How often the ``CertificateKeyAudit`` looks for certificate keys the master keys cannot decrypt
+        /// (also once at start).
+        package var keyAuditInterval: Duration
 
         package init(
             concurrency: Int = 4,
             scanInterval: Duration = .seconds(5),
             jobLease: Duration = .seconds(900),
-            cleanupInterval: Duration = .seconds(60)
+            cleanupInterval: Duration = .seconds(60),
+            keyAuditInterval: Duration = .seconds(600)
         ) {
             self.concurrency = max(1, concurrency)
             self.scanInterval = scanInterval
             self.jobLease = jobLease
             self.cleanupInterval = cleanupInterval
+            self.keyAuditInterval = keyAuditInterval
         }
     }
 
@@ -35,6 +40,7 @@ package final class WorkerService: Sendable {
     private let listener: ChangeListener
     private let issuer: CertificateIssuer
     private let domainChecker: DomainChecker?
+    private let keyAudit: CertificateKeyAudit?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -43,6 +49,7 @@ package final class WorkerService: Sendable {
     /// - Parameters:
     ///   - store: the worker's own store (its pool sized for the job threads).
     ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
+    ///   - keyAudit: re-issues certificates whose key cannot be decrypted; nil skips the audit.
     ///   - workerID: names this process in job leases.
     package init(
         configuration: Configuration,
@@ -50,6 +57,7 @@ package final class WorkerService: Sendable {
         listener: ChangeListener,
         issuer: CertificateIssuer,
         domainChecker: DomainChecker? = nil,
+        keyAudit: CertificateKeyAudit? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -59,6 +67,7 @@ package final class WorkerService: Sendable {
         self.listener = listener
         self.issuer = issuer
         self.domainChecker = domainChecker
+        self.keyAudit = keyAudit
         self.logger = logger
     }
 
@@ -80,8 +89,10 @@ package final class WorkerService: Sendable {
     }
 
     /// One scheduling pass (also used by tests): queue due work, stop unserved domains, finish offboarding.
-    package func scheduleOnce(cleanUp: Bool) throws {
+    /// - Parameter auditKeys: first make due the certificates whose key cannot be decrypted (``CertificateKeyAudit``).
+    package func scheduleOnce(cleanUp: Bool, auditKeys: Bool = false) throws {
         let now = Date()
+        if auditKeys { try keyAudit?.run(at: now) }
         try store.certificates.stopUnservedDomains(at: now)
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
@@ -105,11 +116,14 @@ package final class WorkerService: Sendable {
 
     private func runScheduler() {
         var lastCleanup = ContinuousClock.now - configuration.cleanupInterval
+        var lastKeyAudit = ContinuousClock.now - configuration.keyAuditInterval
         while !stopped.load(ordering: .relaxed) {
             do {
                 let cleanUp = ContinuousClock.now - lastCleanup >= configuration.cleanupInterval
-                try scheduleOnce(cleanUp: cleanUp)
+                let auditKeys = ContinuousClock.now - lastKeyAudit >= configuration.keyAuditInterval
+                try scheduleOnce(cleanUp: cleanUp, auditKeys: auditKeys)
                 if cleanUp { lastCleanup = .now }
+                if auditKeys { lastKeyAudit = .now }
                 _ = try listener.wait(timeout: min(configuration.scanInterval, .seconds(1)))
             } catch {
                 logger.warning("worker scheduling failed; retrying", ["error": "\(error)"])

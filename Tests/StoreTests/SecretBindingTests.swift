@@ -59,4 +59,15 @@ import Testing
         #expect(try stored.open(with: keyring) == pem)
         #expect(stored.condition(under: keyring) == .unbound)
     }
+
+    @Test func anUnreadableKeyMakesItsDomainDueOnce() throws {
+        let setup = try SecretSetup(keyring: try SecretSetup.keyring(try MasterKey.generate()))
+        try setup.fixtures.addDomain("due.test")
+        let certificate = try #require(try setup.store.secrets.batch(of: .certificateKey, after: nil, limit: 1).first)
+        let now = Date()
+        #expect(try setup.store.certificates.enqueueDueWork(at: now) == 0)
+        #expect(try setup.store.certificates.scheduleReissue(certificateID: certificate.rowID, at: now))
+        #expect(try !setup.store.certificates.scheduleReissue(certificateID: certificate.rowID, at: now))
+        #expect(try setup.store.certificates.enqueueDueWork(at: now) == 1)
+    }
 }

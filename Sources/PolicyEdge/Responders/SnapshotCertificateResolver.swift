@@ -50,8 +50,8 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     /// Number of contexts built so far (metrics).
     package var cachedContexts: Int { cache.withLock { $0.count } }
 
-    /// Decrypts the key (bound to `host`'s row) and builds the context; nil when the key cannot be read or
-    /// does not fit the chain.
+    /// Decrypts the key (bound to `host`'s row) and builds the context; nil when the key cannot be read (the
+    /// snapshot's ``EdgeKeyAudit`` has logged why) or does not fit the chain.
     private func makeContext(_ certificate: EdgeSnapshot.Certificate, host: String) -> TLSContext? {
         guard let keyBytes = try? certificate.sealedKey(host: host)?.open(with: keyring),
             let pair = try? CertificateKeyPair(
