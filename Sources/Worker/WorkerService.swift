@@ -7,8 +7,10 @@ import Synchronization
 ///
 /// The scheduler wakes on `NOTIFY mtasts_changes` (a domain was verified, a policy changed) or every
 /// `scanInterval`, queues certificate issuance and renewals, stops work for domains no longer served, finishes
-/// offboarding (RFC 8461 §8.3) and cleans up. Job threads take jobs from PostgreSQL with `SKIP LOCKED`, so any
-/// number of worker processes cooperate; `concurrency` caps the ACME orders this process runs at once.
+/// offboarding (RFC 8461 §8.3) and cleans up; at start and every `keyAuditInterval` it first makes due the
+/// certificates whose private key the master keys cannot decrypt (``CertificateKeyAudit``). Job threads take
+/// jobs from PostgreSQL with `SKIP LOCKED`, so any number of worker processes cooperate; `concurrency` caps the
+/// ACME orders this process runs at once.
 package final class WorkerService: Sendable {
     package struct Configuration: Sendable {
         package var concurrency: Int

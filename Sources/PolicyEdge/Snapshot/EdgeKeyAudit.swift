@@ -19,11 +19,20 @@ import Synchronization
 /// let holder = EdgeSnapshotHolder(didReplace: audit.inspect)
 /// ```
 package final class EdgeKeyAudit: Sendable {
-    /// What was found for one host's certificate, and which certificate that was.
+    /// What was found for one host's certificate, and which sealed key that was.
     private struct Verdict: Sendable {
-        let certificate: EdgeSnapshot.Certificate
+        let certificateID: UUID
+        let encryptedKey: String
+        let keyBinding: SecretBinding
         /// Why the key cannot be decrypted; nil when it can.
         let problem: SecretCondition?
+
+        /// Whether `certificate` holds the key this verdict is about (what decryption depends on; the chain is
+        /// not compared, which keeps a full reload of many hosts cheap).
+        func concerns(_ certificate: EdgeSnapshot.Certificate) -> Bool {
+            certificateID == certificate.id && keyBinding == certificate.keyBinding
+                && encryptedKey == certificate.encryptedKey
+        }
     }
 
     private let keyring: Keyring
@@ -46,7 +55,7 @@ package final class EdgeKeyAudit: Sendable {
         next.reserveCapacity(snapshot.certificateCount)
         for (host, entry) in snapshot.hosts {
             guard let certificate = entry.certificate else { continue }
-            if let known = previous[host], known.certificate == certificate {
+            if let known = previous[host], known.concerns(certificate) {
                 next[host] = known
                 continue
             }
@@ -62,7 +71,12 @@ package final class EdgeKeyAudit: Sendable {
                     ]
                 )
             }
-            next[host] = Verdict(certificate: certificate, problem: problem)
+            next[host] = Verdict(
+                certificateID: certificate.id,
+                encryptedKey: certificate.encryptedKey,
+                keyBinding: certificate.keyBinding,
+                problem: problem
+            )
         }
         verdicts.withLock { $0 = next }
     }
