@@ -144,7 +144,9 @@ let package = Package(
             ],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "Crypto", "Database"], swiftSettings: strictSettings),
+            name: "CLITests",
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
             swiftSettings: strictSettings),

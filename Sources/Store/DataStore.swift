@@ -79,6 +79,8 @@ package struct DataStore: Sendable {
     package var edgeHeartbeats: EdgeHeartbeatRepository { EdgeHeartbeatRepository(pool: pool) }
     /// Deletes rows that have outlived their purpose.
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
+    /// Every stored secret at once: for the worker's key audit, `mtasts admin doctor` and `rotate-key`.
+    package var secrets: SecretRepository { SecretRepository(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {

@@ -9,7 +9,8 @@ package struct PlatformCertificateRepository: Sendable {
     package struct Current: Sendable, Equatable {
         package var id: UUID
         package var chainPEM: String
-        package var sealedKey: EncryptedValue
+        /// The private key's PEM, sealed with the master key and bound to its row.
+        package var sealedKey: SealedSecret
         package var notAfter: Date
         package var renewAfter: Date?
     }
@@ -22,19 +23,24 @@ package struct PlatformCertificateRepository: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT c.id, c.chain_pem, c.key_ciphertext, c.key_nonce, c.key_id, c.not_after, h.renew_after
+                    SELECT c.id, c.chain_pem, c.key_ciphertext, c.key_nonce, c.key_id, c.key_binding, c.not_after,
+                           h.renew_after
                     FROM certificates c LEFT JOIN platform_hosts h ON h.host = c.host
                     WHERE c.host = \(host) AND c.domain_id IS NULL AND c.replaced_by IS NULL
                     """
                 ).first
             else { return nil }
-            let (id, chain, ciphertext, nonce, keyID, notAfter, renewAfter) = try row.decode(
-                (UUID, String, PostgresBytes, PostgresBytes, String, Date, Date?).self
+            let (id, chain, ciphertext, nonce, keyID, binding, notAfter, renewAfter) = try row.decode(
+                (UUID, String, PostgresBytes, PostgresBytes, String, SecretBinding, Date, Date?).self
             )
             return Current(
                 id: id,
                 chainPEM: chain,
-                sealedKey: EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes),
+                sealedKey: SealedSecret(
+                    value: EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes),
+                    owner: .certificateKey(id: id, host: host),
+                    binding: binding
+                ),
                 notAfter: notAfter,
                 renewAfter: renewAfter
             )
@@ -42,16 +48,23 @@ package struct PlatformCertificateRepository: Sendable {
     }
 
     /// Stores `leaf` as the host's current certificate, replacing the previous one, with its renewal time, in
-    /// one transaction.
+    /// one transaction; the private key is sealed with `keyring`'s current key, bound to the new row.
     package func store(
         host: String,
         chainPEM: String,
         leaf: X509Certificate,
-        sealedKey: EncryptedValue,
+        privateKeyPEM: String,
+        keyring: Keyring,
         renewAfter: Date,
         at now: Date
     ) throws {
         let newID = UUID()
+        let sealed = try SealedSecret.seal(
+            Array(privateKeyPEM.utf8),
+            for: .certificateKey(id: newID, host: host),
+            with: keyring
+        )
+        let sealedKey = sealed.value
         try pool.withTransaction { connection in
             try connection.execute(
                 """
@@ -62,10 +75,10 @@ package struct PlatformCertificateRepository: Sendable {
             try connection.execute(
                 """
                 INSERT INTO certificates (id, domain_id, host, chain_pem, key_ciphertext, key_nonce, key_id,
-                                          not_before, not_after, issuer, serial, ari_cert_id)
+                                          key_binding, not_before, not_after, issuer, serial, ari_cert_id)
                 VALUES (\(newID), NULL, \(host), \(chainPEM), \(PostgresBytes(sealedKey.ciphertext)),
-                        \(PostgresBytes(sealedKey.nonce)), \(sealedKey.keyID), \(leaf.notBefore), \(leaf.notAfter),
-                        \(leaf.issuerDescription), \(leaf.serialHex), \(leaf.ariCertID?.description))
+                        \(PostgresBytes(sealedKey.nonce)), \(sealedKey.keyID), \(sealed.binding), \(leaf.notBefore),
+                        \(leaf.notAfter), \(leaf.issuerDescription), \(leaf.serialHex), \(leaf.ariCertID?.description))
                 """
             )
             try connection.execute(

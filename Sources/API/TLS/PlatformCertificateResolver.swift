@@ -55,7 +55,7 @@ package final class PlatformCertificateResolver: ServerNameResolver {
         do {
             guard let stored = try store.platformCertificates.current(host: host) else { return }
             if current.withLock({ $0?.id }) == stored.id { return }
-            let key = try keyring.decrypt(stored.sealedKey)
+            let key = try stored.sealedKey.open(with: keyring)
             let pair = try CertificateKeyPair(
                 chainPEM: stored.chainPEM,
                 privateKeyPEM: String(decoding: key, as: UTF8.self)

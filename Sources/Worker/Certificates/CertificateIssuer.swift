@@ -241,7 +241,8 @@ package final class CertificateIssuer: Sendable {
                 host: host,
                 chainPEM: issued.certificateChainPEM,
                 leaf: leaf,
-                sealedKey: try keyring.encrypt(Array(try issued.privateKey.pemRepresentation.utf8)),
+                privateKeyPEM: try issued.privateKey.pemRepresentation,
+                keyring: keyring,
                 renewAfter: renewAfter,
                 at: now
             )
@@ -313,13 +314,13 @@ package final class CertificateIssuer: Sendable {
         guard let leaf = chain.first, leaf.matchesPrivateKey(key) else {
             throw CertificateLifecycleError("the downloaded certificate does not match its private key")
         }
-        let sealed = try keyring.encrypt(Array(try key.pemRepresentation.utf8))
         try store.certificates.store(
             domainID: domainID,
             host: host,
             chainPEM: chainPEM,
             leaf: leaf,
-            sealedKey: sealed,
+            privateKeyPEM: try key.pemRepresentation,
+            keyring: keyring,
             renewAfter: renewAfter
         )
         return leaf
