@@ -40,6 +40,10 @@ let package = Package(
         // MARK: Network clients
         .target(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPClient",
+            dependencies: ["CivilTime", "Crypto", "DNS", "HTTPCore", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
