@@ -227,14 +227,19 @@ final class SMTPConnection {
     }
 
     private func wait(for events: EventSet, step: SMTPStep, deadline: Deadline) throws(SMTPClientError) {
-        let isReady: Bool
-        do {
-            isReady = try socket.waitUntilReady(for: events, until: deadline)
-        } catch {
-            throw SMTPClientError(.connectionFailed, "poll failed", step: step, underlying: error)
-        }
-        guard isReady else {
-            throw SMTPClientError(.timeout, "\(address) did not answer in time", step: step)
+        // poll(2) takes whole milliseconds, so it may come back just before the deadline: wait again until the
+        // deadline has really passed.
+        while true {
+            let isReady: Bool
+            do {
+                isReady = try socket.waitUntilReady(for: events, until: deadline)
+            } catch {
+                throw SMTPClientError(.connectionFailed, "poll failed", step: step, underlying: error)
+            }
+            if isReady { return }
+            guard Deadline.now() < deadline else {
+                throw SMTPClientError(.timeout, "\(address) did not answer in time", step: step)
+            }
         }
     }
 }
