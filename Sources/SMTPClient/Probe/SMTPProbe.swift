@@ -5,12 +5,14 @@ import TLS
 /// Probes an MX host the way an MTA-STS sender connects to it (RFC 8461 §4.1, §5; RFC 3207), without sending mail.
 ///
 /// For each address of the host, in order, until one greets with 220: connect, read the greeting. Then `EHLO`;
-/// if STARTTLS is offered, `STARTTLS`, a TLS handshake (TLS 1.2 or later, as RFC 8996 senders require) with SNI
-/// set to the MX host, and the two checks a sender makes: the chain against the configured roots (validity
-/// dates included) and the MX host against the certificate's DNS-IDs (``MXCertificateNameMatcher``). Then
-/// `EHLO` again and `QUIT`. MAIL, RCPT and DATA are never sent. The handshake is completed even when the
-/// certificate fails, so the result describes a bad certificate fully. Every wait is bounded by its step's
-/// timeout and the probe as a whole by ``SMTPTimeouts/total``.
+/// if STARTTLS is offered, `STARTTLS`, a TLS handshake with SNI set to the MX host, offering what a sender
+/// offers (TLS 1.2 or later as RFC 8996 requires, OpenSSL's default ciphers), and the two checks a sender makes:
+/// the chain against the configured roots (validity dates included) and the MX host against the certificate's
+/// DNS-IDs (``MXCertificateNameMatcher``). Then `EHLO` again and `QUIT`. MAIL, RCPT and DATA are never sent. The
+/// handshake is completed even when the certificate fails, so the result describes a bad certificate fully.
+/// When the handshake fails, a second session offers only TLS 1.0 and 1.1: if that handshake succeeds, the host
+/// speaks nothing newer, and ``SMTPProbeResult/legacyTLS`` records the version it negotiated. Every wait is
+/// bounded by its step's timeout and the probe as a whole by ``SMTPTimeouts/total``.
 ///
 /// Blocking: call from worker threads, never an event loop. Safe to share; each probe uses its own sockets.
 ///
@@ -24,6 +26,7 @@ package final class SMTPProbe: Sendable {
     /// The settings this probe was created with.
     package let configuration: SMTPProbeConfiguration
     private let tlsContext: TLSContext
+    private let legacyTLSContext: TLSContext
     private let logger: Logger
 
     /// Creates a probe; loads the trust roots once.
@@ -41,8 +44,17 @@ package final class SMTPProbe: Sendable {
         var tls = TLSConfiguration.client(trustRoots: configuration.trustRoots)
         tls.alpnProtocols = []
         tls.completesHandshakeOnVerificationFailure = true
+        // What MTAs built on OpenSSL offer, rather than the edge's AEAD-only server policy: a TLS 1.2 host with
+        // CBC suites is fine for senders and must be fine here.
+        tls.cipherList = "DEFAULT"
+        var legacy = tls
+        legacy.minimumVersion = .tls1
+        legacy.maximumVersion = .tls11
+        // OpenSSL 3 allows TLS 1.0 and 1.1 (SHA-1 handshake signatures) only at security level 0.
+        legacy.cipherList = "DEFAULT:@SECLEVEL=0"
         do {
             self.tlsContext = try TLSContext.makeClient(configuration: tls)
+            self.legacyTLSContext = try TLSContext.makeClient(configuration: legacy)
         } catch {
             throw SMTPClientError(.invalidConfiguration, "cannot load the TLS trust roots", underlying: error)
         }
@@ -55,29 +67,31 @@ package final class SMTPProbe: Sendable {
     /// - Returns: Everything found; failures are in ``SMTPProbeResult/failure``, never thrown.
     package func probe(host: String) -> SMTPProbeResult {
         let start = Deadline.now()
-        let deadline = start + configuration.timeouts.total
         var result = SMTPProbeResult(host: host, port: configuration.port)
-        defer {
-            result.duration = Deadline.now() - start
-            logger.debug(
-                "probe finished",
-                [
-                    "host": host, "port": String(configuration.port), "reachable": String(result.isReachable),
-                    "starttls": String(result.isSTARTTLSOffered),
-                    "failure": result.failure.map { "\($0)" } ?? "none",
-                ]
-            )
-        }
+        probe(host, deadline: start + configuration.timeouts.total, into: &result)
+        result.duration = Deadline.now() - start
+        logger.debug(
+            "probe finished",
+            [
+                "host": host, "port": String(configuration.port), "reachable": String(result.isReachable),
+                "starttls": String(result.isSTARTTLSOffered), "failure": result.failure.map { "\($0)" } ?? "none",
+            ]
+        )
+        return result
+    }
+
+    /// Resolves `host` and tries its addresses in turn until one greets.
+    private func probe(_ host: String, deadline: Deadline, into result: inout SMTPProbeResult) {
         let addresses: [SocketAddress]
         do {
             addresses = try configuration.resolver.addresses(for: host).map { $0.withPort(configuration.port) }
         } catch {
             result.failure = SMTPProbeFailure(error)
-            return result
+            return
         }
         guard !addresses.isEmpty else {
             result.failure = .noAddresses
-            return result
+            return
         }
         var lastFailure = SMTPProbeFailure.noAddresses
         for address in addresses {
@@ -85,29 +99,64 @@ package final class SMTPProbe: Sendable {
                 result.attempts.append(SMTPAddressAttempt(address: address, outcome: .notTried))
                 continue
             }
-            if let failure = attempt(address, host: host, deadline: deadline, into: &result) {
+            let session: Session
+            switch self.session(with: address, host: host, context: tlsContext, deadline: deadline) {
+            case .notGreeted(let failure):
                 lastFailure = failure
                 result.attempts.append(SMTPAddressAttempt(address: address, outcome: .failed(failure)))
                 continue
+            case .greeted(let greeted):
+                session = greeted
             }
             result.attempts.append(SMTPAddressAttempt(address: address, outcome: .greeted))
-            return result
+            session.record(into: &result)
+            if case .tlsHandshakeFailed(let failure) = result.failure, failure.reason != .timeout {
+                result.legacyTLS = legacyHandshake(with: address, host: host, deadline: deadline)
+            }
+            return
         }
         result.failure = lastFailure
-        return result
     }
 
-    // MARK: - One address
+    // MARK: - Sessions
 
-    /// Runs the session with one address.
-    /// - Returns: Why the address did not greet (the probe then tries the next one); `nil` once it greeted,
-    ///   with everything found, including a later failure, recorded in `result`.
-    private func attempt(
-        _ address: SocketAddress,
+    /// What one session with a greeting address found.
+    private struct Session {
+        var machine: SMTPClientStateMachine
+        var tls: SMTPProbeTLS?
+        var error: SMTPClientError?
+
+        func record(into result: inout SMTPProbeResult) {
+            result.greeting = machine.greeting
+            result.extensionsBeforeTLS = machine.extensionsBeforeTLS
+            result.startTLSReply = machine.startTLSReply
+            result.extensionsAfterTLS = machine.extensionsAfterTLS
+            result.tls = tls
+            if let refusal = machine.failure {
+                result.failure = SMTPProbeFailure(refusal)
+            } else if let error, error.step != .quit {
+                // Everything the probe looks for is known before QUIT: a server that drops the connection instead
+                // of answering it is not a failure.
+                result.failure = SMTPProbeFailure(error)
+            }
+        }
+    }
+
+    /// How a session with one address went.
+    private enum Outcome {
+        /// The address greeted; later failures are inside the session.
+        case greeted(Session)
+        /// The address did not greet; the probe moves on to the next one.
+        case notGreeted(SMTPProbeFailure)
+    }
+
+    /// Connects to `address` and runs the probe session with `context` for the handshake.
+    private func session(
+        with address: SocketAddress,
         host: String,
-        deadline: Deadline,
-        into result: inout SMTPProbeResult
-    ) -> SMTPProbeFailure? {
+        context: TLSContext,
+        deadline: Deadline
+    ) -> Outcome {
         let connection: SMTPConnection
         do {
             connection = try SMTPConnection.connect(
@@ -116,16 +165,16 @@ package final class SMTPProbe: Sendable {
                 limits: configuration.replyLimits
             )
         } catch {
-            return SMTPProbeFailure(error)
+            return .notGreeted(SMTPProbeFailure(error))
         }
         defer { connection.close() }
-        var machine = SMTPClientStateMachine(mode: .probe, localHostName: configuration.localHostName)
-        var inspected: SMTPProbeTLS?
-        var sessionError: SMTPClientError?
+        var session = Session(
+            machine: SMTPClientStateMachine(mode: .probe, localHostName: configuration.localHostName)
+        )
         do {
             try connection.run(
-                &machine,
-                from: machine.start(),
+                &session.machine,
+                from: session.machine.start(),
                 timeouts: configuration.timeouts,
                 deadline: deadline,
                 logger: logger
@@ -133,34 +182,34 @@ package final class SMTPProbe: Sendable {
                 // SNI is the MX host (RFC 8461 §4.1); the name is checked by RFC 8461's rules, not OpenSSL's.
                 let isLiteral = (try? SocketAddress(ipAddress: host, port: 0)) != nil
                 try connection.startTLS(
-                    context: tlsContext,
+                    context: context,
                     peer: .chainOnly(serverName: isLiteral ? nil : host),
                     deadline: handshakeDeadline
                 )
-                inspected = Self.inspect(connection, host: host)
+                session.tls = Self.inspect(connection, host: host)
             }
         } catch {
-            sessionError = error
+            session.error = error
         }
-        guard let greeting = machine.greeting else {
+        guard session.machine.greeting != nil else {
             // A refused greeting is recorded by the machine; a QUIT error after it does not matter.
-            return SMTPProbeFailure(
-                machine.failure ?? sessionError ?? SMTPClientError(.connectionClosed, "no greeting")
+            let error = session.machine.failure ?? session.error
+            return .notGreeted(error.map(SMTPProbeFailure.init) ?? .connectionClosed(.greeting))
+        }
+        return .greeted(session)
+    }
+
+    /// A second session that offers only TLS 1.0 and 1.1; its handshake, if one completed.
+    private func legacyHandshake(with address: SocketAddress, host: String, deadline: Deadline) -> SMTPProbeTLS? {
+        guard Deadline.now() < deadline,
+            case .greeted(let session) = session(
+                with: address,
+                host: host,
+                context: legacyTLSContext,
+                deadline: deadline
             )
-        }
-        result.greeting = greeting
-        result.extensionsBeforeTLS = machine.extensionsBeforeTLS
-        result.startTLSReply = machine.startTLSReply
-        result.extensionsAfterTLS = machine.extensionsAfterTLS
-        result.tls = inspected
-        if let refusal = machine.failure {
-            result.failure = SMTPProbeFailure(refusal)
-        } else if let sessionError, sessionError.step != .quit {
-            // Everything the probe looks for is known before QUIT: a server that drops the connection instead
-            // of answering it is not a failure.
-            result.failure = SMTPProbeFailure(sessionError)
-        }
-        return nil
+        else { return nil }
+        return session.tls
     }
 
     /// The negotiated parameters and the certificate checks of a completed handshake.

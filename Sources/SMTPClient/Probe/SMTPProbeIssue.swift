@@ -8,7 +8,8 @@ package import TLS
 ///     switch issue {
 ///     case .unreachable(let failure): finding("mx-unreachable", reason: "\(failure)")
 ///     case .startTLSMissing: finding("mx-starttls-missing")
-///     case .tlsVersionTooOld, .tlsHandshakeFailed: finding("mx-tls-version" or "mx-cert-invalid", …)
+///     case .tlsVersionTooOld(let version): finding("mx-tls-version", negotiated: version)
+///     case .tlsHandshakeFailed(let failure): finding("mx-cert-invalid", reason: "\(failure)")
 ///     case .certificateInvalid(let failure): finding("mx-cert-invalid", reason: failure?.reason)
 ///     case .certificateNameMismatch(let host, let names): finding("mx-cert-name-mismatch", host, names)
 ///     }
@@ -21,8 +22,10 @@ package enum SMTPProbeIssue: Sendable, Hashable, CustomStringConvertible {
     /// The host does not offer STARTTLS (`mx-starttls-missing`): `nil` when EHLO did not advertise it, else the
     /// reply that refused EHLO or STARTTLS.
     case startTLSMissing(SMTPReply?)
-    /// The host speaks only TLS versions below 1.2 (`mx-tls-version`): the handshake failed on the version.
-    case tlsVersionTooOld(SMTPHandshakeFailure)
+    /// The host speaks only TLS versions below 1.2 (`mx-tls-version`): `negotiated` is the version a TLS 1.0/1.1
+    /// handshake agreed on (e.g. `"TLSv1.1"`), or `nil` when only the failed handshake's protocol-version error
+    /// told.
+    case tlsVersionTooOld(negotiated: String?)
     /// The TLS handshake failed for another reason (no shared cipher, an alert, a timeout): no sender can
     /// establish TLS, so there is no certificate to judge.
     case tlsHandshakeFailed(SMTPHandshakeFailure)
@@ -38,7 +41,8 @@ package enum SMTPProbeIssue: Sendable, Hashable, CustomStringConvertible {
         case .unreachable(let failure): "unreachable: \(failure)"
         case .startTLSMissing(let reply?): "STARTTLS not available: \(reply)"
         case .startTLSMissing(nil): "STARTTLS not offered"
-        case .tlsVersionTooOld(let failure): "no TLS 1.2 or later: \(failure)"
+        case .tlsVersionTooOld(let version?): "no TLS 1.2 or later (the host negotiated \(version))"
+        case .tlsVersionTooOld(nil): "no TLS 1.2 or later"
         case .tlsHandshakeFailed(let failure): "TLS handshake failed: \(failure)"
         case .certificateInvalid(let failure?): "certificate invalid: \(failure)"
         case .certificateInvalid(nil): "no certificate presented"

@@ -31,6 +31,9 @@ package struct SMTPProbeResult: Sendable, Hashable {
     package var tls: SMTPProbeTLS?
     /// The extensions of the EHLO reply after TLS (RFC 3207 §4.2: the client starts afresh).
     package var extensionsAfterTLS: SMTPServerExtensions?
+    /// When the handshake failed: the handshake of a second session that offered only TLS 1.0 and 1.1, if it
+    /// completed (the host speaks nothing newer; ``SMTPProbeTLS/protocolVersion`` says what it does speak).
+    package var legacyTLS: SMTPProbeTLS?
     /// How long the probe took, from resolving to closing.
     package var duration: Duration = .zero
 
@@ -74,9 +77,9 @@ package struct SMTPProbeResult: Sendable, Hashable {
         }
         switch failure {
         case .tlsHandshakeFailed(let handshake):
-            return [
-                handshake.reason == .protocolVersion ? .tlsVersionTooOld(handshake) : .tlsHandshakeFailed(handshake)
-            ]
+            if let legacyTLS { return [.tlsVersionTooOld(negotiated: legacyTLS.protocolVersion)] }
+            if handshake.reason == .protocolVersion { return [.tlsVersionTooOld(negotiated: nil)] }
+            return [.tlsHandshakeFailed(handshake)]
         case .refused(.ehlo, let reply), .refused(.startTLS, let reply):
             return [.startTLSMissing(reply)]
         case let failure?:
