@@ -133,6 +133,10 @@ let package = Package(
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "SMTPClientTests",
+            dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
+        .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
                 "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
