@@ -114,8 +114,8 @@ import Testing
             Issue.record("no message after 354")
             return
         }
-        // RFC 1870: the declared size is the message as sent.
-        #expect(parameters == ["SIZE=\(bytes.count)"])
+        // RFC 1870: the declared size leaves out the stuffing dot and the final "." CRLF.
+        #expect(parameters == ["SIZE=\(bytes.count - 1 - 3)"])
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasSuffix("\r\n\r\n..leading dot\r\n.\r\n"))
         #expect(machine.step == .message)

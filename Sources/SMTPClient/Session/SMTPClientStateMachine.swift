@@ -229,15 +229,14 @@ struct SMTPClientStateMachine: Sendable {
         mailParameters = []
         if rendered.transferEncoding == .eightBit { mailParameters.append("BODY=8BITMIME") }
         if needsSMTPUTF8 { mailParameters.append("SMTPUTF8") }
-        if extensions.supports("SIZE") {
-            // RFC 1870 §6: the declared size is the message as sent, before dot-stuffing is undone.
-            mailParameters.append("SIZE=\(encodedMessage.count)")
-        }
-        if let limit = extensions.maximumMessageSize, encodedMessage.count > limit {
+        // RFC 1870: the size counts CRLF line ends but neither stuffing dots nor the final "." CRLF.
+        let size = rendered.bytes.count
+        if extensions.supports("SIZE") { mailParameters.append("SIZE=\(size)") }
+        if let limit = extensions.maximumMessageSize, size > limit {
             return fail(
                 SMTPClientError(
                     .messageTooLarge,
-                    "the message has \(encodedMessage.count) octets; the relay accepts at most \(limit)",
+                    "the message has \(size) octets; the relay accepts at most \(limit)",
                     step: .mailFrom
                 )
             )
