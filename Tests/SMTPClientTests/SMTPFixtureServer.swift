@@ -28,6 +28,7 @@ final class SMTPFixtureServer: Sendable {
         var recipientReplies: [String: String] = [:]
         var dataReply: String?
         var stallEHLO = false
+        var greeting: String?
 
         init(name: String, credential: SMTPTestPKI.Credential? = nil) {
             self.name = name
@@ -36,7 +37,7 @@ final class SMTPFixtureServer: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, hostname, certificate, key, user, password
+            case name, hostname, certificate, key, user, password, greeting
             case legacyTLSOnly = "legacy_tls_only"
             case requireSTARTTLS = "require_starttls"
             case authRequired = "auth_required"
@@ -161,8 +162,9 @@ final class SMTPFixtureServer: Sendable {
         }
     }
 
-    /// The MAIL FROM and AUTH attempts the fixture `name` saw, one line each (`MAIL <address> tls|plaintext`,
-    /// `AUTH <mechanism> <login>`).
+    /// What the fixture `name` saw, one line each: the TLS server name (`SNI <name>`, `SNI None` without SNI),
+    /// MAIL FROM and AUTH attempts (`MAIL <address> tls|plaintext`, `AUTH <mechanism> <login>`), and for a
+    /// refusing fixture every command line (`COMMAND <line>`).
     func events(_ name: String) -> [String] {
         let text = (try? String(contentsOfFile: recordDirectory + "/" + name + "-events.log", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init)

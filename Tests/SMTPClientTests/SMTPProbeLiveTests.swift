@@ -181,6 +181,23 @@ import Testing
         #expect(server.events("legacy").last == "SNI \(SMTPTestPKI.mxHost)")
     }
 
+    @Test func refusedGreetingIsUnreachableAndAnsweredWithQuit() throws {
+        let directory = try TemporaryDirectory(prefix: "smtp-probe")
+        let pki = try SMTPTestPKI(directory: directory)
+        var fixture = SMTPFixtureServer.Fixture(name: "refusing")
+        fixture.greeting = "554 5.3.2 No SMTP service here"
+        let (result, server) = try probe(fixture, pki: pki, directory: directory)
+        defer { server.stop() }
+        let refusal = SMTPReply(code: 554, lines: ["5.3.2 No SMTP service here"])
+        #expect(result.failure == .refused(.greeting, refusal), "\(result)")
+        #expect(result.issues == [.unreachable(.refused(.greeting, refusal))])
+        #expect(!result.isReachable)
+        #expect(result.attempts.map(\.outcome) == [.failed(.refused(.greeting, refusal))])
+        // RFC 5321 §3.1: the client sends QUIT after a 554 greeting, and nothing else. The fixture records the
+        // command before it answers, so by the time the probe returned the line is on disk.
+        #expect(server.events("refusing") == ["COMMAND QUIT"])
+    }
+
     @Test func serverThatNeverGreetsTimesOutAtTheGreeting() throws {
         // A listening socket nobody accepts from: the kernel completes the TCP handshake, no byte ever comes.
         let listener = try ServerSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"))

@@ -14,6 +14,9 @@ CONFIG: {"parent_pid": N, "ready_file": PATH, "record_directory": DIR, "servers"
     recipient_replies  {"address": "550 5.1.1 No such user"}: RCPT TO replies for these addresses
     data_reply         the reply to the end of the message instead of "250 2.0.0 OK queued"
     stall_ehlo         true: never answer EHLO (a server that hangs after its greeting)
+    greeting           a refusal to greet with instead of 220, e.g. "554 5.3.2 No SMTP service here"; such a
+                       server is not aiosmtpd: it records each command line, answers QUIT with 221 and others
+                       with 503 (RFC 5321 §3.1: after a 554 greeting only QUIT is expected)
 
 Each server listens on 127.0.0.1 with a port the kernel picks; when all are up, READY_FILE is written atomically
 as {"name": port}. Every accepted message is written to RECORD_DIRECTORY/<name>-<n>.json (envelope, options,
@@ -82,6 +85,30 @@ class Handler:
         return self.fixture.get("data_reply", "250 2.0.0 OK queued")
 
 
+class RefusingServer(asyncio.Protocol):
+    """Greets with the fixture's refusal and records what the client sends after it."""
+
+    def __init__(self, fixture, handler):
+        self.fixture = fixture
+        self.handler = handler
+        self.buffer = b""
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(self.fixture["greeting"].encode("utf-8") + b"\r\n")
+
+    def data_received(self, data):
+        self.buffer += data
+        while b"\r\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\r\n", 1)
+            self.handler.event("COMMAND " + line.decode("utf-8", "replace"))
+            if line.upper() == b"QUIT":
+                self.transport.write(b"221 2.0.0 Bye\r\n")
+                self.transport.close()
+            else:
+                self.transport.write(b"503 5.5.1 No SMTP service here\r\n")
+
+
 def authenticator_for(fixture, handler):
     def authenticate(server, session, envelope, mechanism, auth_data):
         login = auth_data.login.decode("utf-8") if isinstance(auth_data, LoginPassword) else None
@@ -124,7 +151,9 @@ async def serve(config):
         if fixture.get("user"):
             options["authenticator"] = authenticator_for(fixture, handler)
 
-        def factory(handler=handler, options=options):
+        def factory(handler=handler, options=options, fixture=fixture):
+            if fixture.get("greeting"):
+                return RefusingServer(fixture, handler)
             return SMTP(handler, **options)
 
         server = await loop.create_server(factory, host="127.0.0.1", port=0)
