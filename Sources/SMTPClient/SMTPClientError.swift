@@ -6,7 +6,7 @@ package import TLS
 /// never credentials or message content; ``debugDescription`` adds the underlying error and the source location.
 ///
 /// ```swift
-/// do { try client.send(message) } catch {
+/// do throws(SMTPClientError) { try client.send(message) } catch {
 ///     log(error.step, error.reply?.code, error.reply?.enhancedStatusCode)   // recipient 550 5.1.1
 ///     if error.isTransient { retryLater() }
 /// }

@@ -126,6 +126,7 @@ package final class SMTPProbe: Sendable {
         var tls: SMTPProbeTLS?
         var error: SMTPClientError?
 
+        /// Copies what the session found into `result`, with the failure that ended it, if any.
         func record(into result: inout SMTPProbeResult) {
             result.greeting = machine.greeting
             result.extensionsBeforeTLS = machine.extensionsBeforeTLS

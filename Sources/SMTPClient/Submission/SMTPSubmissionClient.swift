@@ -18,10 +18,10 @@ import TLS
 /// ```swift
 /// let client = try SMTPSubmissionClient(configuration: configuration)
 /// let message = try client.makeMessage(to: [admin], subject: "MX certificate expired", body: text, date: now)
-/// do {
-///     let receipt = try client.send(message)
-/// } catch where error.isTransient {
-///     retryLater()
+/// do throws(SMTPClientError) {
+///     let receipt = try client.send(message)   // receipt.rejectedRecipients: refused while others accepted
+/// } catch {
+///     if error.isTransient { retryLater() } else { reportToOperator(error) }
 /// }
 /// ```
 package final class SMTPSubmissionClient: Sendable {
