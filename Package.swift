@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Logging", "HTTPCore"], swiftSettings: strictSettings),
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
@@ -42,6 +43,9 @@ let package = Package(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
+        .target(
+            name: "Checks", dependencies: ["DNS", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Storage
@@ -50,7 +54,7 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API", dependencies: ["Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
             ],
             swiftSettings: strictSettings),
 
@@ -125,13 +129,17 @@ let package = Package(
             dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "ChecksTests",
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
-                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
@@ -153,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
                 "WebServer",
             ],
             swiftSettings: strictSettings),

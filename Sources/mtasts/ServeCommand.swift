@@ -141,7 +141,7 @@ enum ServeCommand {
         // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
-        var certificateRefresh: DispatchSourceTimer?
+        var certificateRefresh: any (any DispatchSourceTimer)?
         defer { certificateRefresh?.cancel() }
         if let apiPool {
             (api, certificateRefresh) = try startAPI(
@@ -241,7 +241,7 @@ enum ServeCommand {
         group: EventLoopGroup,
         blocking: BlockingPool,
         logger: Logger
-    ) throws -> (HTTPServer, DispatchSourceTimer?) {
+    ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
@@ -306,7 +306,7 @@ enum ServeCommand {
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger
-    ) throws -> (TLSContext?, DispatchSourceTimer?) {
+    ) throws -> (TLSContext?, (any DispatchSourceTimer)?) {
         guard let host = configuration.apiHostname else { return (nil, nil) }
         let resolver = PlatformCertificateResolver(
             host: host,

@@ -4,6 +4,7 @@ import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Logging
 import Store
 import Synchronization

@@ -1,4 +1,5 @@
 import HTTPCore
+package import JSON
 import MTASTS
 import Store
 

@@ -1,4 +1,5 @@
 import Foundation
+package import JSON
 import MTASTS
 import Store
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+package import JSON
 import MTASTS
 import Store
 

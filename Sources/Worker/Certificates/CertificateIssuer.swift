@@ -1,4 +1,5 @@
 package import ACME
+import Checks
 package import Crypto
 package import DNS
 package import Foundation
