@@ -141,7 +141,7 @@ enum ServeCommand {
         // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
-        var certificateRefresh: any (any DispatchSourceTimer)?
+        var certificateRefresh: (any DispatchSourceTimer)?
         defer { certificateRefresh?.cancel() }
         if let apiPool {
             (api, certificateRefresh) = try startAPI(
