@@ -44,7 +44,7 @@ let package = Package(
 
         // MARK: Protocols on top of Crypto (I/O injected)
         .target(
-            name: "Checks", dependencies: ["DNS", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
+                "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
                 "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),

@@ -138,7 +138,10 @@ package struct CheckEngine: Sendable {
             .dnsLookupFailed,
             .error,
             "The \(type) lookup of \(name) failed: \(reason). \(affects)",
-            fix: "Make sure the domain's name servers answer for \(name); run the check again.",
+            fix: reason.hasPrefix("the resolver answered")
+                ? "Make sure the domain's name servers answer for \(name) (a SERVFAIL often means broken DNSSEC or "
+                    + "unreachable name servers); run the check again."
+                : "The check's resolvers (MTASTS_DNS_RESOLVERS) did not answer: run the check again.",
             details: [.string("name", name), .string("type", type), .string("reason", reason)]
         )
     }
