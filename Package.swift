@@ -126,7 +126,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: ["Worker", "Checks", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",

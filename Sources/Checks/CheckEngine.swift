@@ -100,25 +100,31 @@ package struct CheckEngine: Sendable {
     // MARK: - Lookups shared by the sections
 
     /// TXT records at `name`, following aliases, with the smallest TTL and the alias target if any.
+    ///
+    /// The alias is asked for on its own: a CNAME whose target does not resolve (yet) still counts, as it does
+    /// for a name delegated into the platform's zone before the zone serves it.
     func observeTXT(_ name: String) -> TXTObservation {
         guard let queryName = try? DNSName(name) else {
             return TXTObservation(cnameTarget: nil, txtRecords: nil, failure: "\(name) is not a valid name")
         }
+        var alias: String?
+        if case .answer(let records, _) = dns.query(queryName, type: .cname) {
+            alias = records.lazy.compactMap { record -> String? in
+                if case .cname(let target) = record.data { return target.description }
+                return nil
+            }.first
+        }
         switch dns.query(queryName, type: .txt) {
-        case .answer(let records, let chain):
+        case .answer(let records, _):
             let texts = records.compactMap { record -> [String]? in
                 if case .txt(let txt) = record.data { return txt.texts }
                 return nil
             }
-            return TXTObservation(
-                cnameTarget: chain.first?.description,
-                txtRecords: texts,
-                ttl: records.map(\.ttl).min()
-            )
-        case .nxdomain(let chain), .noData(let chain):
-            return TXTObservation(cnameTarget: chain.first?.description, txtRecords: [])
+            return TXTObservation(cnameTarget: alias, txtRecords: texts, ttl: records.map(\.ttl).min())
+        case .nxdomain, .noData:
+            return TXTObservation(cnameTarget: alias, txtRecords: [])
         case let failure:
-            return TXTObservation(cnameTarget: nil, txtRecords: nil, failure: Self.describe(failure))
+            return TXTObservation(cnameTarget: alias, txtRecords: nil, failure: Self.describe(failure))
         }
     }
 

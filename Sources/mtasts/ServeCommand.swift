@@ -419,6 +419,9 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
+            checkSMTPPort: UInt16(configuration.checkSMTPPort),
+            checkTimeout: .seconds(configuration.checkTimeout),
+            checkInterval: TimeInterval(configuration.checkInterval),
             dnsZone: configuration.dnsZone,
             ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
             orderBudget: .init(
