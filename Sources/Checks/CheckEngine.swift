@@ -109,10 +109,11 @@ package struct CheckEngine: Sendable {
         }
         var alias: String?
         if case .answer(let records, _) = dns.query(queryName, type: .cname) {
-            alias = records.lazy.compactMap { record -> String? in
-                if case .cname(let target) = record.data { return target.description }
-                return nil
-            }.first
+            alias =
+                records.lazy.compactMap { record -> String? in
+                    if case .cname(let target) = record.data { return target.description }
+                    return nil
+                }.first
         }
         switch dns.query(queryName, type: .txt) {
         case .answer(let records, _):
