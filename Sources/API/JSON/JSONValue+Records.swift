@@ -1,5 +1,5 @@
 import Foundation
-package import JSON
+import JSON
 import MTASTS
 import Store
 

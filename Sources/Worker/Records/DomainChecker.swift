@@ -70,8 +70,8 @@ package struct DomainChecker: Sendable {
                 let policy = try store.policies.current(domainID: domainID)
             else { return .done }
             let name = domain.domainName
-            let stsTarget = settings.zone.map { "\(domain.dnsLabel)._mta-sts.\($0)" }
-            let tlsrptTarget = settings.zone.map { "\(domain.dnsLabel)._smtp._tls.\($0)" }
+            let stsTarget = settings.zone.map { DelegatedNames.sts(label: domain.dnsLabel, zone: $0) }
+            let tlsrptTarget = settings.zone.map { DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: $0) }
             let report = engine.check(
                 name,
                 hosted: HostedDomainExpectation(
