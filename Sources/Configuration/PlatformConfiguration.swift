@@ -106,6 +106,8 @@ package struct PlatformConfiguration: Sendable {
     package var checkTimeout: Int
     /// Seconds between the worker's checks of a hosted domain whose last check found nothing wrong.
     package var checkInterval: Int
+    /// `POST /v1/checks` per anonymous client address (IPv6: per /64) per hour.
+    package var checkLimitPerAddress: Int
     /// `MTASTS_SIGNUP`: `open`, `invite` or `closed`.
     package var signup: String
     /// Sign-ups per client address per hour.
@@ -238,6 +240,10 @@ package struct PlatformConfiguration: Sendable {
         ),
         ("MTASTS_CHECK_SMTP_PORT", "25", "port the checks probe MX hosts on (EHLO, STARTTLS, QUIT; tests use another)"),
         ("MTASTS_CHECK_TIMEOUT", "30", "seconds one whole check of a domain may take (DNS, HTTPS and SMTP together)"),
+        (
+            "MTASTS_CHECK_LIMIT_PER_ADDRESS", "20",
+            "anonymous `POST /v1/checks` per client address (IPv6: per /64) per hour; accounts get 120"
+        ),
         (
             "MTASTS_CHECK_INTERVAL", "21600",
             "seconds between the worker's checks of each hosted domain (jittered; sooner after a change or a problem)"
@@ -547,6 +553,11 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_CHECK_INTERVAL") ?? "21600",
             in: 300...604_800,
             variable: "MTASTS_CHECK_INTERVAL"
+        )
+        checkLimitPerAddress = try Self.number(
+            value("MTASTS_CHECK_LIMIT_PER_ADDRESS") ?? "20",
+            in: 1...100_000,
+            variable: "MTASTS_CHECK_LIMIT_PER_ADDRESS"
         )
         signup = (value("MTASTS_SIGNUP") ?? "open").lowercased()
         guard ["open", "invite", "closed"].contains(signup) else {

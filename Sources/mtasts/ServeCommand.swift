@@ -1,5 +1,6 @@
 import ACME
 import API
+import Checks
 import Configuration
 import Crypto
 import DNS
@@ -243,11 +244,20 @@ enum ServeCommand {
         logger: Logger
     ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
+        let dns = try dnsClient(configuration)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
-            dnsClient: try dnsClient(configuration),
+            dnsClient: dns,
+            checks: CheckService(
+                engine: try CheckEngine(
+                    dns: dns,
+                    settings: CheckCommand.checkSettings(configuration),
+                    logger: logger.with(["role": "api"])
+                ),
+                anonymousPerHour: configuration.checkLimitPerAddress
+            ),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
