@@ -16,6 +16,9 @@ CREATE INDEX check_reports_by_domain ON check_reports (domain_id, id DESC);
 ALTER TABLE domain_checks ADD COLUMN worst_severity text CHECK (worst_severity IN ('info', 'warning', 'error'));
 ALTER TABLE domain_checks ADD COLUMN error_count integer NOT NULL DEFAULT 0 CHECK (error_count >= 0);
 ALTER TABLE domain_checks ADD COLUMN warning_count integer NOT NULL DEFAULT 0 CHECK (warning_count >= 0);
+-- When a check first found no error: alerts go out only for domains that have been live once, so a tenant in
+-- the middle of setting up is not told about records it has not published yet.
+ALTER TABLE domain_checks ADD COLUMN first_clean_at timestamptz;
 
 -- Alert conditions (docs/checks.md, "Alerts"): one row per condition while it holds, closed when it clears.
 -- An alert goes out when a row opens and a "resolved" notice when it closes; nothing while it persists.

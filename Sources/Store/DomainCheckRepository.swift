@@ -90,12 +90,13 @@ package struct DomainCheckRepository: Sendable {
             try connection.withTransaction { connection in
                 try connection.execute(
                     """
-                    INSERT INTO domain_checks (\(unsafeSQL: Self.columns))
+                    INSERT INTO domain_checks (\(unsafeSQL: Self.columns), first_clean_at)
                     VALUES (\(domainID), \(check.stsRecord), \(check.publishedID),
                             \(String(check.stsRecordDetail.prefix(1000))), \(check.tlsrptRecord),
                             \(String(check.tlsrptRecordDetail.prefix(1000))), \(check.policyFetch),
                             \(String(check.policyFetchDetail.prefix(1000))), \(check.checkedAt), \(check.nextCheckAt),
-                            \(check.worstSeverity), \(check.errorCount), \(check.warningCount))
+                            \(check.worstSeverity), \(check.errorCount), \(check.warningCount),
+                            \(check.errorCount == 0 ? check.checkedAt : nil))
                     ON CONFLICT (domain_id) DO UPDATE SET
                         sts_record_status = excluded.sts_record_status, sts_record_id = excluded.sts_record_id,
                         sts_record_detail = excluded.sts_record_detail,
@@ -104,7 +105,8 @@ package struct DomainCheckRepository: Sendable {
                         policy_fetch_status = excluded.policy_fetch_status,
                         policy_fetch_detail = excluded.policy_fetch_detail, checked_at = excluded.checked_at,
                         next_check_at = excluded.next_check_at, worst_severity = excluded.worst_severity,
-                        error_count = excluded.error_count, warning_count = excluded.warning_count
+                        error_count = excluded.error_count, warning_count = excluded.warning_count,
+                        first_clean_at = coalesce(domain_checks.first_clean_at, excluded.first_clean_at)
                     """
                 )
                 try connection.execute(
@@ -122,6 +124,14 @@ package struct DomainCheckRepository: Sendable {
                     """
                 )
             }
+        }
+    }
+
+    /// When a check of `domainID` first found no error; nil while none has.
+    package func firstCleanAt(domainID: UUID) throws -> Date? {
+        try pool.withConnection { connection in
+            try connection.query("SELECT first_clean_at FROM domain_checks WHERE domain_id = \(domainID)")
+                .first.flatMap { try $0.decode(Date?.self, at: 0) }
         }
     }
 
