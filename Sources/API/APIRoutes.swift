@@ -12,5 +12,6 @@ enum APIRoutes {
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
         CheckRoutes.register(on: &router)
+        MXChangeRoutes.register(on: &router)
     }
 }
