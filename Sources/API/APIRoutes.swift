@@ -13,5 +13,6 @@ enum APIRoutes {
         TLSRPTRoute.register(on: &router)
         CheckRoutes.register(on: &router)
         MXChangeRoutes.register(on: &router)
+        MXPresetRoute.register(on: &router)
     }
 }

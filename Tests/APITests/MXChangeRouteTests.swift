@@ -1,4 +1,5 @@
 import API
+import DNS
 import Foundation
 import HTTPCore
 import JSON
@@ -88,5 +89,26 @@ import Testing
         )
         #expect(started.status == 201)
         #expect(started.json?["safe_at"] == started.json?["created_at"])
+    }
+
+    @Test func presetsAreSuggestionsCheckedAgainstTheLiveMX() throws {
+        let api = try APIHarness()
+        let name = "presets.example.test"
+        let (token, _) = try verified(api, name, mode: .testing)
+        try api.dns.set(zone: "example.test", owner: name, type: .mx, value: "10 presets-example.o-v1.mx.microsoft.")
+        var response = api.send(.get, "/v1/domains/\(name)/mx-presets", token: token)
+        try Poll.until(deadline: 10, "the MX record to be seen") {
+            response = api.send(.get, "/v1/domains/\(name)/mx-presets", token: token)
+            return response.json?["mx_hosts"] == ["presets-example.o-v1.mx.microsoft"]
+        }
+        let presets = response.json?["presets"]?.arrayValue ?? []
+        let microsoft = presets.first { $0["id"] == "microsoft365" }
+        #expect(microsoft?["patterns"] == ["*.mail.protection.outlook.com", "*.o-v1.mx.microsoft"])
+        #expect(microsoft?["covers_live_mx"] == true)
+        let google = presets.first { $0["id"] == "google" }
+        #expect(
+            google?["covers_live_mx"] == false && google?["uncovered_hosts"] == ["presets-example.o-v1.mx.microsoft"]
+        )
+        #expect(api.send(.get, "/v1/domains/other.example.test/mx-presets", token: token).status == 404)
     }
 }
