@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Logging", "HTTPCore"], swiftSettings: strictSettings),
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
@@ -46,6 +47,9 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
+        .target(
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Storage
@@ -54,7 +58,7 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API", dependencies: ["Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -72,7 +76,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
             ],
             swiftSettings: strictSettings),
 
@@ -80,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
+                "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
                 "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
@@ -126,7 +130,11 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: ["Worker", "Checks", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ChecksTests",
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
@@ -139,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
-                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
@@ -161,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
                 "WebServer",
             ],
             swiftSettings: strictSettings),

@@ -104,6 +104,8 @@ package struct APIEnvironment: Sendable {
     package var signupMode: SignupMode
     /// Sign-up rate limits.
     package var signupLimits: SignupLimits
+    /// The MTA-STS check behind `POST /v1/checks`.
+    package var checks: CheckService
     /// Where request failures are logged.
     package var logger: Logger
 
@@ -112,6 +114,7 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        checks: CheckService,
         liveLookups: LiveLookupService? = nil,
         dnsZone: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
@@ -128,6 +131,7 @@ package struct APIEnvironment: Sendable {
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
         self.liveLookups = liveLookups ?? LiveLookupService(client: dnsClient)
+        self.checks = checks
         self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters

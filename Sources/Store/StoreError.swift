@@ -23,6 +23,8 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case tokenLimitReached
         /// The invitation code is unknown, used or expired.
         case invalidInvitation
+        /// The domain already has an MX-change plan in progress.
+        case planInProgress
     }
 
     /// The rule that refused the write.

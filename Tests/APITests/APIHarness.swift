@@ -1,9 +1,11 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Logging
 import Store
 import Synchronization
@@ -84,7 +86,9 @@ struct APIHarness {
         signupMode: APIEnvironment.SignupMode = .open,
         signupLimits: APIEnvironment.SignupLimits = .init(),
         dnsZone: String? = nil,
-        liveLookups: LiveLookupService? = nil
+        liveLookups: LiveLookupService? = nil,
+        checkHTTPSPort: UInt16 = 9,
+        anonymousChecksPerHour: Int = 20
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
@@ -97,6 +101,18 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                checks: CheckService(
+                    engine: try CheckEngine(
+                        dns: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                        settings: CheckSettings(
+                            edgeHostname: SharedDNS.edgeHostname,
+                            httpsPort: checkHTTPSPort,
+                            smtpPort: 9
+                        ),
+                        logger: .init(label: "check-test", level: .critical)
+                    ),
+                    anonymousPerHour: anonymousChecksPerHour
+                ),
                 liveLookups: liveLookups,
                 dnsZone: dnsZone,
                 clock: { clock.now },
