@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: Protocols on top of Crypto (I/O injected)
         .target(
-            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "SMTPClient", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
