@@ -1,10 +1,11 @@
 // The tenant web form: a thin client of the JSON API (/v1, docs/api.md). No framework, no build step.
 // Every text that comes from the API is put into the page with textContent, never parsed as HTML.
 //
-// Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · session ·
-// routing (#/, #/domains/<name>, #/tokens) · the refresher that keeps an open page current · the domain list ·
-// the domain page (checklist, verification, DNS records, certificate, policy editor, TLS reports, history,
-// removal) · API tokens · wiring.
+// Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
+// reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/check) · the refresher
+// that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
+// certificate, checks, policy editor, TLS reports, history, removal) ·
+// API tokens · wiring.
 'use strict';
 
 (() => {
@@ -30,6 +31,8 @@
     mxCheck: null, // the last GET …/mx-check (live MX hosts)
     refusal: null, // the last 422 mx-not-covered / mx-check-failed for the draft it was about
     tlsrpt: null,
+    checks: null, // the worker's last few reports (GET …/checks), newest first
+    checkNow: null, // the report of the tenant's own "Check now" on the open page
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
@@ -512,6 +515,214 @@
     }
   }
 
+  // MARK: - Check reports (docs/checks.md): the public check page and the domain page's Checks panel
+
+  /** Words per finding severity: the group heading and the counted noun. */
+  const SEVERITY_WORDS = {
+    error: { group: 'Problems to fix', one: 'problem', many: 'problems' },
+    warning: { group: 'Warnings', one: 'warning', many: 'warnings' },
+    info: { group: 'Good to know', one: 'note', many: 'notes' },
+  };
+
+  /** The badge for a check: the worst only ("2 problems", "1 warning", "All good"); data-severity colours it. */
+  function checkBadge(summary) {
+    const errors = Number(summary.errors) || 0;
+    const warnings = Number(summary.warnings) || 0;
+    const [text, tone] = errors > 0 ? [plural(errors, 'problem', 'problems'), 'error']
+      : warnings > 0 ? [plural(warnings, 'warning', 'warnings'), 'warning'] : ['All good', 'ok'];
+    return el('span', { className: 'badge check-badge', dataset: { severity: tone }, text });
+  }
+
+  /** "2 problems, 1 warning and 1 note", or "nothing to fix". */
+  function countWords(summary) {
+    const parts = ['error', 'warning', 'info'].map((severity) => {
+      const count = Number(summary[{ error: 'errors', warning: 'warnings', info: 'infos' }[severity]]) || 0;
+      return count > 0 ? plural(count, SEVERITY_WORDS[severity].one, SEVERITY_WORDS[severity].many) : null;
+    }).filter(Boolean);
+    return parts.length ? listWords(parts) : 'nothing to fix';
+  }
+
+  /** One sentence on what the worst finding means for senders. */
+  function verdictWords(summary) {
+    if (Number(summary.errors) > 0) return 'Something is broken for senders right now: fix the problems first.';
+    if (Number(summary.warnings) > 0) return 'It works for senders, with weak spots: see the warnings.';
+    return 'Senders find everything they need. Nothing to fix.';
+  }
+
+  /**
+   * The DNS records a fix asks to publish, taken out of its sentence ("Publish <name>. TXT "<value>"",
+   * "Add <name>. CAA 0 issue "<ca>"", "(or CNAME <name>. to <target>.)"), so that each gets copy buttons.
+   */
+  function recordsInFix(fix) {
+    const records = [];
+    const publish = /\b(?:Publish|Add) (\S+?)\.? (TXT|CNAME|CAA) ("(?:[^"\\]|\\.)*"|\d+ [a-z]+ "[^"]*"|\S+)/g;
+    for (const match of String(fix).matchAll(publish)) {
+      let value = match[3];
+      if (match[2] === 'TXT') value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+      else if (match[2] === 'CNAME') value = value.replace(/\.$/, '');
+      // A placeholder ("id=<policy id>" for a domain not hosted here) is for the tenant to fill in, not to copy.
+      if (!value.includes('<')) records.push({ name: match[1], type: match[2], value, alternative: false });
+    }
+    for (const match of String(fix).matchAll(/\(or CNAME (\S+?)\.? to (\S+?)\.?[) ]/g)) {
+      records.push({ name: match[1], type: 'CNAME', value: match[2], alternative: true });
+    }
+    return records;
+  }
+
+  function fixRecordsNode(records) {
+    if (records.length === 0) return null;
+    return el('div', { className: 'fix-records' }, ...records.map((record) => el('div', { className: 'fix-record' },
+      el('p', { className: 'option-head' }, el('strong', { text: record.alternative
+        ? `Or instead, a ${record.type} record:` : `The ${record.type} record to publish:` })),
+      el('dl', { className: 'record-fields' },
+        el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
+          copyButton(record.name, 'record name')),
+        el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: record.type })),
+        el('dt', { text: 'Value' }), el('dd', {}, el('code', { className: 'value', text: record.value }), ' ',
+          copyButton(record.value, `${record.type} record value`))))));
+  }
+
+  /** Details worth showing beside a finding's sentences (docs/checks.md), in the order shown, with their labels. */
+  const FINDING_DETAILS = [
+    ['records', 'Found'], ['record', 'Found'], ['aliases', 'Points to'], ['location', 'Redirects to'],
+    ['content_type', 'Served as'], ['patterns', 'The policy lists'], ['mx_hosts', 'Your MX hosts'],
+    ['certificate_names', 'Names in the certificate'], ['negotiated', 'TLS version it agreed on'],
+    ['not_after', 'Expires'], ['testing_since', 'In testing since'],
+    ['ttl', 'Resolvers may keep the old answer for'], ['strict_verdict', 'Strict senders say'],
+    ['lenient_verdict', 'Lenient senders say'], ['ca_identities', 'Certificate authorities allowed'],
+  ];
+
+  function detailValue(key, value) {
+    if (Array.isArray(value)) {
+      return value.length ? el('ul', { className: 'detail-values' },
+        ...value.map((item) => el('li', {}, el('code', { className: 'value', text: item })))) : null;
+    }
+    if (value === null || value === undefined || value === '') return null;
+    if (key === 'not_after' || key === 'testing_since') return formatDate(value, 'long');
+    if (key === 'ttl') return formatDuration(value);
+    if (key.endsWith('_verdict')) return String(value);
+    return el('code', { className: 'value', text: value });
+  }
+
+  function findingNode(finding) {
+    const details = FINDING_DETAILS.map(([key, label]) => [label, detailValue(key, finding[key])])
+      .filter(([, value]) => value !== null);
+    return el('li', { className: 'finding', dataset: { code: finding.code, severity: finding.severity } },
+      el('p', { className: 'finding-message', text: humanDates(finding.message) }),
+      finding.fix ? el('p', { className: 'finding-fix' }, el('strong', { text: 'What to do: ' }),
+        el('span', { text: humanDates(finding.fix) })) : null,
+      finding.severity === 'info' ? null : fixRecordsNode(recordsInFix(finding.fix || '')),
+      details.length ? el('dl', { className: 'record-fields finding-details' },
+        ...details.flatMap(([label, value]) => [el('dt', { text: label }), el('dd', {}, value)])) : null);
+  }
+
+  /** "What the check saw": the records and policy it found, in a closed details element. */
+  function observedNode(observed) {
+    if (!observed) return null;
+    const policy = observed.policy;
+    const rows = [
+      ['_mta-sts record', observed.sts_record || 'none found'],
+      ['Policy host points to', (observed.policy_host_aliases || []).join(', ') || 'nowhere (no alias found)'],
+      ['MX hosts', Array.isArray(observed.mx_hosts) ? observed.mx_hosts.join(', ') || 'none' : 'not known (lookup failed)'],
+      ['Policy', policy ? `mode ${policy.mode} · mx ${(policy.mx || []).join(', ') || 'none'} · kept ` +
+        `${formatDuration(policy.max_age)}` : 'none found'],
+    ];
+    return el('details', { className: 'observed' }, el('summary', { text: 'What the check saw' }),
+      el('dl', { className: 'record-fields' }, ...rows.flatMap(([term, value]) =>
+        [el('dt', { text: term }), el('dd', { text: value })])));
+  }
+
+  /**
+   * A report as the tenant reads it: badge and verdict, then every finding grouped by severity (message, what to
+   * do, the record to publish with copy buttons, the useful details), then what the check saw.
+   * `who` says who ran it ("You checked", "The platform checked"), `source` the same for data-source (own, worker,
+   * public); `heading` names the heading level of the groups.
+   */
+  function reportNode(report, { who, source, title = null, heading = 'h3' }) {
+    const summary = report.summary || {};
+    const findings = Array.isArray(report.findings) ? report.findings : [];
+    const groups = ['error', 'warning', 'info'].map((severity) => {
+      const items = findings.filter((finding) => finding.severity === severity);
+      if (items.length === 0) return null;
+      return el('section', { className: 'findings', dataset: { severity } },
+        el(heading, { text: `${SEVERITY_WORDS[severity].group} (${items.length})` }),
+        el('ul', { className: 'finding-list' }, ...items.map(findingNode)));
+    });
+    const titleLevel = heading === 'h3' ? 'h2' : 'h3';
+    return el('div', { className: 'report-body', dataset: { domain: report.domain, checkedAt: report.checked_at,
+      source } },
+      title ? el(titleLevel, { className: 'report-title', text: title }) : null,
+      el('p', { className: 'record-head' }, checkBadge(summary), ' ',
+        el('span', { className: 'muted' }, `${who} `, agoNode(report.checked_at), ` · ${countWords(summary)}.`)),
+      el('p', { className: 'report-verdict', text: verdictWords(summary) }),
+      report.hosted ? el('p', { className: 'muted', text: 'Compared with the policy this platform serves for the ' +
+        'domain.' }) : null,
+      ...groups, observedNode(report.observed));
+  }
+
+  /** [title, sentences…] for a check that did not run (rate limits, network, a server error). */
+  function checkProblemWords(error) {
+    if (error.kind === 'too-many-checks') {
+      const when = error.retryAfter ? new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
+        .format(new Date(Date.now() + error.retryAfter * 1000)) : null;
+      return ['Too many checks for now.', `Checks are limited per hour ${state.token ? 'for each account' :
+        'from each address'}. You can check again in ${waitWords(error.retryAfter)}${when ? ` (at ${when})` : ''}.`,
+      state.token ? '' : 'Signed in, an account can run more checks.'];
+    }
+    if (error.kind === 'checks-busy') {
+      return ['The platform is busy with other checks.', `Try again in ${waitWords(error.retryAfter)}.`];
+    }
+    if (error.status === 0) return ['The platform could not be reached.', 'Check your connection, then try again.'];
+    return genericProblem(error);
+  }
+
+  // MARK: - The public check page (#/check): any domain, no account needed
+
+  function previewCheckInput() {
+    const { note } = domainFromInput(byId('check-domain').value);
+    const text = note ? note.replace(/^Took (\S+) out of/, 'Will check $1, taken out of') : '';
+    const node = byId('check-domain-note');
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  async function runPublicCheck(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const field = form.elements.domain;
+    const status = byId('check-status');
+    const problemBox = byId('check-problem');
+    const result = byId('check-result');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    const { name, note } = domainFromInput(field.value);
+    if (note) field.value = name;
+    byId('check-domain-note').textContent = note || '';
+    say(status, `Checking ${name || 'the domain'}: its DNS records, its policy over HTTPS and its mail servers. ` +
+      'This can take up to half a minute.');
+    result.setAttribute('aria-busy', 'true');
+    await busy(byId('check-submit'), async () => {
+      try {
+        const { data } = await api('POST', '/v1/checks', { body: { domain: name } });
+        result.replaceChildren(reportNode(data, { who: 'Checked', source: 'public', title: `Result for ${data.domain}` }));
+        say(status, `Checked ${data.domain}: ${countWords(data.summary)}.`);
+      } catch (error) {
+        status.textContent = '';
+        result.replaceChildren();
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => domainNameWords(item.rule, name) ||
+            commonWords(item, { what: 'The domain name' }));
+          if (first) { focusField(first); return; }
+        }
+        const [title, ...lines] = checkProblemWords(error);
+        showMessage(problemBox, title, ...lines);
+        focusElement(problemBox);
+      } finally {
+        result.removeAttribute('aria-busy');
+      }
+    });
+  }
+
   // MARK: - Session
 
   function setToken(token) {
@@ -531,12 +742,28 @@
     state.account = null;
     state.domain = null;
     state.epoch += 1;
+    state.route = { view: 'none' };
     byId('app-view').hidden = true;
     byId('app-nav').hidden = true;
     byId('account-bar').hidden = true;
+    byId('check-view').hidden = true;
     byId('auth-view').hidden = false;
     hideTokenSecret();
     focusElement(byId('auth-heading'));
+  }
+
+  /** Signed out: the public check page at #/check, the sign-up and log-in page anywhere else. */
+  function showSignedOut({ focus = true } = {}) {
+    if (parseRoute(location.hash).view !== 'check') { showAuth(); return; }
+    state.route = { view: 'check' };
+    byId('auth-view').hidden = true;
+    byId('app-view').hidden = true;
+    byId('app-nav').hidden = true;
+    byId('account-bar').hidden = true;
+    byId('check-view').hidden = false;
+    byId('check-back').hidden = false;
+    document.title = 'Check a domain · MTA-STS hosting';
+    if (focus) focusElement(byId('check-heading'));
   }
 
   async function showApp() {
@@ -640,7 +867,7 @@
     announce('You are logged out.');
   }
 
-  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens
+  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/check (also signed out)
 
   function parseRoute(hash) {
     const path = String(hash || '').replace(/^#/, '');
@@ -652,6 +879,7 @@
     }
     match = /^\/tokens\/?$/.exec(path);
     if (match) return { view: 'tokens' };
+    if (/^\/check\/?$/.test(path)) return { view: 'check' };
     return { view: 'list' };
   }
 
@@ -666,13 +894,13 @@
 
   /** Shows the view the address names. Notices and per-page feedback belong to the page they were said on. */
   async function route({ focus = true } = {}) {
-    if (!state.token) return;
+    if (!state.token) { showSignedOut({ focus }); return; }
     const next = parseRoute(location.hash);
     const previous = state.route;
     state.route = next;
     clearNotice();
     for (const link of document.querySelectorAll('#app-nav a')) {
-      const current = link.dataset.route === (next.view === 'tokens' ? 'tokens' : 'domains');
+      const current = link.dataset.route === ({ tokens: 'tokens', check: 'check' }[next.view] || 'domains');
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -682,6 +910,8 @@
     // Another domain's page stays hidden until its own content is in (openDomain shows it).
     byId('domain-view').hidden = !sameDomain;
     byId('tokens-view').hidden = next.view !== 'tokens';
+    byId('check-view').hidden = next.view !== 'check';
+    byId('check-back').hidden = true;
     const pending = state.pendingFocus;
     state.pendingFocus = null;
     if (next.view !== 'domain') leaveDomain();
@@ -694,6 +924,9 @@
       if (previous.view !== 'tokens') byId('token-status').textContent = '';
       await loadTokens();
       if (focus) focusElement(byId(pending || 'tokens-heading'));
+    } else if (next.view === 'check') {
+      document.title = 'Check a domain · MTA-STS hosting';
+      if (focus) focusElement(byId(pending || 'check-heading'));
     } else {
       if (!sameDomain) await openDomain(next.name);
       if (!state.domain) return;
@@ -898,6 +1131,12 @@
     }
   }
 
+  /** The worker's last check of a domain in brief: its badge and when (the domain's `check`). */
+  function checkLine(summary) {
+    if (!summary) return [el('span', { className: 'muted', text: 'Not checked yet: the platform checks it shortly.' })];
+    return [checkBadge(summary), ' ', el('span', { className: 'muted' }, 'last check ', agoNode(summary.checked_at))];
+  }
+
   function stateBadge(setup, domain) {
     return el('span', { className: 'badge state', dataset: { state: setup.state }, text: stateWords(setup, domain) });
   }
@@ -920,6 +1159,7 @@
       return el('li', { dataset: { domain: domain.name, state: setup.state } },
         el('div', { className: 'row-main' }, link, stateBadge(setup, domain)),
         meta.length ? el('p', { className: 'row-meta', text: meta.join(' · ') }) : null,
+        domain.status === 'verified' ? el('p', { className: 'row-check' }, ...checkLine(domain.check)) : null,
         next);
     });
     replaceKeepingFocus(list, rows);
@@ -1052,9 +1292,17 @@
     }
     if (epoch !== state.epoch) return;
     Object.assign(state, { domain, policy: null, etag: null, history: [], dnsRecords: null, certificate: null,
-      mxCheck: null, refusal: null, tlsrpt: null, checked: { domain: new Date() } });
-    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result']) hideProblem(byId(id));
-    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live']) byId(id).textContent = '';
+      mxCheck: null, refusal: null, tlsrpt: null, checks: null, checkNow: null, checked: { domain: new Date() } });
+    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result', 'check-now-problem']) {
+      hideProblem(byId(id));
+    }
+    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live', 'check-now-status']) {
+      byId(id).textContent = '';
+    }
+    for (const id of ['checks-latest', 'checks-history']) {
+      byId(id).replaceChildren();
+      delete byId(id).dataset.key;
+    }
     byId('delete-result').hidden = true;
     byId('dns-records').replaceChildren();
     byId('certificate').replaceChildren();
@@ -1068,7 +1316,9 @@
     refresher.reset();
     const status = domain.status;
     const loads = [loadDNSRecords(), loadCertificate()];
-    if (status === 'verified') loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT());
+    if (status === 'verified') {
+      loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT(), loadChecks());
+    }
     if (status !== 'pending_verification') loads.push(loadHistory());
     await Promise.all(loads);
   }
@@ -1086,6 +1336,7 @@
     byId('history-panel').hidden = status === 'pending_verification' || state.history.length === 0;
     byId('delete-panel').hidden = status === 'offboarding';
     byId('certificate-panel').hidden = status === 'pending_verification';
+    byId('checks-panel').hidden = status !== 'verified';
     renderDomainHeader();
     renderSetup();
     renderSTSRecord();
@@ -1103,13 +1354,14 @@
   function orderPanels() {
     const domain = state.domain;
     const ids = (() => {
+      const unused = ['checks-panel'];
       if (domain.status === 'offboarding') {
         return ['offboarding-panel', 'dns-panel', 'certificate-panel', 'history-panel', 'setup-panel', 'verify-panel',
-          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel'];
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel', ...unused];
       }
       if (domain.status === 'pending_verification') {
         return ['setup-panel', 'verify-panel', 'dns-panel', 'certificate-panel', 'delete-panel', 'offboarding-panel',
-          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'history-panel'];
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'history-panel', ...unused];
       }
       const steps = setupOf(domain).steps || [];
       const dnsDone = ['policy_host', 'sts_record'].every((name) => {
@@ -1118,8 +1370,12 @@
       });
       const dns = ['dns-panel', 'sts-record-panel'];
       const rest = ['policy-panel', 'tlsrpt-panel'];
-      return ['setup-panel', ...(dnsDone ? rest : dns), 'certificate-panel', ...(dnsDone ? dns : rest),
-        'history-panel', 'delete-panel', 'offboarding-panel', 'verify-panel'];
+      // Once the records are in, what the checks find comes right after the checklist.
+      return dnsDone
+        ? ['setup-panel', 'checks-panel', ...rest, 'certificate-panel', ...dns, 'history-panel', 'delete-panel',
+          'offboarding-panel', 'verify-panel']
+        : ['setup-panel', ...dns, 'certificate-panel', 'checks-panel', ...rest, 'history-panel', 'delete-panel',
+          'offboarding-panel', 'verify-panel'];
     })();
     const container = byId('domain-panels');
     const current = [...container.children].map((node) => node.id);
@@ -1139,6 +1395,7 @@
     badge.dataset.state = setup.state;
     badge.className = 'badge state';
     badge.textContent = stateWords(setup, domain);
+    renderHeaderCheck();
     renderModeLabel();
     const next = byId('next-step');
     const nextStep = (setup.steps || []).find((step) => step.title === setup.next_step);
@@ -1158,6 +1415,21 @@
       next.hidden = true;
     }
     renderRefreshed();
+  }
+
+  /** Beside the state badge: the last check's badge and when, a button that goes to the Checks panel. */
+  function renderHeaderCheck() {
+    const domain = state.domain;
+    const node = byId('domain-check');
+    const summary = domain.status === 'verified' ? domain.check : null;
+    const key = summary ? `${summary.checked_at}|${summary.errors}|${summary.warnings}` : '';
+    if (node.dataset.key === key) return;
+    node.dataset.key = key;
+    if (!summary) { node.replaceChildren(); return; }
+    const go = el('button', { type: 'button', className: 'link check-when', dataset: { focusKey: 'header-check' } },
+      'last check ', agoNode(summary.checked_at));
+    go.addEventListener('click', () => goToStep('checks'));
+    replaceKeepingFocus(node, [checkBadge(summary), ' ', go]);
   }
 
   // MARK: - The checklist
@@ -1230,6 +1502,7 @@
       case 'tlsrpt': return byId('tlsrpt-panel').hidden ? record('_smtp._tls.') : byId('tlsrpt-panel');
       case 'certificate': case 'policy_reachable': return byId('certificate-panel');
       case 'policy_mode': return byId('policy-panel').hidden ? null : byId('policy-panel');
+      case 'checks': return byId('checks-panel').hidden ? null : byId('checks-panel');
       default: return null;
     }
   }
@@ -1259,6 +1532,8 @@
     }
     if (epoch !== state.epoch || !state.domain) return;
     const statusChanged = data.status !== state.domain.status;
+    const checkedAt = (summary) => (summary ? summary.checked_at : null);
+    const newCheck = checkedAt(data.check) !== checkedAt(state.domain.check);
     state.domain = data;
     state.checked.domain = new Date();
     if (statusChanged) {
@@ -1268,6 +1543,7 @@
       return;
     }
     renderDomain();
+    if (newCheck) await loadChecks();
   }
 
   // MARK: - Offboarding
@@ -1680,6 +1956,77 @@
     }
     byId('certificate').replaceChildren(...rows.flatMap(([term, value]) =>
       [el('dt', { text: term }), el('dd', { text: value })]));
+  }
+
+  // MARK: - Checks: the worker's reports, a short history, and "Check now"
+
+  async function loadChecks() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/checks?limit=5`);
+      if (epoch !== state.epoch) return;
+      state.checks = Array.isArray(data.checks) ? data.checks : [];
+      renderChecks();
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401 && !state.checks) {
+        byId('checks-latest').replaceChildren(el('p', { className: 'muted', text: 'The checks could not be ' +
+          'loaded; this page tries again in a moment.' }));
+      }
+    }
+  }
+
+  /** The newest report (the tenant's own "Check now" while it is newer than the worker's), then the history. */
+  function renderChecks() {
+    const stored = state.checks || [];
+    const latest = stored[0] || null;
+    const own = state.checkNow;
+    const showOwn = own && (!latest || parseDate(own.checked_at) >= parseDate(latest.checked_at));
+    const shown = showOwn ? own : latest;
+    const container = byId('checks-latest');
+    const key = shown ? `${showOwn ? 'own' : 'worker'}|${shown.checked_at}|${JSON.stringify(shown.findings)}` : 'none';
+    if (container.dataset.key !== key) {
+      container.dataset.key = key;
+      replaceKeepingFocus(container, [shown
+        ? reportNode(shown, showOwn ? { who: 'You checked', source: 'own' } : { who: 'The platform checked', source: 'worker' })
+        : el('p', { className: 'muted', text: `The platform has not checked ${state.domain.name} yet; it does ` +
+          'within a minute of verification and shows the result here.' })]);
+    }
+    const history = byId('checks-history');
+    const historyKey = stored.map((report) => `${report.checked_at}|${countWords(report.summary || {})}`).join();
+    if (history.dataset.key === historyKey) return;
+    history.dataset.key = historyKey;
+    history.replaceChildren(...stored.map((report) => el('li', { dataset: { checkedAt: report.checked_at } },
+      checkBadge(report.summary || {}), ' ',
+      el('span', { text: `${formatDate(report.checked_at)} · ${countWords(report.summary || {})}` }))));
+    byId('checks-history-heading').hidden = stored.length === 0;
+  }
+
+  /** Runs the check now, signed in (the report then compares with what the platform serves); shown in place. */
+  async function checkNow() {
+    const domain = state.domain;
+    if (!domain) return;
+    const epoch = state.epoch;
+    const status = byId('check-now-status');
+    const problemBox = byId('check-now-problem');
+    hideProblem(problemBox);
+    say(status, `Checking ${domain.name}: this can take up to half a minute.`);
+    await busy(byId('check-now'), async () => {
+      try {
+        const { data } = await api('POST', '/v1/checks', { body: { domain: domain.name } });
+        if (epoch !== state.epoch) return;
+        state.checkNow = data;
+        renderChecks();
+        say(status, `Checked just now: ${countWords(data.summary)}. The result is shown below.`);
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        status.textContent = '';
+        const [title, ...lines] = checkProblemWords(error);
+        showMessage(problemBox, title, ...lines);
+        focusElement(problemBox);
+      }
+    });
   }
 
   // MARK: - Policy editor
@@ -2464,7 +2811,8 @@
     byId('add-domain-form').addEventListener('submit', guard(addDomain));
     byId('add-domain-name').addEventListener('input', previewDomainInput);
     // A sentence about what was typed before no longer applies once the tenant types something else.
-    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form']) {
+    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form',
+      'check-form']) {
       byId(id).addEventListener('input', (event) => {
         const field = event.target.closest('[data-field]');
         if (!field || field.getAttribute('aria-invalid') !== 'true') return;
@@ -2474,6 +2822,9 @@
       });
     }
     byId('verify-button').addEventListener('click', guard(() => verifyDomain()));
+    byId('check-form').addEventListener('submit', guard(runPublicCheck));
+    byId('check-domain').addEventListener('input', previewCheckInput);
+    byId('check-now').addEventListener('click', guard(checkNow));
     const policyForm = byId('policy-form');
     policyForm.addEventListener('submit', guard(savePolicy));
     policyForm.addEventListener('input', () => renderDraft());
@@ -2514,7 +2865,7 @@
       state.token = saved;
       showApp().catch(() => showAuth());
     } else {
-      showAuth();
+      showSignedOut();
     }
   }
 
