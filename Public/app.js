@@ -4,7 +4,7 @@
 // Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
 // reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/check) · the refresher
 // that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
-// certificate, checks, policy editor, TLS reports, history, removal) ·
+// certificate, checks, policy editor, provider presets, changing mail provider, TLS reports, history, removal) ·
 // API tokens · wiring.
 'use strict';
 
@@ -33,6 +33,8 @@
     tlsrpt: null,
     checks: null, // the worker's last few reports (GET …/checks), newest first
     checkNow: null, // the report of the tenant's own "Check now" on the open page
+    mxPresets: null, // GET …/mx-presets
+    mxChange: null, // the domain's MX-change plan in progress, else its latest (null: none ever)
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
@@ -1026,6 +1028,15 @@
     { name: 'mx', interval: () => (state.route.view === 'domain' && state.domain && state.domain.status === 'verified'
         ? 60 * SECONDS : null), run: () => loadMXCheck({ background: true }) },
     { name: 'list', interval: () => (state.route.view === 'list' ? 30 * SECONDS : null), run: () => loadDomains() },
+    // A running MX change: every 10 s while it waits for the tenant or is about to, else every minute; not at all
+    // once it has finished (nor, as every task, while the tab is hidden).
+    { name: 'mx-change', interval: () => {
+      const plan = state.route.view === 'domain' ? state.mxChange : null;
+      if (!isActivePlan(plan)) return null;
+      const safeAt = parseDate(plan.safe_at);
+      const soon = plan.state === 'ready' || !safeAt || safeAt.getTime() - Date.now() < 2 * 60 * SECONDS;
+      return soon ? 10 * SECONDS : 60 * SECONDS;
+    }, run: () => loadMXChange() },
   ];
 
   document.addEventListener('visibilitychange', () => {
@@ -1292,17 +1303,20 @@
     }
     if (epoch !== state.epoch) return;
     Object.assign(state, { domain, policy: null, etag: null, history: [], dnsRecords: null, certificate: null,
-      mxCheck: null, refusal: null, tlsrpt: null, checks: null, checkNow: null, checked: { domain: new Date() } });
-    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result', 'check-now-problem']) {
-      hideProblem(byId(id));
-    }
-    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live', 'check-now-status']) {
-      byId(id).textContent = '';
-    }
-    for (const id of ['checks-latest', 'checks-history']) {
+      mxCheck: null, refusal: null, tlsrpt: null, checks: null, checkNow: null, mxPresets: null, mxChange: null,
+      checked: { domain: new Date() } });
+    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result', 'check-now-problem',
+      'mx-change-problem']) hideProblem(byId(id));
+    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live', 'check-now-status',
+      'mx-change-status']) byId(id).textContent = '';
+    for (const id of ['checks-latest', 'checks-history', 'mx-change-steps', 'mx-change-remove-list']) {
       byId(id).replaceChildren();
       delete byId(id).dataset.key;
     }
+    byId('mx-change-plan').hidden = true;
+    byId('mx-change-form').reset();
+    clearFieldErrors(byId('mx-change-form'));
+    renderPresets();
     byId('delete-result').hidden = true;
     byId('dns-records').replaceChildren();
     byId('certificate').replaceChildren();
@@ -1317,7 +1331,7 @@
     const status = domain.status;
     const loads = [loadDNSRecords(), loadCertificate()];
     if (status === 'verified') {
-      loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT(), loadChecks());
+      loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT(), loadChecks(), loadPresets(), loadMXChange());
     }
     if (status !== 'pending_verification') loads.push(loadHistory());
     await Promise.all(loads);
@@ -1337,6 +1351,7 @@
     byId('delete-panel').hidden = status === 'offboarding';
     byId('certificate-panel').hidden = status === 'pending_verification';
     byId('checks-panel').hidden = status !== 'verified';
+    byId('mx-change-panel').hidden = status !== 'verified';
     renderDomainHeader();
     renderSetup();
     renderSTSRecord();
@@ -1354,7 +1369,7 @@
   function orderPanels() {
     const domain = state.domain;
     const ids = (() => {
-      const unused = ['checks-panel'];
+      const unused = ['checks-panel', 'mx-change-panel'];
       if (domain.status === 'offboarding') {
         return ['offboarding-panel', 'dns-panel', 'certificate-panel', 'history-panel', 'setup-panel', 'verify-panel',
           'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel', ...unused];
@@ -1369,7 +1384,7 @@
         return !step || step.status === 'done';
       });
       const dns = ['dns-panel', 'sts-record-panel'];
-      const rest = ['policy-panel', 'tlsrpt-panel'];
+      const rest = ['policy-panel', 'mx-change-panel', 'tlsrpt-panel'];
       // Once the records are in, what the checks find comes right after the checklist.
       return dnsDone
         ? ['setup-panel', 'checks-panel', ...rest, 'certificate-panel', ...dns, 'history-panel', 'delete-panel',
@@ -2059,6 +2074,9 @@
     state.refusal = null;
     form.elements.force.checked = false;
     byId('policy-text').textContent = policy.text || '';
+    byId('policy-preset').value = '';
+    byId('policy-preset-note').textContent = '';
+    renderRemoveChoices();
     renderPolicyStatus();
     renderDraft();
   }
@@ -2403,6 +2421,367 @@
     focusElement(byId('policy-mode-' + (state.policy ? state.policy.mode : 'testing')));
   }
 
+  // MARK: - Mail provider presets (GET …/mx-presets): suggestions for the policy editor and the MX change
+
+  async function loadPresets() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/mx-presets`, { lookup: 'wait' });
+      if (epoch !== state.epoch) return;
+      state.mxPresets = data;
+    } catch (error) {
+      if (epoch !== state.epoch) return;
+      state.mxPresets = { presets: [], mx_hosts: [], failed: true };
+    }
+    renderPresets();
+  }
+
+  /** Fills both provider lists, keeping what is chosen; a preset that matches the live MX says so. */
+  function renderPresets() {
+    const data = state.mxPresets;
+    const presets = data && Array.isArray(data.presets) ? data.presets : [];
+    const first = !data ? 'Looking up suggestions…'
+      : data.failed ? 'No suggestions right now (the lookup failed)' : 'Choose one to fill in its servers…';
+    for (const id of ['policy-preset', 'mx-change-preset']) {
+      const select = byId(id);
+      const chosen = select.value;
+      select.replaceChildren(el('option', { value: '', text: first }), ...presets.map((preset) => el('option',
+        { value: preset.id, text: preset.covers_live_mx ? `${preset.name} (matches your MX records now)` : preset.name })));
+      select.value = presets.some((preset) => preset.id === chosen) ? chosen : '';
+      select.disabled = presets.length === 0;
+    }
+  }
+
+  /**
+   * What a chosen preset means: its note, and whether its servers cover the live MX hosts. `moving` is the MX
+   * change form, where not covering the current hosts is expected.
+   */
+  function presetWords(preset, { moving }) {
+    const hosts = state.mxPresets && Array.isArray(state.mxPresets.mx_hosts) ? state.mxPresets.mx_hosts : [];
+    const uncovered = Array.isArray(preset.uncovered_hosts) ? preset.uncovered_hosts : [];
+    const lines = [`${preset.name}: ${preset.note}`];
+    if (preset.patterns.length === 0) {
+      lines.push('No suggestion for your domain yet: these names are taken from your MX records once they point to ' +
+        'this provider. Type the servers from the provider\'s instructions.');
+    } else if (hosts.length === 0) {
+      lines.push('Your domain has no MX hosts right now, so these cannot be checked against them.');
+    } else if (preset.covers_live_mx) {
+      lines.push(hosts.length === 1 ? 'They cover your MX host right now.' : `They cover all ${hosts.length} of your ` +
+        'MX hosts right now.');
+    } else {
+      lines.push(`They do not cover ${listWords(uncovered)}, which your MX records name right now` + (moving
+        ? ': expected while you move, the old servers stay in the policy until you switch.'
+        : '. In enforce mode senders would refuse to deliver there; to move to this provider, use Change mail ' +
+          'provider below.'));
+    }
+    return lines.join(' ');
+  }
+
+  /** The policy editor's provider list: fills the MX lines (still editable); coverage follows as you type. */
+  function choosePolicyPreset() {
+    const preset = presetByID(byId('policy-preset').value);
+    const note = byId('policy-preset-note');
+    if (!preset) { note.textContent = ''; return; }
+    if (preset.patterns.length > 0) {
+      const field = byId('policy-mx');
+      field.value = preset.patterns.join('\n');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    say(note, presetWords(preset, { moving: false }));
+  }
+
+  function presetByID(id) {
+    const presets = state.mxPresets && Array.isArray(state.mxPresets.presets) ? state.mxPresets.presets : [];
+    return presets.find((preset) => preset.id === id) || null;
+  }
+
+  // MARK: - Changing mail provider (the MX-change plan, …/mx-change)
+
+  const PLAN_STATES = {
+    waiting: ['waiting for senders', 'waiting'],
+    ready: ['your turn: switch the MX records', 'action_needed'],
+    completed: ['done', 'done'],
+    cancelled: ['cancelled', 'optional'],
+  };
+  const PLAN_STEP_STATUS = { done: ['done', 'done', '✓'], current: ['now', 'waiting', '…'],
+    pending: ['later', 'optional', '○'], skipped: ['skipped', 'optional', '–'] };
+
+  const isActivePlan = (plan) => Boolean(plan) && (plan.state === 'waiting' || plan.state === 'ready');
+
+  /** How long senders keep the policy while the plan runs: the shorter of the two. */
+  const planMaxAge = (plan) => Math.min(Number(plan.original_max_age), Number(plan.temporary_max_age));
+
+  async function loadMXChange() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    let plan = null;
+    try {
+      ({ data: plan } = await api('GET', `${domainPath(domain.name)}/mx-change`));
+    } catch (error) {
+      if (error.status !== 404) return; // 404: no change ever started
+    }
+    if (epoch !== state.epoch) return;
+    const before = state.mxChange;
+    state.mxChange = plan;
+    state.checked.mxChange = new Date();
+    renderMXChange();
+    // The plan publishes policies itself when it finishes: show the one in force.
+    if (before && plan && isActivePlan(before) && plan.state === 'completed') {
+      await Promise.all([loadPolicy(), loadHistory(), loadDNSRecords({ background: true })]);
+    }
+  }
+
+  /** A step in the tenant's words: what happens, and when it did or will. */
+  function planStepWords(step, plan) {
+    const name = state.domain.name;
+    const added = listWords(plan.add || []) || 'the new servers';
+    const safeAt = parseDate(plan.safe_at);
+    switch (step.step) {
+      case 'publish_new_patterns':
+        return ['Add the new servers to the policy', `The policy lists ${added} too, and senders keep it for ` +
+          `${formatDuration(planMaxAge(plan))}.`];
+      case 'wait_for_caches':
+        return ['Wait until senders forget older policies', step.status === 'done'
+          ? 'No sender still holds a policy without the new servers.'
+          : safeAt && safeAt > new Date()
+            ? `Until ${formatDate(safeAt)} some senders may still hold an older policy without the new servers.`
+            : 'Older policies have expired from senders\' memory; the platform confirms it on its next look.'];
+      case 'switch_mx_records':
+        return ['Switch your MX records to the new provider', step.status === 'done'
+          ? 'The platform saw your MX records on the new servers.'
+          : `Change the MX records of ${name} to ${added}. You are told when; the platform watches them.`];
+      case 'remove_old_patterns': {
+        const removed = plan.remove && plan.remove.length ? `${listWords(plan.remove)} leave the policy, and ` : '';
+        return ['Remove the old servers', `${removed}senders keep the policy for ` +
+          `${formatDuration(plan.original_max_age)} again.`];
+      }
+      default: return [String(step.step).replace(/_/g, ' '), humanDates(step.detail)];
+    }
+  }
+
+  /**
+   * The step's status as shown: a step the plan never reached because it was cancelled is skipped, even when the
+   * API counts the wait as over (it says done for a wait cut short).
+   */
+  function planStepStatus(step, plan) {
+    if (plan.state === 'cancelled' && step.step === 'wait_for_caches' && parseDate(step.at) > parseDate(plan.finished_at)) {
+      return 'skipped';
+    }
+    return PLAN_STEP_STATUS[step.status] ? step.status : 'pending';
+  }
+
+  /** The next step in words, from the plan's state and times. */
+  function planNextWords(plan) {
+    const name = state.domain.name;
+    const safeAt = parseDate(plan.safe_at);
+    switch (plan.state) {
+      case 'waiting':
+        return safeAt && safeAt > new Date()
+          ? `Keep the MX records of ${name} as they are until ${formatDate(safeAt)}. You will be told when to switch.`
+          : `Keep the MX records of ${name} as they are for now: senders' older policies have expired, and the ` +
+            'platform tells you to switch once it has confirmed it.';
+      case 'ready': return `Switch the MX records of ${name} to ${listWords(plan.add || [])} now. The platform ` +
+        'watches them and finishes the change by itself.';
+      case 'completed': return `Done on ${formatDate(plan.finished_at)}: the policy lists the new servers only.`;
+      case 'cancelled': return `Cancelled on ${formatDate(plan.finished_at)}. The policy stays as it is now: it still ` +
+        `lists ${listWords(plan.add || [])}. Edit it in the policy form above if you want it back as it was.`;
+      default: return humanDates(plan.next_step);
+    }
+  }
+
+  function renderMXChange() {
+    const plan = state.mxChange;
+    const active = isActivePlan(plan);
+    byId('mx-change-plan').hidden = !plan;
+    byId('mx-change-form').hidden = active;
+    byId('mx-change-cancel').hidden = !active;
+    byId('mx-change-form-heading').textContent = plan ? 'Start another change' : 'Start a change';
+    renderRemoveChoices();
+    if (!plan) return;
+    const [label, tone] = PLAN_STATES[plan.state] || [String(plan.state), 'waiting'];
+    const badge = byId('mx-change-state');
+    badge.dataset.status = tone;
+    badge.textContent = label;
+    byId('mx-change-plan').dataset.state = plan.state;
+    byId('mx-change-started').textContent = `Started ${formatDate(plan.created_at)}: to ${listWords(plan.add || [])}` +
+      (plan.remove && plan.remove.length ? `, from ${listWords(plan.remove)}.` : '.');
+    const next = byId('mx-change-next');
+    next.replaceChildren(el('strong', { text: active ? 'Next: ' : 'Result: ' }), planNextWords(plan));
+    const steps = Array.isArray(plan.steps) ? plan.steps : [];
+    const items = steps.map((step) => {
+      const status = planStepStatus(step, plan);
+      const [word, tone, icon] = PLAN_STEP_STATUS[status];
+      const [title, detail] = status === 'skipped' ? [planStepWords(step, plan)[0], 'Not reached: the change was ' +
+        'cancelled.'] : planStepWords(step, plan);
+      const when = step.at && status === 'done' ? ['Done ', agoNode(step.at), '.']
+        : step.at && status === 'current' && parseDate(step.at) > new Date() ? [`Until ${formatDate(step.at)}.`] : null;
+      return el('li', { className: 'step', dataset: { step: step.step, status: tone, planStatus: status } },
+        el('span', { className: 'step-icon', 'aria-hidden': 'true', text: icon }),
+        el('div', { className: 'step-body' },
+          el('p', { className: 'step-title' }, el('span', { text: title }), ' ',
+            el('span', { className: 'badge', dataset: { status: tone }, text: word })),
+          el('p', { className: 'step-detail', text: detail }),
+          when ? el('p', { className: 'step-checked muted' }, ...when) : null));
+    });
+    const list = byId('mx-change-steps');
+    const key = JSON.stringify(plan) + (parseDate(plan.safe_at) > new Date());
+    if (list.dataset.key !== key) {
+      list.dataset.key = key;
+      replaceKeepingFocus(list, items);
+    }
+    byId('mx-change-observed').textContent = Array.isArray(plan.observed_mx) && active
+      ? `Your MX records as the platform last saw them (${formatDate(plan.observed_at)}): ` +
+        `${plan.observed_mx.join(', ') || 'none'}.` : '';
+    setChecked(byId('mx-change-checked'), active ? 'Updated ' : '', active ? state.checked.mxChange : null,
+      active ? ' · this page looks again by itself while the change runs.' : '.');
+  }
+
+  /** One checkbox per server of the policy in force, all ticked: usually the whole old provider goes. */
+  function renderRemoveChoices() {
+    const container = byId('mx-change-remove-list');
+    const mx = state.policy && Array.isArray(state.policy.mx) ? state.policy.mx : [];
+    const key = mx.join(',');
+    if (container.dataset.key === key) return;
+    container.dataset.key = key;
+    container.replaceChildren(...mx.map((pattern, index) => el('div', { className: 'choice' },
+      el('input', { type: 'checkbox', id: `mx-change-remove-${index}`, name: 'remove', value: pattern, checked: '' }),
+      el('label', { for: `mx-change-remove-${index}` }, el('code', { text: pattern })))));
+    if (mx.length === 0) container.replaceChildren(el('p', { className: 'muted', text: 'The policy lists no servers.' }));
+  }
+
+  function chooseMovePreset() {
+    const preset = presetByID(byId('mx-change-preset').value);
+    const note = byId('mx-change-preset-note');
+    if (!preset) { note.textContent = ''; return; }
+    const current = new Set((state.policy ? state.policy.mx : []).map(normalHost));
+    const fresh = preset.patterns.filter((pattern) => !current.has(normalHost(pattern)));
+    if (fresh.length > 0) {
+      const field = byId('mx-change-add');
+      field.value = fresh.join('\n');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    const already = preset.patterns.length > 0 && fresh.length === 0
+      ? ' Your policy lists all of them already: this is not a move.' : '';
+    say(note, presetWords(preset, { moving: true }) + already);
+  }
+
+  /** Words for the MX-change form's field errors: lines by number, never `add[0]`. */
+  function mxChangeWords(item, lines, removed) {
+    const match = /^(add|remove)\[(\d+)\]$/.exec(String(item.field || ''));
+    if (match && match[1] === 'add') {
+      const entry = lines[Number(match[2])];
+      const where = entry ? `Line ${entry.line} (“${entry.text}”)` : 'One line';
+      if (item.rule === 'already_in_policy') return 'One of these servers is already in your policy: leave it out ' +
+        '(it stays).';
+      return `${where} is not a host name or pattern such as mx1.example.net or *.example.net.`;
+    }
+    if (match) return `${removed[Number(match[2])] || 'A server'} is no longer in your policy: reload the page.`;
+    switch (`${item.field}|${item.rule}`) {
+      case 'add|min_items': return 'Name the new provider\'s servers, one per line.';
+      case 'add|max_items': return 'At most 20 lines: use a pattern such as *.example.net for many hosts.';
+      case 'remove|keeps_none': return 'The policy would list no server at all: name the new provider\'s servers above.';
+      case 'remove|max_items': return 'At most 20 servers can go at once.';
+      case 'temporary_max_age|range': return 'Choose between 5 minutes and 1 week.';
+      default: return commonWords(item);
+    }
+  }
+
+  async function startMXChange(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const problemBox = byId('mx-change-problem');
+    const status = byId('mx-change-status');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    status.textContent = '';
+    const lines = form.elements.add.value.split('\n').map((text, index) => ({ text: text.trim(), line: index + 1 }))
+      .filter((entry) => entry.text.length > 0);
+    const current = new Set((state.policy ? state.policy.mx : []).map(normalHost));
+    const listed = lines.filter((entry) => current.has(normalHost(entry.text)));
+    if (listed.length > 0) {
+      setFieldError(byId('mx-change-add'), listed.map((entry) => `Line ${entry.line}: ${entry.text} is already in ` +
+        'your policy. Leave it out: it stays.'));
+      focusElement(byId('mx-change-add'));
+      return;
+    }
+    const removed = [...form.querySelectorAll('input[name="remove"]:checked')].map((input) => input.value);
+    const maxAge = form.querySelector('input[name="temporary_max_age"]:checked');
+    const body = { add: lines.map((entry) => entry.text), remove: removed,
+      temporary_max_age: Number(maxAge ? maxAge.value : 86400) };
+    const epoch = state.epoch;
+    const name = state.domain.name;
+    await busy(byId('mx-change-start'), async () => {
+      try {
+        const { data } = await api('POST', `${domainPath(name)}/mx-change`, { body });
+        if (epoch !== state.epoch) return;
+        state.mxChange = data;
+        state.checked.mxChange = new Date();
+        form.reset();
+        byId('mx-change-preset-note').textContent = '';
+        await loadPolicy();
+        if (epoch !== state.epoch) return;
+        if (!stsDelegated() && state.policy) sessionStorage.setItem(PENDING_KEY + name, state.policy.id);
+        renderMXChange();
+        say(status, `Started: the policy now lists ${listWords(data.add)} too, and senders keep it for ` +
+          `${formatDuration(planMaxAge(data))}.` + (stsDelegated() ? '' : ' Publish its new id in your _mta-sts ' +
+          'TXT record (DNS records).'));
+        focusElement(byId('mx-change-next'));
+        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => mxChangeWords(item, lines, removed));
+          if (first) { focusField(first); return; }
+        }
+        if (error.kind === 'mx-change-in-progress') {
+          await loadMXChange();
+          showMessage(problemBox, 'A change is already under way.', 'It was started in another window or by a ' +
+            'script: it is shown above. Cancel it first to start another one.');
+          focusElement(problemBox);
+          return;
+        }
+        showGenericProblem(problemBox, error);
+      }
+    });
+  }
+
+  async function cancelMXChange() {
+    const plan = state.mxChange;
+    if (!isActivePlan(plan)) return;
+    const button = byId('mx-change-cancel');
+    const yes = await confirmAction({
+      title: 'Cancel the change of mail provider?',
+      lines: [`The policy stays as it is now: it keeps listing ${listWords(plan.add || [])}, and senders keep it for ` +
+        `${formatDuration(planMaxAge(plan))}.`, 'Edit it in the policy form afterwards if you want it back as it was.'],
+      confirm: 'Cancel the change',
+      cancel: 'Keep it running',
+      danger: true,
+      returnFocus: button,
+    });
+    if (!yes) return;
+    const epoch = state.epoch;
+    const status = byId('mx-change-status');
+    await busy(button, async () => {
+      try {
+        const { data } = await api('DELETE', `${domainPath(state.domain.name)}/mx-change`);
+        if (epoch !== state.epoch) return;
+        state.mxChange = data;
+        renderMXChange();
+        say(status, 'Cancelled. The policy stays as it is now.');
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        if (error.status !== 404) { showGenericProblem(byId('mx-change-problem'), error); return; }
+        await loadMXChange();
+        say(status, 'The change had already finished or been cancelled.');
+      }
+      focusElement(byId('mx-change-next'));
+    });
+  }
+
   // MARK: - Policy history
 
   async function loadHistory() {
@@ -2673,10 +3052,11 @@
   // MARK: - A yes/no question
 
   /** Asks in a modal dialog; resolves to true for yes. Focus returns to `returnFocus`. */
-  function confirmAction({ title, lines, confirm, danger = false, returnFocus }) {
+  function confirmAction({ title, lines, confirm, cancel = 'Cancel', danger = false, returnFocus }) {
     const dialog = byId('confirm-dialog');
     byId('confirm-dialog-heading').textContent = title;
     byId('confirm-dialog-text').replaceChildren(...lines.map((line) => el('p', { text: line })));
+    byId('confirm-no').textContent = cancel;
     const yes = byId('confirm-yes');
     yes.textContent = confirm;
     yes.className = danger ? 'danger' : '';
@@ -2812,7 +3192,7 @@
     byId('add-domain-name').addEventListener('input', previewDomainInput);
     // A sentence about what was typed before no longer applies once the tenant types something else.
     for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form',
-      'check-form']) {
+      'check-form', 'mx-change-form']) {
       byId(id).addEventListener('input', (event) => {
         const field = event.target.closest('[data-field]');
         if (!field || field.getAttribute('aria-invalid') !== 'true') return;
@@ -2825,6 +3205,10 @@
     byId('check-form').addEventListener('submit', guard(runPublicCheck));
     byId('check-domain').addEventListener('input', previewCheckInput);
     byId('check-now').addEventListener('click', guard(checkNow));
+    byId('policy-preset').addEventListener('change', choosePolicyPreset);
+    byId('mx-change-preset').addEventListener('change', chooseMovePreset);
+    byId('mx-change-form').addEventListener('submit', guard(startMXChange));
+    byId('mx-change-cancel').addEventListener('click', guard(cancelMXChange));
     const policyForm = byId('policy-form');
     policyForm.addEventListener('submit', guard(savePolicy));
     policyForm.addEventListener('input', () => renderDraft());
