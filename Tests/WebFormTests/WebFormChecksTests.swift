@@ -69,5 +69,8 @@ import Testing
         try? output.write(toFile: screenshots + "/checks-journey.log", atomically: true, encoding: .utf8)
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("CHECKS JOURNEY COMPLETE"), "\(output)")
+        if let guide = WebFormJourneyTests.guideDirectory {
+            WebFormJourneyTests.expectGuidePictures(in: guide, from: output, count: 4)
+        }
     }
 }
