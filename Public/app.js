@@ -638,22 +638,21 @@
    * A report as the tenant reads it: badge and verdict, then every finding grouped by severity (message, what to
    * do, the record to publish with copy buttons, the useful details), then what the check saw.
    * `who` says who ran it ("You checked", "The platform checked"), `source` the same for data-source (own, worker,
-   * public); `heading` names the heading level of the groups.
+   * public). The groups are h3: under the Checks panel's h2, or under the title (h2) on the check page.
    */
-  function reportNode(report, { who, source, title = null, heading = 'h3' }) {
+  function reportNode(report, { who, source, title = null }) {
     const summary = report.summary || {};
     const findings = Array.isArray(report.findings) ? report.findings : [];
     const groups = ['error', 'warning', 'info'].map((severity) => {
       const items = findings.filter((finding) => finding.severity === severity);
       if (items.length === 0) return null;
       return el('section', { className: 'findings', dataset: { severity } },
-        el(heading, { text: `${SEVERITY_WORDS[severity].group} (${items.length})` }),
+        el('h3', { text: `${SEVERITY_WORDS[severity].group} (${items.length})` }),
         el('ul', { className: 'finding-list' }, ...items.map(findingNode)));
     });
-    const titleLevel = heading === 'h3' ? 'h2' : 'h3';
     return el('div', { className: 'report-body', dataset: { domain: report.domain, checkedAt: report.checked_at,
       source } },
-      title ? el(titleLevel, { className: 'report-title', text: title }) : null,
+      title ? el('h2', { className: 'report-title', text: title }) : null,
       el('p', { className: 'record-head' }, checkBadge(summary), ' ',
         el('span', { className: 'muted' }, `${who} `, agoNode(report.checked_at), ` · ${countWords(summary)}.`)),
       el('p', { className: 'report-verdict', text: verdictWords(summary) }),
@@ -705,7 +704,8 @@
     await busy(byId('check-submit'), async () => {
       try {
         const { data } = await api('POST', '/v1/checks', { body: { domain: name } });
-        result.replaceChildren(reportNode(data, { who: 'Checked', source: 'public', title: `Result for ${data.domain}` }));
+        result.replaceChildren(reportNode(data, { who: 'Checked', source: 'public',
+          title: `Result for ${data.domain}` }));
         say(status, `Checked ${data.domain}: ${countWords(data.summary)}.`);
       } catch (error) {
         status.textContent = '';
@@ -1314,6 +1314,7 @@
       delete byId(id).dataset.key;
     }
     byId('mx-change-plan').hidden = true;
+    byId('mx-change-preset-note').textContent = '';
     byId('mx-change-form').reset();
     clearFieldErrors(byId('mx-change-form'));
     renderPresets();
@@ -2003,8 +2004,8 @@
     const key = shown ? `${showOwn ? 'own' : 'worker'}|${shown.checked_at}|${JSON.stringify(shown.findings)}` : 'none';
     if (container.dataset.key !== key) {
       container.dataset.key = key;
-      replaceKeepingFocus(container, [shown
-        ? reportNode(shown, showOwn ? { who: 'You checked', source: 'own' } : { who: 'The platform checked', source: 'worker' })
+      const who = showOwn ? { who: 'You checked', source: 'own' } : { who: 'The platform checked', source: 'worker' };
+      replaceKeepingFocus(container, [shown ? reportNode(shown, who)
         : el('p', { className: 'muted', text: `The platform has not checked ${state.domain.name} yet; it does ` +
           'within a minute of verification and shows the result here.' })]);
     }
@@ -2567,7 +2568,8 @@
    * API counts the wait as over (it says done for a wait cut short).
    */
   function planStepStatus(step, plan) {
-    if (plan.state === 'cancelled' && step.step === 'wait_for_caches' && parseDate(step.at) > parseDate(plan.finished_at)) {
+    const cutShort = parseDate(step.at) > parseDate(plan.finished_at);
+    if (plan.state === 'cancelled' && step.step === 'wait_for_caches' && cutShort) {
       return 'skipped';
     }
     return PLAN_STEP_STATUS[step.status] ? step.status : 'pending';
@@ -2616,8 +2618,7 @@
       const [word, tone, icon] = PLAN_STEP_STATUS[status];
       const [title, detail] = status === 'skipped' ? [planStepWords(step, plan)[0], 'Not reached: the change was ' +
         'cancelled.'] : planStepWords(step, plan);
-      const when = step.at && status === 'done' ? ['Done ', agoNode(step.at), '.']
-        : step.at && status === 'current' && parseDate(step.at) > new Date() ? [`Until ${formatDate(step.at)}.`] : null;
+      const when = step.at && status === 'done' ? ['Done ', agoNode(step.at), '.'] : null;
       return el('li', { className: 'step', dataset: { step: step.step, status: tone, planStatus: status } },
         el('span', { className: 'step-icon', 'aria-hidden': 'true', text: icon }),
         el('div', { className: 'step-body' },
