@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
             ],
             swiftSettings: strictSettings),
 
