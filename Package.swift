@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient"],
             swiftSettings: strictSettings),
 
         // MARK: Roles

@@ -104,6 +104,10 @@ package struct APIEnvironment: Sendable {
     package var signupMode: SignupMode
     /// Sign-up rate limits.
     package var signupLimits: SignupLimits
+    /// Seals webhook secrets at rest (the master key and any previous ones).
+    package var keyring: Keyring
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`: which webhook URLs are accepted.
+    package var webhookRules: WebhookURLRules
     /// Where request failures are logged.
     package var logger: Logger
 
@@ -122,6 +126,8 @@ package struct APIEnvironment: Sendable {
         ownershipGrace: TimeInterval = 7 * 86_400,
         signupMode: SignupMode = .open,
         signupLimits: SignupLimits = SignupLimits(),
+        keyring: Keyring,
+        webhookRules: WebhookURLRules = WebhookURLRules(),
         logger: Logger = Logger(label: "api")
     ) {
         self.store = store
@@ -137,6 +143,8 @@ package struct APIEnvironment: Sendable {
         self.ownershipGrace = ownershipGrace
         self.signupMode = signupMode
         self.signupLimits = signupLimits
+        self.keyring = keyring
+        self.webhookRules = webhookRules
         self.logger = logger
     }
 

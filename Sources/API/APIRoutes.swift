@@ -11,5 +11,6 @@ enum APIRoutes {
         DNSRecordsRoute.register(on: &router)
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
+        WebhookRoutes.register(on: &router)
     }
 }

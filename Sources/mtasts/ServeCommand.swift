@@ -258,6 +258,11 @@ enum ServeCommand {
                 perAddress: configuration.signupLimitPerAddress,
                 global: configuration.signupLimitGlobal
             ),
+            keyring: keyring,
+            webhookRules: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            ),
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)

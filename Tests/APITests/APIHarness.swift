@@ -77,6 +77,8 @@ struct APIHarness {
     let clock: TestClock
     let dns: DNSTestEnvironment
     let responder: APIResponder
+    /// Seals webhook secrets.
+    let keyring: Keyring
 
     init(
         domainLimit: Int = 5,
@@ -84,13 +86,16 @@ struct APIHarness {
         signupMode: APIEnvironment.SignupMode = .open,
         signupLimits: APIEnvironment.SignupLimits = .init(),
         dnsZone: String? = nil,
-        liveLookups: LiveLookupService? = nil
+        liveLookups: LiveLookupService? = nil,
+        webhookRules: WebhookURLRules = WebhookURLRules()
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
         dns = try SharedDNS.environment()
         let clock = TestClock()
         self.clock = clock
+        let keyring = try Keyring(current: try MasterKey.generate())
+        self.keyring = keyring
         responder = APIResponder(
             environment: APIEnvironment(
                 store: DataStore(pool: pool),
@@ -105,6 +110,8 @@ struct APIHarness {
                 loginLimits: loginLimits,
                 signupMode: signupMode,
                 signupLimits: signupLimits,
+                keyring: keyring,
+                webhookRules: webhookRules,
                 logger: .init(label: "api-test", level: .critical)
             )
         )

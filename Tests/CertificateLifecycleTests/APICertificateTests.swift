@@ -48,6 +48,7 @@ import WebServer
                 dnsClient: environment.dns.resolverClient(),
                 passwordParameters: .fastForTesting,
                 publicBaseURL: "https://\(host)",
+                keyring: environment.keyring,
                 logger: Logger(label: "api", level: .critical)
             )
         )

@@ -55,6 +55,7 @@ import Testing
                     dnsClient: environment.dns.resolverClient(),
                     passwordParameters: .fastForTesting,
                     publicBaseURL: "https://api.platform.test",
+                    keyring: environment.keyring,
                     logger: Logger(label: "api", level: .critical)
                 )
             )
