@@ -122,7 +122,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: [
+                "Worker", "TestSupport", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "WebClient", "WebServer",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",

@@ -430,7 +430,11 @@ enum ServeCommand {
                 ordersPerHour: configuration.acmeOrdersPerHour,
                 ordersPerAccount: configuration.acmeOrdersPerAccount
             ),
-            maximumFailedOrders: configuration.acmeMaxFailedOrders
+            maximumFailedOrders: configuration.acmeMaxFailedOrders,
+            webhooks: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            )
         )
         let worker = try WorkerAssembly.make(
             settings: settings,
