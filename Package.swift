@@ -123,8 +123,8 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "TestSupport", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
-                "WebClient", "WebServer",
+                "Worker", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS", "Store",
+                "SystemIO", "WebClient", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(

@@ -1,3 +1,4 @@
+import ACME
 import Crypto
 import DNS
 import Foundation
@@ -13,13 +14,15 @@ import Worker
 /// client, a receiver on a loopback port (our own HTTP server), real DNS for the rebinding case, and a clock the
 /// test moves instead of waiting.
 @Suite struct WebhookDeliveryTests {
+    let url: String
     let store: DataStore
     let keyring: Keyring
     let account: AccountRecord
     let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
 
     init() throws {
-        store = DataStore(connectionString: try PostgresTestCluster.shared.makeDatabase(), maxConnections: 4)
+        url = try PostgresTestCluster.shared.makeDatabase()
+        store = DataStore(connectionString: url, maxConnections: 4)
         keyring = try Keyring(current: try MasterKey.generate())
         account = try store.accounts.create(
             email: "hooks@example.com",
@@ -264,6 +267,42 @@ import Worker
         #expect(try deliverer(private: true, resolver: resolver).deliverNext())
         #expect(try delivery(id, of: hook).status == .delivered)
         #expect(receiver.requests.count == 1)
+    }
+
+    @Test func theAssembledWorkerDeliversOnItsOwnThreads() throws {
+        let receiver = try WebhookReceiver()
+        defer { receiver.stop() }
+        let (hook, secret) = try webhook("http://127.0.0.1:\(receiver.port)/hook")
+        let worker = try WorkerAssembly.make(
+            settings: .init(
+                // No domain is served, so the CA is never asked for anything.
+                acme: ACMEClientConfiguration(directoryURL: "https://acme.invalid/directory"),
+                caBundle: nil,
+                caaIdentities: [],
+                edgeHostname: "edge.platform.test",
+                http01Port: 9,
+                service: .init(scanInterval: .milliseconds(200)),
+                webhooks: .init(allowsInsecureHTTP: true, allowsPrivateAddresses: true)
+            ),
+            connectionString: url,
+            keyring: keyring,
+            dns: DNSClient(resolvers: []),
+            logger: Logger(label: "worker", level: .critical)
+        )
+        worker.start()
+        defer { worker.stop() }
+        let queued = try #require(
+            try store.notifications.enqueueTest(webhookID: hook.id, accountID: account.id, at: Date())
+        )
+        try Poll.until(deadline: 10, "the worker delivers the test event") {
+            try delivery(queued.id, of: hook).status == .delivered
+        }
+        let request = try #require(receiver.requests.first)
+        #expect(receiver.requests.count == 1)
+        let timestamp = try #require(try header("X-MTASTS-Timestamp", of: request))
+        let signature = try HMAC.sha256(key: Array(secret.utf8), data: Array("\(timestamp).".utf8) + request.body)
+        #expect(try header("X-MTASTS-Signature", of: request) == "sha256=" + Hex.encode(signature))
+        #expect(abs(Double(timestamp).map { $0 - Date().timeIntervalSince1970 } ?? 999) < 60)
     }
 
     @Test func anHTTPWebhookIsNotDeliveredOnceInsecureURLsAreOff() throws {
