@@ -56,20 +56,30 @@ package struct NotificationOutbox: Sendable {
     ///   whose JSON exceeds 16 KiB.
     @discardableResult
     package func enqueue(_ event: NotificationEvent, accountID: UUID, at now: Date = Date()) throws -> [UUID] {
-        let body = String(decoding: try event.encoded(), as: UTF8.self)
-        return try pool.withConnection { connection in
-            try connection.query(
-                """
-                INSERT INTO notification_deliveries (account_id, channel, webhook_id, event_id, event_type, body,
-                                                     next_attempt_at, created_at)
-                SELECT account_id, \(NotificationChannel.webhook), id, \(event.id), \(event.type), \(body), \(now),
-                       \(now)
-                FROM webhooks WHERE account_id = \(accountID)
-                ORDER BY created_at, id
-                RETURNING id
-                """
-            ).map { try $0.decode(UUID.self, at: 0) }
+        try pool.withConnection { connection in
+            try Self.enqueue(event, accountID: accountID, at: now, on: connection)
         }
+    }
+
+    /// ``enqueue(_:accountID:at:)`` on a connection the caller holds, so that a repository can queue the events
+    /// of a change in the transaction that makes it (an alert condition recorded as open, and its deliveries).
+    static func enqueue(
+        _ event: NotificationEvent,
+        accountID: UUID,
+        at now: Date,
+        on connection: PostgresConnection
+    ) throws -> [UUID] {
+        let body = String(decoding: try event.encoded(), as: UTF8.self)
+        return try connection.query(
+            """
+            INSERT INTO notification_deliveries (account_id, channel, webhook_id, event_id, event_type, body,
+                                                 next_attempt_at, created_at)
+            SELECT account_id, \(NotificationChannel.webhook), id, \(event.id), \(event.type), \(body), \(now), \(now)
+            FROM webhooks WHERE account_id = \(accountID)
+            ORDER BY created_at, id
+            RETURNING id
+            """
+        ).map { try $0.decode(UUID.self, at: 0) }
     }
 
     /// Queues a test event for one webhook, if it is the account's.
