@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Logging", "HTTPCore"], swiftSettings: strictSettings),
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
@@ -42,6 +43,9 @@ let package = Package(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
+        .target(
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Storage
@@ -50,7 +54,10 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient"],
+            name: "API",
+            dependencies: [
+                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -68,7 +75,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
             ],
             swiftSettings: strictSettings),
 
@@ -76,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
+                "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
                 "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
@@ -123,9 +130,13 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS", "Store",
-                "SystemIO", "WebClient", "WebServer",
+                "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
+                "Store", "SystemIO", "WebClient", "WebServer",
             ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ChecksTests",
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
@@ -134,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
-                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
@@ -156,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
                 "WebServer",
             ],
             swiftSettings: strictSettings),

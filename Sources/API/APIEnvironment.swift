@@ -104,6 +104,8 @@ package struct APIEnvironment: Sendable {
     package var signupMode: SignupMode
     /// Sign-up rate limits.
     package var signupLimits: SignupLimits
+    /// The MTA-STS check behind `POST /v1/checks`.
+    package var checks: CheckService
     /// Seals webhook secrets at rest (the master key and any previous ones).
     package var keyring: Keyring
     /// `MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`: which webhook URLs are accepted.
@@ -116,6 +118,7 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        checks: CheckService,
         liveLookups: LiveLookupService? = nil,
         dnsZone: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
@@ -134,6 +137,7 @@ package struct APIEnvironment: Sendable {
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
         self.liveLookups = liveLookups ?? LiveLookupService(client: dnsClient)
+        self.checks = checks
         self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters

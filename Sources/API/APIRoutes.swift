@@ -11,6 +11,7 @@ enum APIRoutes {
         DNSRecordsRoute.register(on: &router)
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
+        CheckRoutes.register(on: &router)
         WebhookRoutes.register(on: &router)
     }
 }

@@ -100,6 +100,14 @@ package struct PlatformConfiguration: Sendable {
     package var checkCABundle: String?
     /// The port the worker's checks fetch policies from (443; tests run edges elsewhere).
     package var checkHTTPSPort: Int
+    /// The port the checks probe MX hosts on over SMTP (25; tests run SMTP servers elsewhere).
+    package var checkSMTPPort: Int
+    /// Seconds one whole check of a domain may take.
+    package var checkTimeout: Int
+    /// Seconds between the worker's checks of a hosted domain whose last check found nothing wrong.
+    package var checkInterval: Int
+    /// `POST /v1/checks` per anonymous client address (IPv6: per /64) per hour.
+    package var checkLimitPerAddress: Int
     /// `MTASTS_SIGNUP`: `open`, `invite` or `closed`.
     package var signup: String
     /// Sign-ups per client address per hour.
@@ -234,6 +242,16 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_CHECK_HTTPS_PORT", "443",
             "port the worker's checks fetch `https://mta-sts.<domain>/` from (tests use another)"
+        ),
+        ("MTASTS_CHECK_SMTP_PORT", "25", "port the checks probe MX hosts on (EHLO, STARTTLS, QUIT; tests use another)"),
+        ("MTASTS_CHECK_TIMEOUT", "30", "seconds one whole check of a domain may take (DNS, HTTPS and SMTP together)"),
+        (
+            "MTASTS_CHECK_LIMIT_PER_ADDRESS", "20",
+            "anonymous `POST /v1/checks` per client address (IPv6: per /64) per hour; accounts get 120"
+        ),
+        (
+            "MTASTS_CHECK_INTERVAL", "21600",
+            "seconds between the worker's checks of each hosted domain (jittered; sooner after a change or a problem)"
         ),
         ("MTASTS_SIGNUP", "open", "who may sign up: `open`, `invite` (codes from `mtasts admin invite`) or `closed`"),
         ("MTASTS_SIGNUP_LIMIT_PER_ADDRESS", "10", "sign-ups per client address (IPv6: per /64) per hour"),
@@ -533,6 +551,26 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_CHECK_HTTPS_PORT") ?? "443",
             in: 1...65_535,
             variable: "MTASTS_CHECK_HTTPS_PORT"
+        )
+        checkSMTPPort = try Self.number(
+            value("MTASTS_CHECK_SMTP_PORT") ?? "25",
+            in: 1...65_535,
+            variable: "MTASTS_CHECK_SMTP_PORT"
+        )
+        checkTimeout = try Self.number(
+            value("MTASTS_CHECK_TIMEOUT") ?? "30",
+            in: 2...300,
+            variable: "MTASTS_CHECK_TIMEOUT"
+        )
+        checkInterval = try Self.number(
+            value("MTASTS_CHECK_INTERVAL") ?? "21600",
+            in: 300...604_800,
+            variable: "MTASTS_CHECK_INTERVAL"
+        )
+        checkLimitPerAddress = try Self.number(
+            value("MTASTS_CHECK_LIMIT_PER_ADDRESS") ?? "20",
+            in: 1...100_000,
+            variable: "MTASTS_CHECK_LIMIT_PER_ADDRESS"
         )
         signup = (value("MTASTS_SIGNUP") ?? "open").lowercased()
         guard ["open", "invite", "closed"].contains(signup) else {

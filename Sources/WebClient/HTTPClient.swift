@@ -53,7 +53,8 @@ package final class HTTPClient: Sendable {
             let connection = try connect(to: request.url, deadline: deadline)
             defer { connection.close() }
             try connection.write(bytes, deadline: deadline)
-            let response = try readResponse(from: connection, method: request.method, deadline: deadline)
+            var response = try readResponse(from: connection, method: request.method, deadline: deadline)
+            response.tls = connection.tlsDetails
             logger.debug(
                 "request finished",
                 [

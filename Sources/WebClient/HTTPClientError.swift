@@ -1,4 +1,5 @@
 import HTTPCore
+package import TLS
 
 /// Why an outbound request failed.
 ///
@@ -57,6 +58,8 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
     package let message: String
     /// For ``Code/tlsFailed``: OpenSSL's certificate verification result, e.g. `"hostname mismatch"`.
     package let verificationFailure: String?
+    /// The typed certificate verification failure behind ``verificationFailure``, when there is one.
+    package let verification: TLSVerificationFailure?
     /// The error that caused this one (``SystemError``, `TLSError`), if any.
     package let underlying: (any Error)?
     /// Where the error was raised (`#fileID`).
@@ -69,6 +72,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         _ code: Code,
         _ message: String,
         verificationFailure: String? = nil,
+        verification: TLSVerificationFailure? = nil,
         underlying: (any Error)? = nil,
         file: String = #fileID,
         line: Int = #line
@@ -76,6 +80,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         self.code = code
         self.message = message
         self.verificationFailure = verificationFailure
+        self.verification = verification
         self.underlying = underlying
         self.file = file
         self.line = line

@@ -1,4 +1,5 @@
 package import ACME
+import Checks
 package import Crypto
 package import DNS
 package import Foundation
@@ -26,6 +27,12 @@ package enum WorkerAssembly {
         package var checkCABundle: String?
         /// The port policies are fetched from by the checks (443; tests run edges elsewhere).
         package var checkHTTPSPort: UInt16
+        /// The port MX hosts are probed on by the checks (25; tests run SMTP servers elsewhere).
+        package var checkSMTPPort: UInt16
+        /// The budget of one check.
+        package var checkTimeout: Duration
+        /// How often a domain whose last check was clean is checked again.
+        package var checkInterval: TimeInterval
         /// The platform's zone (`MTASTS_DNS_ZONE`), so a CNAME into it counts as delegated.
         package var dnsZone: String?
         /// How long a served domain may show no sign of its tenant's control before it is offboarded as lost.
@@ -47,6 +54,9 @@ package enum WorkerAssembly {
             checksDomains: Bool = true,
             checkCABundle: String? = nil,
             checkHTTPSPort: UInt16 = 443,
+            checkSMTPPort: UInt16 = 25,
+            checkTimeout: Duration = CheckSettings.defaultTimeout,
+            checkInterval: TimeInterval = DomainChecker.Settings.defaultInterval,
             dnsZone: String? = nil,
             ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace,
             orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
@@ -62,6 +72,9 @@ package enum WorkerAssembly {
             self.checksDomains = checksDomains
             self.checkCABundle = checkCABundle
             self.checkHTTPSPort = checkHTTPSPort
+            self.checkSMTPPort = checkSMTPPort
+            self.checkTimeout = checkTimeout
+            self.checkInterval = checkInterval
             self.dnsZone = dnsZone
             self.ownershipGrace = ownershipGrace
             self.orderBudget = orderBudget
@@ -155,27 +168,33 @@ package enum WorkerAssembly {
         }
     }
 
-    /// The outside view of served domains: names through `dns`, policies over HTTPS trusting what senders trust.
+    /// The check of served domains: names through `dns`, policies over HTTPS and MX hosts over SMTP trusting what
+    /// senders trust.
     private static func domainChecker(
         settings: Settings,
         store: DataStore,
         dns: DNSClient,
         logger: Logger
     ) throws -> DomainChecker {
-        var configuration = HTTPClientConfiguration(
-            trustRoots: settings.checkCABundle.map { .file($0) } ?? .systemDefault
+        let engine = try CheckEngine(
+            dns: dns,
+            settings: CheckSettings(
+                edgeHostname: settings.edgeHostname,
+                caaIdentities: settings.caaIdentities,
+                trustRoots: settings.checkCABundle.map { .file($0) } ?? .systemDefault,
+                httpsPort: settings.checkHTTPSPort,
+                smtpPort: settings.checkSMTPPort,
+                timeout: settings.checkTimeout
+            ),
+            logger: logger
         )
-        configuration.requestTimeout = .seconds(10)
-        configuration.connectTimeout = .seconds(5)
-        configuration.maximumBodyBytes = 65_536
-        configuration.resolver = resolver(using: dns)
         return DomainChecker(
             store: store,
             dns: dns,
-            client: try HTTPClient(configuration: configuration, logger: logger),
+            engine: engine,
             settings: .init(
                 zone: settings.dnsZone,
-                httpsPort: settings.checkHTTPSPort,
+                interval: settings.checkInterval,
                 edgeHostname: settings.edgeHostname,
                 ownershipGrace: settings.ownershipGrace
             ),

@@ -1,5 +1,6 @@
 import ACME
 import API
+import Checks
 import Configuration
 import Crypto
 import DNS
@@ -141,7 +142,7 @@ enum ServeCommand {
         // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
-        var certificateRefresh: DispatchSourceTimer?
+        var certificateRefresh: (any DispatchSourceTimer)?
         defer { certificateRefresh?.cancel() }
         if let apiPool {
             (api, certificateRefresh) = try startAPI(
@@ -241,13 +242,22 @@ enum ServeCommand {
         group: EventLoopGroup,
         blocking: BlockingPool,
         logger: Logger
-    ) throws -> (HTTPServer, DispatchSourceTimer?) {
+    ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
+        let dns = try dnsClient(configuration)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
-            dnsClient: try dnsClient(configuration),
+            dnsClient: dns,
+            checks: CheckService(
+                engine: try CheckEngine(
+                    dns: dns,
+                    settings: CheckCommand.checkSettings(configuration),
+                    logger: logger.with(["role": "api"])
+                ),
+                anonymousPerHour: configuration.checkLimitPerAddress
+            ),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
@@ -311,7 +321,7 @@ enum ServeCommand {
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger
-    ) throws -> (TLSContext?, DispatchSourceTimer?) {
+    ) throws -> (TLSContext?, (any DispatchSourceTimer)?) {
         guard let host = configuration.apiHostname else { return (nil, nil) }
         let resolver = PlatformCertificateResolver(
             host: host,
@@ -424,6 +434,9 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
+            checkSMTPPort: UInt16(configuration.checkSMTPPort),
+            checkTimeout: .seconds(configuration.checkTimeout),
+            checkInterval: TimeInterval(configuration.checkInterval),
             dnsZone: configuration.dnsZone,
             ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
             orderBudget: .init(

@@ -1,9 +1,11 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Logging
 import Store
 import Synchronization
@@ -87,6 +89,8 @@ struct APIHarness {
         signupLimits: APIEnvironment.SignupLimits = .init(),
         dnsZone: String? = nil,
         liveLookups: LiveLookupService? = nil,
+        checkHTTPSPort: UInt16 = 9,
+        anonymousChecksPerHour: Int = 20,
         webhookRules: WebhookURLRules = WebhookURLRules()
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
@@ -102,6 +106,18 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                checks: CheckService(
+                    engine: try CheckEngine(
+                        dns: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                        settings: CheckSettings(
+                            edgeHostname: SharedDNS.edgeHostname,
+                            httpsPort: checkHTTPSPort,
+                            smtpPort: 9
+                        ),
+                        logger: .init(label: "check-test", level: .critical)
+                    ),
+                    anonymousPerHour: anonymousChecksPerHour
+                ),
                 liveLookups: liveLookups,
                 dnsZone: dnsZone,
                 clock: { clock.now },

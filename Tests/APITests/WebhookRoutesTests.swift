@@ -3,6 +3,7 @@ import Crypto
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Store
 import Testing
 

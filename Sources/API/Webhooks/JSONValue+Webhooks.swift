@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Store
 
 extension JSONValue {

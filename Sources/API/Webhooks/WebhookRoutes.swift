@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import Store
 
 /// `POST /v1/webhooks`, `GET /v1/webhooks`, `GET /v1/webhooks/{id}`, `DELETE /v1/webhooks/{id}`,
