@@ -12,6 +12,8 @@ enum APIRoutes {
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
         CheckRoutes.register(on: &router)
+        MXChangeRoutes.register(on: &router)
+        MXPresetRoute.register(on: &router)
         WebhookRoutes.register(on: &router)
     }
 }

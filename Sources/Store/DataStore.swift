@@ -73,6 +73,8 @@ package struct DataStore: Sendable {
     package var servedHosts: ServedHostRepository { ServedHostRepository(pool: pool) }
     /// What the worker found looking at each served domain from the outside.
     package var domainChecks: DomainCheckRepository { DomainCheckRepository(pool: pool) }
+    /// MX-change plans.
+    package var mxChanges: MXChangePlanRepository { MXChangePlanRepository(pool: pool) }
     /// The conditions tenants are alerted about, while they hold.
     package var alerts: AlertRepository { AlertRepository(pool: pool) }
     /// What the platform's DNS zone serves, by host.

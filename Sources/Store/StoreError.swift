@@ -23,6 +23,8 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case tokenLimitReached
         /// The invitation code is unknown, used or expired.
         case invalidInvitation
+        /// The domain already has an MX-change plan in progress.
+        case planInProgress
         /// The account holds as many webhooks as it may.
         case webhookLimitReached
         /// The account already has a webhook with this URL.

@@ -144,7 +144,9 @@ package struct DomainChecker: Sendable {
                 errorCount: report.count(.error),
                 warningCount: report.count(.warning)
             )
+            let previousMX = try previousMXHosts(domainID: domainID)
             try store.domainChecks.record(domainID: domainID, check, reportJSON: report.json.text)
+            try reconcileAlerts(domain, report: report, previousMX: previousMX, now: now)
             if report.count(.error) > 0 {
                 logger.info(
                     "domain check found errors",
@@ -179,6 +181,32 @@ package struct DomainChecker: Sendable {
             now.addingTimeInterval(errors > 0 ? min(interval, 3600) : interval)
         case (.unknown, _): now.addingTimeInterval(60)
         default: now.addingTimeInterval(600)
+        }
+    }
+
+    /// The live MX hosts the previous stored report saw, if it saw them.
+    private func previousMXHosts(domainID: UUID) throws -> [String]? {
+        guard let stored = try store.domainChecks.reports(domainID: domainID, limit: 1).first,
+            let json = try? JSONParser.parse(Array(stored.json.utf8)),
+            let hosts = json["observed"]?["mx_hosts"]?.arrayValue
+        else { return nil }
+        return hosts.compactMap(\.stringValue)
+    }
+
+    /// Opens and clears the domain's alert conditions, once the domain has been live (a check without errors).
+    private func reconcileAlerts(_ domain: DomainRecord, report: CheckReport, previousMX: [String]?, now: Date) throws {
+        guard try store.domainChecks.firstCleanAt(domainID: domain.id) != nil else { return }
+        let conditions = AlertConditions.evaluate(
+            report: report,
+            certificate: try store.certificates.state(domainID: domain.id, host: domain.domainName.policyHost),
+            previousMX: previousMX,
+            now: now
+        )
+        for transition in try store.alerts.reconcile(domainID: domain.id, current: conditions, at: now) {
+            logger.info(
+                transition.opened ? "alert condition appeared" : "alert condition cleared",
+                ["domain": domain.name, "condition": transition.condition.code]
+            )
         }
     }
 
