@@ -186,7 +186,7 @@ import Testing
         let other = fixture.store.webhookDeliveries(workerID: "worker-b")
         let older = try #require(try fixture.store.notifications.enqueue(alert(), accountID: owner.id, at: now).first)
 
-        let due = try #require(try queue.take(at: now, lease: .seconds(60)))
+        let due = try #require(try queue.take(at: now, lease: .seconds(3600)))
         #expect(due.deliveryID == older && due.attempts == 0 && due.firstAttemptAt == nil)
         #expect(due.url == hook.url && due.eventType == .alertOpened)
         #expect(try other.take(at: now, lease: .seconds(60)) == nil, "a leased delivery is not taken twice")
