@@ -41,10 +41,14 @@ let package = Package(
         // MARK: Network clients
         .target(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPClient",
+            dependencies: ["CivilTime", "Crypto", "DNS", "HTTPCore", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
         .target(
-            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "SMTPClient", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
@@ -142,6 +146,10 @@ let package = Package(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "SMTPClientTests",
+            dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [

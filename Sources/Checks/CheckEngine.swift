@@ -3,6 +3,7 @@ import Dispatch
 package import Foundation
 package import Logging
 package import MTASTS
+import SMTPClient
 import Synchronization
 import SystemIO
 import WebClient
@@ -26,11 +27,12 @@ package struct CheckEngine: Sendable {
     let dns: DNSClient
     let settings: CheckSettings
     let policyClient: HTTPClient
+    let smtpProbe: SMTPProbe
     let logger: Logger
 
     /// Creates an engine; loads the trust roots once.
     /// - Parameter dns: the resolvers senders would use (`MTASTS_DNS_RESOLVERS`), with their own timeouts.
-    /// - Throws: `HTTPClientError` when the trust roots cannot be loaded.
+    /// - Throws: `HTTPClientError` or `SMTPClientError` when the trust roots cannot be loaded.
     package init(dns: DNSClient, settings: CheckSettings, logger: Logger) throws {
         self.dns = dns
         self.settings = settings
@@ -44,6 +46,16 @@ package struct CheckEngine: Sendable {
             ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
         }
         policyClient = try HTTPClient(configuration: configuration, logger: logger)
+        var probe = SMTPProbeConfiguration(localHostName: settings.edgeHostname)
+        probe.port = settings.smtpPort
+        probe.trustRoots = settings.trustRoots
+        probe.resolver = .dns(dns)
+        probe.timeouts.connect = min(.seconds(5), settings.timeout)
+        probe.timeouts.greeting = min(.seconds(10), settings.timeout)
+        probe.timeouts.command = min(.seconds(10), settings.timeout)
+        probe.timeouts.tlsHandshake = min(.seconds(10), settings.timeout)
+        probe.timeouts.total = min(.seconds(25), settings.timeout)
+        smtpProbe = try SMTPProbe(configuration: probe, logger: logger)
     }
 
     /// Checks `domain`.
