@@ -58,7 +58,10 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API",
+            dependencies: [
+                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -130,7 +133,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "Checks", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: [
+                "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
+                "Store", "SystemIO", "WebClient", "WebServer",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",
@@ -161,7 +167,7 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],

@@ -106,6 +106,10 @@ package struct APIEnvironment: Sendable {
     package var signupLimits: SignupLimits
     /// The MTA-STS check behind `POST /v1/checks`.
     package var checks: CheckService
+    /// Seals webhook secrets at rest (the master key and any previous ones).
+    package var keyring: Keyring
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`: which webhook URLs are accepted.
+    package var webhookRules: WebhookURLRules
     /// Where request failures are logged.
     package var logger: Logger
 
@@ -125,6 +129,8 @@ package struct APIEnvironment: Sendable {
         ownershipGrace: TimeInterval = 7 * 86_400,
         signupMode: SignupMode = .open,
         signupLimits: SignupLimits = SignupLimits(),
+        keyring: Keyring,
+        webhookRules: WebhookURLRules = WebhookURLRules(),
         logger: Logger = Logger(label: "api")
     ) {
         self.store = store
@@ -141,6 +147,8 @@ package struct APIEnvironment: Sendable {
         self.ownershipGrace = ownershipGrace
         self.signupMode = signupMode
         self.signupLimits = signupLimits
+        self.keyring = keyring
+        self.webhookRules = webhookRules
         self.logger = logger
     }
 

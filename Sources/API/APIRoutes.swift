@@ -14,5 +14,6 @@ enum APIRoutes {
         CheckRoutes.register(on: &router)
         MXChangeRoutes.register(on: &router)
         MXPresetRoute.register(on: &router)
+        WebhookRoutes.register(on: &router)
     }
 }

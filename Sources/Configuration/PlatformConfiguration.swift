@@ -124,6 +124,11 @@ package struct PlatformConfiguration: Sendable {
     package var acmeOrdersPerAccount: Int
     /// Orders refused in a row for one name before the worker waits for its tenant.
     package var acmeMaxFailedOrders: Int
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`: webhooks may be `http://` URLs (tests, receivers on a trusted network).
+    package var webhookAllowInsecure: Bool
+    /// `MTASTS_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private, link-local and other non-public
+    /// addresses (tests, receivers inside the operator's network).
+    package var webhookAllowPrivate: Bool
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -262,6 +267,14 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
             "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
+        ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_INSECURE", "off",
+            "`on` to accept and deliver to `http://` webhook URLs (tests, receivers on a trusted network)"
+        ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_PRIVATE", "off",
+            "`on` to let webhooks reach loopback, private, link-local, CGNAT and other non-public addresses"
         ),
     ]
 
@@ -598,6 +611,23 @@ package struct PlatformConfiguration: Sendable {
             in: 1...1000,
             variable: "MTASTS_ACME_MAX_FAILED_ORDERS"
         )
+        webhookAllowInsecure = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_INSECURE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_INSECURE"
+        )
+        webhookAllowPrivate = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_PRIVATE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_PRIVATE"
+        )
+    }
+
+    /// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`); unset is off.
+    private static func flag(_ text: String?, variable: String) throws(ConfigurationError) -> Bool {
+        switch text?.lowercased() {
+        case nil, "off", "false", "0", "no": return false
+        case "on", "true", "1", "yes": return true
+        default: throw ConfigurationError(variable: variable, message: "expected on or off")
+        }
     }
 
     /// A whole number in `range`, or an error naming `variable`.

@@ -87,10 +87,19 @@ package struct DataStore: Sendable {
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
     /// Every stored secret at once: for the worker's key audit, `mtasts admin doctor` and `rotate-key`.
     package var secrets: SecretRepository { SecretRepository(pool: pool) }
+    /// Tenants' webhooks, the receivers of their alerts.
+    package var webhooks: WebhookRepository { WebhookRepository(pool: pool) }
+    /// Where alerts go out: ``NotificationOutbox/enqueue(_:accountID:at:)``, and the delivery log.
+    package var notifications: NotificationOutbox { NotificationOutbox(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {
         JobQueue(pool: pool, workerID: workerID)
+    }
+
+    /// The outbox's due webhook deliveries, leased as `workerID`.
+    package func webhookDeliveries(workerID: String) -> WebhookDeliveryQueue {
+        WebhookDeliveryQueue(pool: pool, workerID: workerID)
     }
 
     /// Whether `error` means the database is unreachable or busy for now (connection refused or lost, no

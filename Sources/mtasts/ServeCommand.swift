@@ -268,6 +268,11 @@ enum ServeCommand {
                 perAddress: configuration.signupLimitPerAddress,
                 global: configuration.signupLimitGlobal
             ),
+            keyring: keyring,
+            webhookRules: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            ),
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
@@ -438,7 +443,11 @@ enum ServeCommand {
                 ordersPerHour: configuration.acmeOrdersPerHour,
                 ordersPerAccount: configuration.acmeOrdersPerAccount
             ),
-            maximumFailedOrders: configuration.acmeMaxFailedOrders
+            maximumFailedOrders: configuration.acmeMaxFailedOrders,
+            webhooks: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            )
         )
         let worker = try WorkerAssembly.make(
             settings: settings,
