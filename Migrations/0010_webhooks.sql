@@ -31,7 +31,8 @@ CREATE TABLE notification_deliveries (
     -- Deleting a webhook deletes its deliveries: pending ones stop, and its log goes with it.
     webhook_id uuid REFERENCES webhooks (id) ON DELETE CASCADE,
     event_id uuid NOT NULL,
-    event_type text NOT NULL CHECK (event_type IN ('alert.opened', 'alert.resolved', 'test')),
+    event_type text NOT NULL CHECK (event_type IN (
+        'alert.opened', 'alert.resolved', 'mx_change.ready', 'mx_change.completed', 'test')),
     -- The event's JSON exactly as it is sent (the signature covers these bytes).
     body text NOT NULL CHECK (length(body) BETWEEN 2 AND 16384),
     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),

@@ -90,6 +90,8 @@ package struct PlatformConfiguration: Sendable {
     package var dnsTTL: Int
     /// The `dns` role's Prometheus `/metrics` listener.
     package var dnsAdminListen: ListenAddress
+    /// Where the worker's admin listener (`/metrics`) listens.
+    package var workerAdminListen: ListenAddress
     /// Where the `dns` role keeps its snapshot for cold starts during a database outage.
     package var dnsSnapshotFile: String
     /// UDP responses per second per source prefix before rate limiting (0: off).
@@ -227,6 +229,11 @@ package struct PlatformConfiguration: Sendable {
         ),
         ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
         ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_WORKER_ADMIN_LISTEN", "127.0.0.1:9092",
+            "the worker's Prometheus `/metrics` listener (certificates expiring or failing, open alerts by code, "
+                + "domains by check severity, failed alert deliveries)"
+        ),
         (
             "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.json`",
             "the `dns` role's snapshot for cold starts while PostgreSQL is down"
@@ -533,6 +540,7 @@ package struct PlatformConfiguration: Sendable {
         dnsNameServers = nameServers.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
         dnsTTL = try Self.number(value("MTASTS_DNS_TTL") ?? "60", in: 1...86_400, variable: "MTASTS_DNS_TTL")
         dnsAdminListen = try address("MTASTS_DNS_ADMIN_LISTEN", default: "127.0.0.1:9091")
+        workerAdminListen = try address("MTASTS_WORKER_ADMIN_LISTEN", default: "127.0.0.1:9092")
         dnsSnapshotFile =
             value("MTASTS_DNS_SNAPSHOT_FILE")
             ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.json")

@@ -91,6 +91,7 @@ package enum WorkerAssembly {
         connectionString: String,
         keyring: Keyring,
         dns: DNSClient,
+        metrics: WorkerMetrics? = nil,
         logger: Logger
     ) throws -> WorkerService {
         let store = DataStore(
@@ -156,6 +157,8 @@ package enum WorkerAssembly {
                 workerID: workerID,
                 logger: logger
             ),
+            planner: MXChangePlanner(store: store, dns: dns, logger: logger),
+            metrics: metrics,
             workerID: workerID,
             logger: logger
         )

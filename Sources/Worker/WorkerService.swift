@@ -53,6 +53,8 @@ package final class WorkerService: Sendable {
     private let domainChecker: DomainChecker?
     private let keyAudit: CertificateKeyAudit?
     private let deliverer: WebhookDeliverer?
+    private let planner: MXChangePlanner?
+    private let metrics: WorkerMetrics?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -64,6 +66,8 @@ package final class WorkerService: Sendable {
     ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
     ///   - keyAudit: re-issues certificates whose key cannot be decrypted; nil skips the audit.
     ///   - deliverer: sends webhook deliveries; nil leaves them to other workers.
+    ///   - planner: moves MX-change plans on; nil leaves them to other workers.
+    ///   - metrics: refreshed by the scheduler for the admin listener's `/metrics`.
     ///   - workerID: names this process in job leases.
     package init(
         configuration: Configuration,
@@ -73,6 +77,8 @@ package final class WorkerService: Sendable {
         domainChecker: DomainChecker? = nil,
         keyAudit: CertificateKeyAudit? = nil,
         deliverer: WebhookDeliverer? = nil,
+        planner: MXChangePlanner? = nil,
+        metrics: WorkerMetrics? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -84,6 +90,8 @@ package final class WorkerService: Sendable {
         self.domainChecker = domainChecker
         self.keyAudit = keyAudit
         self.deliverer = deliverer
+        self.planner = planner
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -123,7 +131,9 @@ package final class WorkerService: Sendable {
             queued += 1
         }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
+        if planner != nil { queued += try store.mxChanges.enqueueDue(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
+        if let metrics { try metrics.refresh(store: store, at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }
         }
@@ -173,6 +183,7 @@ package final class WorkerService: Sendable {
     private func runJobs() {
         let lease = configuration.jobLease
         var kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        if planner != nil { kinds.append(.advanceMXChange) }
         if configuration.platformHost != nil { kinds.append(.issuePlatformCertificate) }
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
@@ -191,6 +202,7 @@ package final class WorkerService: Sendable {
                 switch (job.kind, job.domainID, configuration.platformHost) {
                 case (.issueCertificate, let domainID?, _): issuer.handle(domainID: domainID, attempts: job.attempts)
                 case (.checkDomain, let domainID?, _): domainChecker?.handle(domainID: domainID) ?? .done
+                case (.advanceMXChange, let domainID?, _): planner?.handle(domainID: domainID) ?? .done
                 case (.issuePlatformCertificate, _, let host?):
                     issuer.handlePlatform(host: host, attempts: job.attempts)
                 default: .done

@@ -154,12 +154,13 @@ enum ServeCommand {
                 logger: logger
             )
         }
-        var worker: WorkerService?
+        var worker: (service: WorkerService, admin: HTTPServer)?
         if roles.contains(.worker) {
             worker = try startWorker(
                 configuration: configuration,
                 connectionString: setup.connectionString,
                 keyring: keyring,
+                group: group,
                 logger: logger
             )
         }
@@ -181,7 +182,8 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
-        worker?.stop()
+        worker?.admin.shutdown(gracePeriod: .seconds(1))
+        worker?.service.stop()
         zone?.stop()
         edge?.stop()
         return 0
@@ -405,13 +407,15 @@ enum ServeCommand {
         }
     }
 
-    /// Starts the background worker (certificates, renewals, offboarding).
+    /// Starts the background worker (certificates, renewals, checks, alerts, MX-change plans, offboarding) and its
+    /// admin listener (`/metrics`).
     static func startWorker(
         configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
+        group: EventLoopGroup,
         logger: Logger
-    ) throws -> WorkerService {
+    ) throws -> (service: WorkerService, admin: HTTPServer) {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
         if let eab = configuration.acmeEAB {
@@ -449,16 +453,30 @@ enum ServeCommand {
                 allowsPrivateAddresses: configuration.webhookAllowPrivate
             )
         )
+        let metrics = WorkerMetrics()
         let worker = try WorkerAssembly.make(
             settings: settings,
             connectionString: connectionString,
             keyring: keyring,
             dns: try dnsClient(configuration),
+            metrics: metrics,
             logger: logger.with(["role": "worker"])
         )
+        let admin = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.workerAdminListen, variable: "MTASTS_WORKER_ADMIN_LISTEN"),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: WorkerMetricsResponder(metrics: metrics)
+        )
+        try admin.start()
         worker.start()
-        CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
-        return worker
+        CommandRunner.writeOut(
+            "worker: ACME directory \(configuration.acmeDirectory)\n"
+                + "        http://\(configuration.workerAdminListen)/metrics\n"
+        )
+        return (worker, admin)
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.

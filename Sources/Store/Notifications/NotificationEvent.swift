@@ -21,6 +21,10 @@ package struct NotificationEvent: Sendable, Hashable {
         case alertOpened = "alert.opened"
         /// The condition cleared.
         case alertResolved = "alert.resolved"
+        /// An MX-change plan reached the moment the tenant must switch the MX records.
+        case mxChangeReady = "mx_change.ready"
+        /// An MX-change plan finished: the old patterns are gone and `max_age` is restored.
+        case mxChangeCompleted = "mx_change.completed"
         /// Asked for by the tenant (`POST /v1/webhooks/{id}/test`) to try a receiver.
         case test
     }

@@ -55,6 +55,16 @@ package final class WorkerMetrics: Sendable {
             "Served domains by the worst severity of their last check (none: nothing found).",
             labelled("severity", metrics.domainsBySeverity, known: ["none", "info", "warning", "error"])
         )
+        family(
+            "mtasts_alert_deliveries_failed",
+            "Alert deliveries given up on after a day of retries, in the last 24 hours, by channel.",
+            labelled("channel", metrics.deliveriesFailed, known: ["webhook"])
+        )
+        family(
+            "mtasts_alert_deliveries_pending",
+            "Alert deliveries waiting for their next attempt, by channel.",
+            labelled("channel", metrics.deliveriesPending, known: ["webhook"])
+        )
         return text
     }
 }
