@@ -79,7 +79,8 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "SMTPClient", "Store", "SystemIO", "TLS", "WebClient",
+                "WebServer",
             ],
             swiftSettings: strictSettings),
 
@@ -88,7 +89,7 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "SMTPClient", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
@@ -96,7 +97,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
-            path: "Tests/TestSupport",
+            path: "Tests/TestSupport", exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
@@ -135,7 +136,7 @@ let package = Package(
             name: "WorkerTests",
             dependencies: [
                 "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
-                "Store", "SystemIO", "WebClient", "WebServer",
+                "SMTPClient", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -149,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "SMTPClientTests",
             dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
-            exclude: ["Scripts"], swiftSettings: strictSettings),
+            swiftSettings: strictSettings),
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [

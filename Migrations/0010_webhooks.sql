@@ -27,9 +27,11 @@ CREATE UNIQUE INDEX webhooks_account_url_key ON webhooks (account_id, url);
 CREATE TABLE notification_deliveries (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    channel text NOT NULL CHECK (channel IN ('webhook')),
+    channel text NOT NULL CHECK (channel IN ('webhook', 'email')),
     -- Deleting a webhook deletes its deliveries: pending ones stop, and its log goes with it.
     webhook_id uuid REFERENCES webhooks (id) ON DELETE CASCADE,
+    -- An e-mail delivery's recipients (the account's alert addresses when the event was queued).
+    recipients text[],
     event_id uuid NOT NULL,
     event_type text NOT NULL CHECK (event_type IN (
         'alert.opened', 'alert.resolved', 'mx_change.ready', 'mx_change.completed', 'test')),
@@ -49,9 +51,14 @@ CREATE TABLE notification_deliveries (
     created_at timestamptz NOT NULL,
     completed_at timestamptz,
     CHECK (channel <> 'webhook' OR webhook_id IS NOT NULL),
+    CHECK (channel <> 'email' OR cardinality(recipients) BETWEEN 1 AND 5),
     CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL)),
     CHECK ((status = 'pending') = (completed_at IS NULL))
 );
 CREATE INDEX notification_deliveries_due_idx ON notification_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX notification_deliveries_webhook_idx ON notification_deliveries (webhook_id, created_at DESC, id DESC);
 CREATE INDEX notification_deliveries_account_idx ON notification_deliveries (account_id);
+
+-- Where an account's alerts go by e-mail, through the operator's relay (MTASTS_SMTP_URL); empty: not by e-mail.
+ALTER TABLE accounts ADD COLUMN alert_email_recipients text[] NOT NULL DEFAULT '{}'
+    CHECK (cardinality(alert_email_recipients) <= 5);

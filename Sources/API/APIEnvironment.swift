@@ -104,6 +104,8 @@ package struct APIEnvironment: Sendable {
     package var signupMode: SignupMode
     /// Sign-up rate limits.
     package var signupLimits: SignupLimits
+    /// Whether the operator configured a relay for alert e-mail (`MTASTS_SMTP_URL`).
+    package var alertMailAvailable: Bool
     /// The MTA-STS check behind `POST /v1/checks`.
     package var checks: CheckService
     /// Seals webhook secrets at rest (the master key and any previous ones).
@@ -118,6 +120,7 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        alertMailAvailable: Bool = false,
         checks: CheckService,
         liveLookups: LiveLookupService? = nil,
         dnsZone: String? = nil,
@@ -138,6 +141,7 @@ package struct APIEnvironment: Sendable {
         self.edgeHostname = edgeHostname
         self.liveLookups = liveLookups ?? LiveLookupService(client: dnsClient)
         self.checks = checks
+        self.alertMailAvailable = alertMailAvailable
         self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters

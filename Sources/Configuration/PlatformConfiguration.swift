@@ -131,6 +131,11 @@ package struct PlatformConfiguration: Sendable {
     /// `MTASTS_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private, link-local and other non-public
     /// addresses (tests, receivers inside the operator's network).
     package var webhookAllowPrivate: Bool
+    /// `MTASTS_SMTP_URL`: the relay alert e-mail goes through (`smtp://[user:password@]host[:port]`, STARTTLS
+    /// required; `smtps://` for TLS from the first byte); nil sends no e-mail.
+    package var smtpURL: String?
+    /// `MTASTS_MAIL_FROM`: the sender of alert e-mail (required with `MTASTS_SMTP_URL`).
+    package var mailFrom: String?
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -283,6 +288,12 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_WEBHOOK_ALLOW_PRIVATE", "off",
             "`on` to let webhooks reach loopback, private, link-local, CGNAT and other non-public addresses"
         ),
+        (
+            "MTASTS_SMTP_URL", "(unset: no alert e-mail)",
+            "relay for alert e-mail: `smtp://[user:password@]host[:587]` (STARTTLS and a valid certificate required) or "
+                + "`smtps://host[:465]`"
+        ),
+        ("MTASTS_MAIL_FROM", "(required with MTASTS_SMTP_URL)", "sender address of alert e-mail"),
     ]
 
     /// Reads and validates the configuration.
@@ -627,6 +638,14 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_WEBHOOK_ALLOW_PRIVATE"),
             variable: "MTASTS_WEBHOOK_ALLOW_PRIVATE"
         )
+        smtpURL = value("MTASTS_SMTP_URL")
+        mailFrom = value("MTASTS_MAIL_FROM")
+        if smtpURL != nil && mailFrom == nil {
+            throw ConfigurationError(
+                variable: "MTASTS_MAIL_FROM",
+                message: "set the sender of alert e-mail (e.g. alerts@example.net) with MTASTS_SMTP_URL"
+            )
+        }
     }
 
     /// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`); unset is off.

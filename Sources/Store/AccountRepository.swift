@@ -62,6 +62,23 @@ package struct AccountRepository: Sendable {
         }
     }
 
+    /// Where the account's alerts go by e-mail; empty when not by e-mail.
+    package func alertEmailRecipients(accountID: UUID) throws -> [String] {
+        try pool.withConnection { connection in
+            try connection.query("SELECT alert_email_recipients FROM accounts WHERE id = \(accountID)").first
+                .map { try $0.decode(PostgresTextArray.self, at: 0).elements } ?? []
+        }
+    }
+
+    /// Sets where the account's alerts go by e-mail (at most five addresses, validated by the caller).
+    package func setAlertEmailRecipients(accountID: UUID, _ recipients: [String]) throws {
+        try pool.withConnection { connection in
+            try connection.execute(
+                "UPDATE accounts SET alert_email_recipients = \(PostgresTextArray(recipients)) WHERE id = \(accountID)"
+            )
+        }
+    }
+
     /// The account with this id.
     package func find(id: UUID) throws -> AccountRecord? {
         try pool.withConnection { connection in

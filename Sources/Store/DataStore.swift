@@ -97,6 +97,11 @@ package struct DataStore: Sendable {
         JobQueue(pool: pool, workerID: workerID)
     }
 
+    /// The e-mail deliveries of the notification outbox, leased as `workerID`.
+    package func emailDeliveries(workerID: String) -> EmailDeliveryQueue {
+        EmailDeliveryQueue(pool: pool, workerID: workerID)
+    }
+
     /// The outbox's due webhook deliveries, leased as `workerID`.
     package func webhookDeliveries(workerID: String) -> WebhookDeliveryQueue {
         WebhookDeliveryQueue(pool: pool, workerID: workerID)

@@ -67,7 +67,9 @@ package struct RetentionRepository: Sendable {
                 """
                 DELETE FROM notification_deliveries WHERE id IN (
                     SELECT id FROM (
-                        SELECT id, row_number() OVER (PARTITION BY webhook_id ORDER BY created_at DESC, id DESC) AS rank
+                        SELECT id, row_number() OVER (
+                            PARTITION BY channel, coalesce(webhook_id, account_id) ORDER BY created_at DESC, id DESC
+                        ) AS rank
                         FROM notification_deliveries WHERE status <> \(DeliveryStatus.pending)
                     ) ranked
                     WHERE rank > \(Self.deliveryLogKept)

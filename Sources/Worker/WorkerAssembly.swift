@@ -43,6 +43,8 @@ package enum WorkerAssembly {
         package var maximumFailedOrders: Int
         /// How webhook deliveries are made (`MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`).
         package var webhooks: WebhookDeliverer.Settings
+        /// How alert e-mail is sent (`MTASTS_SMTP_URL`, `MTASTS_MAIL_FROM`); nil sends none from this worker.
+        package var mail: EmailAlertDeliverer.Settings?
 
         package init(
             acme: ACMEClientConfiguration,
@@ -61,7 +63,8 @@ package enum WorkerAssembly {
             ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace,
             orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
             maximumFailedOrders: Int = 5,
-            webhooks: WebhookDeliverer.Settings = .init()
+            webhooks: WebhookDeliverer.Settings = .init(),
+            mail: EmailAlertDeliverer.Settings? = nil
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -80,6 +83,7 @@ package enum WorkerAssembly {
             self.orderBudget = orderBudget
             self.maximumFailedOrders = maximumFailedOrders
             self.webhooks = webhooks
+            self.mail = mail
         }
     }
 
@@ -157,6 +161,9 @@ package enum WorkerAssembly {
                 workerID: workerID,
                 logger: logger
             ),
+            mailer: try settings.mail.map {
+                try EmailAlertDeliverer(store: store, settings: $0, workerID: workerID, logger: logger)
+            },
             planner: MXChangePlanner(store: store, dns: dns, logger: logger),
             metrics: metrics,
             workerID: workerID,

@@ -53,6 +53,7 @@ package final class WorkerService: Sendable {
     private let domainChecker: DomainChecker?
     private let keyAudit: CertificateKeyAudit?
     private let deliverer: WebhookDeliverer?
+    private let mailer: EmailAlertDeliverer?
     private let planner: MXChangePlanner?
     private let metrics: WorkerMetrics?
     private let logger: Logger
@@ -66,6 +67,7 @@ package final class WorkerService: Sendable {
     ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
     ///   - keyAudit: re-issues certificates whose key cannot be decrypted; nil skips the audit.
     ///   - deliverer: sends webhook deliveries; nil leaves them to other workers.
+    ///   - mailer: sends alert e-mail through the operator's relay; nil leaves it to other workers.
     ///   - planner: moves MX-change plans on; nil leaves them to other workers.
     ///   - metrics: refreshed by the scheduler for the admin listener's `/metrics`.
     ///   - workerID: names this process in job leases.
@@ -77,6 +79,7 @@ package final class WorkerService: Sendable {
         domainChecker: DomainChecker? = nil,
         keyAudit: CertificateKeyAudit? = nil,
         deliverer: WebhookDeliverer? = nil,
+        mailer: EmailAlertDeliverer? = nil,
         planner: MXChangePlanner? = nil,
         metrics: WorkerMetrics? = nil,
         workerID: String,
@@ -90,6 +93,7 @@ package final class WorkerService: Sendable {
         self.domainChecker = domainChecker
         self.keyAudit = keyAudit
         self.deliverer = deliverer
+        self.mailer = mailer
         self.planner = planner
         self.metrics = metrics
         self.logger = logger
@@ -103,8 +107,11 @@ package final class WorkerService: Sendable {
         }
         if let deliverer {
             for index in 0..<configuration.deliveryConcurrency {
-                spawn("worker-webhooks-\(index)") { [self] in runDeliveries(deliverer) }
+                spawn("worker-webhooks-\(index)") { [self] in runDeliveries("webhook", deliverer.deliverNext) }
             }
+        }
+        if let mailer {
+            spawn("worker-mail") { [self] in runDeliveries("e-mail", mailer.deliverNext) }
         }
         logger.info("worker started", ["concurrency": String(configuration.concurrency)])
     }
@@ -114,7 +121,7 @@ package final class WorkerService: Sendable {
         stopped.store(true, ordering: .relaxed)
         listener.cancel()
         for _ in 0...configuration.concurrency { wake.signal() }
-        for _ in 0..<configuration.deliveryConcurrency { deliveryWake.signal() }
+        for _ in 0...configuration.deliveryConcurrency { deliveryWake.signal() }
         finished.wait()
     }
 
@@ -168,13 +175,13 @@ package final class WorkerService: Sendable {
         }
     }
 
-    /// Sends due webhook deliveries until stopped, looking again every second when none is due.
-    private func runDeliveries(_ deliverer: WebhookDeliverer) {
+    /// Sends due deliveries of one channel until stopped, looking again every second when none is due.
+    private func runDeliveries(_ channel: String, _ deliverNext: () throws -> Bool) {
         while !stopped.load(ordering: .relaxed) {
             do {
-                if try deliverer.deliverNext() { continue }
+                if try deliverNext() { continue }
             } catch {
-                logger.warning("cannot take or record a webhook delivery", ["error": "\(error)"])
+                logger.warning("cannot take or record a \(channel) delivery", ["error": "\(error)"])
             }
             _ = deliveryWake.wait(timeout: .now() + 1)
         }

@@ -12,6 +12,7 @@ import HTTPCore
 import Logging
 import PlatformZone
 import PolicyEdge
+import SMTPClient
 import Store
 import SystemIO
 import TLS
@@ -252,6 +253,7 @@ enum ServeCommand {
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
             dnsClient: dns,
+            alertMailAvailable: configuration.smtpURL != nil,
             checks: CheckService(
                 engine: try CheckEngine(
                     dns: dns,
@@ -451,7 +453,8 @@ enum ServeCommand {
             webhooks: .init(
                 allowsInsecureHTTP: configuration.webhookAllowInsecure,
                 allowsPrivateAddresses: configuration.webhookAllowPrivate
-            )
+            ),
+            mail: .init(submission: try mailSubmission(configuration), publicURL: configuration.publicURL)
         )
         let metrics = WorkerMetrics()
         let worker = try WorkerAssembly.make(
@@ -477,6 +480,31 @@ enum ServeCommand {
                 + "        http://\(configuration.workerAdminListen)/metrics\n"
         )
         return (worker, admin)
+    }
+
+    /// The relay and sender of alert e-mail (`MTASTS_SMTP_URL`, `MTASTS_MAIL_FROM`); nil when no relay is set.
+    static func mailSubmission(_ configuration: PlatformConfiguration) throws -> SMTPSubmissionConfiguration? {
+        guard let url = configuration.smtpURL, let from = configuration.mailFrom else { return nil }
+        let relay: SMTPRelayURL
+        do { relay = try SMTPRelayURL(url) } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        let sender: SMTPMailbox
+        do { sender = try SMTPMailbox(parsing: from) } catch {
+            throw ConfigurationError(variable: "MTASTS_MAIL_FROM", message: error.message)
+        }
+        var submission: SMTPSubmissionConfiguration
+        do {
+            submission = try SMTPSubmissionConfiguration(
+                relay: relay,
+                sender: sender,
+                localHostName: configuration.edgeHostname
+            )
+        } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        submission.resolver = .dns(try dnsClient(configuration))
+        return submission
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.

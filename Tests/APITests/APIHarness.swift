@@ -91,7 +91,8 @@ struct APIHarness {
         liveLookups: LiveLookupService? = nil,
         checkHTTPSPort: UInt16 = 9,
         anonymousChecksPerHour: Int = 20,
-        webhookRules: WebhookURLRules = WebhookURLRules()
+        webhookRules: WebhookURLRules = WebhookURLRules(),
+        alertMailAvailable: Bool = false
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
@@ -106,6 +107,7 @@ struct APIHarness {
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                alertMailAvailable: alertMailAvailable,
                 checks: CheckService(
                     engine: try CheckEngine(
                         dns: dns.resolverClient(timeout: .seconds(2), attempts: 2),

@@ -50,8 +50,9 @@ package struct NotificationOutbox: Sendable {
         )
     }
 
-    /// Queues `event` for every webhook of the account, due at once: the one call an alert condition makes.
-    /// - Returns: the new deliveries' ids (none when the account has no webhook).
+    /// Queues `event` for every webhook of the account and, when the account has alert addresses, one e-mail to
+    /// them; all due at once: the one call an alert condition makes.
+    /// - Returns: the new deliveries' ids (none when the account has no webhook and no alert address).
     /// - Throws: `EncodingError` for an event that cannot be encoded; `DatabaseError` `.checkViolation` for one
     ///   whose JSON exceeds 16 KiB.
     @discardableResult
@@ -70,7 +71,7 @@ package struct NotificationOutbox: Sendable {
         on connection: PostgresConnection
     ) throws -> [UUID] {
         let body = String(decoding: try event.encoded(), as: UTF8.self)
-        return try connection.query(
+        let webhooks = try connection.query(
             """
             INSERT INTO notification_deliveries (account_id, channel, webhook_id, event_id, event_type, body,
                                                  next_attempt_at, created_at)
@@ -80,6 +81,18 @@ package struct NotificationOutbox: Sendable {
             RETURNING id
             """
         ).map { try $0.decode(UUID.self, at: 0) }
+        guard event.type != .test else { return webhooks }
+        let email = try connection.query(
+            """
+            INSERT INTO notification_deliveries (account_id, channel, recipients, event_id, event_type, body,
+                                                 next_attempt_at, created_at)
+            SELECT id, \(NotificationChannel.email), alert_email_recipients, \(event.id), \(event.type), \(body),
+                   \(now), \(now)
+            FROM accounts WHERE id = \(accountID) AND cardinality(alert_email_recipients) > 0
+            RETURNING id
+            """
+        ).map { try $0.decode(UUID.self, at: 0) }
+        return webhooks + email
     }
 
     /// Queues a test event for one webhook, if it is the account's.

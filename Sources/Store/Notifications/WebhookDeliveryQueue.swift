@@ -118,6 +118,17 @@ package struct WebhookDeliveryQueue: Sendable {
     /// - Returns: false when the delivery is gone (its webhook was deleted) or another worker took it over.
     @discardableResult
     package func record(_ due: Due, result: Result, at now: Date) throws -> Bool {
+        try Self.record(deliveryID: due.deliveryID, result: result, at: now, workerID: workerID, pool: pool)
+    }
+
+    /// Records an attempt of a delivery of any channel that `workerID` holds the lease of.
+    static func record(
+        deliveryID: UUID,
+        result: Result,
+        at now: Date,
+        workerID: String,
+        pool: PostgresPool
+    ) throws -> Bool {
         let status: DeliveryStatus
         let next: Date?
         switch result.disposition {
@@ -134,7 +145,7 @@ package struct WebhookDeliveryQueue: Sendable {
                     next_attempt_at = \(next), first_attempt_at = coalesce(first_attempt_at, \(now)),
                     last_attempt_at = \(now), last_status = \(result.httpStatus), last_error = \(error),
                     completed_at = \(completed), locked_by = NULL, locked_until = NULL
-                WHERE id = \(due.deliveryID) AND locked_by = \(workerID)
+                WHERE id = \(deliveryID) AND locked_by = \(workerID)
                 """
             ) == 1
         }
