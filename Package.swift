@@ -88,7 +88,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
+            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store", "SystemIO"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
