@@ -130,7 +130,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",
-            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS", "SystemIO"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
