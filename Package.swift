@@ -131,6 +131,7 @@ let package = Package(
         .testTarget(
             name: "ChecksTests",
             dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS", "SystemIO"],
+            exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
