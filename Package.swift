@@ -41,10 +41,14 @@ let package = Package(
         // MARK: Network clients
         .target(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPClient",
+            dependencies: ["CivilTime", "Crypto", "DNS", "HTTPCore", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
         .target(
-            name: "Checks", dependencies: ["DNS", "MTASTS", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "SMTPClient", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
@@ -54,7 +58,10 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API",
+            dependencies: [
+                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -72,7 +79,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
             ],
             swiftSettings: strictSettings),
 
@@ -80,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
+                "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
                 "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
@@ -126,7 +133,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: [
+                "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
+                "Store", "SystemIO", "WebClient", "WebServer",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",
@@ -138,9 +148,13 @@ let package = Package(
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "SMTPClientTests",
+            dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
+        .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
-                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
@@ -154,7 +168,7 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
@@ -162,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
                 "WebServer",
             ],
             swiftSettings: strictSettings),

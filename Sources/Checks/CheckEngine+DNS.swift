@@ -278,13 +278,17 @@ extension CheckEngine {
         let host = domain.policyHost
         let evaluation: (decision: CAAPolicy.Decision, relevantName: String?)
         do {
-            evaluation = try CAAPolicy.evaluate(name: host, caIdentities: settings.caaIdentities) { try dns.caa($0) }
+            evaluation = try CAAPolicy.evaluate(name: host, caIdentities: settings.caaIdentities) {
+                name throws(DNSError) in
+                try dns.caa(name)
+            }
         } catch {
             return [
                 Self.lookupFailed(
                     host,
                     type: "CAA",
-                    reason: "\(error)",
+                    reason: error.code == .serverFailure
+                        ? "the resolver answered SERVFAIL" : "the resolver could not be reached (\(error.message))",
                     affects: "Whether the platform's CA may issue the policy host's certificate is unknown."
                 )
             ]

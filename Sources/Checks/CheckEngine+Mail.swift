@@ -29,6 +29,7 @@ extension CheckEngine {
                 )
             } else {
                 result.mxHosts = exchanges
+                result.findings += probeFindings(exchanges)
             }
         case .nxdomain, .noData:
             result.mxHosts = []

@@ -3,6 +3,7 @@ import Dispatch
 package import Foundation
 package import Logging
 package import MTASTS
+import SMTPClient
 import Synchronization
 import SystemIO
 import WebClient
@@ -26,11 +27,12 @@ package struct CheckEngine: Sendable {
     let dns: DNSClient
     let settings: CheckSettings
     let policyClient: HTTPClient
+    let smtpProbe: SMTPProbe
     let logger: Logger
 
     /// Creates an engine; loads the trust roots once.
     /// - Parameter dns: the resolvers senders would use (`MTASTS_DNS_RESOLVERS`), with their own timeouts.
-    /// - Throws: `HTTPClientError` when the trust roots cannot be loaded.
+    /// - Throws: `HTTPClientError` or `SMTPClientError` when the trust roots cannot be loaded.
     package init(dns: DNSClient, settings: CheckSettings, logger: Logger) throws {
         self.dns = dns
         self.settings = settings
@@ -44,6 +46,16 @@ package struct CheckEngine: Sendable {
             ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
         }
         policyClient = try HTTPClient(configuration: configuration, logger: logger)
+        var probe = SMTPProbeConfiguration(localHostName: settings.edgeHostname)
+        probe.port = settings.smtpPort
+        probe.trustRoots = settings.trustRoots
+        probe.resolver = .dns(dns)
+        probe.timeouts.connect = min(.seconds(5), settings.timeout)
+        probe.timeouts.greeting = min(.seconds(10), settings.timeout)
+        probe.timeouts.command = min(.seconds(10), settings.timeout)
+        probe.timeouts.tlsHandshake = min(.seconds(10), settings.timeout)
+        probe.timeouts.total = min(.seconds(25), settings.timeout)
+        smtpProbe = try SMTPProbe(configuration: probe, logger: logger)
     }
 
     /// Checks `domain`.
@@ -100,25 +112,32 @@ package struct CheckEngine: Sendable {
     // MARK: - Lookups shared by the sections
 
     /// TXT records at `name`, following aliases, with the smallest TTL and the alias target if any.
+    ///
+    /// The alias is asked for on its own: a CNAME whose target does not resolve (yet) still counts, as it does
+    /// for a name delegated into the platform's zone before the zone serves it.
     func observeTXT(_ name: String) -> TXTObservation {
         guard let queryName = try? DNSName(name) else {
             return TXTObservation(cnameTarget: nil, txtRecords: nil, failure: "\(name) is not a valid name")
         }
+        var alias: String?
+        if case .answer(let records, _) = dns.query(queryName, type: .cname) {
+            alias =
+                records.lazy.compactMap { record -> String? in
+                    if case .cname(let target) = record.data { return target.description }
+                    return nil
+                }.first
+        }
         switch dns.query(queryName, type: .txt) {
-        case .answer(let records, let chain):
+        case .answer(let records, _):
             let texts = records.compactMap { record -> [String]? in
                 if case .txt(let txt) = record.data { return txt.texts }
                 return nil
             }
-            return TXTObservation(
-                cnameTarget: chain.first?.description,
-                txtRecords: texts,
-                ttl: records.map(\.ttl).min()
-            )
-        case .nxdomain(let chain), .noData(let chain):
-            return TXTObservation(cnameTarget: chain.first?.description, txtRecords: [])
+            return TXTObservation(cnameTarget: alias, txtRecords: texts, ttl: records.map(\.ttl).min())
+        case .nxdomain, .noData:
+            return TXTObservation(cnameTarget: alias, txtRecords: [])
         case let failure:
-            return TXTObservation(cnameTarget: nil, txtRecords: nil, failure: Self.describe(failure))
+            return TXTObservation(cnameTarget: alias, txtRecords: nil, failure: Self.describe(failure))
         }
     }
 
@@ -138,7 +157,10 @@ package struct CheckEngine: Sendable {
             .dnsLookupFailed,
             .error,
             "The \(type) lookup of \(name) failed: \(reason). \(affects)",
-            fix: "Make sure the domain's name servers answer for \(name); run the check again.",
+            fix: reason.hasPrefix("the resolver answered")
+                ? "Make sure the domain's name servers answer for \(name) (a SERVFAIL often means broken DNSSEC or "
+                    + "unreachable name servers); run the check again."
+                : "The check's resolvers (MTASTS_DNS_RESOLVERS) did not answer: run the check again.",
             details: [.string("name", name), .string("type", type), .string("reason", reason)]
         )
     }

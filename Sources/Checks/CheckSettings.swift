@@ -16,7 +16,7 @@ package struct CheckSettings: Sendable {
     package var smtpPort: UInt16
     /// The budget of one whole check (`MTASTS_CHECK_TIMEOUT`); each network step gets at most what is left.
     package var timeout: Duration
-    /// Most MX hosts probed over SMTP in one check (the most preferred ones).
+    /// Most MX hosts probed over SMTP in one check (the most preferred ones); 0 probes none.
     package var maximumProbedMXHosts: Int
 
     /// Thirty seconds.

@@ -101,7 +101,8 @@ package struct AccountRepository: Sendable {
     }
 
     /// Closes an account in one transaction: never-verified domains are deleted, verified ones offboarded
-    /// (RFC 8461 §8.3: `none` served until every policy ever served has expired), every credential revoked.
+    /// (RFC 8461 §8.3: `none` served until every policy ever served has expired), every credential revoked and
+    /// every webhook deleted.
     /// The email can sign up again at once.
     /// - Returns: the domains now offboarding.
     package func close(accountID: UUID, at now: Date) throws -> [DomainRecord] {
@@ -126,6 +127,8 @@ package struct AccountRepository: Sendable {
                 }
             }
             try connection.execute("DELETE FROM api_tokens WHERE account_id = \(accountID)")
+            // Nobody is left to alert: the webhooks go, and their pending deliveries with them.
+            try connection.execute("DELETE FROM webhooks WHERE account_id = \(accountID)")
             try connection.execute(
                 "UPDATE accounts SET closed_at = \(now), updated_at = \(now) WHERE id = \(accountID)"
             )

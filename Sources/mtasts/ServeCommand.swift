@@ -1,5 +1,6 @@
 import ACME
 import API
+import Checks
 import Configuration
 import Crypto
 import DNS
@@ -153,12 +154,13 @@ enum ServeCommand {
                 logger: logger
             )
         }
-        var worker: WorkerService?
+        var worker: (service: WorkerService, admin: HTTPServer)?
         if roles.contains(.worker) {
             worker = try startWorker(
                 configuration: configuration,
                 connectionString: setup.connectionString,
                 keyring: keyring,
+                group: group,
                 logger: logger
             )
         }
@@ -180,7 +182,8 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
-        worker?.stop()
+        worker?.admin.shutdown(gracePeriod: .seconds(1))
+        worker?.service.stop()
         zone?.stop()
         edge?.stop()
         return 0
@@ -243,11 +246,20 @@ enum ServeCommand {
         logger: Logger
     ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
+        let dns = try dnsClient(configuration)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
-            dnsClient: try dnsClient(configuration),
+            dnsClient: dns,
+            checks: CheckService(
+                engine: try CheckEngine(
+                    dns: dns,
+                    settings: CheckCommand.checkSettings(configuration),
+                    logger: logger.with(["role": "api"])
+                ),
+                anonymousPerHour: configuration.checkLimitPerAddress
+            ),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
@@ -257,6 +269,11 @@ enum ServeCommand {
             signupLimits: .init(
                 perAddress: configuration.signupLimitPerAddress,
                 global: configuration.signupLimitGlobal
+            ),
+            keyring: keyring,
+            webhookRules: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
             ),
             logger: logger.with(["role": "api"])
         )
@@ -390,13 +407,15 @@ enum ServeCommand {
         }
     }
 
-    /// Starts the background worker (certificates, renewals, offboarding).
+    /// Starts the background worker (certificates, renewals, checks, alerts, MX-change plans, offboarding) and its
+    /// admin listener (`/metrics`).
     static func startWorker(
         configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
+        group: EventLoopGroup,
         logger: Logger
-    ) throws -> WorkerService {
+    ) throws -> (service: WorkerService, admin: HTTPServer) {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
         if let eab = configuration.acmeEAB {
@@ -419,24 +438,45 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
+            checkSMTPPort: UInt16(configuration.checkSMTPPort),
+            checkTimeout: .seconds(configuration.checkTimeout),
+            checkInterval: TimeInterval(configuration.checkInterval),
             dnsZone: configuration.dnsZone,
             ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
             orderBudget: .init(
                 ordersPerHour: configuration.acmeOrdersPerHour,
                 ordersPerAccount: configuration.acmeOrdersPerAccount
             ),
-            maximumFailedOrders: configuration.acmeMaxFailedOrders
+            maximumFailedOrders: configuration.acmeMaxFailedOrders,
+            webhooks: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            )
         )
+        let metrics = WorkerMetrics()
         let worker = try WorkerAssembly.make(
             settings: settings,
             connectionString: connectionString,
             keyring: keyring,
             dns: try dnsClient(configuration),
+            metrics: metrics,
             logger: logger.with(["role": "worker"])
         )
+        let admin = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.workerAdminListen, variable: "MTASTS_WORKER_ADMIN_LISTEN"),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: WorkerMetricsResponder(metrics: metrics)
+        )
+        try admin.start()
         worker.start()
-        CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
-        return worker
+        CommandRunner.writeOut(
+            "worker: ACME directory \(configuration.acmeDirectory)\n"
+                + "        http://\(configuration.workerAdminListen)/metrics\n"
+        )
+        return (worker, admin)
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.

@@ -1,4 +1,5 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
@@ -54,8 +55,10 @@ import Testing
                     domainLimit: 5,
                     edgeHostname: LifecycleEnvironment.edgeHostname,
                     dnsClient: environment.dns.resolverClient(),
+                    checks: try environment.checkService(),
                     passwordParameters: .fastForTesting,
                     publicBaseURL: "https://api.platform.test",
+                    keyring: environment.keyring,
                     logger: Logger(label: "api", level: .critical)
                 )
             )

@@ -1,7 +1,7 @@
 package import Crypto
 import Foundation
 import HTTPCore
-package import JSON
+import JSON
 import Store
 import Synchronization
 

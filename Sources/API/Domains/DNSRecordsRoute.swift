@@ -1,7 +1,7 @@
 import DNS
 import Foundation
 import HTTPCore
-package import JSON
+import JSON
 import MTASTS
 import Store
 

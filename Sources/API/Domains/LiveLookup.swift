@@ -1,7 +1,7 @@
 package import DNS
 import Dispatch
 import Foundation
-package import JSON
+import JSON
 import MTASTS
 import Synchronization
 

@@ -1,4 +1,4 @@
-package import JSON
+import JSON
 
 /// Reads the members of a request object field by field, collecting every rule broken.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPCore
-package import JSON
+import JSON
 import MTASTS
 import Store
 

@@ -1,4 +1,4 @@
-package import JSON
+import JSON
 
 /// One entry of a validation problem's `errors` array: which field broke which rule.
 package struct FieldError: Sendable, Equatable {
