@@ -83,7 +83,7 @@ extension CheckEngine {
                     url: url,
                     reason: "dns",
                     detail: "the address lookup of \(host) failed: \(failure)",
-                    fix: "Make sure the domain's name servers answer for \(host); run the check again."
+                    fix: Self.lookupFix(host, reason: failure)
                 )
             ]
         }
