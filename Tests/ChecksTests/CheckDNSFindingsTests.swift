@@ -205,7 +205,7 @@ import Testing
         #expect(error.hasPrefix("the address lookup of mta-sts.clean.example.test failed"), "\(error)")
         #expect(
             fetch.fix
-                == "Make sure the domain's name servers answer for mta-sts.clean.example.test; run the check again."
+                == "The check's resolvers (MTASTS_DNS_RESOLVERS) did not answer: run the check again."
         )
         #expect(report.observed.mxHosts == nil)
     }

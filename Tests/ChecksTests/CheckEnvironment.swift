@@ -18,7 +18,8 @@ final class CheckEnvironment: Sendable {
     /// The trusted test CA's certificate.
     let caPath: String
     /// The engine as the platform configures it: the test resolver, the edge, the CAA identity, the test CA and
-    /// nginx's port for HTTPS.
+    /// nginx's port for HTTPS; it probes no MX host over SMTP (the fixtures' MX hosts have no addresses, and the
+    /// probe has its own tests in SMTPClientTests).
     let engine: CheckEngine
 
     private init(
@@ -40,7 +41,8 @@ final class CheckEnvironment: Sendable {
                 caaIdentities: [CheckFixtures.caaIdentity],
                 trustRoots: .file(caPath),
                 httpsPort: nginx.port,
-                timeout: .seconds(10)
+                timeout: .seconds(10),
+                maximumProbedMXHosts: 0
             ),
             logger: Self.logger
         )
@@ -88,7 +90,8 @@ final class CheckEnvironment: Sendable {
                 caaIdentities: [CheckFixtures.caaIdentity],
                 trustRoots: .file(caPath),
                 httpsPort: httpsPort ?? nginx.port,
-                timeout: timeout
+                timeout: timeout,
+                maximumProbedMXHosts: 0
             ),
             logger: Self.logger
         )
