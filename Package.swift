@@ -96,7 +96,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
+            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store", "SystemIO"],
             path: "Tests/TestSupport", exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
@@ -141,7 +141,8 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",
-            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS", "SystemIO"],
+            exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
