@@ -2,7 +2,7 @@ package import Foundation
 package import HTTPCore
 package import Store
 import Synchronization
-package import WebServer
+import WebServer
 
 /// The worker's `/metrics` (Prometheus text) on `MTASTS_WORKER_ADMIN_LISTEN`: what an operator alerts on,
 /// refreshed by the scheduler (never queried on the admin listener's event loop).
