@@ -58,7 +58,10 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API",
+            dependencies: [
+                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -76,7 +79,8 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "SMTPClient", "Store", "SystemIO", "TLS", "WebClient",
+                "WebServer",
             ],
             swiftSettings: strictSettings),
 
@@ -85,15 +89,15 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "SMTPClient", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
-            path: "Tests/TestSupport",
+            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store", "SystemIO"],
+            path: "Tests/TestSupport", exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
@@ -130,11 +134,15 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "Checks", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: [
+                "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
+                "SMTPClient", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ChecksTests",
-            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS"],
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS", "SystemIO"],
+            exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
@@ -143,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "SMTPClientTests",
             dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
-            exclude: ["Scripts"], swiftSettings: strictSettings),
+            swiftSettings: strictSettings),
         .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
@@ -161,7 +169,7 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],

@@ -14,5 +14,7 @@ enum APIRoutes {
         CheckRoutes.register(on: &router)
         MXChangeRoutes.register(on: &router)
         MXPresetRoute.register(on: &router)
+        AlertSettingsRoutes.register(on: &router)
+        WebhookRoutes.register(on: &router)
     }
 }

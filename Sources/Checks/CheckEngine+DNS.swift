@@ -193,7 +193,9 @@ extension CheckEngine {
 
     // MARK: mta-sts.<domain>
 
-    /// Where the policy host points: for a hosted domain it must be an alias of the edge.
+    /// Where the policy host points: for a hosted domain it must be an alias of the edge; for any other domain,
+    /// where it points instead (only when it leads to an address: a name that resolves nowhere is not "hosted
+    /// elsewhere", and the policy fetch reports it as an error already).
     private func policyHostFindings(
         _ domain: DomainName,
         hosted: HostedDomainExpectation?
@@ -232,8 +234,11 @@ extension CheckEngine {
                 aliases.last.map { "is an alias of \($0)" }
                 ?? "has the address \(addresses.joined(separator: ", ")) and no CNAME"
         case .nxdomain:
+            // Not hosted anywhere: for a domain not hosted here the failed policy fetch says all there is.
+            guard hosted != nil else { return (aliases, []) }
             target = aliases.last.map { "is an alias of \($0), which does not exist" } ?? "does not exist"
         default:
+            guard hosted != nil else { return (aliases, []) }
             target = aliases.last.map { "is an alias of \($0), which has no address" } ?? "has no address"
         }
         let fix = "Publish \(host). CNAME \(settings.edgeHostname). (and no other records at \(host))."

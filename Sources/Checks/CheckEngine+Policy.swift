@@ -1,3 +1,4 @@
+import DNS
 import Foundation
 import HTTPCore
 import MTASTS
@@ -75,6 +76,17 @@ extension CheckEngine {
                 )
             ]
         }
+        if error.code == .resolutionFailed, let failure = addressLookupFailure(host) {
+            // The client sees "no address" either way; a lookup that failed is not a missing record.
+            return [
+                fetchFailed(
+                    url: url,
+                    reason: "dns",
+                    detail: "the address lookup of \(host) failed: \(failure)",
+                    fix: Self.lookupFix(host, reason: failure)
+                )
+            ]
+        }
         let reason: String
         switch error.code {
         case .resolutionFailed: reason = "dns"
@@ -86,14 +98,18 @@ extension CheckEngine {
         return [fetchFailed(url: url, reason: reason, detail: error.message)]
     }
 
-    private func fetchFailed(url: String, reason: String, detail: String) -> CheckFinding {
-        let fix: String
-        switch reason {
-        case "dns": fix = "Publish the policy host's record (for a hosted domain, the CNAME to the platform's edge)."
-        case "connect", "timeout": fix = "Make the web server behind the policy host reachable on port 443."
-        case "tls": fix = "Serve the policy host over TLS 1.2 or newer with a certificate for its name."
-        default: fix = "Serve the policy with a plain HTTP/1.1 200 response at \(url)."
+    /// Why looking up `host`'s address failed, when it did (rather than finding no address).
+    private func addressLookupFailure(_ host: String) -> String? {
+        guard let name = try? DNSName(host) else { return nil }
+        switch dns.query(name, type: .a) {
+        case .answer, .nxdomain, .noData: return nil
+        case let failure: return Self.describe(failure)
         }
+    }
+
+    /// A `policy-fetch-failed` finding; `fix` defaults to the usual remedy for `reason`.
+    private func fetchFailed(url: String, reason: String, detail: String, fix: String? = nil) -> CheckFinding {
+        let fix = fix ?? Self.fetchFix(reason: reason, url: url)
         return CheckFinding(
             .policyFetchFailed,
             .error,
@@ -102,6 +118,15 @@ extension CheckEngine {
             fix: fix,
             details: [.string("url", url), .string("reason", reason), .string("error", detail)]
         )
+    }
+
+    private static func fetchFix(reason: String, url: String) -> String {
+        switch reason {
+        case "dns": "Publish the policy host's record (for a hosted domain, the CNAME to the platform's edge)."
+        case "connect", "timeout": "Make the web server behind the policy host reachable on port 443."
+        case "tls": "Serve the policy host over TLS 1.2 or newer with a certificate for its name."
+        default: "Serve the policy with a plain HTTP/1.1 200 response at \(url)."
+        }
     }
 
     private func certificateInvalid(_ failure: TLSVerificationFailure, host: String) -> CheckFinding {

@@ -157,11 +157,16 @@ package struct CheckEngine: Sendable {
             .dnsLookupFailed,
             .error,
             "The \(type) lookup of \(name) failed: \(reason). \(affects)",
-            fix: reason.hasPrefix("the resolver answered")
-                ? "Make sure the domain's name servers answer for \(name) (a SERVFAIL often means broken DNSSEC or "
-                    + "unreachable name servers); run the check again."
-                : "The check's resolvers (MTASTS_DNS_RESOLVERS) did not answer: run the check again.",
+            fix: lookupFix(name, reason: reason),
             details: [.string("name", name), .string("type", type), .string("reason", reason)]
         )
+    }
+
+    /// What to do about a failed lookup of `name`, by its `reason` (from ``describe(_:)``).
+    static func lookupFix(_ name: String, reason: String) -> String {
+        reason.hasPrefix("the resolver answered")
+            ? "Make sure the domain's name servers answer for \(name) (a SERVFAIL often means broken DNSSEC or "
+                + "unreachable name servers); run the check again."
+            : "The check's resolvers (MTASTS_DNS_RESOLVERS) did not answer: run the check again."
     }
 }

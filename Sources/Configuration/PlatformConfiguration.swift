@@ -90,6 +90,8 @@ package struct PlatformConfiguration: Sendable {
     package var dnsTTL: Int
     /// The `dns` role's Prometheus `/metrics` listener.
     package var dnsAdminListen: ListenAddress
+    /// Where the worker's admin listener (`/metrics`) listens.
+    package var workerAdminListen: ListenAddress
     /// Where the `dns` role keeps its snapshot for cold starts during a database outage.
     package var dnsSnapshotFile: String
     /// UDP responses per second per source prefix before rate limiting (0: off).
@@ -124,6 +126,16 @@ package struct PlatformConfiguration: Sendable {
     package var acmeOrdersPerAccount: Int
     /// Orders refused in a row for one name before the worker waits for its tenant.
     package var acmeMaxFailedOrders: Int
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`: webhooks may be `http://` URLs (tests, receivers on a trusted network).
+    package var webhookAllowInsecure: Bool
+    /// `MTASTS_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private, link-local and other non-public
+    /// addresses (tests, receivers inside the operator's network).
+    package var webhookAllowPrivate: Bool
+    /// `MTASTS_SMTP_URL`: the relay alert e-mail goes through (`smtp://[user:password@]host[:port]`, STARTTLS
+    /// required; `smtps://` for TLS from the first byte); nil sends no e-mail.
+    package var smtpURL: String?
+    /// `MTASTS_MAIL_FROM`: the sender of alert e-mail (required with `MTASTS_SMTP_URL`).
+    package var mailFrom: String?
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -223,6 +235,11 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
         ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
         (
+            "MTASTS_WORKER_ADMIN_LISTEN", "127.0.0.1:9092",
+            "the worker's Prometheus `/metrics` listener (certificates expiring or failing, open alerts by code, "
+                + "domains by check severity, failed alert deliveries)"
+        ),
+        (
             "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.json`",
             "the `dns` role's snapshot for cold starts while PostgreSQL is down"
         ),
@@ -263,6 +280,20 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
             "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
         ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_INSECURE", "off",
+            "`on` to accept and deliver to `http://` webhook URLs (tests, receivers on a trusted network)"
+        ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_PRIVATE", "off",
+            "`on` to let webhooks reach loopback, private, link-local, CGNAT and other non-public addresses"
+        ),
+        (
+            "MTASTS_SMTP_URL", "(unset: no alert e-mail)",
+            "relay for alert e-mail: `smtp://[user:password@]host[:587]` (STARTTLS and a valid certificate required) or "
+                + "`smtps://host[:465]`"
+        ),
+        ("MTASTS_MAIL_FROM", "(required with MTASTS_SMTP_URL)", "sender address of alert e-mail"),
     ]
 
     /// Reads and validates the configuration.
@@ -520,6 +551,7 @@ package struct PlatformConfiguration: Sendable {
         dnsNameServers = nameServers.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
         dnsTTL = try Self.number(value("MTASTS_DNS_TTL") ?? "60", in: 1...86_400, variable: "MTASTS_DNS_TTL")
         dnsAdminListen = try address("MTASTS_DNS_ADMIN_LISTEN", default: "127.0.0.1:9091")
+        workerAdminListen = try address("MTASTS_WORKER_ADMIN_LISTEN", default: "127.0.0.1:9092")
         dnsSnapshotFile =
             value("MTASTS_DNS_SNAPSHOT_FILE")
             ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.json")
@@ -598,6 +630,31 @@ package struct PlatformConfiguration: Sendable {
             in: 1...1000,
             variable: "MTASTS_ACME_MAX_FAILED_ORDERS"
         )
+        webhookAllowInsecure = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_INSECURE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_INSECURE"
+        )
+        webhookAllowPrivate = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_PRIVATE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_PRIVATE"
+        )
+        smtpURL = value("MTASTS_SMTP_URL")
+        mailFrom = value("MTASTS_MAIL_FROM")
+        if smtpURL != nil && mailFrom == nil {
+            throw ConfigurationError(
+                variable: "MTASTS_MAIL_FROM",
+                message: "set the sender of alert e-mail (e.g. alerts@example.net) with MTASTS_SMTP_URL"
+            )
+        }
+    }
+
+    /// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`); unset is off.
+    private static func flag(_ text: String?, variable: String) throws(ConfigurationError) -> Bool {
+        switch text?.lowercased() {
+        case nil, "off", "false", "0", "no": return false
+        case "on", "true", "1", "yes": return true
+        default: throw ConfigurationError(variable: variable, message: "expected on or off")
+        }
     }
 
     /// A whole number in `range`, or an error naming `variable`.

@@ -36,14 +36,19 @@ package struct AlertTransition: Sendable, Hashable {
 package struct AlertRepository: Sendable {
     let pool: PostgresPool
 
-    /// Makes the open conditions of `domainID` exactly `current`: opens the new ones, closes the ones gone.
+    /// Makes the open conditions of `domainID` exactly `current`: opens the new ones, closes the ones gone, and
+    /// queues an `alert.opened` or `alert.resolved` event for the account's channels in the same transaction.
     /// Conditions that persist are left alone, so a condition alerts once when it appears and once when it
     /// clears. Concurrent reconciliations of one domain serialise on its row.
     /// - Returns: what appeared and what cleared, in that order.
     package func reconcile(domainID: UUID, current: [AlertCondition], at now: Date) throws -> [AlertTransition] {
         try pool.withConnection { connection in
             try connection.withTransaction { connection in
-                try connection.execute("SELECT 1 FROM domains WHERE id = \(domainID) FOR UPDATE")
+                guard
+                    let (name, accountID) = try connection.query(
+                        "SELECT name, account_id FROM domains WHERE id = \(domainID) FOR UPDATE"
+                    ).first.map({ try $0.decode((String, UUID).self) })
+                else { return [] }
                 var open: [String: (AlertCondition, Date)] = [:]
                 for row in try connection.query(
                     """
@@ -78,6 +83,20 @@ package struct AlertRepository: Sendable {
                     transitions.append(
                         AlertTransition(opened: false, condition: condition, openedAt: openedAt, resolvedAt: now)
                     )
+                }
+                for transition in transitions {
+                    let condition = transition.condition
+                    let event = NotificationEvent(
+                        type: transition.opened ? .alertOpened : .alertResolved,
+                        occurredAt: now,
+                        domain: name,
+                        condition: condition.code,
+                        severity: NotificationEvent.Severity(rawValue: condition.severity) ?? .error,
+                        message: transition.opened ? condition.message : "Resolved: \(condition.message)",
+                        fix: transition.opened
+                            ? condition.fix : "Nothing to do; it cleared by itself or after your fix."
+                    )
+                    _ = try NotificationOutbox.enqueue(event, accountID: accountID, at: now, on: connection)
                 }
                 return transitions
             }

@@ -119,18 +119,61 @@ package struct MXChangePlanRepository: Sendable {
         }
     }
 
-    /// Tells that the plan is ready: the tenant may switch the MX records. Only from `waiting`.
+    /// Tells that the plan is ready: the tenant may switch the MX records. Only from `waiting`; queues
+    /// `mx_change.ready` for the account's channels in the same transaction.
     /// - Returns: whether the plan moved (false when it was cancelled or moved meanwhile).
     package func markReady(planID: UUID, at now: Date, nextCheckAt: Date) throws -> Bool {
-        try pool.withConnection { connection in
-            try connection.execute(
-                """
-                UPDATE mx_change_plans SET state = \(MXChangePlanState.ready), ready_at = \(now),
-                    next_check_at = \(nextCheckAt)
-                WHERE id = \(planID) AND state = 'waiting'
-                """
-            ) == 1
+        try pool.withTransaction { connection in
+            guard
+                let plan = try connection.query(
+                    """
+                    UPDATE mx_change_plans SET state = \(MXChangePlanState.ready), ready_at = \(now),
+                        next_check_at = \(nextCheckAt)
+                    WHERE id = \(planID) AND state = 'waiting' RETURNING \(unsafeSQL: Self.columns)
+                    """
+                ).first.map(Self.decode)
+            else { return false }
+            let hosts = plan.add.isEmpty ? "the new provider's hosts" : plan.add.joined(separator: ", ")
+            try Self.notify(
+                plan,
+                .mxChangeReady,
+                severity: .warning,
+                message: "It is now safe to switch the MX records of %@ to \(hosts): every policy senders may have "
+                    + "cached lists them.",
+                fix: "Change the MX records now; the platform watches them and removes the old hosts from the policy "
+                    + "once the new ones are live.",
+                at: now,
+                on: connection
+            )
+            return true
         }
+    }
+
+    /// Queues a plan event for the account of the plan's domain (`%@` in `message` becomes the domain).
+    private static func notify(
+        _ plan: MXChangePlanRecord,
+        _ kind: NotificationEvent.Kind,
+        severity: NotificationEvent.Severity,
+        message: String,
+        fix: String,
+        at now: Date,
+        on connection: PostgresConnection
+    ) throws {
+        guard
+            let (name, accountID) = try connection.query(
+                "SELECT name, account_id FROM domains WHERE id = \(plan.domainID)"
+            ).first.map({ try $0.decode((String, UUID).self) })
+        else { return }
+        let event = NotificationEvent(
+            type: kind,
+            occurredAt: now,
+            domain: name,
+            condition: "mx-change",
+            severity: severity,
+            message: message.replacingOccurrences(of: "%@", with: name),
+            fix: fix
+        )
+        _ = try NotificationOutbox.enqueue(event, accountID: accountID, at: now, on: connection)
     }
 
     /// Records the live MX hosts the worker saw, and when it looks again.
@@ -179,7 +222,19 @@ package struct MXChangePlanRepository: Sendable {
                 WHERE id = \(planID) RETURNING \(unsafeSQL: Self.columns)
                 """
             )
-            return (try Self.decode(try AccountRepository.single(rows)), published)
+            let completed = try Self.decode(try AccountRepository.single(rows))
+            try Self.notify(
+                completed,
+                .mxChangeCompleted,
+                severity: .info,
+                message:
+                    "The MX records of %@ are on the new hosts (\(observedMX.joined(separator: ", "))): the policy "
+                    + "now lists only them, with max_age \(policy.maxAge).",
+                fix: "Nothing to do.",
+                at: now,
+                on: connection
+            )
+            return (completed, published)
         }
     }
 

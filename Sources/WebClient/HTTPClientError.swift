@@ -17,7 +17,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
     package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case invalidURL, invalidRequest, resolutionFailed, connectFailed, tlsFailed, timeout
-            case malformedResponse, bodyTooLarge, connectionFailed
+            case malformedResponse, bodyTooLarge, connectionFailed, destinationRefused
         }
 
         private let base: Base
@@ -44,6 +44,9 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         package static let bodyTooLarge = Code(.bodyTooLarge)
         /// Reading or writing the established connection failed (reset, broken pipe, TLS record error).
         package static let connectionFailed = Code(.connectionFailed)
+        /// The host is, or resolves to, an address the configuration refuses
+        /// (``HTTPClientConfiguration/publicAddressesOnly``); nothing was connected to.
+        package static let destinationRefused = Code(.destinationRefused)
 
         /// The case name, e.g. `tlsFailed`.
         package var description: String { base.rawValue }

@@ -7,9 +7,10 @@ package import Logging
 package import Store
 import SystemIO
 import TLS
-import WebClient
+package import WebClient
 
-/// Builds a ``WorkerService`` from settings: the ACME client over HTTPS, the challenge publisher, the issuer.
+/// Builds a ``WorkerService`` from settings: the ACME client over HTTPS, the challenge publisher, the issuer,
+/// the webhook deliverer.
 /// `mtasts worker`/`serve` and the end-to-end tests use the same wiring.
 package enum WorkerAssembly {
     package struct Settings: Sendable {
@@ -40,6 +41,10 @@ package enum WorkerAssembly {
         package var orderBudget: ACMEOrderBudgetRepository.Budget
         /// Orders refused in a row for one name before the worker waits for its tenant.
         package var maximumFailedOrders: Int
+        /// How webhook deliveries are made (`MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`).
+        package var webhooks: WebhookDeliverer.Settings
+        /// How alert e-mail is sent (`MTASTS_SMTP_URL`, `MTASTS_MAIL_FROM`); nil sends none from this worker.
+        package var mail: EmailAlertDeliverer.Settings?
 
         package init(
             acme: ACMEClientConfiguration,
@@ -57,7 +62,9 @@ package enum WorkerAssembly {
             dnsZone: String? = nil,
             ownershipGrace: TimeInterval = DomainChecker.Settings.defaultOwnershipGrace,
             orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
-            maximumFailedOrders: Int = 5
+            maximumFailedOrders: Int = 5,
+            webhooks: WebhookDeliverer.Settings = .init(),
+            mail: EmailAlertDeliverer.Settings? = nil
         ) {
             self.acme = acme
             self.caBundle = caBundle
@@ -75,20 +82,26 @@ package enum WorkerAssembly {
             self.ownershipGrace = ownershipGrace
             self.orderBudget = orderBudget
             self.maximumFailedOrders = maximumFailedOrders
+            self.webhooks = webhooks
+            self.mail = mail
         }
     }
 
     /// - Parameters:
-    ///   - connectionString: the worker opens its own pool (one connection per job thread, plus the scheduler
-    ///     and the challenge publisher), so it never waits for connections other roles hold.
+    ///   - connectionString: the worker opens its own pool (one connection per job and delivery thread, plus the
+    ///     scheduler and the challenge publisher), so it never waits for connections other roles hold.
     package static func make(
         settings: Settings,
         connectionString: String,
         keyring: Keyring,
         dns: DNSClient,
+        metrics: WorkerMetrics? = nil,
         logger: Logger
     ) throws -> WorkerService {
-        let store = DataStore(connectionString: connectionString, maxConnections: settings.service.concurrency + 3)
+        let store = DataStore(
+            connectionString: connectionString,
+            maxConnections: settings.service.concurrency + settings.service.deliveryConcurrency + 3
+        )
         var acmeHTTP = HTTPClientConfiguration(trustRoots: settings.caBundle.map { .file($0) } ?? .systemDefault)
         acmeHTTP.userAgent = settings.acme.userAgent
         let transport = HTTPSACMETransport(client: try HTTPClient(configuration: acmeHTTP, logger: logger))
@@ -96,9 +109,7 @@ package enum WorkerAssembly {
         var checkHTTP = HTTPClientConfiguration()
         checkHTTP.requestTimeout = .seconds(2)
         checkHTTP.connectTimeout = .seconds(2)
-        checkHTTP.resolver = HostResolver { name in
-            ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
-        }
+        checkHTTP.resolver = resolver(using: dns)
         let publisher = EdgeChallengePublisher(
             store: store,
             selfCheckClient: try HTTPClient(configuration: checkHTTP, logger: logger),
@@ -128,6 +139,12 @@ package enum WorkerAssembly {
             logger: logger
         )
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        // The client checks the addresses a webhook's host resolves to, and connects to exactly those.
+        let webhookClient = try WebhookDeliverer.makeClient(
+            settings: settings.webhooks,
+            resolver: resolver(using: dns),
+            logger: logger
+        )
         return WorkerService(
             configuration: settings.service,
             store: store,
@@ -136,9 +153,29 @@ package enum WorkerAssembly {
             domainChecker: settings.checksDomains
                 ? try domainChecker(settings: settings, store: store, dns: dns, logger: logger) : nil,
             keyAudit: CertificateKeyAudit(store: store, keyring: keyring, logger: logger),
+            deliverer: WebhookDeliverer(
+                store: store,
+                keyring: keyring,
+                client: webhookClient,
+                settings: settings.webhooks,
+                workerID: workerID,
+                logger: logger
+            ),
+            mailer: try settings.mail.map {
+                try EmailAlertDeliverer(store: store, settings: $0, workerID: workerID, logger: logger)
+            },
+            planner: MXChangePlanner(store: store, dns: dns, logger: logger),
+            metrics: metrics,
             workerID: workerID,
             logger: logger
         )
+    }
+
+    /// Host names resolved through `dns` (the configured recursive resolvers), as every name the worker looks up.
+    package static func resolver(using dns: DNSClient) -> HostResolver {
+        HostResolver { name in
+            ((try? dns.addresses(name)) ?? []).compactMap { try? SocketAddress(ipAddress: "\($0)", port: 0) }
+        }
     }
 
     /// The check of served domains: names through `dns`, policies over HTTPS and MX hosts over SMTP trusting what

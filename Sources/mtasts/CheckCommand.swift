@@ -10,7 +10,7 @@ import TLS
 /// `mtasts check <domain> [--json]`: the MTA-STS check of any domain, from this machine, without the database.
 enum CheckCommand {
     static let help = """
-        usage: mtasts check <domain> [--json]
+        usage: mtasts check <domain> [--json] [--skip-smtp]
 
         Looks at <domain> as a sending mail server does and lists every problem with its fix: the _mta-sts
         and _smtp._tls records, where mta-sts.<domain> points, CAA, the policy over HTTPS (certificate, TLS
@@ -21,8 +21,9 @@ enum CheckCommand {
         MTASTS_CHECK_TIMEOUT, MTASTS_EDGE_HOSTNAME and MTASTS_ACME_CAA_IDENTITIES.
 
         options:
-          --json   print the report as JSON (the same document as POST /v1/checks)
-          --help   show this help
+          --json        print the report as JSON (the same document as POST /v1/checks)
+          --skip-smtp   do not probe the MX hosts over SMTP (from a host whose outbound port 25 is blocked)
+          --help        show this help
 
         exit status: 0 no errors, 1 errors found, 2 the check could not run (bad domain, no resolver answered)
 
@@ -32,7 +33,7 @@ enum CheckCommand {
         let positional = arguments.filter { !$0.hasPrefix("--") }
         let options = try OptionParser(
             arguments.filter { $0.hasPrefix("--") },
-            knownFlags: ["json", "help"],
+            knownFlags: ["json", "skip-smtp", "help"],
             knownValues: []
         )
         if options.flags.contains("help") {
@@ -52,11 +53,9 @@ enum CheckCommand {
         }
         let configuration = try PlatformConfiguration(environment: environment)
         let logger = Logger(label: "check", level: configuration.logLevel)
-        let engine = try CheckEngine(
-            dns: try ServeCommand.dnsClient(configuration),
-            settings: checkSettings(configuration),
-            logger: logger
-        )
+        var settings = checkSettings(configuration)
+        if options.flags.contains("skip-smtp") { settings.maximumProbedMXHosts = 0 }
+        let engine = try CheckEngine(dns: try ServeCommand.dnsClient(configuration), settings: settings, logger: logger)
         let report = engine.check(domain, hosted: nil)
         if options.flags.contains("json") {
             CommandRunner.writeOut(report.json.text + "\n")

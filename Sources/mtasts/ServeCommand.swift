@@ -12,6 +12,7 @@ import HTTPCore
 import Logging
 import PlatformZone
 import PolicyEdge
+import SMTPClient
 import Store
 import SystemIO
 import TLS
@@ -154,12 +155,13 @@ enum ServeCommand {
                 logger: logger
             )
         }
-        var worker: WorkerService?
+        var worker: (service: WorkerService, admin: HTTPServer)?
         if roles.contains(.worker) {
             worker = try startWorker(
                 configuration: configuration,
                 connectionString: setup.connectionString,
                 keyring: keyring,
+                group: group,
                 logger: logger
             )
         }
@@ -181,7 +183,8 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
-        worker?.stop()
+        worker?.admin.shutdown(gracePeriod: .seconds(1))
+        worker?.service.stop()
         zone?.stop()
         edge?.stop()
         return 0
@@ -250,6 +253,7 @@ enum ServeCommand {
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
             dnsClient: dns,
+            alertMailAvailable: configuration.smtpURL != nil,
             checks: CheckService(
                 engine: try CheckEngine(
                     dns: dns,
@@ -267,6 +271,11 @@ enum ServeCommand {
             signupLimits: .init(
                 perAddress: configuration.signupLimitPerAddress,
                 global: configuration.signupLimitGlobal
+            ),
+            keyring: keyring,
+            webhookRules: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
             ),
             logger: logger.with(["role": "api"])
         )
@@ -400,13 +409,15 @@ enum ServeCommand {
         }
     }
 
-    /// Starts the background worker (certificates, renewals, offboarding).
+    /// Starts the background worker (certificates, renewals, checks, alerts, MX-change plans, offboarding) and its
+    /// admin listener (`/metrics`).
     static func startWorker(
         configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
+        group: EventLoopGroup,
         logger: Logger
-    ) throws -> WorkerService {
+    ) throws -> (service: WorkerService, admin: HTTPServer) {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
         if let eab = configuration.acmeEAB {
@@ -438,18 +449,62 @@ enum ServeCommand {
                 ordersPerHour: configuration.acmeOrdersPerHour,
                 ordersPerAccount: configuration.acmeOrdersPerAccount
             ),
-            maximumFailedOrders: configuration.acmeMaxFailedOrders
+            maximumFailedOrders: configuration.acmeMaxFailedOrders,
+            webhooks: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            ),
+            mail: .init(submission: try mailSubmission(configuration), publicURL: configuration.publicURL)
         )
+        let metrics = WorkerMetrics()
         let worker = try WorkerAssembly.make(
             settings: settings,
             connectionString: connectionString,
             keyring: keyring,
             dns: try dnsClient(configuration),
+            metrics: metrics,
             logger: logger.with(["role": "worker"])
         )
+        let admin = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.workerAdminListen, variable: "MTASTS_WORKER_ADMIN_LISTEN"),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: WorkerMetricsResponder(metrics: metrics)
+        )
+        try admin.start()
         worker.start()
-        CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
-        return worker
+        CommandRunner.writeOut(
+            "worker: ACME directory \(configuration.acmeDirectory)\n"
+                + "        http://\(configuration.workerAdminListen)/metrics\n"
+        )
+        return (worker, admin)
+    }
+
+    /// The relay and sender of alert e-mail (`MTASTS_SMTP_URL`, `MTASTS_MAIL_FROM`); nil when no relay is set.
+    static func mailSubmission(_ configuration: PlatformConfiguration) throws -> SMTPSubmissionConfiguration? {
+        guard let url = configuration.smtpURL, let from = configuration.mailFrom else { return nil }
+        let relay: SMTPRelayURL
+        do { relay = try SMTPRelayURL(url) } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        let sender: SMTPMailbox
+        do { sender = try SMTPMailbox(parsing: from) } catch {
+            throw ConfigurationError(variable: "MTASTS_MAIL_FROM", message: error.message)
+        }
+        var submission: SMTPSubmissionConfiguration
+        do {
+            submission = try SMTPSubmissionConfiguration(
+                relay: relay,
+                sender: sender,
+                localHostName: configuration.edgeHostname
+            )
+        } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        submission.resolver = .dns(try dnsClient(configuration))
+        return submission
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.

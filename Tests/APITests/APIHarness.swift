@@ -79,6 +79,8 @@ struct APIHarness {
     let clock: TestClock
     let dns: DNSTestEnvironment
     let responder: APIResponder
+    /// Seals webhook secrets.
+    let keyring: Keyring
 
     init(
         domainLimit: Int = 5,
@@ -88,19 +90,24 @@ struct APIHarness {
         dnsZone: String? = nil,
         liveLookups: LiveLookupService? = nil,
         checkHTTPSPort: UInt16 = 9,
-        anonymousChecksPerHour: Int = 20
+        anonymousChecksPerHour: Int = 20,
+        webhookRules: WebhookURLRules = WebhookURLRules(),
+        alertMailAvailable: Bool = false
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
         dns = try SharedDNS.environment()
         let clock = TestClock()
         self.clock = clock
+        let keyring = try Keyring(current: try MasterKey.generate())
+        self.keyring = keyring
         responder = APIResponder(
             environment: APIEnvironment(
                 store: DataStore(pool: pool),
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                alertMailAvailable: alertMailAvailable,
                 checks: CheckService(
                     engine: try CheckEngine(
                         dns: dns.resolverClient(timeout: .seconds(2), attempts: 2),
@@ -121,6 +128,8 @@ struct APIHarness {
                 loginLimits: loginLimits,
                 signupMode: signupMode,
                 signupLimits: signupLimits,
+                keyring: keyring,
+                webhookRules: webhookRules,
                 logger: .init(label: "api-test", level: .critical)
             )
         )

@@ -139,4 +139,41 @@ import Testing
         let summary = api.send(.get, "/v1/domains/\(name)", token: token).json?["check"]
         #expect(summary?["worst_severity"] == "error" && summary?["errors"] == 1)
     }
+
+    @Test func alertAddressesAreValidatedAndNeedARelay() throws {
+        let api = try APIHarness()
+        let token = try api.signUp("alerts@example.com")
+        let initial = api.send(.get, "/v1/account/alerts", token: token)
+        #expect(initial.status == 200 && initial.json?["email_available"] == false)
+        #expect(initial.json?["email_recipients"] == [])
+        let unavailable = api.send(
+            .put,
+            "/v1/account/alerts",
+            json: ["email_recipients": ["ops@example.com"]],
+            token: token
+        )
+        #expect(unavailable.status == 409)
+        #expect(unavailable.json?["type"]?.stringValue?.hasSuffix("alert-email-unavailable") == true)
+        #expect(api.send(.put, "/v1/account/alerts", json: ["email_recipients": []], token: token).status == 200)
+
+        let relayed = try APIHarness(alertMailAvailable: true)
+        let other = try relayed.signUp("alerts@example.com")
+        let bad = relayed.send(
+            .put,
+            "/v1/account/alerts",
+            json: ["email_recipients": ["ops@example.com", "not-an-address"]],
+            token: other
+        )
+        #expect(bad.status == 422 && bad.names(field: "email_recipients[1]", rule: "email"))
+        let six: JSONValue = ["email_recipients": .array((1...6).map { .string("a\($0)@example.com") })]
+        #expect(relayed.send(.put, "/v1/account/alerts", json: six, token: other).names(field: "email_recipients"))
+        let set = relayed.send(
+            .put,
+            "/v1/account/alerts",
+            json: ["email_recipients": ["Ops@Example.com", "ops@example.com", "oncall@example.com"]],
+            token: other
+        )
+        #expect(set.status == 200 && set.json?["email_recipients"] == ["ops@example.com", "oncall@example.com"])
+        #expect(relayed.send(.get, "/v1/account/alerts").status == 401)
+    }
 }

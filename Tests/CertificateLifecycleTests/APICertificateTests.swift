@@ -50,6 +50,7 @@ import WebServer
                 checks: try environment.checkService(),
                 passwordParameters: .fastForTesting,
                 publicBaseURL: "https://\(host)",
+                keyring: environment.keyring,
                 logger: Logger(label: "api", level: .critical)
             )
         )

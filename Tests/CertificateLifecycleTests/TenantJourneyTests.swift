@@ -58,6 +58,7 @@ import Testing
                     checks: try environment.checkService(),
                     passwordParameters: .fastForTesting,
                     publicBaseURL: "https://api.platform.test",
+                    keyring: environment.keyring,
                     logger: Logger(label: "api", level: .critical)
                 )
             )

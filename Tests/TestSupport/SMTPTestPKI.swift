@@ -1,42 +1,41 @@
-import Crypto
+package import Crypto
 import Foundation
-import TestSupport
 
 /// A throwaway CA and the certificates the SMTP fixtures present, written as PEM files into a test directory.
 ///
 /// The MX host of the probe tests is `mx.probe.test` and the relay of the submission tests `relay.submission.test`;
 /// the tests' resolvers send every name to loopback.
-struct SMTPTestPKI: Sendable {
+package struct SMTPTestPKI: Sendable {
     /// A certificate and key on disk.
-    struct Credential: Sendable {
-        let certificatePath: String
-        let keyPath: String
-        let certificate: X509Certificate
+    package struct Credential: Sendable {
+        package let certificatePath: String
+        package let keyPath: String
+        package let certificate: X509Certificate
     }
 
     /// The MX host name the probe tests use.
-    static let mxHost = "mx.probe.test"
+    package static let mxHost = "mx.probe.test"
     /// The relay host name the submission tests use.
-    static let relayHost = "relay.submission.test"
+    package static let relayHost = "relay.submission.test"
 
     /// The CA bundle to trust (just the test CA).
-    let rootsPath: String
+    package let rootsPath: String
     /// For `mx.probe.test`, valid now.
-    let valid: Credential
+    package let valid: Credential
     /// For `*.probe.test`, valid now.
-    let wildcard: Credential
+    package let wildcard: Credential
     /// For `mail.elsewhere.test` only.
-    let otherName: Credential
+    package let otherName: Credential
     /// Subject CN `mx.probe.test` but subjectAltName `other.probe.test` only: matches only with a CN fallback.
-    let commonNameOnly: Credential
+    package let commonNameOnly: Credential
     /// For `mx.probe.test`, expired yesterday.
-    let expired: Credential
+    package let expired: Credential
     /// For `mx.probe.test`, issued by a CA nobody trusts.
-    let untrusted: Credential
+    package let untrusted: Credential
     /// For `relay.submission.test` and `127.0.0.1`.
-    let relay: Credential
+    package let relay: Credential
 
-    init(directory: TemporaryDirectory) throws {
+    package init(directory: TemporaryDirectory) throws {
         let now = Int64(Date().timeIntervalSince1970)
         let authority = try CertificateBuilder.makeAuthority(commonName: "SMTP Test CA", now: now)
         let stranger = try CertificateBuilder.makeAuthority(commonName: "Unknown CA", now: now)

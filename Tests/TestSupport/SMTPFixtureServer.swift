@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// One `Scripts/smtp_fixture.py` process (aiosmtpd from the repository's `.venv`) serving one or more fixture SMTP
 /// servers on loopback ports, with what they received.
@@ -12,31 +11,31 @@ import TestSupport
 /// defer { server.stop() }
 /// let port = server.port("valid")
 /// ```
-final class SMTPFixtureServer: Sendable {
+package final class SMTPFixtureServer: Sendable {
     /// One server's behaviour; see the script's docstring for each field.
-    struct Fixture: Encodable, Sendable {
-        var name: String
-        var hostname = "mx.probe.test"
-        var certificate: String?
-        var key: String?
-        var legacyTLSOnly = false
-        var requireSTARTTLS = false
-        var user: String?
-        var password: String?
-        var authRequired = false
-        var excludeMechanisms: [String] = []
-        var recipientReplies: [String: String] = [:]
-        var dataReply: String?
-        var stallEHLO = false
-        var greeting: String?
+    package struct Fixture: Encodable, Sendable {
+        package var name: String
+        package var hostname = "mx.probe.test"
+        package var certificate: String?
+        package var key: String?
+        package var legacyTLSOnly = false
+        package var requireSTARTTLS = false
+        package var user: String?
+        package var password: String?
+        package var authRequired = false
+        package var excludeMechanisms: [String] = []
+        package var recipientReplies: [String: String] = [:]
+        package var dataReply: String?
+        package var stallEHLO = false
+        package var greeting: String?
 
-        init(name: String, credential: SMTPTestPKI.Credential? = nil) {
+        package init(name: String, credential: SMTPTestPKI.Credential? = nil) {
             self.name = name
             self.certificate = credential?.certificatePath
             self.key = credential?.keyPath
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case name, hostname, certificate, key, user, password, greeting
             case legacyTLSOnly = "legacy_tls_only"
             case requireSTARTTLS = "require_starttls"
@@ -49,21 +48,21 @@ final class SMTPFixtureServer: Sendable {
     }
 
     /// What a fixture server accepted.
-    struct ReceivedMessage: Decodable, Sendable {
-        let mailFrom: String
-        let mailOptions: [String]
-        let recipients: [String]
-        let isTLS: Bool
-        let authenticationMechanism: String?
-        let authenticationLogin: String?
-        let content: String
+    package struct ReceivedMessage: Decodable, Sendable {
+        package let mailFrom: String
+        package let mailOptions: [String]
+        package let recipients: [String]
+        package let isTLS: Bool
+        package let authenticationMechanism: String?
+        package let authenticationLogin: String?
+        package let content: String
 
         /// The content as text (the client sends UTF-8 or ASCII).
-        var text: String {
+        package var text: String {
             String(decoding: Data(base64Encoded: content) ?? Data(), as: UTF8.self)
         }
 
-        enum CodingKeys: String, CodingKey {
+        package enum CodingKeys: String, CodingKey {
             case content
             case mailFrom = "mail_from"
             case mailOptions = "mail_options"
@@ -75,10 +74,11 @@ final class SMTPFixtureServer: Sendable {
     }
 
     /// The command that installs aiosmtpd where the tests look for it.
-    static let installCommand = "make deps  (or: python3 -m venv .venv && .venv/bin/pip install -q aiosmtpd==1.4.6)"
+    package static let installCommand =
+        "make deps  (or: python3 -m venv .venv && .venv/bin/pip install -q aiosmtpd==1.4.6)"
 
-    /// The package root, found from this file's location (`Tests/SMTPClientTests/SMTPFixtureServer.swift`).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    /// The package root, found from this file's location (`Tests/TestSupport/SMTPFixtureServer.swift`).
+    package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
     private let process: ManagedProcess
@@ -87,7 +87,7 @@ final class SMTPFixtureServer: Sendable {
 
     /// Starts the fixtures and waits (up to 20 s) until all of them listen.
     /// - Throws: ``TestSupportError`` when the virtualenv or aiosmtpd is missing or the servers do not start.
-    init(fixtures: [Fixture], directory: TemporaryDirectory) throws {
+    package init(fixtures: [Fixture], directory: TemporaryDirectory) throws {
         let python = Self.packageRoot + "/.venv/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw TestSupportError("\(python) is missing; create the virtualenv with: \(Self.installCommand)")
@@ -126,7 +126,7 @@ final class SMTPFixtureServer: Sendable {
         let process = try ManagedProcess.launch(
             name: name,
             executable: python,
-            arguments: [Self.packageRoot + "/Tests/SMTPClientTests/Scripts/smtp_fixture.py", configurationFile],
+            arguments: [Self.packageRoot + "/Tests/TestSupport/Scripts/smtp_fixture.py", configurationFile],
             logDirectory: directory.path
         )
         var ports: [String: UInt16]?
@@ -146,13 +146,13 @@ final class SMTPFixtureServer: Sendable {
     }
 
     /// The port of the fixture called `name`.
-    func port(_ name: String) throws -> UInt16 {
+    package func port(_ name: String) throws -> UInt16 {
         guard let port = ports[name] else { throw TestSupportError("no SMTP fixture named \(name)") }
         return port
     }
 
     /// The messages the fixture `name` accepted, in order.
-    func messages(_ name: String) throws -> [ReceivedMessage] {
+    package func messages(_ name: String) throws -> [ReceivedMessage] {
         let files = try FileManager.default.contentsOfDirectory(atPath: recordDirectory)
             .filter { $0.hasPrefix(name + "-") && $0.hasSuffix(".json") }
             .sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count }
@@ -165,18 +165,18 @@ final class SMTPFixtureServer: Sendable {
     /// What the fixture `name` saw, one line each: the TLS server name (`SNI <name>`, `SNI None` without SNI),
     /// MAIL FROM and AUTH attempts (`MAIL <address> tls|plaintext`, `AUTH <mechanism> <login>`), and for a
     /// refusing fixture every command line (`COMMAND <line>`).
-    func events(_ name: String) -> [String] {
+    package func events(_ name: String) -> [String] {
         let text = (try? String(contentsOfFile: recordDirectory + "/" + name + "-events.log", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init)
     }
 
     /// The server's log, for failure messages.
-    var log: String {
+    package var log: String {
         process.logTail(lines: 40)
     }
 
     /// Terminates the process; safe to call twice.
-    func stop() {
+    package func stop() {
         process.terminate()
     }
 
