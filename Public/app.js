@@ -2553,7 +2553,9 @@
       case 'switch_mx_records':
         return ['Switch your MX records to the new provider', step.status === 'done'
           ? 'The platform saw your MX records on the new servers.'
-          : `Change the MX records of ${name} to ${added}. You are told when; the platform watches them.`];
+          : step.status === 'current'
+            ? `Change the MX records of ${name} to ${added} now; the platform watches them and goes on by itself.`
+            : `Change the MX records of ${name} to ${added} once you are told to; the platform watches them.`];
       case 'remove_old_patterns': {
         const removed = plan.remove && plan.remove.length ? `${listWords(plan.remove)} leave the policy, and ` : '';
         return ['Remove the old servers', `${removed}senders keep the policy for ` +
@@ -2615,7 +2617,8 @@
     const steps = Array.isArray(plan.steps) ? plan.steps : [];
     const items = steps.map((step) => {
       const status = planStepStatus(step, plan);
-      const [word, tone, icon] = PLAN_STEP_STATUS[status];
+      const tenantsTurn = status === 'current' && step.step === 'switch_mx_records';
+      const [word, tone, icon] = tenantsTurn ? ['your turn', 'action_needed', '!'] : PLAN_STEP_STATUS[status];
       const [title, detail] = status === 'skipped' ? [planStepWords(step, plan)[0], 'Not reached: the change was ' +
         'cancelled.'] : planStepWords(step, plan);
       const when = step.at && status === 'done' ? ['Done ', agoNode(step.at), '.'] : null;
