@@ -6,16 +6,16 @@ import Testing
 /// The web form's check pages driven in headless Chromium against the real `mtasts serve`, PostgreSQL, Knot and
 /// Unbound: the public "Check a domain" page (signed out, a domain with problems, a refused name, the hourly
 /// limit), the worker's check as a badge in the domain list and on the domain page, the Checks panel and "Check
-/// now", the policy editor's provider presets, and an MX change started, shown step by step and cancelled (behind
-/// the page's back and with its own button).
+/// now", the policy editor's provider presets, and an MX change started, moved on by the worker to the tenant's
+/// turn, shown step by step and cancelled (behind the page's back and with its own button).
 ///
 /// The worker scans every second, so it checks a domain within seconds of its verification. The checks it and
 /// the API run fail fast and always the same way: the policy host's HTTPS port and the MX hosts' SMTP port are
 /// free loopback ports nothing listens on.
 @Suite(.serialized) struct WebFormChecksTests {
     static let zone = "webcheck.test"
-    /// A domain nobody hosts here, with problems the public check finds: no `_mta-sts` record, no policy host, no
-    /// TLS-RPT record but one at the label of the drafts.
+    /// A domain nobody hosts here, with problems the public check finds: no `_mta-sts` record, a policy host that
+    /// is an alias of another platform (where nothing answers), no TLS-RPT record but one at the label of the drafts.
     static let problemDomain = "legacy.webcheck.test"
     /// Anonymous checks an address may run per hour: the page's first check and the script's own comparison fit,
     /// the page's second check is refused.
@@ -27,7 +27,9 @@ import Testing
         DNSTestRecord(owner: "mta-sts.webcheck.test", type: .cname, value: "edge.platform.test."),
         DNSTestRecord(owner: "legacy.webcheck.test", type: .mx, value: "10 mx1.webcheck.test."),
         .txt("_smtp-tlsrpt.legacy.webcheck.test", "v=TLSRPTv1; rua=mailto:reports@legacy.webcheck.test"),
+        DNSTestRecord(owner: "mta-sts.legacy.webcheck.test", type: .cname, value: "other.platform.test."),
         DNSTestRecord(owner: "edge.platform.test", type: .a, value: "127.0.0.1"),
+        DNSTestRecord(owner: "other.platform.test", type: .a, value: "127.0.0.1"),
     ]
 
     @Test func checkPagesInHeadlessChromium() throws {

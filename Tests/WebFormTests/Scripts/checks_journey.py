@@ -6,8 +6,9 @@ Signed out, from the log-in page to "Check a domain": a refused name said beside
 then the hourly limit. Signed in: a verified domain gets the worker's check as a badge on its page (no click) and
 in the list; the Checks panel shows the latest report and a short history; "Check now" shows a report that compares
 with the policy served. The policy editor's provider presets fill the MX lines and say what they cover. An MX change
-is refused for a bad line, started (its steps and the next step in words), cancelled behind the page's back (the
-page follows by itself), started again and cancelled with its own button.
+is refused for a bad line, started, moved on by the worker to the tenant's turn (the page follows by itself, with
+the steps, the next step in words and the MX hosts the platform sees), cancelled behind the page's back (the page
+follows by itself), started again and cancelled with its own button.
 Fails on any console error except the HTTP errors the journey provokes on purpose.
 
 Every wait is an explicit condition with a deadline (WebDriverWait), never a fixed sleep.
@@ -187,7 +188,7 @@ class ChecksJourney(Browser):
             self.expect(not self.css("#check-result .finding"), "no report")
             self.no_api_speak(f"check {text!r}")
 
-        step("a domain with problems, typed as a web address: every finding with what to do")
+        step("a domain with problems, typed as a web address: every finding with what to do, under its severity")
         self.fill("check-domain", f"https://{self.problem_domain}/")
         self.by_id("check-form").submit()
         status = self.timed(lambda d: self.text_of("check-status").startswith(f"Checked {self.problem_domain}:")
@@ -199,6 +200,11 @@ class ChecksJourney(Browser):
         self.expect(codes == ["mx-unreachable", "policy-fetch-failed", "policy-host-not-pointing-here",
                               "sts-record-missing", "tlsrpt-legacy-label", "tlsrpt-missing"],
                     f"the fixture's findings: {codes}")
+        elsewhere = self.driver.find_element(By.CSS_SELECTOR,
+                                             '#check-result li[data-code="policy-host-not-pointing-here"]')
+        self.expect("Points to\nother.platform.test" in elsewhere.text, f"where it points: {elsewhere.text!r}")
+        self.expect(not elsewhere.find_elements(By.CSS_SELECTOR, ".fix-record"),
+                    "no record to publish for what is only good to know")
         self.expect_report_shown("check-result", lambda _: report, "public check")
         summary = report["summary"]
         self.expect(self.text_of("check-result").startswith(f"Result for {self.problem_domain}\n"
@@ -381,28 +387,39 @@ class ChecksJourney(Browser):
         self.expect(self.hidden("mx-change-plan"), "nothing started")
         self.no_api_speak("mx-change refused")
 
-        step("start the change: its steps, the next step in words, the policy with the new servers")
+        step("start the change: the policy lists the new servers at once, the plan replaces the form")
         self.fill("mx-change-add", "*.messagingengine.com")
         self.choose("mx-change-max-age-1h")
         self.click("mx-change-start")
         self.text_in("mx-change-status", "Started: the policy now lists *.messagingengine.com too, and senders keep "
                                          "it for 1 hour.")
         self.visible("mx-change-plan")
-        self.expect(self.hidden("mx-change-form"), "no second change while one runs")
-        self.expect(self.plan_steps() == [("publish_new_patterns", "done"), ("wait_for_caches", "current"),
-                                          ("switch_mx_records", "pending"), ("remove_old_patterns", "pending")],
-                    f"steps {self.plan_steps()}")
-        self.expect(self.text_of("mx-change-state") == "waiting for senders", self.text_of("mx-change-state"))
-        self.expect(self.text_of("mx-change-next").startswith(f"Next: Keep the MX records of {self.domain} as they "
-                                                              "are"), self.text_of("mx-change-next"))
-        steps_text = self.text_of("mx-change-steps")
-        self.expect("The policy lists *.messagingengine.com too, and senders keep it for 1 hour." in steps_text and
-                    f"{mx} leave the policy, and senders keep the policy for 1 day again." in steps_text, steps_text)
         self.focused("mx-change-next")
-        status, plan = self.api("GET", f"/v1/domains/{self.domain}/mx-change")
-        self.expect(status == 200 and plan["state"] == "waiting" and plan["temporary_max_age"] == 3600
-                    and plan["add"] == ["*.messagingengine.com"] and plan["remove"] == [mx], f"the API's plan: {plan}")
+        self.expect(self.hidden("mx-change-form"), "no second change while one runs")
         self.text_in("policy-current", f"mx {mx}, *.messagingengine.com · kept 1 hour")
+
+        step("no enforce policy was ever served, so nothing to wait for: the page says it is the tenant's turn")
+        self.timed(lambda d: self.by_id("mx-change-plan").get_attribute("data-state") == "ready",
+                   "the worker's next step shown without a click", timeout=30)
+        self.expect(self.plan_steps() == [("publish_new_patterns", "done"), ("wait_for_caches", "done"),
+                                          ("switch_mx_records", "current"), ("remove_old_patterns", "pending")],
+                    f"steps {self.plan_steps()}")
+        self.expect(self.text_of("mx-change-state") == "your turn: switch the MX records",
+                    self.text_of("mx-change-state"))
+        self.expect(self.text_of("mx-change-next") == f"Next: Switch the MX records of {self.domain} to "
+                    "*.messagingengine.com now. The platform watches them and finishes the change by itself.",
+                    self.text_of("mx-change-next"))
+        steps_text = self.text_of("mx-change-steps")
+        for sentence in ("The policy lists *.messagingengine.com too, and senders keep it for 1 hour.",
+                         f"Change the MX records of {self.domain} to *.messagingengine.com now; the platform watches "
+                         "them and goes on by itself.",
+                         f"{mx} leave the policy, and senders keep the policy for 1 day again."):
+            self.expect(sentence in steps_text, f"{sentence!r} in {steps_text!r}")
+        status, plan = self.api("GET", f"/v1/domains/{self.domain}/mx-change")
+        self.expect(status == 200 and plan["state"] == "ready" and plan["temporary_max_age"] == 3600
+                    and plan["add"] == ["*.messagingengine.com"] and plan["remove"] == [mx], f"the API's plan: {plan}")
+        self.text_in("mx-change-observed", "Your MX records as the platform last saw them", timeout=30)
+        self.text_in("mx-change-observed", f"): {mx}.")
         self.no_api_speak("mx-change started")
         self.expect(not re.search(r"\d{4}-\d\d-\d\dT\d\d:|\d{4,} seconds", self.text_of("mx-change-panel")),
                     "no raw timestamps or max_age in seconds")
@@ -426,7 +443,9 @@ class ChecksJourney(Browser):
         self.wait(lambda d: self.by_id("mx-change-add").get_attribute("value")
                   == "mail.protonmail.ch\nmailsec.protonmail.ch", "Proton's servers filled in")
         self.click("mx-change-start")
-        self.wait(lambda d: self.text_of("mx-change-state") == "waiting for senders", "the second plan running")
+        running = ("waiting", "ready")
+        self.wait(lambda d: self.by_id("mx-change-plan").get_attribute("data-state") in running,
+                  "the second plan running")
         self.click("mx-change-cancel")
         self.visible("confirm-dialog")
         self.expect(self.text_of("confirm-dialog-heading") == "Cancel the change of mail provider?",
@@ -435,7 +454,7 @@ class ChecksJourney(Browser):
         self.focused("confirm-no")
         self.click("confirm-no")
         self.wait(lambda d: not self.by_id("confirm-dialog").is_displayed(), "the dialog closed")
-        self.expect(self.api("GET", f"/v1/domains/{self.domain}/mx-change")[1]["state"] == "waiting", "still running")
+        self.expect(self.api("GET", f"/v1/domains/{self.domain}/mx-change")[1]["state"] in running, "still running")
         self.click("mx-change-cancel")
         self.visible("confirm-dialog")
         self.click("confirm-yes")
