@@ -2554,8 +2554,10 @@
         return ['Switch your MX records to the new provider', step.status === 'done'
           ? 'The platform saw your MX records on the new servers.'
           : step.status === 'current'
-            ? `Change the MX records of ${name} to ${added} now; the platform watches them and goes on by itself.`
-            : `Change the MX records of ${name} to ${added} once you are told to; the platform watches them.`];
+            ? `Point the MX records of ${name} to the new servers (${added}) now; the platform watches them and ` +
+              'goes on by itself.'
+            : `Point the MX records of ${name} to the new servers (${added}) once you are told to; the platform ` +
+              'watches them.'];
       case 'remove_old_patterns': {
         const removed = plan.remove && plan.remove.length ? `${listWords(plan.remove)} leave the policy, and ` : '';
         return ['Remove the old servers', `${removed}senders keep the policy for ` +
@@ -2587,8 +2589,8 @@
           ? `Keep the MX records of ${name} as they are until ${formatDate(safeAt)}. You will be told when to switch.`
           : `Keep the MX records of ${name} as they are for now: senders' older policies have expired, and the ` +
             'platform tells you to switch once it has confirmed it.';
-      case 'ready': return `Switch the MX records of ${name} to ${listWords(plan.add || [])} now. The platform ` +
-        'watches them and finishes the change by itself.';
+      case 'ready': return `Point the MX records of ${name} to the new servers (${listWords(plan.add || [])}) now. ` +
+        'The platform watches them and finishes the change by itself.';
       case 'completed': return `Done on ${formatDate(plan.finished_at)}: the policy lists the new servers only.`;
       case 'cancelled': return `Cancelled on ${formatDate(plan.finished_at)}. The policy stays as it is now: it still ` +
         `lists ${listWords(plan.add || [])}. Edit it in the policy form above if you want it back as it was.`;

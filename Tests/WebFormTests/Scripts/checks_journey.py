@@ -406,13 +406,13 @@ class ChecksJourney(Browser):
                     f"steps {self.plan_steps()}")
         self.expect(self.text_of("mx-change-state") == "your turn: switch the MX records",
                     self.text_of("mx-change-state"))
-        self.expect(self.text_of("mx-change-next") == f"Next: Switch the MX records of {self.domain} to "
-                    "*.messagingengine.com now. The platform watches them and finishes the change by itself.",
+        self.expect(self.text_of("mx-change-next") == f"Next: Point the MX records of {self.domain} to the new "
+                    "servers (*.messagingengine.com) now. The platform watches them and finishes the change by itself.",
                     self.text_of("mx-change-next"))
         steps_text = self.text_of("mx-change-steps")
         for sentence in ("The policy lists *.messagingengine.com too, and senders keep it for 1 hour.",
-                         f"Change the MX records of {self.domain} to *.messagingengine.com now; the platform watches "
-                         "them and goes on by itself.",
+                         f"Point the MX records of {self.domain} to the new servers (*.messagingengine.com) now; the "
+                         "platform watches them and goes on by itself.",
                          f"{mx} leave the policy, and senders keep the policy for 1 day again."):
             self.expect(sentence in steps_text, f"{sentence!r} in {steps_text!r}")
         status, plan = self.api("GET", f"/v1/domains/{self.domain}/mx-change")
