@@ -782,8 +782,11 @@ class Journey(Browser):
         self.click("back-to-list")
         self.visible("list-view")
         self.text_in("domain-list", self.domain)
-        row = self.driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
-        self.expect(row.get_attribute("data-state") == "offboarding" and "Offboarding until" in row.text, row.text)
+        # The rows are drawn again as the list's details arrive: each look finds the row anew.
+        def offboarding_row(driver):
+            row = driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
+            return row.get_attribute("data-state") == "offboarding" and "Offboarding until" in row.text
+        self.wait(offboarding_row, "the row offboarding, with its date")
         self.expect(self.hidden("login-problem") or not self.by_id("auth-view").is_displayed(), "the problem gone")
 
 
