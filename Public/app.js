@@ -3205,14 +3205,14 @@
 
   const eventWords = (type) => EVENT_WORDS[type] || 'Alert';
 
-  /** The status of a delivery in words: delivered, failed, waiting for its first try, or when it tries again. */
-  function deliveryStatusWords(delivery) {
-    if (delivery.status === 'delivered') return 'delivered';
-    if (delivery.status === 'failed') return 'failed';
-    if (!delivery.attempts) return 'waiting to be sent';
-    return delivery.next_attempt_at ? `not delivered yet; tries again ${formatDate(delivery.next_attempt_at)}`
-      : 'not delivered yet';
+  /** The state of a delivery in a word or two (its badge): also "retrying" for a pending one tried before. */
+  function deliveryState(delivery) {
+    if (delivery.status === 'pending') return delivery.attempts > 0 ? 'retrying' : 'waiting';
+    return delivery.status;
   }
+
+  const DELIVERY_STATE_WORDS = { delivered: 'delivered', failed: 'failed', waiting: 'waiting to be sent',
+    retrying: 'not delivered yet' };
 
   /** What the receiver did at the last attempt: "answered HTTP 204", or why it could not be reached. */
   function answerWords(delivery) {
@@ -3226,11 +3226,13 @@
     const event = delivery.event || {};
     const what = [eventWords(delivery.type), event.domain, delivery.type === 'test' ? null : event.message]
       .filter(Boolean).join(' · ');
-    const status = delivery.status === 'pending' && delivery.attempts > 0 ? 'retrying' : delivery.status;
-    const details = [plural(delivery.attempts, 'attempt', 'attempts'), answerWords(delivery)].filter(Boolean);
+    const status = deliveryState(delivery);
+    const details = [plural(delivery.attempts, 'attempt', 'attempts'), answerWords(delivery),
+      status === 'retrying' && delivery.next_attempt_at ? `tries again ${formatDate(delivery.next_attempt_at)}` : null]
+      .filter(Boolean);
     return el('li', { dataset: { deliveryId: delivery.id, status: delivery.status } },
       el('p', { className: 'delivery-head' },
-        el('span', { className: 'badge', dataset: { status }, text: deliveryStatusWords(delivery) }), ' ',
+        el('span', { className: 'badge', dataset: { status }, text: DELIVERY_STATE_WORDS[status] || status }), ' ',
         el('strong', { text: what })),
       el('p', { className: 'muted' }, agoNode(delivery.created_at), ` · ${details.join(' · ')}`));
   }
@@ -3276,12 +3278,16 @@
     renderDeliveries(id);
     const watched = state.alerts.watching[id];
     const test = watched && deliveries.find((delivery) => delivery.id === watched);
-    if (test && test.status !== 'pending') {
+    if (test && (test.status !== 'pending' || test.attempts > 0)) {
       delete state.alerts.watching[id];
       const status = document.querySelector(`#webhook-list li[data-webhook-id="${CSS.escape(id)}"] .webhook-live`);
-      say(status, test.status === 'delivered'
-        ? `The test event was delivered: ${answerWords(test)}.`
-        : `The test event could not be delivered: ${answerWords(test) || 'no answer'}.`);
+      const answer = answerWords(test) || 'no answer';
+      if (test.status === 'delivered') say(status, `The test event was delivered: ${answer}.`);
+      else if (test.status === 'failed') say(status, `The test event could not be delivered: ${answer}.`);
+      else {
+        say(status, `The test event was not delivered: ${answer}. The platform tries again ` +
+          `${formatDate(test.next_attempt_at)}; the list below follows it.`);
+      }
     }
   }
 
