@@ -939,6 +939,7 @@
       document.title = 'Alerts · MTA-STS hosting';
       if (previous.view !== 'alerts') { byId('webhook-status').textContent = ''; byId('email-status').textContent = ''; }
       await loadAlerts();
+      refresher.last.alerts = Date.now(); // just read: the minute's look starts now
       if (focus) focusElement(byId(pending || 'alerts-heading'));
     } else if (next.view === 'check') {
       document.title = 'Check a domain · MTA-STS hosting';
