@@ -3283,6 +3283,7 @@
       delete state.alerts.watching[id];
       const status = document.querySelector(`#webhook-list li[data-webhook-id="${CSS.escape(id)}"] .webhook-live`);
       const answer = answerWords(test) || 'no answer';
+      status.dataset.tone = test.status === 'delivered' ? 'ok' : 'problem';
       if (test.status === 'delivered') say(status, `The test event was delivered: ${answer}.`);
       else if (test.status === 'failed') say(status, `The test event could not be delivered: ${answer}.`);
       else {
@@ -3429,10 +3430,12 @@
         state.alerts.deliveries[webhook.id] = [data, ...(state.alerts.deliveries[webhook.id] || [])
           .filter((delivery) => delivery.id !== data.id)];
         renderDeliveries(webhook.id);
+        status.dataset.tone = 'ok';
         say(status, 'Test event queued: the list below shows when it arrives.');
       } catch (error) {
         if (error.kind === 'too-many-test-events') {
           const minutes = Math.max(1, Math.ceil((error.retryAfter || 60) / 60));
+          status.dataset.tone = 'problem';
           say(status, `Too many test events this hour: you can send another in ${plural(minutes, 'minute', 'minutes')}.`);
           return;
         }
