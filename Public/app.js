@@ -2,10 +2,10 @@
 // Every text that comes from the API is put into the page with textContent, never parsed as HTML.
 //
 // Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
-// reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/check) · the refresher
-// that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
+// reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/alerts, #/check) · the
+// refresher that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
 // certificate, checks, policy editor, provider presets, changing mail provider, TLS reports, history, removal) ·
-// API tokens · wiring.
+// API tokens · alerts (webhooks, e-mail) · wiring.
 'use strict';
 
 (() => {
@@ -38,6 +38,12 @@
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
+    alerts: {
+      webhooks: [],
+      deliveries: {}, // webhook id → its newest deliveries
+      watching: {}, // webhook id → the id of the test delivery whose outcome is still to be said
+      settings: null, // GET /v1/account/alerts
+    },
   };
 
   // MARK: - Small DOM helpers
@@ -869,7 +875,7 @@
     announce('You are logged out.');
   }
 
-  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/check (also signed out)
+  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/alerts, #/check (also signed out)
 
   function parseRoute(hash) {
     const path = String(hash || '').replace(/^#/, '');
@@ -881,6 +887,7 @@
     }
     match = /^\/tokens\/?$/.exec(path);
     if (match) return { view: 'tokens' };
+    if (/^\/alerts\/?$/.test(path)) return { view: 'alerts' };
     if (/^\/check\/?$/.test(path)) return { view: 'check' };
     return { view: 'list' };
   }
@@ -902,7 +909,7 @@
     state.route = next;
     clearNotice();
     for (const link of document.querySelectorAll('#app-nav a')) {
-      const current = link.dataset.route === ({ tokens: 'tokens', check: 'check' }[next.view] || 'domains');
+      const current = link.dataset.route === ({ tokens: 'tokens', alerts: 'alerts', check: 'check' }[next.view] || 'domains');
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -912,11 +919,13 @@
     // Another domain's page stays hidden until its own content is in (openDomain shows it).
     byId('domain-view').hidden = !sameDomain;
     byId('tokens-view').hidden = next.view !== 'tokens';
+    byId('alerts-view').hidden = next.view !== 'alerts';
     byId('check-view').hidden = next.view !== 'check';
     byId('check-back').hidden = true;
     const pending = state.pendingFocus;
     state.pendingFocus = null;
     if (next.view !== 'domain') leaveDomain();
+    if (next.view !== 'alerts') leaveAlerts();
     if (next.view === 'list') {
       document.title = 'Your domains · MTA-STS hosting';
       await loadDomains();
@@ -926,6 +935,12 @@
       if (previous.view !== 'tokens') byId('token-status').textContent = '';
       await loadTokens();
       if (focus) focusElement(byId(pending || 'tokens-heading'));
+    } else if (next.view === 'alerts') {
+      document.title = 'Alerts · MTA-STS hosting';
+      if (previous.view !== 'alerts') { byId('webhook-status').textContent = ''; byId('email-status').textContent = ''; }
+      await loadAlerts();
+      refresher.last.alerts = Date.now(); // just read: the minute's look starts now
+      if (focus) focusElement(byId(pending || 'alerts-heading'));
     } else if (next.view === 'check') {
       document.title = 'Check a domain · MTA-STS hosting';
       if (focus) focusElement(byId(pending || 'check-heading'));
@@ -1037,6 +1052,10 @@
       const soon = plan.state === 'ready' || !safeAt || safeAt.getTime() - Date.now() < 2 * 60 * SECONDS;
       return soon ? 10 * SECONDS : 60 * SECONDS;
     }, run: () => loadMXChange() },
+    // The alerts page's delivery logs while a delivery is pending (a test event just sent, a retry due).
+    { name: 'deliveries', interval: () => deliveriesInterval(), run: () => refreshPendingDeliveries() },
+    { name: 'alerts', interval: () => (state.route.view === 'alerts' ? 60 * SECONDS : null),
+      run: () => Promise.all([loadWebhooks(), loadAlertSettings({ fillForm: false })]) },
   ];
 
   document.addEventListener('visibilitychange', () => {
@@ -3174,6 +3193,409 @@
     });
   }
 
+  // MARK: - Alerts: webhooks and e-mail (#/alerts)
+
+  /** Words for an event's type, as in the delivery log and the list of recent e-mails. */
+  const EVENT_WORDS = {
+    test: 'Test event',
+    'alert.opened': 'Problem found',
+    'alert.resolved': 'Problem cleared',
+    'mx_change.ready': 'Time to switch the MX records',
+    'mx_change.completed': 'Change of mail provider done',
+  };
+
+  const eventWords = (type) => EVENT_WORDS[type] || 'Alert';
+
+  /** The state of a delivery in a word or two (its badge): also "retrying" for a pending one tried before. */
+  function deliveryState(delivery) {
+    if (delivery.status === 'pending') return delivery.attempts > 0 ? 'retrying' : 'waiting';
+    return delivery.status;
+  }
+
+  const DELIVERY_STATE_WORDS = { delivered: 'delivered', failed: 'failed', waiting: 'waiting to be sent',
+    retrying: 'not delivered yet' };
+
+  /** What the receiver did at the last attempt: "answered HTTP 204", or why it could not be reached. */
+  function answerWords(delivery) {
+    if (delivery.last_status !== null && delivery.last_status !== undefined) {
+      return `your receiver answered HTTP ${delivery.last_status}`;
+    }
+    return delivery.last_error ? `no answer: ${delivery.last_error}` : '';
+  }
+
+  function deliveryNode(delivery) {
+    const event = delivery.event || {};
+    const what = [eventWords(delivery.type), event.domain, delivery.type === 'test' ? null : event.message]
+      .filter(Boolean).join(' · ');
+    const status = deliveryState(delivery);
+    const details = [plural(delivery.attempts, 'attempt', 'attempts'), answerWords(delivery),
+      status === 'retrying' && delivery.next_attempt_at ? `tries again ${formatDate(delivery.next_attempt_at)}` : null]
+      .filter(Boolean);
+    return el('li', { dataset: { deliveryId: delivery.id, status: delivery.status } },
+      el('p', { className: 'delivery-head' },
+        el('span', { className: 'badge', dataset: { status }, text: DELIVERY_STATE_WORDS[status] || status }), ' ',
+        el('strong', { text: what })),
+      el('p', { className: 'muted' }, agoNode(delivery.created_at), ` · ${details.join(' · ')}`));
+  }
+
+  /** Leaving the page forgets the secret shown once and the logs (they are read again on return). */
+  function leaveAlerts() {
+    hideWebhookSecret();
+    state.alerts.deliveries = {};
+    state.alerts.watching = {};
+  }
+
+  async function loadAlerts() {
+    await Promise.all([loadWebhooks(), loadAlertSettings()]);
+  }
+
+  async function loadWebhooks() {
+    try {
+      const { data } = await api('GET', '/v1/webhooks');
+      state.alerts.webhooks = data.webhooks || [];
+    } catch (error) {
+      if (error.status !== 401) say(byId('webhook-status'), 'Could not load your webhooks; reload the page.');
+      return;
+    }
+    const known = new Set(state.alerts.webhooks.map((webhook) => webhook.id));
+    for (const id of Object.keys(state.alerts.deliveries)) if (!known.has(id)) delete state.alerts.deliveries[id];
+    renderWebhooks();
+    await Promise.all(state.alerts.webhooks.map((webhook) => loadDeliveries(webhook.id)));
+  }
+
+  /** The newest deliveries of one webhook; says in its live region how a watched test event ended. */
+  async function loadDeliveries(id) {
+    let deliveries;
+    try {
+      const { data } = await api('GET', `/v1/webhooks/${encodeURIComponent(id)}/deliveries?limit=10`);
+      deliveries = data.deliveries || [];
+    } catch (error) {
+      if (error.status === 404) await loadWebhooks();
+      return; // else the log shown stays; the refresher or a reload reads it again
+
+    }
+    if (state.route.view !== 'alerts') return;
+    state.alerts.deliveries[id] = deliveries;
+    renderDeliveries(id);
+    const watched = state.alerts.watching[id];
+    const test = watched && deliveries.find((delivery) => delivery.id === watched);
+    if (test && (test.status !== 'pending' || test.attempts > 0)) {
+      delete state.alerts.watching[id];
+      const status = document.querySelector(`#webhook-list li[data-webhook-id="${CSS.escape(id)}"] .webhook-live`);
+      const answer = answerWords(test) || 'no answer';
+      status.dataset.tone = test.status === 'delivered' ? 'ok' : 'problem';
+      if (test.status === 'delivered') say(status, `The test event was delivered: ${answer}.`);
+      else if (test.status === 'failed') say(status, `The test event could not be delivered: ${answer}.`);
+      else {
+        say(status, `The test event was not delivered: ${answer}. The platform tries again ` +
+          `${formatDate(test.next_attempt_at)}; the list below follows it.`);
+      }
+    }
+  }
+
+  function renderWebhooks() {
+    const webhooks = state.alerts.webhooks;
+    replaceKeepingFocus(byId('webhook-list'), webhooks.map((webhook) => {
+      const test = el('button', { type: 'button', className: 'secondary', text: 'Send test event',
+        'aria-label': `Send a test event to ${webhook.url}`, dataset: { focusKey: `test-${webhook.id}` } });
+      test.addEventListener('click', guard(() => sendTestEvent(webhook, test)));
+      const remove = el('button', { type: 'button', className: 'secondary', text: 'Delete…',
+        'aria-label': `Delete the webhook ${webhook.url}`, dataset: { focusKey: `delete-${webhook.id}` } });
+      remove.addEventListener('click', guard(() => deleteWebhook(webhook, remove)));
+      const headingID = `webhook-${webhook.id}-log`;
+      return el('li', { dataset: { webhookId: webhook.id } },
+        el('p', { className: 'webhook-url' }, el('code', { className: 'value', text: webhook.url })),
+        el('p', { className: 'muted', text: [webhook.description, `added ${formatDate(webhook.created_at)}`]
+          .filter(Boolean).join(' · ') }),
+        el('div', { className: 'actions' }, test, remove),
+        el('p', { className: 'feedback webhook-live', role: 'status', 'aria-live': 'polite' }),
+        el('h3', { id: headingID, text: 'Latest deliveries' }),
+        el('ol', { className: 'delivery-log', 'aria-labelledby': headingID }),
+        el('p', { className: 'muted delivery-empty', text: 'Nothing sent yet.', hidden: true }));
+    }));
+    byId('webhook-list-empty').hidden = webhooks.length > 0;
+    for (const webhook of webhooks) renderDeliveries(webhook.id);
+  }
+
+  function renderDeliveries(id) {
+    const item = document.querySelector(`#webhook-list li[data-webhook-id="${CSS.escape(id)}"]`);
+    const deliveries = state.alerts.deliveries[id];
+    if (!item || !deliveries) return;
+    item.querySelector('.delivery-log').replaceChildren(...deliveries.map(deliveryNode));
+    item.querySelector('.delivery-empty').hidden = deliveries.length > 0;
+  }
+
+  /** How soon the delivery logs are read again: every 2 s while a delivery waits for its first try (or its next
+   * try is due), else at the next try (at most a minute); not at all when nothing is pending. */
+  function deliveriesInterval() {
+    if (state.route.view !== 'alerts') return null;
+    let soonest = null;
+    for (const deliveries of Object.values(state.alerts.deliveries)) {
+      for (const delivery of deliveries) {
+        if (delivery.status !== 'pending') continue;
+        const next = parseDate(delivery.next_attempt_at);
+        const wait = !delivery.attempts || !next ? 2 * SECONDS
+          : Math.min(60 * SECONDS, Math.max(2 * SECONDS, next.getTime() - Date.now() + 2 * SECONDS));
+        soonest = soonest === null ? wait : Math.min(soonest, wait);
+      }
+    }
+    return soonest;
+  }
+
+  function refreshPendingDeliveries() {
+    const pending = Object.entries(state.alerts.deliveries)
+      .filter(([, deliveries]) => deliveries.some((delivery) => delivery.status === 'pending'))
+      .map(([id]) => id);
+    return Promise.all(pending.map((id) => loadDeliveries(id)));
+  }
+
+  /** One sentence for a webhook field error (docs/api.md: the URL rules). */
+  function webhookWords(item, text) {
+    if (item.field === 'url') {
+      switch (item.rule) {
+        case 'required': return 'Enter the web address the platform should send alerts to.';
+        case 'scheme': return /http:\/\//.test(item.message || '')
+          ? 'The address must start with https:// (or http:// on this platform), such as https://hooks.example.com/mta-sts.'
+          : 'The address must start with https://, such as https://hooks.example.com/mta-sts.';
+        case 'userinfo': return 'Leave out the user name and password (the part before @): the signature already ' +
+          'proves that a message comes from the platform.';
+        case 'fragment': return 'Leave out the # and what follows it: that part of an address is never sent.';
+        case 'public_address': {
+          const reason = /^(.*?);/.exec(item.message || '');
+          return `${reason ? `${reason[1]}: ` : ''}the platform sends alerts only to addresses reachable on the ` +
+            'internet, not to private networks or this machine.';
+        }
+        case 'max_length': return 'The address is too long: at most 2048 characters.';
+        case 'url': return `“${text}” is not a web address the platform can send to: check it for typos.`;
+        default: return commonWords(item, { what: 'The address' });
+      }
+    }
+    return commonWords(item, { what: 'The note' });
+  }
+
+  async function addWebhook(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const problemBox = byId('webhook-problem');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    hideWebhookSecret();
+    byId('webhook-status').textContent = '';
+    const url = form.elements.url.value.trim();
+    const description = form.elements.description.value.trim();
+    const body = { url };
+    if (description) body.description = description;
+    await busy(byId('webhook-add'), async () => {
+      try {
+        const { data } = await api('POST', '/v1/webhooks', { body });
+        form.reset();
+        byId('webhook-secret-url').textContent = data.url;
+        byId('webhook-secret-value').textContent = data.secret;
+        byId('webhook-secret').hidden = false;
+        await loadWebhooks();
+        focusElement(byId('webhook-secret-heading'));
+        say(byId('webhook-status'), `Webhook added: alerts now go to ${data.url}.`);
+      } catch (error) {
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => webhookWords(item, url));
+          if (first) { focusField(first); return; }
+        }
+        if (error.kind === 'webhook-limit-reached' || error.kind === 'webhook-exists') {
+          setFieldError(byId('webhook-url'), error.kind === 'webhook-exists'
+            ? 'You already have a webhook for this address: it is in the list above.'
+            : `An account can have ${error.problem.limit || 10} webhooks: delete one you no longer use first.`);
+          focusElement(byId('webhook-url'));
+          return;
+        }
+        showGenericProblem(problemBox, error);
+      }
+    });
+  }
+
+  function hideWebhookSecret() {
+    byId('webhook-secret-value').textContent = '';
+    byId('webhook-secret-url').textContent = '';
+    byId('webhook-secret').hidden = true;
+  }
+
+  async function sendTestEvent(webhook, button) {
+    const item = button.closest('li');
+    const status = item.querySelector('.webhook-live');
+    hideProblem(byId('webhook-problem'));
+    await busy(button, async () => {
+      try {
+        const { data } = await api('POST', `/v1/webhooks/${encodeURIComponent(webhook.id)}/test`);
+        state.alerts.watching[webhook.id] = data.id;
+        state.alerts.deliveries[webhook.id] = [data, ...(state.alerts.deliveries[webhook.id] || [])
+          .filter((delivery) => delivery.id !== data.id)];
+        renderDeliveries(webhook.id);
+        status.dataset.tone = 'ok';
+        say(status, 'Test event queued: the list below shows when it arrives.');
+      } catch (error) {
+        if (error.kind === 'too-many-test-events') {
+          const minutes = Math.max(1, Math.ceil((error.retryAfter || 60) / 60));
+          status.dataset.tone = 'problem';
+          say(status, `Too many test events this hour: you can send another in ${plural(minutes, 'minute', 'minutes')}.`);
+          return;
+        }
+        if (error.status === 404) { await loadWebhooks(); say(byId('webhook-status'), 'That webhook was deleted.'); return; }
+        showGenericProblem(byId('webhook-problem'), error);
+      }
+    });
+  }
+
+  async function deleteWebhook(webhook, button) {
+    const yes = await confirmAction({
+      title: `Delete the webhook for ${webhook.url}?`,
+      lines: ['Alerts stop going there at once, messages still waiting to be sent are dropped, and its list of ' +
+        'deliveries is deleted. Adding it again gives it a new secret.'],
+      confirm: 'Delete',
+      danger: true,
+      returnFocus: button,
+    });
+    if (!yes) return;
+    const status = byId('webhook-status');
+    await busy(button, async () => {
+      try {
+        await api('DELETE', `/v1/webhooks/${encodeURIComponent(webhook.id)}`);
+      } catch (error) {
+        if (error.status !== 404) { showGenericProblem(byId('webhook-problem'), error); return; }
+      }
+      delete state.alerts.watching[webhook.id];
+      await loadWebhooks();
+      say(status, `Webhook deleted: alerts no longer go to ${webhook.url}.`);
+      focusElement(byId('webhook-url'));
+    });
+  }
+
+  // MARK: - Alert e-mail
+
+  const MAX_EMAIL_RECIPIENTS = 5;
+  const EMAIL_STATUS_WORDS = { pending: 'waiting to be sent', delivered: 'sent', failed: 'failed' };
+
+  async function loadAlertSettings({ fillForm = true } = {}) {
+    try {
+      const { data } = await api('GET', '/v1/account/alerts');
+      state.alerts.settings = data;
+    } catch (error) {
+      if (error.status !== 401) say(byId('email-status'), 'Could not load your e-mail settings; reload the page.');
+      return;
+    }
+    renderAlertSettings({ fillForm });
+  }
+
+  function renderAlertSettings({ fillForm }) {
+    const settings = state.alerts.settings;
+    byId('email-loading').hidden = true;
+    byId('email-unavailable').hidden = settings.email_available;
+    byId('email-form').hidden = !settings.email_available;
+    if (settings.email_available && fillForm) {
+      renderEmailLines(settings.email_recipients.length > 0 ? settings.email_recipients : ['']);
+    }
+    const recent = settings.recent_email || [];
+    byId('email-recent-heading').hidden = recent.length === 0;
+    byId('email-recent').replaceChildren(...recent.map((entry) => el('li', { dataset: { status: entry.status } },
+      el('p', { className: 'delivery-head' },
+        el('span', { className: 'badge', dataset: { status: entry.status },
+          text: EMAIL_STATUS_WORDS[entry.status] || entry.status }), ' ',
+        el('strong', { text: eventWords(entry.event_type) })),
+      el('p', { className: 'muted' }, agoNode(entry.created_at), entry.error ? ` · ${entry.error}` : ''))));
+  }
+
+  /** One line per address: its input, its own error line and a remove button. */
+  function renderEmailLines(addresses) {
+    byId('email-lines').replaceChildren(...addresses.map((address, index) => emailLine(address, index)));
+    byId('email-add-line').hidden = addresses.length >= MAX_EMAIL_RECIPIENTS;
+  }
+
+  function emailLine(address, index) {
+    const id = `email-recipient-${index + 1}`;
+    const input = el('input', { id, type: 'email', autocomplete: 'off', spellcheck: 'false', maxlength: '254',
+      'data-field': `email_recipients[${index}]`, 'aria-describedby': `${id}-error` });
+    input.value = address;
+    const remove = el('button', { type: 'button', className: 'secondary', text: 'Remove',
+      'aria-label': `Remove address ${index + 1}` });
+    remove.addEventListener('click', () => removeEmailLine(index));
+    return el('li', { className: 'field' },
+      el('label', { for: id, text: `Address ${index + 1}` }),
+      el('div', { className: 'email-line' }, input, remove),
+      el('p', { id: `${id}-error`, className: 'field-error', hidden: true }));
+  }
+
+  const emailInputs = () => [...byId('email-lines').querySelectorAll('input')];
+
+  function addEmailLine() {
+    const values = emailInputs().map((input) => input.value);
+    if (values.length >= MAX_EMAIL_RECIPIENTS) return;
+    renderEmailLines([...values, '']);
+    focusElement(emailInputs()[values.length]);
+  }
+
+  function removeEmailLine(index) {
+    const values = emailInputs().map((input) => input.value);
+    values.splice(index, 1);
+    renderEmailLines(values.length > 0 ? values : ['']);
+    const inputs = emailInputs();
+    focusElement(inputs[Math.min(index, inputs.length - 1)]);
+    say(byId('email-status'), `Address ${index + 1} removed from the list; save to apply.`);
+  }
+
+  async function saveAlertEmail(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const problemBox = byId('email-problem');
+    const status = byId('email-status');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    const formError = byId('email-form-error');
+    formError.replaceChildren();
+    formError.hidden = true;
+    status.textContent = '';
+    // The addresses sent, each with the line it came from (errors name the index in the list sent).
+    const sent = emailInputs().map((input) => ({ input, text: input.value.trim() }))
+      .filter((entry) => entry.text.length > 0);
+    await busy(byId('email-save'), async () => {
+      try {
+        const { data } = await api('PUT', '/v1/account/alerts',
+          { body: { email_recipients: sent.map((entry) => entry.text) } });
+        state.alerts.settings = data;
+        renderAlertSettings({ fillForm: true });
+        const count = data.email_recipients.length;
+        say(status, count === 0 ? 'Saved: alerts are no longer sent by e-mail.'
+          : `Saved: alerts go by e-mail to ${count === 1 ? data.email_recipients[0] : `these ${count} addresses`}.`);
+      } catch (error) {
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          let first = null;
+          for (const item of errors) {
+            const match = /^email_recipients\[(\d+)\]$/.exec(String(item.field || ''));
+            const entry = match ? sent[Number(match[1])] : null;
+            if (entry) {
+              setFieldError(entry.input, item.rule === 'email'
+                ? `“${entry.text}” is not an e-mail address. ${item.message || ''}`.trim()
+                : commonWords(item, { what: 'This address' }));
+              first = first || entry.input;
+            } else {
+              formError.append(el('span', { className: 'error-line', text: item.rule === 'max_items'
+                ? `At most ${MAX_EMAIL_RECIPIENTS} addresses.` : commonWords(item, { what: 'The list' }) }));
+              formError.hidden = false;
+            }
+          }
+          showMessage(problemBox, 'Nothing was saved.', 'Alerts still go to the addresses saved before.');
+          focusElement(first || problemBox);
+          return;
+        }
+        if (error.kind === 'alert-email-unavailable') {
+          await loadAlertSettings();
+          focusElement(byId('email-heading'));
+          return;
+        }
+        showGenericProblem(problemBox, error);
+      }
+    });
+  }
+
   // MARK: - Wiring
 
   function guard(handler) {
@@ -3198,7 +3620,7 @@
     byId('add-domain-name').addEventListener('input', previewDomainInput);
     // A sentence about what was typed before no longer applies once the tenant types something else.
     for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form',
-      'check-form', 'mx-change-form']) {
+      'check-form', 'mx-change-form', 'webhook-form', 'email-form']) {
       byId(id).addEventListener('input', (event) => {
         const field = event.target.closest('[data-field]');
         if (!field || field.getAttribute('aria-invalid') !== 'true') return;
@@ -3244,6 +3666,13 @@
       if (!byId('domain-view').hidden && !byId('delete-panel').hidden) byId('delete-button').focus();
     });
     byId('token-form').addEventListener('submit', guard(createToken));
+    byId('webhook-form').addEventListener('submit', guard(addWebhook));
+    byId('webhook-secret-done').addEventListener('click', () => {
+      hideWebhookSecret();
+      focusElement(byId('webhook-url'));
+    });
+    byId('email-form').addEventListener('submit', guard(saveAlertEmail));
+    byId('email-add-line').addEventListener('click', addEmailLine);
     byId('token-secret-done').addEventListener('click', () => {
       hideTokenSecret();
       focusElement(byId('token-name'));
