@@ -290,13 +290,14 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
             rule: "required"
         ),
         BadRequest(
-            label: "sign-up with an invitation while sign-up is open",
+            label: "sign-up with a malformed invitation while sign-up is open",
             method: .post,
             target: "/v1/accounts",
-            body: #"{"email":"x@example.com","password":"long enough password","invitation":"inv_x"}"#,
+            body: #"{"email":"x@example.com","password":"long enough password","invitation":"x"}"#,
             credential: .none,
             status: 422,
-            field: "invitation"
+            field: "invitation",
+            rule: "format"
         ),
         // Tokens.
         BadRequest(
