@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging"],
+            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -77,7 +77,7 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
-                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
@@ -133,7 +133,7 @@ let package = Package(
             dependencies: [
                 "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
-                "SystemIO", "TLS",
+                "SystemIO", "TLS", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -144,7 +144,9 @@ let package = Package(
             ],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "Crypto", "Database"], swiftSettings: strictSettings),
+            name: "CLITests",
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
             swiftSettings: strictSettings),

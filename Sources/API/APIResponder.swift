@@ -23,6 +23,7 @@ package struct APIResponder: HTTPResponder {
 
     private static let requestIDField = HTTPField.Name("X-Request-ID")
     private static let contentTypeOptionsField = HTTPField.Name("X-Content-Type-Options")
+    private static let strictTransportSecurityField = HTTPField.Name("Strict-Transport-Security")
 
     /// Creates the responder with every route of the API registered.
     /// - Parameters:
@@ -51,6 +52,15 @@ package struct APIResponder: HTTPResponder {
     }
 
     package func respond(to request: HTTPRequest) -> HTTPResponse {
+        var response = answer(request)
+        // Served over HTTPS (by this listener or a proxy): browsers must not come back over plain HTTP.
+        if environment.publicBaseURL.hasPrefix("https://"), let name = Self.strictTransportSecurityField {
+            response.fields.set(name, "max-age=31536000")
+        }
+        return response
+    }
+
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
         if let staticFiles, let response = staticFiles.response(to: request) { return response }
         let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))
         let logger = environment.logger.with(["request_id": requestID])

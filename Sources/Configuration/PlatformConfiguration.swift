@@ -54,6 +54,12 @@ package struct PlatformConfiguration: Sendable {
     package var trustedProxies: TrustedProxies
     /// The API's public base URL (problem `type` URIs, links in the web form).
     package var publicURL: String
+    /// `MTASTS_API_HOSTNAME`: the API listener serves HTTPS itself with this name's certificate (issued and
+    /// renewed by the worker); nil serves plain HTTP.
+    package var apiHostname: String?
+    /// `MTASTS_API_PLAIN_HTTP`: plain HTTP on the API port is explicitly wanted (behind a TLS proxy, local
+    /// development); without it, plain HTTP is served only on loopback.
+    package var apiPlainHTTP: Bool
     /// The ACME directory URL.
     package var acmeDirectory: String
     /// Contact for the ACME account, if any.
@@ -118,6 +124,15 @@ package struct PlatformConfiguration: Sendable {
             "PostgreSQL URL or libpq key/value string; `sslmode` is honoured"
         ),
         ("MTASTS_API_LISTEN", "127.0.0.1:8080", "address of the JSON API and web form"),
+        (
+            "MTASTS_API_HOSTNAME", "(unset: plain HTTP)",
+            "the API's public name: the API listener serves HTTPS with its certificate, which the worker orders "
+                + "through the edges' http-01 like tenants' (the name must resolve to the edges), with HSTS"
+        ),
+        (
+            "MTASTS_API_PLAIN_HTTP", "off",
+            "`on` to serve plain HTTP on a non-loopback API address (behind a TLS proxy); loopback always may"
+        ),
         ("MTASTS_EDGE_HTTPS_LISTEN", "127.0.0.1:8443", "HTTPS policy listener (port 443 in production)"),
         ("MTASTS_EDGE_HTTP_LISTEN", "127.0.0.1:8081", "plain-HTTP listener for ACME http-01 (port 80 in production)"),
         ("MTASTS_EDGE_HOSTNAME", "edge.mtasts.localhost", "the name tenants CNAME `mta-sts.<domain>` to"),
@@ -161,7 +176,10 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_TRUSTED_PROXIES", "(none)",
             "comma-separated CIDR blocks of reverse proxies whose Forwarded/X-Forwarded-For name the client"
         ),
-        ("MTASTS_PUBLIC_URL", "http://<MTASTS_API_LISTEN>", "public base URL of the API (problem `type` URIs)"),
+        (
+            "MTASTS_PUBLIC_URL", "`https://<MTASTS_API_HOSTNAME>`, else `http://<MTASTS_API_LISTEN>`",
+            "public base URL of the API (problem `type` URIs); `https://` turns on HSTS"
+        ),
         ("MTASTS_ACME_DIRECTORY", "Let's Encrypt staging", "ACME directory URL"),
         ("MTASTS_ACME_EMAIL", "(none)", "contact for the ACME account"),
         ("MTASTS_ACME_CA_BUNDLE", "(system roots)", "PEM bundle that verifies the ACME server"),
@@ -345,7 +363,36 @@ package struct PlatformConfiguration: Sendable {
             variable: "MTASTS_API_MIN_BODY_RATE"
         )
         trustedProxies = try Self.trustedProxies(value("MTASTS_TRUSTED_PROXIES"), variable: "MTASTS_TRUSTED_PROXIES")
-        let publicText = value("MTASTS_PUBLIC_URL") ?? "http://\(apiListen)"
+        if let name = value("MTASTS_API_HOSTNAME")?.lowercased() {
+            guard Self.isHostname(name) else {
+                throw ConfigurationError(
+                    variable: "MTASTS_API_HOSTNAME",
+                    message: "expected a DNS host name such as api.example.net, got \"\(name)\""
+                )
+            }
+            apiHostname = name.hasSuffix(".") ? String(name.dropLast()) : name
+        } else {
+            apiHostname = nil
+        }
+        switch value("MTASTS_API_PLAIN_HTTP")?.lowercased() {
+        case nil, "off", "false", "0", "no": apiPlainHTTP = false
+        case "on", "true", "1", "yes": apiPlainHTTP = true
+        default: throw ConfigurationError(variable: "MTASTS_API_PLAIN_HTTP", message: "expected on or off")
+        }
+        if apiHostname != nil && apiPlainHTTP {
+            throw ConfigurationError(
+                variable: "MTASTS_API_PLAIN_HTTP",
+                message: "set either MTASTS_API_HOSTNAME (built-in HTTPS) or MTASTS_API_PLAIN_HTTP=on, not both"
+            )
+        }
+        let listenPort = apiListen.port
+        let defaultPublicURL: String
+        if let apiHostname {
+            defaultPublicURL = "https://\(apiHostname)" + (listenPort == 443 ? "" : ":\(listenPort)")
+        } else {
+            defaultPublicURL = "http://\(apiListen)"
+        }
+        let publicText = value("MTASTS_PUBLIC_URL") ?? defaultPublicURL
         guard let url = URL(string: publicText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ConfigurationError(
                 variable: "MTASTS_PUBLIC_URL",

@@ -59,7 +59,8 @@ package final class EdgeService: Sendable {
         }
     }
 
-    package let holder = EdgeSnapshotHolder()
+    package let holder: EdgeSnapshotHolder
+    private let keyAudit: EdgeKeyAudit
     private let follower: any SnapshotFollowing
     private let heartbeat: EdgeHeartbeat?
     private let https: HTTPServer
@@ -85,6 +86,9 @@ package final class EdgeService: Sendable {
     ) throws where Source.Snapshot == EdgeSnapshot {
         self.logger = logger
         ticketKeyRotation = configuration.ticketKeyRotation
+        let keyAudit = EdgeKeyAudit(keyring: keyring, logger: logger)
+        self.keyAudit = keyAudit
+        holder = EdgeSnapshotHolder(didReplace: keyAudit.inspect)
         var followerConfiguration = configuration.follower
         // TLS-RPT addresses live in the DNS zone, not in the edge.
         followerConfiguration.followedParts = [.policy, .certificate, .challenges]
@@ -141,7 +145,7 @@ package final class EdgeService: Sendable {
             admin = HTTPServer(
                 configuration: HTTPServerConfiguration(address: adminAddress, limits: limits, maxConnections: 64),
                 group: group,
-                responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver)
+                responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver, keyAudit: keyAudit)
             )
         } else {
             admin = nil

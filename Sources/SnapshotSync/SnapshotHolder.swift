@@ -4,9 +4,16 @@ import Synchronization
 package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     private let state: Mutex<Snapshot>
     private let databaseReachable = Atomic<Bool>(false)
+    private let didReplace: (@Sendable (Snapshot) -> Void)?
 
-    package init(_ snapshot: Snapshot = Snapshot()) {
+    /// - Parameters:
+    ///   - snapshot: what is served until the first replacement.
+    ///   - didReplace: called with each new snapshot right after it is swapped in, on the replacing thread
+    ///     (a role's one follower thread, so calls arrive in order), e.g. to check what it holds; readers are
+    ///     never blocked by it.
+    package init(_ snapshot: Snapshot = Snapshot(), didReplace: (@Sendable (Snapshot) -> Void)? = nil) {
         state = Mutex(snapshot)
+        self.didReplace = didReplace
     }
 
     /// The snapshot to answer from.
@@ -15,6 +22,7 @@ package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     /// Replaces the snapshot.
     package func replace(with snapshot: Snapshot) {
         state.withLock { $0 = snapshot }
+        didReplace?(snapshot)
     }
 
     /// Whether the last attempt to reach PostgreSQL succeeded (for metrics and logs).

@@ -45,11 +45,13 @@ package struct ACMEOrderBudgetRepository: Sendable {
     /// Records an order against the budget unless it is used up, atomically: concurrent workers are serialised
     /// by an advisory lock, so a burst cannot pass the limit.
     /// - Parameters:
-    ///   - accountID: the tenant account owning the domain.
+    ///   - domainID: the domain ordered for; nil for the platform's own certificate.
+    ///   - accountID: the tenant account owning the domain; nil for the platform's own certificate, which counts
+    ///     only against the platform's budget.
     ///   - renewal: renewals may use the reserve that first issuances leave.
     package func admit(
-        domainID: UUID,
-        accountID: UUID,
+        domainID: UUID?,
+        accountID: UUID?,
         renewal: Bool,
         budget: Budget,
         at now: Date
@@ -73,12 +75,15 @@ package struct ACMEOrderBudgetRepository: Sendable {
                         + "placed at \(freed.formatted(.iso8601))"
                 )
             }
-            let mine = try connection.query(
-                """
-                SELECT placed_at FROM acme_orders WHERE account_id = \(accountID) AND placed_at > \(since)
-                ORDER BY placed_at
-                """
-            ).map { try $0.decode(Date.self, at: 0) }
+            let mine =
+                try accountID.map { accountID in
+                    try connection.query(
+                        """
+                        SELECT placed_at FROM acme_orders WHERE account_id = \(accountID) AND placed_at > \(since)
+                        ORDER BY placed_at
+                        """
+                    ).map { try $0.decode(Date.self, at: 0) }
+                } ?? []
             if mine.count >= budget.ordersPerAccount {
                 let freed = mine[mine.count - budget.ordersPerAccount].addingTimeInterval(Self.window)
                 return .deferred(

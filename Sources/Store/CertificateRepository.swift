@@ -180,16 +180,24 @@ package struct CertificateRepository: Sendable {
     /// previous one, marks the domain `issued`, and tells the edges, in one transaction.
     /// - Parameters:
     ///   - chainPEM: the leaf followed by its intermediates, as served.
-    ///   - sealedKey: the private key's PEM encrypted with the master key.
+    ///   - privateKeyPEM: the private key; only its ciphertext is stored, sealed with the keyring's current key
+    ///     and bound to the new row (``SecretOwner/certificateKey(id:host:)``).
     package func store(
         domainID: UUID,
         host: String,
         chainPEM: String,
         leaf: X509Certificate,
-        sealedKey: EncryptedValue,
+        privateKeyPEM: String,
+        keyring: Keyring,
         renewAfter: Date
     ) throws {
         let newID = UUID()
+        let sealed = try SealedSecret.seal(
+            Array(privateKeyPEM.utf8),
+            for: .certificateKey(id: newID, host: host),
+            with: keyring
+        )
+        let sealedKey = sealed.value
         try pool.withTransaction { connection in
             // The FK is deferred, so the old row can point at the new one before it exists.
             try connection.execute(
@@ -198,10 +206,10 @@ package struct CertificateRepository: Sendable {
             try connection.execute(
                 """
                 INSERT INTO certificates (id, domain_id, host, chain_pem, key_ciphertext, key_nonce, key_id,
-                                          not_before, not_after, issuer, serial, ari_cert_id)
+                                          key_binding, not_before, not_after, issuer, serial, ari_cert_id)
                 VALUES (\(newID), \(domainID), \(host), \(chainPEM), \(PostgresBytes(sealedKey.ciphertext)),
-                        \(PostgresBytes(sealedKey.nonce)), \(sealedKey.keyID), \(leaf.notBefore), \(leaf.notAfter),
-                        \(leaf.issuerDescription), \(leaf.serialHex), \(leaf.ariCertID?.description))
+                        \(PostgresBytes(sealedKey.nonce)), \(sealedKey.keyID), \(sealed.binding), \(leaf.notBefore),
+                        \(leaf.notAfter), \(leaf.issuerDescription), \(leaf.serialHex), \(leaf.ariCertID?.description))
                 """
             )
             try connection.execute(

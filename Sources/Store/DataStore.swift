@@ -57,6 +57,8 @@ package struct DataStore: Sendable {
     package var changes: ChangeLogRepository { ChangeLogRepository(pool: pool) }
     /// Invitation codes for invite-only sign-up.
     package var invitations: InvitationRepository { InvitationRepository(pool: pool) }
+    /// The platform's own certificates (`MTASTS_API_HOSTNAME`).
+    package var platformCertificates: PlatformCertificateRepository { PlatformCertificateRepository(pool: pool) }
     /// The platform's ACME order budget.
     package var acmeOrders: ACMEOrderBudgetRepository { ACMEOrderBudgetRepository(pool: pool) }
     /// Sliding-window rate limits.
@@ -77,6 +79,8 @@ package struct DataStore: Sendable {
     package var edgeHeartbeats: EdgeHeartbeatRepository { EdgeHeartbeatRepository(pool: pool) }
     /// Deletes rows that have outlived their purpose.
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
+    /// Every stored secret at once: for the worker's key audit, `mtasts admin doctor` and `rotate-key`.
+    package var secrets: SecretRepository { SecretRepository(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {

@@ -1,4 +1,4 @@
-package import Crypto
+import Crypto
 import Database
 package import Foundation
 import MTASTS
@@ -46,7 +46,8 @@ package struct ServedCertificateRow: Sendable, Hashable {
     package var host: String
     package var id: UUID
     package var chainPEM: String
-    package var sealedKey: EncryptedValue
+    /// The private key's PEM, sealed and bound to this row (``SecretOwner/certificateKey(id:host:)``).
+    package var sealedKey: SealedSecret
     package var notAfter: Date
 }
 
@@ -125,15 +126,19 @@ package struct ServedHostRepository: Sendable {
         if parts.contains(.certificate) {
             rows.certificates = try connection.query(
                 """
-                SELECT c.host, c.id, c.chain_pem, c.key_id, c.key_nonce, c.key_ciphertext, c.not_after
+                SELECT c.host, c.id, c.chain_pem, c.key_id, c.key_nonce, c.key_ciphertext, c.key_binding, c.not_after
                 FROM certificates c JOIN served_domains(\(now)) d ON d.id = c.domain_id
                 WHERE c.replaced_by IS NULL AND c.not_after > \(now) AND (\(all) OR d.name = ANY(\(filter)))
                 """
             ).map { row in
-                let (host, id, chain, keyID, nonce, ciphertext, notAfter) = try row.decode(
-                    (String, UUID, String, String, PostgresBytes, PostgresBytes, Date).self
+                let (host, id, chain, keyID, nonce, ciphertext, binding, notAfter) = try row.decode(
+                    (String, UUID, String, String, PostgresBytes, PostgresBytes, SecretBinding, Date).self
                 )
-                let key = EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes)
+                let key = SealedSecret(
+                    value: EncryptedValue(keyID: keyID, nonce: nonce.bytes, ciphertext: ciphertext.bytes),
+                    owner: .certificateKey(id: id, host: host),
+                    binding: binding
+                )
                 return ServedCertificateRow(host: host, id: id, chainPEM: chain, sealedKey: key, notAfter: notAfter)
             }
         }

@@ -53,6 +53,10 @@ package struct TLSConfiguration: Sendable {
     package var verifiesPeer = true
     /// Client: the trusted roots when ``verifiesPeer`` is set.
     package var trustRoots = TLSTrustRoots.systemDefault
+    /// Client, with ``verifiesPeer``: finish the handshake even when verification fails, leaving the verdict in
+    /// `TLSConnection.verificationFailure`. For diagnostics that must see the whole certificate and the
+    /// negotiated parameters (the MX probe); never for a connection that then carries data.
+    package var completesHandshakeOnVerificationFailure = false
 
     /// The defaults.
     package init() {}

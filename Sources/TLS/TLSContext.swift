@@ -182,7 +182,10 @@ package final class TLSContext: @unchecked Sendable {
 
     private func applyClient(_ configuration: TLSConfiguration) throws {
         if configuration.verifiesPeer {
-            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+            // SSL_VERIFY_NONE on a client still verifies the chain against the loaded roots and records the
+            // result (SSL_get_verify_result); it only does not abort the handshake on failure.
+            let mode = configuration.completesHandshakeOnVerificationFailure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER
+            SSL_CTX_set_verify(context, mode, nil)
             switch configuration.trustRoots {
             case .systemDefault:
                 try check(SSL_CTX_set_default_verify_paths(context) == 1, "SSL_CTX_set_default_verify_paths")

@@ -100,6 +100,18 @@ package struct TLSError: Error, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether the handshake failed because client and server share no protocol version: the peer chose or
+    /// asked for a version outside this side's range (e.g. a server that speaks only TLS 1.0 or 1.1, RFC 8996),
+    /// or answered with a protocol_version alert.
+    package var isProtocolVersionMismatch: Bool {
+        receivedAlert == UInt8(TLS1_AD_PROTOCOL_VERSION)
+            || queue.contains { entry in
+                [SSL_R_UNSUPPORTED_PROTOCOL, SSL_R_NO_PROTOCOLS_AVAILABLE, SSL_R_WRONG_SSL_VERSION].contains(
+                    entry.reason
+                )
+            }
+    }
+
     /// Whether any queued OpenSSL error carries `reason` (an `SSL_R_*` value).
     package func hasReason(_ reason: Int32) -> Bool {
         queue.contains { $0.reason == reason }

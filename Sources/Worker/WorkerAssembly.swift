@@ -122,6 +122,7 @@ package enum WorkerAssembly {
             issuer: issuer,
             domainChecker: settings.checksDomains
                 ? try domainChecker(settings: settings, store: store, dns: dns, logger: logger) : nil,
+            keyAudit: CertificateKeyAudit(store: store, keyring: keyring, logger: logger),
             workerID: workerID,
             logger: logger
         )

@@ -7,25 +7,36 @@ import Synchronization
 ///
 /// The scheduler wakes on `NOTIFY mtasts_changes` (a domain was verified, a policy changed) or every
 /// `scanInterval`, queues certificate issuance and renewals, stops work for domains no longer served, finishes
-/// offboarding (RFC 8461 §8.3) and cleans up. Job threads take jobs from PostgreSQL with `SKIP LOCKED`, so any
-/// number of worker processes cooperate; `concurrency` caps the ACME orders this process runs at once.
+/// offboarding (RFC 8461 §8.3) and cleans up; at start and every `keyAuditInterval` it first makes due the
+/// certificates whose private key the master keys cannot decrypt (``CertificateKeyAudit``). Job threads take
+/// jobs from PostgreSQL with `SKIP LOCKED`, so any number of worker processes cooperate; `concurrency` caps the
+/// ACME orders this process runs at once.
 package final class WorkerService: Sendable {
     package struct Configuration: Sendable {
         package var concurrency: Int
         package var scanInterval: Duration
         package var jobLease: Duration
         package var cleanupInterval: Duration
+        /// The platform's own host (`MTASTS_API_HOSTNAME`) whose certificate the worker keeps current, if any.
+        package var platformHost: String?
+        /// How often the ``CertificateKeyAudit`` looks for certificate keys the master keys cannot decrypt
+        /// (also once at start).
+        package var keyAuditInterval: Duration
 
         package init(
             concurrency: Int = 4,
             scanInterval: Duration = .seconds(5),
             jobLease: Duration = .seconds(900),
-            cleanupInterval: Duration = .seconds(60)
+            cleanupInterval: Duration = .seconds(60),
+            platformHost: String? = nil,
+            keyAuditInterval: Duration = .seconds(600)
         ) {
             self.concurrency = max(1, concurrency)
             self.scanInterval = scanInterval
             self.jobLease = jobLease
             self.cleanupInterval = cleanupInterval
+            self.platformHost = platformHost
+            self.keyAuditInterval = keyAuditInterval
         }
     }
 
@@ -35,6 +46,7 @@ package final class WorkerService: Sendable {
     private let listener: ChangeListener
     private let issuer: CertificateIssuer
     private let domainChecker: DomainChecker?
+    private let keyAudit: CertificateKeyAudit?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -43,6 +55,7 @@ package final class WorkerService: Sendable {
     /// - Parameters:
     ///   - store: the worker's own store (its pool sized for the job threads).
     ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
+    ///   - keyAudit: re-issues certificates whose key cannot be decrypted; nil skips the audit.
     ///   - workerID: names this process in job leases.
     package init(
         configuration: Configuration,
@@ -50,6 +63,7 @@ package final class WorkerService: Sendable {
         listener: ChangeListener,
         issuer: CertificateIssuer,
         domainChecker: DomainChecker? = nil,
+        keyAudit: CertificateKeyAudit? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -59,6 +73,7 @@ package final class WorkerService: Sendable {
         self.listener = listener
         self.issuer = issuer
         self.domainChecker = domainChecker
+        self.keyAudit = keyAudit
         self.logger = logger
     }
 
@@ -80,12 +95,17 @@ package final class WorkerService: Sendable {
     }
 
     /// One scheduling pass (also used by tests): queue due work, stop unserved domains, finish offboarding.
-    package func scheduleOnce(cleanUp: Bool) throws {
+    /// - Parameter auditKeys: first make due the certificates whose key cannot be decrypted (``CertificateKeyAudit``).
+    package func scheduleOnce(cleanUp: Bool, auditKeys: Bool = false) throws {
         let now = Date()
+        if auditKeys { try keyAudit?.run(at: now) }
         try store.certificates.stopUnservedDomains(at: now)
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
         var queued = try store.certificates.enqueueDueWork(at: now)
+        if let host = configuration.platformHost, try store.platformCertificates.enqueueDue(host: host, at: now) {
+            queued += 1
+        }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
         if queued > 0 || !offboarded.isEmpty {
@@ -105,11 +125,14 @@ package final class WorkerService: Sendable {
 
     private func runScheduler() {
         var lastCleanup = ContinuousClock.now - configuration.cleanupInterval
+        var lastKeyAudit = ContinuousClock.now - configuration.keyAuditInterval
         while !stopped.load(ordering: .relaxed) {
             do {
                 let cleanUp = ContinuousClock.now - lastCleanup >= configuration.cleanupInterval
-                try scheduleOnce(cleanUp: cleanUp)
+                let auditKeys = ContinuousClock.now - lastKeyAudit >= configuration.keyAuditInterval
+                try scheduleOnce(cleanUp: cleanUp, auditKeys: auditKeys)
                 if cleanUp { lastCleanup = .now }
+                if auditKeys { lastKeyAudit = .now }
                 _ = try listener.wait(timeout: min(configuration.scanInterval, .seconds(1)))
             } catch {
                 logger.warning("worker scheduling failed; retrying", ["error": "\(error)"])
@@ -121,7 +144,8 @@ package final class WorkerService: Sendable {
 
     private func runJobs() {
         let lease = configuration.jobLease
-        let kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        var kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        if configuration.platformHost != nil { kinds.append(.issuePlatformCertificate) }
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
@@ -135,14 +159,13 @@ package final class WorkerService: Sendable {
                 _ = wake.wait(timeout: .now() + 1)
                 continue
             }
-            guard let domainID = job.domainID else {
-                try? queue.complete(job)
-                continue
-            }
-            let outcome =
-                switch job.kind {
-                case .issueCertificate: issuer.handle(domainID: domainID, attempts: job.attempts)
-                case .checkDomain: domainChecker?.handle(domainID: domainID) ?? .done
+            let outcome: JobOutcome =
+                switch (job.kind, job.domainID, configuration.platformHost) {
+                case (.issueCertificate, let domainID?, _): issuer.handle(domainID: domainID, attempts: job.attempts)
+                case (.checkDomain, let domainID?, _): domainChecker?.handle(domainID: domainID) ?? .done
+                case (.issuePlatformCertificate, _, let host?):
+                    issuer.handlePlatform(host: host, attempts: job.attempts)
+                default: .done
                 }
             switch outcome {
             case .done:

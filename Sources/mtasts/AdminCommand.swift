@@ -10,11 +10,22 @@ import Store
 enum AdminCommand {
     static let help = """
         usage: mtasts admin invite [--count N] [--valid-days D]
+               mtasts admin doctor
+               mtasts admin rotate-key [--batch-size N]
 
         tasks:
-          invite   print N new invitation codes (default 1), each good for one sign-up within D days
-                   (default 14), for MTASTS_SIGNUP=invite. Only their SHA-256 is stored: hand each code to
-                   one person; a lost code cannot be shown again.
+          invite      print N new invitation codes (default 1), each good for one sign-up within D days
+                      (default 14), for MTASTS_SIGNUP=invite. Only their SHA-256 is stored: hand each code to
+                      one person; a lost code cannot be shown again.
+          doctor      decrypt every stored secret (certificate keys, ACME account keys) with the master keys
+                      of MTASTS_SECRET_KEY_FILE and MTASTS_PREVIOUS_SECRET_KEY_FILES and count them by kind:
+                      readable with the current key, only with a previous key, or not at all; one line per
+                      secret that needs action. Exits 0 when every secret in use is readable with the current
+                      key, 1 otherwise.
+          rotate-key  re-encrypt every stored secret with the current key (MTASTS_SECRET_KEY_FILE), bound to
+                      its row, reading it with a previous key where needed, N rows at a time (default 500),
+                      each row in its own transaction; edges reload the hosts. Safe to run again and while the
+                      platform runs. Exits 1 when a secret in use could not be read.
 
         options:
           --database-url URL  overrides MTASTS_DATABASE_URL
@@ -28,11 +39,13 @@ enum AdminCommand {
                 CommandRunner.writeOut(help)
                 return 0
             }
-            throw UsageError(message: "name a task: invite")
+            throw UsageError(message: "name a task: invite, doctor, rotate-key")
         }
         switch task {
         case "invite": return try invite(Array(arguments.dropFirst()), environment: environment)
-        default: throw UsageError(message: "unknown task '\(task)' (invite)")
+        case "doctor": return try doctor(Array(arguments.dropFirst()), environment: environment)
+        case "rotate-key": return try rotateKey(Array(arguments.dropFirst()), environment: environment)
+        default: throw UsageError(message: "unknown task '\(task)' (invite, doctor, rotate-key)")
         }
     }
 

@@ -13,7 +13,11 @@ enum CommandRunner {
         ("worker", "run only the background worker (verification, certificates, renewals)"),
         ("dns", "run only the authoritative DNS responder for MTASTS_DNS_ZONE"),
         ("migrate", "apply pending database migrations (--check: only report them)"),
-        ("admin", "operator tasks: invite (codes for MTASTS_SIGNUP=invite)"),
+        (
+            "admin",
+            "operator tasks: invite (codes for MTASTS_SIGNUP=invite), doctor (can every stored secret be "
+                + "decrypted?), rotate-key (re-encrypt every secret with the current master key)"
+        ),
         ("version", "print the version"),
     ]
 

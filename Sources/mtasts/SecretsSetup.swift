@@ -6,8 +6,14 @@ import Logging
 /// Loads the master keys that encrypt private keys at rest.
 enum SecretsSetup {
     /// The current key (generated on first run when the default path is used) plus older keys for rotation.
+    /// - Parameter generatingMissing: whether a missing key at the default path is created, as the roles do on
+    ///   first run; the admin tasks pass false, since a new key could read nothing that is already stored.
     /// - Throws: `ConfigurationError` naming the variable when a configured key file is missing or malformed.
-    static func loadKeyring(configuration: PlatformConfiguration, logger: Logger) throws -> Keyring {
+    static func loadKeyring(
+        configuration: PlatformConfiguration,
+        logger: Logger,
+        generatingMissing: Bool = true
+    ) throws -> Keyring {
         let path = configuration.secretKeyFile
         let current: MasterKey
         if FileManager.default.fileExists(atPath: path) {
@@ -16,6 +22,11 @@ enum SecretsSetup {
             } catch {
                 throw ConfigurationError(variable: "MTASTS_SECRET_KEY_FILE", message: "cannot load \(path): \(error)")
             }
+        } else if !generatingMissing {
+            throw ConfigurationError(
+                variable: "MTASTS_SECRET_KEY_FILE",
+                message: "no master key at \(path); point the variable at the key the roles use"
+            )
         } else if configuration.secretKeyFileIsExplicit {
             throw ConfigurationError(
                 variable: "MTASTS_SECRET_KEY_FILE",

@@ -13,6 +13,7 @@ import PlatformZone
 import PolicyEdge
 import Store
 import SystemIO
+import TLS
 import WebServer
 import Worker
 
@@ -61,6 +62,7 @@ enum ServeCommand {
             return 0
         }
         let configuration = try PlatformConfiguration(environment: environment)
+        if roles.contains(.api) { try checkAPITransport(configuration) }
         let logger = Logger(label: roles == .all ? "serve" : roles.names.joined(), level: configuration.logLevel)
         // Block the termination signals before any thread starts, so only `sigwait` below receives them.
         var signals = sigset_t()
@@ -139,10 +141,13 @@ enum ServeCommand {
         // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
+        var certificateRefresh: DispatchSourceTimer?
+        defer { certificateRefresh?.cancel() }
         if let apiPool {
-            api = try startAPI(
+            (api, certificateRefresh) = try startAPI(
                 configuration: configuration,
                 pool: pool,
+                keyring: keyring,
                 group: group,
                 blocking: apiPool,
                 logger: logger
@@ -226,13 +231,18 @@ enum ServeCommand {
     }
 
     /// Starts the JSON API (and the web form) on its listener; handlers run on `blocking` threads.
+    /// Starts the API listener: HTTPS with the platform's certificate when `MTASTS_API_HOSTNAME` is set (with a
+    /// timer that picks up renewals), else plain HTTP, which only a loopback address or `MTASTS_API_PLAIN_HTTP=on`
+    /// may serve.
     static func startAPI(
         configuration: PlatformConfiguration,
         pool: PostgresPool,
+        keyring: Keyring,
         group: EventLoopGroup,
         blocking: BlockingPool,
         logger: Logger
-    ) throws -> HTTPServer {
+    ) throws -> (HTTPServer, DispatchSourceTimer?) {
+        let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
@@ -255,6 +265,7 @@ enum ServeCommand {
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
+                tls: tls,
                 limits: HTTPParserLimits(bodyBytes: 65_536),
                 timeouts: HTTPConnectionStateMachine.Configuration(
                     requestTimeout: UInt64(configuration.apiRequestTimeout) * 1_000_000_000,
@@ -273,7 +284,51 @@ enum ServeCommand {
         try server.start()
         CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
         if staticFiles != nil { CommandRunner.writeOut("web:    \(configuration.publicURL)/ (web form)\n") }
-        return server
+        return (server, refresh)
+    }
+
+    /// Refuses plain HTTP on a non-loopback API address unless it was asked for (`MTASTS_API_PLAIN_HTTP=on`,
+    /// behind a TLS proxy): credentials must not cross the network in the clear by default.
+    static func checkAPITransport(_ configuration: PlatformConfiguration) throws {
+        guard configuration.apiHostname == nil, !configuration.apiPlainHTTP else { return }
+        let host = configuration.apiListen.host
+        guard !(["::1", "localhost"].contains(host) || host.hasPrefix("127.")) else { return }
+        throw ConfigurationError(
+            variable: "MTASTS_API_HOSTNAME",
+            message: "the API would serve plain HTTP on \(configuration.apiListen): set MTASTS_API_HOSTNAME for "
+                + "built-in HTTPS, or MTASTS_API_PLAIN_HTTP=on behind a TLS proxy (MTASTS_TRUSTED_PROXIES)"
+        )
+    }
+
+    /// The API listener's TLS context and its certificate refresh timer, or nil for plain HTTP.
+    static func apiTLS(
+        configuration: PlatformConfiguration,
+        pool: PostgresPool,
+        keyring: Keyring,
+        logger: Logger
+    ) throws -> (TLSContext?, DispatchSourceTimer?) {
+        guard let host = configuration.apiHostname else { return (nil, nil) }
+        let resolver = PlatformCertificateResolver(
+            host: host,
+            store: DataStore(pool: pool),
+            keyring: keyring,
+            logger: logger.with(["role": "api"])
+        )
+        resolver.refresh()
+        if !resolver.hasCertificate {
+            logger.notice(
+                "no certificate for the API yet; HTTPS handshakes fail until the worker has one",
+                ["host": host]
+            )
+        }
+        let context = try TLSContext.makeServer(configuration: .server)
+        context.setServerNameResolver(resolver)
+        // The worker renews every couple of months; a new certificate is picked up within seconds of issuance.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 5, repeating: 5)
+        timer.setEventHandler { resolver.refresh() }
+        timer.resume()
+        return (context, timer)
     }
 
     /// The web form's files read into memory from `MTASTS_PUBLIC_DIR`; nil (with a warning) when the default
@@ -359,7 +414,8 @@ enum ServeCommand {
             http01Port: UInt16(configuration.acmeHTTP01Port),
             service: .init(
                 concurrency: configuration.workerConcurrency,
-                scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000))
+                scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000)),
+                platformHost: configuration.apiHostname
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),

@@ -99,6 +99,10 @@ import Testing
         #expect(!html.contains("style="), "inline styles break the CSP")
         #expect(!html.contains("<script>"), "inline scripts break the CSP")
         #expect(!html.contains("http://") && !html.contains("https://"), "no external resources")
+        // Without script, a GET form would put the password into the URL (logs, history, Referer).
+        let forms = html.matches(of: /<form[^>]*>/).map { String($0.output) }
+        #expect(!forms.isEmpty)
+        for form in forms { #expect(form.contains(#"method="post""#), "\(form)") }
         let script = String(decoding: try #require(files.files["/app.js"]).body, as: UTF8.self)
         #expect(!script.contains("innerHTML") && !script.contains("insertAdjacentHTML"), "API text as textContent only")
     }

@@ -7,30 +7,7 @@ import Testing
 /// Runs the built `mtasts` binary as an operator would.
 @Suite struct CLITests {
     private func mtasts(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let binary = RepositoryPaths.debugBinary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw TestSupportError("\(binary) is missing: run `swift build` before `swift test` (make test does)")
-        }
-        let directory = try TemporaryDirectory(prefix: "cli")
-        let process = try ManagedProcess.launch(
-            name: "mtasts",
-            executable: binary,
-            arguments: arguments,
-            environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) {
-                _,
-                new in new
-            },
-            logDirectory: directory.path
-        )
-        var termination: ManagedProcess.Termination?
-        try Poll.until(deadline: 60, "mtasts \(arguments.joined(separator: " ")) exits") {
-            termination = process.poll()
-            return termination != nil
-        }
-        guard case .exited(let status) = termination else {
-            throw TestSupportError("mtasts \(arguments) ended with \(String(describing: termination))")
-        }
-        return (status, process.standardOutput() + process.standardError())
+        try MTASTSBinary.run(arguments, environment: environment)
     }
 
     @Test(arguments: ["serve", "api", "edge", "worker", "migrate", "admin", "version"])
@@ -88,6 +65,17 @@ import Testing
         #expect(try rows.map { try $0.decode(Double.self, at: 1) } == [172_800, 172_800, 172_800])
         let (usage, message) = try mtasts(["admin", "invite", "--count", "0"], environment: environment)
         #expect(usage == 64 && message.contains("--count"))
+    }
+
+    @Test func theAPIRefusesPlainHTTPBeyondLoopbackUnlessAskedFor() throws {
+        let (status, output) = try mtasts(["api"], environment: ["MTASTS_API_LISTEN": "0.0.0.0:0"])
+        #expect(status == 78)
+        #expect(output.contains("MTASTS_API_HOSTNAME") && output.contains("MTASTS_API_PLAIN_HTTP=on"))
+        let (both, bothOutput) = try mtasts(
+            ["api"],
+            environment: ["MTASTS_API_HOSTNAME": "api.example.test", "MTASTS_API_PLAIN_HTTP": "on"]
+        )
+        #expect(both == 78 && bothOutput.contains("not both"))
     }
 
     @Test func versionPrintsTheVersion() throws {

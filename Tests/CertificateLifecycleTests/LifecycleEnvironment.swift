@@ -27,6 +27,8 @@ final class LifecycleEnvironment: @unchecked Sendable {
     let fixtures: ServedDomainFixtures
 
     static let edgeHostname = "edge.platform.test"
+    /// The platform's own name, for tests of the API's certificate.
+    static let apiHostname = "api.platform.test"
 
     init(
         workerCount: Int = 1,
@@ -36,14 +38,18 @@ final class LifecycleEnvironment: @unchecked Sendable {
         concurrency: Int = 4,
         orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
         maximumFailedOrders: Int = 5,
-        blockedDomains: [String] = []
+        blockedDomains: [String] = [],
+        platformHost: String? = nil
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
         fixtures = try ServedDomainFixtures(url: url, directory: try TemporaryDirectory(prefix: "lifecycle"))
         dns = try DNSTestEnvironment.start(
             zones: ["tenant.test", "platform.test"],
-            records: [DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1")]
+            records: [
+                DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1"),
+                DNSTestRecord(owner: Self.apiHostname, type: .a, value: "127.0.0.1"),
+            ]
         )
         let httpPort = try FreePort.allocate(udp: false, tcp: true)
         keyring = try Keyring(current: try MasterKey.generate())
@@ -80,7 +86,12 @@ final class LifecycleEnvironment: @unchecked Sendable {
                 caaIdentities: ["pebble.test"],
                 edgeHostname: Self.edgeHostname,
                 http01Port: httpPort,
-                service: .init(concurrency: concurrency, scanInterval: .milliseconds(200), jobLease: .seconds(60)),
+                service: .init(
+                    concurrency: concurrency,
+                    scanInterval: .milliseconds(200),
+                    jobLease: .seconds(60),
+                    platformHost: platformHost
+                ),
                 // The checks fetch policies as a sender trusting Pebble's root would, from the edge's port.
                 checkCABundle: rootCAFile,
                 checkHTTPSPort: edge.httpsAddress?.port ?? 443,
@@ -158,23 +169,28 @@ final class LifecycleEnvironment: @unchecked Sendable {
     /// Fetches the policy over HTTPS like a sender: SNI, certificate verified against Pebble's root and the host.
     func fetchPolicy(_ name: String) throws -> String {
         guard let address = edge.httpsAddress else { throw TestSupportError("edge not listening") }
-        let host = "mta-sts." + name
+        let text = try httpsGet(address, host: "mta-sts." + name, path: "/.well-known/mta-sts.txt")
+        guard text.hasPrefix("HTTP/1.1 200 "), let split = text.range(of: "\r\n\r\n") else {
+            throw TestSupportError("unexpected response: \(text.prefix(80))")
+        }
+        return String(text[split.upperBound...])
+    }
+
+    /// One GET over HTTPS to `address` with SNI and `Host` `host`, verified against Pebble's root; the whole
+    /// response as text.
+    func httpsGet(_ address: SocketAddress, host: String, path: String) throws -> String {
         let context = try TLSContext.makeClient(configuration: .client(trustRoots: .file(rootCAFile)))
         let socket = try Socket.connect(to: address, timeout: .seconds(3))
         defer { try? socket.close() }
         let tls = try TLSConnection(context: context, fd: socket.fileDescriptor, serverName: host)
         if case .failed(let error) = tls.handshake() { throw error }
-        let request = Array("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { tls.write($0) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while case .complete(let count) = buffer.withUnsafeMutableBytes({ tls.read(into: $0) }), count > 0 {
             received.append(contentsOf: buffer[0..<count])
         }
-        let text = String(decoding: received, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1.1 200 "), let split = text.range(of: "\r\n\r\n") else {
-            throw TestSupportError("unexpected response: \(text.prefix(80))")
-        }
-        return String(text[split.upperBound...])
+        return String(decoding: received, as: UTF8.self)
     }
 }

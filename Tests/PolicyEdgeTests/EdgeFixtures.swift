@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PolicyEdge
 import SnapshotSync
+import Synchronization
 import SystemIO
 import TLS
 import TestSupport
@@ -28,7 +29,8 @@ final class RunningEdge: Sendable {
         keyring: Keyring,
         snapshotFile: String? = nil,
         reconcile: Duration = .seconds(60),
-        maxConnectionsPerAddress: Int? = 256
+        maxConnectionsPerAddress: Int? = 256,
+        logger: Logger = .init(label: "edge-test", level: .error)
     ) throws {
         group = try EventLoopGroup(numberOfLoops: 2)
         let loopback = try SocketAddress(parsing: "127.0.0.1:0")
@@ -45,7 +47,7 @@ final class RunningEdge: Sendable {
             source: try StoreSnapshotSource(connectionString: url),
             keyring: keyring,
             group: group,
-            logger: .init(label: "edge-test", level: .error)
+            logger: logger
         )
         try service.start()
     }
@@ -92,4 +94,15 @@ final class RunningEdge: Sendable {
         }
         return String(decoding: received, as: UTF8.self)
     }
+}
+
+/// Log lines collected from any thread.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// Every line so far.
+    var all: [String] { lines.withLock { $0 } }
+
+    /// A sink appending here.
+    var sink: LogSink { LogSink { line in self.lines.withLock { $0.append(line) } } }
 }

@@ -2,21 +2,34 @@ import Crypto
 import Foundation
 import PolicyEdge
 import SnapshotSync
+import Store
 import Testing
 
 @Suite struct SnapshotCertificateResolverTests {
-    private func snapshot(hosts: [String], keyring: Keyring) throws -> EdgeSnapshot {
+    /// A snapshot with a certificate for each host, its key sealed by `keyring` and bound to its row unless
+    /// `binding` is `.unbound` (as rows written before migration 0006 are).
+    static func snapshot(
+        hosts: [String],
+        keyring: Keyring,
+        binding: SecretBinding = .row
+    ) throws -> EdgeSnapshot {
         let now = Int64(Date().timeIntervalSince1970)
         let authority = try CertificateBuilder.makeAuthority(commonName: "Resolver Test CA", now: now)
         var entries: [String: EdgeSnapshot.HostEntry] = [:]
         for host in hosts {
             let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
-            let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
+            let id = UUID()
+            let pem = Array(try leaf.key.pemRepresentation.utf8)
+            let sealed =
+                binding == .row
+                ? try SealedSecret.seal(pem, for: .certificateKey(id: id, host: host), with: keyring).value
+                : try keyring.encrypt(pem)
             entries[host] = EdgeSnapshot.HostEntry(
                 certificate: EdgeSnapshot.Certificate(
-                    id: UUID(),
+                    id: id,
                     chainPEM: leaf.certificate.pemRepresentation,
                     encryptedKey: sealed.encoded,
+                    keyBinding: binding,
                     notAfter: Date().addingTimeInterval(86_400)
                 )
             )
@@ -27,7 +40,7 @@ import Testing
     @Test func contextsAreCachedUpToTheCapacityAndRebuiltAfterEviction() throws {
         let keyring = try Keyring(current: try MasterKey.generate())
         let hosts = ["mta-sts.a.test", "mta-sts.b.test", "mta-sts.c.test"]
-        let holder = EdgeSnapshotHolder(try snapshot(hosts: hosts, keyring: keyring))
+        let holder = EdgeSnapshotHolder(try Self.snapshot(hosts: hosts, keyring: keyring))
         let resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring, capacity: 2)
         for host in hosts + hosts {
             #expect(resolver.context(forServerName: host) != nil)
@@ -40,9 +53,48 @@ import Testing
     @Test func aKeySealedWithAnotherMasterKeyIsNeverServed() throws {
         let sealing = try Keyring(current: try MasterKey.generate())
         let other = try Keyring(current: try MasterKey.generate())
-        let holder = EdgeSnapshotHolder(try snapshot(hosts: ["mta-sts.a.test"], keyring: sealing))
+        let holder = EdgeSnapshotHolder(try Self.snapshot(hosts: ["mta-sts.a.test"], keyring: sealing))
         #expect(
             SnapshotCertificateResolver(holder: holder, keyring: other).context(forServerName: "mta-sts.a.test") == nil
         )
+    }
+
+    @Test func aKeyMovedToAnotherHostsRowDoesNotDecrypt() throws {
+        let keyring = try Keyring(current: try MasterKey.generate())
+        let original = try Self.snapshot(hosts: ["mta-sts.a.test", "mta-sts.b.test"], keyring: keyring)
+        let a = try #require(original.hosts["mta-sts.a.test"]?.certificate)
+        let b = try #require(original.hosts["mta-sts.b.test"]?.certificate)
+        // b's row now holds a's chain and a's sealed key: the bytes are intact, but they were bound to a's row.
+        let moved = EdgeSnapshot.Certificate(
+            id: b.id,
+            chainPEM: a.chainPEM,
+            encryptedKey: a.encryptedKey,
+            keyBinding: .row,
+            notAfter: a.notAfter
+        )
+        let holder = EdgeSnapshotHolder(
+            EdgeSnapshot(hosts: ["mta-sts.b.test": EdgeSnapshot.HostEntry(certificate: moved)])
+        )
+        let resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
+        #expect(resolver.context(forServerName: "mta-sts.b.test") == nil)
+    }
+
+    @Test func keysSealedBeforeRowBindingStillDecrypt() throws {
+        let keyring = try Keyring(current: try MasterKey.generate())
+        let holder = EdgeSnapshotHolder(
+            try Self.snapshot(hosts: ["mta-sts.legacy.test"], keyring: keyring, binding: .unbound)
+        )
+        let resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
+        #expect(resolver.context(forServerName: "mta-sts.legacy.test") != nil)
+    }
+
+    @Test func snapshotFilesWrittenBeforeRowBindingReadAsUnbound() throws {
+        let json = """
+            {"id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","chainPEM":"x","encryptedKey":"v1.ab.cd.ef","notAfter":1}
+            """
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        let certificate = try decoder.decode(EdgeSnapshot.Certificate.self, from: Data(json.utf8))
+        #expect(certificate.keyBinding == .unbound)
     }
 }

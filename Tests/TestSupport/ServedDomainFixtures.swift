@@ -17,9 +17,10 @@ package final class ServedDomainFixtures: Sendable {
     /// Keeps the folder holding `caFile` alive as long as the fixtures.
     private let directory: TemporaryDirectory?
 
-    package init(url: String, directory: TemporaryDirectory) throws {
+    /// - Parameter keyring: seals the private keys the fixtures store; a fresh master key when nil.
+    package init(url: String, directory: TemporaryDirectory, keyring: Keyring? = nil) throws {
         store = DataStore(connectionString: url, maxConnections: 2)
-        keyring = try Keyring(current: try MasterKey.generate())
+        self.keyring = try keyring ?? Keyring(current: try MasterKey.generate())
         authority = try CertificateBuilder.makeAuthority(commonName: "Test CA", now: Self.now)
         caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
         self.directory = directory
@@ -118,14 +119,31 @@ package final class ServedDomainFixtures: Sendable {
     package func addCertificate(domain: UUID, host: String) throws {
         let now = Self.now
         let leaf = try CertificateBuilder.makeLeaf(dnsNames: [host], issuer: authority, now: now)
-        let sealed = try keyring.encrypt(Array(try leaf.key.pemRepresentation.utf8))
         try store.certificates.store(
             domainID: domain,
             host: host,
             chainPEM: leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation,
             leaf: leaf.certificate,
-            sealedKey: sealed,
+            privateKeyPEM: try leaf.key.pemRepresentation,
+            keyring: keyring,
             renewAfter: Date(timeIntervalSince1970: Double(now + 43_200))
+        )
+    }
+
+    /// Stores an ACME account for `directoryURL` with a fresh key sealed with the keyring, as the worker does
+    /// after registering (the account URL is made up: nothing here talks to a CA).
+    package func addACMEAccount(directoryURL: String) throws {
+        let key = try P256PrivateKey.generate()
+        try store.acmeAccounts.insertIfAbsent(
+            ACMEAccountRecord(
+                directoryURL: directoryURL,
+                sealedKey: try SealedSecret.seal(
+                    Array(try key.pemRepresentation.utf8),
+                    for: .acmeAccountKey(directoryURL: directoryURL),
+                    with: keyring
+                ),
+                accountURL: directoryURL + "/account/fixture"
+            )
         )
     }
 }

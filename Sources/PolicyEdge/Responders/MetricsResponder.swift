@@ -1,6 +1,7 @@
 import Foundation
 package import HTTPCore
 import SnapshotSync
+import Store
 package import WebServer
 
 /// `GET /metrics` in the Prometheus text format, on the edge's admin listener.
@@ -8,15 +9,19 @@ package struct MetricsResponder: HTTPResponder {
     private let holder: EdgeSnapshotHolder
     private let servers: [(listener: String, metrics: HTTPServerMetrics)]
     private let resolver: SnapshotCertificateResolver?
+    private let keyAudit: EdgeKeyAudit?
 
+    /// - Parameter keyAudit: reports certificates whose key this edge cannot decrypt; nil leaves the gauge out.
     package init(
         holder: EdgeSnapshotHolder,
         servers: [(listener: String, metrics: HTTPServerMetrics)],
-        resolver: SnapshotCertificateResolver?
+        resolver: SnapshotCertificateResolver?,
+        keyAudit: EdgeKeyAudit? = nil
     ) {
         self.holder = holder
         self.servers = servers
         self.resolver = resolver
+        self.keyAudit = keyAudit
     }
 
     package func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -78,6 +83,16 @@ package struct MetricsResponder: HTTPResponder {
             lines.append("# HELP mtasts_edge_tls_contexts TLS contexts built for hosts so far.")
             lines.append("# TYPE mtasts_edge_tls_contexts gauge")
             lines.append("mtasts_edge_tls_contexts \(resolver.cachedContexts)")
+        }
+        if let keyAudit {
+            lines.append(
+                "# HELP mtasts_edge_certificate_keys_unreadable Certificates in the snapshot whose private key this "
+                    + "edge cannot decrypt (their hosts get no TLS here), by reason."
+            )
+            lines.append("# TYPE mtasts_edge_certificate_keys_unreadable gauge")
+            for (reason, count) in keyAudit.unreadableCounts.sorted(by: { $0.key.rawValue > $1.key.rawValue }) {
+                lines.append("mtasts_edge_certificate_keys_unreadable{reason=\"\(reason.rawValue)\"} \(count)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

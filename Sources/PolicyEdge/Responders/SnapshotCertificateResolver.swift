@@ -1,6 +1,7 @@
 package import Crypto
 import Foundation
 import SnapshotSync
+import Store
 import Synchronization
 package import TLS
 
@@ -38,7 +39,7 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
             return nil
         }
         if let (id, context) = cache.withLock({ $0[host] }), id == certificate.id { return context }
-        guard let context = makeContext(certificate) else { return nil }
+        guard let context = makeContext(certificate, host: host) else { return nil }
         cache.withLock { cache in
             if cache[host] == nil, cache.count >= capacity { cache.remove(at: cache.startIndex) }
             cache[host] = (certificate.id, context)
@@ -49,9 +50,10 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     /// Number of contexts built so far (metrics).
     package var cachedContexts: Int { cache.withLock { $0.count } }
 
-    private func makeContext(_ certificate: EdgeSnapshot.Certificate) -> TLSContext? {
-        guard let encrypted = EncryptedValue(encoded: certificate.encryptedKey),
-            let keyBytes = try? keyring.decrypt(encrypted),
+    /// Decrypts the key (bound to `host`'s row) and builds the context; nil when the key cannot be read (the
+    /// snapshot's ``EdgeKeyAudit`` has logged why) or does not fit the chain.
+    private func makeContext(_ certificate: EdgeSnapshot.Certificate, host: String) -> TLSContext? {
+        guard let keyBytes = try? certificate.sealedKey(host: host)?.open(with: keyring),
             let pair = try? CertificateKeyPair(
                 chainPEM: certificate.chainPEM,
                 privateKeyPEM: String(decoding: keyBytes, as: UTF8.self)

@@ -1,3 +1,4 @@
+import Crypto
 package import Foundation
 package import SnapshotSync
 package import Store
@@ -44,13 +45,41 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
         package let chainPEM: String
         /// `EncryptedValue.encoded` of the PEM private key.
         package let encryptedKey: String
+        /// Whether ``encryptedKey`` is bound to its row (``SecretOwner/certificateKey(id:host:)``).
+        package let keyBinding: SecretBinding
         package let notAfter: Date
 
-        package init(id: UUID, chainPEM: String, encryptedKey: String, notAfter: Date) {
+        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
             self.id = id
             self.chainPEM = chainPEM
             self.encryptedKey = encryptedKey
+            self.keyBinding = keyBinding
             self.notAfter = notAfter
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case id, chainPEM, encryptedKey, keyBinding, notAfter
+        }
+
+        /// Reads an entry of a snapshot file; files written before keys were bound to their rows have no
+        /// `keyBinding`, and their keys are unbound.
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                id: try container.decode(UUID.self, forKey: .id),
+                chainPEM: try container.decode(String.self, forKey: .chainPEM),
+                encryptedKey: try container.decode(String.self, forKey: .encryptedKey),
+                keyBinding: try container.decodeIfPresent(SecretBinding.self, forKey: .keyBinding) ?? .unbound,
+                notAfter: try container.decode(Date.self, forKey: .notAfter)
+            )
+        }
+
+        /// The private key as stored for `host` (the snapshot's key for this entry); nil when
+        /// ``encryptedKey`` is malformed.
+        package func sealedKey(host: String) -> SealedSecret? {
+            EncryptedValue(encoded: encryptedKey).map { value in
+                SealedSecret(value: value, owner: .certificateKey(id: id, host: host), binding: keyBinding)
+            }
         }
     }
 

@@ -70,7 +70,8 @@ package final class StoreSnapshotSource: SnapshotSource {
             entries[HostName.normalized(row.host), default: .init()].certificate = EdgeSnapshot.Certificate(
                 id: row.id,
                 chainPEM: row.chainPEM,
-                encryptedKey: row.sealedKey.encoded,
+                encryptedKey: row.sealedKey.value.encoded,
+                keyBinding: row.sealedKey.binding,
                 notAfter: row.notAfter
             )
         }

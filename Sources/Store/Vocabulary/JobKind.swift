@@ -4,4 +4,6 @@ package enum JobKind: String, StoredVocabulary, Sendable, Hashable {
     case issueCertificate = "issue_certificate"
     /// Look at the domain from the outside: its `_mta-sts` and `_smtp._tls` records and its policy over HTTPS.
     case checkDomain = "check_domain"
+    /// Order (or renew) the platform's own certificate (`MTASTS_API_HOSTNAME`); the job has no domain.
+    case issuePlatformCertificate = "issue_platform_certificate"
 }

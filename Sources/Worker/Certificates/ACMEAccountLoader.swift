@@ -4,11 +4,15 @@ import Foundation
 package import Logging
 package import Store
 
-/// The ACME account for the configured directory: its key stored encrypted in the store.
+/// The ACME account for the configured directory: its key stored sealed with the master key in the store.
 ///
 /// The first worker to need it registers it; a worker that loses the race to insert uses the winner's row
-/// (the loser's fresh registration is simply never used).
+/// (the loser's fresh registration is simply never used). When the stored key cannot be decrypted (its master
+/// key is lost, or the row was altered) no order could ever be signed with it: the worker registers a new
+/// account and replaces the row, so certificate jobs recover instead of failing forever.
 package enum ACMEAccountLoader {
+    /// The client for the stored account, registering (or replacing) the account first when needed.
+    /// - Throws: store errors, and `ACMEError` when a registration is needed and the CA refuses it.
     package static func load(
         store: DataStore,
         keyring: Keyring,
@@ -17,8 +21,8 @@ package enum ACMEAccountLoader {
         logger: Logger
     ) throws -> ACMEClient {
         let directory = configuration.directoryURL
-        if let (key, url) = try stored(store: store, keyring: keyring, directory: directory) {
-            return ACMEClient(
+        func client(key: P256PrivateKey, url: String) -> ACMEClient {
+            ACMEClient(
                 configuration: configuration,
                 accountKey: key,
                 accountURL: url,
@@ -26,33 +30,58 @@ package enum ACMEAccountLoader {
                 logger: logger
             )
         }
-        let key = try P256PrivateKey.generate()
-        let client = ACMEClient(configuration: configuration, accountKey: key, transport: transport, logger: logger)
-        let account = try client.registerAccount()
-        let sealed = try keyring.encrypt(Array(try key.pemRepresentation.utf8))
-        try store.acmeAccounts.insertIfAbsent(
-            ACMEAccountRecord(directoryURL: directory, sealedKey: sealed, accountURL: account.url)
-        )
-        logger.info("registered ACME account", ["directory": directory, "account": account.url])
-        guard let (storedKey, url) = try stored(store: store, keyring: keyring, directory: directory) else {
-            return client
+        let existing = try store.acmeAccounts.find(directoryURL: directory)
+        if let existing {
+            switch existing.sealedKey.condition(under: keyring) {
+            case .current, .unbound, .previousKey:
+                return client(key: try accountKey(of: existing, keyring: keyring), url: existing.accountURL)
+            case let unreadable:
+                logger.error(
+                    "the stored ACME account key cannot be decrypted; registering a new account",
+                    [
+                        "directory": directory, "account": existing.accountURL,
+                        "key_id": existing.sealedKey.value.keyID, "reason": unreadable.rawValue,
+                    ]
+                )
+            }
         }
-        return ACMEClient(
+        let key = try P256PrivateKey.generate()
+        let registering = ACMEClient(
             configuration: configuration,
-            accountKey: storedKey,
-            accountURL: url,
+            accountKey: key,
             transport: transport,
             logger: logger
         )
+        let account = try registering.registerAccount()
+        let record = ACMEAccountRecord(
+            directoryURL: directory,
+            sealedKey: try SealedSecret.seal(
+                Array(try key.pemRepresentation.utf8),
+                for: .acmeAccountKey(directoryURL: directory),
+                with: keyring
+            ),
+            accountURL: account.url
+        )
+        if let existing {
+            if try store.acmeAccounts.replace(existing, with: record) {
+                logger.notice("replaced the ACME account", ["directory": directory, "account": account.url])
+                return registering
+            }
+        } else {
+            try store.acmeAccounts.insertIfAbsent(record)
+            logger.info("registered ACME account", ["directory": directory, "account": account.url])
+        }
+        // Another worker stored its account first: use that one (this worker's registration stays unused).
+        guard let stored = try store.acmeAccounts.find(directoryURL: directory),
+            let storedKey = try? accountKey(of: stored, keyring: keyring)
+        else {
+            return registering
+        }
+        return client(key: storedKey, url: stored.accountURL)
     }
 
-    private static func stored(
-        store: DataStore,
-        keyring: Keyring,
-        directory: String
-    ) throws -> (P256PrivateKey, String)? {
-        guard let account = try store.acmeAccounts.find(directoryURL: directory) else { return nil }
-        let pem = try keyring.decrypt(account.sealedKey)
-        return (try P256PrivateKey(pem: String(decoding: pem, as: UTF8.self)), account.accountURL)
+    /// The account's private key, decrypted.
+    private static func accountKey(of account: ACMEAccountRecord, keyring: Keyring) throws -> P256PrivateKey {
+        try P256PrivateKey(pem: String(decoding: try account.sealedKey.open(with: keyring), as: UTF8.self))
     }
 }

@@ -199,6 +199,68 @@ package final class CertificateIssuer: Sendable {
         }
     }
 
+    /// Handles the `issue_platform_certificate` job: orders (or renews) the certificate of the platform's own
+    /// `host` (`MTASTS_API_HOSTNAME`), which the API listener serves. The CA validates through the edge's plain-HTTP
+    /// listener like for tenants' hosts, so `host` must resolve to the edges; the order counts against the budget
+    /// as the platform's, not any tenant's.
+    package func handlePlatform(host: String, attempts: Int, now: Date = Date()) -> Outcome {
+        let logger = self.logger.with(["host": host])
+        do {
+            let current = try store.platformCertificates.current(host: host)
+            if let current, current.notAfter > now, let renewAfter = current.renewAfter, renewAfter > now {
+                return .done
+            }
+            let client = try acmeClient()
+            let directory = try client.directory()
+            let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
+            let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { try dns.caa($0) }
+            if case .forbidden(let reason) = decision {
+                try store.platformCertificates.recordFailure(host: host, error: reason, at: now)
+                logger.error("CAA forbids the platform's certificate", ["reason": reason])
+                return .retry(at: now.addingTimeInterval(3600), error: reason, countsAsAttempt: false)
+            }
+            let admission = try store.acmeOrders.admit(
+                domainID: nil,
+                accountID: nil,
+                renewal: current != nil,
+                budget: settings.budget,
+                at: now
+            )
+            if case .deferred(let until, let reason) = admission {
+                return .retry(at: until, error: reason, countsAsAttempt: false)
+            }
+            let key = try P256PrivateKey.generate()
+            let handle = try client.newOrder(for: [host])
+            let issued = try client.completeOrder(at: handle.url, certificateKey: key, publisher: publisher)
+            let chain = try X509Certificate.chain(fromPEM: issued.certificateChainPEM)
+            guard let leaf = chain.first, leaf.matchesPrivateKey(issued.privateKey) else {
+                throw CertificateLifecycleError("the downloaded certificate does not match its private key")
+            }
+            let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
+            try store.platformCertificates.store(
+                host: host,
+                chainPEM: issued.certificateChainPEM,
+                leaf: leaf,
+                privateKeyPEM: try issued.privateKey.pemRepresentation,
+                keyring: keyring,
+                renewAfter: renewAfter,
+                at: now
+            )
+            logger.info("platform certificate issued", ["not_after": "\(leaf.notAfter)", "serial": leaf.serialHex])
+            return .done
+        } catch {
+            let detail =
+                (error as? ACMEError).flatMap { $0.problem.map { "\($0.type): \($0.detail ?? "")" } } ?? "\(error)"
+            try? store.platformCertificates.recordFailure(host: host, error: detail, at: now)
+            logger.error("platform certificate order failed", ["error": detail])
+            return .retry(
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(30))),
+                error: detail,
+                countsAsAttempt: !DataStore.isUnavailable(error)
+            )
+        }
+    }
+
     /// Resumes an order a killed worker left behind when it can still be finalised with a fresh key,
     /// otherwise places a new one within the platform's order budget. The order URL is saved before anything is
     /// published.
@@ -252,13 +314,13 @@ package final class CertificateIssuer: Sendable {
         guard let leaf = chain.first, leaf.matchesPrivateKey(key) else {
             throw CertificateLifecycleError("the downloaded certificate does not match its private key")
         }
-        let sealed = try keyring.encrypt(Array(try key.pemRepresentation.utf8))
         try store.certificates.store(
             domainID: domainID,
             host: host,
             chainPEM: chainPEM,
             leaf: leaf,
-            sealedKey: sealed,
+            privateKeyPEM: try key.pemRepresentation,
+            keyring: keyring,
             renewAfter: renewAfter
         )
         return leaf

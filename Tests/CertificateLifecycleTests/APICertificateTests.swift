@@ -1,0 +1,87 @@
+import API
+import Crypto
+import DNS
+import Database
+import Foundation
+import Logging
+import PolicyEdge
+import Store
+import SystemIO
+import TLS
+import TestSupport
+import Testing
+import WebServer
+
+/// The API over HTTPS with the platform's own certificate, ordered from Pebble by the worker.
+@Suite struct APICertificateTests {
+    @Test func theWorkerOrdersTheAPINamesCertificateAndTheAPIServesHTTPSWithHSTS() throws {
+        let host = LifecycleEnvironment.apiHostname
+        let environment = try LifecycleEnvironment(platformHost: host)
+        defer { environment.stop() }
+        environment.startWorkers()
+        let store = DataStore(pool: environment.pool)
+        try Poll.until(deadline: 60, interval: .milliseconds(200), "the platform certificate is issued") {
+            try store.platformCertificates.current(host: host) != nil
+        }
+        let first = try #require(try store.platformCertificates.current(host: host))
+        #expect(first.renewAfter.map { $0 > Date() } == true)
+        // Nothing is due while it is fresh, and the edges serve tenants' hosts only.
+        #expect(try store.platformCertificates.enqueueDue(host: host, at: Date()) == false)
+        let edge = try #require(environment.edge.httpsAddress)
+        #expect(throws: (any Error).self) { try environment.httpsGet(edge, host: host, path: "/") }
+
+        let resolver = PlatformCertificateResolver(
+            host: host,
+            store: store,
+            keyring: environment.keyring,
+            logger: Logger(label: "api-tls", level: .error)
+        )
+        resolver.refresh()
+        #expect(resolver.hasCertificate)
+        let tls = try TLSContext.makeServer(configuration: .server)
+        tls.setServerNameResolver(resolver)
+        let responder = APIResponder(
+            environment: APIEnvironment(
+                store: store,
+                domainLimit: 5,
+                edgeHostname: LifecycleEnvironment.edgeHostname,
+                dnsClient: environment.dns.resolverClient(),
+                passwordParameters: .fastForTesting,
+                publicBaseURL: "https://\(host)",
+                logger: Logger(label: "api", level: .critical)
+            )
+        )
+        let pool = BlockingPool(numberOfThreads: 2, name: "api-tls-test")
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(address: try SocketAddress(parsing: "127.0.0.1:0"), tls: tls),
+            group: environment.group,
+            responder: responder,
+            execution: .pool(pool)
+        )
+        try server.start()
+        defer {
+            server.shutdown(gracePeriod: .seconds(1))
+            pool.shutdown()
+        }
+        let address = try #require(server.localAddress)
+        let answer = try environment.httpsGet(address, host: host, path: "/v1/account")
+        #expect(answer.hasPrefix("HTTP/1.1 401 "), "\(answer.prefix(200))")
+        #expect(answer.contains("Strict-Transport-Security: max-age=31536000"))
+        #expect(answer.contains("https://\(host)/problems/unauthorized"))
+        // Another name gets no certificate at all.
+        #expect(throws: (any Error).self) {
+            try environment.httpsGet(address, host: "other.platform.test", path: "/v1/account")
+        }
+
+        // A renewal is picked up by the running listener.
+        try store.jobs(workerID: "test").enqueue(kind: .issuePlatformCertificate, domainID: nil)
+        try environment.pool.withConnection { connection in
+            try connection.execute("UPDATE platform_hosts SET renew_after = now() - interval '1 second'")
+        }
+        try Poll.until(deadline: 60, interval: .milliseconds(200), "the platform certificate is renewed") {
+            try store.platformCertificates.current(host: host)?.id != first.id
+        }
+        resolver.refresh()
+        #expect(try environment.httpsGet(address, host: host, path: "/v1/account").hasPrefix("HTTP/1.1 401 "))
+    }
+}
