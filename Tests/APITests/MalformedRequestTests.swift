@@ -536,6 +536,34 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
             rule: "etag"
         ),
         BadRequest(
+            label: "If-Match with a lower-case weak prefix",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #"w/"20260101T000000""#],
+            status: 422,
+            field: "If-Match",
+            rule: "etag"
+        ),
+        BadRequest(
+            label: "If-Match with * in a list",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #"*, "20260101T000000""#],
+            status: 422,
+            field: "If-Match",
+            rule: "etag"
+        ),
+        BadRequest(
+            label: "If-Match a list of stale ETags",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #""20000101T000000", , W/"20000102T000000""#],
+            status: 412
+        ),
+        BadRequest(
             label: "If-Match stale",
             method: .put,
             target: policy,
