@@ -1,13 +1,18 @@
-import DNS
+package import DNS
 import Foundation
-import HTTPCore
-import TestSupport
-import WebClient
+package import HTTPCore
+package import WebClient
 
 /// The real `mtasts serve` binary on free loopback ports, against a test database and the test resolver.
-final class ServerProcess {
+///
+/// ```swift
+/// let server = try ServerProcess.start(databaseURL: try PostgresTestCluster.shared.makeDatabase(),
+///     resolver: dns.resolverAddress, edgeHostname: "edge.platform.test", directory: directory)
+/// defer { server.stop() }
+/// ```
+package final class ServerProcess {
     /// `http://127.0.0.1:<port>`: the API and the web form.
-    let baseURL: String
+    package let baseURL: String
     private let process: ManagedProcess
 
     private init(baseURL: String, process: ManagedProcess) {
@@ -29,7 +34,7 @@ final class ServerProcess {
     ///     the edge's HTTPS port).
     ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
-    static func start(
+    package static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
         edgeHostname: String,
@@ -106,15 +111,15 @@ final class ServerProcess {
     }
 
     /// Sends one request to the server.
-    func send(_ path: String, method: HTTPMethod = .get, headers: HTTPFields = [:]) throws -> ClientResponse {
+    package func send(_ path: String, method: HTTPMethod = .get, headers: HTTPFields = [:]) throws -> ClientResponse {
         try HTTPClient().send(try ClientRequest(method: method, url: baseURL + path, headers: headers))
     }
 
     /// The server's output, for failure messages.
-    func logTail() -> String { process.logTail(lines: 40) }
+    package func logTail() -> String { process.logTail(lines: 40) }
 
     /// Stops the server (SIGTERM, then SIGKILL).
-    func stop() { process.terminate(gracePeriod: 15) }
+    package func stop() { process.terminate(gracePeriod: 15) }
 
     deinit { stop() }
 }
