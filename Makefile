@@ -3,12 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
-APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble \
+APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble nginx \
 	python3 python3-venv chromium chromium-driver
-# Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form,
-# Schemathesis for the OpenAPI contract), pinned and installed into the project's own virtualenv, never the
-# system Python.
-PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0 schemathesis==4.32.5
+# Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form, an SMTP
+# server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with,
+# Schemathesis for the OpenAPI contract), pinned and installed into the project's own virtualenv, never the system
+# Python.
+PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0 aiosmtpd==1.4.6 checkdmarc==6.0.4 \
+	schemathesis==4.32.5
 VENV := .venv
 # Exits 0 when every `name==version` argument is installed at exactly that version.
 export PINNED_PRESENT := import sys, importlib.metadata as m; sys.exit(any(m.version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
@@ -79,11 +81,12 @@ lint:
 	swift format lint --strict --recursive Sources Tests
 	python3 Tests/Lint/check-architecture.py
 
-# Bounded libFuzzer runs of the HTTP and DNS parsers (Tests/Fuzz/); a crash fails the build.
+# Bounded libFuzzer runs of the HTTP, DNS and SMTP reply parsers (Tests/Fuzz/); a crash fails the build.
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-responder-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-smtp-reply-fuzz.sh
 
 # The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to
 # Benchmarks/edge/results.md.

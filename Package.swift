@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Logging", "HTTPCore"], swiftSettings: strictSettings),
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
@@ -40,8 +41,15 @@ let package = Package(
         // MARK: Network clients
         .target(
             name: "WebClient", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPClient",
+            dependencies: ["CivilTime", "Crypto", "DNS", "HTTPCore", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
 
         // MARK: Protocols on top of Crypto (I/O injected)
+        .target(
+            name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "SMTPClient", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
+            swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Storage
@@ -50,7 +58,10 @@ let package = Package(
 
         // MARK: Services
         .target(
-            name: "API", dependencies: ["Store", "HTTPCore", "MTASTS", "DNS", "Crypto", "Logging", "TLS"],
+            name: "API",
+            dependencies: [
+                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Roles
@@ -68,7 +79,8 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ACME", "Crypto", "DNS", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+                "ACME", "Checks", "Crypto", "DNS", "HTTPCore", "JSON", "Logging", "MTASTS", "SMTPClient", "Store", "SystemIO", "TLS", "WebClient",
+                "WebServer",
             ],
             swiftSettings: strictSettings),
 
@@ -76,16 +88,16 @@ let package = Package(
         .executableTarget(
             name: "mtasts",
             dependencies: [
-                "ACME", "API", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "Logging",
-                "PlatformZone", "PolicyEdge", "Store", "SystemIO", "TLS", "WebServer", "Worker",
+                "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
+                "PlatformZone", "PolicyEdge", "SMTPClient", "Store", "SystemIO", "TLS", "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store"],
-            path: "Tests/TestSupport",
+            dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store", "SystemIO"],
+            path: "Tests/TestSupport", exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
@@ -122,16 +134,28 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "TestSupport", "Database", "DNS", "Logging", "MTASTS", "Store", "WebClient"],
+            dependencies: [
+                "Worker", "Checks", "TestSupport", "ACME", "Crypto", "Database", "DNS", "HTTPCore", "Logging", "MTASTS",
+                "SMTPClient", "Store", "SystemIO", "TLS", "WebClient", "WebServer",
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "ChecksTests",
+            dependencies: ["Checks", "TestSupport", "DNS", "MTASTS", "Crypto", "Logging", "TLS", "SystemIO"],
+            exclude: ["Scripts"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "SMTPClientTests",
+            dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "CertificateLifecycleTests",
             dependencies: [
-                "Worker", "PolicyEdge", "TestSupport", "ACME", "API", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
+                "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
@@ -145,7 +169,7 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "SystemIO", "TLS", "WebClient"],
+            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
@@ -153,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
                 "WebServer",
             ],
             swiftSettings: strictSettings),

@@ -104,6 +104,14 @@ package struct APIEnvironment: Sendable {
     package var signupMode: SignupMode
     /// Sign-up rate limits.
     package var signupLimits: SignupLimits
+    /// Whether the operator configured a relay for alert e-mail (`MTASTS_SMTP_URL`).
+    package var alertMailAvailable: Bool
+    /// The MTA-STS check behind `POST /v1/checks`.
+    package var checks: CheckService
+    /// Seals webhook secrets at rest (the master key and any previous ones).
+    package var keyring: Keyring
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`, `MTASTS_WEBHOOK_ALLOW_PRIVATE`: which webhook URLs are accepted.
+    package var webhookRules: WebhookURLRules
     /// Where request failures are logged.
     package var logger: Logger
 
@@ -112,6 +120,8 @@ package struct APIEnvironment: Sendable {
         domainLimit: Int,
         edgeHostname: String,
         dnsClient: DNSClient,
+        alertMailAvailable: Bool = false,
+        checks: CheckService,
         liveLookups: LiveLookupService? = nil,
         dnsZone: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
@@ -122,12 +132,16 @@ package struct APIEnvironment: Sendable {
         ownershipGrace: TimeInterval = 7 * 86_400,
         signupMode: SignupMode = .open,
         signupLimits: SignupLimits = SignupLimits(),
+        keyring: Keyring,
+        webhookRules: WebhookURLRules = WebhookURLRules(),
         logger: Logger = Logger(label: "api")
     ) {
         self.store = store
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname
         self.liveLookups = liveLookups ?? LiveLookupService(client: dnsClient)
+        self.checks = checks
+        self.alertMailAvailable = alertMailAvailable
         self.dnsZone = dnsZone
         self.clock = clock
         self.passwordParameters = passwordParameters
@@ -137,6 +151,8 @@ package struct APIEnvironment: Sendable {
         self.ownershipGrace = ownershipGrace
         self.signupMode = signupMode
         self.signupLimits = signupLimits
+        self.keyring = keyring
+        self.webhookRules = webhookRules
         self.logger = logger
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 package import HTTPCore
+import JSON
 import Logging
 
 /// The JSON REST API as an `HTTPResponder`: routing, authentication, problem documents.

@@ -11,5 +11,10 @@ enum APIRoutes {
         DNSRecordsRoute.register(on: &router)
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
+        CheckRoutes.register(on: &router)
+        MXChangeRoutes.register(on: &router)
+        MXPresetRoute.register(on: &router)
+        AlertSettingsRoutes.register(on: &router)
+        WebhookRoutes.register(on: &router)
     }
 }

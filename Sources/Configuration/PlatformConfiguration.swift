@@ -90,6 +90,8 @@ package struct PlatformConfiguration: Sendable {
     package var dnsTTL: Int
     /// The `dns` role's Prometheus `/metrics` listener.
     package var dnsAdminListen: ListenAddress
+    /// Where the worker's admin listener (`/metrics`) listens.
+    package var workerAdminListen: ListenAddress
     /// Where the `dns` role keeps its snapshot for cold starts during a database outage.
     package var dnsSnapshotFile: String
     /// UDP responses per second per source prefix before rate limiting (0: off).
@@ -100,6 +102,14 @@ package struct PlatformConfiguration: Sendable {
     package var checkCABundle: String?
     /// The port the worker's checks fetch policies from (443; tests run edges elsewhere).
     package var checkHTTPSPort: Int
+    /// The port the checks probe MX hosts on over SMTP (25; tests run SMTP servers elsewhere).
+    package var checkSMTPPort: Int
+    /// Seconds one whole check of a domain may take.
+    package var checkTimeout: Int
+    /// Seconds between the worker's checks of a hosted domain whose last check found nothing wrong.
+    package var checkInterval: Int
+    /// `POST /v1/checks` per anonymous client address (IPv6: per /64) per hour.
+    package var checkLimitPerAddress: Int
     /// `MTASTS_SIGNUP`: `open`, `invite` or `closed`.
     package var signup: String
     /// Sign-ups per client address per hour.
@@ -116,6 +126,16 @@ package struct PlatformConfiguration: Sendable {
     package var acmeOrdersPerAccount: Int
     /// Orders refused in a row for one name before the worker waits for its tenant.
     package var acmeMaxFailedOrders: Int
+    /// `MTASTS_WEBHOOK_ALLOW_INSECURE`: webhooks may be `http://` URLs (tests, receivers on a trusted network).
+    package var webhookAllowInsecure: Bool
+    /// `MTASTS_WEBHOOK_ALLOW_PRIVATE`: webhooks may reach loopback, private, link-local and other non-public
+    /// addresses (tests, receivers inside the operator's network).
+    package var webhookAllowPrivate: Bool
+    /// `MTASTS_SMTP_URL`: the relay alert e-mail goes through (`smtp://[user:password@]host[:port]`, STARTTLS
+    /// required; `smtps://` for TLS from the first byte); nil sends no e-mail.
+    package var smtpURL: String?
+    /// `MTASTS_MAIL_FROM`: the sender of alert e-mail (required with `MTASTS_SMTP_URL`).
+    package var mailFrom: String?
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -215,6 +235,11 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
         ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
         (
+            "MTASTS_WORKER_ADMIN_LISTEN", "127.0.0.1:9092",
+            "the worker's Prometheus `/metrics` listener (certificates expiring or failing, open alerts by code, "
+                + "domains by check severity, failed alert deliveries)"
+        ),
+        (
             "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.json`",
             "the `dns` role's snapshot for cold starts while PostgreSQL is down"
         ),
@@ -229,6 +254,16 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_CHECK_HTTPS_PORT", "443",
             "port the worker's checks fetch `https://mta-sts.<domain>/` from (tests use another)"
+        ),
+        ("MTASTS_CHECK_SMTP_PORT", "25", "port the checks probe MX hosts on (EHLO, STARTTLS, QUIT; tests use another)"),
+        ("MTASTS_CHECK_TIMEOUT", "30", "seconds one whole check of a domain may take (DNS, HTTPS and SMTP together)"),
+        (
+            "MTASTS_CHECK_LIMIT_PER_ADDRESS", "20",
+            "anonymous `POST /v1/checks` per client address (IPv6: per /64) per hour; accounts get 120"
+        ),
+        (
+            "MTASTS_CHECK_INTERVAL", "21600",
+            "seconds between the worker's checks of each hosted domain (jittered; sooner after a change or a problem)"
         ),
         ("MTASTS_SIGNUP", "open", "who may sign up: `open`, `invite` (codes from `mtasts admin invite`) or `closed`"),
         ("MTASTS_SIGNUP_LIMIT_PER_ADDRESS", "10", "sign-ups per client address (IPv6: per /64) per hour"),
@@ -245,6 +280,20 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_DNS_EDGE_TIMEOUT", "30",
             "seconds after which an edge that stopped reporting is no longer waited for before a new id is announced"
         ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_INSECURE", "off",
+            "`on` to accept and deliver to `http://` webhook URLs (tests, receivers on a trusted network)"
+        ),
+        (
+            "MTASTS_WEBHOOK_ALLOW_PRIVATE", "off",
+            "`on` to let webhooks reach loopback, private, link-local, CGNAT and other non-public addresses"
+        ),
+        (
+            "MTASTS_SMTP_URL", "(unset: no alert e-mail)",
+            "relay for alert e-mail: `smtp://[user:password@]host[:587]` (STARTTLS and a valid certificate required) or "
+                + "`smtps://host[:465]`"
+        ),
+        ("MTASTS_MAIL_FROM", "(required with MTASTS_SMTP_URL)", "sender address of alert e-mail"),
     ]
 
     /// Reads and validates the configuration.
@@ -502,6 +551,7 @@ package struct PlatformConfiguration: Sendable {
         dnsNameServers = nameServers.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
         dnsTTL = try Self.number(value("MTASTS_DNS_TTL") ?? "60", in: 1...86_400, variable: "MTASTS_DNS_TTL")
         dnsAdminListen = try address("MTASTS_DNS_ADMIN_LISTEN", default: "127.0.0.1:9091")
+        workerAdminListen = try address("MTASTS_WORKER_ADMIN_LISTEN", default: "127.0.0.1:9092")
         dnsSnapshotFile =
             value("MTASTS_DNS_SNAPSHOT_FILE")
             ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.json")
@@ -520,6 +570,26 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_CHECK_HTTPS_PORT") ?? "443",
             in: 1...65_535,
             variable: "MTASTS_CHECK_HTTPS_PORT"
+        )
+        checkSMTPPort = try Self.number(
+            value("MTASTS_CHECK_SMTP_PORT") ?? "25",
+            in: 1...65_535,
+            variable: "MTASTS_CHECK_SMTP_PORT"
+        )
+        checkTimeout = try Self.number(
+            value("MTASTS_CHECK_TIMEOUT") ?? "30",
+            in: 2...300,
+            variable: "MTASTS_CHECK_TIMEOUT"
+        )
+        checkInterval = try Self.number(
+            value("MTASTS_CHECK_INTERVAL") ?? "21600",
+            in: 300...604_800,
+            variable: "MTASTS_CHECK_INTERVAL"
+        )
+        checkLimitPerAddress = try Self.number(
+            value("MTASTS_CHECK_LIMIT_PER_ADDRESS") ?? "20",
+            in: 1...100_000,
+            variable: "MTASTS_CHECK_LIMIT_PER_ADDRESS"
         )
         signup = (value("MTASTS_SIGNUP") ?? "open").lowercased()
         guard ["open", "invite", "closed"].contains(signup) else {
@@ -560,6 +630,31 @@ package struct PlatformConfiguration: Sendable {
             in: 1...1000,
             variable: "MTASTS_ACME_MAX_FAILED_ORDERS"
         )
+        webhookAllowInsecure = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_INSECURE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_INSECURE"
+        )
+        webhookAllowPrivate = try Self.flag(
+            value("MTASTS_WEBHOOK_ALLOW_PRIVATE"),
+            variable: "MTASTS_WEBHOOK_ALLOW_PRIVATE"
+        )
+        smtpURL = value("MTASTS_SMTP_URL")
+        mailFrom = value("MTASTS_MAIL_FROM")
+        if smtpURL != nil && mailFrom == nil {
+            throw ConfigurationError(
+                variable: "MTASTS_MAIL_FROM",
+                message: "set the sender of alert e-mail (e.g. alerts@example.net) with MTASTS_SMTP_URL"
+            )
+        }
+    }
+
+    /// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`); unset is off.
+    private static func flag(_ text: String?, variable: String) throws(ConfigurationError) -> Bool {
+        switch text?.lowercased() {
+        case nil, "off", "false", "0", "no": return false
+        case "on", "true", "1", "yes": return true
+        default: throw ConfigurationError(variable: variable, message: "expected on or off")
+        }
     }
 
     /// A whole number in `range`, or an error naming `variable`.

@@ -62,6 +62,23 @@ package struct AccountRepository: Sendable {
         }
     }
 
+    /// Where the account's alerts go by e-mail; empty when not by e-mail.
+    package func alertEmailRecipients(accountID: UUID) throws -> [String] {
+        try pool.withConnection { connection in
+            try connection.query("SELECT alert_email_recipients FROM accounts WHERE id = \(accountID)").first
+                .map { try $0.decode(PostgresTextArray.self, at: 0).elements } ?? []
+        }
+    }
+
+    /// Sets where the account's alerts go by e-mail (at most five addresses, validated by the caller).
+    package func setAlertEmailRecipients(accountID: UUID, _ recipients: [String]) throws {
+        try pool.withConnection { connection in
+            try connection.execute(
+                "UPDATE accounts SET alert_email_recipients = \(PostgresTextArray(recipients)) WHERE id = \(accountID)"
+            )
+        }
+    }
+
     /// The account with this id.
     package func find(id: UUID) throws -> AccountRecord? {
         try pool.withConnection { connection in
@@ -101,7 +118,8 @@ package struct AccountRepository: Sendable {
     }
 
     /// Closes an account in one transaction: never-verified domains are deleted, verified ones offboarded
-    /// (RFC 8461 §8.3: `none` served until every policy ever served has expired), every credential revoked.
+    /// (RFC 8461 §8.3: `none` served until every policy ever served has expired), every credential revoked and
+    /// every webhook deleted.
     /// The email can sign up again at once.
     /// - Returns: the domains now offboarding.
     package func close(accountID: UUID, at now: Date) throws -> [DomainRecord] {
@@ -126,6 +144,8 @@ package struct AccountRepository: Sendable {
                 }
             }
             try connection.execute("DELETE FROM api_tokens WHERE account_id = \(accountID)")
+            // Nobody is left to alert: the webhooks go, and their pending deliveries with them.
+            try connection.execute("DELETE FROM webhooks WHERE account_id = \(accountID)")
             try connection.execute(
                 "UPDATE accounts SET closed_at = \(now), updated_at = \(now) WHERE id = \(accountID)"
             )

@@ -73,6 +73,12 @@ package struct DataStore: Sendable {
     package var servedHosts: ServedHostRepository { ServedHostRepository(pool: pool) }
     /// What the worker found looking at each served domain from the outside.
     package var domainChecks: DomainCheckRepository { DomainCheckRepository(pool: pool) }
+    /// Platform-wide figures for the worker's `/metrics`.
+    package var operatorMetrics: OperatorMetricsRepository { OperatorMetricsRepository(pool: pool) }
+    /// MX-change plans.
+    package var mxChanges: MXChangePlanRepository { MXChangePlanRepository(pool: pool) }
+    /// The conditions tenants are alerted about, while they hold.
+    package var alerts: AlertRepository { AlertRepository(pool: pool) }
     /// What the platform's DNS zone serves, by host.
     package var zone: ZoneRepository { ZoneRepository(pool: pool) }
     /// The change-log positions the edges have applied.
@@ -81,10 +87,24 @@ package struct DataStore: Sendable {
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
     /// Every stored secret at once: for the worker's key audit, `mtasts admin doctor` and `rotate-key`.
     package var secrets: SecretRepository { SecretRepository(pool: pool) }
+    /// Tenants' webhooks, the receivers of their alerts.
+    package var webhooks: WebhookRepository { WebhookRepository(pool: pool) }
+    /// Where alerts go out: ``NotificationOutbox/enqueue(_:accountID:at:)``, and the delivery log.
+    package var notifications: NotificationOutbox { NotificationOutbox(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {
         JobQueue(pool: pool, workerID: workerID)
+    }
+
+    /// The e-mail deliveries of the notification outbox, leased as `workerID`.
+    package func emailDeliveries(workerID: String) -> EmailDeliveryQueue {
+        EmailDeliveryQueue(pool: pool, workerID: workerID)
+    }
+
+    /// The outbox's due webhook deliveries, leased as `workerID`.
+    package func webhookDeliveries(workerID: String) -> WebhookDeliveryQueue {
+        WebhookDeliveryQueue(pool: pool, workerID: workerID)
     }
 
     /// Whether `error` means the database is unreachable or busy for now (connection refused or lost, no

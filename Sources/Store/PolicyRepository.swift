@@ -48,6 +48,23 @@ package struct PolicyRepository: Sendable {
         }
     }
 
+    /// When the domain's unbroken run of `testing` policies began: the first of the `testing` versions published
+    /// after its last version in another mode; nil when the current policy is not in `testing`.
+    package func testingSince(domainID: UUID) throws -> Date? {
+        try pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT min(p.created_at) FROM policies p
+                WHERE p.domain_id = \(domainID) AND p.mode = 'testing'
+                  AND EXISTS (SELECT 1 FROM policies c
+                              WHERE c.domain_id = \(domainID) AND c.superseded_at IS NULL AND c.mode = 'testing')
+                  AND p.created_at > coalesce((SELECT max(o.created_at) FROM policies o
+                                               WHERE o.domain_id = \(domainID) AND o.mode <> 'testing'), '-infinity')
+                """
+            ).first.flatMap { try $0.decode(Date?.self, at: 0) }
+        }
+    }
+
     /// Every policy the domain served, oldest first.
     package func history(domainID: UUID) throws -> [PolicyRecord] {
         try pool.withConnection { connection in

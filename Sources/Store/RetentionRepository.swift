@@ -3,8 +3,9 @@ package import Foundation
 
 /// SQL that forgets what has outlived its purpose: expired http-01 answers, change-log rows every follower
 /// has long applied (a follower further behind reloads everything), old rate-limit hits, the heartbeats of
-/// edges gone for a day, expired sessions and tokens, the keys of domains whose offboarding is over, and
-/// policy history beyond the newest ``policyHistoryKept`` versions that no sender can still have cached.
+/// edges gone for a day, expired sessions and tokens, the keys of domains whose offboarding is over,
+/// policy history beyond the newest ``policyHistoryKept`` versions that no sender can still have cached, and
+/// finished notification deliveries beyond ``deliveryLogRetention`` or the newest ``deliveryLogKept`` per webhook.
 package struct RetentionRepository: Sendable {
     /// How long change-log rows are kept.
     package static let changeLogRetention: TimeInterval = 2 * 86_400
@@ -12,6 +13,10 @@ package struct RetentionRepository: Sendable {
     package static let rateLimitRetention: TimeInterval = 86_400
     /// Policy versions kept per domain (older ones go once no cache can hold them).
     package static let policyHistoryKept = 100
+    /// How long a delivered or failed notification stays in its webhook's log.
+    package static let deliveryLogRetention: TimeInterval = 30 * 86_400
+    /// Finished deliveries kept per webhook, however recent.
+    package static let deliveryLogKept = 200
 
     let pool: PostgresPool
 
@@ -47,6 +52,27 @@ package struct RetentionRepository: Sendable {
                     ) ranked
                     WHERE rank > \(Self.policyHistoryKept) AND superseded_at IS NOT NULL
                       AND superseded_at + make_interval(secs => max_age) < \(now)
+                )
+                """
+            )
+            // Pending deliveries stay whatever their age: the worker finishes them within a day.
+            try connection.execute(
+                """
+                DELETE FROM notification_deliveries
+                WHERE status <> \(DeliveryStatus.pending)
+                  AND completed_at < \(now.addingTimeInterval(-Self.deliveryLogRetention))
+                """
+            )
+            try connection.execute(
+                """
+                DELETE FROM notification_deliveries WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (
+                            PARTITION BY channel, coalesce(webhook_id, account_id) ORDER BY created_at DESC, id DESC
+                        ) AS rank
+                        FROM notification_deliveries WHERE status <> \(DeliveryStatus.pending)
+                    ) ranked
+                    WHERE rank > \(Self.deliveryLogKept)
                 )
                 """
             )

@@ -23,13 +23,19 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case tokenLimitReached
         /// The invitation code is unknown, used or expired.
         case invalidInvitation
+        /// The domain already has an MX-change plan in progress.
+        case planInProgress
+        /// The account holds as many webhooks as it may.
+        case webhookLimitReached
+        /// The account already has a webhook with this URL.
+        case duplicateWebhook
     }
 
     /// The rule that refused the write.
     package let code: Code
     /// A sentence safe to show to the tenant.
     package let message: String
-    /// The limit that applied, for `domainLimitReached`.
+    /// The limit that applied, for `domainLimitReached`, `tokenLimitReached` and `webhookLimitReached`.
     package let limit: Int?
     package let file: String
     package let line: Int

@@ -16,14 +16,6 @@ extension TLSConnection {
         }
     }
 
-    /// Client: why certificate verification failed, in OpenSSL's words (e.g. `"hostname mismatch"`,
-    /// `"unable to get local issuer certificate"`); `nil` when verification passed or has not run.
-    package var verificationFailureReason: String? {
-        let result = SSL_get_verify_result(ssl)
-        guard result != Int(X509_V_OK), let text = X509_verify_cert_error_string(result) else { return nil }
-        return String(cString: text)
-    }
-
     /// Client: the certificate verification failure as a typed value; `nil` when verification passed or has not run.
     package var verificationFailure: TLSVerificationFailure? {
         let result = SSL_get_verify_result(ssl)

@@ -13,6 +13,9 @@ protocol ClientConnection: AnyObject {
     /// - Throws: ``HTTPClientError`` (``HTTPClientError/Code/timeout``, ``HTTPClientError/Code/connectionFailed``).
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws -> Int
 
+    /// The TLS parameters and the server certificate; `nil` for plain TCP.
+    var tlsDetails: ClientTLSDetails? { get }
+
     /// Ends the connection (TLS: a best-effort close_notify) and closes the socket.
     func close()
 }

@@ -10,6 +10,8 @@ package struct ClientResponse: Sendable {
     package var headers: HTTPFields
     /// The body; empty for HEAD, 204 and 304 responses.
     package var body: [UInt8]
+    /// The TLS parameters and the server certificate for an `https` response; `nil` for plain HTTP.
+    package var tls: ClientTLSDetails?
 
     /// Creates a response.
     package init(status: HTTPStatus, headers: HTTPFields = [:], body: [UInt8] = []) {

@@ -53,7 +53,8 @@ package final class HTTPClient: Sendable {
             let connection = try connect(to: request.url, deadline: deadline)
             defer { connection.close() }
             try connection.write(bytes, deadline: deadline)
-            let response = try readResponse(from: connection, method: request.method, deadline: deadline)
+            var response = try readResponse(from: connection, method: request.method, deadline: deadline)
+            response.tls = connection.tlsDetails
             logger.debug(
                 "request finished",
                 [
@@ -119,17 +120,31 @@ package final class HTTPClient: Sendable {
         throw lastError
     }
 
+    /// The addresses to connect to, each one checked against ``HTTPClientConfiguration/publicAddressesOnly``.
     private func addresses(for url: ClientURL) throws -> [SocketAddress] {
+        let addresses: [SocketAddress]
         if url.isIPLiteral {
             do {
-                return [try SocketAddress(ipAddress: url.host, port: url.port)]
+                addresses = [try SocketAddress(ipAddress: url.host, port: url.port)]
             } catch {
                 throw HTTPClientError(.invalidURL, "URL host is not a valid IP literal", underlying: error)
             }
+        } else {
+            addresses = configuration.resolver.addresses(for: url.host).map { $0.withPort(url.port) }
+            guard !addresses.isEmpty else {
+                throw HTTPClientError(.resolutionFailed, "\(url.host) did not resolve to any address")
+            }
         }
-        let addresses = configuration.resolver.addresses(for: url.host).map { $0.withPort(url.port) }
-        guard !addresses.isEmpty else {
-            throw HTTPClientError(.resolutionFailed, "\(url.host) did not resolve to any address")
+        if configuration.publicAddressesOnly {
+            for address in addresses {
+                guard let block = address.specialPurposeBlock else { continue }
+                let subject =
+                    url.isIPLiteral ? address.ipAddress : "\(url.host) resolves to \(address.ipAddress), which"
+                throw HTTPClientError(
+                    .destinationRefused,
+                    "\(subject) is \(block.phrase); only public addresses may be reached"
+                )
+            }
         }
         return addresses
     }

@@ -23,6 +23,13 @@ package struct HTTPClientConfiguration: Sendable {
     package var userAgent = "mtasts"
     /// How host names become addresses.
     package var resolver = HostResolver.system
+    /// Refuse to connect to an address that is not globally reachable (``SpecialPurposeBlock``: loopback,
+    /// private, link-local, carrier-grade NAT, multicast, unspecified, reserved), for URLs a tenant chose.
+    ///
+    /// The check is made on the very addresses the client then connects to, after resolution, so a name that
+    /// resolves (or is made to re-resolve) to an internal address cannot reach it; when any address of a name is
+    /// refused, the request fails with ``HTTPClientError/Code/destinationRefused`` before any connection.
+    package var publicAddressesOnly = false
 
     /// The defaults: system trust roots, 10 s connect, 30 s total, 1 MiB bodies.
     package init() {}

@@ -1,4 +1,5 @@
 import HTTPCore
+package import TLS
 
 /// Why an outbound request failed.
 ///
@@ -16,7 +17,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
     package struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case invalidURL, invalidRequest, resolutionFailed, connectFailed, tlsFailed, timeout
-            case malformedResponse, bodyTooLarge, connectionFailed
+            case malformedResponse, bodyTooLarge, connectionFailed, destinationRefused
         }
 
         private let base: Base
@@ -43,6 +44,9 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         package static let bodyTooLarge = Code(.bodyTooLarge)
         /// Reading or writing the established connection failed (reset, broken pipe, TLS record error).
         package static let connectionFailed = Code(.connectionFailed)
+        /// The host is, or resolves to, an address the configuration refuses
+        /// (``HTTPClientConfiguration/publicAddressesOnly``); nothing was connected to.
+        package static let destinationRefused = Code(.destinationRefused)
 
         /// The case name, e.g. `tlsFailed`.
         package var description: String { base.rawValue }
@@ -54,6 +58,8 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
     package let message: String
     /// For ``Code/tlsFailed``: OpenSSL's certificate verification result, e.g. `"hostname mismatch"`.
     package let verificationFailure: String?
+    /// The typed certificate verification failure behind ``verificationFailure``, when there is one.
+    package let verification: TLSVerificationFailure?
     /// The error that caused this one (``SystemError``, `TLSError`), if any.
     package let underlying: (any Error)?
     /// Where the error was raised (`#fileID`).
@@ -66,6 +72,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         _ code: Code,
         _ message: String,
         verificationFailure: String? = nil,
+        verification: TLSVerificationFailure? = nil,
         underlying: (any Error)? = nil,
         file: String = #fileID,
         line: Int = #line
@@ -73,6 +80,7 @@ package struct HTTPClientError: Error, Equatable, CustomStringConvertible, Custo
         self.code = code
         self.message = message
         self.verificationFailure = verificationFailure
+        self.verification = verification
         self.underlying = underlying
         self.file = file
         self.line = line

@@ -40,6 +40,8 @@ final class PlainConnection: ClientConnection {
         }
     }
 
+    var tlsDetails: ClientTLSDetails? { nil }
+
     func close() {
         try? socket.close()
     }

@@ -42,11 +42,12 @@ final class TLSClientConnection: ClientConnection {
             case .incomplete(let want):
                 try socket.wait(for: want == .read ? .readable : .writable, until: deadline, step: "TLS handshake")
             case .failed(let error):
-                if let reason = tls.verificationFailureReason {
+                if let failure = tls.verificationFailure {
                     throw HTTPClientError(
                         .tlsFailed,
-                        "TLS handshake with \(url.origin) failed: certificate verification failed: \(reason)",
-                        verificationFailure: reason,
+                        "TLS handshake with \(url.origin) failed: certificate verification failed: \(failure.reason)",
+                        verificationFailure: failure.reason,
+                        verification: failure,
                         underlying: error
                     )
                 }
@@ -89,6 +90,10 @@ final class TLSClientConnection: ClientConnection {
                 throw HTTPClientError(.connectionFailed, "reading the response failed: \(error)", underlying: error)
             }
         }
+    }
+
+    var tlsDetails: ClientTLSDetails? {
+        ClientTLSDetails(protocolVersion: tls.negotiatedProtocolVersion, peerCertificate: tls.peerCertificate)
     }
 
     func close() {

@@ -10,7 +10,8 @@ import Synchronization
 /// offboarding (RFC 8461 §8.3) and cleans up; at start and every `keyAuditInterval` it first makes due the
 /// certificates whose private key the master keys cannot decrypt (``CertificateKeyAudit``). Job threads take
 /// jobs from PostgreSQL with `SKIP LOCKED`, so any number of worker processes cooperate; `concurrency` caps the
-/// ACME orders this process runs at once.
+/// ACME orders this process runs at once. Delivery threads send the notification outbox's webhook deliveries
+/// (``WebhookDeliverer``), so a slow receiver never holds up certificates.
 package final class WorkerService: Sendable {
     package struct Configuration: Sendable {
         package var concurrency: Int
@@ -22,6 +23,8 @@ package final class WorkerService: Sendable {
         /// How often the ``CertificateKeyAudit`` looks for certificate keys the master keys cannot decrypt
         /// (also once at start).
         package var keyAuditInterval: Duration
+        /// Webhook deliveries this process makes at once.
+        package var deliveryConcurrency: Int
 
         package init(
             concurrency: Int = 4,
@@ -29,7 +32,8 @@ package final class WorkerService: Sendable {
             jobLease: Duration = .seconds(900),
             cleanupInterval: Duration = .seconds(60),
             platformHost: String? = nil,
-            keyAuditInterval: Duration = .seconds(600)
+            keyAuditInterval: Duration = .seconds(600),
+            deliveryConcurrency: Int = 2
         ) {
             self.concurrency = max(1, concurrency)
             self.scanInterval = scanInterval
@@ -37,6 +41,7 @@ package final class WorkerService: Sendable {
             self.cleanupInterval = cleanupInterval
             self.platformHost = platformHost
             self.keyAuditInterval = keyAuditInterval
+            self.deliveryConcurrency = max(1, deliveryConcurrency)
         }
     }
 
@@ -47,15 +52,24 @@ package final class WorkerService: Sendable {
     private let issuer: CertificateIssuer
     private let domainChecker: DomainChecker?
     private let keyAudit: CertificateKeyAudit?
+    private let deliverer: WebhookDeliverer?
+    private let mailer: EmailAlertDeliverer?
+    private let planner: MXChangePlanner?
+    private let metrics: WorkerMetrics?
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
+    private let deliveryWake = DispatchSemaphore(value: 0)
     private let finished = DispatchGroup()
 
     /// - Parameters:
     ///   - store: the worker's own store (its pool sized for the job threads).
     ///   - listener: tells the scheduler of changes (a domain verified, a policy changed).
     ///   - keyAudit: re-issues certificates whose key cannot be decrypted; nil skips the audit.
+    ///   - deliverer: sends webhook deliveries; nil leaves them to other workers.
+    ///   - mailer: sends alert e-mail through the operator's relay; nil leaves it to other workers.
+    ///   - planner: moves MX-change plans on; nil leaves them to other workers.
+    ///   - metrics: refreshed by the scheduler for the admin listener's `/metrics`.
     ///   - workerID: names this process in job leases.
     package init(
         configuration: Configuration,
@@ -64,6 +78,10 @@ package final class WorkerService: Sendable {
         issuer: CertificateIssuer,
         domainChecker: DomainChecker? = nil,
         keyAudit: CertificateKeyAudit? = nil,
+        deliverer: WebhookDeliverer? = nil,
+        mailer: EmailAlertDeliverer? = nil,
+        planner: MXChangePlanner? = nil,
+        metrics: WorkerMetrics? = nil,
         workerID: String,
         logger: Logger
     ) {
@@ -74,6 +92,10 @@ package final class WorkerService: Sendable {
         self.issuer = issuer
         self.domainChecker = domainChecker
         self.keyAudit = keyAudit
+        self.deliverer = deliverer
+        self.mailer = mailer
+        self.planner = planner
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -83,6 +105,14 @@ package final class WorkerService: Sendable {
         for index in 0..<configuration.concurrency {
             spawn("worker-\(index)") { [self] in runJobs() }
         }
+        if let deliverer {
+            for index in 0..<configuration.deliveryConcurrency {
+                spawn("worker-webhooks-\(index)") { [self] in runDeliveries("webhook", deliverer.deliverNext) }
+            }
+        }
+        if let mailer {
+            spawn("worker-mail") { [self] in runDeliveries("e-mail", mailer.deliverNext) }
+        }
         logger.info("worker started", ["concurrency": String(configuration.concurrency)])
     }
 
@@ -91,6 +121,7 @@ package final class WorkerService: Sendable {
         stopped.store(true, ordering: .relaxed)
         listener.cancel()
         for _ in 0...configuration.concurrency { wake.signal() }
+        for _ in 0...configuration.deliveryConcurrency { deliveryWake.signal() }
         finished.wait()
     }
 
@@ -107,7 +138,9 @@ package final class WorkerService: Sendable {
             queued += 1
         }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
+        if planner != nil { queued += try store.mxChanges.enqueueDue(at: now) }
         if cleanUp { try store.retention.purge(at: now) }
+        if let metrics { try metrics.refresh(store: store, at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }
         }
@@ -142,9 +175,22 @@ package final class WorkerService: Sendable {
         }
     }
 
+    /// Sends due deliveries of one channel until stopped, looking again every second when none is due.
+    private func runDeliveries(_ channel: String, _ deliverNext: () throws -> Bool) {
+        while !stopped.load(ordering: .relaxed) {
+            do {
+                if try deliverNext() { continue }
+            } catch {
+                logger.warning("cannot take or record a \(channel) delivery", ["error": "\(error)"])
+            }
+            _ = deliveryWake.wait(timeout: .now() + 1)
+        }
+    }
+
     private func runJobs() {
         let lease = configuration.jobLease
         var kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
+        if planner != nil { kinds.append(.advanceMXChange) }
         if configuration.platformHost != nil { kinds.append(.issuePlatformCertificate) }
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
@@ -163,6 +209,7 @@ package final class WorkerService: Sendable {
                 switch (job.kind, job.domainID, configuration.platformHost) {
                 case (.issueCertificate, let domainID?, _): issuer.handle(domainID: domainID, attempts: job.attempts)
                 case (.checkDomain, let domainID?, _): domainChecker?.handle(domainID: domainID) ?? .done
+                case (.advanceMXChange, let domainID?, _): planner?.handle(domainID: domainID) ?? .done
                 case (.issuePlatformCertificate, _, let host?):
                     issuer.handlePlatform(host: host, attempts: job.attempts)
                 default: .done

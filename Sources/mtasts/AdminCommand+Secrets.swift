@@ -143,6 +143,8 @@ extension AdminCommand {
             return "certificate key of \(host) (certificate \(row), master key \(finding.keyID))"
         case .acmeAccountKey(let directoryURL):
             return "ACME account key for \(directoryURL) (master key \(finding.keyID))"
+        case .webhookSecret(let id):
+            return "webhook secret of webhook \(id.uuidString.lowercased()) (master key \(finding.keyID))"
         }
     }
 
@@ -153,6 +155,9 @@ extension AdminCommand {
             case .acmeAccountKey: "the worker registers a new ACME account before its next order"
             case .certificateKey, .retiredCertificateKey:
                 "the worker issues a new certificate by itself (until then the edges serve no TLS for this host)"
+            case .webhookSecret:
+                "its deliveries fail until the tenant deletes the webhook and adds it again (a new secret for the "
+                    + "receiver)"
             }
         switch finding.condition {
         case .current, .unbound:

@@ -1,5 +1,6 @@
 import ACME
 import API
+import Checks
 import Configuration
 import Crypto
 import DNS
@@ -11,6 +12,7 @@ import HTTPCore
 import Logging
 import PlatformZone
 import PolicyEdge
+import SMTPClient
 import Store
 import SystemIO
 import TLS
@@ -141,7 +143,7 @@ enum ServeCommand {
         // Eight API threads and at most 64 requests waiting for one: beyond that a request gets 503 at once.
         let apiPool = roles.contains(.api) ? BlockingPool(numberOfThreads: 8, name: "api", maximumQueued: 64) : nil
         defer { apiPool?.shutdown() }
-        var certificateRefresh: DispatchSourceTimer?
+        var certificateRefresh: (any DispatchSourceTimer)?
         defer { certificateRefresh?.cancel() }
         if let apiPool {
             (api, certificateRefresh) = try startAPI(
@@ -153,12 +155,13 @@ enum ServeCommand {
                 logger: logger
             )
         }
-        var worker: WorkerService?
+        var worker: (service: WorkerService, admin: HTTPServer)?
         if roles.contains(.worker) {
             worker = try startWorker(
                 configuration: configuration,
                 connectionString: setup.connectionString,
                 keyring: keyring,
+                group: group,
                 logger: logger
             )
         }
@@ -180,7 +183,8 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
-        worker?.stop()
+        worker?.admin.shutdown(gracePeriod: .seconds(1))
+        worker?.service.stop()
         zone?.stop()
         edge?.stop()
         return 0
@@ -241,13 +245,23 @@ enum ServeCommand {
         group: EventLoopGroup,
         blocking: BlockingPool,
         logger: Logger
-    ) throws -> (HTTPServer, DispatchSourceTimer?) {
+    ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
+        let dns = try dnsClient(configuration)
         let environment = APIEnvironment(
             store: DataStore(pool: pool),
             domainLimit: configuration.domainLimit,
             edgeHostname: configuration.edgeHostname,
-            dnsClient: try dnsClient(configuration),
+            dnsClient: dns,
+            alertMailAvailable: configuration.smtpURL != nil,
+            checks: CheckService(
+                engine: try CheckEngine(
+                    dns: dns,
+                    settings: CheckCommand.checkSettings(configuration),
+                    logger: logger.with(["role": "api"])
+                ),
+                anonymousPerHour: configuration.checkLimitPerAddress
+            ),
             dnsZone: configuration.dnsZone,
             publicBaseURL: configuration.publicURL,
             loginLimits: .init(attemptsPerAddress: configuration.loginLimitPerAddress),
@@ -257,6 +271,11 @@ enum ServeCommand {
             signupLimits: .init(
                 perAddress: configuration.signupLimitPerAddress,
                 global: configuration.signupLimitGlobal
+            ),
+            keyring: keyring,
+            webhookRules: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
             ),
             logger: logger.with(["role": "api"])
         )
@@ -306,7 +325,7 @@ enum ServeCommand {
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger
-    ) throws -> (TLSContext?, DispatchSourceTimer?) {
+    ) throws -> (TLSContext?, (any DispatchSourceTimer)?) {
         guard let host = configuration.apiHostname else { return (nil, nil) }
         let resolver = PlatformCertificateResolver(
             host: host,
@@ -390,13 +409,15 @@ enum ServeCommand {
         }
     }
 
-    /// Starts the background worker (certificates, renewals, offboarding).
+    /// Starts the background worker (certificates, renewals, checks, alerts, MX-change plans, offboarding) and its
+    /// admin listener (`/metrics`).
     static func startWorker(
         configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
+        group: EventLoopGroup,
         logger: Logger
-    ) throws -> WorkerService {
+    ) throws -> (service: WorkerService, admin: HTTPServer) {
         var acme = ACMEClientConfiguration(directoryURL: configuration.acmeDirectory)
         acme.contactEmails = configuration.acmeEmail.map { [$0] } ?? []
         if let eab = configuration.acmeEAB {
@@ -419,24 +440,71 @@ enum ServeCommand {
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),
+            checkSMTPPort: UInt16(configuration.checkSMTPPort),
+            checkTimeout: .seconds(configuration.checkTimeout),
+            checkInterval: TimeInterval(configuration.checkInterval),
             dnsZone: configuration.dnsZone,
             ownershipGrace: TimeInterval(configuration.ownershipGraceDays) * 86_400,
             orderBudget: .init(
                 ordersPerHour: configuration.acmeOrdersPerHour,
                 ordersPerAccount: configuration.acmeOrdersPerAccount
             ),
-            maximumFailedOrders: configuration.acmeMaxFailedOrders
+            maximumFailedOrders: configuration.acmeMaxFailedOrders,
+            webhooks: .init(
+                allowsInsecureHTTP: configuration.webhookAllowInsecure,
+                allowsPrivateAddresses: configuration.webhookAllowPrivate
+            ),
+            mail: .init(submission: try mailSubmission(configuration), publicURL: configuration.publicURL)
         )
+        let metrics = WorkerMetrics()
         let worker = try WorkerAssembly.make(
             settings: settings,
             connectionString: connectionString,
             keyring: keyring,
             dns: try dnsClient(configuration),
+            metrics: metrics,
             logger: logger.with(["role": "worker"])
         )
+        let admin = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.workerAdminListen, variable: "MTASTS_WORKER_ADMIN_LISTEN"),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: WorkerMetricsResponder(metrics: metrics)
+        )
+        try admin.start()
         worker.start()
-        CommandRunner.writeOut("worker: ACME directory \(configuration.acmeDirectory)\n")
-        return worker
+        CommandRunner.writeOut(
+            "worker: ACME directory \(configuration.acmeDirectory)\n"
+                + "        http://\(configuration.workerAdminListen)/metrics\n"
+        )
+        return (worker, admin)
+    }
+
+    /// The relay and sender of alert e-mail (`MTASTS_SMTP_URL`, `MTASTS_MAIL_FROM`); nil when no relay is set.
+    static func mailSubmission(_ configuration: PlatformConfiguration) throws -> SMTPSubmissionConfiguration? {
+        guard let url = configuration.smtpURL, let from = configuration.mailFrom else { return nil }
+        let relay: SMTPRelayURL
+        do { relay = try SMTPRelayURL(url) } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        let sender: SMTPMailbox
+        do { sender = try SMTPMailbox(parsing: from) } catch {
+            throw ConfigurationError(variable: "MTASTS_MAIL_FROM", message: error.message)
+        }
+        var submission: SMTPSubmissionConfiguration
+        do {
+            submission = try SMTPSubmissionConfiguration(
+                relay: relay,
+                sender: sender,
+                localHostName: configuration.edgeHostname
+            )
+        } catch {
+            throw ConfigurationError(variable: "MTASTS_SMTP_URL", message: error.message)
+        }
+        submission.resolver = .dns(try dnsClient(configuration))
+        return submission
     }
 
     /// The DNS client for live checks, from `MTASTS_DNS_RESOLVERS`.

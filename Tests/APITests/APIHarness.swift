@@ -1,9 +1,11 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Logging
 import Store
 import Synchronization
@@ -77,6 +79,8 @@ struct APIHarness {
     let clock: TestClock
     let dns: DNSTestEnvironment
     let responder: APIResponder
+    /// Seals webhook secrets.
+    let keyring: Keyring
 
     init(
         domainLimit: Int = 5,
@@ -84,19 +88,38 @@ struct APIHarness {
         signupMode: APIEnvironment.SignupMode = .open,
         signupLimits: APIEnvironment.SignupLimits = .init(),
         dnsZone: String? = nil,
-        liveLookups: LiveLookupService? = nil
+        liveLookups: LiveLookupService? = nil,
+        checkHTTPSPort: UInt16 = 9,
+        anonymousChecksPerHour: Int = 20,
+        webhookRules: WebhookURLRules = WebhookURLRules(),
+        alertMailAvailable: Bool = false
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
         dns = try SharedDNS.environment()
         let clock = TestClock()
         self.clock = clock
+        let keyring = try Keyring(current: try MasterKey.generate())
+        self.keyring = keyring
         responder = APIResponder(
             environment: APIEnvironment(
                 store: DataStore(pool: pool),
                 domainLimit: domainLimit,
                 edgeHostname: SharedDNS.edgeHostname,
                 dnsClient: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                alertMailAvailable: alertMailAvailable,
+                checks: CheckService(
+                    engine: try CheckEngine(
+                        dns: dns.resolverClient(timeout: .seconds(2), attempts: 2),
+                        settings: CheckSettings(
+                            edgeHostname: SharedDNS.edgeHostname,
+                            httpsPort: checkHTTPSPort,
+                            smtpPort: 9
+                        ),
+                        logger: .init(label: "check-test", level: .critical)
+                    ),
+                    anonymousPerHour: anonymousChecksPerHour
+                ),
                 liveLookups: liveLookups,
                 dnsZone: dnsZone,
                 clock: { clock.now },
@@ -105,6 +128,8 @@ struct APIHarness {
                 loginLimits: loginLimits,
                 signupMode: signupMode,
                 signupLimits: signupLimits,
+                keyring: keyring,
+                webhookRules: webhookRules,
                 logger: .init(label: "api-test", level: .critical)
             )
         )

@@ -2,6 +2,7 @@ import API
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Store
 import TestSupport
 import Testing

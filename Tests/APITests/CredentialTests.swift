@@ -2,6 +2,7 @@ import API
 import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import Store
 import Synchronization
 import TestSupport

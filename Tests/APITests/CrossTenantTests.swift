@@ -1,6 +1,7 @@
 import API
 import Foundation
 import HTTPCore
+import JSON
 import MTASTS
 import Store
 import Testing

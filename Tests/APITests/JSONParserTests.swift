@@ -1,4 +1,5 @@
 import API
+import JSON
 import Testing
 
 @Suite struct JSONParserTests {

@@ -3,6 +3,7 @@ import DNS
 import Dispatch
 import Foundation
 import HTTPCore
+import JSON
 import Synchronization
 import SystemIO
 import TestSupport

@@ -1,5 +1,6 @@
 import API
 import HTTPCore
+import JSON
 import Testing
 
 @Suite struct RouterTests {

@@ -3,6 +3,7 @@ import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import MTASTS
 import Store
 import TestSupport

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPCore
+import Store
 import SystemIO
 import TLS
 import TestSupport
@@ -30,6 +31,21 @@ import WebClient
         // alpha's certificate was renewed once: its first key is retired, and rotated all the same.
         try fixtures.addCertificate(domain: domains[0], host: "mta-sts.alpha.test")
         try fixtures.addACMEAccount(directoryURL: Self.directoryURL)
+        let tenant = try fixtures.store.accounts.create(
+            email: "hooks@alpha.test",
+            passwordHash: String(repeating: "h", count: 40),
+            at: Date()
+        )
+        let webhook = try fixtures.store.webhooks.create(
+            accountID: tenant.id,
+            url: "https://hooks.alpha.test/mtasts",
+            description: nil,
+            secret: "whsec_rotation",
+            keyring: try Keyring(current: oldKey),
+            limit: 10,
+            at: Date()
+        )
+        let webhookID = webhook.id.uuidString.lowercased()
         let database = ["MTASTS_DATABASE_URL": url, "MTASTS_MIGRATIONS_DIR": RepositoryPaths.migrations.path]
         let newOnly = database.merging(["MTASTS_SECRET_KEY_FILE": newKeyFile]) { _, new in new }
         let rotating = newOnly.merging(["MTASTS_PREVIOUS_SECRET_KEY_FILES": oldKeyFile]) { _, new in new }
@@ -47,6 +63,12 @@ import WebClient
         }
         #expect(lostReport.contains("problem: ACME account key for \(Self.directoryURL) (master key \(oldKey.keyID))"))
         #expect(lostReport.contains("MTASTS_PREVIOUS_SECRET_KEY_FILES"))
+        #expect(
+            lostReport.contains(
+                "webhook secrets: 0 readable with the current key, 0 only with a previous key, 1 unreadable"
+            )
+        )
+        #expect(lostReport.contains("problem: webhook secret of webhook \(webhookID) (master key \(oldKey.keyID))"))
 
         let (pendingStatus, pendingReport) = try MTASTSBinary.run(["admin", "doctor"], environment: rotating)
         #expect(pendingStatus == 1)
@@ -61,6 +83,7 @@ import WebClient
         #expect(output.contains("certificate keys: 3 re-encrypted, 0 already current"))
         #expect(output.contains("retired certificate keys: 1 re-encrypted"))
         #expect(output.contains("ACME account keys: 1 re-encrypted"))
+        #expect(output.contains("webhook secrets: 1 re-encrypted"))
         let (againStatus, again) = try MTASTSBinary.run(["admin", "rotate-key"], environment: rotating)
         #expect(againStatus == 0)
         #expect(again.contains("certificate keys: 0 re-encrypted, 3 already current"))
@@ -72,6 +95,7 @@ import WebClient
                 "certificate keys: 3 readable with the current key, 0 only with a previous key, 0 unreadable"
             )
         )
+        #expect(doctor.contains("webhook secrets: 1 readable with the current key, 0 only with a previous key"))
         #expect(doctor.contains("ok: every secret in use is readable with the current key \(newKey.keyID)"))
 
         // An edge given only the new key serves every host over TLS.

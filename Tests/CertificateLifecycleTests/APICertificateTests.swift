@@ -1,4 +1,5 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
@@ -46,8 +47,10 @@ import WebServer
                 domainLimit: 5,
                 edgeHostname: LifecycleEnvironment.edgeHostname,
                 dnsClient: environment.dns.resolverClient(),
+                checks: try environment.checkService(),
                 passwordParameters: .fastForTesting,
                 publicBaseURL: "https://\(host)",
+                keyring: environment.keyring,
                 logger: Logger(label: "api", level: .critical)
             )
         )

@@ -1,4 +1,6 @@
 import ACME
+import API
+import Checks
 import Crypto
 import DNS
 import Database
@@ -123,6 +125,23 @@ final class LifecycleEnvironment: @unchecked Sendable {
             ),
             transport: transport,
             logger: Logger(label: "test-acme", level: .error)
+        )
+    }
+
+    /// The check `POST /v1/checks` runs, configured like the workers' (Pebble's root, the edge's port).
+    func checkService() throws -> CheckService {
+        CheckService(
+            engine: try CheckEngine(
+                dns: dns.resolverClient(),
+                settings: CheckSettings(
+                    edgeHostname: Self.edgeHostname,
+                    caaIdentities: ["pebble.test"],
+                    trustRoots: .file(rootCAFile),
+                    httpsPort: edge.httpsAddress?.port ?? 443,
+                    smtpPort: 9
+                ),
+                logger: Logger(label: "check", level: .critical)
+            )
         )
     }
 

@@ -1,9 +1,11 @@
 import API
+import Checks
 import Crypto
 import DNS
 import Database
 import Foundation
 import HTTPCore
+import JSON
 import Logging
 import Store
 import TestSupport
@@ -53,8 +55,10 @@ import Testing
                     domainLimit: 5,
                     edgeHostname: LifecycleEnvironment.edgeHostname,
                     dnsClient: environment.dns.resolverClient(),
+                    checks: try environment.checkService(),
                     passwordParameters: .fastForTesting,
                     publicBaseURL: "https://api.platform.test",
+                    keyring: environment.keyring,
                     logger: Logger(label: "api", level: .critical)
                 )
             )

@@ -56,6 +56,28 @@ import Testing
         }
     }
 
+    @Test func webhookRelaxationsAreOffUnlessTurnedOn() throws {
+        let defaults = try PlatformConfiguration(environment: [:], resolvConf: "/nonexistent")
+        #expect(!defaults.webhookAllowInsecure && !defaults.webhookAllowPrivate)
+        let relaxed = try PlatformConfiguration(
+            environment: ["MTASTS_WEBHOOK_ALLOW_INSECURE": "on", "MTASTS_WEBHOOK_ALLOW_PRIVATE": "YES"],
+            resolvConf: "/nonexistent"
+        )
+        #expect(relaxed.webhookAllowInsecure && relaxed.webhookAllowPrivate)
+        let explicit = try PlatformConfiguration(
+            environment: ["MTASTS_WEBHOOK_ALLOW_INSECURE": "off", "MTASTS_WEBHOOK_ALLOW_PRIVATE": "on"],
+            resolvConf: "/nonexistent"
+        )
+        #expect(!explicit.webhookAllowInsecure && explicit.webhookAllowPrivate)
+        for variable in ["MTASTS_WEBHOOK_ALLOW_INSECURE", "MTASTS_WEBHOOK_ALLOW_PRIVATE"] {
+            #expect {
+                try PlatformConfiguration(environment: [variable: "sometimes"], resolvConf: "/nonexistent")
+            } throws: { error in
+                (error as? ConfigurationError)?.variable == variable
+            }
+        }
+    }
+
     @Test func resolvConfNameserversAreTheDefault() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf")
             .path

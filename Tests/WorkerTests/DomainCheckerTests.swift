@@ -1,3 +1,4 @@
+import Checks
 import DNS
 import Foundation
 import Logging
@@ -24,13 +25,20 @@ import Worker
         )
         let store = fixtures.store
         let zone = "sts.platform.test"
-        var http = HTTPClientConfiguration()
-        http.requestTimeout = .seconds(1)
         let checker = DomainChecker(
             store: store,
             dns: dns.resolverClient(),
-            client: try HTTPClient(configuration: http),
-            settings: .init(zone: zone, httpsPort: 9, edgeHostname: "edge.platform.test"),
+            engine: try CheckEngine(
+                dns: dns.resolverClient(),
+                settings: CheckSettings(
+                    edgeHostname: "edge.platform.test",
+                    httpsPort: 9,
+                    smtpPort: 9,
+                    timeout: .seconds(2)
+                ),
+                logger: Logger(label: "check", level: .critical)
+            ),
+            settings: .init(zone: zone, edgeHostname: "edge.platform.test"),
             logger: Logger(label: "drift-test", level: .critical)
         )
         func status() throws -> DomainCheckRecord? {

@@ -1,3 +1,4 @@
+import Checks
 import DNS
 import Database
 import Foundation
@@ -28,14 +29,16 @@ import Worker
             policy: try Policy(parsing: ServedDomainFixtures.policy(mode: "enforce", mx: "mx.\(name)")),
             certificate: true
         )
-        var http = HTTPClientConfiguration()
-        http.requestTimeout = .seconds(1)
         let grace: TimeInterval = 7 * 86_400
         let checker = DomainChecker(
             store: store,
             dns: dns.resolverClient(),
-            client: try HTTPClient(configuration: http),
-            settings: .init(zone: nil, httpsPort: 9, edgeHostname: edge, ownershipGrace: grace),
+            engine: try CheckEngine(
+                dns: dns.resolverClient(),
+                settings: CheckSettings(edgeHostname: edge, httpsPort: 9, smtpPort: 9, timeout: .seconds(2)),
+                logger: Logger(label: "check", level: .critical)
+            ),
+            settings: .init(zone: nil, edgeHostname: edge, ownershipGrace: grace),
             logger: Logger(label: "ownership-test", level: .critical)
         )
         func domain() throws -> DomainRecord {

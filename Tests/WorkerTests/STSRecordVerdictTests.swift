@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import Store
 import Testing
@@ -41,20 +42,17 @@ import Worker
     }
 
     @Test func wrongThingsAreCheckedAgainSoonerThanRightOnes() {
-        #expect(
-            DomainChecker.nextCheck(sts: .current, fetch: .served, at: Self.now)
-                == Self.now.addingTimeInterval(6 * 3600)
-        )
-        #expect(
-            DomainChecker.nextCheck(sts: .delegated, fetch: .served, at: Self.now)
-                == Self.now.addingTimeInterval(6 * 3600)
-        )
-        #expect(
-            DomainChecker.nextCheck(sts: .current, fetch: .unreachable, at: Self.now)
-                == Self.now.addingTimeInterval(600)
-        )
-        #expect(DomainChecker.nextCheck(sts: .stale, fetch: .served, at: Self.now) == Self.now.addingTimeInterval(600))
-        #expect(DomainChecker.nextCheck(sts: .unknown, fetch: .served, at: Self.now) == Self.now.addingTimeInterval(60))
+        func next(_ sts: STSRecordStatus, _ fetch: PolicyFetchStatus, errors: Int = 0) -> TimeInterval {
+            DomainChecker.nextCheck(sts: sts, fetch: fetch, errors: errors, at: Self.now, interval: 6 * 3600)
+                .timeIntervalSince(Self.now)
+        }
+        #expect(next(.current, .served) == 6 * 3600)
+        #expect(next(.delegated, .served) == 6 * 3600)
+        // Served and current, but the full check finds errors (an MX not covered, say): within the hour.
+        #expect(next(.current, .served, errors: 1) == 3600)
+        #expect(next(.current, .unreachable) == 600)
+        #expect(next(.stale, .served) == 600)
+        #expect(next(.unknown, .served) == 60)
     }
 
     @Test func tlsrptAndPolicyFetchVerdicts() {
@@ -74,7 +72,7 @@ import Worker
         #expect(tlsrpt(nil) == .unknown)
 
         let text = "version: STSv1\r\nmode: testing\r\nmx: mx.example.test\r\nmax_age: 86400\r\n"
-        func fetch(_ observation: PolicyFetchVerdict.Observation) -> PolicyFetchStatus {
+        func fetch(_ observation: PolicyFetchObservation) -> PolicyFetchStatus {
             PolicyFetchVerdict.evaluate(observation, host: "mta-sts.example.test", currentText: text).status
         }
         #expect(fetch(.response(status: 200, body: text)) == .served)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import Store
 
 /// `POST /v1/accounts` (sign-up), `GET /v1/account`, `PUT /v1/account/password`, `DELETE /v1/account`.

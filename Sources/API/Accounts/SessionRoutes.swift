@@ -1,6 +1,7 @@
 package import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import Store
 import Synchronization
 

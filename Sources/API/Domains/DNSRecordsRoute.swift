@@ -1,6 +1,7 @@
 import DNS
 import Foundation
 import HTTPCore
+import JSON
 import MTASTS
 import Store
 

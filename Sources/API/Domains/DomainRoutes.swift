@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import MTASTS
 import Store
 

@@ -1,6 +1,7 @@
 package import DNS
 import Dispatch
 import Foundation
+import JSON
 import MTASTS
 import Synchronization
 

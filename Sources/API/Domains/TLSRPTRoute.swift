@@ -1,4 +1,5 @@
 import HTTPCore
+import JSON
 import MTASTS
 import Store
 
@@ -55,12 +56,4 @@ enum TLSRPTRoute {
             "delegation_target": .string(zone.map { DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: $0) }),
         ]
     }
-}
-
-/// The names in the platform's zone a tenant CNAMEs its records to.
-enum DelegatedNames {
-    /// `<label>._mta-sts.<zone>`.
-    static func sts(label: String, zone: String) -> String { "\(label)._mta-sts.\(zone)" }
-    /// `<label>._smtp._tls.<zone>`.
-    static func tlsrpt(label: String, zone: String) -> String { "\(label)._smtp._tls.\(zone)" }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads the members of a request object field by field, collecting every rule broken.
 ///
 /// Unknown members are errors (`unknown_field`), so a misspelled field never passes silently.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import MTASTS
 import Store
 
@@ -58,7 +59,17 @@ extension JSONValue {
         if let lost = domain.lostAt { members.append(JSONMember(key: "lost_at", value: .date(lost))) }
         members.append(JSONMember(key: "setup", value: .setup(view.setup)))
         members.append(JSONMember(key: "sts_record", value: view.check.map(JSONValue.stsRecord) ?? .null))
+        members.append(JSONMember(key: "check", value: view.check.map(JSONValue.checkSummary) ?? .null))
         return .object(members)
+    }
+
+    /// The worker's last full check in brief; the report is at `…/checks/latest`.
+    static func checkSummary(_ check: DomainCheckRecord) -> JSONValue {
+        [
+            "worst_severity": .string(check.worstSeverity), "errors": .int(check.errorCount),
+            "warnings": .int(check.warningCount), "checked_at": .date(check.checkedAt),
+            "next_check_at": .date(check.nextCheckAt),
+        ]
     }
 
     /// The setup checklist and the overall state.

@@ -1,3 +1,4 @@
+import JSON
 import MTASTS
 
 /// Which policy pattern covers which live MX host (RFC 8461 §4.1 matching), and what is left over.

@@ -1,4 +1,5 @@
 package import HTTPCore
+package import JSON
 
 /// A problem document (RFC 9457) that a handler throws to end a request with a 4xx/5xx response.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// One entry of a validation problem's `errors` array: which field broke which rule.
 package struct FieldError: Sendable, Equatable {
     /// The JSON field (`email`, `mx[2]`), query parameter (`limit`) or header (`If-Match`).

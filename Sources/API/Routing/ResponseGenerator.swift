@@ -1,4 +1,5 @@
 package import HTTPCore
+package import JSON
 
 /// Something a handler can return: it turns into an `HTTPResponse`.
 package protocol ResponseGenerator: Sendable {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPCore
+import JSON
 import Store
 
 /// `POST /v1/tokens`, `GET /v1/tokens`, `DELETE /v1/tokens/{id}`: API tokens for automation.

@@ -26,6 +26,8 @@ package struct DNSRecordType: RawRepresentable, Sendable, Hashable, CustomString
     package static let aaaa = DNSRecordType(rawValue: 28)
     /// Service location (RFC 2782).
     package static let srv = DNSRecordType(rawValue: 33)
+    /// DANE certificate association (RFC 6698); only looked up, its data stays opaque.
+    package static let tlsa = DNSRecordType(rawValue: 52)
     /// EDNS(0) pseudo-record (RFC 6891).
     package static let opt = DNSRecordType(rawValue: 41)
     /// Certification authority authorization (RFC 8659).
@@ -39,7 +41,7 @@ package struct DNSRecordType: RawRepresentable, Sendable, Hashable, CustomString
 
     private static let mnemonics: [UInt16: String] = [
         1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 41: "OPT",
-        251: "IXFR", 252: "AXFR", 255: "ANY", 257: "CAA",
+        52: "TLSA", 251: "IXFR", 252: "AXFR", 255: "ANY", 257: "CAA",
     ]
 
     /// The mnemonic (`"MX"`) or `TYPEnnn` for unnamed codes (RFC 3597 §5).

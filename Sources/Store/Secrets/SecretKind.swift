@@ -9,6 +9,8 @@ package enum SecretKind: String, Sendable, Hashable, CaseIterable {
     case retiredCertificateKey = "retired certificate key"
     /// The key of the platform's account at an ACME directory, which signs every order.
     case acmeAccountKey = "ACME account key"
+    /// The secret a tenant's webhook deliveries are signed with (HMAC-SHA256), shown to the tenant once.
+    case webhookSecret = "webhook secret"
 
     /// Whether a secret of this kind is used, so that one the master keys cannot read needs attention.
     package var isLive: Bool { self != .retiredCertificateKey }
@@ -18,7 +20,7 @@ package enum SecretKind: String, Sendable, Hashable, CaseIterable {
 package struct StoredSecret: Sendable, Hashable {
     /// What the secret is.
     package var kind: SecretKind
-    /// The row's primary key (`certificates.id`, `acme_accounts.id`), the position for batched reads.
+    /// The row's primary key (`certificates.id`, `acme_accounts.id`, `webhooks.id`), the position for batched reads.
     package var rowID: UUID
     /// The ciphertext as stored.
     package var sealed: SealedSecret

@@ -1,8 +1,8 @@
-package import Crypto
+import Crypto
 import Database
 package import Foundation
 
-/// SQL over every stored secret at once (certificate keys, ACME account keys): batched reads for
+/// SQL over every stored secret at once (certificate keys, ACME account keys, webhook secrets): batched reads for
 /// `mtasts admin doctor` and the worker's key audit, and the compare-and-swap write of `mtasts admin rotate-key`.
 package struct SecretRepository: Sendable {
     let pool: PostgresPool
@@ -55,6 +55,29 @@ package struct SecretRepository: Sendable {
                         )
                     )
                 }
+            case .webhookSecret:
+                return try connection.query(
+                    """
+                    SELECT id, secret_key_id, secret_nonce, secret_ciphertext, secret_binding FROM webhooks
+                    WHERE \(after) IS NULL OR id > \(after)
+                    ORDER BY id LIMIT \(limit)
+                    """
+                ).map { row in
+                    let (id, keyID, nonce, ciphertext, binding) = try row.decode(
+                        (UUID, String, PostgresBytes, PostgresBytes, SecretBinding).self
+                    )
+                    return StoredSecret(
+                        kind: kind,
+                        rowID: id,
+                        sealed: WebhookRepository.sealedSecret(
+                            id: id,
+                            keyID: keyID,
+                            nonce: nonce,
+                            ciphertext: ciphertext,
+                            binding: binding
+                        )
+                    )
+                }
             }
         }
     }
@@ -93,6 +116,16 @@ package struct SecretRepository: Sendable {
                         key_binding = \(replacement.binding)
                     WHERE id = \(secret.rowID) AND key_ciphertext = \(PostgresBytes(old.ciphertext))
                       AND key_nonce = \(PostgresBytes(old.nonce)) AND key_id = \(old.keyID)
+                    """
+                ) == 1
+            case .webhookSecret:
+                return try connection.execute(
+                    """
+                    UPDATE webhooks SET secret_ciphertext = \(PostgresBytes(new.ciphertext)),
+                        secret_nonce = \(PostgresBytes(new.nonce)), secret_key_id = \(new.keyID),
+                        secret_binding = \(replacement.binding)
+                    WHERE id = \(secret.rowID) AND secret_ciphertext = \(PostgresBytes(old.ciphertext))
+                      AND secret_nonce = \(PostgresBytes(old.nonce)) AND secret_key_id = \(old.keyID)
                     """
                 ) == 1
             }

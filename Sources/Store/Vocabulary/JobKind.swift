@@ -6,4 +6,6 @@ package enum JobKind: String, StoredVocabulary, Sendable, Hashable {
     case checkDomain = "check_domain"
     /// Order (or renew) the platform's own certificate (`MTASTS_API_HOSTNAME`); the job has no domain.
     case issuePlatformCertificate = "issue_platform_certificate"
+    /// Move an MX-change plan on: tell the tenant when it is safe to switch, watch the live MX, finish it.
+    case advanceMXChange = "advance_mx_change"
 }

@@ -1,4 +1,5 @@
 package import ACME
+import Checks
 package import Crypto
 package import DNS
 package import Foundation
@@ -127,7 +128,7 @@ package final class CertificateIssuer: Sendable {
         let client = try acmeClient()
         let directory = try client.directory()
         let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
-        let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name in
+        let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name throws(DNSError) in
             try dns.caa(name)
         }
         if case .forbidden(let reason) = decision {
@@ -213,7 +214,9 @@ package final class CertificateIssuer: Sendable {
             let client = try acmeClient()
             let directory = try client.directory()
             let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
-            let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { try dns.caa($0) }
+            let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name throws(DNSError) in
+                try dns.caa(name)
+            }
             if case .forbidden(let reason) = decision {
                 try store.platformCertificates.recordFailure(host: host, error: reason, at: now)
                 logger.error("CAA forbids the platform's certificate", ["reason": reason])

@@ -1,16 +1,15 @@
+package import Checks
 package import DNS
 package import Foundation
-import HTTPCore
+import JSON
 package import Logging
 import MTASTS
 package import Store
-import SystemIO
-package import WebClient
 
-/// Handles `check_domain` jobs: looks at a served domain from the outside, through the configured resolvers,
-/// as a sender does: `_mta-sts.<domain>` against the current id (drift for tenants who keep the TXT),
-/// `_smtp._tls.<domain>`, and the policy fetched over HTTPS against the current text. The verdicts go to
-/// `domain_checks`, where the API's setup checklist reads them.
+/// Handles `check_domain` jobs: runs the full MTA-STS check (``CheckEngine``) on a served domain, compared with
+/// what the platform serves, and stores its report (`check_reports`). From the same lookups it derives the
+/// verdicts the API's setup checklist reads (`domain_checks`): `_mta-sts.<domain>` against the current id (drift
+/// for tenants who keep the TXT), `_smtp._tls.<domain>`, and the policy fetched over HTTPS against the current text.
 ///
 /// It also re-checks that the tenant still controls the domain: the ownership TXT record, the `mta-sts` CNAME
 /// to the edge, or the current policy served through us all count. When none has been seen for the grace period,
@@ -21,8 +20,8 @@ package struct DomainChecker: Sendable {
     package struct Settings: Sendable {
         /// The platform's zone, when it runs one (`MTASTS_DNS_ZONE`).
         package var zone: String?
-        /// The port policies are fetched from (443; tests run edges elsewhere).
-        package var httpsPort: UInt16
+        /// How long after a check that found nothing wrong the next one runs (`MTASTS_CHECK_INTERVAL`), ±10 %.
+        package var interval: TimeInterval
 
         /// The name tenants CNAME `mta-sts.<domain>` to.
         package var edgeHostname: String
@@ -31,15 +30,17 @@ package struct DomainChecker: Sendable {
 
         /// Seven days.
         package static let defaultOwnershipGrace: TimeInterval = 7 * 86_400
+        /// Six hours.
+        package static let defaultInterval: TimeInterval = 6 * 3600
 
         package init(
             zone: String?,
-            httpsPort: UInt16 = 443,
+            interval: TimeInterval = defaultInterval,
             edgeHostname: String,
             ownershipGrace: TimeInterval = defaultOwnershipGrace
         ) {
             self.zone = zone
-            self.httpsPort = httpsPort
+            self.interval = interval
             self.edgeHostname = edgeHostname
             self.ownershipGrace = ownershipGrace
         }
@@ -47,16 +48,18 @@ package struct DomainChecker: Sendable {
 
     private let store: DataStore
     private let dns: DNSClient
-    private let client: HTTPClient
+    private let engine: CheckEngine
     private let settings: Settings
     private let logger: Logger
 
-    /// - Parameter client: fetches policies; it resolves names through the same resolvers and trusts the
-    ///   roots senders trust (`MTASTS_CHECK_CA_BUNDLE`, else the system's).
-    package init(store: DataStore, dns: DNSClient, client: HTTPClient, settings: Settings, logger: Logger) {
+    /// - Parameters:
+    ///   - dns: the resolvers of the ownership re-check (the same the engine uses).
+    ///   - engine: the check, resolving through the same resolvers and trusting the roots senders trust
+    ///     (`MTASTS_CHECK_CA_BUNDLE`, else the system's).
+    package init(store: DataStore, dns: DNSClient, engine: CheckEngine, settings: Settings, logger: Logger) {
         self.store = store
         self.dns = dns
-        self.client = client
+        self.engine = engine
         self.settings = settings
         self.logger = logger
     }
@@ -67,19 +70,32 @@ package struct DomainChecker: Sendable {
                 let policy = try store.policies.current(domainID: domainID)
             else { return .done }
             let name = domain.domainName
+            let stsTarget = settings.zone.map { DelegatedNames.sts(label: domain.dnsLabel, zone: $0) }
+            let tlsrptTarget = settings.zone.map { DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: $0) }
+            let report = engine.check(
+                name,
+                hosted: HostedDomainExpectation(
+                    policyID: policy.policyID,
+                    policyText: policy.text,
+                    testingSince: policy.mode == .testing ? try store.policies.testingSince(domainID: domainID) : nil,
+                    stsDelegationTarget: stsTarget,
+                    tlsrptDelegationTarget: tlsrptTarget
+                ),
+                now: now
+            )
             let sts = STSRecordVerdict.evaluate(
-                observe(name.stsRecordName),
+                report.observed.stsRecord,
                 domain: domain.name,
                 currentID: policy.policyID,
-                delegationTarget: settings.zone.map { "\(domain.dnsLabel)._mta-sts.\($0)" }
+                delegationTarget: stsTarget
             )
             let tlsrpt = TLSRPTRecordVerdict.evaluate(
-                observe(name.tlsrptRecordName),
+                report.observed.tlsrptRecord,
                 domain: domain.name,
-                delegationTarget: settings.zone.map { "\(domain.dnsLabel)._smtp._tls.\($0)" }
+                delegationTarget: tlsrptTarget
             )
             let fetch = PolicyFetchVerdict.evaluate(
-                fetchPolicy(name.policyHost),
+                report.observed.policyFetch,
                 host: name.policyHost,
                 currentText: policy.text
             )
@@ -104,7 +120,13 @@ package struct DomainChecker: Sendable {
             case .unchanged:
                 break
             }
-            var next = Self.nextCheck(sts: sts.status, fetch: fetch.status, at: now)
+            var next = Self.nextCheck(
+                sts: sts.status,
+                fetch: fetch.status,
+                errors: report.count(.error),
+                at: now,
+                interval: settings.interval * Double.random(in: 0.9...1.1)
+            )
             if case .missing(let since) = control {
                 next = min(next, max(now.addingTimeInterval(60), since.addingTimeInterval(settings.ownershipGrace)))
             }
@@ -117,13 +139,22 @@ package struct DomainChecker: Sendable {
                 policyFetch: fetch.status,
                 policyFetchDetail: fetch.detail,
                 checkedAt: now,
-                nextCheckAt: next
+                nextCheckAt: next,
+                worstSeverity: report.worstSeverity?.rawValue,
+                errorCount: report.count(.error),
+                warningCount: report.count(.warning)
             )
-            try store.domainChecks.record(domainID: domainID, check)
-            if sts.status != .current && sts.status != .delegated || fetch.status != .served {
+            let previousMX = try previousMXHosts(domainID: domainID)
+            try store.domainChecks.record(domainID: domainID, check, reportJSON: report.json.text)
+            try reconcileAlerts(domain, report: report, previousMX: previousMX, now: now)
+            if report.count(.error) > 0 {
                 logger.info(
-                    "domain check found problems",
-                    ["domain": domain.name, "sts_record": sts.status.rawValue, "policy_fetch": fetch.status.rawValue]
+                    "domain check found errors",
+                    [
+                        "domain": domain.name,
+                        "codes": Set(report.findings.filter { $0.severity == .error }.map(\.code.rawValue)).sorted()
+                            .joined(separator: ","),
+                    ]
                 )
             }
             return .done
@@ -136,12 +167,46 @@ package struct DomainChecker: Sendable {
         }
     }
 
-    /// When to look again: soon while something is wrong or unknown, rarely while all is well.
-    package static func nextCheck(sts: STSRecordStatus, fetch: PolicyFetchStatus, at now: Date) -> Date {
+    /// When to look again: soon while something is wrong or unknown, every `interval` while all is well, and
+    /// within the hour while the full check finds errors (so a fix shows, and alerts clear, soon).
+    package static func nextCheck(
+        sts: STSRecordStatus,
+        fetch: PolicyFetchStatus,
+        errors: Int,
+        at now: Date,
+        interval: TimeInterval
+    ) -> Date {
         switch (sts, fetch) {
-        case (.current, .served), (.delegated, .served): now.addingTimeInterval(6 * 3600)
+        case (.current, .served), (.delegated, .served):
+            now.addingTimeInterval(errors > 0 ? min(interval, 3600) : interval)
         case (.unknown, _): now.addingTimeInterval(60)
         default: now.addingTimeInterval(600)
+        }
+    }
+
+    /// The live MX hosts the previous stored report saw, if it saw them.
+    private func previousMXHosts(domainID: UUID) throws -> [String]? {
+        guard let stored = try store.domainChecks.reports(domainID: domainID, limit: 1).first,
+            let json = try? JSONParser.parse(Array(stored.json.utf8)),
+            let hosts = json["observed"]?["mx_hosts"]?.arrayValue
+        else { return nil }
+        return hosts.compactMap(\.stringValue)
+    }
+
+    /// Opens and clears the domain's alert conditions, once the domain has been live (a check without errors).
+    private func reconcileAlerts(_ domain: DomainRecord, report: CheckReport, previousMX: [String]?, now: Date) throws {
+        guard try store.domainChecks.firstCleanAt(domainID: domain.id) != nil else { return }
+        let conditions = AlertConditions.evaluate(
+            report: report,
+            certificate: try store.certificates.state(domainID: domain.id, host: domain.domainName.policyHost),
+            previousMX: previousMX,
+            now: now
+        )
+        for transition in try store.alerts.reconcile(domainID: domain.id, current: conditions, at: now) {
+            logger.info(
+                transition.opened ? "alert condition appeared" : "alert condition cleared",
+                ["domain": domain.name, "condition": transition.condition.code]
+            )
         }
     }
 
@@ -173,43 +238,5 @@ package struct DomainChecker: Sendable {
         case .serverFailure, .timeout, .networkError: definitive = false
         }
         return definitive ? false : nil
-    }
-
-    private func observe(_ name: String) -> STSRecordVerdict.Observation {
-        guard let queryName = try? DNSName(name) else {
-            return .init(cnameTarget: nil, txtRecords: nil, failure: "invalid name")
-        }
-        var cname: String?
-        if case .answer(let records, _) = dns.query(queryName, type: .cname) {
-            for record in records {
-                if case .cname(let target) = record.data { cname = target.description }
-            }
-        }
-        switch dns.query(queryName, type: .txt) {
-        case .answer(let records, _):
-            let txt = records.compactMap { record -> [String]? in
-                if case .txt(let txt) = record.data { return txt.texts }
-                return nil
-            }
-            return .init(cnameTarget: cname, txtRecords: txt)
-        case .nxdomain, .noData:
-            return .init(cnameTarget: cname, txtRecords: [])
-        case .serverFailure(let code):
-            return .init(cnameTarget: cname, txtRecords: nil, failure: "the resolver answered \(code)")
-        case .timeout:
-            return .init(cnameTarget: cname, txtRecords: nil, failure: "the resolver did not answer")
-        case .networkError(let message):
-            return .init(cnameTarget: cname, txtRecords: nil, failure: message)
-        }
-    }
-
-    private func fetchPolicy(_ host: String) -> PolicyFetchVerdict.Observation {
-        let port = settings.httpsPort == 443 ? "" : ":\(settings.httpsPort)"
-        do {
-            let response = try client.send(try ClientRequest(url: "https://\(host)\(port)/.well-known/mta-sts.txt"))
-            return .response(status: response.status.code, body: response.bodyText)
-        } catch {
-            return .failed("\(error)")
-        }
     }
 }

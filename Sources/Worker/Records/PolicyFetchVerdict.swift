@@ -1,19 +1,12 @@
+package import Checks
 package import Store
 
 /// Whether the policy a sender would fetch (`https://mta-sts.<domain>/.well-known/mta-sts.txt`, found through
 /// the configured resolvers and verified against the configured roots) is the policy the platform serves.
 package enum PolicyFetchVerdict {
-    /// What fetching gave.
-    package enum Observation: Sendable, Equatable {
-        /// The response's status and body.
-        case response(status: Int, body: String)
-        /// No response: why (name, connection, TLS verification).
-        case failed(String)
-    }
-
     /// The verdict for `host` whose current policy text is `currentText`.
     package static func evaluate(
-        _ observation: Observation,
+        _ observation: PolicyFetchObservation,
         host: String,
         currentText: String
     ) -> (status: PolicyFetchStatus, detail: String) {

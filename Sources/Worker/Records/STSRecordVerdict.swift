@@ -1,3 +1,4 @@
+package import Checks
 import DNS
 import MTASTS
 package import Store
@@ -5,22 +6,6 @@ package import Store
 /// Compares what a domain's own `_mta-sts.<domain>` announces with the policy the platform serves, and says
 /// exactly what to publish when they disagree. Pure: the lookups are done by ``DomainChecker``.
 package enum STSRecordVerdict {
-    /// What the worker found at `_mta-sts.<domain>`.
-    package struct Observation: Sendable {
-        /// The CNAME target at the name, if it is an alias.
-        package var cnameTarget: String?
-        /// The TXT RRs found by following any alias (each RR's character-strings); nil when the lookup failed.
-        package var txtRecords: [[String]]?
-        /// Why the lookup failed, when it did.
-        package var failure: String?
-
-        package init(cnameTarget: String?, txtRecords: [[String]]?, failure: String? = nil) {
-            self.cnameTarget = cnameTarget
-            self.txtRecords = txtRecords
-            self.failure = failure
-        }
-    }
-
     /// A verdict: the status, the id found, and a sentence for the tenant.
     package struct Result: Sendable, Equatable {
         package var status: STSRecordStatus
@@ -31,7 +16,7 @@ package enum STSRecordVerdict {
     /// The verdict for `domain` whose current policy id is `currentID`.
     /// - Parameter delegationTarget: `<label>._mta-sts.<zone>` when the platform runs its zone.
     package static func evaluate(
-        _ observation: Observation,
+        _ observation: TXTObservation,
         domain: String,
         currentID: String,
         delegationTarget: String?

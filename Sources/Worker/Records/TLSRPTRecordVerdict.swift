@@ -1,3 +1,4 @@
+package import Checks
 import DNS
 import MTASTS
 package import Store
@@ -8,7 +9,7 @@ package enum TLSRPTRecordVerdict {
     /// The verdict for `domain` from what was found at `_smtp._tls.<domain>`.
     /// - Parameter delegationTarget: `<label>._smtp._tls.<zone>` when the platform runs its zone.
     package static func evaluate(
-        _ observation: STSRecordVerdict.Observation,
+        _ observation: TXTObservation,
         domain: String,
         delegationTarget: String?
     ) -> (status: TLSRPTRecordStatus, detail: String) {

@@ -18,8 +18,8 @@ package enum CAAPolicy {
     package static func evaluate(
         name: String,
         caIdentities: [String],
-        lookup: (String) throws -> [DNSCAARecord]
-    ) throws -> (decision: Decision, relevantName: String?) {
+        lookup: (String) throws(DNSError) -> [DNSCAARecord]
+    ) throws(DNSError) -> (decision: Decision, relevantName: String?) {
         var labels = name.lowercased().split(separator: ".").map(String.init)
         while labels.count >= 1 {
             let candidate = labels.joined(separator: ".")

@@ -1,6 +1,6 @@
+import Checks
 import DNS
 import Testing
-import Worker
 
 @Suite struct CAAPolicyTests {
     private func decide(
