@@ -3,7 +3,8 @@ import Foundation
 package import HTTPCore
 package import WebClient
 
-/// The real `mtasts serve` binary on free loopback ports, against a test database and the test resolver.
+/// The real `mtasts serve` (or one of its single-role commands) on free loopback ports, against a test database and
+/// the test resolver.
 ///
 /// ```swift
 /// let server = try ServerProcess.start(databaseURL: try PostgresTestCluster.shared.makeDatabase(),
@@ -34,6 +35,7 @@ package final class ServerProcess {
     ///     the edge's HTTPS port).
     ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
+    ///   - command: `serve` for every role, or `api` for the JSON API and web form alone (no worker reaching out).
     package static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
@@ -42,7 +44,8 @@ package final class ServerProcess {
         edgeHTTPPort: UInt16? = nil,
         checkCABundle: String? = nil,
         environment extraEnvironment: [String: String] = [:],
-        directory: TemporaryDirectory
+        directory: TemporaryDirectory,
+        command: String = "serve"
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -82,9 +85,9 @@ package final class ServerProcess {
                 environment["MTASTS_DNS_ADMIN_LISTEN"] = "127.0.0.1:\(ports[5])"
             }
             let process = try ManagedProcess.launch(
-                name: "mtasts-serve-\(attempt)",
+                name: "mtasts-\(command)-\(attempt)",
                 executable: binary,
-                arguments: ["serve"],
+                arguments: [command],
                 environment: environment,
                 logDirectory: directory.path
             )
@@ -97,7 +100,7 @@ package final class ServerProcess {
                 failures.append("\(error)\n\(process.logTail(lines: 30))")
             }
         }
-        throw TestSupportError("mtasts serve did not start:\n" + failures.joined(separator: "\n---\n"))
+        throw TestSupportError("mtasts \(command) did not start:\n" + failures.joined(separator: "\n---\n"))
     }
 
     private func waitUntilServing() throws {
