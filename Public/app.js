@@ -1,10 +1,11 @@
 // The tenant web form: a thin client of the JSON API (/v1, docs/api.md). No framework, no build step.
 // Every text that comes from the API is put into the page with textContent, never parsed as HTML.
 //
-// Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · session ·
-// routing (#/, #/domains/<name>, #/tokens) · the refresher that keeps an open page current · the domain list ·
-// the domain page (checklist, verification, DNS records, certificate, policy editor, TLS reports, history,
-// removal) · API tokens · wiring.
+// Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
+// reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/check) · the refresher
+// that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
+// certificate, checks, policy editor, provider presets, changing mail provider, TLS reports, history, removal) ·
+// API tokens · wiring.
 'use strict';
 
 (() => {
@@ -30,6 +31,10 @@
     mxCheck: null, // the last GET …/mx-check (live MX hosts)
     refusal: null, // the last 422 mx-not-covered / mx-check-failed for the draft it was about
     tlsrpt: null,
+    checks: null, // the worker's last few reports (GET …/checks), newest first
+    checkNow: null, // the report of the tenant's own "Check now" on the open page
+    mxPresets: null, // GET …/mx-presets
+    mxChange: null, // the domain's MX-change plan in progress, else its latest (null: none ever)
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
@@ -512,6 +517,214 @@
     }
   }
 
+  // MARK: - Check reports (docs/checks.md): the public check page and the domain page's Checks panel
+
+  /** Words per finding severity: the group heading and the counted noun. */
+  const SEVERITY_WORDS = {
+    error: { group: 'Problems to fix', one: 'problem', many: 'problems' },
+    warning: { group: 'Warnings', one: 'warning', many: 'warnings' },
+    info: { group: 'Good to know', one: 'note', many: 'notes' },
+  };
+
+  /** The badge for a check: the worst only ("2 problems", "1 warning", "All good"); data-severity colours it. */
+  function checkBadge(summary) {
+    const errors = Number(summary.errors) || 0;
+    const warnings = Number(summary.warnings) || 0;
+    const [text, tone] = errors > 0 ? [plural(errors, 'problem', 'problems'), 'error']
+      : warnings > 0 ? [plural(warnings, 'warning', 'warnings'), 'warning'] : ['All good', 'ok'];
+    return el('span', { className: 'badge check-badge', dataset: { severity: tone }, text });
+  }
+
+  /** "2 problems, 1 warning and 1 note", or "nothing to fix". */
+  function countWords(summary) {
+    const parts = ['error', 'warning', 'info'].map((severity) => {
+      const count = Number(summary[{ error: 'errors', warning: 'warnings', info: 'infos' }[severity]]) || 0;
+      return count > 0 ? plural(count, SEVERITY_WORDS[severity].one, SEVERITY_WORDS[severity].many) : null;
+    }).filter(Boolean);
+    return parts.length ? listWords(parts) : 'nothing to fix';
+  }
+
+  /** One sentence on what the worst finding means for senders. */
+  function verdictWords(summary) {
+    if (Number(summary.errors) > 0) return 'Something is broken for senders right now: fix the problems first.';
+    if (Number(summary.warnings) > 0) return 'It works for senders, with weak spots: see the warnings.';
+    return 'Senders find everything they need. Nothing to fix.';
+  }
+
+  /**
+   * The DNS records a fix asks to publish, taken out of its sentence ("Publish <name>. TXT "<value>"",
+   * "Add <name>. CAA 0 issue "<ca>"", "(or CNAME <name>. to <target>.)"), so that each gets copy buttons.
+   */
+  function recordsInFix(fix) {
+    const records = [];
+    const publish = /\b(?:Publish|Add) (\S+?)\.? (TXT|CNAME|CAA) ("(?:[^"\\]|\\.)*"|\d+ [a-z]+ "[^"]*"|\S+)/g;
+    for (const match of String(fix).matchAll(publish)) {
+      let value = match[3];
+      if (match[2] === 'TXT') value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+      else if (match[2] === 'CNAME') value = value.replace(/\.$/, '');
+      // A placeholder ("id=<policy id>" for a domain not hosted here) is for the tenant to fill in, not to copy.
+      if (!value.includes('<')) records.push({ name: match[1], type: match[2], value, alternative: false });
+    }
+    for (const match of String(fix).matchAll(/\(or CNAME (\S+?)\.? to (\S+?)\.?[) ]/g)) {
+      records.push({ name: match[1], type: 'CNAME', value: match[2], alternative: true });
+    }
+    return records;
+  }
+
+  function fixRecordsNode(records) {
+    if (records.length === 0) return null;
+    return el('div', { className: 'fix-records' }, ...records.map((record) => el('div', { className: 'fix-record' },
+      el('p', { className: 'option-head' }, el('strong', { text: record.alternative
+        ? `Or instead, a ${record.type} record:` : `The ${record.type} record to publish:` })),
+      el('dl', { className: 'record-fields' },
+        el('dt', { text: 'Name' }), el('dd', {}, el('code', { className: 'value', text: record.name }), ' ',
+          copyButton(record.name, 'record name')),
+        el('dt', { text: 'Type' }), el('dd', {}, el('code', { text: record.type })),
+        el('dt', { text: 'Value' }), el('dd', {}, el('code', { className: 'value', text: record.value }), ' ',
+          copyButton(record.value, `${record.type} record value`))))));
+  }
+
+  /** Details worth showing beside a finding's sentences (docs/checks.md), in the order shown, with their labels. */
+  const FINDING_DETAILS = [
+    ['records', 'Found'], ['record', 'Found'], ['aliases', 'Points to'], ['location', 'Redirects to'],
+    ['content_type', 'Served as'], ['patterns', 'The policy lists'], ['mx_hosts', 'Your MX hosts'],
+    ['certificate_names', 'Names in the certificate'], ['negotiated', 'TLS version it agreed on'],
+    ['not_after', 'Expires'], ['testing_since', 'In testing since'],
+    ['ttl', 'Resolvers may keep the old answer for'], ['strict_verdict', 'Strict senders say'],
+    ['lenient_verdict', 'Lenient senders say'], ['ca_identities', 'Certificate authorities allowed'],
+  ];
+
+  function detailValue(key, value) {
+    if (Array.isArray(value)) {
+      return value.length ? el('ul', { className: 'detail-values' },
+        ...value.map((item) => el('li', {}, el('code', { className: 'value', text: item })))) : null;
+    }
+    if (value === null || value === undefined || value === '') return null;
+    if (key === 'not_after' || key === 'testing_since') return formatDate(value, 'long');
+    if (key === 'ttl') return formatDuration(value);
+    if (key.endsWith('_verdict')) return String(value);
+    return el('code', { className: 'value', text: value });
+  }
+
+  function findingNode(finding) {
+    const details = FINDING_DETAILS.map(([key, label]) => [label, detailValue(key, finding[key])])
+      .filter(([, value]) => value !== null);
+    return el('li', { className: 'finding', dataset: { code: finding.code, severity: finding.severity } },
+      el('p', { className: 'finding-message', text: humanDates(finding.message) }),
+      finding.fix ? el('p', { className: 'finding-fix' }, el('strong', { text: 'What to do: ' }),
+        el('span', { text: humanDates(finding.fix) })) : null,
+      finding.severity === 'info' ? null : fixRecordsNode(recordsInFix(finding.fix || '')),
+      details.length ? el('dl', { className: 'record-fields finding-details' },
+        ...details.flatMap(([label, value]) => [el('dt', { text: label }), el('dd', {}, value)])) : null);
+  }
+
+  /** "What the check saw": the records and policy it found, in a closed details element. */
+  function observedNode(observed) {
+    if (!observed) return null;
+    const policy = observed.policy;
+    const rows = [
+      ['_mta-sts record', observed.sts_record || 'none found'],
+      ['Policy host points to', (observed.policy_host_aliases || []).join(', ') || 'nowhere (no alias found)'],
+      ['MX hosts', Array.isArray(observed.mx_hosts) ? observed.mx_hosts.join(', ') || 'none' : 'not known (lookup failed)'],
+      ['Policy', policy ? `mode ${policy.mode} · mx ${(policy.mx || []).join(', ') || 'none'} · kept ` +
+        `${formatDuration(policy.max_age)}` : 'none found'],
+    ];
+    return el('details', { className: 'observed' }, el('summary', { text: 'What the check saw' }),
+      el('dl', { className: 'record-fields' }, ...rows.flatMap(([term, value]) =>
+        [el('dt', { text: term }), el('dd', { text: value })])));
+  }
+
+  /**
+   * A report as the tenant reads it: badge and verdict, then every finding grouped by severity (message, what to
+   * do, the record to publish with copy buttons, the useful details), then what the check saw.
+   * `who` says who ran it ("You checked", "The platform checked"), `source` the same for data-source (own, worker,
+   * public). The groups are h3: under the Checks panel's h2, or under the title (h2) on the check page.
+   */
+  function reportNode(report, { who, source, title = null }) {
+    const summary = report.summary || {};
+    const findings = Array.isArray(report.findings) ? report.findings : [];
+    const groups = ['error', 'warning', 'info'].map((severity) => {
+      const items = findings.filter((finding) => finding.severity === severity);
+      if (items.length === 0) return null;
+      return el('section', { className: 'findings', dataset: { severity } },
+        el('h3', { text: `${SEVERITY_WORDS[severity].group} (${items.length})` }),
+        el('ul', { className: 'finding-list' }, ...items.map(findingNode)));
+    });
+    return el('div', { className: 'report-body', dataset: { domain: report.domain, checkedAt: report.checked_at,
+      source } },
+      title ? el('h2', { className: 'report-title', text: title }) : null,
+      el('p', { className: 'record-head' }, checkBadge(summary), ' ',
+        el('span', { className: 'muted' }, `${who} `, agoNode(report.checked_at), ` · ${countWords(summary)}.`)),
+      el('p', { className: 'report-verdict', text: verdictWords(summary) }),
+      report.hosted ? el('p', { className: 'muted', text: 'Compared with the policy this platform serves for the ' +
+        'domain.' }) : null,
+      ...groups, observedNode(report.observed));
+  }
+
+  /** [title, sentences…] for a check that did not run (rate limits, network, a server error). */
+  function checkProblemWords(error) {
+    if (error.kind === 'too-many-checks') {
+      const when = error.retryAfter ? new Intl.DateTimeFormat(undefined, { timeStyle: 'short' })
+        .format(new Date(Date.now() + error.retryAfter * 1000)) : null;
+      return ['Too many checks for now.', `Checks are limited per hour ${state.token ? 'for each account' :
+        'from each address'}. You can check again in ${waitWords(error.retryAfter)}${when ? ` (at ${when})` : ''}.`,
+      state.token ? '' : 'Signed in, an account can run more checks.'];
+    }
+    if (error.kind === 'checks-busy') {
+      return ['The platform is busy with other checks.', `Try again in ${waitWords(error.retryAfter)}.`];
+    }
+    if (error.status === 0) return ['The platform could not be reached.', 'Check your connection, then try again.'];
+    return genericProblem(error);
+  }
+
+  // MARK: - The public check page (#/check): any domain, no account needed
+
+  function previewCheckInput() {
+    const { note } = domainFromInput(byId('check-domain').value);
+    const text = note ? note.replace(/^Took (\S+) out of/, 'Will check $1, taken out of') : '';
+    const node = byId('check-domain-note');
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  async function runPublicCheck(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const field = form.elements.domain;
+    const status = byId('check-status');
+    const problemBox = byId('check-problem');
+    const result = byId('check-result');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    const { name, note } = domainFromInput(field.value);
+    if (note) field.value = name;
+    byId('check-domain-note').textContent = note || '';
+    say(status, `Checking ${name || 'the domain'}: its DNS records, its policy over HTTPS and its mail servers. ` +
+      'This can take up to half a minute.');
+    result.setAttribute('aria-busy', 'true');
+    await busy(byId('check-submit'), async () => {
+      try {
+        const { data } = await api('POST', '/v1/checks', { body: { domain: name } });
+        result.replaceChildren(reportNode(data, { who: 'Checked', source: 'public',
+          title: `Result for ${data.domain}` }));
+        say(status, `Checked ${data.domain}: ${countWords(data.summary)}.`);
+      } catch (error) {
+        status.textContent = '';
+        result.replaceChildren();
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => domainNameWords(item.rule, name) ||
+            commonWords(item, { what: 'The domain name' }));
+          if (first) { focusField(first); return; }
+        }
+        const [title, ...lines] = checkProblemWords(error);
+        showMessage(problemBox, title, ...lines);
+        focusElement(problemBox);
+      } finally {
+        result.removeAttribute('aria-busy');
+      }
+    });
+  }
+
   // MARK: - Session
 
   function setToken(token) {
@@ -531,12 +744,28 @@
     state.account = null;
     state.domain = null;
     state.epoch += 1;
+    state.route = { view: 'none' };
     byId('app-view').hidden = true;
     byId('app-nav').hidden = true;
     byId('account-bar').hidden = true;
+    byId('check-view').hidden = true;
     byId('auth-view').hidden = false;
     hideTokenSecret();
     focusElement(byId('auth-heading'));
+  }
+
+  /** Signed out: the public check page at #/check, the sign-up and log-in page anywhere else. */
+  function showSignedOut({ focus = true } = {}) {
+    if (parseRoute(location.hash).view !== 'check') { showAuth(); return; }
+    state.route = { view: 'check' };
+    byId('auth-view').hidden = true;
+    byId('app-view').hidden = true;
+    byId('app-nav').hidden = true;
+    byId('account-bar').hidden = true;
+    byId('check-view').hidden = false;
+    byId('check-back').hidden = false;
+    document.title = 'Check a domain · MTA-STS hosting';
+    if (focus) focusElement(byId('check-heading'));
   }
 
   async function showApp() {
@@ -640,7 +869,7 @@
     announce('You are logged out.');
   }
 
-  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens
+  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/check (also signed out)
 
   function parseRoute(hash) {
     const path = String(hash || '').replace(/^#/, '');
@@ -652,6 +881,7 @@
     }
     match = /^\/tokens\/?$/.exec(path);
     if (match) return { view: 'tokens' };
+    if (/^\/check\/?$/.test(path)) return { view: 'check' };
     return { view: 'list' };
   }
 
@@ -666,13 +896,13 @@
 
   /** Shows the view the address names. Notices and per-page feedback belong to the page they were said on. */
   async function route({ focus = true } = {}) {
-    if (!state.token) return;
+    if (!state.token) { showSignedOut({ focus }); return; }
     const next = parseRoute(location.hash);
     const previous = state.route;
     state.route = next;
     clearNotice();
     for (const link of document.querySelectorAll('#app-nav a')) {
-      const current = link.dataset.route === (next.view === 'tokens' ? 'tokens' : 'domains');
+      const current = link.dataset.route === ({ tokens: 'tokens', check: 'check' }[next.view] || 'domains');
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -682,6 +912,8 @@
     // Another domain's page stays hidden until its own content is in (openDomain shows it).
     byId('domain-view').hidden = !sameDomain;
     byId('tokens-view').hidden = next.view !== 'tokens';
+    byId('check-view').hidden = next.view !== 'check';
+    byId('check-back').hidden = true;
     const pending = state.pendingFocus;
     state.pendingFocus = null;
     if (next.view !== 'domain') leaveDomain();
@@ -694,6 +926,9 @@
       if (previous.view !== 'tokens') byId('token-status').textContent = '';
       await loadTokens();
       if (focus) focusElement(byId(pending || 'tokens-heading'));
+    } else if (next.view === 'check') {
+      document.title = 'Check a domain · MTA-STS hosting';
+      if (focus) focusElement(byId(pending || 'check-heading'));
     } else {
       if (!sameDomain) await openDomain(next.name);
       if (!state.domain) return;
@@ -793,6 +1028,15 @@
     { name: 'mx', interval: () => (state.route.view === 'domain' && state.domain && state.domain.status === 'verified'
         ? 60 * SECONDS : null), run: () => loadMXCheck({ background: true }) },
     { name: 'list', interval: () => (state.route.view === 'list' ? 30 * SECONDS : null), run: () => loadDomains() },
+    // A running MX change: every 10 s while it waits for the tenant or is about to, else every minute; not at all
+    // once it has finished (nor, as every task, while the tab is hidden).
+    { name: 'mx-change', interval: () => {
+      const plan = state.route.view === 'domain' ? state.mxChange : null;
+      if (!isActivePlan(plan)) return null;
+      const safeAt = parseDate(plan.safe_at);
+      const soon = plan.state === 'ready' || !safeAt || safeAt.getTime() - Date.now() < 2 * 60 * SECONDS;
+      return soon ? 10 * SECONDS : 60 * SECONDS;
+    }, run: () => loadMXChange() },
   ];
 
   document.addEventListener('visibilitychange', () => {
@@ -898,6 +1142,12 @@
     }
   }
 
+  /** The worker's last check of a domain in brief: its badge and when (the domain's `check`). */
+  function checkLine(summary) {
+    if (!summary) return [el('span', { className: 'muted', text: 'Not checked yet: the platform checks it shortly.' })];
+    return [checkBadge(summary), ' ', el('span', { className: 'muted' }, 'last check ', agoNode(summary.checked_at))];
+  }
+
   function stateBadge(setup, domain) {
     return el('span', { className: 'badge state', dataset: { state: setup.state }, text: stateWords(setup, domain) });
   }
@@ -920,6 +1170,7 @@
       return el('li', { dataset: { domain: domain.name, state: setup.state } },
         el('div', { className: 'row-main' }, link, stateBadge(setup, domain)),
         meta.length ? el('p', { className: 'row-meta', text: meta.join(' · ') }) : null,
+        domain.status === 'verified' ? el('p', { className: 'row-check' }, ...checkLine(domain.check)) : null,
         next);
     });
     replaceKeepingFocus(list, rows);
@@ -1052,9 +1303,21 @@
     }
     if (epoch !== state.epoch) return;
     Object.assign(state, { domain, policy: null, etag: null, history: [], dnsRecords: null, certificate: null,
-      mxCheck: null, refusal: null, tlsrpt: null, checked: { domain: new Date() } });
-    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result']) hideProblem(byId(id));
-    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live']) byId(id).textContent = '';
+      mxCheck: null, refusal: null, tlsrpt: null, checks: null, checkNow: null, mxPresets: null, mxChange: null,
+      checked: { domain: new Date() } });
+    for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result', 'check-now-problem',
+      'mx-change-problem']) hideProblem(byId(id));
+    for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live', 'check-now-status',
+      'mx-change-status']) byId(id).textContent = '';
+    for (const id of ['checks-latest', 'checks-history', 'mx-change-steps', 'mx-change-remove-list']) {
+      byId(id).replaceChildren();
+      delete byId(id).dataset.key;
+    }
+    byId('mx-change-plan').hidden = true;
+    byId('mx-change-preset-note').textContent = '';
+    byId('mx-change-form').reset();
+    clearFieldErrors(byId('mx-change-form'));
+    renderPresets();
     byId('delete-result').hidden = true;
     byId('dns-records').replaceChildren();
     byId('certificate').replaceChildren();
@@ -1068,7 +1331,9 @@
     refresher.reset();
     const status = domain.status;
     const loads = [loadDNSRecords(), loadCertificate()];
-    if (status === 'verified') loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT());
+    if (status === 'verified') {
+      loads.push(loadPolicy(), loadMXCheck(), loadTLSRPT(), loadChecks(), loadPresets(), loadMXChange());
+    }
     if (status !== 'pending_verification') loads.push(loadHistory());
     await Promise.all(loads);
   }
@@ -1086,6 +1351,8 @@
     byId('history-panel').hidden = status === 'pending_verification' || state.history.length === 0;
     byId('delete-panel').hidden = status === 'offboarding';
     byId('certificate-panel').hidden = status === 'pending_verification';
+    byId('checks-panel').hidden = status !== 'verified';
+    byId('mx-change-panel').hidden = status !== 'verified';
     renderDomainHeader();
     renderSetup();
     renderSTSRecord();
@@ -1103,13 +1370,14 @@
   function orderPanels() {
     const domain = state.domain;
     const ids = (() => {
+      const unused = ['checks-panel', 'mx-change-panel'];
       if (domain.status === 'offboarding') {
         return ['offboarding-panel', 'dns-panel', 'certificate-panel', 'history-panel', 'setup-panel', 'verify-panel',
-          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel'];
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'delete-panel', ...unused];
       }
       if (domain.status === 'pending_verification') {
         return ['setup-panel', 'verify-panel', 'dns-panel', 'certificate-panel', 'delete-panel', 'offboarding-panel',
-          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'history-panel'];
+          'sts-record-panel', 'policy-panel', 'tlsrpt-panel', 'history-panel', ...unused];
       }
       const steps = setupOf(domain).steps || [];
       const dnsDone = ['policy_host', 'sts_record'].every((name) => {
@@ -1117,9 +1385,13 @@
         return !step || step.status === 'done';
       });
       const dns = ['dns-panel', 'sts-record-panel'];
-      const rest = ['policy-panel', 'tlsrpt-panel'];
-      return ['setup-panel', ...(dnsDone ? rest : dns), 'certificate-panel', ...(dnsDone ? dns : rest),
-        'history-panel', 'delete-panel', 'offboarding-panel', 'verify-panel'];
+      const rest = ['policy-panel', 'mx-change-panel', 'tlsrpt-panel'];
+      // Once the records are in, what the checks find comes right after the checklist.
+      return dnsDone
+        ? ['setup-panel', 'checks-panel', ...rest, 'certificate-panel', ...dns, 'history-panel', 'delete-panel',
+          'offboarding-panel', 'verify-panel']
+        : ['setup-panel', ...dns, 'certificate-panel', 'checks-panel', ...rest, 'history-panel', 'delete-panel',
+          'offboarding-panel', 'verify-panel'];
     })();
     const container = byId('domain-panels');
     const current = [...container.children].map((node) => node.id);
@@ -1139,6 +1411,7 @@
     badge.dataset.state = setup.state;
     badge.className = 'badge state';
     badge.textContent = stateWords(setup, domain);
+    renderHeaderCheck();
     renderModeLabel();
     const next = byId('next-step');
     const nextStep = (setup.steps || []).find((step) => step.title === setup.next_step);
@@ -1158,6 +1431,21 @@
       next.hidden = true;
     }
     renderRefreshed();
+  }
+
+  /** Beside the state badge: the last check's badge and when, a button that goes to the Checks panel. */
+  function renderHeaderCheck() {
+    const domain = state.domain;
+    const node = byId('domain-check');
+    const summary = domain.status === 'verified' ? domain.check : null;
+    const key = summary ? `${summary.checked_at}|${summary.errors}|${summary.warnings}` : '';
+    if (node.dataset.key === key) return;
+    node.dataset.key = key;
+    if (!summary) { node.replaceChildren(); return; }
+    const go = el('button', { type: 'button', className: 'link check-when', dataset: { focusKey: 'header-check' } },
+      'last check ', agoNode(summary.checked_at));
+    go.addEventListener('click', () => goToStep('checks'));
+    replaceKeepingFocus(node, [checkBadge(summary), ' ', go]);
   }
 
   // MARK: - The checklist
@@ -1230,6 +1518,7 @@
       case 'tlsrpt': return byId('tlsrpt-panel').hidden ? record('_smtp._tls.') : byId('tlsrpt-panel');
       case 'certificate': case 'policy_reachable': return byId('certificate-panel');
       case 'policy_mode': return byId('policy-panel').hidden ? null : byId('policy-panel');
+      case 'checks': return byId('checks-panel').hidden ? null : byId('checks-panel');
       default: return null;
     }
   }
@@ -1259,6 +1548,8 @@
     }
     if (epoch !== state.epoch || !state.domain) return;
     const statusChanged = data.status !== state.domain.status;
+    const checkedAt = (summary) => (summary ? summary.checked_at : null);
+    const newCheck = checkedAt(data.check) !== checkedAt(state.domain.check);
     state.domain = data;
     state.checked.domain = new Date();
     if (statusChanged) {
@@ -1268,6 +1559,7 @@
       return;
     }
     renderDomain();
+    if (newCheck) await loadChecks();
   }
 
   // MARK: - Offboarding
@@ -1682,6 +1974,77 @@
       [el('dt', { text: term }), el('dd', { text: value })]));
   }
 
+  // MARK: - Checks: the worker's reports, a short history, and "Check now"
+
+  async function loadChecks() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/checks?limit=5`);
+      if (epoch !== state.epoch) return;
+      state.checks = Array.isArray(data.checks) ? data.checks : [];
+      renderChecks();
+    } catch (error) {
+      if (epoch === state.epoch && error.status !== 401 && !state.checks) {
+        byId('checks-latest').replaceChildren(el('p', { className: 'muted', text: 'The checks could not be ' +
+          'loaded; this page tries again in a moment.' }));
+      }
+    }
+  }
+
+  /** The newest report (the tenant's own "Check now" while it is newer than the worker's), then the history. */
+  function renderChecks() {
+    const stored = state.checks || [];
+    const latest = stored[0] || null;
+    const own = state.checkNow;
+    const showOwn = own && (!latest || parseDate(own.checked_at) >= parseDate(latest.checked_at));
+    const shown = showOwn ? own : latest;
+    const container = byId('checks-latest');
+    const key = shown ? `${showOwn ? 'own' : 'worker'}|${shown.checked_at}|${JSON.stringify(shown.findings)}` : 'none';
+    if (container.dataset.key !== key) {
+      container.dataset.key = key;
+      const who = showOwn ? { who: 'You checked', source: 'own' } : { who: 'The platform checked', source: 'worker' };
+      replaceKeepingFocus(container, [shown ? reportNode(shown, who)
+        : el('p', { className: 'muted', text: `The platform has not checked ${state.domain.name} yet; it does ` +
+          'within a minute of verification and shows the result here.' })]);
+    }
+    const history = byId('checks-history');
+    const historyKey = stored.map((report) => `${report.checked_at}|${countWords(report.summary || {})}`).join();
+    if (history.dataset.key === historyKey) return;
+    history.dataset.key = historyKey;
+    history.replaceChildren(...stored.map((report) => el('li', { dataset: { checkedAt: report.checked_at } },
+      checkBadge(report.summary || {}), ' ',
+      el('span', { text: `${formatDate(report.checked_at)} · ${countWords(report.summary || {})}` }))));
+    byId('checks-history-heading').hidden = stored.length === 0;
+  }
+
+  /** Runs the check now, signed in (the report then compares with what the platform serves); shown in place. */
+  async function checkNow() {
+    const domain = state.domain;
+    if (!domain) return;
+    const epoch = state.epoch;
+    const status = byId('check-now-status');
+    const problemBox = byId('check-now-problem');
+    hideProblem(problemBox);
+    say(status, `Checking ${domain.name}: this can take up to half a minute.`);
+    await busy(byId('check-now'), async () => {
+      try {
+        const { data } = await api('POST', '/v1/checks', { body: { domain: domain.name } });
+        if (epoch !== state.epoch) return;
+        state.checkNow = data;
+        renderChecks();
+        say(status, `Checked just now: ${countWords(data.summary)}. The result is shown below.`);
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        status.textContent = '';
+        const [title, ...lines] = checkProblemWords(error);
+        showMessage(problemBox, title, ...lines);
+        focusElement(problemBox);
+      }
+    });
+  }
+
   // MARK: - Policy editor
 
   async function loadPolicy() {
@@ -1712,6 +2075,9 @@
     state.refusal = null;
     form.elements.force.checked = false;
     byId('policy-text').textContent = policy.text || '';
+    byId('policy-preset').value = '';
+    byId('policy-preset-note').textContent = '';
+    renderRemoveChoices();
     renderPolicyStatus();
     renderDraft();
   }
@@ -2056,6 +2422,372 @@
     focusElement(byId('policy-mode-' + (state.policy ? state.policy.mode : 'testing')));
   }
 
+  // MARK: - Mail provider presets (GET …/mx-presets): suggestions for the policy editor and the MX change
+
+  async function loadPresets() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/mx-presets`, { lookup: 'wait' });
+      if (epoch !== state.epoch) return;
+      state.mxPresets = data;
+    } catch (error) {
+      if (epoch !== state.epoch) return;
+      state.mxPresets = { presets: [], mx_hosts: [], failed: true };
+    }
+    renderPresets();
+  }
+
+  /** Fills both provider lists, keeping what is chosen; a preset that matches the live MX says so. */
+  function renderPresets() {
+    const data = state.mxPresets;
+    const presets = data && Array.isArray(data.presets) ? data.presets : [];
+    const first = !data ? 'Looking up suggestions…'
+      : data.failed ? 'No suggestions right now (the lookup failed)' : 'Choose one to fill in its servers…';
+    for (const id of ['policy-preset', 'mx-change-preset']) {
+      const select = byId(id);
+      const chosen = select.value;
+      select.replaceChildren(el('option', { value: '', text: first }), ...presets.map((preset) => el('option',
+        { value: preset.id, text: preset.covers_live_mx ? `${preset.name} (matches your MX records now)` : preset.name })));
+      select.value = presets.some((preset) => preset.id === chosen) ? chosen : '';
+      select.disabled = presets.length === 0;
+    }
+  }
+
+  /**
+   * What a chosen preset means: its note, and whether its servers cover the live MX hosts. `moving` is the MX
+   * change form, where not covering the current hosts is expected.
+   */
+  function presetWords(preset, { moving }) {
+    const hosts = state.mxPresets && Array.isArray(state.mxPresets.mx_hosts) ? state.mxPresets.mx_hosts : [];
+    const uncovered = Array.isArray(preset.uncovered_hosts) ? preset.uncovered_hosts : [];
+    const lines = [`${preset.name}: ${preset.note}`];
+    if (preset.patterns.length === 0) {
+      lines.push('No suggestion for your domain yet: these names are taken from your MX records once they point to ' +
+        'this provider. Type the servers from the provider\'s instructions.');
+    } else if (hosts.length === 0) {
+      lines.push('Your domain has no MX hosts right now, so these cannot be checked against them.');
+    } else if (preset.covers_live_mx) {
+      lines.push(hosts.length === 1 ? 'They cover your MX host right now.' : `They cover all ${hosts.length} of your ` +
+        'MX hosts right now.');
+    } else {
+      lines.push(`They do not cover ${listWords(uncovered)}, which your MX records name right now` + (moving
+        ? ': expected while you move, the old servers stay in the policy until you switch.'
+        : '. In enforce mode senders would refuse to deliver there; to move to this provider, use Change mail ' +
+          'provider below.'));
+    }
+    return lines.join(' ');
+  }
+
+  /** The policy editor's provider list: fills the MX lines (still editable); coverage follows as you type. */
+  function choosePolicyPreset() {
+    const preset = presetByID(byId('policy-preset').value);
+    const note = byId('policy-preset-note');
+    if (!preset) { note.textContent = ''; return; }
+    if (preset.patterns.length > 0) {
+      const field = byId('policy-mx');
+      field.value = preset.patterns.join('\n');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    say(note, presetWords(preset, { moving: false }));
+  }
+
+  function presetByID(id) {
+    const presets = state.mxPresets && Array.isArray(state.mxPresets.presets) ? state.mxPresets.presets : [];
+    return presets.find((preset) => preset.id === id) || null;
+  }
+
+  // MARK: - Changing mail provider (the MX-change plan, …/mx-change)
+
+  const PLAN_STATES = {
+    waiting: ['waiting for senders', 'waiting'],
+    ready: ['your turn: switch the MX records', 'action_needed'],
+    completed: ['done', 'done'],
+    cancelled: ['cancelled', 'optional'],
+  };
+  const PLAN_STEP_STATUS = { done: ['done', 'done', '✓'], current: ['now', 'waiting', '…'],
+    pending: ['later', 'optional', '○'], skipped: ['skipped', 'optional', '–'] };
+
+  const isActivePlan = (plan) => Boolean(plan) && (plan.state === 'waiting' || plan.state === 'ready');
+
+  /** How long senders keep the policy while the plan runs: the shorter of the two. */
+  const planMaxAge = (plan) => Math.min(Number(plan.original_max_age), Number(plan.temporary_max_age));
+
+  async function loadMXChange() {
+    const domain = state.domain;
+    if (!domain || domain.status !== 'verified') return;
+    const epoch = state.epoch;
+    let plan = null;
+    try {
+      ({ data: plan } = await api('GET', `${domainPath(domain.name)}/mx-change`));
+    } catch (error) {
+      if (error.status !== 404) return; // 404: no change ever started
+    }
+    if (epoch !== state.epoch) return;
+    const before = state.mxChange;
+    state.mxChange = plan;
+    state.checked.mxChange = new Date();
+    renderMXChange();
+    // The plan publishes policies itself when it finishes: show the one in force.
+    if (before && plan && isActivePlan(before) && plan.state === 'completed') {
+      await Promise.all([loadPolicy(), loadHistory(), loadDNSRecords({ background: true })]);
+    }
+  }
+
+  /** A step in the tenant's words: what happens, and when it did or will. */
+  function planStepWords(step, plan) {
+    const name = state.domain.name;
+    const added = listWords(plan.add || []) || 'the new servers';
+    const safeAt = parseDate(plan.safe_at);
+    switch (step.step) {
+      case 'publish_new_patterns':
+        return ['Add the new servers to the policy', `The policy lists ${added} too, and senders keep it for ` +
+          `${formatDuration(planMaxAge(plan))}.`];
+      case 'wait_for_caches':
+        return ['Wait until senders forget older policies', step.status === 'done'
+          ? 'No sender still holds a policy without the new servers.'
+          : safeAt && safeAt > new Date()
+            ? `Until ${formatDate(safeAt)} some senders may still hold an older policy without the new servers.`
+            : 'Older policies have expired from senders\' memory; the platform confirms it on its next look.'];
+      case 'switch_mx_records':
+        return ['Switch your MX records to the new provider', step.status === 'done'
+          ? 'The platform saw your MX records on the new servers.'
+          : step.status === 'current'
+            ? `Point the MX records of ${name} to the new servers (${added}) now; the platform watches them and ` +
+              'goes on by itself.'
+            : `Point the MX records of ${name} to the new servers (${added}) once you are told to; the platform ` +
+              'watches them.'];
+      case 'remove_old_patterns': {
+        const removed = plan.remove && plan.remove.length ? `${listWords(plan.remove)} leave the policy, and ` : '';
+        return ['Remove the old servers', `${removed}senders keep the policy for ` +
+          `${formatDuration(plan.original_max_age)} again.`];
+      }
+      default: return [String(step.step).replace(/_/g, ' '), humanDates(step.detail)];
+    }
+  }
+
+  /**
+   * The step's status as shown: a step the plan never reached because it was cancelled is skipped, even when the
+   * API counts the wait as over (it says done for a wait cut short).
+   */
+  function planStepStatus(step, plan) {
+    const cutShort = parseDate(step.at) > parseDate(plan.finished_at);
+    if (plan.state === 'cancelled' && step.step === 'wait_for_caches' && cutShort) {
+      return 'skipped';
+    }
+    return PLAN_STEP_STATUS[step.status] ? step.status : 'pending';
+  }
+
+  /** The next step in words, from the plan's state and times. */
+  function planNextWords(plan) {
+    const name = state.domain.name;
+    const safeAt = parseDate(plan.safe_at);
+    switch (plan.state) {
+      case 'waiting':
+        return safeAt && safeAt > new Date()
+          ? `Keep the MX records of ${name} as they are until ${formatDate(safeAt)}. You will be told when to switch.`
+          : `Keep the MX records of ${name} as they are for now: senders' older policies have expired, and the ` +
+            'platform tells you to switch once it has confirmed it.';
+      case 'ready': return `Point the MX records of ${name} to the new servers (${listWords(plan.add || [])}) now. ` +
+        'The platform watches them and finishes the change by itself.';
+      case 'completed': return `Done on ${formatDate(plan.finished_at)}: the policy lists the new servers only.`;
+      case 'cancelled': return `Cancelled on ${formatDate(plan.finished_at)}. The policy stays as it is now: it still ` +
+        `lists ${listWords(plan.add || [])}. Edit it in the policy form above if you want it back as it was.`;
+      default: return humanDates(plan.next_step);
+    }
+  }
+
+  function renderMXChange() {
+    const plan = state.mxChange;
+    const active = isActivePlan(plan);
+    byId('mx-change-plan').hidden = !plan;
+    byId('mx-change-form').hidden = active;
+    byId('mx-change-cancel').hidden = !active;
+    byId('mx-change-form-heading').textContent = plan ? 'Start another change' : 'Start a change';
+    renderRemoveChoices();
+    if (!plan) return;
+    const [label, tone] = PLAN_STATES[plan.state] || [String(plan.state), 'waiting'];
+    const badge = byId('mx-change-state');
+    badge.dataset.status = tone;
+    badge.textContent = label;
+    byId('mx-change-plan').dataset.state = plan.state;
+    byId('mx-change-started').textContent = `Started ${formatDate(plan.created_at)}: to ${listWords(plan.add || [])}` +
+      (plan.remove && plan.remove.length ? `, from ${listWords(plan.remove)}.` : '.');
+    const next = byId('mx-change-next');
+    next.replaceChildren(el('strong', { text: active ? 'Next: ' : 'Result: ' }), planNextWords(plan));
+    const steps = Array.isArray(plan.steps) ? plan.steps : [];
+    const items = steps.map((step) => {
+      const status = planStepStatus(step, plan);
+      const tenantsTurn = status === 'current' && step.step === 'switch_mx_records';
+      const [word, tone, icon] = tenantsTurn ? ['your turn', 'action_needed', '!'] : PLAN_STEP_STATUS[status];
+      const [title, detail] = status === 'skipped' ? [planStepWords(step, plan)[0], 'Not reached: the change was ' +
+        'cancelled.'] : planStepWords(step, plan);
+      const when = step.at && status === 'done' ? ['Done ', agoNode(step.at), '.'] : null;
+      return el('li', { className: 'step', dataset: { step: step.step, status: tone, planStatus: status } },
+        el('span', { className: 'step-icon', 'aria-hidden': 'true', text: icon }),
+        el('div', { className: 'step-body' },
+          el('p', { className: 'step-title' }, el('span', { text: title }), ' ',
+            el('span', { className: 'badge', dataset: { status: tone }, text: word })),
+          el('p', { className: 'step-detail', text: detail }),
+          when ? el('p', { className: 'step-checked muted' }, ...when) : null));
+    });
+    const list = byId('mx-change-steps');
+    const key = JSON.stringify(plan) + (parseDate(plan.safe_at) > new Date());
+    if (list.dataset.key !== key) {
+      list.dataset.key = key;
+      replaceKeepingFocus(list, items);
+    }
+    byId('mx-change-observed').textContent = Array.isArray(plan.observed_mx) && active
+      ? `Your MX records as the platform last saw them (${formatDate(plan.observed_at)}): ` +
+        `${plan.observed_mx.join(', ') || 'none'}.` : '';
+    setChecked(byId('mx-change-checked'), active ? 'Updated ' : '', active ? state.checked.mxChange : null,
+      active ? ' · this page looks again by itself while the change runs.' : '.');
+  }
+
+  /** One checkbox per server of the policy in force, all ticked: usually the whole old provider goes. */
+  function renderRemoveChoices() {
+    const container = byId('mx-change-remove-list');
+    const mx = state.policy && Array.isArray(state.policy.mx) ? state.policy.mx : [];
+    const key = mx.join(',');
+    if (container.dataset.key === key) return;
+    container.dataset.key = key;
+    container.replaceChildren(...mx.map((pattern, index) => el('div', { className: 'choice' },
+      el('input', { type: 'checkbox', id: `mx-change-remove-${index}`, name: 'remove', value: pattern, checked: '' }),
+      el('label', { for: `mx-change-remove-${index}` }, el('code', { text: pattern })))));
+    if (mx.length === 0) container.replaceChildren(el('p', { className: 'muted', text: 'The policy lists no servers.' }));
+  }
+
+  function chooseMovePreset() {
+    const preset = presetByID(byId('mx-change-preset').value);
+    const note = byId('mx-change-preset-note');
+    if (!preset) { note.textContent = ''; return; }
+    const current = new Set((state.policy ? state.policy.mx : []).map(normalHost));
+    const fresh = preset.patterns.filter((pattern) => !current.has(normalHost(pattern)));
+    if (fresh.length > 0) {
+      const field = byId('mx-change-add');
+      field.value = fresh.join('\n');
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    const already = preset.patterns.length > 0 && fresh.length === 0
+      ? ' Your policy lists all of them already: this is not a move.' : '';
+    say(note, presetWords(preset, { moving: true }) + already);
+  }
+
+  /** Words for the MX-change form's field errors: lines by number, never `add[0]`. */
+  function mxChangeWords(item, lines, removed) {
+    const match = /^(add|remove)\[(\d+)\]$/.exec(String(item.field || ''));
+    if (match && match[1] === 'add') {
+      const entry = lines[Number(match[2])];
+      const where = entry ? `Line ${entry.line} (“${entry.text}”)` : 'One line';
+      if (item.rule === 'already_in_policy') return 'One of these servers is already in your policy: leave it out ' +
+        '(it stays).';
+      return `${where} is not a host name or pattern such as mx1.example.net or *.example.net.`;
+    }
+    if (match) return `${removed[Number(match[2])] || 'A server'} is no longer in your policy: reload the page.`;
+    switch (`${item.field}|${item.rule}`) {
+      case 'add|min_items': return 'Name the new provider\'s servers, one per line.';
+      case 'add|max_items': return 'At most 20 lines: use a pattern such as *.example.net for many hosts.';
+      case 'remove|keeps_none': return 'The policy would list no server at all: name the new provider\'s servers above.';
+      case 'remove|max_items': return 'At most 20 servers can go at once.';
+      case 'temporary_max_age|range': return 'Choose between 5 minutes and 1 week.';
+      default: return commonWords(item);
+    }
+  }
+
+  async function startMXChange(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const problemBox = byId('mx-change-problem');
+    const status = byId('mx-change-status');
+    hideProblem(problemBox);
+    clearFieldErrors(form);
+    status.textContent = '';
+    const lines = form.elements.add.value.split('\n').map((text, index) => ({ text: text.trim(), line: index + 1 }))
+      .filter((entry) => entry.text.length > 0);
+    const current = new Set((state.policy ? state.policy.mx : []).map(normalHost));
+    const listed = lines.filter((entry) => current.has(normalHost(entry.text)));
+    if (listed.length > 0) {
+      setFieldError(byId('mx-change-add'), listed.map((entry) => `Line ${entry.line}: ${entry.text} is already in ` +
+        'your policy. Leave it out: it stays.'));
+      focusElement(byId('mx-change-add'));
+      return;
+    }
+    const removed = [...form.querySelectorAll('input[name="remove"]:checked')].map((input) => input.value);
+    const maxAge = form.querySelector('input[name="temporary_max_age"]:checked');
+    const body = { add: lines.map((entry) => entry.text), remove: removed,
+      temporary_max_age: Number(maxAge ? maxAge.value : 86400) };
+    const epoch = state.epoch;
+    const name = state.domain.name;
+    await busy(byId('mx-change-start'), async () => {
+      try {
+        const { data } = await api('POST', `${domainPath(name)}/mx-change`, { body });
+        if (epoch !== state.epoch) return;
+        state.mxChange = data;
+        state.checked.mxChange = new Date();
+        form.reset();
+        byId('mx-change-preset-note').textContent = '';
+        await loadPolicy();
+        if (epoch !== state.epoch) return;
+        if (!stsDelegated() && state.policy) sessionStorage.setItem(PENDING_KEY + name, state.policy.id);
+        renderMXChange();
+        say(status, `Started: the policy now lists ${listWords(data.add)} too, and senders keep it for ` +
+          `${formatDuration(planMaxAge(data))}.` + (stsDelegated() ? '' : ' Publish its new id in your _mta-sts ' +
+          'TXT record (DNS records).'));
+        focusElement(byId('mx-change-next'));
+        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        const errors = error.problem && Array.isArray(error.problem.errors) ? error.problem.errors : [];
+        if (error.status === 422 && errors.length > 0) {
+          const first = showFieldErrors(form, errors, (item) => mxChangeWords(item, lines, removed));
+          if (first) { focusField(first); return; }
+        }
+        if (error.kind === 'mx-change-in-progress') {
+          await loadMXChange();
+          showMessage(problemBox, 'A change is already under way.', 'It was started in another window or by a ' +
+            'script: it is shown above. Cancel it first to start another one.');
+          focusElement(problemBox);
+          return;
+        }
+        showGenericProblem(problemBox, error);
+      }
+    });
+  }
+
+  async function cancelMXChange() {
+    const plan = state.mxChange;
+    if (!isActivePlan(plan)) return;
+    const button = byId('mx-change-cancel');
+    const yes = await confirmAction({
+      title: 'Cancel the change of mail provider?',
+      lines: [`The policy stays as it is now: it keeps listing ${listWords(plan.add || [])}, and senders keep it for ` +
+        `${formatDuration(planMaxAge(plan))}.`, 'Edit it in the policy form afterwards if you want it back as it was.'],
+      confirm: 'Cancel the change',
+      cancel: 'Keep it running',
+      danger: true,
+      returnFocus: button,
+    });
+    if (!yes) return;
+    const epoch = state.epoch;
+    const status = byId('mx-change-status');
+    await busy(button, async () => {
+      try {
+        const { data } = await api('DELETE', `${domainPath(state.domain.name)}/mx-change`);
+        if (epoch !== state.epoch) return;
+        state.mxChange = data;
+        renderMXChange();
+        say(status, 'Cancelled. The policy stays as it is now.');
+      } catch (error) {
+        if (epoch !== state.epoch) return;
+        if (error.status !== 404) { showGenericProblem(byId('mx-change-problem'), error); return; }
+        await loadMXChange();
+        say(status, 'The change had already finished or been cancelled.');
+      }
+      focusElement(byId('mx-change-next'));
+    });
+  }
+
   // MARK: - Policy history
 
   async function loadHistory() {
@@ -2326,10 +3058,11 @@
   // MARK: - A yes/no question
 
   /** Asks in a modal dialog; resolves to true for yes. Focus returns to `returnFocus`. */
-  function confirmAction({ title, lines, confirm, danger = false, returnFocus }) {
+  function confirmAction({ title, lines, confirm, cancel = 'Cancel', danger = false, returnFocus }) {
     const dialog = byId('confirm-dialog');
     byId('confirm-dialog-heading').textContent = title;
     byId('confirm-dialog-text').replaceChildren(...lines.map((line) => el('p', { text: line })));
+    byId('confirm-no').textContent = cancel;
     const yes = byId('confirm-yes');
     yes.textContent = confirm;
     yes.className = danger ? 'danger' : '';
@@ -2464,7 +3197,8 @@
     byId('add-domain-form').addEventListener('submit', guard(addDomain));
     byId('add-domain-name').addEventListener('input', previewDomainInput);
     // A sentence about what was typed before no longer applies once the tenant types something else.
-    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form']) {
+    for (const id of ['add-domain-form', 'signup-form', 'login-form', 'token-form', 'policy-form', 'tlsrpt-form',
+      'check-form', 'mx-change-form']) {
       byId(id).addEventListener('input', (event) => {
         const field = event.target.closest('[data-field]');
         if (!field || field.getAttribute('aria-invalid') !== 'true') return;
@@ -2474,6 +3208,13 @@
       });
     }
     byId('verify-button').addEventListener('click', guard(() => verifyDomain()));
+    byId('check-form').addEventListener('submit', guard(runPublicCheck));
+    byId('check-domain').addEventListener('input', previewCheckInput);
+    byId('check-now').addEventListener('click', guard(checkNow));
+    byId('policy-preset').addEventListener('change', choosePolicyPreset);
+    byId('mx-change-preset').addEventListener('change', chooseMovePreset);
+    byId('mx-change-form').addEventListener('submit', guard(startMXChange));
+    byId('mx-change-cancel').addEventListener('click', guard(cancelMXChange));
     const policyForm = byId('policy-form');
     policyForm.addEventListener('submit', guard(savePolicy));
     policyForm.addEventListener('input', () => renderDraft());
@@ -2514,7 +3255,7 @@
       state.token = saved;
       showApp().catch(() => showAuth());
     } else {
-      showAuth();
+      showSignedOut();
     }
   }
 

@@ -51,7 +51,7 @@ extension CheckEngine {
                     .error,
                     "\(name) announces id \(record.id.string), but the policy served has id \(hosted.policyID): senders "
                         + "that cached the old policy keep applying it until its max_age runs out.\(wait)",
-                    fix: publish ?? "",
+                    fix: (publish ?? "") + ".",
                     details: [
                         .string("published_id", record.id.string), .string("served_id", hosted.policyID),
                     ] + (ttl.map { [.integer("ttl", $0)] } ?? [])
@@ -75,7 +75,7 @@ extension CheckEngine {
                     .stsRecordMissing,
                     .error,
                     "\(name) has no MTA-STS record (\"v=STSv1; id=…\"), so senders do not look for a policy.",
-                    fix: publish ?? "Publish \(name). TXT \"v=STSv1; id=<policy id>\".",
+                    fix: publish.map { $0 + "." } ?? "Publish \(name). TXT \"v=STSv1; id=<policy id>\".",
                     details: [.string("name", name)]
                 )
             ]

@@ -109,7 +109,7 @@ extension CheckEngine {
 
     /// A `policy-fetch-failed` finding; `fix` defaults to the usual remedy for `reason`.
     private func fetchFailed(url: String, reason: String, detail: String, fix: String? = nil) -> CheckFinding {
-        let fix = fix ?? Self.fetchFix(reason: reason, url: url)
+        let fix = fix ?? Self.fetchFix(reason: reason, url: url, port: settings.httpsPort)
         return CheckFinding(
             .policyFetchFailed,
             .error,
@@ -120,10 +120,10 @@ extension CheckEngine {
         )
     }
 
-    private static func fetchFix(reason: String, url: String) -> String {
+    private static func fetchFix(reason: String, url: String, port: UInt16) -> String {
         switch reason {
         case "dns": "Publish the policy host's record (for a hosted domain, the CNAME to the platform's edge)."
-        case "connect", "timeout": "Make the web server behind the policy host reachable on port 443."
+        case "connect", "timeout": "Make the web server behind the policy host reachable on port \(port)."
         case "tls": "Serve the policy host over TLS 1.2 or newer with a certificate for its name."
         default: "Serve the policy with a plain HTTP/1.1 200 response at \(url)."
         }

@@ -35,13 +35,13 @@ import Testing
             .post,
             path,
             json: [
-                "add": ["mx.old.example.test", "not a host"], "remove": ["mx.other.example.test"],
+                "add": ["not a host", "mx.old.example.test"], "remove": ["mx.other.example.test"],
                 "temporary_max_age": 10,
             ],
             token: token
         )
         #expect(bad.status == 422)
-        #expect(bad.names(field: "add[0]", rule: "already_in_policy") && bad.names(field: "add[1]", rule: "mx_pattern"))
+        #expect(bad.names(field: "add[1]", rule: "already_in_policy") && bad.names(field: "add[0]", rule: "mx_pattern"))
         #expect(bad.names(field: "remove[0]", rule: "not_in_policy") && bad.names(field: "temporary_max_age"))
         #expect(api.send(.post, path, json: [:], token: token).names(field: "add", rule: "min_items"))
         #expect(
@@ -73,6 +73,9 @@ import Testing
         let cancelled = api.send(.delete, path, token: token)
         #expect(cancelled.status == 200 && cancelled.json?["state"] == "cancelled")
         #expect(cancelled.json?["steps"]?[3]?["status"] == "skipped")
+        // Cancelled while waiting: the wait never ended.
+        #expect(cancelled.json?["steps"]?[1]?["status"] == "skipped")
+        #expect(cancelled.json?["next_step"]?.stringValue?.contains("max_age 86400") == true)
         #expect(api.send(.delete, path, token: token).status == 404)
         #expect(api.send(.get, path, token: token).json?["state"] == "cancelled")
     }

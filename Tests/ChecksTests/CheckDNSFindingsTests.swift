@@ -26,7 +26,7 @@ import Testing
         let domain = try CheckFixtures.domain("sts-missing")
         let report = try environment.check("sts-missing", hosted: domain.hosted())
         let finding = try #require(report.findings(.stsRecordMissing).first, "\(report.summary)")
-        #expect(finding.fix == "Publish _mta-sts.sts-missing.example.test. TXT \"v=STSv1; id=idstsmissing\"")
+        #expect(finding.fix == "Publish _mta-sts.sts-missing.example.test. TXT \"v=STSv1; id=idstsmissing\".")
     }
 
     @Test func twoRecordsAreMultiple() throws {

@@ -52,7 +52,7 @@ import Testing
         let finding = try #require(report.findings.first)
         #expect(finding.severity == .error)
         #expect(finding[detail: "reason"] == .string("connect"))
-        #expect(finding.fix.contains("reachable on port 443"), "\(finding.fix)")
+        #expect(finding.fix.contains("reachable on port \(closed)."), "\(finding.fix)")
     }
 
     /// A listener that accepts connections (the kernel completes the handshake) but never answers.

@@ -53,10 +53,11 @@ package final class ServerProcess {
         }
         var failures: [String] = []
         for attempt in 0..<3 {
-            // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP).
+            // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP); 6: the
+            // worker's metrics (TCP: its default port would collide with another server started in parallel).
             var ports =
                 try (0..<4).map { _ in try FreePort.allocate(udp: false) }
-                + [try FreePort.allocate(), try FreePort.allocate(udp: false)]
+                + [try FreePort.allocate(), try FreePort.allocate(udp: false), try FreePort.allocate(udp: false)]
             if let edgeHTTPPort { ports[2] = edgeHTTPPort }
             guard Set(ports).count == ports.count else { continue }
             var environment = [
@@ -66,6 +67,7 @@ package final class ServerProcess {
                 "MTASTS_EDGE_HTTPS_LISTEN": "127.0.0.1:\(ports[1])",
                 "MTASTS_EDGE_HTTP_LISTEN": "127.0.0.1:\(ports[2])",
                 "MTASTS_EDGE_ADMIN_LISTEN": "127.0.0.1:\(ports[3])",
+                "MTASTS_WORKER_ADMIN_LISTEN": "127.0.0.1:\(ports[6])",
                 "MTASTS_DNS_RESOLVERS": resolver.description,
                 "MTASTS_EDGE_HOSTNAME": edgeHostname,
                 "MTASTS_DATA_DIR": directory.path("data-\(attempt)"),

@@ -37,6 +37,31 @@ import WebClient
         return configured
     }
 
+    /// Checks that a browser script saved each guide screen it names (`STEP screen <name> … saved for the guide`)
+    /// at 1280 and 360 px. Only the script's own screens count: another test may write into the same directory.
+    static func expectGuidePictures(
+        in guide: String,
+        from output: String,
+        count: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let screens = output.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("STEP screen "), line.hasSuffix("saved for the guide") else { return nil }
+            return line.dropFirst("STEP screen ".count).split(separator: " ").first.map(String.init)
+        }
+        #expect(screens.count == count, "guide screens: \(screens)", sourceLocation: sourceLocation)
+        for screen in screens {
+            for width in ["1280", "360"] {
+                let path = "\(guide)/\(screen)-\(width).png"
+                #expect(
+                    FileManager.default.fileExists(atPath: path),
+                    "\(path) is missing",
+                    sourceLocation: sourceLocation
+                )
+            }
+        }
+    }
+
     static func screenshotDirectory(default directory: TemporaryDirectory) -> String {
         if let configured = ProcessInfo.processInfo.environment["WEBFORM_SCREENSHOT_DIR"], !configured.isEmpty {
             try? FileManager.default.createDirectory(atPath: configured, withIntermediateDirectories: true)
@@ -97,13 +122,7 @@ import WebClient
         try? output.write(toFile: screenshots + "/journey.log", atomically: true, encoding: .utf8)
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
-        if let guide = Self.guideDirectory {
-            let pictures = try FileManager.default.contentsOfDirectory(atPath: guide).filter { $0.hasSuffix(".png") }
-            #expect(pictures.count >= 28, "the guide's screens at two widths: \(pictures.sorted())")
-            let desktop = pictures.filter { $0.hasSuffix("-1280.png") }
-            let phone = pictures.filter { $0.hasSuffix("-360.png") }
-            #expect(desktop.count == phone.count, "each guide screen at 1280 and 360 px: \(pictures.sorted())")
-        }
+        if let guide = Self.guideDirectory { Self.expectGuidePictures(in: guide, from: output, count: 14) }
         for name in ["journey-1280.png", "journey-360.png"] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")

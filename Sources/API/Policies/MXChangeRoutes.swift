@@ -36,8 +36,8 @@ enum MXChangeRoutes {
         let (_, domain) = try DomainRoutes.owned(request, context)
         try RequestBody.requireJSON(request)
         var fields = try JSONFields(body: request.body, allowed: ["add", "remove", "temporary_max_age"])
-        let add = patterns(&fields, "add") ?? []
-        let remove = patterns(&fields, "remove") ?? []
+        let added = patterns(&fields, "add") ?? []
+        let removed = patterns(&fields, "remove") ?? []
         let temporary =
             fields.int("temporary_max_age", required: false, range: 300...604_800) ?? defaultTemporaryMaxAge
         guard domain.status == .verified, let current = try context.store.policies.current(domainID: domain.id) else {
@@ -48,17 +48,19 @@ enum MXChangeRoutes {
                 detail: "Only a verified domain with a policy can change mail provider."
             )
         }
-        if add.isEmpty && remove.isEmpty && !fields.errors.contains(where: { $0.field.hasPrefix("add") }) {
+        if added.isEmpty && removed.isEmpty && !fields.errors.contains(where: { $0.field.hasPrefix("add") }) {
             fields.fail("add", rule: "min_items", "Name the new provider's hosts in add, the old one's in remove.")
         }
-        for (index, pattern) in add.enumerated() where current.mx.contains(pattern.description) {
+        for (index, pattern) in added where current.mx.contains(pattern.description) {
             fields.fail("add[\(index)]", rule: "already_in_policy", "\(pattern) is already in the policy.")
         }
-        for (index, pattern) in remove.enumerated() where !current.mx.contains(pattern.description) {
+        for (index, pattern) in removed where !current.mx.contains(pattern.description) {
             fields.fail("remove[\(index)]", rule: "not_in_policy", "\(pattern) is not in the policy.")
         }
-        let removed = Set(remove.map(\.description))
-        if current.mx.filter({ !removed.contains($0) }).isEmpty && add.isEmpty {
+        let add = unique(added.map(\.pattern))
+        let remove = unique(removed.map(\.pattern))
+        let gone = Set(remove.map(\.description))
+        if current.mx.filter({ !gone.contains($0) }).isEmpty && add.isEmpty {
             fields.fail("remove", rule: "keeps_none", "The policy would list no MX host; add the new hosts.")
         }
         try fields.finish()
@@ -81,21 +83,26 @@ enum MXChangeRoutes {
         }
     }
 
-    /// Reads an optional array of MX patterns; records an error per invalid one.
-    private static func patterns(_ fields: inout JSONFields, _ key: String) -> [MXPattern]? {
+    /// Reads an optional array of MX patterns with the index each had in the request; records an error per
+    /// invalid one.
+    private static func patterns(_ fields: inout JSONFields, _ key: String) -> [(index: Int, pattern: MXPattern)]? {
         guard let texts = fields.strings(key, required: false, maxCount: maximumPatterns, maxLength: 253) else {
             return fields.errors.contains { $0.field == key } ? nil : []
         }
-        var patterns: [MXPattern] = []
+        var patterns: [(index: Int, pattern: MXPattern)] = []
         for (index, text) in texts.enumerated() {
             do {
-                let pattern = try MXPattern(parsing: text)
-                if !patterns.contains(pattern) { patterns.append(pattern) }
+                patterns.append((index, try MXPattern(parsing: text)))
             } catch {
                 fields.fail("\(key)[\(index)]", rule: "mx_pattern", error.message)
             }
         }
         return patterns
+    }
+
+    /// `patterns` without repeats, in order.
+    private static func unique(_ patterns: [MXPattern]) -> [MXPattern] {
+        patterns.reduce(into: []) { kept, pattern in if !kept.contains(pattern) { kept.append(pattern) } }
     }
 
     /// The plan with its steps, each done, current or pending, with its time.
@@ -115,7 +122,7 @@ enum MXChangeRoutes {
             ),
             step(
                 "wait_for_caches",
-                waiting ? "current" : "done",
+                waiting ? "current" : (plan.state == .cancelled && plan.readyAt == nil ? "skipped" : "done"),
                 at: plan.safeAt,
                 "Until then senders may still hold an enforce policy without \(newHosts)."
             ),
@@ -146,7 +153,10 @@ enum MXChangeRoutes {
         case .completed:
             next = "Done: the policy lists only the new hosts."
         case .cancelled:
-            next = "Cancelled: the policy stays as it was; edit it if needed."
+            next =
+                "Cancelled: the policy stays as it is now, with the new hosts and max_age "
+                + "\(min(plan.originalMaxAge, plan.temporaryMaxAge)); "
+                + "edit it if needed."
         }
         return [
             "state": .string(plan.state.rawValue), "add": .array(plan.add.map(JSONValue.string)),

@@ -122,11 +122,13 @@ class Browser:
     def token(self):
         return self.driver.execute_script("return sessionStorage.getItem('mtasts.session')")
 
-    def api(self, method, path, body=None, headers=None):
-        """Calls the JSON API directly with the page's session token (to change or read things behind its back)."""
+    def api(self, method, path, body=None, headers=None, anonymous=False):
+        """Calls the JSON API directly with the page's session token (to change or read things behind its back),
+        or without one."""
         request = urllib.request.Request(self.base + path, method=method,
                                          data=None if body is None else json.dumps(body).encode())
-        request.add_header("Authorization", f"Bearer {self.token()}")
+        if not anonymous:
+            request.add_header("Authorization", f"Bearer {self.token()}")
         if body is not None:
             request.add_header("Content-Type", "application/json")
         for name, value in (headers or {}).items():
