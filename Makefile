@@ -6,9 +6,11 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble nginx \
 	python3 python3-venv chromium chromium-driver
 # Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form, an SMTP
-# server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with), pinned
-# and installed into the project's own virtualenv, never the system Python.
-PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0 aiosmtpd==1.4.6 checkdmarc==6.0.4
+# server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with,
+# Schemathesis for the OpenAPI contract), pinned and installed into the project's own virtualenv, never the system
+# Python.
+PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0 aiosmtpd==1.4.6 checkdmarc==6.0.4 \
+	schemathesis==4.32.5
 VENV := .venv
 # Exits 0 when every `name==version` argument is installed at exactly that version.
 export PINNED_PRESENT := import sys, importlib.metadata as m; sys.exit(any(m.version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
@@ -21,7 +23,8 @@ SWIFT_BUILD_FLAGS ?=
 
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
-	@echo "make test   install what is missing, build, run the whole test suite and the bounded fuzz runs"
+	@echo "make test   install what is missing, build, run the whole test suite (with the Schemathesis contract run)"
+	@echo "            and the bounded fuzz runs"
 	@echo "make deps   install missing system packages (as root) or print the command; create $(VENV) for Python tools"
 	@echo "make bench  edge vs nginx with wrk, and edge start-up/RSS with 10k and 100k domains (BENCH_FLAGS=--record)"
 	@echo "make guide-screenshots  retake docs/guide/*.png (the tenant guide's pictures) with the browser journey"

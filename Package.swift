@@ -188,6 +188,9 @@ let package = Package(
             name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
+            name: "ContractTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
+        .testTarget(
             name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
     ],

@@ -167,6 +167,8 @@ extension UInt8 {
     static let semicolon: UInt8 = 0x3B
     /// ASCII comma.
     static let comma: UInt8 = 0x2C
+    /// ASCII double quote.
+    static let quote: UInt8 = 0x22
     /// ASCII question mark.
     static let questionMark: UInt8 = 0x3F
     /// ASCII slash.

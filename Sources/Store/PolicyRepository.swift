@@ -79,22 +79,23 @@ package struct PolicyRepository: Sendable {
     /// The domain row is locked for the transaction so concurrent writers serialise. When the rendered text
     /// equals the current policy's, nothing is written and the current row is returned (`created == false`).
     /// - Parameters:
-    ///   - expectedPolicyID: the `If-Match` id; the write is refused unless it is the current id.
+    ///   - expectedPolicyIDs: the ids `If-Match` names; the write is refused unless the current id is one of them
+    ///     (an empty set refuses it always). Nil writes whatever is current.
     /// - Throws: `StoreError` `.notFound`, `.invalidStatus` (not verified), `.policyPreconditionFailed`.
     package func publish(
         domainID: UUID,
         policy: Policy,
         at now: Date,
-        expectedPolicyID: String? = nil
+        expectedPolicyIDs: Set<String>? = nil
     ) throws -> (policy: PolicyRecord, created: Bool) {
         try pool.withTransaction { connection in
             let domain = try DomainRepository.lock(on: connection, domainID: domainID)
             guard domain.status == .verified else {
                 throw StoreError(.invalidStatus, "The domain is \(domain.status.rawValue), not verified.")
             }
-            if let expectedPolicyID {
+            if let expectedPolicyIDs {
                 let current = try Self.current(on: connection, domainID: domainID)
-                guard current?.policyID == expectedPolicyID else {
+                guard let current, expectedPolicyIDs.contains(current.policyID) else {
                     throw StoreError(.policyPreconditionFailed, "The policy changed since it was read.")
                 }
             }

@@ -241,6 +241,13 @@ import Testing
         #expect(api.send(.post, "/v1/accounts", json: body("l@example.com", code)).status == 422)
         #expect(try api.count("accounts") == 1)
 
+        // Open sign-up reads the same body: a well-formed code is ignored, a malformed one still refused.
+        let open = try APIHarness(signupMode: .open)
+        #expect(open.send(.post, "/v1/accounts", json: body("n@example.com", "inv_unused")).status == 201)
+        let malformed = open.send(.post, "/v1/accounts", json: body("o@example.com", "unused"))
+        #expect(malformed.status == 422 && malformed.names(field: "invitation", rule: "format"))
+        #expect(try open.count("accounts") == 1)
+
         let closed = try APIHarness(signupMode: .closed)
         let refused = closed.send(.post, "/v1/accounts", json: body("m@example.com", nil))
         #expect(refused.status == 403)

@@ -291,13 +291,14 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
             rule: "required"
         ),
         BadRequest(
-            label: "sign-up with an invitation while sign-up is open",
+            label: "sign-up with a malformed invitation while sign-up is open",
             method: .post,
             target: "/v1/accounts",
-            body: #"{"email":"x@example.com","password":"long enough password","invitation":"inv_x"}"#,
+            body: #"{"email":"x@example.com","password":"long enough password","invitation":"x"}"#,
             credential: .none,
             status: 422,
-            field: "invitation"
+            field: "invitation",
+            rule: "format"
         ),
         // Tokens.
         BadRequest(
@@ -534,6 +535,34 @@ struct BadRequest: CustomTestStringConvertible, Sendable {
             status: 422,
             field: "If-Match",
             rule: "etag"
+        ),
+        BadRequest(
+            label: "If-Match with a lower-case weak prefix",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #"w/"20260101T000000""#],
+            status: 422,
+            field: "If-Match",
+            rule: "etag"
+        ),
+        BadRequest(
+            label: "If-Match with * in a list",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #"*, "20260101T000000""#],
+            status: 422,
+            field: "If-Match",
+            rule: "etag"
+        ),
+        BadRequest(
+            label: "If-Match a list of stale ETags",
+            method: .put,
+            target: policy,
+            body: #"{"mode":"testing","mx":["mx.table.example.test"],"max_age":600}"#,
+            headers: [.ifMatch: #""20000101T000000", , W/"20000102T000000""#],
+            status: 412
         ),
         BadRequest(
             label: "If-Match stale",

@@ -123,6 +123,18 @@ import Testing
             headers: [.ifMatch: "\"\(firstID)\""]
         )
         #expect(stale.status == 412)
+        // If-Match compares strongly (RFC 9110 §13.1.1): the current id as a weak tag matches nothing, while a
+        // list matches when any of its strong tags is the current id.
+        for (ifMatch, status) in [("W/\"\(secondID)\"", 412), ("\"\(firstID)\", \"\(secondID)\"", 200)] {
+            let conditional = api.send(
+                .put,
+                "/v1/domains/\(domain)/policy",
+                json: ["mode": "enforce", "mx": ["*.journey.example.test"], "max_age": 604_800],
+                token: token,
+                headers: [.ifMatch: ifMatch]
+            )
+            #expect(conditional.status == status, "If-Match: \(ifMatch)")
+        }
         #expect(try api.count("policies") == 2)
 
         // dns-records: nothing published yet, then the CNAME and an outdated id, then the current id.

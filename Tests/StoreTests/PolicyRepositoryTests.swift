@@ -41,7 +41,7 @@ import Testing
         #expect(try fixture.count("policies") == 2)
     }
 
-    @Test func ifMatchMustNameTheCurrentPolicy() throws {
+    @Test func ifMatchMustNameTheCurrentPolicyAmongItsIDs() throws {
         let fixture = try StoreFixture()
         let domain = try fixture.domain(try fixture.account("m@example.com"), "match.example")
         let initial = try #require(
@@ -56,14 +56,22 @@ import Testing
                 domainID: domain.id,
                 policy: try fixture.policy(.enforce, ["mx.match.example"]),
                 at: StoreFixture.start,
-                expectedPolicyID: "stale"
+                expectedPolicyIDs: ["stale"]
+            )
+        }
+        #expect(throws: StoreError(.policyPreconditionFailed, "")) {
+            try fixture.store.policies.publish(
+                domainID: domain.id,
+                policy: try fixture.policy(.enforce, ["mx.match.example"]),
+                at: StoreFixture.start,
+                expectedPolicyIDs: []
             )
         }
         let updated = try fixture.store.policies.publish(
             domainID: domain.id,
             policy: try fixture.policy(.enforce, ["mx.match.example"]),
             at: StoreFixture.start,
-            expectedPolicyID: initial.policyID
+            expectedPolicyIDs: ["stale", initial.policyID]
         )
         #expect(updated.created)
     }

@@ -32,34 +32,50 @@ package enum AccountRoutes {
         )
     }
 
-    /// Reads `{email, password}` (and `invitation` when sign-up needs one), checking syntax and length.
+    /// What a request body may say about an invitation code.
+    enum InvitationField {
+        /// Not a member of this body (login): `invitation` is an unknown field.
+        case refused
+        /// Optional and unused (sign-up while `MTASTS_SIGNUP=open`): checked for its syntax, then dropped, so the
+        /// body the API documents is accepted whatever the platform's sign-up mode.
+        case ignored
+        /// Required (sign-up while `MTASTS_SIGNUP=invite`).
+        case required
+    }
+
+    /// Reads `{email, password}` (and `invitation` as `invitation` says), checking syntax and length.
+    /// - Returns: the invitation code only when it is `.required`.
     static func credentials(
         _ request: HTTPRequest,
         checkStrength: Bool,
-        invitation: Bool = false
+        invitation: InvitationField = .refused
     ) throws
         -> (email: String, password: String, invitation: String?)
     {
         try RequestBody.requireJSON(request)
         var fields = try JSONFields(
             body: request.body,
-            allowed: invitation ? ["email", "password", "invitation"] : ["email", "password"]
+            allowed: invitation == .refused ? ["email", "password"] : ["email", "password", "invitation"]
         )
         let email = fields.string("email", maxLength: 254)
         let password = fields.string("password", maxLength: maximumPasswordLength)
-        let code = invitation ? fields.string("invitation", maxLength: 100) : nil
+        let code =
+            invitation == .refused
+            ? nil : fields.string("invitation", required: invitation == .required, maxLength: 100)
         if let email, let problem = EmailAddress.problem(with: email) { fields.fail("email", rule: "email", problem) }
         if checkStrength, let password { checkNewPassword(password, field: "password", &fields) }
         if let code, !code.hasPrefix(invitationPrefix) {
             fields.fail("invitation", rule: "format", "An invitation code starts with \(invitationPrefix).")
         }
         try fields.finish()
-        guard let email, let password, code != nil || !invitation else { throw APIError.validation(fields.errors) }
-        return (email, password, code)
+        guard let email, let password, code != nil || invitation != .required else {
+            throw APIError.validation(fields.errors)
+        }
+        return (email, password, invitation == .required ? code : nil)
     }
 
     private static func checkNewPassword(_ password: String, field: String, _ fields: inout JSONFields) {
-        if password.count < minimumPasswordLength {
+        if password.unicodeScalars.count < minimumPasswordLength {
             fields.fail(field, rule: "min_length", "A password needs at least \(minimumPasswordLength) characters.")
         }
     }
@@ -74,7 +90,11 @@ package enum AccountRoutes {
                 detail: "This platform does not take new accounts (MTASTS_SIGNUP=closed); ask its operator."
             )
         }
-        let (email, password, invitation) = try credentials(request, checkStrength: true, invitation: mode == .invite)
+        let (email, password, invitation) = try credentials(
+            request,
+            checkStrength: true,
+            invitation: mode == .invite ? .required : .ignored
+        )
         try checkSignupLimits(request, context)
         let hash = try context.environment.passwordHasher.hash(password: password)
         let account: AccountRecord

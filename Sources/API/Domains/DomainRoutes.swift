@@ -111,7 +111,7 @@ enum DomainRoutes {
             limit = value
         }
         let after = context.query["after"]
-        if let after, after.utf8.count > 253 {
+        if let after, after.unicodeScalars.count > 253 {
             throw APIError.invalid("after", rule: "max_length", "after is a domain name of at most 253 characters.")
         }
         let page = try context.store.domains.list(accountID: caller.account.id, after: after, limit: limit + 1)

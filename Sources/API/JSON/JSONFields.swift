@@ -59,7 +59,8 @@ package struct JSONFields {
         return value
     }
 
-    /// A string member of `minLength...maxLength` characters.
+    /// A string member of `minLength...maxLength` characters, counted as Unicode scalars (code points) as JSON
+    /// Schema's `minLength` and `maxLength` count them.
     package mutating func string(
         _ key: String,
         required: Bool = true,
@@ -71,25 +72,32 @@ package struct JSONFields {
             fail(key, rule: "type", "Expected a string, got a \(value.typeName).")
             return nil
         }
-        guard string.count >= minLength else {
+        guard string.unicodeScalars.count >= minLength else {
             fail(key, rule: minLength == 1 ? "required" : "min_length", "At least \(minLength) characters.")
             return nil
         }
-        guard string.count <= maxLength else {
+        guard string.unicodeScalars.count <= maxLength else {
             fail(key, rule: "max_length", "At most \(maxLength) characters.")
             return nil
         }
         return string
     }
 
-    /// An integer member within `range`.
+    /// An integer member within `range`. A number with a zero fraction (`60.0`, `6e1`) is an integer, as in JSON
+    /// Schema (2020-12 §6.1.1).
     package mutating func int(_ key: String, required: Bool = true, range: ClosedRange<Int>) -> Int? {
         guard let value = value(key, required: required) else { return nil }
-        guard case .int(let number) = value else {
+        let integer: Int?
+        switch value {
+        case .int(let number):
+            integer = number
+        case .double(let number) where number.isFinite && number.rounded(.towardZero) == number:
+            integer = Int(exactly: number)
+        default:
             fail(key, rule: "type", "Expected an integer, got a \(value.typeName).")
             return nil
         }
-        guard range.contains(number) else {
+        guard let number = integer, range.contains(number) else {
             fail(key, rule: "range", "Must be between \(range.lowerBound) and \(range.upperBound).")
             return nil
         }
@@ -106,7 +114,7 @@ package struct JSONFields {
         return flag
     }
 
-    /// An array of strings, at most `maxCount` elements of at most `maxLength` characters each.
+    /// An array of strings, at most `maxCount` elements of 1 to `maxLength` characters (Unicode scalars) each.
     package mutating func strings(_ key: String, required: Bool = true, maxCount: Int, maxLength: Int) -> [String]? {
         guard let value = value(key, required: required) else { return nil }
         guard case .array(let elements) = value else {
@@ -123,7 +131,7 @@ package struct JSONFields {
                 fail("\(key)[\(index)]", rule: "type", "Expected a string, got a \(element.typeName).")
                 continue
             }
-            guard string.count <= maxLength, !string.isEmpty else {
+            guard string.unicodeScalars.count <= maxLength, !string.isEmpty else {
                 fail("\(key)[\(index)]", rule: "length", "Between 1 and \(maxLength) characters.")
                 continue
             }

@@ -35,6 +35,23 @@ enum PolicyRoutes {
     /// `"<policy id>"`: the id changes exactly when the text does, so it is a strong validator.
     static func etag(_ policy: PolicyRecord) -> String { "\"\(policy.policyID)\"" }
 
+    /// The policy ids `If-Match` lets a write replace: nil without the field or for `*`, else the opaque tags of
+    /// its strong entity-tags. If-Match compares strongly (RFC 9110 §13.1.1), so a weak tag matches nothing.
+    /// - Throws: 422 (`If-Match`, rule `etag`) for a value that is neither `*` nor a list of entity-tags.
+    static func ifMatchPolicyIDs(_ request: HTTPRequest) throws -> Set<String>? {
+        let lines = request.head.fields.values(for: .ifMatch)
+        // RFC 9110 §5.3: several field lines of a list-based field are one comma-separated list.
+        guard !lines.isEmpty, lines != ["*"] else { return nil }
+        guard let tags = EntityTag.list(parsing: lines.joined(separator: ", ")) else {
+            throw APIError.invalid(
+                "If-Match",
+                rule: "etag",
+                "If-Match must be * or ETags such as \"20260101T000000\", separated by commas."
+            )
+        }
+        return Set(tags.filter { !$0.isWeak }.map(\.opaqueTag))
+    }
+
     /// Reads and validates `{mode, mx, max_age, force?}` with the model's rules.
     static func readPolicy(_ request: HTTPRequest) throws -> (policy: Policy, force: Bool) {
         try RequestBody.requireJSON(request)
@@ -75,18 +92,7 @@ enum PolicyRoutes {
     private static func put(_ request: HTTPRequest, _ context: RequestContext) throws -> JSONResponse {
         let (caller, domain) = try DomainRoutes.owned(request, context)
         let (policy, force) = try readPolicy(request)
-        var expectedID: String?
-        if let ifMatch = request.head.fields[.ifMatch], ifMatch != "*" {
-            let trimmed = ifMatch.hasPrefix("W/") ? String(ifMatch.dropFirst(2)) : ifMatch
-            guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else {
-                throw APIError.invalid(
-                    "If-Match",
-                    rule: "etag",
-                    "If-Match must be an ETag such as \"20260101T000000\"."
-                )
-            }
-            expectedID = String(trimmed.dropFirst().dropLast())
-        }
+        let expectedIDs = try ifMatchPolicyIDs(request)
         guard domain.status == .verified else {
             throw APIError(
                 .conflict,
@@ -134,14 +140,15 @@ enum PolicyRoutes {
                 domainID: domain.id,
                 policy: policy,
                 at: context.now,
-                expectedPolicyID: expectedID
+                expectedPolicyIDs: expectedIDs
             )
         } catch let error as StoreError where error.code == .policyPreconditionFailed {
             throw APIError(
                 .preconditionFailed,
                 "policy-changed",
                 title: "Policy changed",
-                detail: "The policy is no longer \(request.head.fields[.ifMatch] ?? ""); GET it again and retry."
+                detail:
+                    "The current policy is not one If-Match names (weak W/ tags never match); GET it again and retry."
             )
         } catch let error as StoreError where error.code == .invalidStatus {
             throw APIError(.conflict, "domain-not-verified", title: "Domain not verified", detail: error.message)

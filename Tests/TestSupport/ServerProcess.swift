@@ -1,13 +1,19 @@
-import DNS
+package import DNS
 import Foundation
-import HTTPCore
-import TestSupport
-import WebClient
+package import HTTPCore
+package import WebClient
 
-/// The real `mtasts serve` binary on free loopback ports, against a test database and the test resolver.
-final class ServerProcess {
+/// The real `mtasts serve` (or one of its single-role commands) on free loopback ports, against a test database and
+/// the test resolver.
+///
+/// ```swift
+/// let server = try ServerProcess.start(databaseURL: try PostgresTestCluster.shared.makeDatabase(),
+///     resolver: dns.resolverAddress, edgeHostname: "edge.platform.test", directory: directory)
+/// defer { server.stop() }
+/// ```
+package final class ServerProcess {
     /// `http://127.0.0.1:<port>`: the API and the web form.
-    let baseURL: String
+    package let baseURL: String
     private let process: ManagedProcess
 
     private init(baseURL: String, process: ManagedProcess) {
@@ -29,7 +35,8 @@ final class ServerProcess {
     ///     the edge's HTTPS port).
     ///   - environment: more variables (the ACME directory and CA bundle of a test CA, the worker's scan interval).
     ///   - directory: where the data directory and logs go.
-    static func start(
+    ///   - command: `serve` for every role, or `api` for the JSON API and web form alone (no worker reaching out).
+    package static func start(
         databaseURL: String,
         resolver: DNSServerAddress,
         edgeHostname: String,
@@ -37,7 +44,8 @@ final class ServerProcess {
         edgeHTTPPort: UInt16? = nil,
         checkCABundle: String? = nil,
         environment extraEnvironment: [String: String] = [:],
-        directory: TemporaryDirectory
+        directory: TemporaryDirectory,
+        command: String = "serve"
     ) throws -> ServerProcess {
         let binary = RepositoryPaths.debugBinary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -79,9 +87,9 @@ final class ServerProcess {
                 environment["MTASTS_DNS_ADMIN_LISTEN"] = "127.0.0.1:\(ports[5])"
             }
             let process = try ManagedProcess.launch(
-                name: "mtasts-serve-\(attempt)",
+                name: "mtasts-\(command)-\(attempt)",
                 executable: binary,
-                arguments: ["serve"],
+                arguments: [command],
                 environment: environment,
                 logDirectory: directory.path
             )
@@ -94,7 +102,7 @@ final class ServerProcess {
                 failures.append("\(error)\n\(process.logTail(lines: 30))")
             }
         }
-        throw TestSupportError("mtasts serve did not start:\n" + failures.joined(separator: "\n---\n"))
+        throw TestSupportError("mtasts \(command) did not start:\n" + failures.joined(separator: "\n---\n"))
     }
 
     private func waitUntilServing() throws {
@@ -108,15 +116,15 @@ final class ServerProcess {
     }
 
     /// Sends one request to the server.
-    func send(_ path: String, method: HTTPMethod = .get, headers: HTTPFields = [:]) throws -> ClientResponse {
+    package func send(_ path: String, method: HTTPMethod = .get, headers: HTTPFields = [:]) throws -> ClientResponse {
         try HTTPClient().send(try ClientRequest(method: method, url: baseURL + path, headers: headers))
     }
 
     /// The server's output, for failure messages.
-    func logTail() -> String { process.logTail(lines: 40) }
+    package func logTail() -> String { process.logTail(lines: 40) }
 
     /// Stops the server (SIGTERM, then SIGKILL).
-    func stop() { process.terminate(gracePeriod: 15) }
+    package func stop() { process.terminate(gracePeriod: 15) }
 
     deinit { stop() }
 }
