@@ -7,7 +7,7 @@ package struct OperatorMetrics: Sendable, Hashable {
     package var certificatesExpiringSoon = 0
     /// Certificates by failing status (`failed`, `waiting_for_tenant`, `caa_forbidden`).
     package var certificatesFailing: [String: Int] = [:]
-    /// Open alert conditions by code (error findings, certificate conditions, MX changes).
+    /// Open alert conditions of served domains by code (error findings, certificate conditions, MX changes).
     package var openAlerts: [String: Int] = [:]
     /// Checked domains by the worst severity of their last check (`none` when it found nothing).
     package var domainsBySeverity: [String: Int] = [:]
@@ -44,7 +44,10 @@ package struct OperatorMetricsRepository: Sendable {
                 metrics.certificatesFailing[status] = count
             }
             for row in try connection.query(
-                "SELECT condition, count(*) FROM alert_conditions WHERE resolved_at IS NULL GROUP BY condition"
+                """
+                SELECT a.condition, count(*) FROM alert_conditions a JOIN served_domains(\(now)) d ON d.id = a.domain_id
+                WHERE a.resolved_at IS NULL GROUP BY a.condition
+                """
             ) {
                 let (code, count) = try row.decode((String, Int).self)
                 metrics.openAlerts[code] = count
