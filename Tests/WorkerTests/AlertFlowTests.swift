@@ -211,5 +211,17 @@ import Worker
                 "mx_change.ready", "mx_change.completed",
             ]
         )
+
+        // A plan whose domain is offboarded meanwhile is cancelled, not watched forever.
+        _ = try store.mxChanges.start(
+            domainID: domainID,
+            add: [try MXPattern(parsing: "mx.third.alerts.test")],
+            remove: [],
+            temporaryMaxAge: 3600,
+            at: Date()
+        )
+        _ = try store.domains.offboard(domainID: domainID, at: Date())
+        #expect(planner.handle(domainID: domainID, now: Date().addingTimeInterval(30 * 86_400)) == .done)
+        #expect(try store.mxChanges.latest(domainID: domainID)?.state == .cancelled)
     }
 }

@@ -28,6 +28,12 @@ package struct MXChangePlanner: Sendable {
             guard let plan = try store.mxChanges.latest(domainID: domainID),
                 let domain = try store.domains.find(id: domainID)
             else { return .done }
+            if [.waiting, .ready].contains(plan.state), domain.status != .verified {
+                // Offboarding or deleted: there is no policy to move on any more.
+                _ = try store.mxChanges.cancel(domainID: domainID, at: now)
+                logger.info("MX change cancelled: the domain is no longer verified", ["domain": domain.name])
+                return .done
+            }
             switch plan.state {
             case .waiting:
                 guard now >= plan.safeAt else { return .done }
@@ -60,7 +66,10 @@ package struct MXChangePlanner: Sendable {
             try store.mxChanges.observe(planID: plan.id, mx: plan.observedMX ?? [], at: now, nextCheckAt: next)
             return
         }
-        guard let policy = try store.policies.current(domainID: domain.id) else { return }
+        guard let policy = try store.policies.current(domainID: domain.id) else {
+            _ = try store.mxChanges.cancel(domainID: domain.id, at: now)
+            return
+        }
         let removed = Set(plan.remove)
         let kept = policy.mx.filter { !removed.contains($0) }.compactMap { try? MXPattern(parsing: $0) }
         let switched = !hosts.isEmpty && hosts.allSatisfy { host in kept.contains { $0.matches(host) } }
