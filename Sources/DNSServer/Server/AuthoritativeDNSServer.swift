@@ -19,7 +19,7 @@ package import SystemIO
 ///                                         logger: logger)
 /// try server.start()
 /// server.updateContent(newSnapshot)           // when the snapshot changes
-/// print(server.metrics.prometheusText())     // for /metrics
+/// let metrics = server.metrics.prometheusText()  // for /metrics
 /// server.shutdown(gracePeriod: .seconds(5))
 /// ```
 package final class AuthoritativeDNSServer: Sendable {

@@ -19,7 +19,7 @@ package struct SecretFinding: Sendable, Hashable {
 ///
 /// ```swift
 /// let inventory = try SecretInventory.take(from: store.secrets, keyring: keyring)
-/// if !inventory.isHealthy { for finding in inventory.findings { print(finding.owner.label) } }
+/// if !inventory.isHealthy { report(inventory.findings.map(\.owner.label)) }
 /// ```
 package struct SecretInventory: Sendable {
     /// How many secrets of each kind are in each condition.

@@ -1,4 +1,5 @@
 package import Foundation
+import JSON
 package import Logging
 package import SMTPClient
 package import Store
@@ -107,11 +108,11 @@ package final class EmailAlertDeliverer: Sendable {
         publicURL: String,
         at now: Date
     ) throws -> SMTPMessage {
-        let event = try JSONSerialization.jsonObject(with: Data(due.body)) as? [String: Any] ?? [:]
-        let domain = event["domain"] as? String ?? ""
-        let message = event["message"] as? String ?? ""
-        let fix = event["fix"] as? String ?? ""
-        let condition = event["condition"] as? String ?? ""
+        let event = try JSONParser.parse(due.body)
+        let domain = event["domain"]?.stringValue ?? ""
+        let message = event["message"]?.stringValue ?? ""
+        let fix = event["fix"]?.stringValue ?? ""
+        let condition = event["condition"]?.stringValue ?? ""
         let headline: String
         switch due.eventType {
         case .alertOpened: headline = "Problem: \(condition)"
