@@ -51,6 +51,8 @@ let package = Package(
             name: "Checks", dependencies: ["DNS", "JSON", "MTASTS", "SMTPClient", "TLS", "WebClient", "HTTPCore", "SystemIO", "Logging"],
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "TLSReporting", dependencies: ["CivilTime", "Crypto", "JSON"], swiftSettings: strictSettings),
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strictSettings),
@@ -101,6 +103,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TLSReportingTests", dependencies: ["TLSReporting", "JSON"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .testTarget(name: "MTASTSTests", dependencies: ["MTASTS", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictSettings),
