@@ -56,7 +56,8 @@ let package = Package(
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strictSettings),
-        .target(name: "Store", dependencies: ["Database", "MTASTS", "Crypto"], swiftSettings: strictSettings),
+        .target(
+            name: "Store", dependencies: ["Database", "MTASTS", "Crypto", "TLSReporting"], swiftSettings: strictSettings),
 
         // MARK: Services
         .target(
@@ -177,7 +178,7 @@ let package = Package(
             dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS"],
+            name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS", "TLSReporting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "APITests",

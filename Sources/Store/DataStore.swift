@@ -91,6 +91,8 @@ package struct DataStore: Sendable {
     package var webhooks: WebhookRepository { WebhookRepository(pool: pool) }
     /// Where alerts go out: ``NotificationOutbox/enqueue(_:accountID:at:)``, and the delivery log.
     package var notifications: NotificationOutbox { NotificationOutbox(pool: pool) }
+    /// TLS-RPT: the domains' reporting tokens and the reports they received.
+    package var reports: ReportRepository { ReportRepository(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {

@@ -5,7 +5,8 @@ package import Foundation
 /// has long applied (a follower further behind reloads everything), old rate-limit hits, the heartbeats of
 /// edges gone for a day, expired sessions and tokens, the keys of domains whose offboarding is over,
 /// policy history beyond the newest ``policyHistoryKept`` versions that no sender can still have cached, and
-/// finished notification deliveries beyond ``deliveryLogRetention`` or the newest ``deliveryLogKept`` per webhook.
+/// finished notification deliveries beyond ``deliveryLogRetention`` or the newest ``deliveryLogKept`` per webhook,
+/// and TLS reports older than ``reportRetention``.
 package struct RetentionRepository: Sendable {
     /// How long change-log rows are kept.
     package static let changeLogRetention: TimeInterval = 2 * 86_400
@@ -17,6 +18,8 @@ package struct RetentionRepository: Sendable {
     package static let deliveryLogRetention: TimeInterval = 30 * 86_400
     /// Finished deliveries kept per webhook, however recent.
     package static let deliveryLogKept = 200
+    /// TLS reports older than this (by the start of their period) are deleted: a year of history, plus a month.
+    package static let reportRetention: TimeInterval = 400 * 86_400
 
     let pool: PostgresPool
 
@@ -28,6 +31,9 @@ package struct RetentionRepository: Sendable {
             try connection.execute("DELETE FROM acme_challenges WHERE expires_at < \(now)")
             try connection.execute("DELETE FROM changes WHERE at < \(changesBefore)")
             try connection.execute("DELETE FROM rate_limit_hits WHERE at < \(hitsBefore)")
+            try connection.execute(
+                "DELETE FROM tlsrpt_reports WHERE start_at < \(now.addingTimeInterval(-Self.reportRetention))"
+            )
             try connection.execute("DELETE FROM edge_heartbeats WHERE seen_at < \(hitsBefore)")
             try connection.execute("DELETE FROM api_tokens WHERE expires_at < \(now)")
             try connection.execute(
