@@ -104,6 +104,8 @@ let package = Package(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .testTarget(name: "MTASTSTests", dependencies: ["MTASTS", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MIMETests", dependencies: ["MIME"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CryptoTests", dependencies: ["Crypto"], exclude: ["Fixtures"], swiftSettings: strictSettings),
