@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "CivilTime", swiftSettings: strictSettings),
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "JSON", swiftSettings: strictSettings),
+        .target(name: "Decompression", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
