@@ -103,6 +103,9 @@ let package = Package(
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DecompressionTests", dependencies: ["Decompression"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(name: "MTASTSTests", dependencies: ["MTASTS", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
