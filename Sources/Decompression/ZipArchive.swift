@@ -5,8 +5,8 @@
 /// headers, so entries written with a data descriptor (general purpose flag bit 3, sizes after the data) read
 /// like any other. Refused when opening (``DecompressionError``): no end record, or one whose comment length
 /// does not reach exactly the end of the input, a central directory that does not end where the end record
-/// starts (`invalidData`); ZIP64, split archives, more than `maximumEntryCount` entries (`unsupported`); names
-/// that are not UTF-8 or contain NUL, duplicate names (`invalidData`). ``contents(of:limits:)`` reads stored
+/// starts, entries whose data overlap (`invalidData`); ZIP64, split archives, more than `maximumEntryCount`
+/// entries (`unsupported`); names that are not UTF-8 or contain NUL, duplicate names (`invalidData`). ``contents(of:limits:)`` reads stored
 /// (method 0) and deflated (method 8) entries, refuses encrypted entries and other methods (`unsupported`) and
 /// checks the local header against the central one, the sizes and the CRC-32.
 ///
@@ -57,6 +57,20 @@ package struct ZipArchive: Sendable {
         self.bytes = bytes
         centralDirectoryOffset = Int(offset)
         entries = try Self.readCentralDirectory(bytes, from: Int(offset), to: end, count: entryCount)
+        try Self.checkNoOverlap(entries, before: Int(offset))
+    }
+
+    /// Refuses entries whose local header and data (at least 30 bytes, the name, then the compressed data) run
+    /// into the next entry or the central directory: the "overlapping files" zip bomb has every entry reuse the
+    /// same compressed bytes, so per-entry limits would multiply.
+    private static func checkNoOverlap(_ entries: [Entry], before centralDirectory: Int) throws(DecompressionError) {
+        var next = centralDirectory
+        for entry in entries.sorted(by: { $0.localHeaderOffset > $1.localHeaderOffset }) {
+            // No overflow: every term is below 2^32.
+            let end = entry.localHeaderOffset + 30 + entry.name.utf8.count + entry.compressedSize
+            guard end <= next else { throw .invalidData("overlapping ZIP entries") }
+            next = entry.localHeaderOffset
+        }
     }
 
     /// The first entry called `name`.

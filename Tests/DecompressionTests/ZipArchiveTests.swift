@@ -114,6 +114,49 @@ import Testing
         #expect(try archive.contents(of: archive.entries[1], limits: limits).count == 1200)
     }
 
+    @Test func overlappingEntriesAreRefused() throws {
+        // The "overlapping files" bomb: entry a's stored data quotes entry b's local header and data.
+        let b = Self.localHeader("b", Array("xyz".utf8)) + Array("xyz".utf8)
+        let a = Self.localHeader("a", b) + b
+        let directory = Self.centralHeader("a", b, offset: 0) + Self.centralHeader("b", Array("xyz".utf8), offset: 31)
+        let overlapping = a + directory + Self.endRecord(count: 2, size: directory.count, offset: a.count)
+        let error = #expect(throws: DecompressionError.invalidData) { try ZipArchive(overlapping) }
+        #expect(error?.reason == "overlapping ZIP entries")
+
+        // The same entries side by side read fine.
+        let c = Self.localHeader("c", Array("xyz".utf8)) + Array("xyz".utf8)
+        let apart = Self.centralHeader("a", b, offset: 0) + Self.centralHeader("c", Array("xyz".utf8), offset: a.count)
+        let archive = try ZipArchive(
+            a + c + apart + Self.endRecord(count: 2, size: apart.count, offset: a.count + c.count)
+        )
+        #expect(try archive.contents(of: archive.entries[0], limits: .reports) == b)
+        #expect(try archive.contents(of: archive.entries[1], limits: .reports) == Array("xyz".utf8))
+    }
+
+    private static func littleEndian(_ value: Int, _ width: Int) -> [UInt8] {
+        (0..<width).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
+    }
+
+    /// A local header (APPNOTE §4.3.7) of a stored entry.
+    private static func localHeader(_ name: String, _ data: [UInt8]) -> [UInt8] {
+        [0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0] + littleEndian(Int(CRC32.checksum(data)), 4)
+            + littleEndian(data.count, 4) + littleEndian(data.count, 4) + littleEndian(name.utf8.count, 2) + [0, 0]
+            + Array(name.utf8)
+    }
+
+    /// A central directory header (APPNOTE §4.3.12) of a stored entry.
+    private static func centralHeader(_ name: String, _ data: [UInt8], offset: Int) -> [UInt8] {
+        [0x50, 0x4B, 0x01, 0x02, 20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0] + littleEndian(Int(CRC32.checksum(data)), 4)
+            + littleEndian(data.count, 4) + littleEndian(data.count, 4) + littleEndian(name.utf8.count, 2)
+            + [UInt8](repeating: 0, count: 12) + littleEndian(offset, 4) + Array(name.utf8)
+    }
+
+    /// An end of central directory record (APPNOTE §4.3.16) without a comment.
+    private static func endRecord(count: Int, size: Int, offset: Int) -> [UInt8] {
+        [0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0] + littleEndian(count, 2) + littleEndian(count, 2) + littleEndian(size, 4)
+            + littleEndian(offset, 4) + [0, 0]
+    }
+
     /// Where the first central directory header starts.
     static func centralHeaderOffset(_ bytes: [UInt8]) -> Int? {
         (0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) }
