@@ -8,6 +8,7 @@ checked here by zlib or the gzip module before it is written. The inputs are det
 rerun gives the same files except for Info-ZIP's timestamps.
 
 manifest.txt lists the large outputs the tests do not keep a copy of: `<fixture> <size> <crc32 hex>`.
+zlib-verdicts.bin/.txt hold zlib's verdict on 1000 streams, half of them damaged, to compare with Inflate's.
 """
 import gzip
 import io
@@ -249,6 +250,57 @@ def zip_fixtures(text, small):
         scratch.rmdir()
 
 
+def zlib_verdicts(rng, count):
+    """Streams from zlib with random parameters, every other one then damaged (bits flipped, cut, bytes spliced
+    in), each with zlib's verdict: `ok <consumed> <crc32> <size>`, `error truncated` or `error`. Written as
+    zlib-verdicts.bin (each stream as a 4-byte little-endian length and its bytes) and zlib-verdicts.txt."""
+    def sample():
+        size = rng.choice([0, 1, 2, 10, 100, 1000, 3000])
+        kind = rng.randrange(5)
+        if kind == 0:
+            return rng.randbytes(min(size, 500))
+        if kind == 1:
+            return bytes(rng.choice(b"ab") for _ in range(size))
+        if kind == 2:
+            words = [rng.randbytes(rng.randrange(1, 12)) for _ in range(20)]
+            return b"".join(rng.choice(words) for _ in range(size // 6))
+        if kind == 3:
+            return bytes([rng.randrange(256)]) * size * 10
+        base = rng.randbytes(rng.randrange(1, 300))
+        return (base * (size // len(base) + 1))[:size]
+
+    streams, verdicts = b"", []
+    for index in range(count):
+        compressor = zlib.compressobj(rng.randrange(10), zlib.DEFLATED, -rng.randrange(9, 16), rng.randrange(1, 10),
+                                      rng.choice([0, 1, 2, 3, 4]))
+        stream = compressor.compress(sample()) + compressor.flush()
+        if index % 2 == 1:
+            stream = bytearray(stream)
+            for _ in range(rng.randrange(1, 4)):
+                operation = rng.randrange(3)
+                if operation == 0 and stream:
+                    stream[rng.randrange(len(stream))] ^= 1 << rng.randrange(8)
+                elif operation == 1 and stream:
+                    del stream[rng.randrange(len(stream)):]
+                else:
+                    at = rng.randrange(len(stream) + 1)
+                    stream[at:at] = rng.randbytes(rng.randrange(1, 4))
+            stream = bytes(stream)
+        decompressor = zlib.decompressobj(-15)
+        try:
+            output = decompressor.decompress(stream)
+            if decompressor.eof:
+                consumed = len(stream) - len(decompressor.unused_data)
+                verdicts.append(f"ok {consumed} {zlib.crc32(output):08x} {len(output)}")
+            else:
+                verdicts.append("error truncated")
+        except zlib.error:
+            verdicts.append("error")
+        streams += struct.pack("<I", len(stream)) + stream
+    write("zlib-verdicts.bin", streams)
+    write("zlib-verdicts.txt", ("\n".join(verdicts) + "\n").encode())
+
+
 def main():
     rng = random.Random(8460)
     text = report_text(60, seed=1)
@@ -295,6 +347,7 @@ def main():
                            ("bomb.gz", bytes(100 << 20))]).encode())
 
     zip_fixtures(text, small)
+    zlib_verdicts(random.Random(1951), 1000)
 
 
 if __name__ == "__main__":
