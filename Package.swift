@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "MTASTS", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "JSON", swiftSettings: strictSettings),
         .target(name: "MIME", swiftSettings: strictSettings),
+        .target(name: "Decompression", swiftSettings: strictSettings),
         .target(name: "HTTPCore", dependencies: ["CivilTime"], swiftSettings: strictSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "DNS", dependencies: ["SystemIO"], swiftSettings: strictSettings),
@@ -109,6 +110,9 @@ let package = Package(
             name: "TLSReportingTests", dependencies: ["TLSReporting", "JSON"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(name: "CivilTimeTests", dependencies: ["CivilTime"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DecompressionTests", dependencies: ["Decompression"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(name: "MTASTSTests", dependencies: ["MTASTS", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "MIMETests", dependencies: ["MIME"], exclude: ["Fixtures"], swiftSettings: strictSettings),
