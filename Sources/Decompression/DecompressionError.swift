@@ -68,22 +68,27 @@ package struct DecompressionError: Error, Sendable, Equatable, CustomStringConve
         line: #line
     )
 
+    /// A `truncated` error naming the broken rule; `reason` must be a fixed phrase, never input data.
     static func truncated(_ reason: String, file: String = #fileID, line: Int = #line) -> DecompressionError {
         DecompressionError(.truncated, reason: reason, file: file, line: line)
     }
 
+    /// A `invalidData` error naming the broken rule; `reason` must be a fixed phrase, never input data.
     static func invalidData(_ reason: String, file: String = #fileID, line: Int = #line) -> DecompressionError {
         DecompressionError(.invalidData, reason: reason, file: file, line: line)
     }
 
+    /// A `outputTooLarge` error naming the broken rule; `reason` must be a fixed phrase, never input data.
     static func outputTooLarge(_ reason: String, file: String = #fileID, line: Int = #line) -> DecompressionError {
         DecompressionError(.outputTooLarge, reason: reason, file: file, line: line)
     }
 
+    /// A `checksumMismatch` error naming the broken rule; `reason` must be a fixed phrase, never input data.
     static func checksumMismatch(_ reason: String, file: String = #fileID, line: Int = #line) -> DecompressionError {
         DecompressionError(.checksumMismatch, reason: reason, file: file, line: line)
     }
 
+    /// A `unsupported` error naming the broken rule; `reason` must be a fixed phrase, never input data.
     static func unsupported(_ reason: String, file: String = #fileID, line: Int = #line) -> DecompressionError {
         DecompressionError(.unsupported, reason: reason, file: file, line: line)
     }

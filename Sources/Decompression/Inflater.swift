@@ -5,6 +5,7 @@
 /// its inner loop; ``isOverrun`` then tells whether any of those padding bits were consumed, and every decision
 /// is taken only after that check, so a cut-off stream is always reported as `truncated`, never misread.
 struct Inflater {
+    /// The compressed bytes, possibly followed by others (a gzip trailer, the next member).
     let input: ArraySlice<UInt8>
     /// `input.endIndex`.
     let end: Int
@@ -17,6 +18,7 @@ struct Inflater {
     /// The first output byte of this stream: distances may not reach before it.
     let windowStart: Int
 
+    /// Starts decoding at the first byte of `input`; back-references may not reach before output `windowStart`.
     init(input: ArraySlice<UInt8>, windowStart: Int) {
         self.input = input
         end = input.endIndex
