@@ -54,7 +54,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .target(name: "ACME", dependencies: ["CivilTime", "Crypto", "Logging"], swiftSettings: strictSettings),
         .target(
-            name: "TLSReporting", dependencies: ["CivilTime", "Crypto", "JSON"], swiftSettings: strictSettings),
+            name: "TLSReporting", dependencies: ["CivilTime", "Crypto", "Decompression", "JSON", "MIME"], swiftSettings: strictSettings),
 
         // MARK: Storage
         .target(name: "Database", dependencies: ["CLibPQ", "CivilTime"], swiftSettings: strictSettings),
@@ -65,7 +65,8 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Checks", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "WebClient",
+                "Checks", "CivilTime", "Store", "HTTPCore", "JSON", "MTASTS", "DNS", "Crypto", "Logging", "TLS", "TLSReporting",
+                "WebClient",
             ],
             swiftSettings: strictSettings),
 
@@ -73,8 +74,12 @@ let package = Package(
         .target(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
+            name: "ReportIntake",
+            dependencies: ["HTTPCore", "JSON", "Logging", "Store", "SystemIO", "TLSReporting"],
+            swiftSettings: strictSettings),
+        .target(
             name: "PlatformZone",
-            dependencies: ["DNS", "DNSServer", "HTTPCore", "Logging", "SnapshotSync", "Store", "SystemIO", "TLS", "WebServer"],
+            dependencies: ["DNS", "DNSServer", "HTTPCore", "Logging", "SnapshotSync", "Store", "SystemIO", "TLS", "TLSReporting", "WebServer"],
             swiftSettings: strictSettings),
         .target(
             name: "PolicyEdge",
@@ -106,6 +111,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ReportIntakeTests",
+            dependencies: ["ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "TLSReportingTests", dependencies: ["TLSReporting", "JSON"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),

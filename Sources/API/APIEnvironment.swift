@@ -3,6 +3,7 @@ package import DNS
 package import Foundation
 package import Logging
 package import Store
+package import TLSReporting
 
 /// Everything the API needs from the outside, injected so tests can use a real database and DNS with a
 /// movable clock and cheap password hashing.
@@ -114,6 +115,10 @@ package struct APIEnvironment: Sendable {
     package var webhookRules: WebhookURLRules
     /// Where request failures are logged.
     package var logger: Logger
+    /// The platform's own TLS-RPT addresses (`MTASTS_REPORTS_HOSTNAME`, `MTASTS_REPORTS_MAIL_DOMAIN`).
+    package var reporting: ReportingAddresses
+    /// Days of TLS reports a `testing` policy needs before `enforce` is accepted without `force` (0: no gate).
+    package var enforceReadyDays: Int
 
     package init(
         store: DataStore,
@@ -134,8 +139,12 @@ package struct APIEnvironment: Sendable {
         signupLimits: SignupLimits = SignupLimits(),
         keyring: Keyring,
         webhookRules: WebhookURLRules = WebhookURLRules(),
+        reporting: ReportingAddresses = ReportingAddresses(),
+        enforceReadyDays: Int = 0,
         logger: Logger = Logger(label: "api")
     ) {
+        self.reporting = reporting
+        self.enforceReadyDays = enforceReadyDays
         self.store = store
         self.domainLimit = domainLimit
         self.edgeHostname = edgeHostname

@@ -12,6 +12,7 @@ enum APIRoutes {
         CertificateRoute.register(on: &router)
         TLSRPTRoute.register(on: &router)
         CheckRoutes.register(on: &router)
+        ReportRoutes.register(on: &router)
         MXChangeRoutes.register(on: &router)
         MXPresetRoute.register(on: &router)
         AlertSettingsRoutes.register(on: &router)

@@ -136,6 +136,20 @@ package struct PlatformConfiguration: Sendable {
     package var smtpURL: String?
     /// `MTASTS_MAIL_FROM`: the sender of alert e-mail (required with `MTASTS_SMTP_URL`).
     package var mailFrom: String?
+    /// `MTASTS_REPORTS_HOSTNAME`: the host senders POST TLS reports to (the edge's HTTPS listener answers for it
+    /// with a certificate the worker keeps); nil takes no reports by HTTPS.
+    package var reportsHostname: String?
+    /// `MTASTS_REPORTS_MAIL_DOMAIN`: the domain of the reporting mail addresses (`<token>@<domain>`); nil takes
+    /// no reports by mail.
+    package var reportsMailDomain: String?
+    /// Where the reports role's SMTP server listens (port 25 in production).
+    package var reportsSMTPListen: ListenAddress
+    /// The local spool accepted reports wait in until they are imported.
+    package var reportsSpoolDirectory: String
+    /// The reports role's Prometheus `/metrics` listener.
+    package var reportsAdminListen: ListenAddress
+    /// Days of TLS reports a `testing` policy needs before `enforce` is allowed without `force` (0: no gate).
+    package var enforceReadyDays: Int
 
     /// Every variable this type reads, with its default and meaning (rendered into the README table).
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
@@ -294,6 +308,26 @@ package struct PlatformConfiguration: Sendable {
                 + "`smtps://host[:465]`"
         ),
         ("MTASTS_MAIL_FROM", "(required with MTASTS_SMTP_URL)", "sender address of alert e-mail"),
+        (
+            "MTASTS_REPORTS_HOSTNAME", "(unset: no TLS reports by HTTPS)",
+            "host senders POST TLS reports to (`https://<host>/v1/tlsrpt/<token>`); the edge's HTTPS listener "
+                + "answers for it with a certificate the worker orders like the API's; also the SMTP greeting name"
+        ),
+        (
+            "MTASTS_REPORTS_MAIL_DOMAIN", "(unset: no TLS reports by mail)",
+            "domain of the reporting addresses `<token>@<domain>`; its MX must point at the reports role"
+        ),
+        ("MTASTS_REPORTS_SMTP_LISTEN", "127.0.0.1:2525", "the reports role's SMTP server (port 25 in production)"),
+        (
+            "MTASTS_REPORTS_SPOOL_DIR", "`.data/reports-spool`",
+            "local spool where accepted reports wait (fsynced) until imported into PostgreSQL"
+        ),
+        ("MTASTS_REPORTS_ADMIN_LISTEN", "127.0.0.1:9093", "the reports role's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_ENFORCE_READY_DAYS", "14",
+            "days of TLS reports a `testing` policy needs before `enforce` is accepted without `force`; 0 turns the "
+                + "check off"
+        ),
     ]
 
     /// Reads and validates the configuration.
@@ -646,6 +680,39 @@ package struct PlatformConfiguration: Sendable {
                 message: "set the sender of alert e-mail (e.g. alerts@example.net) with MTASTS_SMTP_URL"
             )
         }
+        reportsHostname = try Self.hostname(value("MTASTS_REPORTS_HOSTNAME"), variable: "MTASTS_REPORTS_HOSTNAME")
+        reportsMailDomain = try Self.hostname(
+            value("MTASTS_REPORTS_MAIL_DOMAIN"),
+            variable: "MTASTS_REPORTS_MAIL_DOMAIN"
+        )
+        if reportsMailDomain != nil && reportsHostname == nil {
+            throw ConfigurationError(
+                variable: "MTASTS_REPORTS_HOSTNAME",
+                message: "set the reports host (the SMTP server's name and certificate) with MTASTS_REPORTS_MAIL_DOMAIN"
+            )
+        }
+        reportsSMTPListen = try address("MTASTS_REPORTS_SMTP_LISTEN", default: "127.0.0.1:2525")
+        reportsSpoolDirectory =
+            value("MTASTS_REPORTS_SPOOL_DIR") ?? (dataDirectory as NSString).appendingPathComponent("reports-spool")
+        reportsAdminListen = try address("MTASTS_REPORTS_ADMIN_LISTEN", default: "127.0.0.1:9093")
+        enforceReadyDays = try Self.number(
+            value("MTASTS_ENFORCE_READY_DAYS") ?? "14",
+            in: 0...365,
+            variable: "MTASTS_ENFORCE_READY_DAYS"
+        )
+    }
+
+    /// A lower-case host name without trailing dot, or nil when unset.
+    private static func hostname(_ text: String?, variable: String) throws(ConfigurationError) -> String? {
+        guard let text else { return nil }
+        let name = text.lowercased()
+        guard isHostname(name) else {
+            throw ConfigurationError(
+                variable: variable,
+                message: "expected a DNS host name such as reports.example.net, got \"\(text)\""
+            )
+        }
+        return name.hasSuffix(".") ? String(name.dropLast()) : name
     }
 
     /// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`); unset is off.

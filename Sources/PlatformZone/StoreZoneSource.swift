@@ -2,6 +2,7 @@ package import Foundation
 import SnapshotSync
 package import Store
 import TLS
+package import TLSReporting
 
 /// Reads the zone's view of the world through the store: one reader connection and one listener of its own,
 /// read-only, never on the query path.
@@ -10,17 +11,20 @@ package final class StoreZoneSource: SnapshotSource {
 
     private let store: DataStore
     private let listener: ChangeListener
+    private let reporting: ReportingAddresses
 
     /// A source on `connectionString`.
+    /// - Parameter reporting: the platform's TLS-RPT addresses, served in every `_smtp._tls` record first.
     /// - Throws: when the process is out of descriptors for the listener.
-    package init(connectionString: String) throws {
+    package init(connectionString: String, reporting: ReportingAddresses = ReportingAddresses()) throws {
         store = DataStore(connectionString: connectionString, maxConnections: 1)
         listener = try ChangeListener(connectionString: connectionString)
+        self.reporting = reporting
     }
 
     package func loadAll(lookback: Int64) throws -> (snapshot: ZoneSnapshot, reflected: Set<Int64>) {
         let loaded = try store.zone.loadAll(lookback: lookback)
-        return (ZoneSnapshot(hosts: Self.entries(loaded.rows), sequence: loaded.sequence), loaded.reflectedChanges)
+        return (ZoneSnapshot(hosts: entries(loaded.rows), sequence: loaded.sequence), loaded.reflectedChanges)
     }
 
     package func changes(after: Int64, limit: Int) throws -> [ChangeRecord] {
@@ -32,7 +36,7 @@ package final class StoreZoneSource: SnapshotSource {
     }
 
     package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: ZoneSnapshot.Entry] {
-        Self.entries(try store.zone.load(hosts: hosts))
+        entries(try store.zone.load(hosts: hosts))
     }
 
     /// How far the live edges have come (those heard from within `window` seconds).
@@ -52,10 +56,10 @@ package final class StoreZoneSource: SnapshotSource {
         listener.reset()
     }
 
-    private static func entries(_ rows: [ZoneRow]) -> [String: ZoneSnapshot.Entry] {
+    private func entries(_ rows: [ZoneRow]) -> [String: ZoneSnapshot.Entry] {
         var entries: [String: ZoneSnapshot.Entry] = [:]
         entries.reserveCapacity(rows.count)
-        for row in rows { entries[HostName.normalized(row.host)] = ZoneSnapshot.Entry(row) }
+        for row in rows { entries[HostName.normalized(row.host)] = ZoneSnapshot.Entry(row, reporting: reporting) }
         return entries
     }
 }

@@ -1,6 +1,7 @@
 package import Foundation
 package import SnapshotSync
 package import Store
+package import TLSReporting
 
 /// What the platform's DNS zone answers from: every served domain's label, its current and previous policy
 /// ids with the change rows that published them, and its TLS-RPT record, in memory.
@@ -13,14 +14,18 @@ package struct ZoneSnapshot: FollowedSnapshot, Equatable {
         package var label: String
         package var current: ZoneRow.AnnouncedPolicy
         package var previous: ZoneRow.AnnouncedPolicy?
-        /// `v=TLSRPTv1; rua=…`, or nil when the tenant configured no addresses.
+        /// `v=TLSRPTv1; rua=…` with the platform's addresses and the tenant's, or nil when there are none.
         package var tlsrptRecord: String?
 
-        package init(_ row: ZoneRow) {
+        /// - Parameter reporting: the platform's reporting addresses, listed before the tenant's.
+        package init(_ row: ZoneRow, reporting: ReportingAddresses = ReportingAddresses()) {
             label = row.label
             current = row.current
             previous = row.previous
-            tlsrptRecord = row.tlsrptRUA.isEmpty ? nil : "v=TLSRPTv1; rua=" + row.tlsrptRUA.joined(separator: ",")
+            tlsrptRecord = reporting.record(
+                token: row.reportToken.isEmpty ? nil : row.reportToken,
+                tenant: row.tlsrptRUA
+            )
         }
 
         /// The id to announce when every live edge has applied the change log up to `minimumApplied` (nil: no

@@ -10,7 +10,7 @@ package struct DomainRepository: Sendable {
 
     static let columns = """
         id, account_id, name, status, verification_token, verified_at, verification_method, created_at, \
-        deleted_at, serve_until, dns_label, tlsrpt_rua, control_missing_since, lost_at
+        deleted_at, serve_until, dns_label, tlsrpt_rua, control_missing_since, lost_at, report_token
         """
 
     static func decode(_ row: PostgresRow) throws -> DomainRecord {
@@ -24,6 +24,7 @@ package struct DomainRepository: Sendable {
                 columns: 0..<12
             )
         let (missingSince, lostAt) = (try row.decode(Date?.self, at: 12), try row.decode(Date?.self, at: 13))
+        let reportToken = try row.decode(String.self, at: 14)
         // The column's CHECK is the model's grammar, so a stored name always parses.
         guard let domainName = try? DomainName(parsing: name) else {
             throw DatabaseError(.decodingFailed, "a stored domain name does not parse")
@@ -42,7 +43,8 @@ package struct DomainRepository: Sendable {
             dnsLabel: label,
             tlsrptRUA: rua.elements,
             controlMissingSince: missingSince,
-            lostAt: lostAt
+            lostAt: lostAt,
+            reportToken: reportToken
         )
     }
 

@@ -45,6 +45,8 @@ package struct DomainRecord: Sendable, Hashable {
     package var controlMissingSince: Date?
     /// When the domain was offboarded because control stayed missing through the grace period.
     package var lostAt: Date?
+    /// The token of the domain's platform reporting addresses (`…/v1/tlsrpt/<token>`, `<token>@…`).
+    package var reportToken: String
 
     /// The A-label name, as stored.
     package var name: String { domainName.name }
@@ -63,8 +65,10 @@ package struct DomainRecord: Sendable, Hashable {
         dnsLabel: String,
         tlsrptRUA: [String],
         controlMissingSince: Date? = nil,
-        lostAt: Date? = nil
+        lostAt: Date? = nil,
+        reportToken: String = ""
     ) {
+        self.reportToken = reportToken
         self.id = id
         self.accountID = accountID
         self.domainName = domainName

@@ -26,14 +26,23 @@ package struct ZoneRow: Sendable, Hashable {
     package var previous: AnnouncedPolicy?
     /// TLS-RPT `rua` URIs; empty when the tenant configured none.
     package var tlsrptRUA: [String]
+    /// The token of the domain's platform reporting addresses.
+    package var reportToken: String
 
-    package init(host: String, label: String, current: AnnouncedPolicy, previous: AnnouncedPolicy?, tlsrptRUA: [String])
-    {
+    package init(
+        host: String,
+        label: String,
+        current: AnnouncedPolicy,
+        previous: AnnouncedPolicy?,
+        tlsrptRUA: [String],
+        reportToken: String = ""
+    ) {
         self.host = host
         self.label = label
         self.current = current
         self.previous = previous
         self.tlsrptRUA = tlsrptRUA
+        self.reportToken = reportToken
     }
 }
 
@@ -63,7 +72,7 @@ package struct ZoneRepository: Sendable {
         let names = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
         return try connection.query(
             """
-            SELECT \(DomainName.policyHostPrefix) || d.name, d.dns_label, d.tlsrpt_rua,
+            SELECT \(DomainName.policyHostPrefix) || d.name, d.dns_label, d.tlsrpt_rua, d.report_token,
                    current.policy_id, coalesce(current.change_seq, 0), previous.policy_id, previous.change_seq
             FROM served_domains(\(now)) d
             JOIN policies current ON current.domain_id = d.id AND current.superseded_at IS NULL
@@ -75,15 +84,16 @@ package struct ZoneRepository: Sendable {
             WHERE \(all) OR d.name = ANY(\(names))
             """
         ).map { row in
-            let (host, label, rua, currentID, currentSeq, previousID, previousSeq) = try row.decode(
-                (String, String, PostgresTextArray, String, Int64, String?, Int64?).self
+            let (host, label, rua, token, currentID, currentSeq, previousID, previousSeq) = try row.decode(
+                (String, String, PostgresTextArray, String, String, Int64, String?, Int64?).self
             )
             return ZoneRow(
                 host: host,
                 label: label,
                 current: .init(policyID: currentID, seq: currentSeq),
                 previous: previousID.map { .init(policyID: $0, seq: previousSeq ?? 0) },
-                tlsrptRUA: rua.elements
+                tlsrptRUA: rua.elements,
+                reportToken: token
             )
         }
     }

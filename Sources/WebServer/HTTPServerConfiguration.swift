@@ -26,6 +26,8 @@ package struct HTTPServerConfiguration: Sendable {
     /// The answer when ``ResponderExecution/pool(_:)``'s queue is full (``BlockingPool/maximumQueued``): at once,
     /// rather than after the work ahead of it.
     package var overloadedResponse: HTTPResponse
+    /// Server names whose connections go to another responder with other limits (TLS listeners only).
+    package var virtualHost: HTTPVirtualHost?
 
     package init(
         address: SocketAddress,
@@ -42,8 +44,10 @@ package struct HTTPServerConfiguration: Sendable {
             status: .serviceUnavailable,
             fields: [.retryAfter: "1", .contentType: "text/plain; charset=utf-8"],
             body: Array("Too busy; retry in a second.\n".utf8)
-        )
+        ),
+        virtualHost: HTTPVirtualHost? = nil
     ) {
+        self.virtualHost = virtualHost
         self.address = address
         self.tls = tls
         self.limits = limits

@@ -33,6 +33,8 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
     private var timer: TimerID?
+    /// The virtual host this connection's server name routed it to, once its handshake completed.
+    private var routed: HTTPVirtualHost?
 
     /// Creates the shell; the connection's deadlines start now.
     ///
@@ -109,7 +111,14 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         while true {
             switch action {
             case .handshake:
-                action = machine.handshakeResult(transport.handshake(), now: now)
+                let result = transport.handshake()
+                if case .complete = result, let virtualHost = shared.configuration.virtualHost,
+                    let name = transport.serverName, virtualHost.serverNames.contains(HostName.normalized(name))
+                {
+                    routed = virtualHost
+                    machine.adopt(limits: virtualHost.limits)
+                }
+                action = machine.handshakeResult(result, now: now)
             case .read:
                 let result = scratch.bytes.withUnsafeMutableBytes { transport.read(into: $0) }
                 action = machine.readResult(result, buffer: scratch.bytes, now: now)
@@ -145,23 +154,36 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         }
         // The request is built in each branch: one built before the switch and captured by the pool's closure was
         // copied (every field retained and released) on the inline path too, which is the edge's.
+        if let routed {
+            return dispatch(head, body: body, to: routed.responder, on: routed.pool, now: now)
+        }
         switch shared.execution {
         case .inline:
             return respond(shared.responder.respond(to: request(head, body: body)), to: head, now: now)
         case .pool(let pool):
-            let request = request(head, body: body)
-            let responder = shared.responder
-            let bound = LoopBound(self, loop: loop)
-            let loop = self.loop
-            let queued = pool.trySubmit {
-                let response = responder.respond(to: request)
-                loop.execute {
-                    bound.value.responderFinished(response, for: head)
-                }
-            }
-            guard queued else { return respond(shared.configuration.overloadedResponse, to: head, now: now) }
-            return machine.responseDeferred()
+            return dispatch(head, body: body, to: shared.responder, on: pool, now: now)
         }
+    }
+
+    /// Runs `responder` on `pool` and answers when it returns; overloaded at once when the pool's queue is full.
+    private func dispatch(
+        _ head: HTTPRequestHead,
+        body: [UInt8],
+        to responder: any HTTPResponder,
+        on pool: BlockingPool,
+        now: UInt64
+    ) -> Machine.Action? {
+        let request = request(head, body: body)
+        let bound = LoopBound(self, loop: loop)
+        let loop = self.loop
+        let queued = pool.trySubmit {
+            let response = responder.respond(to: request)
+            loop.execute {
+                bound.value.responderFinished(response, for: head)
+            }
+        }
+        guard queued else { return respond(shared.configuration.overloadedResponse, to: head, now: now) }
+        return machine.responseDeferred()
     }
 
     /// The request as the responder sees it.

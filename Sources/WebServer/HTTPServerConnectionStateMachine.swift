@@ -126,7 +126,7 @@ struct HTTPServerConnectionStateMachine: Sendable {
     private var tls: TLSConnectionStateMachine?
     private var parser: HTTPRequestParser
     private var inbound = ByteBuffer()
-    private let readCap: Int
+    private var readCap: Int
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var interest = Self.initialInterest
@@ -154,6 +154,14 @@ struct HTTPServerConnectionStateMachine: Sendable {
         } else {
             state = .receiving
         }
+    }
+
+    /// Replaces the parser's limits (a connection routed to an ``HTTPVirtualHost`` once its handshake completed);
+    /// only before the first request byte was parsed.
+    mutating func adopt(limits: HTTPParserLimits) {
+        guard inbound.readableBytes == 0, head == nil else { return }
+        parser = HTTPRequestParser(limits: limits)
+        readCap = limits.headerBytes + limits.bodyBytes + 65_536
     }
 
     // MARK: - Events from the event loop

@@ -215,6 +215,55 @@ import WebServer
         try Poll.until(deadline: 5) { server.server.metrics.handshakeFailuresByReason.values.reduce(0, +) >= 1 }
     }
 
+    /// Connections for a virtual host's server name take its larger body limit and its responder (on its pool);
+    /// the others keep the server's small limit and responder.
+    @Test func aVirtualHostGetsItsOwnLimitsAndResponderBySNI() throws {
+        struct ReportsResponder: HTTPResponder {
+            func respond(to request: HTTPRequest) -> HTTPResponse {
+                HTTPResponse(status: .ok, body: Array("reports body=\(request.body.count)".utf8))
+            }
+        }
+        let certificates = try TLSCertificates.shared
+        let context = try TLSContext.makeServer(configuration: .server)
+        context.setServerNameResolver(
+            DictionaryServerNameResolver([
+                "mta-sts.a.test": try certificates.context(for: "mta-sts.a.test"),
+                "reports.a.test": try certificates.context(for: "reports.a.test"),
+            ])
+        )
+        let pool = BlockingPool(numberOfThreads: 1, maximumQueued: 4)
+        defer { pool.shutdown() }
+        let server = try RunningServer(
+            configuration: HTTPServerConfiguration(
+                address: try SocketAddress(parsing: "127.0.0.1:0"),
+                tls: context,
+                limits: HTTPParserLimits(bodyBytes: 1024),
+                virtualHost: HTTPVirtualHost(
+                    serverNames: ["REPORTS.a.test"],
+                    limits: HTTPParserLimits(bodyBytes: 100_000),
+                    responder: ReportsResponder(),
+                    pool: pool
+                )
+            )
+        )
+        defer { server.stop() }
+        let clientContext = try certificates.clientContext()
+        func post(_ host: String, bodyBytes: Int) throws -> String {
+            let body = String(repeating: "x", count: bodyBytes)
+            let client = try RawClient.connect(try server.address, tls: clientContext, serverName: host)
+            try client.send(
+                "POST /v1/tlsrpt/t HTTP/1.1\r\nHost: \(host)\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + "Connection: close\r\n\r\n\(body)"
+            )
+            return client.receive().text
+        }
+        let reports = try post("reports.a.test", bodyBytes: 50_000)
+        #expect(reports.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(reports.hasSuffix("reports body=50000"))
+        // Small enough to be written before the server answers and closes.
+        #expect(try post("mta-sts.a.test", bodyBytes: 2_000).hasPrefix("HTTP/1.1 413"))
+    }
+
     @Test func stalledHandshakesTimeOut() throws {
         let certificates = try TLSCertificates.shared
         let context = try certificates.context(for: "mta-sts.a.test")

@@ -4,6 +4,7 @@ import HTTPCore
 import JSON
 import MTASTS
 import Store
+import TLSReporting
 
 /// `GET /v1/domains/{name}/dns-records`: the records the tenant publishes, each with its live status.
 enum DNSRecordsRoute {
@@ -98,14 +99,16 @@ enum DNSRecordsRoute {
             )
         }
         let reportName = domain.domainName.tlsrptRecordName
+        // The platform's own addresses first (its reports views read them), then the tenant's; without either,
+        // the account's e-mail.
+        let reporting = context.environment.reporting
         let suggestion =
-            domain.tlsrptRUA.isEmpty
-            ? "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
-            : "v=TLSRPTv1; rua=" + domain.tlsrptRUA.joined(separator: ",")
+            reporting.record(token: domain.reportToken, tenant: domain.tlsrptRUA)
+            ?? "v=TLSRPTv1; rua=mailto:\(caller.account.email)"
         let reports = live.lookup(reportName, type: .txt)
-        // The zone serves `_smtp._tls` only for addresses the tenant configured (PUT …/tlsrpt).
+        // The zone serves `_smtp._tls` when it has addresses to serve: the platform's, or the tenant's (PUT …/tlsrpt).
         let reportDelegation = zone.flatMap { zone in
-            domain.tlsrptRUA.isEmpty
+            !reporting.isEnabled && domain.tlsrptRUA.isEmpty
                 ? nil : Delegation(DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: zone), live, reportName)
         }
         records.append(

@@ -2,6 +2,7 @@ import HTTPCore
 import JSON
 import MTASTS
 import Store
+import TLSReporting
 
 /// `GET|PUT /v1/domains/{name}/tlsrpt`: where senders send the domain's TLS reports (RFC 8460 §3 `rua`).
 ///
@@ -15,13 +16,13 @@ enum TLSRPTRoute {
     static func register(on router: inout Router) {
         router.get("/v1/domains/{name}/tlsrpt") { request, context in
             let (_, domain) = try DomainRoutes.owned(request, context)
-            return JSONResponse(.ok, json(domain, zone: context.environment.dnsZone))
+            return JSONResponse(.ok, json(domain, context.environment))
         }
         router.put("/v1/domains/{name}/tlsrpt") { request, context in
             let (_, domain) = try DomainRoutes.owned(request, context)
             let rua = try readRUA(request)
             let updated = try context.store.domains.setTLSRPT(domainID: domain.id, rua: rua, at: context.now)
-            return JSONResponse(.ok, json(updated, zone: context.environment.dnsZone))
+            return JSONResponse(.ok, json(updated, context.environment))
         }
     }
 
@@ -46,14 +47,18 @@ enum TLSRPTRoute {
         return uris
     }
 
-    /// The addresses, the record they make, and (with the platform's zone) the name to CNAME to.
-    static func json(_ domain: DomainRecord, zone: String?) -> JSONValue {
-        let record = domain.tlsrptRUA.isEmpty ? nil : "v=TLSRPTv1; rua=" + domain.tlsrptRUA.joined(separator: ",")
+    /// The tenant's addresses, the platform's (which the reports views read), the record they make together, and
+    /// (with the platform's zone) the name to CNAME to.
+    static func json(_ domain: DomainRecord, _ environment: APIEnvironment) -> JSONValue {
+        let reporting = environment.reporting
         return [
             "domain": .string(domain.name),
             "rua": .array(domain.tlsrptRUA.map(JSONValue.string)),
-            "record": .string(record),
-            "delegation_target": .string(zone.map { DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: $0) }),
+            "platform_rua": .array(reporting.uris(token: domain.reportToken).map(JSONValue.string)),
+            "record": .string(reporting.record(token: domain.reportToken, tenant: domain.tlsrptRUA)),
+            "delegation_target": .string(
+                environment.dnsZone.map { DelegatedNames.tlsrpt(label: domain.dnsLabel, zone: $0) }
+            ),
         ]
     }
 }

@@ -3,6 +3,7 @@ import HTTPCore
 import JSON
 import MTASTS
 import Store
+import TLSReporting
 
 /// `GET|PUT /v1/domains/{name}/policy`, `GET …/policy/history`, `GET …/mx-check`.
 enum PolicyRoutes {
@@ -133,6 +134,18 @@ enum PolicyRoutes {
                     extra: [JSONMember(key: "mx_check", value: check)]
                 )
             }
+        }
+        // The rollout's last step (docs/reports.md): testing → enforce only once the TLS reports say it is safe.
+        if policy.mode == .enforce, !force, context.environment.enforceReadyDays > 0,
+            let readiness = try ReportViews.readiness(domain, context), !readiness.isReady
+        {
+            throw APIError(
+                .conflict,
+                "enforce-not-ready",
+                title: "Not ready for enforce",
+                detail: readiness.missing.joined(separator: " ") + " Wait, or send \"force\": true to enforce anyway.",
+                extra: [JSONMember(key: "enforce_readiness", value: ReportViews.json(readiness))]
+            )
         }
         let result: (policy: PolicyRecord, created: Bool)
         do {

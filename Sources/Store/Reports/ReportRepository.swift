@@ -25,6 +25,22 @@ package struct ReportRepository: Sendable {
         }
     }
 
+    /// The domain `token` routes to, when it accepts reports now (see ``activeTokens()``).
+    package func target(token: String) throws -> ReportTokenTarget? {
+        try pool.withConnection { connection in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT id, name FROM domains
+                    WHERE report_token = \(token) AND status IN (\(DomainStatus.verified), \(DomainStatus.offboarding))
+                    """
+                ).first
+            else { return nil }
+            let (id, name) = try row.decode((UUID, String).self)
+            return ReportTokenTarget(domainID: id, domainName: name)
+        }
+    }
+
     /// The domain's reporting token.
     package func token(domainID: UUID) throws -> String? {
         try pool.withConnection { connection in
@@ -281,6 +297,33 @@ package struct ReportRepository: Sendable {
                 failuresByReceivingMX: try counts("f.receiving_mx_hostname"),
                 reporters: reporters
             )
+        }
+    }
+
+    /// What enforce readiness reads: the distinct UTC days covered by the domain's reports that start at or after
+    /// `since`, and their failed sessions by result type.
+    package func coverage(domainID: UUID, since: Date) throws -> (reportDays: Int, failures: [String: Int]) {
+        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            let days =
+                try connection.query(
+                    """
+                    SELECT count(DISTINCT date_trunc('day', start_at AT TIME ZONE 'UTC')) FROM tlsrpt_reports
+                    WHERE domain_id = \(domainID) AND start_at >= \(since)
+                    """
+                ).first?.decode(Int.self, at: 0) ?? 0
+            var failures: [String: Int] = [:]
+            for row in try connection.query(
+                """
+                SELECT f.result_type, sum(f.failed_session_count)::bigint
+                FROM tlsrpt_failures f JOIN tlsrpt_reports r ON r.id = f.report_id
+                WHERE r.domain_id = \(domainID) AND r.start_at >= \(since)
+                GROUP BY f.result_type
+                """
+            ) {
+                let (type, count) = try row.decode((String, Int).self)
+                failures[type] = count
+            }
+            return (days, failures)
         }
     }
 }
