@@ -7,10 +7,10 @@ APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bi
 	python3 python3-venv chromium chromium-driver
 # Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form, an SMTP
 # server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with,
-# Schemathesis for the OpenAPI contract), pinned and installed into the project's own virtualenv, never the system
-# Python.
+# Schemathesis for the OpenAPI contract, sys4's TLS-RPT reporter as a real report sender), pinned and installed into
+# the project's own virtualenv, never the system Python.
 PYTHON_PACKAGES := postfix-mta-sts-resolver==1.5.1 selenium==4.51.0 aiosmtpd==1.4.6 checkdmarc==6.0.4 \
-	schemathesis==4.32.5
+	schemathesis==4.32.5 tlsrpt-reporter==0.6.0
 VENV := .venv
 # Exits 0 when every `name==version` argument is installed at exactly that version.
 export PINNED_PRESENT := import sys, importlib.metadata as m; sys.exit(any(m.version(n) != v for n, v in (a.split("==") for a in sys.argv[1:])))
