@@ -213,6 +213,9 @@ let package = Package(
             name: "ContractTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
+            name: "ReporterTests", dependencies: ["TestSupport", "TLSReporting", "CivilTime", "Crypto", "DNS"],
+            exclude: ["Scripts"], swiftSettings: strictSettings),
+        .testTarget(
             name: "ACMETests", dependencies: ["ACME", "Crypto", "Logging", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
     ],
