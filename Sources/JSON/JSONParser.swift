@@ -39,6 +39,33 @@ package struct JSONParser {
         SyntaxError(message: "Invalid JSON at byte \(index): \(what).")
     }
 
+    /// Longest key an error message quotes, in Unicode scalars.
+    private static let quotedKeyLimit = 64
+
+    /// `key` as an error message may show it: quoted, cut after ``quotedKeyLimit`` scalars, and with control
+    /// characters (C0, DEL, C1) written as `\u00XX`. Messages reach logs and API responses, and a key comes from
+    /// the document: unescaped, a `\n` or a terminal escape in it would forge log lines, and a 4 MiB key would be
+    /// echoed whole.
+    private static func quoted(_ key: String) -> String {
+        var text = "\""
+        for (count, scalar) in key.unicodeScalars.enumerated() {
+            guard count < quotedKeyLimit else {
+                text += "…"
+                break
+            }
+            switch scalar.value {
+            case 0..<0x20, 0x7F..<0xA0:
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                text += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            case 0x22, 0x5C:
+                text += "\\" + String(scalar)
+            default:
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text + "\""
+    }
+
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     private mutating func skipWhitespace() {
@@ -88,7 +115,7 @@ package struct JSONParser {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let key = try parseString()
-            guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
+            guard keys.insert(key).inserted else { throw error("duplicate key \(Self.quoted(key))") }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

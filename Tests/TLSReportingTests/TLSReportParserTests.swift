@@ -116,6 +116,29 @@ import Testing
         #expect(throws: TLSReportError.invalidReport) { try TLSReportParser.parse(Array(long.utf8)) }
     }
 
+    /// Found by Tests/Fuzz/TLSReportFuzz: a duplicate key was quoted verbatim in the error, so a report could put
+    /// line breaks and terminal escapes (JSON `\n`, `\u001b`) into the 400 answer and the logs, and have a 4 MiB
+    /// key echoed whole.
+    @Test func aDuplicateKeyIsNamedWithoutControlCharactersAndShortened() throws {
+        let forged = #"x\u001b[31m\nERROR forged line\u0085"#
+        let json = #"{"organization-name":"x",""# + forged + #"":1,""# + forged + #"":2}"#
+        #expect {
+            try TLSReportParser.parse(Array(json.utf8))
+        } throws: { error in
+            guard let message = (error as? TLSReportError)?.message else { return false }
+            return message.contains(#"duplicate key "x\u001B[31m\u000AERROR forged line\u0085""#)
+                && message.unicodeScalars.allSatisfy { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }
+        }
+        let long = String(repeating: "k", count: 100_000)
+        let flood = #"{""# + long + #"":1,""# + long + #"":2}"#
+        #expect {
+            try TLSReportParser.parse(Array(flood.utf8))
+        } throws: { error in
+            guard let message = (error as? TLSReportError)?.message else { return false }
+            return message.count < 200 && message.contains(String(repeating: "k", count: 64) + "…")
+        }
+    }
+
     @Test func nulCharactersAreReplacedSoTheValueFitsInText() throws {
         let json = #"""
             {"organization-name":"a\u0000b","report-id":"r","date-range":{"start-datetime":"2026-11-01T00:00:00Z",

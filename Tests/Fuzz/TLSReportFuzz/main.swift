@@ -13,7 +13,7 @@
 // 3. limits are monotone: what parses under the tight limits parses under the standard ones to an equal report;
 // 4. a report written out again as JSON (its dates as whole seconds) parses back to an equal report;
 // 5. decodeHTTPBody never returns more than its cap or 200 times its input, and errors carry a message free of
-//    control characters.
+//    control characters (C0, DEL, C1: messages reach logs and the 400 answer) and of bounded length.
 
 import CivilTime
 import Foundation
@@ -34,9 +34,10 @@ let tightLimits = TLSReportLimits(
 )
 
 func checkMessage(_ error: TLSReportError) {
-    precondition(!error.message.isEmpty, "empty error message")
+    precondition(!error.message.isEmpty && error.message.utf8.count <= 512, "empty or long error message")
     for scalar in error.message.unicodeScalars {
-        precondition(scalar.value >= 0x20 && scalar.value != 0x7F, "control character in an error message")
+        let value = scalar.value
+        precondition(value >= 0x20 && !(0x7F..<0xA0).contains(value), "control character in an error message")
     }
 }
 

@@ -4,7 +4,7 @@ Tests/TLSReportingTests/Fixtures as they are, gzip-compressed (as posted, RFC 84
 attaches them), and small hand-made reports with the variants real senders write (mx-host as a string, dates
 without a zone or with offsets and fractions, contact-info null, a numeric report-id, missing members, a lone
 object where an array belongs, unknown policy and result types, escapes and NUL) and near-misses (a negative or
-fractional count, an end before the start). Deterministic (gzip mtime 0, fixed zip dates). Run it again after
+fractional count, an end before the start, a duplicate key with control characters). Deterministic (gzip mtime 0, fixed zip dates). Run it again after
 changing the fixtures:
 
     python3 Tests/Fuzz/TLSReportFuzz/make-corpus.py
@@ -101,3 +101,4 @@ write("ends-before-start.json", report([], **{"date-range": {"start-datetime": "
                                                             "end-datetime": "2026-11-01T00:00:00Z"}}))
 write("huge-count.json", report([{"policy": sts, "summary": {"total-successful-session-count": 1000000000000,
                                                              "total-failure-session-count": 1000}}]))
+write("duplicate-key.json", '{"organization-name":"x","a\\u001b[31m\\n":1,"a\\u001b[31m\\n":2}')
