@@ -99,7 +99,8 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "SMTPClient", "Store", "SystemIO", "TLS", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "Store", "SystemIO", "TLS", "TLSReporting",
+                "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
@@ -178,7 +179,7 @@ let package = Package(
             name: "CertificateLifecycleTests",
             dependencies: [
                 "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
-                "SnapshotSync", "Store",
+                "ReportIntake", "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
             swiftSettings: strictSettings),
