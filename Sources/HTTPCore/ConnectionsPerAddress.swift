@@ -1,4 +1,3 @@
-import HTTPCore
 import Synchronization
 
 /// Open connections per client, counted across all of one server's loops, so that no client can take every
@@ -18,21 +17,21 @@ import Synchronization
 /// guard table.acquire(peer.limitPrefix) else { refuse(); return }
 /// defer { table.release(peer.limitPrefix) }
 /// ```
-final class ConnectionsPerAddress: Sendable {
+package final class ConnectionsPerAddress: Sendable {
     /// How many connections one prefix may hold.
-    let limit: Int
+    package let limit: Int
     private let stripes: [Stripe]
 
     /// Creates an empty table.
     /// - Parameter limit: Connections allowed per prefix (at least 1).
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = max(1, limit)
         stripes = (0..<Self.stripeCount).map { _ in Stripe() }
     }
 
     /// Counts a new connection of `prefix`.
     /// - Returns: false, counting nothing, when `prefix` already holds ``limit`` connections.
-    func acquire(_ prefix: ClientAddress) -> Bool {
+    package func acquire(_ prefix: ClientAddress) -> Bool {
         let limit = self.limit
         return stripe(for: prefix).counts.withLock { counts in
             // One hash lookup: the `default:` subscript's modify accessor yields the count in place (a new prefix
@@ -42,7 +41,7 @@ final class ConnectionsPerAddress: Sendable {
     }
 
     /// Uncounts a closed connection of `prefix` (one that ``acquire(_:)`` counted).
-    func release(_ prefix: ClientAddress) {
+    package func release(_ prefix: ClientAddress) {
         stripe(for: prefix).counts.withLock { counts in
             // One hash lookup, through the index.
             guard let index = counts.index(forKey: prefix) else { return }
@@ -55,7 +54,7 @@ final class ConnectionsPerAddress: Sendable {
     }
 
     /// The connections `prefix` holds.
-    func count(for prefix: ClientAddress) -> Int {
+    package func count(for prefix: ClientAddress) -> Int {
         stripe(for: prefix).counts.withLock { $0[prefix, default: 0] }
     }
 
