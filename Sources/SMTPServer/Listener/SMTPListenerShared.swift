@@ -10,7 +10,7 @@ final class SMTPListenerShared: Sendable {
     let deliveryPool: BlockingPool
     let metrics = SMTPListenerMetrics()
     /// The open connections per client, when the configuration caps them.
-    let connectionsPerAddress: ConnectionsPerAddress?
+    let connectionsPerAddress: ConnectionsPerAddress<ClientAddress>?
     /// Where the listener logs; nil logs nothing.
     let logger: Logger?
     private let registries: [ObjectIdentifier: ConnectionRegistry]
