@@ -70,6 +70,7 @@ struct SMTPDataReader: Sendable {
                 // The rest of a line already known to be too long.
                 isInLongLine = false
                 buffer.moveReaderIndex(to: lineFeed + 1)
+                if receivedBytes > abandonAfterBytes { return .abandoned }
                 continue
             }
             var end = lineFeed

@@ -179,6 +179,10 @@ struct SMTPSessionStateMachine: Sendable {
         }
     }
 
+    /// The received bytes not consumed yet. Whenever ``next(now:)`` asks for input this is a partial line, shorter
+    /// than the command or text line limit: an over-long line is dropped as it arrives.
+    var bufferedByteCount: Int { inbound.readableBytes }
+
     /// Whether the session reads bytes now: it waits for a command or for message data.
     var isAwaitingInput: Bool {
         switch phase {
@@ -235,8 +239,9 @@ struct SMTPSessionStateMachine: Sendable {
 
     /// The receiver's verdict for the recipient of ``Action/verifyRecipient(_:_:)``.
     mutating func recipientVerdict(_ verdict: SMTPRecipientVerdict) {
-        guard case .verifyingRecipient(let path) = phase, transaction != nil else { return }
+        guard case .verifyingRecipient(let path) = phase else { return }
         phase = .command
+        guard transaction != nil else { return }
         switch verdict {
         case .accept:
             transaction?.recipients.append(path)
