@@ -7,7 +7,7 @@ package import TLS
 /// var configuration = SMTPListenerConfiguration(
 ///     address: try SocketAddress(ipAddress: "0.0.0.0", port: 25),
 ///     session: SMTPSessionConfiguration(hostname: "reports.mtasts.example"),
-///     tls: context)   // offered with STARTTLS; build it with `alpnProtocols = []`
+///     tls: context)   // offered with STARTTLS
 /// configuration.maxConnectionsPerAddress = 4
 /// ```
 package struct SMTPListenerConfiguration: Sendable {
@@ -15,8 +15,9 @@ package struct SMTPListenerConfiguration: Sendable {
     package var address: SocketAddress
     /// The host name, limits and timeouts of every session.
     package var session: SMTPSessionConfiguration
-    /// The server context STARTTLS uses (its ``ServerNameResolver`` may pick a certificate by SNI); nil offers no
-    /// STARTTLS.
+    /// The server context STARTTLS uses (its ``ServerNameResolver`` may pick a certificate by SNI, and must then
+    /// know the name senders use: the MX host); nil offers no STARTTLS. SMTP has no ALPN: a context that offers
+    /// `http/1.1` is harmless (no overlap, no ALPN), one with `alpnProtocols = []` is cleaner.
     package var tls: TLSContext?
     /// How long a client may take to finish the TLS handshake after STARTTLS.
     package var handshakeTimeout: Duration
