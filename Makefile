@@ -81,8 +81,8 @@ lint:
 	swift format lint --strict --recursive Sources Tests
 	python3 Tests/Lint/check-architecture.py
 
-# Bounded libFuzzer runs of the HTTP, DNS, SMTP reply and MIME parsers and of the decompressors (Tests/Fuzz/); a
-# crash fails the build.
+# Bounded libFuzzer runs of the HTTP, DNS, SMTP reply and MIME parsers, of the decompressors and of the SMTP
+# server's session (Tests/Fuzz/); a crash fails the build.
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
@@ -90,6 +90,7 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-smtp-reply-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-mime-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-decompression-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-smtp-session-fuzz.sh
 
 # The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to
 # Benchmarks/edge/results.md.

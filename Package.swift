@@ -39,6 +39,8 @@ let package = Package(
         .target(
             name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
         .target(name: "DNSServer", dependencies: ["DNS", "SystemIO", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPServer", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Network clients
         .target(
@@ -170,6 +172,10 @@ let package = Package(
         .testTarget(
             name: "WebClientTests",
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "SMTPServerTests",
+            dependencies: ["SMTPServer", "TestSupport", "Crypto", "HTTPCore", "Logging", "SystemIO", "TLS"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "SMTPClientTests",
