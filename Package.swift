@@ -77,7 +77,7 @@ let package = Package(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
             name: "ReportIntake",
-            dependencies: ["HTTPCore", "JSON", "Logging", "Store", "SystemIO", "TLSReporting"],
+            dependencies: ["HTTPCore", "JSON", "Logging", "SMTPServer", "Store", "SystemIO", "TLSReporting"],
             swiftSettings: strictSettings),
         .target(
             name: "PlatformZone",
@@ -101,7 +101,8 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "Store", "SystemIO", "TLS", "TLSReporting",
+                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "SMTPServer", "Store", "SystemIO", "TLS",
+                "TLSReporting",
                 "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
@@ -116,7 +117,10 @@ let package = Package(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ReportIntakeTests",
-            dependencies: ["ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS"],
+            dependencies: [
+                "ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS",
+                "Crypto", "SMTPServer", "SystemIO", "TLS",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "TLSReportingTests", dependencies: ["TLSReporting", "JSON"], exclude: ["Fixtures"],

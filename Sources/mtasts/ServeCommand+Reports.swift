@@ -7,6 +7,7 @@ import Foundation
 import HTTPCore
 import Logging
 import ReportIntake
+import SMTPServer
 import Store
 import SystemIO
 import TLS
@@ -89,22 +90,39 @@ extension ServeCommand {
     struct ReportsRole {
         let importLoop: ReportImportLoop
         let admin: HTTPServer
+        let smtp: (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)?
 
         func stop() {
+            if let smtp {
+                smtp.listener.shutdown(gracePeriod: .seconds(10))
+                smtp.timer.cancel()
+                smtp.pool.shutdown()
+            }
             admin.shutdown(gracePeriod: .seconds(1))
             importLoop.stop()
         }
     }
 
-    /// Starts the importer and the admin listener of the `reports` role.
+    /// Starts the importer, the SMTP door (with `MTASTS_REPORTS_MAIL_DOMAIN`) and the admin listener of the
+    /// `reports` role.
     static func startReports(
         configuration: PlatformConfiguration,
         reception: ReportReception,
         connectionString: String,
+        pool: PostgresPool,
+        keyring: Keyring,
         group: EventLoopGroup,
         logger: Logger
     ) throws -> ReportsRole {
         let logger = logger.with(["role": "reports"])
+        let smtp = try startSMTP(
+            configuration: configuration,
+            reception: reception,
+            pool: pool,
+            keyring: keyring,
+            group: group,
+            logger: logger
+        )
         let importer = ReportImporter(
             spool: reception.spool,
             store: DataStore(connectionString: connectionString, maxConnections: 2),
@@ -119,16 +137,62 @@ extension ServeCommand {
                 maxConnections: 64
             ),
             group: group,
-            responder: ReportMetricsResponder(reception: reception, importer: importer)
+            responder: ReportMetricsResponder(reception: reception, importer: importer) {
+                [metrics = smtp?.listener.metrics] in
+                metrics.map(ReportSMTPMetrics.render) ?? ""
+            }
         )
         try admin.start()
         var lines = ""
         if let host = configuration.reportsHostname {
             lines += "reports: https://\(host)/v1/tlsrpt/<token> on the edge's HTTPS listener\n"
         }
+        if let domain = configuration.reportsMailDomain, let smtp {
+            let address = smtp.listener.localAddress?.description ?? configuration.reportsSMTPListen.description
+            lines += "         mailto:<token>@\(domain) on smtp://\(address) (STARTTLS)\n"
+        }
         lines += "         spool \(configuration.reportsSpoolDirectory)\n"
         lines += "         http://\(configuration.reportsAdminListen)/metrics\n"
         CommandRunner.writeOut(lines)
-        return ReportsRole(importLoop: importLoop, admin: admin)
+        return ReportsRole(importLoop: importLoop, admin: admin, smtp: smtp)
+    }
+
+    /// The SMTP door: `<token>@MTASTS_REPORTS_MAIL_DOMAIN` on `MTASTS_REPORTS_SMTP_LISTEN`, STARTTLS with the
+    /// reports host's certificate (presented with or without SNI), deliveries checked and spooled on a pool.
+    static func startSMTP(
+        configuration: PlatformConfiguration,
+        reception: ReportReception,
+        pool: PostgresPool,
+        keyring: Keyring,
+        group: EventLoopGroup,
+        logger: Logger
+    ) throws -> (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)? {
+        guard let domain = configuration.reportsMailDomain, let host = configuration.reportsHostname else { return nil }
+        var tlsConfiguration = TLSConfiguration.server
+        tlsConfiguration.alpnProtocols = []
+        let (resolver, timer) = platformCertificate(
+            host: host,
+            pool: pool,
+            keyring: keyring,
+            logger: logger,
+            role: "reports",
+            tls: tlsConfiguration
+        )
+        let tls = try TLSContext.makeServer(configuration: tlsConfiguration)
+        tls.setServerNameResolver(SingleNameServerNameResolver(base: resolver, name: host))
+        let deliveries = BlockingPool(numberOfThreads: 2, name: "smtp-reports", maximumQueued: 32)
+        let listener = SMTPListener(
+            configuration: SMTPListenerConfiguration(
+                address: try socketAddress(configuration.reportsSMTPListen, variable: "MTASTS_REPORTS_SMTP_LISTEN"),
+                session: SMTPSessionConfiguration(hostname: host),
+                tls: tls
+            ),
+            group: group,
+            receiver: ReportSMTPReceiver(acceptor: reception.acceptor, mailDomain: domain),
+            deliveryPool: deliveries,
+            logger: logger.with(["listener": "smtp"])
+        )
+        try listener.start()
+        return (listener, deliveries, timer)
     }
 }

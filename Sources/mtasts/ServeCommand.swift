@@ -217,6 +217,8 @@ enum ServeCommand {
                 configuration: configuration,
                 reception: reception,
                 connectionString: setup.connectionString,
+                pool: pool,
+                keyring: keyring,
                 group: group,
                 logger: logger
             )
@@ -401,12 +403,14 @@ enum ServeCommand {
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger,
-        role: String
+        role: String,
+        tls: TLSConfiguration = .server
     ) -> (PlatformCertificateResolver, any DispatchSourceTimer) {
         let resolver = PlatformCertificateResolver(
             host: host,
             store: DataStore(pool: pool),
             keyring: keyring,
+            configuration: tls,
             logger: logger.with(["role": role])
         )
         resolver.refresh()
