@@ -154,7 +154,7 @@ let package = Package(
             name: "PlatformZoneTests",
             dependencies: [
                 "PlatformZone", "PolicyEdge", "SnapshotSync", "Store", "TestSupport", "DNS", "DNSServer", "Database",
-                "Logging", "MTASTS", "SystemIO",
+                "Logging", "MTASTS", "SystemIO", "TLSReporting",
             ],
             swiftSettings: strictSettings),
         .testTarget(
