@@ -119,7 +119,7 @@ let package = Package(
             name: "ReportIntakeTests",
             dependencies: [
                 "ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS",
-                "Crypto", "SMTPServer", "SystemIO", "TLS",
+                "Crypto", "SMTPServer", "SystemIO", "TLS", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(
