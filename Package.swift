@@ -218,7 +218,8 @@ let package = Package(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging", "HTTPCore"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
+            name: "WebFormTests",
+            dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS", "MTASTS", "Store", "TLSReporting"],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "ContractTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
