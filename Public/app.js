@@ -750,6 +750,7 @@
 
   function showAuth() {
     refresher.stop();
+    leaveReports();
     state.account = null;
     state.domain = null;
     state.epoch += 1;
@@ -3168,7 +3169,9 @@
 
   const REPORT_DAYS = 30; // the period of the summary: the chart, failures and reporters
   const REPORT_PAGE_SIZE = 25;
-  const REPORT_RETENTION_DAYS = 398; // the list reaches back this far (the platform keeps reports 400 days)
+  // How far back the list reaches: the platform keeps reports 400 days, and one request may span at most 400 days
+  // up to the server's tomorrow, so a margin keeps a browser whose clock is a few days off within it.
+  const REPORT_HISTORY_DAYS = 390;
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const CHANNEL_WORDS = { https: 'by HTTPS', smtp: 'by mail', import: 'imported by the operator' };
 
@@ -3253,7 +3256,7 @@
 
   /** The list's address: newest first, reaching back as far as reports are kept; `before` continues a page. */
   function reportListPath(name, before = null) {
-    const from = new Date(Date.now() - REPORT_RETENTION_DAYS * DAY * 1000).toISOString().slice(0, 10);
+    const from = new Date(Date.now() - REPORT_HISTORY_DAYS * DAY * 1000).toISOString().slice(0, 10);
     const query = new URLSearchParams({ limit: String(REPORT_PAGE_SIZE), from });
     if (before) query.set('before', before);
     return `${domainPath(name)}/reports?${query}`;
