@@ -2228,15 +2228,15 @@
   /** What stands between the draft and enforce (409 enforce-not-ready), above the "Enforce anyway" button. */
   function renderForceVerdict(readiness) {
     const node = byId('policy-force-verdict');
-    const missing = Array.isArray(readiness.missing) ? readiness.missing : [];
-    const key = missing.join('|');
+    const missing = readinessSteps(readiness);
+    const key = [state.domain.name, ...missing].join('|');
     if (node.dataset.key === key && node.childElementCount > 0) return;
     node.dataset.key = key;
     node.replaceChildren(
       el('p', { className: 'problem-title', text: 'Not switched to enforce: the TLS reports do not show that it is ' +
         'safe yet.' }),
       el('ul', { id: 'policy-force-missing', className: 'missing' },
-        ...missing.map((sentence) => el('li', { text: humanDates(sentence) }))),
+        ...missing.map((sentence) => el('li', { text: sentence }))),
       el('p', {}, 'Under enforce, senders that cannot deliver over TLS as the policy requires keep your mail ' +
         'queued and then bounce it. Wait until the reports are clean, or enforce anyway. ',
       el('a', { href: reportsHash(state.domain.name), text: 'Read the TLS reports' }), '.'));
@@ -2414,7 +2414,12 @@
   /** "Enforce anyway" after 409 enforce-not-ready: the same draft again, with "force": true. */
   async function enforceAnyway() {
     byId('policy-force').checked = true;
-    await submitPolicyDraft({ button: byId('policy-enforce-anyway') });
+    try {
+      await submitPolicyDraft({ button: byId('policy-enforce-anyway') });
+    } finally {
+      // Only this button forces: a later "Save policy" after another refusal must not.
+      byId('policy-force').checked = false;
+    }
     // The button is gone once saved: keep the keyboard in the form.
     if (!document.activeElement || document.activeElement === document.body) focusElement(byId('policy-save'));
   }
