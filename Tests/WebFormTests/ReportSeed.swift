@@ -50,7 +50,6 @@ struct ReportSeed {
         var domain: String
         var oldPolicyID: String
         var currentPolicyID: String
-        var days: [String]
         var totals: Totals
         var knownType: String
         var knownMeaning: String
@@ -179,7 +178,6 @@ struct ReportSeed {
             domain: domain,
             oldPolicyID: old.policyID,
             currentPolicyID: current.policyID,
-            days: (0..<30).reversed().map { ReportJSON.day(today.addingTimeInterval(-Double($0) * Self.day)) },
             totals: .init(reports: count, successfulSessions: successful, failedSessions: failed),
             knownType: Self.knownType,
             knownMeaning: try #require(ResultTypeGuide.entry(for: Self.knownType)).meaning,
