@@ -6,7 +6,8 @@ import Testing
 
 /// `mtasts reports import` as an MTA's pipe transport runs it (the built binary, the message on stdin, the
 /// envelope recipient as an argument): a report is spooled and later imported as `.import`, and the exit status
-/// tells the MTA what to do (sysexits: 0 delivered, 65 not a report, 67 unknown address, 64 a usage mistake).
+/// tells the MTA what to do (sysexits: 0 delivered, 65 not a report, 67 unknown address, 64 a usage mistake, 75
+/// retry later when the fault is on this side).
 @Suite struct ReportImportCommandTests {
     /// Runs `mtasts reports import <arguments> < fixtureName` against the fixture's database and spool.
     /// - Parameter overrides: environment variables set on top of (or, empty, removed from) the fixture's.
@@ -109,5 +110,51 @@ import Testing
         #expect(noAddress.output.contains("--recipient"), "\(noAddress.output)")
 
         #expect(try fixture.reception().spool.usage.files == 0)
+    }
+
+    @Test func whatIsWrongOnThisSideDefersInsteadOfBouncing() throws {
+        let fixture = try IntakeFixture()
+        defer { fixture.cleanUp() }
+        let nowhere = try TemporaryDirectory(prefix: "no-postgres")
+        let unreachable = ["MTASTS_DATABASE_URL": "host=\(nowhere.path) user=postgres dbname=mtasts"]
+
+        // PostgreSQL does not answer and no token cache exists yet: a bounce would lose the report.
+        let outage = try mtastsImport(
+            ["--token", fixture.token],
+            message: "google-report.eml",
+            fixture: fixture,
+            overrides: unreachable
+        )
+        #expect(outage.status == 75, "\(outage.output)")
+        #expect(outage.output.contains("Retry later"), "\(outage.output)")
+
+        // Once a run has cached the tokens in the spool, the same outage no longer stops delivery.
+        let cached = try mtastsImport(["--token", fixture.token], message: "google-report.eml", fixture: fixture)
+        #expect(cached.status == 0, "\(cached.output)")
+        let duringOutage = try mtastsImport(
+            ["--token", fixture.token],
+            message: "google-report.eml",
+            fixture: fixture,
+            overrides: unreachable
+        )
+        #expect(duringOutage.status == 0, "\(duringOutage.output)")
+        let stillUnknown = try mtastsImport(
+            ["--recipient", "ffffffffffffffffffffffff@reports.example.net"],
+            message: "google-report.eml",
+            fixture: fixture,
+            overrides: unreachable
+        )
+        #expect(stillUnknown.status == 75, "\(stillUnknown.output)")
+
+        // A configuration mistake: Postfix's pipe would bounce EX_CONFIG (78), so it is 75 here.
+        let misconfigured = try mtastsImport(
+            ["--token", fixture.token],
+            message: "google-report.eml",
+            fixture: fixture,
+            overrides: ["MTASTS_REPORTS_HOSTNAME": ""]
+        )
+        #expect(misconfigured.status == 75, "\(misconfigured.output)")
+        #expect(misconfigured.output.contains("MTASTS_REPORTS_HOSTNAME"), "\(misconfigured.output)")
+        #expect(try fixture.reception().spool.usage.files == 2)
     }
 }
