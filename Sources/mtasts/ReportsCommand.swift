@@ -17,6 +17,10 @@ enum ReportsCommand {
         import reads one mail message (RFC 5322, as an MTA's pipe transport hands it over) from standard input,
         checks the TLS report in it and spools it for the reports role, e.g. in Postfix's master.cf:
           tlsrpt unix - n n - - pipe user=mtasts argv=/usr/local/bin/mtasts reports import --recipient ${recipient}
+        and in main.cf the reports domain routed to it (in relay_domains with relay_transport = tlsrpt, or by
+        transport_maps), one recipient per run (tlsrpt_destination_recipient_limit = 1) and the MTASTS_*
+        settings exported to it (export_environment, "{ NAME=value }" for a value with spaces); the spool must
+        be writable by the pipe's user.
         Exit status (sysexits, so the MTA bounces or retries): 0 spooled, 64 no address given, 65 not a TLS
         report, 67 unknown address, 75 retry later: the spool cannot take it now, the database does not answer
         and the spool's token cache does not know the address, or the MTASTS_* configuration is wrong (never 78,

@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 
-/// A private Postfix instance (Debian package `postfix`) that relays mail for one domain to an SMTP server on a
-/// loopback port over verified STARTTLS, as a sender's MTA on the internet delivers to an MX.
+/// A private Postfix instance (Debian package `postfix`) that relays mail for one domain, as a sender's MTA on the
+/// internet delivers to an MX: to an SMTP server on a loopback port over verified STARTTLS, or, as an operator's
+/// own MTA would hand reports to the platform, into a pipe transport.
 ///
 /// Everything lives in a ``TemporaryDirectory``: its own `config_directory` (main.cf, master.cf, the CA file),
 /// `queue_directory`, `data_directory` and `maillog_file`. Postfix listens on 127.0.0.1 only (an smtpd on
-/// ``port``), looks nothing up in DNS and delivers nothing locally; mail for the relay domain goes to
-/// `relayhost = [127.0.0.1]:<relayPort>` with `smtp_tls_security_level = secure`, and anything else (the bounce a
-/// refused recipient causes) is discarded. ``PostfixRelay+Configuration.swift`` lists the quirks.
+/// ``port``), looks nothing up in DNS and delivers nothing locally; mail for the relay domain goes to its
+/// ``Destination`` (SMTP: `relayhost = [127.0.0.1]:<port>` with `smtp_tls_security_level = secure`), and anything
+/// else (the bounce a refused recipient causes) is discarded. `PostfixRelay+Configuration.swift` lists the quirks.
 ///
 /// Start and stop: `postfix -c DIR check` creates the queue with the ownership Postfix wants (root-owned
 /// directories, `postfix`-owned queues), then the `master` daemon runs in the foreground (`master -c DIR -s`) as a
@@ -19,8 +20,8 @@ import Synchronization
 /// exit by themselves when their master is gone. Needs root (master starts its daemons as the `postfix` user).
 ///
 /// ```swift
-/// let relay = try PostfixRelay.start(.init(relayDomain: "reports.example.net", relayPort: door,
-///                                          trustAnchorsPEM: caPEM))
+/// let relay = try PostfixRelay.start(.init(relayDomain: "reports.example.net",
+///     destination: .smtp(port: door, trustAnchorsPEM: caPEM, certificateName: "reports.example.net")))
 /// defer { relay.stop() }
 /// let id = try relay.submit(from: "a@sender.test", to: "x@reports.example.net", messageFile: path)
 /// let delivery = try relay.waitForDelivery(queueID: id)   // delivery.status == "sent"
