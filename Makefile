@@ -5,6 +5,11 @@ SHELL := /bin/bash
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
 APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble nginx \
 	python3 python3-venv chromium chromium-driver
+# Postfix is a real MTA for the mail door's relay test (Tests/ReportIntakeTests/PostfixRelayTests.swift), which runs
+# its own private instance. The system's postfix is installed unconfigured (debconf "No configuration": no main.cf,
+# no daemon started, port 25 left alone), so installing it needs no answers and changes nothing on the host.
+APT_PACKAGES += postfix
+POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
 # Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form, an SMTP
 # server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with,
 # Schemathesis for the OpenAPI contract), pinned and installed into the project's own virtualenv, never the system
@@ -38,10 +43,12 @@ deps:
 	if [ "$$(id -u)" = "0" ]; then \
 	  echo "deps: installing$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
+	  echo "$(POSTFIX_DEBCONF)" | debconf-set-selections && \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
 	  echo "deps: missing packages:$$missing"; \
-	  echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  echo "run:  echo '$(POSTFIX_DEBCONF)' | sudo debconf-set-selections && sudo apt-get update &&" \
+	    "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$$missing"; \
 	  exit 1; \
 	fi
 	@# The packaged resolver must not hold port 53 or race the tests' own instance.

@@ -17,8 +17,14 @@ enum ReportsCommand {
         import reads one mail message (RFC 5322, as an MTA's pipe transport hands it over) from standard input,
         checks the TLS report in it and spools it for the reports role, e.g. in Postfix's master.cf:
           tlsrpt unix - n n - - pipe user=mtasts argv=/usr/local/bin/mtasts reports import --recipient ${recipient}
-        Exit status (sysexits, so the MTA bounces or retries): 0 spooled, 65 not a TLS report, 67 unknown
-        address, 75 the spool cannot take it now (retry).
+        and in main.cf the reports domain routed to it (in relay_domains with relay_transport = tlsrpt, or by
+        transport_maps), one recipient per run (tlsrpt_destination_recipient_limit = 1) and the MTASTS_*
+        settings exported to it (export_environment, "{ NAME=value }" for a value with spaces); the spool must
+        be writable by the pipe's user.
+        Exit status (sysexits, so the MTA bounces or retries): 0 spooled, 64 no address given, 65 not a TLS
+        report, 67 unknown address, 75 retry later: the spool cannot take it now, the database does not answer
+        and the spool's token cache does not know the address, or the MTASTS_* configuration is wrong (never 78,
+        which Postfix bounces).
 
         options:
           --recipient ADDRESS  the envelope recipient, <token>@MTASTS_REPORTS_MAIL_DOMAIN
@@ -55,7 +61,15 @@ enum ReportsCommand {
         } else {
             throw UsageError(message: "give --recipient <token>@<domain> or --token <token>")
         }
-        let configuration = try PlatformConfiguration(environment: environment)
+        let configuration: PlatformConfiguration
+        do {
+            configuration = try PlatformConfiguration(environment: environment)
+        } catch {
+            // Not 78 (EX_CONFIG): Postfix's pipe bounces that (DSN 5.3.5), and the sender would drop the report
+            // for a mistake on this side. Deferred, the MTA keeps it until the configuration is fixed.
+            CommandRunner.writeError("mtasts reports import: configuration error: \(error) Retry later.\n")
+            return 75
+        }
         let logger = Logger(label: "reports-import", level: configuration.logLevel)
         let message = FileHandle.standardInput.readData(ofLength: maximumMessageBytes + 1)
         guard message.count <= maximumMessageBytes else {
@@ -64,12 +78,19 @@ enum ReportsCommand {
         }
         // The tokens come from PostgreSQL when it answers, else from the spool's cache of them.
         let store = configuration.databaseURL.map { DataStore(connectionString: $0, maxConnections: 1) }
-        let reception = try ReportReception(
-            spoolDirectory: configuration.reportsSpoolDirectory,
-            store: store,
-            logger: logger
-        )
-        reception.tokens.refresh()
+        let reception: ReportReception
+        do {
+            reception = try ReportReception(
+                spoolDirectory: configuration.reportsSpoolDirectory,
+                store: store,
+                logger: logger
+            )
+        } catch let error as SpoolError {
+            // A spool that cannot be opened now (a full or failing disk) must defer the message, not bounce it.
+            CommandRunner.writeError("mtasts reports import: \(error.message) Retry later.\n")
+            return 75
+        }
+        let tokensAreCurrent = reception.tokens.refresh()
         let bytes = Array(message)
         let verdict = reception.acceptor.accept(token: token, channel: .import, client: nil) {
             () throws(TLSReportError) -> [[UInt8]] in try ReportPayload.decodeMessage(bytes)
@@ -78,6 +99,14 @@ enum ReportsCommand {
         case .accepted(let names):
             CommandRunner.writeOut("spooled \(names.count) report\(names.count == 1 ? "" : "s")\n")
             return 0
+        case .unknownToken where !tokensAreCurrent:
+            // PostgreSQL did not answer and the spool's cache does not know the token (a domain verified since
+            // the cache was written, or no cache yet): a bounce would lose the report, a deferral only delays it.
+            CommandRunner.writeError(
+                "mtasts reports import: cannot look \(token) up now (the database does not answer and the spool's "
+                    + "token cache does not have it). Retry later.\n"
+            )
+            return 75
         case .unknownToken:
             CommandRunner.writeError("mtasts reports import: no domain receives reports at \(token)\n")
             return 67

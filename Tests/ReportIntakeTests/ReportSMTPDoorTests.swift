@@ -1,11 +1,8 @@
-import Crypto
 import Foundation
 import Logging
 import ReportIntake
 import SMTPServer
 import Store
-import SystemIO
-import TLS
 import TestSupport
 import Testing
 
@@ -36,59 +33,20 @@ import Testing
         defer { fixture.cleanUp() }
         let reception = try fixture.reception()
         reception.tokens.refresh()
-        let directory = try TemporaryDirectory(prefix: "smtp-door")
-        let now = Int64(Date().timeIntervalSince1970)
-        let authority = try CertificateBuilder.makeAuthority(commonName: "Reports Test CA", now: now)
-        let caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
-        let leaf = try CertificateBuilder.makeLeaf(dnsNames: ["reports.example.net"], issuer: authority, now: now)
-        var configuration = TLSConfiguration.server
-        configuration.alpnProtocols = []
-        let hostContext = try TLSContext.makeServer(
-            certificate: try CertificateKeyPair(
-                chainPEM: leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation,
-                privateKeyPEM: try leaf.key.pemRepresentation
-            ),
-            configuration: configuration
-        )
-        let tls = try TLSContext.makeServer(configuration: configuration)
-        tls.setServerNameResolver(
-            SingleNameServerNameResolver(
-                base: DictionaryServerNameResolver(["reports.example.net": hostContext]),
-                name: "reports.example.net"
-            )
-        )
-        let group = try EventLoopGroup(numberOfLoops: 1)
-        let pool = BlockingPool(numberOfThreads: 1, name: "smtp-door", maximumQueued: 4)
-        let listener = SMTPListener(
-            configuration: SMTPListenerConfiguration(
-                address: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                session: SMTPSessionConfiguration(hostname: "reports.example.net"),
-                tls: tls
-            ),
-            group: group,
-            receiver: ReportSMTPReceiver(acceptor: reception.acceptor, mailDomain: "Reports.Example.NET"),
-            deliveryPool: pool,
-            logger: fixture.logger
-        )
-        try listener.start()
-        defer {
-            listener.shutdown(gracePeriod: .seconds(1))
-            pool.shutdown()
-            try? group.shutdownGracefully()
-        }
-        let port = try #require(listener.localAddress?.port)
-        let scriptPath = try directory.write(Self.script, to: "send.py")
+        let door = try MailDoorFixture(reception: reception, logger: fixture.logger)
+        defer { door.shutdown() }
+        let scriptPath = try door.directory.write(Self.script, to: "send.py")
         let python = RepositoryPaths.root.appendingPathComponent(".venv/bin/python3").path
         func send(_ message: String) throws -> String {
-            let path = try directory.write(
+            let path = try door.directory.write(
                 String(decoding: try IntakeFixture.fixture(message), as: UTF8.self),
                 to: message
             )
             let (termination, output) = try ManagedProcess.run(
                 name: "smtplib-report",
                 executable: python,
-                arguments: [scriptPath, String(port), caFile, "\(fixture.token)@reports.example.net", path],
-                logDirectory: directory.path
+                arguments: [scriptPath, String(door.port), door.caFile, "\(fixture.token)@reports.example.net", path],
+                logDirectory: door.directory.path
             )
             #expect(termination == .exited(0), "\(output)")
             return output
@@ -98,7 +56,7 @@ import Testing
         #expect(delivered.contains("UNKNOWN 550"), "\(delivered)")
         #expect(delivered.contains("RCPT 250"), "\(delivered)")
         #expect(delivered.contains("DATA 250"), "\(delivered)")
-        #expect(listener.metrics.tlsSessions >= 1)
+        #expect(door.listener.metrics.tlsSessions >= 1)
         #expect(reception.spool.usage.files == 1)
 
         let refused = try send("no-report.eml")
