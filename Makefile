@@ -5,6 +5,11 @@ SHELL := /bin/bash
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
 APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble nginx \
 	python3 python3-venv chromium chromium-driver
+# Postfix is a real MTA for the mail door's relay test (Tests/ReportIntakeTests/PostfixRelayTests.swift), which runs
+# its own private instance. The system's postfix is installed unconfigured (debconf "No configuration": no main.cf,
+# no daemon started, port 25 left alone), so installing it needs no answers and changes nothing on the host.
+APT_PACKAGES += postfix
+POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
 # Python tools the end-to-end tests drive (a sender-side MTA-STS implementation, Selenium for the web form, an SMTP
 # server for the SMTP client's probe and submission tests, checkdmarc to compare the check's verdicts with,
 # Schemathesis for the OpenAPI contract, sys4's TLS-RPT reporter as a real report sender), pinned and installed into
@@ -38,10 +43,12 @@ deps:
 	if [ "$$(id -u)" = "0" ]; then \
 	  echo "deps: installing$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
+	  echo "$(POSTFIX_DEBCONF)" | debconf-set-selections && \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
 	  echo "deps: missing packages:$$missing"; \
-	  echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  echo "run:  echo '$(POSTFIX_DEBCONF)' | sudo debconf-set-selections && sudo apt-get update &&" \
+	    "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$$missing"; \
 	  exit 1; \
 	fi
 	@# The packaged resolver must not hold port 53 or race the tests' own instance.
@@ -81,8 +88,8 @@ lint:
 	swift format lint --strict --recursive Sources Tests
 	python3 Tests/Lint/check-architecture.py
 
-# Bounded libFuzzer runs of the HTTP, DNS, SMTP reply, MIME and TLS report parsers and of the decompressors
-# (Tests/Fuzz/); a crash fails the build.
+# Bounded libFuzzer runs of the HTTP, DNS, SMTP reply, MIME and TLS report parsers, of the decompressors and of the
+# SMTP server's session (Tests/Fuzz/); a crash fails the build.
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-http-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-dns-fuzz.sh
@@ -90,6 +97,7 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-smtp-reply-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-mime-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-decompression-fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-smtp-session-fuzz.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-tlsrpt-fuzz.sh
 
 # The edge benchmarks (docs/performance.md); never part of `make test`. BENCH_FLAGS=--record appends to

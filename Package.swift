@@ -39,6 +39,8 @@ let package = Package(
         .target(
             name: "WebServer", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
         .target(name: "DNSServer", dependencies: ["DNS", "SystemIO", "Logging"], swiftSettings: strictSettings),
+        .target(
+            name: "SMTPServer", dependencies: ["SystemIO", "TLS", "HTTPCore", "Logging"], swiftSettings: strictSettings),
 
         // MARK: Network clients
         .target(
@@ -75,7 +77,7 @@ let package = Package(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
             name: "ReportIntake",
-            dependencies: ["HTTPCore", "JSON", "Logging", "Store", "SystemIO", "TLSReporting"],
+            dependencies: ["HTTPCore", "JSON", "Logging", "SMTPServer", "Store", "SystemIO", "TLSReporting"],
             swiftSettings: strictSettings),
         .target(
             name: "PlatformZone",
@@ -99,7 +101,9 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "SMTPClient", "Store", "SystemIO", "TLS", "WebServer", "Worker",
+                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "SMTPServer", "Store", "SystemIO", "TLS",
+                "TLSReporting",
+                "WebServer", "Worker",
             ],
             swiftSettings: strictSettings),
 
@@ -113,7 +117,10 @@ let package = Package(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ReportIntakeTests",
-            dependencies: ["ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS"],
+            dependencies: [
+                "ReportIntake", "Store", "TLSReporting", "TestSupport", "Database", "Logging", "HTTPCore", "MTASTS",
+                "Crypto", "SMTPServer", "SystemIO", "TLS", "WebServer",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "TLSReportingTests", dependencies: ["TLSReporting", "JSON"], exclude: ["Fixtures"],
@@ -147,7 +154,7 @@ let package = Package(
             name: "PlatformZoneTests",
             dependencies: [
                 "PlatformZone", "PolicyEdge", "SnapshotSync", "Store", "TestSupport", "DNS", "DNSServer", "Database",
-                "Logging", "MTASTS", "SystemIO",
+                "Logging", "MTASTS", "SystemIO", "TLSReporting",
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -171,6 +178,10 @@ let package = Package(
             dependencies: ["WebClient", "TestSupport", "Crypto", "SystemIO", "TLS", "HTTPCore", "Logging"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "SMTPServerTests",
+            dependencies: ["SMTPServer", "TestSupport", "Crypto", "HTTPCore", "Logging", "SystemIO", "TLS"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "SMTPClientTests",
             dependencies: ["SMTPClient", "TestSupport", "Crypto", "DNS", "HTTPCore", "SystemIO", "TLS"],
             swiftSettings: strictSettings),
@@ -178,7 +189,7 @@ let package = Package(
             name: "CertificateLifecycleTests",
             dependencies: [
                 "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
-                "SnapshotSync", "Store",
+                "ReportIntake", "SnapshotSync", "Store",
                 "SystemIO", "TLS", "WebServer",
             ],
             swiftSettings: strictSettings),
@@ -199,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO",
+                "API", "Checks", "TestSupport", "Crypto", "DNS", "Database", "HTTPCore", "JSON", "Logging", "MTASTS", "Store", "SystemIO", "TLSReporting",
                 "WebServer",
             ],
             swiftSettings: strictSettings),
@@ -207,7 +218,8 @@ let package = Package(
             name: "ConfigurationTests", dependencies: ["Configuration", "Logging", "HTTPCore"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "WebFormTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],
+            name: "WebFormTests",
+            dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS", "MTASTS", "Store", "TLSReporting"],
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "ContractTests", dependencies: ["TestSupport", "WebClient", "HTTPCore", "DNS"],

@@ -2,9 +2,10 @@
 // Every text that comes from the API is put into the page with textContent, never parsed as HTML.
 //
 // Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
-// reports and the public check page · session · routing (#/, #/domains/<name>, #/tokens, #/alerts, #/check) · the
-// refresher that keeps an open page current · the domain list · the domain page (checklist, verification, DNS records,
-// certificate, checks, policy editor, provider presets, changing mail provider, TLS reports, history, removal) ·
+// reports and the public check page · session · routing (#/, #/domains/<name>, #/domains/<name>/reports, #/tokens,
+// #/alerts, #/check) · the refresher that keeps an open page current · the domain list · the domain page (checklist,
+// verification, DNS records, certificate, checks, policy editor with enforce readiness, provider presets, changing
+// mail provider, TLS-RPT addresses, history, removal) · the TLS reports page (chart, failures, reporters, reports) ·
 // API tokens · alerts (webhooks, e-mail) · wiring.
 'use strict';
 
@@ -29,7 +30,8 @@
     dnsRecords: null, // the last GET …/dns-records
     certificate: null,
     mxCheck: null, // the last GET …/mx-check (live MX hosts)
-    refusal: null, // the last 422 mx-not-covered / mx-check-failed for the draft it was about
+    refusal: null, // the last 422 mx-not-covered / mx-check-failed / 409 enforce-not-ready for the draft it was about
+    readiness: null, // enforce_readiness of …/reports/summary while the policy is testing (null otherwise)
     tlsrpt: null,
     checks: null, // the worker's last few reports (GET …/checks), newest first
     checkNow: null, // the report of the tenant's own "Check now" on the open page
@@ -38,6 +40,7 @@
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
+    reports: null, // the TLS reports page: {name, domain, summary, tlsrpt, listings, nextBefore, detail, download}
     alerts: {
       webhooks: [],
       deliveries: {}, // webhook id → its newest deliveries
@@ -747,6 +750,7 @@
 
   function showAuth() {
     refresher.stop();
+    leaveReports();
     state.account = null;
     state.domain = null;
     state.epoch += 1;
@@ -883,6 +887,7 @@
     if (match) {
       let name;
       try { name = decodeURIComponent(match[1]); } catch (error) { name = match[1]; }
+      if (match[2] === 'reports') return { view: 'reports', name };
       return { view: 'domain', name, section: match[2] || null };
     }
     match = /^\/tokens\/?$/.exec(path);
@@ -893,6 +898,7 @@
   }
 
   const domainHash = (name) => `#/domains/${encodeURIComponent(name)}`;
+  const reportsHash = (name) => `${domainHash(name)}/reports`;
 
   /** Goes to `hash`; the hashchange listener renders it (or renders at once when the hash is already there). */
   function navigate(hash, { focus } = {}) {
@@ -915,9 +921,12 @@
     }
     const sameDomain = previous.view === 'domain' && next.view === 'domain' && previous.name === next.name &&
       Boolean(state.domain);
+    const sameReports = previous.view === 'reports' && next.view === 'reports' && previous.name === next.name &&
+      Boolean(state.reports);
     byId('list-view').hidden = next.view !== 'list';
     // Another domain's page stays hidden until its own content is in (openDomain shows it).
     byId('domain-view').hidden = !sameDomain;
+    byId('reports-view').hidden = !sameReports;
     byId('tokens-view').hidden = next.view !== 'tokens';
     byId('alerts-view').hidden = next.view !== 'alerts';
     byId('check-view').hidden = next.view !== 'check';
@@ -925,6 +934,7 @@
     const pending = state.pendingFocus;
     state.pendingFocus = null;
     if (next.view !== 'domain') leaveDomain();
+    if (next.view !== 'reports') leaveReports();
     if (next.view !== 'alerts') leaveAlerts();
     if (next.view === 'list') {
       document.title = 'Your domains · MTA-STS hosting';
@@ -944,6 +954,11 @@
     } else if (next.view === 'check') {
       document.title = 'Check a domain · MTA-STS hosting';
       if (focus) focusElement(byId(pending || 'check-heading'));
+    } else if (next.view === 'reports') {
+      if (!sameReports) await openReports(next.name);
+      if (!state.reports) return;
+      document.title = `TLS reports · ${state.reports.name} · MTA-STS hosting`;
+      if (focus) focusElement(byId(pending || 'reports-heading'));
     } else {
       if (!sameDomain) await openDomain(next.name);
       if (!state.domain) return;
@@ -1322,8 +1337,8 @@
     }
     if (epoch !== state.epoch) return;
     Object.assign(state, { domain, policy: null, etag: null, history: [], dnsRecords: null, certificate: null,
-      mxCheck: null, refusal: null, tlsrpt: null, checks: null, checkNow: null, mxPresets: null, mxChange: null,
-      checked: { domain: new Date() } });
+      mxCheck: null, refusal: null, readiness: null, tlsrpt: null, checks: null, checkNow: null, mxPresets: null,
+      mxChange: null, checked: { domain: new Date() } });
     for (const id of ['domain-problem', 'verify-result', 'policy-result', 'tlsrpt-result', 'check-now-problem',
       'mx-change-problem']) hideProblem(byId(id));
     for (const id of ['tlsrpt-status', 'policy-status', 'dns-status', 'history-status', 'domain-live', 'check-now-status',
@@ -1333,6 +1348,9 @@
       delete byId(id).dataset.key;
     }
     byId('mx-change-plan').hidden = true;
+    byId('policy-readiness').replaceChildren();
+    byId('policy-readiness').hidden = true;
+    byId('tlsrpt-reports-link').href = reportsHash(domain.name);
     byId('mx-change-preset-note').textContent = '';
     byId('mx-change-form').reset();
     clearFieldErrors(byId('mx-change-form'));
@@ -2076,6 +2094,7 @@
       state.etag = etag || (data.id ? `"${data.id}"` : null);
       renderPolicy();
       renderDomain();
+      await loadReadiness();
     } catch (error) {
       if (epoch === state.epoch && error.status !== 401) showGenericProblem(byId('policy-result'), error, { focus: false });
     }
@@ -2197,7 +2216,76 @@
     const field = byId('policy-force-field');
     if (!show) byId('policy-force').checked = false;
     field.hidden = !show;
-    if (show) byId('policy-force-label').textContent = refusal.label;
+    // Enforce before the reports say it is safe: the verdict and an explicit button instead of the checkbox.
+    const verdict = show && refusal.kind === 'enforce-not-ready';
+    byId('policy-force-choice').hidden = verdict;
+    byId('policy-enforce-anyway-actions').hidden = !verdict;
+    byId('policy-force-verdict').hidden = !verdict;
+    if (show && !verdict) byId('policy-force-label').textContent = refusal.label;
+    if (verdict) renderForceVerdict(refusal.readiness);
+  }
+
+  /** What stands between the draft and enforce (409 enforce-not-ready), above the "Enforce anyway" button. */
+  function renderForceVerdict(readiness) {
+    const node = byId('policy-force-verdict');
+    const missing = readinessSteps(readiness);
+    const key = [state.domain.name, ...missing].join('|');
+    if (node.dataset.key === key && node.childElementCount > 0) return;
+    node.dataset.key = key;
+    node.replaceChildren(
+      el('p', { className: 'problem-title', text: 'Not switched to enforce: the TLS reports do not show that it is ' +
+        'safe yet.' }),
+      el('ul', { id: 'policy-force-missing', className: 'missing' },
+        ...missing.map((sentence) => el('li', { text: sentence }))),
+      el('p', {}, 'Under enforce, senders that cannot deliver over TLS as the policy requires keep your mail ' +
+        'queued and then bounce it. Wait until the reports are clean, or enforce anyway. ',
+      el('a', { href: reportsHash(state.domain.name), text: 'Read the TLS reports' }), '.'));
+  }
+
+  /** Whether the TLS reports say a testing policy may go to enforce (…/reports/summary), for the policy panel. */
+  async function loadReadiness() {
+    const domain = state.domain;
+    const epoch = state.epoch;
+    if (!domain || !state.policy || state.policy.mode !== 'testing') {
+      state.readiness = null;
+      renderReadiness();
+      return;
+    }
+    try {
+      const { data } = await api('GET', `${domainPath(domain.name)}/reports/summary?days=30`);
+      if (epoch !== state.epoch) return;
+      state.readiness = data.enforce_readiness || null;
+      renderReadiness();
+    } catch (error) {
+      // Advice only: the policy editor works without it, and the TLS reports page says what went wrong.
+    }
+  }
+
+  /** Under the policy in force, while it is testing and the platform holds enforce back until the reports agree. */
+  function renderReadiness() {
+    const node = byId('policy-readiness');
+    const readiness = state.readiness;
+    const show = Boolean(readiness && state.policy && state.policy.mode === 'testing' && readiness.required_days > 0);
+    node.hidden = !show;
+    if (!show) { node.replaceChildren(); return; }
+    node.dataset.ready = readiness.ready ? 'true' : 'false';
+    const link = el('a', { href: reportsHash(state.domain.name), text: 'Read the TLS reports' });
+    if (readiness.ready) {
+      node.replaceChildren(el('p', {}, el('span', { className: 'badge', dataset: { status: 'found' },
+        text: 'ready for enforce' }), ' ', `The TLS reports cover ${plural(readiness.report_days, 'day', 'days')} ` +
+        'since the policy went to testing, with no failure that enforce would turn into undelivered mail. ', link, '.'));
+      return;
+    }
+    node.replaceChildren(
+      el('p', {}, el('span', { className: 'badge', dataset: { status: 'pending' }, text: 'not ready for enforce' }),
+        ' ', 'Switching to enforce is not safe yet:'),
+      el('ul', { className: 'missing' }, ...readinessSteps(readiness).map((sentence) => el('li', { text: sentence }))),
+      el('p', {}, link, ' to see what senders found.'));
+  }
+
+  /** The readiness's `missing` sentences (the API's words), in the page's dates. */
+  function readinessSteps(readiness) {
+    return (Array.isArray(readiness.missing) ? readiness.missing : []).map((sentence) => humanDates(sentence));
   }
 
   function renderCoverage(draft = readDraft()) {
@@ -2320,7 +2408,25 @@
 
   async function savePolicy(event) {
     event.preventDefault();
-    const form = event.currentTarget;
+    await submitPolicyDraft();
+  }
+
+  /** "Enforce anyway" after 409 enforce-not-ready: the same draft again, with "force": true. */
+  async function enforceAnyway() {
+    byId('policy-force').checked = true;
+    try {
+      await submitPolicyDraft({ button: byId('policy-enforce-anyway') });
+    } finally {
+      // Only this button forces: a later "Save policy" after another refusal must not.
+      byId('policy-force').checked = false;
+    }
+    // The button is gone once saved: keep the keyboard in the form.
+    if (!document.activeElement || document.activeElement === document.body) focusElement(byId('policy-save'));
+  }
+
+  /** Sends the editor's draft, with "force": true while the override the API offered is chosen. */
+  async function submitPolicyDraft({ button = byId('policy-save') } = {}) {
+    const form = byId('policy-form');
     const result = byId('policy-result');
     const status = byId('policy-status');
     hideProblem(result);
@@ -2336,7 +2442,7 @@
     const body = { mode: draft.mode, mx: draft.lines.map((entry) => entry.text), max_age: draft.maxAge };
     const force = byId('policy-force').checked && !byId('policy-force-field').hidden;
     if (force) body.force = true;
-    await putPolicy(body, { lines: draft.lines, draft, button: byId('policy-save') });
+    await putPolicy(body, { lines: draft.lines, draft, button });
   }
 
   /**
@@ -2347,7 +2453,8 @@
     const status = byId('policy-status');
     const headers = state.etag ? { 'If-Match': state.etag } : {};
     const epoch = state.epoch;
-    await busy([...new Set([button, byId('policy-save'), byId('policy-reload')])], async () => {
+    const controls = [button, byId('policy-save'), byId('policy-reload'), byId('policy-enforce-anyway')];
+    await busy([...new Set(controls)], async () => {
       try {
         const { data, etag } = await api('PUT', `${domainPath(state.domain.name)}/policy`,
           { body, headers, lookup: 'wait' });
@@ -2366,7 +2473,7 @@
             : `${saved} Publish the new id in your _mta-sts TXT record (DNS records) so senders fetch it.`;
         say(status, message);
         if (restoredFrom) say(byId('history-status'), message);
-        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain()]);
+        await Promise.all([loadDNSRecords(), loadHistory(), refreshDomain(), loadReadiness()]);
       } catch (error) {
         if (epoch !== state.epoch) return;
         handlePolicyError(error, { body, lines, draft, restoredFrom });
@@ -2378,7 +2485,8 @@
     const form = byId('policy-form');
     const result = byId('policy-result');
     const problem = error.problem || {};
-    if (restoredFrom && (error.kind === 'mx-not-covered' || error.kind === 'mx-check-failed')) {
+    const overridable = ['mx-not-covered', 'mx-check-failed', 'enforce-not-ready'].includes(error.kind);
+    if (restoredFrom && overridable) {
       // Put the refused version in the editor, where the save-anyway option lives.
       for (const radio of form.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === body.mode;
       form.elements.mx.value = body.mx.join('\n');
@@ -2386,6 +2494,17 @@
       draft = readDraft();
       lines = draft.lines;
       say(byId('history-status'), `Version ${restoredFrom} was not restored: see the policy form above.`);
+    }
+    if (error.kind === 'enforce-not-ready') {
+      // Testing → enforce before the TLS reports show it is safe: the verdict, and "Enforce anyway" to override.
+      const readiness = problem.enforce_readiness && typeof problem.enforce_readiness === 'object'
+        ? problem.enforce_readiness : { missing: [problem.detail || 'The TLS reports do not show it is safe yet.'] };
+      state.readiness = readiness;
+      renderReadiness();
+      state.refusal = { key: draftKey(draft), kind: error.kind, readiness };
+      renderDraft();
+      focusElement(byId('policy-force-verdict'));
+      return;
     }
     if (error.kind === 'mx-not-covered' || error.kind === 'mx-check-failed') {
       if (problem.mx_check) { state.mxCheck = problem.mx_check; state.checked.mx = new Date(); }
@@ -2399,7 +2518,7 @@
       const label = error.kind === 'mx-not-covered'
         ? `Save anyway: mail to ${listWords(described)} would be rejected`
         : 'Save anyway without the check: the platform could not look up your MX hosts';
-      state.refusal = { key: draftKey(draft), label };
+      state.refusal = { key: draftKey(draft), kind: error.kind, label };
       renderDraft();
       const sentence = error.kind === 'mx-not-covered'
         ? `Not saved: ${listWords(described)} ${described.length === 1 ? 'is' : 'are'} not in the list. In enforce ` +
@@ -2903,15 +3022,42 @@
   function renderTLSRPT({ fillForm }) {
     const data = state.tlsrpt;
     const rua = Array.isArray(data.rua) ? data.rua : [];
-    const suggestion = state.account && state.account.email ? `mailto:${state.account.email}` : '';
+    const platform = Array.isArray(data.platform_rua) ? data.platform_rua : [];
+    // With the platform's addresses, reports already arrive: the form suggests nothing of the tenant's own.
+    const suggestion = platform.length === 0 && state.account && state.account.email
+      ? `mailto:${state.account.email}` : '';
+    const platformNode = byId('tlsrpt-platform');
+    if (platform.length === 0) {
+      platformNode.replaceChildren();
+      platformNode.hidden = true;
+    } else {
+      platformNode.replaceChildren(
+        el('p', { text: `The platform takes the reports for ${data.domain} at ${platform.length === 1
+          ? 'this address' : 'these addresses'}, always first in the record to publish:` }),
+        el('ul', { id: 'tlsrpt-platform-addresses', className: 'addresses' },
+          ...platform.map((uri) => el('li', {}, el('code', { className: 'value', text: uri })))),
+        el('p', { className: 'muted', text: 'It reads them for you: they appear under TLS reports, and they decide ' +
+          'when a testing policy is safe to enforce. Add addresses of your own below to get the reports too.' }));
+      platformNode.hidden = false;
+    }
+    byId('tlsrpt-rua-label').textContent = platform.length > 0 ? 'Report addresses of your own, one per line'
+      : 'Report addresses, one per line';
+    byId('tlsrpt-rua-empty').textContent = platform.length > 0
+      ? 'Leave it empty to have reports go to the platform only.' : 'Leave it empty to stop reports.';
     const current = byId('tlsrpt-current');
-    if (rua.length === 0) {
+    if (rua.length === 0 && platform.length > 0) {
+      current.replaceChildren(el('p', { className: 'muted', text: 'No addresses of your own: reports go to the ' +
+        'platform only.' }));
+    } else if (rua.length === 0) {
       current.replaceChildren(el('p', { className: 'muted', text: 'No report addresses yet: senders are not told ' +
         'where to send TLS reports.' + (suggestion ? ' The form suggests your account\'s address; nothing is ' +
         'saved until you press Save report addresses.' : '') }));
     } else {
+      const own = rua.length === 1 ? 'this address' : `these ${rua.length} addresses`;
+      const intro = platform.length > 0 ? `Reports also go to ${own} of your own:`
+        : rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:`;
       current.replaceChildren(
-        el('p', { text: rua.length === 1 ? 'Reports go to:' : `Reports go to these ${rua.length} addresses:` }),
+        el('p', { text: intro }),
         el('ul', { id: 'tlsrpt-addresses', className: 'addresses' },
           ...rua.map((uri) => el('li', {}, el('code', { className: 'value', text: uri })))));
     }
@@ -2992,10 +3138,16 @@
         if (epoch !== state.epoch) return;
         state.tlsrpt = data;
         renderTLSRPT({ fillForm: true });
-        const message = data.rua.length === 0
-          ? 'Saved: no report addresses, so senders are no longer told where to send TLS reports.'
-          : `Saved: TLS reports go to ${data.rua.length === 1 ? 'this address' : `these ${data.rua.length} addresses`}.` +
-            ' Publish the record shown below.';
+        const platform = Array.isArray(data.platform_rua) && data.platform_rua.length > 0;
+        const own = data.rua.length === 1 ? 'this address' : `these ${data.rua.length} addresses`;
+        let message;
+        if (data.rua.length === 0) {
+          message = platform ? 'Saved: no addresses of your own, so reports go to the platform only. Publish the ' +
+            'record shown below.' : 'Saved: no report addresses, so senders are no longer told where to send TLS reports.';
+        } else {
+          message = `Saved: TLS reports ${platform ? `also go to ${own} of your own` : `go to ${own}`}. Publish the ` +
+            'record shown below.';
+        }
         say(status, message);
         await loadDNSRecords();
       } catch (error) {
@@ -3016,6 +3168,554 @@
         focusElement(field);
       }
     });
+  }
+
+  // MARK: - The TLS reports page (#/domains/<name>/reports, docs/reports.md)
+
+  const REPORT_DAYS = 30; // the period of the summary: the chart, failures and reporters
+  const REPORT_PAGE_SIZE = 25;
+  // How far back the list reaches: the platform keeps reports 400 days, and one request may span at most 400 days
+  // up to the server's tomorrow, so a margin keeps a browser whose clock is a few days off within it.
+  const REPORT_HISTORY_DAYS = 390;
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const CHANNEL_WORDS = { https: 'by HTTPS', smtp: 'by mail', import: 'imported by the operator' };
+
+  /** Creates an SVG element: attributes as given, `text` with textContent, children appended. */
+  function svgEl(tag, attributes = {}, ...children) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attributes)) {
+      if (value === undefined || value === null) continue;
+      if (key === 'text') node.textContent = String(value);
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  const formatNumber = (value) => new Intl.NumberFormat().format(Number(value) || 0);
+
+  /** Like plural(), with the count formatted ("1,204 sessions"). */
+  const pluralCount = (count, one, many) => (Number(count) === 1 ? `1 ${one}` : `${formatNumber(count)} ${many}`);
+
+  /** A UTC calendar day ("2026-11-28") or date-time as a day in words: "Nov 28, 2026". */
+  function utcDay(value, { year = true, weekday = false } = {}) {
+    const date = parseDate(/^\d{4}-\d\d-\d\d$/.test(String(value)) ? `${value}T00:00:00Z` : value);
+    if (!date) return String(value || '—');
+    return new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', month: 'short', day: 'numeric',
+      year: year ? 'numeric' : undefined, weekday: weekday ? 'short' : undefined }).format(date);
+  }
+
+  /** A moment in UTC: "Nov 30, 2026, 00:00 UTC" (report periods are UTC days, so local time would mislead). */
+  function utcMoment(value) {
+    const date = parseDate(value);
+    if (!date) return String(value || '—');
+    const time = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit',
+      hourCycle: 'h23' }).format(date);
+    return `${utcDay(date)}, ${time} UTC`;
+  }
+
+  /** A report's period: its UTC days when it starts and ends at midnight (as senders report), else both ends. */
+  function reportPeriod(start, end) {
+    const from = parseDate(start);
+    const to = parseDate(end);
+    if (!from || !to) return `${start} – ${end}`;
+    const midnight = (date) => date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0;
+    if (midnight(from) && midnight(to) && to > from) {
+      const last = new Date(to.getTime() - DAY * 1000);
+      return last.getTime() === from.getTime() ? `${utcDay(from)} (UTC)` : `${utcDay(from)} – ${utcDay(last)} (UTC)`;
+    }
+    const format = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
+    return `${format.format(from)} – ${format.format(to)} UTC`;
+  }
+
+  /**
+   * Whether failures of `type` stop delivery once the policy is enforce (docs/reports.md: MTA-STS failures and
+   * failed TLS negotiation; DANE's do not count).
+   */
+  function blocksEnforce(type) {
+    const name = String(type).toLowerCase();
+    return name.startsWith('sts-') || name.startsWith('certificate-') || name === 'starttls-not-supported' ||
+      name === 'validation-failure';
+  }
+
+  /** "Nov 29: 1,204 sessions in 3 reports, 1,200 successful and 4 failed." for the summary's totals. */
+  function totalsSentence(summary) {
+    const totals = summary.totals || {};
+    const reports = Number(totals.reports) || 0;
+    if (reports === 0) return `No reports in the last ${plural(summary.days, 'day', 'days')}.`;
+    const ok = Number(totals.successful_sessions) || 0;
+    const failed = Number(totals.failed_sessions) || 0;
+    const share = ok + failed > 0 ? new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 })
+      .format(failed / (ok + failed)) : null;
+    return `${pluralCount(reports, 'report', 'reports')} in the last ${plural(summary.days, 'day', 'days')}: ` +
+      `${pluralCount(ok + failed, 'session', 'sessions')}, ${formatNumber(ok)} successful and ${formatNumber(failed)} ` +
+      `failed${share ? ` (${share} failed)` : ''}.`;
+  }
+
+  function leaveReports() {
+    if (!state.reports) return;
+    releaseDownload();
+    state.reports = null;
+    state.epoch += 1;
+  }
+
+  /** The list's address: newest first, reaching back as far as reports are kept; `before` continues a page. */
+  function reportListPath(name, before = null) {
+    const from = new Date(Date.now() - REPORT_HISTORY_DAYS * DAY * 1000).toISOString().slice(0, 10);
+    const query = new URLSearchParams({ limit: String(REPORT_PAGE_SIZE), from });
+    if (before) query.set('before', before);
+    return `${domainPath(name)}/reports?${query}`;
+  }
+
+  /** Loads the summary, the first page of reports and the reporting addresses of `name`, then shows the page. */
+  async function openReports(name) {
+    leaveReports();
+    state.epoch += 1;
+    const epoch = state.epoch;
+    let domain;
+    try {
+      domain = (await api('GET', domainPath(name))).data;
+    } catch (error) {
+      if (error.status === 404 || error.status === 422) {
+        state.route = { view: 'list' };
+        history.replaceState(null, '', '#/');
+        byId('list-view').hidden = false;
+        await loadDomains();
+        announce(`There is no domain ${name} in your account.`);
+        return;
+      }
+      throw error;
+    }
+    if (epoch !== state.epoch) return;
+    const shown = domain.unicode_name || domain.name;
+    state.reports = { name: domain.name, domain, summary: null, tlsrpt: null, listings: [], nextBefore: null,
+      detail: null, download: null };
+    hideProblem(byId('reports-problem'));
+    for (const id of ['reports-status', 'reports-more-status']) byId(id).textContent = '';
+    for (const id of ['readiness', 'sessions-chart', 'failure-types', 'failure-mx', 'reporters', 'report-list',
+      'report-detail-body']) byId(id).replaceChildren();
+    byId('report-detail').hidden = true;
+    byId('reports-content').hidden = true;
+    byId('reports-back').href = domainHash(domain.name);
+    byId('reports-back').textContent = `← ${shown}`;
+    byId('reports-heading').textContent = `TLS reports for ${shown}`;
+    byId('reports-intro').textContent = '';
+    byId('reports-view').hidden = false;
+    if (domain.status === 'pending_verification') {
+      byId('reports-intro').textContent = `${shown} is not verified yet. Senders report on a domain once it serves a ` +
+        'policy: verify it first, on the domain\'s page.';
+      return;
+    }
+    say(byId('reports-status'), 'Loading the reports…');
+    const path = domainPath(domain.name);
+    try {
+      const [summary, page, tlsrpt] = await Promise.all([
+        api('GET', `${path}/reports/summary?days=${REPORT_DAYS}`),
+        api('GET', reportListPath(domain.name)),
+        api('GET', `${path}/tlsrpt`).then((response) => response.data, () => null),
+      ]);
+      if (epoch !== state.epoch) return;
+      Object.assign(state.reports, { summary: summary.data, tlsrpt, listings: page.data.reports || [],
+        nextBefore: page.data.next_before || null });
+    } catch (error) {
+      if (epoch !== state.epoch) return;
+      byId('reports-status').textContent = '';
+      if (error.status !== 401) showGenericProblem(byId('reports-problem'), error, { focus: false });
+      return;
+    }
+    byId('reports-status').textContent = '';
+    renderReports();
+  }
+
+  function renderReports() {
+    const { summary, tlsrpt, domain } = state.reports;
+    const platform = tlsrpt && Array.isArray(tlsrpt.platform_rua) ? tlsrpt.platform_rua : [];
+    const shown = domain.unicode_name || domain.name;
+    const policy = summary.current_policy_id
+      ? ` The policy in force is ${summary.mode} (id ${summary.current_policy_id}).` : '';
+    byId('reports-intro').textContent = tlsrpt && platform.length === 0
+      ? 'This platform takes no TLS reports itself (its operator has set up no reporting addresses), so only ' +
+        `reports imported by the operator appear here. Senders send theirs to the addresses you publish.${policy}`
+      : `Sending mail servers that support TLS-RPT (RFC 8460) report every day how their TLS connections to the ` +
+        `mail servers of ${shown} went, to the platform's reporting addresses. Days are UTC days.${policy}`;
+    byId('reports-content').hidden = false;
+    renderReportReadiness();
+    renderSessionsChart();
+    renderFailures();
+    renderReporters();
+    renderReportList();
+  }
+
+  /** While the policy is testing: whether the reports say enforce is safe, or what is missing. */
+  function renderReportReadiness() {
+    const { summary, name } = state.reports;
+    const readiness = summary.enforce_readiness;
+    const panel = byId('readiness-panel');
+    panel.hidden = !readiness;
+    if (!readiness) { byId('readiness').replaceChildren(); return; }
+    const policyLink = el('a', { href: `${domainHash(name)}/policy`, text: 'the policy on the domain\'s page' });
+    const parts = [];
+    if (readiness.ready) {
+      parts.push(el('p', {}, el('span', { className: 'badge', dataset: { status: 'found' }, text: 'ready for enforce' }),
+        ' ', `The reports cover ${plural(readiness.report_days, 'day', 'days')} since the policy went to testing ` +
+        `(${plural(readiness.required_days, 'day', 'days')} needed), with no failure that enforce would turn into ` +
+        'undelivered mail, and the latest check found no error. Switch ', policyLink, ' to enforce when you are ready.'));
+    } else {
+      parts.push(
+        el('p', {}, el('span', { className: 'badge', dataset: { status: 'pending' }, text: 'not ready for enforce' }),
+          ' ', 'Keep the policy in testing for now:'),
+        el('ul', { id: 'readiness-missing', className: 'missing' },
+          ...readinessSteps(readiness).map((sentence) => el('li', { text: sentence }))),
+        el('p', {}, 'Under enforce, senders keep mail they cannot deliver over TLS as the policy requires, then ' +
+          'bounce it. Fix what the failures below point to; you can still switch ', policyLink, ' to enforce anyway.'));
+    }
+    if (Number(readiness.required_days) === 0) {
+      parts.push(el('p', { className: 'muted', text: 'This platform does not hold enforce back until the reports ' +
+        'agree: this is advice.' }));
+    }
+    byId('readiness').replaceChildren(...parts);
+  }
+
+  /** A round upper bound for the chart's scale: 1, 2 or 5 times a power of ten. */
+  function chartCeiling(value) {
+    const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, value)));
+    for (const step of [1, 2, 5, 10]) {
+      if (step * magnitude >= value) return step * magnitude;
+    }
+    return 10 * magnitude;
+  }
+
+  /**
+   * Successful and failed sessions per UTC day as an inline SVG of stacked bars, one group per day, drawn for the
+   * width it has (again when the window changes size) so its text stays readable on a phone. Screen readers get
+   * its title and the totals, and a table of the same numbers.
+   */
+  function renderSessionsChart() {
+    const container = byId('sessions-chart');
+    const summary = state.reports.summary;
+    const days = Array.isArray(summary.daily) ? summary.daily : [];
+    byId('sessions-totals').textContent = totalsSentence(summary);
+    const width = Math.max(260, Math.round(container.clientWidth || 640));
+    container.dataset.width = String(width);
+    const height = width < 480 ? 170 : 210;
+    const top = 10;
+    const bottom = 24;
+    const values = days.map((day) => ({ date: day.date, ok: Number(day.successful_sessions) || 0,
+      failed: Number(day.failed_sessions) || 0, reports: Number(day.reports) || 0 }));
+    const scale = chartCeiling(Math.max(2, ...values.map((day) => day.ok + day.failed)));
+    const left = 12 + 7 * formatNumber(scale).length;
+    const plotWidth = width - left - 6;
+    const plotHeight = height - top - bottom;
+    const base = top + plotHeight;
+    const slot = plotWidth / Math.max(1, values.length);
+    const barWidth = Math.max(2, Math.min(22, slot * 0.72));
+    const y = (value) => base - (value / scale) * plotHeight;
+    const title = `Successful and failed sessions per UTC day, the last ${plural(values.length, 'day', 'days')}`;
+    const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', focusable: 'false',
+      'aria-labelledby': 'sessions-chart-title sessions-chart-desc', class: 'sessions-chart' },
+    svgEl('title', { id: 'sessions-chart-title', text: title }),
+    svgEl('desc', { id: 'sessions-chart-desc', text: totalsSentence(summary) }));
+    for (const value of [0, scale / 2, scale]) {
+      if (!Number.isInteger(value)) continue;
+      chart.append(svgEl('line', { class: 'grid', x1: left, x2: width - 4, y1: y(value), y2: y(value) }),
+        svgEl('text', { class: 'axis', x: left - 6, y: y(value) + 4, 'text-anchor': 'end', text: formatNumber(value) }));
+    }
+    values.forEach((day, index) => {
+      const x = left + index * slot + (slot - barWidth) / 2;
+      // Every non-zero count stays visible however small next to the largest day.
+      const okHeight = day.ok > 0 ? Math.max(1.5, (day.ok / scale) * plotHeight) : 0;
+      const failedHeight = day.failed > 0 ? Math.max(4, (day.failed / scale) * plotHeight) : 0;
+      chart.append(svgEl('g', { class: 'day', 'data-date': day.date, 'data-successful': day.ok,
+        'data-failed': day.failed },
+      svgEl('title', { text: `${utcDay(day.date, { weekday: true })}: ${formatNumber(day.ok)} successful, ` +
+        `${formatNumber(day.failed)} failed (${pluralCount(day.reports, 'report', 'reports')})` }),
+      svgEl('rect', { class: 'bar-ok', x, y: base - okHeight, width: barWidth, height: okHeight }),
+      svgEl('rect', { class: 'bar-failed', x, y: base - okHeight - failedHeight, width: barWidth,
+        height: failedHeight })));
+    });
+    // Day labels about every 70 px, counted back from the newest day.
+    const every = Math.max(1, Math.ceil(values.length / Math.max(1, Math.floor(plotWidth / 70))));
+    values.forEach((day, index) => {
+      if ((values.length - 1 - index) % every !== 0) return;
+      const middle = left + (index + 0.5) * slot;
+      const x = Math.min(width - 28, Math.max(left + 24, middle));
+      chart.append(svgEl('text', { class: 'axis', x, y: height - 6, 'text-anchor': 'middle',
+        text: utcDay(day.date, { year: false }) }));
+    });
+    const table = el('table', { id: 'sessions-table' },
+      el('caption', { text: title }),
+      el('thead', {}, el('tr', {}, ...['Day (UTC)', 'Successful sessions', 'Failed sessions', 'Reports']
+        .map((text) => el('th', { scope: 'col', text })))),
+      el('tbody', {}, ...values.map((day) => el('tr', {}, el('th', { scope: 'row', text: utcDay(day.date) }),
+        el('td', { text: formatNumber(day.ok) }), el('td', { text: formatNumber(day.failed) }),
+        el('td', { text: formatNumber(day.reports) })))),
+      el('tfoot', {}, el('tr', {}, el('th', { scope: 'row', text: 'Total' }),
+        el('td', { text: formatNumber(summary.totals ? summary.totals.successful_sessions : 0) }),
+        el('td', { text: formatNumber(summary.totals ? summary.totals.failed_sessions : 0) }),
+        el('td', { text: formatNumber(summary.totals ? summary.totals.reports : 0) }))));
+    // A table is at least as wide as its content: the box around it is what hides it.
+    container.replaceChildren(chart, el('div', { id: 'sessions-table-box', className: 'visually-hidden' }, table));
+  }
+
+  /** Draws the chart again for a new width (phone turned, window resized). */
+  function resizeSessionsChart() {
+    if (state.route.view !== 'reports' || !state.reports || !state.reports.summary) return;
+    const container = byId('sessions-chart');
+    const width = Math.max(260, Math.round(container.clientWidth || 640));
+    if (String(width) !== container.dataset.width) renderSessionsChart();
+  }
+
+  /** Failures by result type, each with what it means and what to do; then by receiving MX host. */
+  function renderFailures() {
+    const summary = state.reports.summary;
+    const types = Array.isArray(summary.failures_by_result_type) ? summary.failures_by_result_type : [];
+    const items = types.map((entry) => {
+      const known = Boolean(entry.meaning);
+      const type = String(entry.result_type);
+      const meaning = known ? entry.meaning : `“${type}” is not a result type this platform knows (RFC 8460 §4.3 ` +
+        'and the registry it started), so it cannot say more about it than the senders do.';
+      const advice = known && entry.advice ? entry.advice : 'Open a report below that lists it: the sender\'s ' +
+        'additional information and failure reason code usually say what happened. If they do not, ask the ' +
+        'reporter at its contact address.';
+      return el('li', { className: 'failure-type', dataset: { resultType: type, known: String(known) } },
+        el('p', { className: 'record-head' }, el('code', { className: 'result-type', text: type }),
+          el('span', { className: 'badge', dataset: { status: 'wrong' },
+            text: pluralCount(entry.failed_sessions, 'failed session', 'failed sessions') }),
+          blocksEnforce(type) ? el('span', { className: 'badge', dataset: { status: 'pending' },
+            text: 'blocks delivery under enforce' }) : null),
+        el('p', { className: 'failure-meaning', text: meaning }),
+        el('p', { className: 'failure-advice' }, el('strong', { text: 'What to do: ' }), advice));
+    });
+    byId('failure-types').replaceChildren(...(items.length ? items
+      : [el('li', { className: 'muted', text: `No failed sessions in the last ${plural(summary.days, 'day', 'days')}.` })]));
+
+    const hosts = Array.isArray(summary.failures_by_receiving_mx) ? summary.failures_by_receiving_mx : [];
+    byId('failure-mx').replaceChildren(hosts.length === 0 ? el('p', { className: 'muted', text: 'None.' })
+      : el('table', { id: 'failure-mx-table', className: 'count-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Receiving mail server' }),
+          el('th', { scope: 'col', className: 'number', text: 'Failed sessions' }))),
+        el('tbody', {}, ...hosts.map((entry) => el('tr', { dataset: { host: entry.receiving_mx_hostname || '' } },
+          el('td', {}, entry.receiving_mx_hostname ? el('code', { text: entry.receiving_mx_hostname })
+            : el('span', { className: 'muted', text: 'not named by the sender' })),
+          el('td', { className: 'number', text: formatNumber(entry.failed_sessions) }))))));
+  }
+
+  /** Who reports: counts, the last report, the policy version each applies, and the ones gone silent. */
+  function renderReporters() {
+    const summary = state.reports.summary;
+    const reporters = Array.isArray(summary.reporters) ? summary.reporters : [];
+    const current = summary.current_policy_id;
+    const items = reporters.map((reporter) => {
+      const ok = Number(reporter.successful_sessions) || 0;
+      const failed = Number(reporter.failed_sessions) || 0;
+      const applied = reporter.last_applied_policy_id;
+      const badges = [];
+      if (reporter.silent) {
+        badges.push(el('span', { className: 'badge silent', dataset: { status: 'silent' }, text: 'silent' }));
+      }
+      let policy;
+      if (reporter.applies_current_policy === true) {
+        badges.push(el('span', { className: 'badge', dataset: { status: 'found' }, text: 'current policy' }));
+        policy = `Applies the current policy (id ${applied}).`;
+      } else if (reporter.applies_current_policy === false) {
+        badges.push(el('span', { className: 'badge', dataset: { status: 'pending' }, text: 'older policy' }));
+        policy = `Applies policy id ${applied}, not the current ${current || 'one'}: it still holds an older version, ` +
+          'and fetches the current one when that expires (max_age).';
+      } else {
+        badges.push(el('span', { className: 'badge', dataset: { status: 'unknown' }, text: 'policy not matched' }));
+        policy = 'Its latest report matches no policy version this platform served (or leaves the policy out).';
+      }
+      return el('li', { className: 'reporter', dataset: { reporter: reporter.organization_name,
+        silent: String(Boolean(reporter.silent)), applies: String(reporter.applies_current_policy) } },
+      el('p', { className: 'record-head' }, el('strong', { className: 'reporter-name',
+        text: reporter.organization_name }), ...badges),
+      el('p', { text: `${pluralCount(reporter.reports, 'report', 'reports')} · ${pluralCount(ok + failed, 'session',
+        'sessions')}, ${formatNumber(failed)} failed` }),
+      reporter.silent
+        ? el('p', { className: 'silent-note', text: `Silent: its latest report ended ${utcMoment(reporter.last_report_end)}, ` +
+          'more than 3 days ago. It may have stopped sending you mail, or stopped reporting.' })
+        : el('p', { className: 'muted', text: `Its latest report ended ${utcMoment(reporter.last_report_end)}.` }),
+      el('p', { className: 'applied', text: policy }));
+    });
+    byId('reporters').replaceChildren(...(items.length ? items
+      : [el('li', { className: 'muted', text: `No reports in the last ${plural(summary.days, 'day', 'days')}.` })]));
+  }
+
+  /** One row of the list: reporter, period, counts, the policy versions applied and their flags, and "Open". */
+  function reportRow(listing) {
+    const current = state.reports.summary.current_policy_id;
+    const ids = Array.isArray(listing.applied_policy_ids) ? listing.applied_policy_ids : [];
+    const period = reportPeriod(listing.start, listing.end);
+    const flags = [];
+    const notes = [];
+    if (listing.outdated_policy) {
+      flags.push(el('span', { className: 'badge', dataset: { status: 'outdated' }, text: 'outdated policy' }));
+      notes.push('The sender applied a version you had already replaced when this period began.');
+    }
+    if (listing.unmatched_policy) {
+      flags.push(el('span', { className: 'badge', dataset: { status: 'unknown' }, text: 'policy not matched' }));
+      notes.push('A policy in it matches no version this platform served, or the sender left it out.');
+    }
+    const named = ids.map((id) => (id === current ? `${id} (current)` : id));
+    const applied = ids.length === 0 ? 'applied no policy version this platform served'
+      : `applied policy ${ids.length === 1 ? 'id' : 'ids'} ${named.join(', ')}`;
+    const open = el('button', { type: 'button', className: 'secondary open-report', text: 'Open',
+      'aria-label': `Open the report of ${listing.organization_name} for ${period}`,
+      dataset: { focusKey: `report-${listing.id}` } });
+    open.addEventListener('click', () => openReport(listing, open));
+    const failed = Number(listing.failed_sessions) || 0;
+    return el('li', { className: 'report-row', dataset: { reportId: listing.id,
+      outdated: String(Boolean(listing.outdated_policy)), unmatched: String(Boolean(listing.unmatched_policy)) } },
+    el('div', { className: 'report-summary' },
+      el('p', { className: 'record-head' }, el('strong', { className: 'reporter-name', text: listing.organization_name }),
+        el('span', { className: 'period', text: period }), ...flags),
+      el('p', { className: 'sessions' }, `${formatNumber(listing.successful_sessions)} successful · `,
+        el('span', { className: failed > 0 ? 'failed-count' : '', text: `${formatNumber(failed)} failed` }),
+        ` · ${applied}`),
+      ...notes.map((note) => el('p', { className: 'muted flag-note', text: note }))),
+    open);
+  }
+
+  function renderReportList() {
+    const { listings, nextBefore } = state.reports;
+    replaceKeepingFocus(byId('report-list'), listings.map(reportRow));
+    byId('report-list-empty').hidden = listings.length > 0;
+    byId('reports-more').hidden = !nextBefore;
+  }
+
+  /** The next page (next_before): its rows are added below, and focus goes to the first of them. */
+  async function loadOlderReports() {
+    const reports = state.reports;
+    if (!reports || !reports.nextBefore) return;
+    const epoch = state.epoch;
+    hideProblem(byId('reports-problem'));
+    await busy(byId('reports-more'), async () => {
+      try {
+        const { data } = await api('GET', reportListPath(reports.name, reports.nextBefore));
+        if (epoch !== state.epoch) return;
+        const first = reports.listings.length;
+        reports.listings.push(...(data.reports || []));
+        reports.nextBefore = data.next_before || null;
+        renderReportList();
+        const added = data.reports ? data.reports.length : 0;
+        say(byId('reports-more-status'), `${pluralCount(added, 'older report', 'older reports')} added` +
+          (reports.nextBefore ? '.' : ': that is all of them.'));
+        const row = byId('report-list').children[first];
+        if (row) focusElement(row.querySelector('button.open-report'));
+      } catch (error) {
+        if (epoch === state.epoch) showGenericProblem(byId('reports-problem'), error);
+      }
+    });
+  }
+
+  /** Opens one report in the panel below the list (…/reports/{id}). */
+  async function openReport(listing, button) {
+    const reports = state.reports;
+    const epoch = state.epoch;
+    hideProblem(byId('reports-problem'));
+    await busy(button, async () => {
+      try {
+        const { data } = await api('GET', `${domainPath(reports.name)}/reports/${encodeURIComponent(listing.id)}`);
+        if (epoch !== state.epoch) return;
+        reports.detail = data;
+        renderReportDetail();
+        byId('report-detail').hidden = false;
+        focusElement(byId('report-detail-heading'));
+      } catch (error) {
+        if (epoch === state.epoch) showGenericProblem(byId('reports-problem'), error);
+      }
+    });
+  }
+
+  /**
+   * The file name RFC 8460 §5.1 gives reports: `<reporter>!<policy domain>!<start>!<end>.json`, the reporter as
+   * the host of its contact address when it has one, the times in Unix seconds.
+   */
+  function reportFileName(detail, domainName) {
+    const safe = (text) => String(text).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+    const contact = String(detail.contact_info || '').trim();
+    const host = (/@([a-z0-9.-]+\.[a-z]{2,})$/i.exec(contact.replace(/^mailto:/i, '')) ||
+      /^https?:\/\/([a-z0-9.-]+)/i.exec(contact) || [])[1];
+    const seconds = (text) => { const date = parseDate(text); return date ? Math.floor(date.getTime() / 1000) : 0; };
+    const reporter = safe(host || detail.organization_name) || 'reporter';
+    return `${reporter}!${safe(domainName)}!${seconds(detail.start)}!${seconds(detail.end)}.json`;
+  }
+
+  function releaseDownload() {
+    const reports = state.reports;
+    if (reports && reports.download) URL.revokeObjectURL(reports.download);
+    if (reports) reports.download = null;
+    const link = byId('report-download');
+    link.removeAttribute('href');
+    link.removeAttribute('title');
+  }
+
+  function failureDetailsTable(failures, number) {
+    const heads = ['Result type', 'Receiving mail server', 'Receiving IP', 'Sending server', 'Sessions', 'Details'];
+    const table = el('table', { className: 'failure-details' },
+      el('thead', {}, el('tr', {}, ...heads.map((text) => el('th', { scope: 'col', text })))),
+      el('tbody', {}, ...failures.map((failure) => el('tr', { dataset: { resultType: failure.result_type } },
+        el('td', {}, el('code', { text: failure.result_type })),
+        el('td', { text: failure.receiving_mx_hostname || failure.receiving_mx_helo || '—' }),
+        el('td', { text: failure.receiving_ip || '—' }),
+        el('td', { text: failure.sending_mta_ip || '—' }),
+        el('td', { className: 'number', text: formatNumber(failure.failed_session_count) }),
+        el('td', { text: [failure.failure_reason_code, failure.additional_information].filter(Boolean).join(' · ') ||
+          '—' })))));
+    // A wide table scrolls inside its own box on a phone; the box takes keyboard focus so it can be scrolled.
+    return el('div', { className: 'table-scroll', tabindex: '0', role: 'region',
+      'aria-label': `Failure details of policy ${number}` }, table);
+  }
+
+  function renderReportDetail() {
+    const reports = state.reports;
+    const detail = reports.detail;
+    const current = reports.summary ? reports.summary.current_policy_id : null;
+    byId('report-detail-heading').textContent = `Report from ${detail.organization_name}, ` +
+      reportPeriod(detail.start, detail.end);
+    const fields = el('dl', { className: 'record-fields' },
+      el('dt', { text: 'Reporter' }), el('dd', { text: detail.organization_name }),
+      el('dt', { text: 'Contact' }), el('dd', { text: detail.contact_info || '—' }),
+      el('dt', { text: 'Report id' }), el('dd', {}, el('code', { className: 'value', text: detail.report_id })),
+      el('dt', { text: 'Received' }), el('dd', { text: `${formatDate(detail.received_at)}, ` +
+        `${CHANNEL_WORDS[detail.channel] || detail.channel}` }),
+      el('dt', { text: 'Sessions' }), el('dd', { text: `${formatNumber(detail.successful_sessions)} successful, ` +
+        `${formatNumber(detail.failed_sessions)} failed` }));
+    const policies = (Array.isArray(detail.policies) ? detail.policies : []).map((policy, index) => {
+      const failures = Array.isArray(policy.failure_details) ? policy.failure_details : [];
+      const id = policy.applied_policy_id;
+      return el('section', { className: 'report-policy', dataset: { position: String(index) } },
+        el('h3', { text: `Policy ${index + 1}: ${policy.policy_type} for ${policy.policy_domain}` }),
+        el('p', { className: 'applied', text: id ? `Applied policy id ${id}${id === current ? ' (the current one)' : ''}.`
+          : 'Matches no policy version this platform served.' }),
+        policy.mx_hosts && policy.mx_hosts.length
+          ? el('p', { className: 'muted', text: `MX in the policy it applied: ${policy.mx_hosts.join(', ')}` }) : null,
+        el('p', { text: `${formatNumber(policy.successful_sessions)} successful, ` +
+          `${formatNumber(policy.failed_sessions)} failed sessions.` }),
+        failures.length ? failureDetailsTable(failures, index + 1)
+          : el('p', { className: 'muted', text: 'No failure details.' }));
+    });
+    byId('report-detail-body').replaceChildren(fields, ...policies);
+    releaseDownload();
+    const name = reportFileName(detail, reports.name);
+    reports.download = URL.createObjectURL(new Blob([`${JSON.stringify(detail.raw, null, 2)}\n`],
+      { type: 'application/json' }));
+    const link = byId('report-download');
+    link.href = reports.download;
+    link.download = name;
+    link.title = name;
+  }
+
+  function closeReport() {
+    const reports = state.reports;
+    if (!reports || !reports.detail) return;
+    const id = reports.detail.id;
+    reports.detail = null;
+    releaseDownload();
+    byId('report-detail').hidden = true;
+    byId('report-detail-body').replaceChildren();
+    const opener = byId('report-list').querySelector(`[data-focus-key="${CSS.escape(`report-${id}`)}"]`);
+    focusElement(opener || byId('report-list-heading'));
   }
 
   // MARK: - Removing a domain (RFC 8461 §8.3)
@@ -3649,6 +4349,7 @@
       renderDraft();
     });
     byId('policy-reload').addEventListener('click', guard(reloadPolicy));
+    byId('policy-enforce-anyway').addEventListener('click', guard(enforceAnyway));
     byId('mx-refresh').addEventListener('click', guard(async () => {
       await busy(byId('mx-refresh'), () => loadMXCheck());
       say(byId('policy-coverage-summary'), byId('policy-coverage-summary').textContent);
@@ -3664,6 +4365,14 @@
     byId('delete-cancel').addEventListener('click', () => byId('delete-dialog').close());
     byId('delete-dialog').addEventListener('close', () => {
       if (!byId('domain-view').hidden && !byId('delete-panel').hidden) byId('delete-button').focus();
+    });
+    byId('reports-more').addEventListener('click', guard(loadOlderReports));
+    byId('report-detail-close').addEventListener('click', closeReport);
+    let resizing = false;
+    window.addEventListener('resize', () => {
+      if (resizing) return;
+      resizing = true;
+      window.requestAnimationFrame(() => { resizing = false; resizeSessionsChart(); });
     });
     byId('token-form').addEventListener('submit', guard(createToken));
     byId('webhook-form').addEventListener('submit', guard(addWebhook));

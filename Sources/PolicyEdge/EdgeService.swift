@@ -5,7 +5,7 @@ package import Logging
 package import SnapshotSync
 import Store
 package import SystemIO
-import TLS
+package import TLS
 package import WebServer
 
 /// The policy edge: HTTPS policies, HTTP ACME challenges and an admin `/metrics` listener, all answered
@@ -33,6 +33,9 @@ package final class EdgeService: Sendable {
         package var trustedProxies: TrustedProxies
         /// How often TLS session-ticket keys rotate (the previous key stays valid for one more period).
         package var ticketKeyRotation: Duration
+        /// Another host the HTTPS listener answers for (the TLS-RPT intake's reports host): its certificate comes
+        /// from `resolver`, its connections go to the virtual host's responder and pool.
+        package var extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)?
 
         package init(
             httpsAddress: SocketAddress,
@@ -44,8 +47,10 @@ package final class EdgeService: Sendable {
             maxConnections: Int = 20_000,
             maxConnectionsPerAddress: Int? = 256,
             trustedProxies: TrustedProxies = TrustedProxies(),
-            ticketKeyRotation: Duration = .seconds(12 * 3600)
+            ticketKeyRotation: Duration = .seconds(12 * 3600),
+            extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)? = nil
         ) {
+            self.extraHost = extraHost
             self.ticketKeyRotation = ticketKeyRotation
             self.httpsAddress = httpsAddress
             self.httpAddress = httpAddress
@@ -104,7 +109,17 @@ package final class EdgeService: Sendable {
         self.heartbeat = heartbeat.map { EdgeHeartbeat(follower: follower, record: $0, logger: logger) }
         resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
         tlsContext = try TLSContext.makeServer(configuration: .server)
-        tlsContext.setServerNameResolver(resolver)
+        if let extra = configuration.extraHost {
+            tlsContext.setServerNameResolver(
+                EitherServerNameResolver(
+                    first: resolver,
+                    second: extra.resolver,
+                    secondNames: extra.virtualHost.serverNames
+                )
+            )
+        } else {
+            tlsContext.setServerNameResolver(resolver)
+        }
         // The edge never needs a request body; small limits keep each connection cheap. The header timeout bounds
         // its requests; a body, should one come, must still arrive at 512 bytes/s after 5 s.
         let limits = HTTPParserLimits(requestLineBytes: 4096, headerBytes: 16_384, headerCount: 64, bodyBytes: 1024)
@@ -119,7 +134,8 @@ package final class EdgeService: Sendable {
                 timeouts: timeouts,
                 maxConnections: configuration.maxConnections,
                 maxConnectionsPerAddress: configuration.maxConnectionsPerAddress,
-                trustedProxies: configuration.trustedProxies
+                trustedProxies: configuration.trustedProxies,
+                virtualHost: configuration.extraHost?.virtualHost
             ),
             group: group,
             responder: PolicyResponder(holder: holder),

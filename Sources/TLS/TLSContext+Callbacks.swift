@@ -9,9 +9,10 @@ import Glibc
 extension TLSContext {
     /// Servername callback (runs for every ClientHello, with or without SNI).
     ///
-    /// Looks the lower-cased name up in the resolver and switches the connection to that context. An unknown or
-    /// missing name aborts with `unrecognized_name` (RFC 6066 section 3): never another host's certificate
-    /// (RFC 8461 section 3.3). A context without resolver serves its own certificate, if it has one.
+    /// Looks the lower-cased name up in the resolver and switches the connection to that context. An unknown name
+    /// aborts with `unrecognized_name` (RFC 6066 section 3): never another host's certificate (RFC 8461 section
+    /// 3.3); so does a missing one unless the resolver has a context for that (an SMTP server's one name). A
+    /// context without resolver serves its own certificate, if it has one.
     static func selectContext(ssl: OpaquePointer?, alert: UnsafeMutablePointer<Int32>?) -> Int32 {
         guard let ssl, let sslContext = SSL_get_SSL_CTX(ssl) else {
             return SSL_TLSEXT_ERR_ALERT_FATAL
@@ -24,13 +25,13 @@ extension TLSContext {
         guard let resolver = context.serverNameResolver else {
             return context.certificate == nil ? reject(TLSAlert.unrecognizedName) : SSL_TLSEXT_ERR_OK
         }
-        guard let rawName = SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)) else {
-            return reject(TLSAlert.unrecognizedName)
+        let found: TLSContext?
+        if let rawName = SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)) {
+            found = resolver.context(forServerName: HostName.normalized(String(cString: rawName)))
+        } else {
+            found = resolver.contextWithoutServerName
         }
-        let name = HostName.normalized(String(cString: rawName))
-        guard let selected = resolver.context(forServerName: name), selected.role == .server,
-            selected.certificate != nil
-        else {
+        guard let selected = found, selected.role == .server, selected.certificate != nil else {
             return reject(TLSAlert.unrecognizedName)
         }
         if selected !== context {

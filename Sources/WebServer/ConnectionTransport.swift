@@ -1,3 +1,4 @@
+import SystemIO
 import TLS
 
 /// The byte stream under one server connection, as ``HTTPServerConnection`` uses it: TLS over a socket or a plain
@@ -33,28 +34,4 @@ protocol ConnectionTransport: SendableMetatype {
     func sendCloseNotify() -> TLSOperationResult<Void>
     /// Closes the descriptor; call after the event loop stopped watching it.
     func close()
-}
-
-/// What one ``ConnectionTransport/read(into:)`` produced.
-enum TransportRead: Sendable, Equatable {
-    /// `count` bytes (at least one) arrived. `isDrained` when the read emptied the transport: a short read with
-    /// nothing left inside TLS, so level-triggered readiness reports whatever comes next and another read now
-    /// would only return `EAGAIN`.
-    case data(count: Int, isDrained: Bool)
-    /// Nothing now; `wantsWrite` when TLS must write to the socket before it can read.
-    case wouldBlock(wantsWrite: Bool)
-    /// The peer finished sending: end of stream on TCP, close_notify over TLS.
-    case endOfStream
-    /// The read failed: a reset, or over TLS a bad record or a close without close_notify.
-    case failed
-}
-
-/// What one ``ConnectionTransport/write(_:)`` did.
-enum TransportWrite: Sendable, Equatable {
-    /// This many bytes (a prefix of the buffer) were written.
-    case wrote(Int)
-    /// Nothing now; `wantsRead` when TLS must read from the socket before it can write.
-    case wouldBlock(wantsRead: Bool)
-    /// The write failed; the connection is gone.
-    case failed
 }

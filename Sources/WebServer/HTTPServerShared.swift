@@ -11,7 +11,7 @@ final class HTTPServerShared: Sendable {
     let accessLog: (@Sendable (AccessLogEntry) -> Void)?
     let metrics = HTTPServerMetrics()
     /// The open connections per client, when the configuration caps them.
-    let connectionsPerAddress: ConnectionsPerAddress?
+    let connectionsPerAddress: ConnectionsPerAddress<ClientAddress>?
     /// Where the server logs what operators must know (the listener pausing); nil logs nothing.
     let logger: Logger?
     private let registries: [ObjectIdentifier: ConnectionRegistry]

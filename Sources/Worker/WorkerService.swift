@@ -18,8 +18,9 @@ package final class WorkerService: Sendable {
         package var scanInterval: Duration
         package var jobLease: Duration
         package var cleanupInterval: Duration
-        /// The platform's own host (`MTASTS_API_HOSTNAME`) whose certificate the worker keeps current, if any.
-        package var platformHost: String?
+        /// The platform's own hosts whose certificates the worker keeps current (`MTASTS_API_HOSTNAME`,
+        /// `MTASTS_REPORTS_HOSTNAME`).
+        package var platformHosts: [String]
         /// How often the ``CertificateKeyAudit`` looks for certificate keys the master keys cannot decrypt
         /// (also once at start).
         package var keyAuditInterval: Duration
@@ -31,7 +32,7 @@ package final class WorkerService: Sendable {
             scanInterval: Duration = .seconds(5),
             jobLease: Duration = .seconds(900),
             cleanupInterval: Duration = .seconds(60),
-            platformHost: String? = nil,
+            platformHosts: [String] = [],
             keyAuditInterval: Duration = .seconds(600),
             deliveryConcurrency: Int = 2
         ) {
@@ -39,7 +40,7 @@ package final class WorkerService: Sendable {
             self.scanInterval = scanInterval
             self.jobLease = jobLease
             self.cleanupInterval = cleanupInterval
-            self.platformHost = platformHost
+            self.platformHosts = platformHosts
             self.keyAuditInterval = keyAuditInterval
             self.deliveryConcurrency = max(1, deliveryConcurrency)
         }
@@ -134,8 +135,10 @@ package final class WorkerService: Sendable {
         let offboarded = try store.domains.completeOffboarding(at: now)
         for name in offboarded { logger.info("offboarding finished; domain deleted", ["domain": name]) }
         var queued = try store.certificates.enqueueDueWork(at: now)
-        if let host = configuration.platformHost, try store.platformCertificates.enqueueDue(host: host, at: now) {
+        // One job serves every platform host (the job queue holds one global job per kind).
+        for host in configuration.platformHosts where try store.platformCertificates.enqueueDue(host: host, at: now) {
             queued += 1
+            break
         }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
         if planner != nil { queued += try store.mxChanges.enqueueDue(at: now) }
@@ -191,7 +194,7 @@ package final class WorkerService: Sendable {
         let lease = configuration.jobLease
         var kinds: [JobKind] = domainChecker == nil ? [.issueCertificate] : [.issueCertificate, .checkDomain]
         if planner != nil { kinds.append(.advanceMXChange) }
-        if configuration.platformHost != nil { kinds.append(.issuePlatformCertificate) }
+        if !configuration.platformHosts.isEmpty { kinds.append(.issuePlatformCertificate) }
         while !stopped.load(ordering: .relaxed) {
             let job: JobQueue.Job?
             do {
@@ -206,12 +209,11 @@ package final class WorkerService: Sendable {
                 continue
             }
             let outcome: JobOutcome =
-                switch (job.kind, job.domainID, configuration.platformHost) {
-                case (.issueCertificate, let domainID?, _): issuer.handle(domainID: domainID, attempts: job.attempts)
-                case (.checkDomain, let domainID?, _): domainChecker?.handle(domainID: domainID) ?? .done
-                case (.advanceMXChange, let domainID?, _): planner?.handle(domainID: domainID) ?? .done
-                case (.issuePlatformCertificate, _, let host?):
-                    issuer.handlePlatform(host: host, attempts: job.attempts)
+                switch (job.kind, job.domainID) {
+                case (.issueCertificate, let domainID?): issuer.handle(domainID: domainID, attempts: job.attempts)
+                case (.checkDomain, let domainID?): domainChecker?.handle(domainID: domainID) ?? .done
+                case (.advanceMXChange, let domainID?): planner?.handle(domainID: domainID) ?? .done
+                case (.issuePlatformCertificate, _): handlePlatformHosts(attempts: job.attempts)
                 default: .done
                 }
             switch outcome {
@@ -225,5 +227,17 @@ package final class WorkerService: Sendable {
                 }
             }
         }
+    }
+
+    /// Orders or renews the certificate of each platform host that needs it; retries at the earliest time one asks.
+    private func handlePlatformHosts(attempts: Int) -> JobOutcome {
+        var retry: JobOutcome?
+        for host in configuration.platformHosts {
+            let outcome = issuer.handlePlatform(host: host, attempts: attempts)
+            guard case .retry(let at, _, _) = outcome else { continue }
+            if case .retry(let earliest, _, _)? = retry, earliest <= at { continue }
+            retry = outcome
+        }
+        return retry ?? .done
     }
 }

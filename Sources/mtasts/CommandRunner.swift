@@ -12,6 +12,7 @@ enum CommandRunner {
         ("edge", "run only the policy edge (HTTPS policies, HTTP ACME challenges)"),
         ("worker", "run only the background worker (verification, certificates, renewals)"),
         ("dns", "run only the authoritative DNS responder for MTASTS_DNS_ZONE"),
+        ("reports", "run only the TLS-RPT intake (importer); `reports import` takes one mailed report from stdin"),
         ("check", "check any domain's MTA-STS deployment as a sender sees it (--json; exit 1 on errors)"),
         ("migrate", "apply pending database migrations (--check: only report them)"),
         (
@@ -40,6 +41,7 @@ enum CommandRunner {
             case "edge": return try ServeCommand.run(rest, environment: environment, roles: [.edge])
             case "worker": return try ServeCommand.run(rest, environment: environment, roles: [.worker])
             case "dns": return try ServeCommand.run(rest, environment: environment, roles: [.dns])
+            case "reports": return try ReportsCommand.run(rest, environment: environment)
             case "check": return try CheckCommand.run(rest, environment: environment)
             case "migrate": return try MigrateCommand.run(rest, environment: environment)
             case "admin": return try AdminCommand.run(rest, environment: environment)

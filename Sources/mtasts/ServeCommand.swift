@@ -12,10 +12,12 @@ import HTTPCore
 import Logging
 import PlatformZone
 import PolicyEdge
+import ReportIntake
 import SMTPClient
 import Store
 import SystemIO
 import TLS
+import TLSReporting
 import WebServer
 import Worker
 
@@ -29,15 +31,18 @@ enum ServeCommand {
         static let worker = Roles(rawValue: 4)
         /// The platform's authoritative zone; part of `serve` when `MTASTS_DNS_ZONE` is set.
         static let dns = Roles(rawValue: 8)
-        static let all: Roles = [.api, .edge, .worker, .dns]
+        /// TLS-RPT intake: the importer and the SMTP door; part of `serve` when `MTASTS_REPORTS_HOSTNAME` or
+        /// `MTASTS_REPORTS_MAIL_DOMAIN` is set.
+        static let reports = Roles(rawValue: 16)
+        static let all: Roles = [.api, .edge, .worker, .dns, .reports]
 
         var names: [String] {
-            [(Roles.api, "api"), (.edge, "edge"), (.worker, "worker"), (.dns, "dns")].filter { contains($0.0) }
-                .map(\.1)
+            [(Roles.api, "api"), (.edge, "edge"), (.worker, "worker"), (.dns, "dns"), (.reports, "reports")]
+                .filter { contains($0.0) }.map(\.1)
         }
 
-        /// Roles that answer from a snapshot and must come up during a database outage.
-        var servesFromSnapshot: Bool { !isEmpty && isSubset(of: [.edge, .dns]) }
+        /// Roles that answer from memory or a local spool and must come up during a database outage.
+        var servesFromSnapshot: Bool { !isEmpty && isSubset(of: [.edge, .dns, .reports]) }
     }
 
     static func help(for roles: Roles) -> String {
@@ -99,12 +104,42 @@ enum ServeCommand {
         if roles == [.dns] && configuration.dnsZone == nil {
             throw ConfigurationError(variable: "MTASTS_DNS_ZONE", message: "the dns role needs the platform's zone")
         }
+        if roles == [.reports] && !reporting(configuration).isEnabled {
+            throw ConfigurationError(
+                variable: "MTASTS_REPORTS_HOSTNAME",
+                message: "the reports role needs MTASTS_REPORTS_HOSTNAME (and MTASTS_REPORTS_MAIL_DOMAIN for mail)"
+            )
+        }
         // The API's pool: one connection per API thread (the worker and the edge open their own).
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString, maxConnections: 10))
         defer { pool.close() }
 
         let group = try EventLoopGroup(numberOfLoops: configuration.eventLoops)
         defer { try? group.shutdownGracefully() }
+        // The spool and tokens the HTTPS door (on the edge) and the reports role share in this process.
+        let reception =
+            roles.isDisjoint(with: [.edge, .reports])
+            ? nil
+            : try reportReception(
+                configuration: configuration,
+                connectionString: setup.connectionString,
+                logger: logger
+            )
+        defer { reception?.stop() }
+        var reportsDoor: ReportsDoor?
+        if let reception, roles.contains(.edge) {
+            reportsDoor = reportsHost(
+                configuration: configuration,
+                reception: reception,
+                pool: pool,
+                keyring: keyring,
+                logger: logger
+            )
+        }
+        defer {
+            reportsDoor?.timer.cancel()
+            reportsDoor?.pool.shutdown()
+        }
         var edge: EdgeService?
         if roles.contains(.edge) {
             let source = try StoreSnapshotSource(connectionString: setup.connectionString)
@@ -123,7 +158,8 @@ enum ServeCommand {
                     snapshotFile: configuration.edgeSnapshotFile,
                     accessLog: configuration.edgeAccessLog,
                     maxConnectionsPerAddress: perAddressCap(configuration.edgeMaxConnectionsPerAddress),
-                    trustedProxies: configuration.trustedProxies
+                    trustedProxies: configuration.trustedProxies,
+                    extraHost: reportsDoor?.host
                 ),
                 source: source,
                 keyring: keyring,
@@ -175,6 +211,18 @@ enum ServeCommand {
                 logger: logger
             )
         }
+        var reports: ReportsRole?
+        if roles.contains(.reports), let reception {
+            reports = try startReports(
+                configuration: configuration,
+                reception: reception,
+                connectionString: setup.connectionString,
+                pool: pool,
+                keyring: keyring,
+                group: group,
+                logger: logger
+            )
+        }
         CommandRunner.writeOut(
             "mtasts is running. Database: \(redacted(setup.connectionString)). Press Ctrl-C to stop.\n"
         )
@@ -187,6 +235,7 @@ enum ServeCommand {
         worker?.service.stop()
         zone?.stop()
         edge?.stop()
+        reports?.stop()
         return 0
     }
 
@@ -221,7 +270,7 @@ enum ServeCommand {
                 snapshotFile: configuration.dnsSnapshotFile,
                 edgeTimeout: TimeInterval(configuration.dnsEdgeTimeout)
             ),
-            source: try StoreZoneSource(connectionString: connectionString),
+            source: try StoreZoneSource(connectionString: connectionString, reporting: reporting(configuration)),
             group: group,
             logger: logger.with(["role": "dns"])
         )
@@ -277,6 +326,8 @@ enum ServeCommand {
                 allowsInsecureHTTP: configuration.webhookAllowInsecure,
                 allowsPrivateAddresses: configuration.webhookAllowPrivate
             ),
+            reporting: reporting(configuration),
+            enforceReadyDays: configuration.enforceReadyDays,
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
@@ -327,13 +378,13 @@ enum ServeCommand {
         logger: Logger
     ) throws -> (TLSContext?, (any DispatchSourceTimer)?) {
         guard let host = configuration.apiHostname else { return (nil, nil) }
-        let resolver = PlatformCertificateResolver(
+        let (resolver, timer) = platformCertificate(
             host: host,
-            store: DataStore(pool: pool),
+            pool: pool,
             keyring: keyring,
-            logger: logger.with(["role": "api"])
+            logger: logger,
+            role: "api"
         )
-        resolver.refresh()
         if !resolver.hasCertificate {
             logger.notice(
                 "no certificate for the API yet; HTTPS handshakes fail until the worker has one",
@@ -342,12 +393,32 @@ enum ServeCommand {
         }
         let context = try TLSContext.makeServer(configuration: .server)
         context.setServerNameResolver(resolver)
-        // The worker renews every couple of months; a new certificate is picked up within seconds of issuance.
+        return (context, timer)
+    }
+
+    /// The certificate of a platform host (the API's, the reports host's) read from PostgreSQL now and every few
+    /// seconds after (the worker renews every couple of months; a new one is picked up within seconds).
+    static func platformCertificate(
+        host: String,
+        pool: PostgresPool,
+        keyring: Keyring,
+        logger: Logger,
+        role: String,
+        tls: TLSConfiguration = .server
+    ) -> (PlatformCertificateResolver, any DispatchSourceTimer) {
+        let resolver = PlatformCertificateResolver(
+            host: host,
+            store: DataStore(pool: pool),
+            keyring: keyring,
+            configuration: tls,
+            logger: logger.with(["role": role])
+        )
+        resolver.refresh()
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 5, repeating: 5)
         timer.setEventHandler { resolver.refresh() }
         timer.resume()
-        return (context, timer)
+        return (resolver, timer)
     }
 
     /// The web form's files read into memory from `MTASTS_PUBLIC_DIR`; nil (with a warning) when the default
@@ -436,7 +507,7 @@ enum ServeCommand {
             service: .init(
                 concurrency: configuration.workerConcurrency,
                 scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000)),
-                platformHost: configuration.apiHostname
+                platformHosts: [configuration.apiHostname, configuration.reportsHostname].compactMap { $0 }
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),

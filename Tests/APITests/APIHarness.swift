@@ -9,6 +9,7 @@ import JSON
 import Logging
 import Store
 import Synchronization
+import TLSReporting
 import TestSupport
 import Testing
 
@@ -92,7 +93,9 @@ struct APIHarness {
         checkHTTPSPort: UInt16 = 9,
         anonymousChecksPerHour: Int = 20,
         webhookRules: WebhookURLRules = WebhookURLRules(),
-        alertMailAvailable: Bool = false
+        alertMailAvailable: Bool = false,
+        reporting: ReportingAddresses = ReportingAddresses(),
+        enforceReadyDays: Int = 0
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
@@ -130,6 +133,8 @@ struct APIHarness {
                 signupLimits: signupLimits,
                 keyring: keyring,
                 webhookRules: webhookRules,
+                reporting: reporting,
+                enforceReadyDays: enforceReadyDays,
                 logger: .init(label: "api-test", level: .critical)
             )
         )

@@ -5,13 +5,16 @@ import Crypto
 import DNS
 import Database
 import Foundation
+import HTTPCore
 import Logging
 import PolicyEdge
+import ReportIntake
 import SnapshotSync
 import Store
 import SystemIO
 import TLS
 import TestSupport
+import WebServer
 import Worker
 
 /// PostgreSQL, Knot + Unbound, the edge (its HTTP listener on Pebble's validation port), Pebble and workers.
@@ -27,10 +30,18 @@ final class LifecycleEnvironment: @unchecked Sendable {
     let workers: [WorkerService]
     let rootCAFile: String
     let fixtures: ServedDomainFixtures
+    /// The TLS-RPT intake behind the edge's reports host, when the environment has one.
+    let reception: ReportReception?
+    /// The reports host's certificate as the edge serves it (refresh after issuance).
+    let reportsCertificate: PlatformCertificateResolver?
+    private let reportsPool: BlockingPool?
+    private let spoolDirectory: TemporaryDirectory?
 
     static let edgeHostname = "edge.platform.test"
     /// The platform's own name, for tests of the API's certificate.
     static let apiHostname = "api.platform.test"
+    /// The reports host, for tests of the TLS-RPT intake's HTTPS door.
+    static let reportsHostname = "reports.platform.test"
 
     init(
         workerCount: Int = 1,
@@ -41,7 +52,8 @@ final class LifecycleEnvironment: @unchecked Sendable {
         orderBudget: ACMEOrderBudgetRepository.Budget = .init(),
         maximumFailedOrders: Int = 5,
         blockedDomains: [String] = [],
-        platformHost: String? = nil
+        platformHost: String? = nil,
+        reportsHost: Bool = false
     ) throws {
         url = try PostgresTestCluster.shared.makeDatabase()
         pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 12))
@@ -51,17 +63,57 @@ final class LifecycleEnvironment: @unchecked Sendable {
             records: [
                 DNSTestRecord(owner: Self.edgeHostname, type: .a, value: "127.0.0.1"),
                 DNSTestRecord(owner: Self.apiHostname, type: .a, value: "127.0.0.1"),
+                DNSTestRecord(owner: Self.reportsHostname, type: .a, value: "127.0.0.1"),
             ]
         )
         let httpPort = try FreePort.allocate(udp: false, tcp: true)
-        keyring = try Keyring(current: try MasterKey.generate())
+        let keyring = try Keyring(current: try MasterKey.generate())
+        self.keyring = keyring
         group = try EventLoopGroup(numberOfLoops: 2)
+        var extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)?
+        if reportsHost {
+            let spoolDirectory = try TemporaryDirectory(prefix: "reports-spool")
+            self.spoolDirectory = spoolDirectory
+            let reception = try ReportReception(
+                spoolDirectory: spoolDirectory.path,
+                store: DataStore(pool: pool),
+                logger: Logger(label: "reports", level: .error)
+            )
+            let resolver = PlatformCertificateResolver(
+                host: Self.reportsHostname,
+                store: DataStore(pool: pool),
+                keyring: keyring,
+                logger: Logger(label: "reports-tls", level: .error)
+            )
+            let reportsPool = BlockingPool(numberOfThreads: 2, name: "reports", maximumQueued: 32)
+            extraHost = (
+                HTTPVirtualHost(
+                    serverNames: [Self.reportsHostname],
+                    limits: HTTPParserLimits(bodyBytes: ReportHTTPResponder.maximumBodyBytes),
+                    responder: ReportHTTPResponder(
+                        acceptor: reception.acceptor,
+                        problemBase: "https://\(Self.apiHostname)/problems/"
+                    ),
+                    pool: reportsPool
+                ),
+                resolver
+            )
+            self.reception = reception
+            self.reportsPool = reportsPool
+            reportsCertificate = resolver
+        } else {
+            reception = nil
+            reportsPool = nil
+            spoolDirectory = nil
+            reportsCertificate = nil
+        }
         edge = try EdgeService(
             configuration: .init(
                 httpsAddress: try SocketAddress(parsing: "127.0.0.1:0"),
                 httpAddress: try SocketAddress(parsing: "127.0.0.1:\(httpPort)"),
                 accessLog: false,
-                follower: .init(persistInterval: .zero)
+                follower: .init(persistInterval: .zero),
+                extraHost: extraHost
             ),
             source: try StoreSnapshotSource(connectionString: url),
             keyring: keyring,
@@ -92,7 +144,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
                     concurrency: concurrency,
                     scanInterval: .milliseconds(200),
                     jobLease: .seconds(60),
-                    platformHost: platformHost
+                    platformHosts: platformHost.map { [$0] } ?? []
                 ),
                 // The checks fetch policies as a sender trusting Pebble's root would, from the edge's port.
                 checkCABundle: rootCAFile,
@@ -152,6 +204,7 @@ final class LifecycleEnvironment: @unchecked Sendable {
     func stop() {
         for worker in workers { worker.stop() }
         edge.stop(gracePeriod: .seconds(1))
+        reportsPool?.shutdown()
         try? group.shutdownGracefully()
         pebble.stop()
         dns.stop()
@@ -198,13 +251,40 @@ final class LifecycleEnvironment: @unchecked Sendable {
     /// One GET over HTTPS to `address` with SNI and `Host` `host`, verified against Pebble's root; the whole
     /// response as text.
     func httpsGet(_ address: SocketAddress, host: String, path: String) throws -> String {
+        try httpsRequest(address, host: host, head: "GET \(path) HTTP/1.1", body: [])
+    }
+
+    /// One POST of `body` over HTTPS, as ``httpsGet(_:host:path:)``.
+    func httpsPost(
+        _ address: SocketAddress,
+        host: String,
+        path: String,
+        contentType: String,
+        body: [UInt8]
+    ) throws
+        -> String
+    {
+        try httpsRequest(
+            address,
+            host: host,
+            head: "POST \(path) HTTP/1.1\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)",
+            body: body
+        )
+    }
+
+    private func httpsRequest(_ address: SocketAddress, host: String, head: String, body: [UInt8]) throws -> String {
         let context = try TLSContext.makeClient(configuration: .client(trustRoots: .file(rootCAFile)))
         let socket = try Socket.connect(to: address, timeout: .seconds(3))
         defer { try? socket.close() }
         let tls = try TLSConnection(context: context, fd: socket.fileDescriptor, serverName: host)
         if case .failed(let error) = tls.handshake() { throw error }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { tls.write($0) }
+        let request = Array("\(head)\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8) + body
+        var offset = 0
+        while offset < request.count,
+            case .complete(let written) = request[offset...].withUnsafeBytes({ tls.write($0) })
+        {
+            offset += written
+        }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while case .complete(let count) = buffer.withUnsafeMutableBytes({ tls.read(into: $0) }), count > 0 {

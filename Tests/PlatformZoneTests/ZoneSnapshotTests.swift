@@ -2,6 +2,7 @@ import Foundation
 import PlatformZone
 import SnapshotSync
 import Store
+import TLSReporting
 import Testing
 
 @Suite struct ZoneSnapshotTests {
@@ -41,6 +42,28 @@ import Testing
             row("mta-sts.a.test", label: "a", current: ("x", 1), rua: ["mailto:r@a.test", "https://r.a.test/x"])
         )
         #expect(entry.tlsrptRecord == "v=TLSRPTv1; rua=mailto:r@a.test,https://r.a.test/x")
+    }
+
+    /// With the platform taking reports, its addresses come first and a tenant's copy of one is not repeated.
+    @Test func thePlatformsReportingAddressesLeadTheRecord() {
+        var withToken = row(
+            "mta-sts.a.test",
+            label: "a",
+            current: ("x", 1),
+            rua: ["MAILTO:0123456789abcdef01234567@reports.p.test", "mailto:r@a.test"]
+        )
+        withToken.reportToken = "0123456789abcdef01234567"
+        let reporting = ReportingAddresses(httpsHost: "reports.p.test", mailDomain: "reports.p.test")
+        #expect(
+            ZoneSnapshot.Entry(withToken, reporting: reporting).tlsrptRecord
+                == "v=TLSRPTv1; rua=https://reports.p.test/v1/tlsrpt/0123456789abcdef01234567,"
+                + "mailto:0123456789abcdef01234567@reports.p.test,mailto:r@a.test"
+        )
+        withToken.tlsrptRUA = []
+        #expect(
+            ZoneSnapshot.Entry(withToken, reporting: ReportingAddresses(mailDomain: "reports.p.test")).tlsrptRecord
+                == "v=TLSRPTv1; rua=mailto:0123456789abcdef01234567@reports.p.test"
+        )
     }
 
     @Test func updatesKeepTheLabelIndexInStepAndTheFileRoundTrips() throws {

@@ -16,9 +16,10 @@ struct IntakeFixture {
     let logger = Logger(label: "test", level: .error, sink: LogSink { _ in })
     static let verifiedAt = Date(timeIntervalSince1970: 1_790_000_000)
 
-    init() throws {
-        url = try PostgresTestCluster.shared.makeDatabase()
-        pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 4))
+    /// - Parameter url: a migrated database (a fresh one on the shared cluster by default).
+    init(url: String? = nil) throws {
+        self.url = try url ?? (try PostgresTestCluster.shared.makeDatabase())
+        pool = PostgresPool(configuration: .init(connectionString: self.url, maxConnections: 4))
         store = DataStore(pool: pool)
         directory = NSTemporaryDirectory() + "spool-\(UUID().uuidString)"
         let account = try store.accounts.create(

@@ -8,6 +8,7 @@ extension ManagedProcess {
         executable: String,
         arguments: [String],
         environment: [String: String]?,
+        stdinPath: String,
         stdoutPath: String,
         stderrPath: String
     ) throws -> pid_t {
@@ -16,7 +17,7 @@ extension ManagedProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // No O_CLOEXEC: these descriptors become the child's 1 and 2 and must survive exec.
         let outputFlags = O_WRONLY | O_CREAT | O_APPEND
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, outputFlags, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, outputFlags, 0o644)
 

@@ -3,7 +3,7 @@ import Synchronization
 
 /// A child process started for a test, with its output in log files and guaranteed termination.
 ///
-/// The child is spawned with `posix_spawn(3)`, stdin from `/dev/null`, stdout and stderr appended to
+/// The child is spawned with `posix_spawn(3)`, stdin from `/dev/null` (or a file), stdout and stderr appended to
 /// `<logDirectory>/<name>.stdout.log` and `.stderr.log`. A pid file in ``ProcessRegistry`` records it
 /// until it is reaped, so a crashed test run's leftovers are killed by the next run.
 ///
@@ -49,12 +49,15 @@ package final class ManagedProcess: Sendable {
     /// Starts `executable` with `arguments`.
     /// - Parameters:
     ///   - environment: the child's whole environment; nil inherits this process's.
+    ///   - standardInputPath: a file the child reads as stdin (as an MTA's pipe transport hands over a message);
+    ///     nil is `/dev/null`.
     /// - Throws: ``TestSupportError`` when spawning fails.
     package static func launch(
         name: String,
         executable: String,
         arguments: [String],
         environment: [String: String]? = nil,
+        standardInputPath: String? = nil,
         logDirectory: String
     ) throws -> ManagedProcess {
         ProcessRegistry.reapOrphans()
@@ -64,6 +67,7 @@ package final class ManagedProcess: Sendable {
             executable: executable,
             arguments: arguments,
             environment: environment,
+            stdinPath: standardInputPath ?? "/dev/null",
             stdoutPath: stdoutPath,
             stderrPath: stderrPath
         )

@@ -94,6 +94,9 @@ import WebClient
                 "MTASTS_ACME_EMAIL": "ops@platform.test",
                 "MTASTS_ACME_HTTP01_PORT": String(edgeHTTPPort),
                 "MTASTS_WORKER_SCAN_SECONDS": "1",
+                // The journey goes from testing to enforce within minutes: no TLS reports to wait for
+                // (WebFormReportsTests covers the gate).
+                "MTASTS_ENFORCE_READY_DAYS": "0",
             ],
             directory: directory
         )

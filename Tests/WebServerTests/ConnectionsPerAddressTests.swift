@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func countsUpToTheLimitAndReleases() throws {
-        let table = ConnectionsPerAddress(limit: 3)
+        let table = ConnectionsPerAddress<ClientAddress>(limit: 3)
         let one = try Self.prefix("192.0.2.1")
         let two = try Self.prefix("192.0.2.2")
         #expect((0..<3).allSatisfy { _ in table.acquire(one) })
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func oneIPv6SlashSixtyFourIsOneClient() throws {
-        let table = ConnectionsPerAddress(limit: 2)
+        let table = ConnectionsPerAddress<ClientAddress>(limit: 2)
         #expect(table.acquire(try Self.prefix("2001:db8:1:2::1")))
         #expect(table.acquire(try Self.prefix("2001:db8:1:2::2")))
         #expect(!table.acquire(try Self.prefix("2001:db8:1:2:ffff::9")))
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func loopsCountingAtOnceNeverExceedTheLimit() throws {
-        let table = ConnectionsPerAddress(limit: 50)
+        let table = ConnectionsPerAddress<ClientAddress>(limit: 50)
         let prefixes = try (0..<200).map { try Self.prefix("198.51.100.\($0)") }
         // Eight threads acquire and release the same prefixes concurrently, as a server's loops would.
         DispatchQueue.concurrentPerform(iterations: 8) { _ in

@@ -1,3 +1,4 @@
+import SystemIO
 import TLS
 
 @testable import WebServer

@@ -79,11 +79,23 @@ package struct ReportSummary: Sendable, Hashable {
         package var successfulSessions: Int
         package var failedSessions: Int
         package var reports: Int
+
+        package init(date: Date, successfulSessions: Int, failedSessions: Int, reports: Int) {
+            self.date = date
+            self.successfulSessions = successfulSessions
+            self.failedSessions = failedSessions
+            self.reports = reports
+        }
     }
     /// Failed sessions by one key (a result type, a receiving MX).
     package struct Count: Sendable, Hashable {
         package var key: String
         package var failedSessions: Int
+
+        package init(key: String, failedSessions: Int) {
+            self.key = key
+            self.failedSessions = failedSessions
+        }
     }
     /// What one reporter sent.
     package struct Reporter: Sendable, Hashable {
@@ -95,10 +107,33 @@ package struct ReportSummary: Sendable, Hashable {
         package var lastReportEnd: Date
         /// The policy id applied in the newest report that matched one, if any.
         package var lastAppliedPolicyID: String?
+
+        package init(
+            organizationName: String,
+            reports: Int,
+            successfulSessions: Int,
+            failedSessions: Int,
+            lastReportEnd: Date,
+            lastAppliedPolicyID: String?
+        ) {
+            self.organizationName = organizationName
+            self.reports = reports
+            self.successfulSessions = successfulSessions
+            self.failedSessions = failedSessions
+            self.lastReportEnd = lastReportEnd
+            self.lastAppliedPolicyID = lastAppliedPolicyID
+        }
     }
 
     package var days: [Day]
     package var failuresByResultType: [Count]
     package var failuresByReceivingMX: [Count]
     package var reporters: [Reporter]
+
+    package init(days: [Day], failuresByResultType: [Count], failuresByReceivingMX: [Count], reporters: [Reporter]) {
+        self.days = days
+        self.failuresByResultType = failuresByResultType
+        self.failuresByReceivingMX = failuresByReceivingMX
+        self.reporters = reporters
+    }
 }

@@ -196,10 +196,19 @@ package struct DomainChecker: Sendable {
     /// Opens and clears the domain's alert conditions, once the domain has been live (a check without errors).
     private func reconcileAlerts(_ domain: DomainRecord, report: CheckReport, previousMX: [String]?, now: Date) throws {
         guard try store.domainChecks.firstCleanAt(domainID: domain.id) != nil else { return }
-        let conditions = AlertConditions.evaluate(
+        var conditions = AlertConditions.evaluate(
             report: report,
             certificate: try store.certificates.state(domainID: domain.id, host: domain.domainName.policyHost),
             previousMX: previousMX,
+            now: now
+        )
+        conditions += ReportAlertConditions.evaluate(
+            domain: domain.name,
+            recent: try store.reports.summary(
+                domainID: domain.id,
+                since: now.addingTimeInterval(-Double(ReportAlertConditions.recentDays) * 86_400)
+            ),
+            month: try store.reports.summary(domainID: domain.id, since: now.addingTimeInterval(-30 * 86_400)),
             now: now
         )
         for transition in try store.alerts.reconcile(domainID: domain.id, current: conditions, at: now) {

@@ -1,12 +1,12 @@
-import HTTPCore
 import Synchronization
 
 /// Open connections per client, counted across all of one server's loops, so that no client can take every
 /// connection slot: ``acquire(_:)`` at accept, ``release(_:)`` at close.
 ///
-/// A client is a ``ClientAddress/limitPrefix``: an IPv4 address, or an IPv6 /64. With `SO_REUSEPORT` the kernel
-/// spreads one client's connections over every loop's listener, so per-loop counts would each see only a part;
-/// the count has to be shared. It is striped rather than behind one lock: the prefix picks one of 64 stripes,
+/// A client is a prefix the server chooses: the servers use HTTPCore's `ClientAddress.limitPrefix`, an IPv4
+/// address or an IPv6 /64 (the table is generic so that SystemIO needs no HTTP types). With `SO_REUSEPORT` the
+/// kernel spreads one client's connections over every loop's listener, so per-loop counts would each see only a
+/// part; the count has to be shared. It is striped rather than behind one lock: the prefix picks one of 64 stripes,
 /// each a mutex around a dictionary of counts, so two loops wait for each other only when they accept or close
 /// connections of prefixes in the same stripe at the same instant, and then for one dictionary update. The
 /// counts are exact (a sketch of atomic counters would need no lock at all, but could refuse an innocent client
@@ -14,25 +14,25 @@ import Synchronization
 /// dictionaries keep their storage, so a steady stream of connections allocates nothing.
 ///
 /// ```swift
-/// let table = ConnectionsPerAddress(limit: 64)
+/// let table = ConnectionsPerAddress<ClientAddress>(limit: 64)
 /// guard table.acquire(peer.limitPrefix) else { refuse(); return }
 /// defer { table.release(peer.limitPrefix) }
 /// ```
-final class ConnectionsPerAddress: Sendable {
+package final class ConnectionsPerAddress<Prefix: Hashable & Sendable>: Sendable {
     /// How many connections one prefix may hold.
-    let limit: Int
-    private let stripes: [Stripe]
+    package let limit: Int
+    private let stripes: [Stripe<Prefix>]
 
     /// Creates an empty table.
     /// - Parameter limit: Connections allowed per prefix (at least 1).
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = max(1, limit)
         stripes = (0..<Self.stripeCount).map { _ in Stripe() }
     }
 
     /// Counts a new connection of `prefix`.
     /// - Returns: false, counting nothing, when `prefix` already holds ``limit`` connections.
-    func acquire(_ prefix: ClientAddress) -> Bool {
+    package func acquire(_ prefix: Prefix) -> Bool {
         let limit = self.limit
         return stripe(for: prefix).counts.withLock { counts in
             // One hash lookup: the `default:` subscript's modify accessor yields the count in place (a new prefix
@@ -42,7 +42,7 @@ final class ConnectionsPerAddress: Sendable {
     }
 
     /// Uncounts a closed connection of `prefix` (one that ``acquire(_:)`` counted).
-    func release(_ prefix: ClientAddress) {
+    package func release(_ prefix: Prefix) {
         stripe(for: prefix).counts.withLock { counts in
             // One hash lookup, through the index.
             guard let index = counts.index(forKey: prefix) else { return }
@@ -55,11 +55,11 @@ final class ConnectionsPerAddress: Sendable {
     }
 
     /// The connections `prefix` holds.
-    func count(for prefix: ClientAddress) -> Int {
+    package func count(for prefix: Prefix) -> Int {
         stripe(for: prefix).counts.withLock { $0[prefix, default: 0] }
     }
 
-    private static let stripeCount = 64
+    private static var stripeCount: Int { 64 }
 
     private static func increment(_ count: inout Int, below limit: Int) -> Bool {
         guard count < limit else { return false }
@@ -67,16 +67,16 @@ final class ConnectionsPerAddress: Sendable {
         return true
     }
 
-    /// A multiplicative mix of both halves; its top six bits pick the stripe (Fibonacci hashing). The
-    /// dictionaries use Swift's seeded hashing, so a client choosing its addresses can at worst crowd one
-    /// stripe, which slows that stripe without making any count wrong.
-    private func stripe(for prefix: ClientAddress) -> Stripe {
-        let mixed = (prefix.high ^ (prefix.low &* 0xFF51_AFD7_ED55_8CCD)) &* 0x9E37_79B9_7F4A_7C15
+    /// The prefix's hash, mixed multiplicatively; its top six bits pick the stripe (Fibonacci hashing). Swift's
+    /// hashing is seeded per process, so a client choosing its addresses cannot aim at one stripe, and crowding
+    /// one would only slow that stripe without making any count wrong.
+    private func stripe(for prefix: Prefix) -> Stripe<Prefix> {
+        let mixed = UInt64(UInt(bitPattern: prefix.hashValue)) &* 0x9E37_79B9_7F4A_7C15
         return stripes[Int(truncatingIfNeeded: mixed >> 58)]
     }
 }
 
 /// One stripe of ``ConnectionsPerAddress``: the counts of the prefixes that map to it.
-private final class Stripe: Sendable {
-    let counts = Mutex<[ClientAddress: Int]>([:])
+private final class Stripe<Prefix: Hashable & Sendable>: Sendable {
+    let counts = Mutex<[Prefix: Int]>([:])
 }

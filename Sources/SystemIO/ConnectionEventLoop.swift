@@ -1,11 +1,10 @@
-import SystemIO
-
 /// What a connection shell needs from its event loop: the monotonic clock, interest changes, one timer,
-/// deregistration, and a way back onto the loop thread for responders that run on a pool.
+/// deregistration, and a way back onto the loop thread for work that runs on a pool.
 ///
-/// ``EventLoop`` conforms; tests drive ``HTTPServerConnection`` with a manual loop and a fake clock instead. Apart
-/// from ``execute(_:)``, every requirement is called on the loop's thread.
-protocol ConnectionEventLoop: AnyObject, Sendable {
+/// ``EventLoop`` conforms; tests drive a server's connection shell (the web server's, the SMTP listener's) with a
+/// manual loop and a fake clock instead. Apart from ``execute(_:)``, every requirement is called on the loop's
+/// thread.
+package protocol ConnectionEventLoop: AnyObject, Sendable {
     /// Monotonic nanoseconds: the clock the connection's deadlines are measured in.
     var now: UInt64 { get }
     /// Whether the caller runs on the loop's thread.
@@ -26,5 +25,5 @@ protocol ConnectionEventLoop: AnyObject, Sendable {
 
 extension EventLoop: ConnectionEventLoop {
     /// `Deadline.now()`, in nanoseconds.
-    var now: UInt64 { Deadline.now().uptimeNanoseconds }
+    package var now: UInt64 { Deadline.now().uptimeNanoseconds }
 }

@@ -1,0 +1,198 @@
+import API
+import Configuration
+import Crypto
+import Database
+import Dispatch
+import Foundation
+import HTTPCore
+import Logging
+import ReportIntake
+import SMTPServer
+import Store
+import SystemIO
+import TLS
+import TLSReporting
+import WebServer
+
+/// The `reports` role (docs/reports.md): the HTTPS door on the edge's listener, the importer, and the admin
+/// listener.
+extension ServeCommand {
+    /// The platform's TLS-RPT addresses, as the operator configured them.
+    static func reporting(_ configuration: PlatformConfiguration) -> ReportingAddresses {
+        ReportingAddresses(httpsHost: configuration.reportsHostname, mailDomain: configuration.reportsMailDomain)
+    }
+
+    /// This process's spool, tokens and acceptor, when the operator takes reports; started.
+    static func reportReception(
+        configuration: PlatformConfiguration,
+        connectionString: String,
+        logger: Logger
+    ) throws -> ReportReception? {
+        guard reporting(configuration).isEnabled else { return nil }
+        let reception = try ReportReception(
+            spoolDirectory: configuration.reportsSpoolDirectory,
+            store: DataStore(connectionString: connectionString, maxConnections: 2),
+            logger: logger
+        )
+        reception.start()
+        return reception
+    }
+
+    /// The HTTPS door on the edge: the virtual host with its certificate resolver, its pool, its refresh timer.
+    typealias ReportsDoor = (
+        host: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver), pool: BlockingPool,
+        timer: any DispatchSourceTimer
+    )
+
+    /// What the edge's HTTPS listener needs to answer for `MTASTS_REPORTS_HOSTNAME`: the virtual host (the HTTPS
+    /// door on a small pool of its own) and its certificate, kept current from PostgreSQL.
+    static func reportsHost(
+        configuration: PlatformConfiguration,
+        reception: ReportReception,
+        pool: PostgresPool,
+        keyring: Keyring,
+        logger: Logger
+    ) -> ReportsDoor? {
+        guard let host = configuration.reportsHostname else { return nil }
+        let (resolver, timer) = platformCertificate(
+            host: host,
+            pool: pool,
+            keyring: keyring,
+            logger: logger,
+            role: "reports"
+        )
+        if !resolver.hasCertificate {
+            logger.notice(
+                "no certificate for the reports host yet; HTTPS reports fail until the worker has one",
+                ["host": host]
+            )
+        }
+        // Two threads check and fsync reports; a burst beyond 32 waiting gets 503 and the sender retries.
+        let blocking = BlockingPool(numberOfThreads: 2, name: "reports", maximumQueued: 32)
+        let virtualHost = HTTPVirtualHost(
+            serverNames: [host],
+            limits: HTTPParserLimits(
+                requestLineBytes: 4096,
+                headerBytes: 16_384,
+                headerCount: 64,
+                bodyBytes: ReportHTTPResponder.maximumBodyBytes
+            ),
+            responder: ReportHTTPResponder(
+                acceptor: reception.acceptor,
+                problemBase: configuration.publicURL + "/problems/"
+            ),
+            pool: blocking
+        )
+        return ((virtualHost, resolver), blocking, timer)
+    }
+
+    /// The running parts of the `reports` role.
+    struct ReportsRole {
+        let importLoop: ReportImportLoop
+        let admin: HTTPServer
+        let smtp: (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)?
+
+        func stop() {
+            if let smtp {
+                smtp.listener.shutdown(gracePeriod: .seconds(10))
+                smtp.timer.cancel()
+                smtp.pool.shutdown()
+            }
+            admin.shutdown(gracePeriod: .seconds(1))
+            importLoop.stop()
+        }
+    }
+
+    /// Starts the importer, the SMTP door (with `MTASTS_REPORTS_MAIL_DOMAIN`) and the admin listener of the
+    /// `reports` role.
+    static func startReports(
+        configuration: PlatformConfiguration,
+        reception: ReportReception,
+        connectionString: String,
+        pool: PostgresPool,
+        keyring: Keyring,
+        group: EventLoopGroup,
+        logger: Logger
+    ) throws -> ReportsRole {
+        let logger = logger.with(["role": "reports"])
+        let smtp = try startSMTP(
+            configuration: configuration,
+            reception: reception,
+            pool: pool,
+            keyring: keyring,
+            group: group,
+            logger: logger
+        )
+        let importer = ReportImporter(
+            spool: reception.spool,
+            store: DataStore(connectionString: connectionString, maxConnections: 2),
+            logger: logger
+        )
+        let importLoop = ReportImportLoop(importer: importer, wake: reception.accepted, logger: logger)
+        importLoop.start()
+        let admin = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(configuration.reportsAdminListen, variable: "MTASTS_REPORTS_ADMIN_LISTEN"),
+                limits: HTTPParserLimits(bodyBytes: 1024),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: ReportMetricsResponder(reception: reception, importer: importer) {
+                [metrics = smtp?.listener.metrics] in
+                metrics.map(ReportSMTPMetrics.render) ?? ""
+            }
+        )
+        try admin.start()
+        var lines = ""
+        if let host = configuration.reportsHostname {
+            lines += "reports: https://\(host)/v1/tlsrpt/<token> on the edge's HTTPS listener\n"
+        }
+        if let domain = configuration.reportsMailDomain, let smtp {
+            let address = smtp.listener.localAddress?.description ?? configuration.reportsSMTPListen.description
+            lines += "         mailto:<token>@\(domain) on smtp://\(address) (STARTTLS)\n"
+        }
+        lines += "         spool \(configuration.reportsSpoolDirectory)\n"
+        lines += "         http://\(configuration.reportsAdminListen)/metrics\n"
+        CommandRunner.writeOut(lines)
+        return ReportsRole(importLoop: importLoop, admin: admin, smtp: smtp)
+    }
+
+    /// The SMTP door: `<token>@MTASTS_REPORTS_MAIL_DOMAIN` on `MTASTS_REPORTS_SMTP_LISTEN`, STARTTLS with the
+    /// reports host's certificate (presented with or without SNI), deliveries checked and spooled on a pool.
+    static func startSMTP(
+        configuration: PlatformConfiguration,
+        reception: ReportReception,
+        pool: PostgresPool,
+        keyring: Keyring,
+        group: EventLoopGroup,
+        logger: Logger
+    ) throws -> (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)? {
+        guard let domain = configuration.reportsMailDomain, let host = configuration.reportsHostname else { return nil }
+        var tlsConfiguration = TLSConfiguration.server
+        tlsConfiguration.alpnProtocols = []
+        let (resolver, timer) = platformCertificate(
+            host: host,
+            pool: pool,
+            keyring: keyring,
+            logger: logger,
+            role: "reports",
+            tls: tlsConfiguration
+        )
+        let tls = try TLSContext.makeServer(configuration: tlsConfiguration)
+        tls.setServerNameResolver(SingleNameServerNameResolver(base: resolver, name: host))
+        let deliveries = BlockingPool(numberOfThreads: 2, name: "smtp-reports", maximumQueued: 32)
+        let listener = SMTPListener(
+            configuration: SMTPListenerConfiguration(
+                address: try socketAddress(configuration.reportsSMTPListen, variable: "MTASTS_REPORTS_SMTP_LISTEN"),
+                session: SMTPSessionConfiguration(hostname: host),
+                tls: tls
+            ),
+            group: group,
+            receiver: ReportSMTPReceiver(acceptor: reception.acceptor, mailDomain: domain),
+            deliveryPool: deliveries,
+            logger: logger.with(["listener": "smtp"])
+        )
+        try listener.start()
+        return (listener, deliveries, timer)
+    }
+}
