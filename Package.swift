@@ -190,7 +190,7 @@ let package = Package(
             dependencies: [
                 "Worker", "Checks", "PolicyEdge", "TestSupport", "ACME", "API", "JSON", "Crypto", "DNS", "Database", "HTTPCore", "Logging",
                 "ReportIntake", "SnapshotSync", "Store",
-                "SystemIO", "TLS", "WebServer",
+                "SystemIO", "TLS", "TLSReporting", "WebServer",
             ],
             swiftSettings: strictSettings),
         .testTarget(

@@ -1,9 +1,12 @@
 import API
+import DNS
 import Foundation
 import Logging
 import PolicyEdge
 import ReportIntake
 import Store
+import SystemIO
+import TLSReporting
 import TestSupport
 import Testing
 
@@ -70,5 +73,76 @@ import Testing
         #expect(reports.map(\.organizationName) == ["Google Inc."])
         #expect(reports.first?.channel == .https)
         #expect(reports.first?.successfulSessions == 117)
+    }
+
+    /// A real generator end to end: sys4's tlsrpt-reporter finds the platform's address in `_smtp._tls` through the
+    /// test DNS, posts its report to the edge's reports host over HTTPS (Pebble's certificate), and the report is
+    /// stored with its counts and the policy version the reporter applied.
+    @Test func sys4sReporterDeliversThroughTheEdgeAndTheReportShowsTheAppliedPolicy() throws {
+        let host = LifecycleEnvironment.reportsHostname
+        let environment = try LifecycleEnvironment(platformHost: host, reportsHost: true)
+        defer { environment.stop() }
+        let reception = try #require(environment.reception)
+        environment.startWorkers()
+        let store = DataStore(pool: environment.pool)
+        try Poll.until(deadline: 60, interval: .milliseconds(200), "the reports host's certificate is issued") {
+            try store.platformCertificates.current(host: host) != nil
+        }
+        try #require(environment.reportsCertificate).refresh()
+        let name = "sender.tenant.test"
+        let domain = try environment.addVerifiedDomain(name)
+        let token = try #require(try store.reports.token(domainID: domain))
+        reception.tokens.refresh()
+        let policy = try #require(try store.policies.current(domainID: domain))
+        let edgePort = try #require(environment.edge.httpsAddress?.port)
+        // The platform publishes https://<reports host>/v1/tlsrpt/<token> (port 443); the test's edge listens
+        // elsewhere, so the record the reporter finds names that port.
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "_smtp._tls.\(name)",
+            type: .txt,
+            value: DNSTestEnvironment.quotedTXT(["v=TLSRPTv1; rua=https://\(host):\(edgePort)/v1/tlsrpt/\(token)"])
+        )
+
+        let directory = try TemporaryDirectory(prefix: "sys4-reporter")
+        // Knot itself answers the reporter: the worker's check of the new domain may have left the record's
+        // absence in Unbound's negative cache.
+        let reporter = try TLSRPTReporterFixture(
+            directory: directory,
+            resolver: environment.dns.authoritativeClient(),
+            caBundlePath: environment.rootCAFile,
+            organizationName: "sys4 Test Sender",
+            contactInfo: "tlsrpt@sender.example"
+        )
+        defer { reporter.stop() }
+        try reporter.record(
+            policyDomain: name,
+            policy: .sts(AppliedPolicyMatcher.lines(of: policy.text), mxHosts: ["mx.\(name)"]),
+            successful: 7,
+            failures: [.init(resultType: "certificate-expired", count: 2, receivingMXHostname: "mx.\(name)")]
+        )
+        let deliveries = try reporter.deliver()
+        #expect(deliveries.count == 1 && deliveries.allSatisfy(\.isAccepted), "\(deliveries)\n\(reporter.log)")
+
+        let importer = ReportImporter(
+            spool: reception.spool,
+            store: store,
+            logger: .init(label: "import", level: .error)
+        )
+        #expect(importer.importPending().imported == 1)
+        let reports = try store.reports.list(
+            domainID: domain,
+            from: Date(timeIntervalSince1970: 0),
+            to: Date(timeIntervalSince1970: 4_000_000_000),
+            limit: 10
+        )
+        let report = try #require(reports.first)
+        #expect(reports.count == 1)
+        #expect(report.organizationName == "sys4 Test Sender")
+        #expect(report.successfulSessions == 7)
+        #expect(report.failedSessions == 2)
+        #expect(report.appliedPolicyIDs == [policy.policyID])
+        let detail = try #require(try store.reports.report(domainID: domain, id: report.id))
+        #expect(detail.policies.first?.failures.map(\.resultType) == ["certificate-expired"])
     }
 }
