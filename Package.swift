@@ -77,7 +77,7 @@ let package = Package(
             name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
             name: "ReportIntake",
-            dependencies: ["HTTPCore", "JSON", "Logging", "SMTPServer", "Store", "SystemIO", "TLSReporting"],
+            dependencies: ["HTTPCore", "JSON", "Logging", "MIME", "SMTPServer", "Store", "SystemIO", "TLSReporting"],
             swiftSettings: strictSettings),
         .target(
             name: "PlatformZone",

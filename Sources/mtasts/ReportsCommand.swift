@@ -9,7 +9,7 @@ import TLSReporting
 enum ReportsCommand {
     static let help = """
         usage: mtasts reports [--no-migrate]
-               mtasts reports import (--recipient ADDRESS | --token TOKEN) < message.eml
+               mtasts reports import [--recipient ADDRESS | --token TOKEN] < message.eml
 
         Without a task, runs the reports role (TLS-RPT intake, docs/reports.md) until SIGINT or SIGTERM: the
         importer of the spool, and the admin listener. The HTTPS door runs on the edge's listener.
@@ -27,7 +27,8 @@ enum ReportsCommand {
         which Postfix bounces).
 
         options:
-          --recipient ADDRESS  the envelope recipient, <token>@MTASTS_REPORTS_MAIL_DOMAIN
+          --recipient ADDRESS  the envelope recipient, <token>@MTASTS_REPORTS_MAIL_DOMAIN; without it (and
+                               --token), the first such address in Delivered-To, X-Original-To, To or Cc
           --token TOKEN        the reporting token itself
           --help               show this help
 
@@ -53,13 +54,14 @@ enum ReportsCommand {
             CommandRunner.writeOut(help)
             return 0
         }
-        let token: String
+        var named: String?
         if let value = options.values["token"] {
-            token = value
-        } else if let recipient = options.values["recipient"], let at = recipient.lastIndex(of: "@") {
-            token = String(recipient[..<at])
-        } else {
-            throw UsageError(message: "give --recipient <token>@<domain> or --token <token>")
+            named = value
+        } else if let recipient = options.values["recipient"] {
+            guard let at = recipient.lastIndex(of: "@") else {
+                throw UsageError(message: "--recipient takes <token>@<domain>")
+            }
+            named = String(recipient[..<at])
         }
         let configuration: PlatformConfiguration
         do {
@@ -92,6 +94,16 @@ enum ReportsCommand {
         }
         let tokensAreCurrent = reception.tokens.refresh()
         let bytes = Array(message)
+        // Without --recipient or --token, the header names the reporting address (Delivered-To, To, …).
+        guard
+            let token = named
+                ?? ReportRecipients.tokens(inHeaderOf: bytes, mailDomain: configuration.reportsMailDomain).first
+        else {
+            CommandRunner.writeError(
+                "mtasts reports import: no reporting address in the message's header; give --recipient or --token\n"
+            )
+            return 64
+        }
         let verdict = reception.acceptor.accept(token: token, channel: .import, client: nil) {
             () throws(TLSReportError) -> [[UInt8]] in try ReportPayload.decodeMessage(bytes)
         }

@@ -16,7 +16,8 @@ import Testing
         _ arguments: [String],
         message fixtureName: String,
         fixture: IntakeFixture,
-        overrides: [String: String] = [:]
+        overrides: [String: String] = [:],
+        rewrite: (String) -> String = { $0 }
     ) throws -> (status: Int32, output: String) {
         let binary = RepositoryPaths.debugBinary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -24,7 +25,7 @@ import Testing
         }
         let directory = try TemporaryDirectory(prefix: "reports-import")
         let message = try directory.write(
-            String(decoding: try IntakeFixture.fixture(fixtureName), as: UTF8.self),
+            rewrite(String(decoding: try IntakeFixture.fixture(fixtureName), as: UTF8.self)),
             to: fixtureName
         )
         // Only what a pipe transport's environment would hold; nothing may land in the working directory.
@@ -105,9 +106,20 @@ import Testing
         #expect(notAReport.status == 65, "\(notAReport.output)")
         #expect(notAReport.output.contains("not a TLS report"), "\(notAReport.output)")
 
-        let noAddress = try mtastsImport([], message: "google-report.eml", fixture: fixture)
+        let noAddress = try mtastsImport([], message: "no-report.eml", fixture: fixture)
         #expect(noAddress.status == 64, "\(noAddress.output)")
         #expect(noAddress.output.contains("--recipient"), "\(noAddress.output)")
+        // Without --recipient, an address of the reports domain in the header names the token.
+        let fromHeader = try mtastsImport([], message: "google-report.eml", fixture: fixture) { message in
+            message.replacingOccurrences(
+                of: "To: 0123456789abcdef01234567@reports.example.net",
+                with: "To: TLS reports <\(fixture.token)@Reports.Example.NET>"
+            )
+        }
+        #expect(fromHeader.status == 0, "\(fromHeader.output)")
+        #expect(try fixture.reception().spool.usage.files == 1)
+        let reception = try fixture.reception()
+        for name in reception.spool.pending(limit: 5) { try reception.spool.remove(name) }
 
         #expect(try fixture.reception().spool.usage.files == 0)
     }

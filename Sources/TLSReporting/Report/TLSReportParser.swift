@@ -1,5 +1,5 @@
-package import Foundation
-package import JSON
+import Foundation
+import JSON
 
 /// Reads an RFC 8460 §4.4 report from its JSON text, strictly bounded and tolerant of what real senders write.
 ///
