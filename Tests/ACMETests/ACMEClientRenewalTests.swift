@@ -37,7 +37,7 @@ import Testing
             )
         }
         let info = try #require(try client.renewalInfo(for: certID))
-        #expect(info.window.start == RFC3339Date.date(from: "2025-12-20T00:00:00Z"))
+        #expect(info.window.start == Date(timeIntervalSince1970: 1_766_188_800))
         #expect(info.nextCheck == clock.now().addingTimeInterval(60))
 
         server.expect(.head, Pebble.newNonceURL) { _ in ACMEHTTPResponse(status: 200) }

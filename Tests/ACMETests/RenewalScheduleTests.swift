@@ -134,19 +134,6 @@ import Testing
         // An HTTP-date in the past clamps up to a minute.
         #expect(ACMERenewalInfo.clampedRetryAfter("Wed, 01 Jan 2020 00:00:00 GMT", now: now) == 60)
     }
-
-    @Test func rfc3339Forms() {
-        #expect(RFC3339Date.date(from: "2025-01-02T04:00:00Z") == Date(timeIntervalSince1970: 1_735_790_400))
-        #expect(RFC3339Date.date(from: "2025-01-02T06:00:00+02:00") == Date(timeIntervalSince1970: 1_735_790_400))
-        #expect(RFC3339Date.date(from: "2025-01-01T23:00:00-05:00") == Date(timeIntervalSince1970: 1_735_790_400))
-        #expect(RFC3339Date.date(from: "2025-01-02t04:00:00.250z") == Date(timeIntervalSince1970: 1_735_790_400.25))
-        for bad in [
-            "2025-01-02", "2025-13-02T04:00:00Z", "2025-01-02T04:00:00", "2025-01-02T04:00:00+0200",
-            "2025-01-02T04:00:00.Z",
-        ] {
-            #expect(RFC3339Date.date(from: bad) == nil)
-        }
-    }
 }
 
 @Suite struct RenewalScheduleCertificateTests {

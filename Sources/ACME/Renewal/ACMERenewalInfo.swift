@@ -1,3 +1,4 @@
+import CivilTime
 package import Foundation
 
 /// A parsed renewalInfo response (RFC 9773 §4.2) with the time to ask again (§4.3).
@@ -45,8 +46,12 @@ package struct ACMERenewalInfo: Sendable, Equatable {
     ///   - now: The current time.
     package init?(json: [UInt8], retryAfterHeader: String?, now: Date) {
         guard let body = try? ACMEJSON.decode(Body.self, from: json, what: "renewalInfo"),
-            let start = RFC3339Date.date(from: body.suggestedWindow.start),
-            let end = RFC3339Date.date(from: body.suggestedWindow.end),
+            let start = RFC3339Timestamp.secondsSince1970(body.suggestedWindow.start).map(
+                Date.init(timeIntervalSince1970:)
+            ),
+            let end = RFC3339Timestamp.secondsSince1970(body.suggestedWindow.end).map(
+                Date.init(timeIntervalSince1970:)
+            ),
             let window = ARIWindow(start: start, end: end)
         else {
             return nil

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import HTTPCore
 import JSON
@@ -93,24 +94,14 @@ enum ReportRoutes {
         private static func date(_ text: String?, _ field: String) throws -> Date? {
             guard let text else { return nil }
             let value = text.count == 10 ? text + "T00:00:00Z" : text
-            guard let date = ReportDateTime.parse(value), hasZone(value) else {
+            guard let seconds = RFC3339Timestamp.secondsSince1970(value) else {
                 throw APIError.invalid(
                     field,
                     rule: "date",
                     "\(field) must be a date (2026-11-01) or an RFC 3339 date-time with a zone."
                 )
             }
-            return date
-        }
-
-        /// Whether a date-time ends in `Z` or a `±hh:mm` offset (a query must not depend on a server's zone).
-        private static func hasZone(_ text: String) -> Bool {
-            let bytes = Array(text.utf8)
-            if bytes.last == UInt8(ascii: "Z") || bytes.last == UInt8(ascii: "z") { return true }
-            guard bytes.count > 6 else { return false }
-            let sign = bytes[bytes.count - 6]
-            return (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"))
-                && bytes[bytes.count - 3] == UInt8(ascii: ":")
+            return Date(timeIntervalSince1970: seconds)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import JSON
 
@@ -207,10 +208,12 @@ package enum TLSReportParser {
         }
 
         private func dateTime(_ object: JSONValue, _ key: String) throws(TLSReportError) -> Date {
-            guard let text = object[key]?.stringValue, let date = ReportDateTime.parse(text.trimmingSpaces) else {
+            guard let text = object[key]?.stringValue,
+                let seconds = RFC3339Timestamp.secondsSince1970(text.trimmingSpaces, lenient: true)
+            else {
                 throw invalid("date-range.\(key)", "is required and must be an RFC 3339 date-time")
             }
-            return date
+            return Date(timeIntervalSince1970: seconds)
         }
 
         /// `text` within the length limit, NUL characters replaced (PostgreSQL text cannot hold them).
