@@ -38,35 +38,36 @@ extension ServeCommand {
         return reception
     }
 
-    /// The HTTPS door on the edge: the virtual host with its certificate resolver, its pool, its refresh timer.
-    typealias ReportsDoor = (
-        host: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver), pool: BlockingPool,
-        timer: any DispatchSourceTimer
-    )
+    /// The HTTPS door on the edge: the virtual host with its certificate resolver, and its pool.
+    typealias ReportsDoor = (host: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver), pool: BlockingPool)
 
-    /// What the edge's HTTPS listener needs to answer for `MTASTS_REPORTS_HOSTNAME`: the virtual host (the HTTPS
-    /// door on a small pool of its own) and its certificate, kept current from PostgreSQL.
-    static func reportsHost(
+    /// The reports host's certificate, read from PostgreSQL once per process for both doors (the edge's HTTPS
+    /// listener and the SMTP door's STARTTLS), with the timer that picks up renewals.
+    static func reportsCertificate(
         configuration: PlatformConfiguration,
-        reception: ReportReception,
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger
-    ) -> ReportsDoor? {
+    ) -> (resolver: PlatformCertificateResolver, timer: any DispatchSourceTimer)? {
         guard let host = configuration.reportsHostname else { return nil }
-        let (resolver, timer) = platformCertificate(
-            host: host,
-            pool: pool,
-            keyring: keyring,
-            logger: logger,
-            role: "reports"
-        )
-        if !resolver.hasCertificate {
+        let certificate = platformCertificate(host: host, pool: pool, keyring: keyring, logger: logger, role: "reports")
+        if !certificate.0.hasCertificate {
             logger.notice(
-                "no certificate for the reports host yet; HTTPS reports fail until the worker has one",
+                "no certificate for the reports host yet; reports by HTTPS and STARTTLS fail until the worker has one",
                 ["host": host]
             )
         }
+        return certificate
+    }
+
+    /// What the edge's HTTPS listener needs to answer for `MTASTS_REPORTS_HOSTNAME`: the virtual host (the HTTPS
+    /// door on a small pool of its own) and the host's certificate.
+    static func reportsHost(
+        configuration: PlatformConfiguration,
+        reception: ReportReception,
+        certificate: PlatformCertificateResolver
+    ) -> ReportsDoor {
+        let host = certificate.host
         // Two threads check and fsync reports; a burst beyond 32 waiting gets 503 and the sender retries.
         let blocking = BlockingPool(numberOfThreads: 2, name: "reports", maximumQueued: 32)
         let virtualHost = HTTPVirtualHost(
@@ -83,19 +84,18 @@ extension ServeCommand {
             ),
             pool: blocking
         )
-        return ((virtualHost, resolver), blocking, timer)
+        return ((virtualHost, certificate), blocking)
     }
 
     /// The running parts of the `reports` role.
     struct ReportsRole {
         let importLoop: ReportImportLoop
         let admin: HTTPServer
-        let smtp: (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)?
+        let smtp: (listener: SMTPListener, pool: BlockingPool)?
 
         func stop() {
             if let smtp {
                 smtp.listener.shutdown(gracePeriod: .seconds(10))
-                smtp.timer.cancel()
                 smtp.pool.shutdown()
             }
             admin.shutdown(gracePeriod: .seconds(1))
@@ -109,20 +109,20 @@ extension ServeCommand {
         configuration: PlatformConfiguration,
         reception: ReportReception,
         connectionString: String,
-        pool: PostgresPool,
-        keyring: Keyring,
+        certificate: PlatformCertificateResolver?,
         group: EventLoopGroup,
         logger: Logger
     ) throws -> ReportsRole {
         let logger = logger.with(["role": "reports"])
-        let smtp = try startSMTP(
-            configuration: configuration,
-            reception: reception,
-            pool: pool,
-            keyring: keyring,
-            group: group,
-            logger: logger
-        )
+        let smtp = try certificate.flatMap { certificate in
+            try startSMTP(
+                configuration: configuration,
+                reception: reception,
+                certificate: certificate,
+                group: group,
+                logger: logger
+            )
+        }
         let importer = ReportImporter(
             spool: reception.spool,
             store: DataStore(connectionString: connectionString, maxConnections: 2),
@@ -162,24 +162,15 @@ extension ServeCommand {
     static func startSMTP(
         configuration: PlatformConfiguration,
         reception: ReportReception,
-        pool: PostgresPool,
-        keyring: Keyring,
+        certificate: PlatformCertificateResolver,
         group: EventLoopGroup,
         logger: Logger
-    ) throws -> (listener: SMTPListener, pool: BlockingPool, timer: any DispatchSourceTimer)? {
-        guard let domain = configuration.reportsMailDomain, let host = configuration.reportsHostname else { return nil }
-        var tlsConfiguration = TLSConfiguration.server
-        tlsConfiguration.alpnProtocols = []
-        let (resolver, timer) = platformCertificate(
-            host: host,
-            pool: pool,
-            keyring: keyring,
-            logger: logger,
-            role: "reports",
-            tls: tlsConfiguration
-        )
-        let tls = try TLSContext.makeServer(configuration: tlsConfiguration)
-        tls.setServerNameResolver(SingleNameServerNameResolver(base: resolver, name: host))
+    ) throws -> (listener: SMTPListener, pool: BlockingPool)? {
+        guard let domain = configuration.reportsMailDomain else { return nil }
+        let host = certificate.host
+        // The certificate's contexts offer ALPN http/1.1 only; a mail client offers none (or no match) and gets none.
+        let tls = try TLSContext.makeServer(configuration: .server)
+        tls.setServerNameResolver(SingleNameServerNameResolver(base: certificate, name: host))
         let deliveries = BlockingPool(numberOfThreads: 2, name: "smtp-reports", maximumQueued: 32)
         let listener = SMTPListener(
             configuration: SMTPListenerConfiguration(
@@ -193,6 +184,6 @@ extension ServeCommand {
             logger: logger.with(["listener": "smtp"])
         )
         try listener.start()
-        return (listener, deliveries, timer)
+        return (listener, deliveries)
     }
 }

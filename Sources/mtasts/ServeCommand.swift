@@ -126,20 +126,19 @@ enum ServeCommand {
                 logger: logger
             )
         defer { reception?.stop() }
+        let reportsCertificate =
+            reception == nil
+            ? nil : reportsCertificate(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
+        defer { reportsCertificate?.timer.cancel() }
         var reportsDoor: ReportsDoor?
-        if let reception, roles.contains(.edge) {
+        if let reception, let reportsCertificate, roles.contains(.edge) {
             reportsDoor = reportsHost(
                 configuration: configuration,
                 reception: reception,
-                pool: pool,
-                keyring: keyring,
-                logger: logger
+                certificate: reportsCertificate.resolver
             )
         }
-        defer {
-            reportsDoor?.timer.cancel()
-            reportsDoor?.pool.shutdown()
-        }
+        defer { reportsDoor?.pool.shutdown() }
         var edge: EdgeService?
         if roles.contains(.edge) {
             let source = try StoreSnapshotSource(connectionString: setup.connectionString)
@@ -217,8 +216,7 @@ enum ServeCommand {
                 configuration: configuration,
                 reception: reception,
                 connectionString: setup.connectionString,
-                pool: pool,
-                keyring: keyring,
+                certificate: reportsCertificate?.resolver,
                 group: group,
                 logger: logger
             )
@@ -403,14 +401,12 @@ enum ServeCommand {
         pool: PostgresPool,
         keyring: Keyring,
         logger: Logger,
-        role: String,
-        tls: TLSConfiguration = .server
+        role: String
     ) -> (PlatformCertificateResolver, any DispatchSourceTimer) {
         let resolver = PlatformCertificateResolver(
             host: host,
             store: DataStore(pool: pool),
             keyring: keyring,
-            configuration: tls,
             logger: logger.with(["role": role])
         )
         resolver.refresh()

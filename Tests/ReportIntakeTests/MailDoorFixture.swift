@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import ReportIntake
@@ -17,7 +16,7 @@ import TestSupport
 /// // connect to door.port, trust door.caFile
 /// ```
 final class MailDoorFixture {
-    static let hostname = "reports.example.net"
+    static let hostname = ReportsHostCertificate.hostname
     /// Holds the CA file; removed by ``shutdown()``.
     let directory: TemporaryDirectory
     /// The CA that issued the door's certificate, PEM.
@@ -32,20 +31,12 @@ final class MailDoorFixture {
     /// Starts the door for `reception`, accepting `<token>@mailDomain`.
     init(reception: ReportReception, mailDomain: String = "Reports.Example.NET", logger: Logger) throws {
         directory = try TemporaryDirectory(prefix: "smtp-door")
-        let now = Int64(Date().timeIntervalSince1970)
-        let authority = try CertificateBuilder.makeAuthority(commonName: "Reports Test CA", now: now)
-        caPEM = authority.certificate.pemRepresentation
-        caFile = try directory.write(caPEM, to: "ca.pem")
-        let leaf = try CertificateBuilder.makeLeaf(dnsNames: [Self.hostname], issuer: authority, now: now)
         var configuration = TLSConfiguration.server
         configuration.alpnProtocols = []
-        let hostContext = try TLSContext.makeServer(
-            certificate: try CertificateKeyPair(
-                chainPEM: leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation,
-                privateKeyPEM: try leaf.key.pemRepresentation
-            ),
-            configuration: configuration
-        )
+        let certificate = try ReportsHostCertificate(directory: directory, configuration: configuration)
+        caPEM = certificate.caPEM
+        caFile = certificate.caFile
+        let hostContext = certificate.context
         let tls = try TLSContext.makeServer(configuration: configuration)
         tls.setServerNameResolver(
             SingleNameServerNameResolver(

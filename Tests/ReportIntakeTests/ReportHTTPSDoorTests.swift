@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPCore
 import Logging
@@ -19,17 +18,9 @@ import WebServer
         let reception = try fixture.reception()
         reception.tokens.refresh()
         let directory = try TemporaryDirectory(prefix: "https-door")
-        let now = Int64(Date().timeIntervalSince1970)
-        let authority = try CertificateBuilder.makeAuthority(commonName: "Reports Test CA", now: now)
-        let caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
-        let leaf = try CertificateBuilder.makeLeaf(dnsNames: ["reports.example.net"], issuer: authority, now: now)
-        let hostContext = try TLSContext.makeServer(
-            certificate: try CertificateKeyPair(
-                chainPEM: leaf.certificate.pemRepresentation + authority.certificate.pemRepresentation,
-                privateKeyPEM: try leaf.key.pemRepresentation
-            ),
-            configuration: .server
-        )
+        let certificate = try ReportsHostCertificate(directory: directory)
+        let caFile = certificate.caFile
+        let hostContext = certificate.context
         let tls = try TLSContext.makeServer(configuration: .server)
         tls.setServerNameResolver(DictionaryServerNameResolver(["reports.example.net": hostContext]))
         let group = try EventLoopGroup(numberOfLoops: 2)

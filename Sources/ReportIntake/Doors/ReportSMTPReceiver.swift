@@ -34,6 +34,8 @@ package struct ReportSMTPReceiver: SMTPMessageReceiver {
     package func deliver(_ message: SMTPReceivedMessage) -> SMTPDeliveryVerdict {
         let content = message.content
         var names: [String] = []
+        // The message is decoded once, however many tokens it is addressed to.
+        var decoded: Result<[[UInt8]], TLSReportError>?
         for recipient in Set(message.recipients.map { $0.localPart.lowercased() }).sorted() {
             let verdict = acceptor.accept(
                 token: recipient,
@@ -41,7 +43,13 @@ package struct ReportSMTPReceiver: SMTPMessageReceiver {
                 client: message.clientAddress.description,
                 at: message.receivedAt
             ) { () throws(TLSReportError) -> [[UInt8]] in
-                try ReportPayload.decodeMessage(content, limits: acceptor.limits)
+                let result =
+                    decoded
+                    ?? Result { () throws(TLSReportError) in
+                        try ReportPayload.decodeMessage(content, limits: acceptor.limits)
+                    }
+                decoded = result
+                return try result.get()
             }
             switch verdict {
             case .accepted(let spooled):
