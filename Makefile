@@ -5,6 +5,9 @@ SHELL := /bin/bash
 # Every Debian package the project needs (build, run, tests). Later features add theirs here.
 APT_PACKAGES := pkg-config libpq-dev libssl-dev postgresql knot knot-dnsutils bind9-dnsutils unbound pebble nginx \
 	python3 python3-venv chromium chromium-driver
+# systemd-analyze verifies the units in deploy/systemd (Tests/CLITests/SystemdUnitTests.swift); installing the
+# package in a container does not make systemd its init.
+APT_PACKAGES += systemd
 # Postfix is a real MTA for the mail door's relay test (Tests/ReportIntakeTests/PostfixRelayTests.swift), which runs
 # its own private instance. The system's postfix is installed unconfigured (debconf "No configuration": no main.cf,
 # no daemon started, port 25 left alone), so installing it needs no answers and changes nothing on the host.
