@@ -27,10 +27,11 @@ APT_PACKAGES += nginx-light wrk curl python3-cryptography
 FUZZ_SECONDS ?= 15
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: help deps build release run test unit lint fuzz bench guide-screenshots
+.PHONY: help deps build release run demo test unit lint fuzz bench guide-screenshots
 
 help:
 	@echo "make run    build (release) and start API + edge + worker with an embedded PostgreSQL under .data/"
+	@echo "make demo   the platform on loopback with a demo tenant (test DNS, Pebble, mtasts serve); Ctrl-C stops it"
 	@echo "make test   install what is missing, build, run the whole test suite (with the Schemathesis contract run)"
 	@echo "            and the bounded fuzz runs"
 	@echo "make deps   install missing system packages (as root) or print the command; create $(VENV) for Python tools"
@@ -68,18 +69,25 @@ deps:
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
+# Only the product operators run (the demo executable is built on the test harness and stays a debug tool).
 release: deps
-	swift build -c release $(SWIFT_BUILD_FLAGS)
+	swift build -c release --product mtasts $(SWIFT_BUILD_FLAGS)
 
 run: release
 	./.build/release/mtasts serve
+
+# Knot + Unbound, Pebble, PostgreSQL and `mtasts serve` on loopback, a demo tenant with a verified domain and its
+# certificate, then what to try next (Tests/Demo). DEMO_EXIT_AFTER_READY=1 stops it once ready.
+demo: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+	./.build/debug/mtasts-demo
 
 test: deps lint
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build
 	$(MAKE) --no-print-directory fuzz
 	@# `make run` uses the release build: make sure it compiles too (whole-module optimisation sees imports differently).
-	swift build -c release $(SWIFT_BUILD_FLAGS)
+	swift build -c release --product mtasts $(SWIFT_BUILD_FLAGS)
 
 unit: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)

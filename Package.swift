@@ -113,6 +113,10 @@ let package = Package(
             dependencies: ["Database", "DNS", "WebClient", "Crypto", "HTTPCore", "TLS", "MTASTS", "Store", "SystemIO"],
             path: "Tests/TestSupport", exclude: ["Scripts"],
             swiftSettings: strictSettings),
+        // `make demo`: the platform on loopback with a demo tenant, built from the test harness's environments.
+        .executableTarget(
+            name: "mtasts-demo", dependencies: ["TestSupport", "DNS", "HTTPCore", "JSON", "WebClient"],
+            path: "Tests/Demo", swiftSettings: strictSettings),
         .testTarget(
             name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
