@@ -3,10 +3,10 @@
 //
 // Layout of this file: small helpers · the API client · words for the API's problems · copy buttons · check
 // reports and the public check page · session · routing (#/, #/domains/<name>, #/domains/<name>/reports, #/tokens,
-// #/alerts, #/check) · the refresher that keeps an open page current · the domain list · the domain page (checklist,
+// #/alerts, #/activity, #/check) · the refresher that keeps an open page current · the domain list · the domain page (checklist,
 // verification, DNS records, certificate, checks, policy editor with enforce readiness, provider presets, changing
 // mail provider, TLS-RPT addresses, history, removal) · the TLS reports page (chart, failures, reporters, reports) ·
-// API tokens · alerts (webhooks, e-mail) · wiring.
+// API tokens · alerts (webhooks, e-mail) · activity (the audit log) · wiring.
 'use strict';
 
 (() => {
@@ -40,6 +40,7 @@
     preloaded: null, // a domain object just received (add, verify) that openDomain need not fetch again
     checked: {}, // what → Date of the last successful look (domain, dns, certificate, mx, verify)
     pendingFocus: null,
+    activity: { entries: [], nextBefore: null }, // the activity page: the audit log read so far
     reports: null, // the TLS reports page: {name, domain, summary, tlsrpt, listings, nextBefore, detail, download}
     alerts: {
       webhooks: [],
@@ -879,7 +880,7 @@
     announce('You are logged out.');
   }
 
-  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/alerts, #/check (also signed out)
+  // MARK: - Routing: #/ (domains), #/domains/<name>, #/tokens, #/alerts, #/activity, #/check (also signed out)
 
   function parseRoute(hash) {
     const path = String(hash || '').replace(/^#/, '');
@@ -893,6 +894,7 @@
     match = /^\/tokens\/?$/.exec(path);
     if (match) return { view: 'tokens' };
     if (/^\/alerts\/?$/.test(path)) return { view: 'alerts' };
+    if (/^\/activity\/?$/.test(path)) return { view: 'activity' };
     if (/^\/check\/?$/.test(path)) return { view: 'check' };
     return { view: 'list' };
   }
@@ -915,7 +917,7 @@
     state.route = next;
     clearNotice();
     for (const link of document.querySelectorAll('#app-nav a')) {
-      const current = link.dataset.route === ({ tokens: 'tokens', alerts: 'alerts', check: 'check' }[next.view] || 'domains');
+      const current = link.dataset.route === ({ tokens: 'tokens', alerts: 'alerts', activity: 'activity', check: 'check' }[next.view] || 'domains');
       if (current) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -929,6 +931,7 @@
     byId('reports-view').hidden = !sameReports;
     byId('tokens-view').hidden = next.view !== 'tokens';
     byId('alerts-view').hidden = next.view !== 'alerts';
+    byId('activity-view').hidden = next.view !== 'activity';
     byId('check-view').hidden = next.view !== 'check';
     byId('check-back').hidden = true;
     const pending = state.pendingFocus;
@@ -951,6 +954,11 @@
       await loadAlerts();
       refresher.last.alerts = Date.now(); // just read: the minute's look starts now
       if (focus) focusElement(byId(pending || 'alerts-heading'));
+    } else if (next.view === 'activity') {
+      document.title = 'Activity · MTA-STS hosting';
+      if (previous.view !== 'activity') byId('activity-more-status').textContent = '';
+      await loadActivity();
+      if (focus) focusElement(byId(pending || 'activity-heading'));
     } else if (next.view === 'check') {
       document.title = 'Check a domain · MTA-STS hosting';
       if (focus) focusElement(byId(pending || 'check-heading'));
@@ -4296,6 +4304,100 @@
     });
   }
 
+  // MARK: - Activity: the account's audit log (#/activity)
+
+  const ACTIVITY_PAGE = 50;
+  /** Words for the audit log's actions (docs/api.md); an action not listed shows as its code. */
+  const ACTIVITY_ACTIONS = {
+    'account.create': 'Account created', 'account.password_change': 'Password changed',
+    'account.close': 'Account closed', 'account.alerts_update': 'Alert e-mail changed',
+    'session.create': 'Signed in', 'session.end': 'Signed out', 'session.revoke': 'Session ended',
+    'token.create': 'API token created', 'token.revoke': 'API token revoked',
+    'domain.create': 'Domain added', 'domain.verify': 'Domain verified', 'domain.delete': 'Domain removed',
+    'domain.ownership_lost': 'Ownership lost', 'domain.offboarded': 'Offboarding finished',
+    'policy.update': 'Policy changed', 'policy.rotate': 'Policy id rotated', 'tlsrpt.update': 'TLS-RPT addresses changed',
+    'certificate.issue': 'Certificate issued', 'certificate.renew': 'Certificate renewed',
+    'certificate.fail': 'Certificate order failed', 'certificate.retry': 'Certificate orders resumed',
+    'mx_change.create': 'MX change started', 'mx_change.ready': 'MX change ready', 'mx_change.cancel': 'MX change cancelled',
+    'webhook.create': 'Webhook added', 'webhook.delete': 'Webhook removed', 'webhook.test': 'Webhook test sent',
+    'alert.open': 'Alert opened', 'alert.clear': 'Alert cleared',
+  };
+
+  const activityPath = (before) => `/v1/audit-log?limit=${ACTIVITY_PAGE}` + (before ? `&before=${before}` : '');
+
+  /** Who acted, in words: the credential's id is shortened (it is no secret, only long). */
+  function activityActor(actor) {
+    const id = actor && actor.id ? String(actor.id) : '';
+    const short = id.length > 8 ? `${id.slice(0, 8)}…` : id;
+    switch (actor && actor.kind) {
+      case 'account': return `You (session ${short})`;
+      case 'token': return `API token ${short}`;
+      case 'worker': return 'The platform';
+      case 'operator': return 'The operator';
+      default: return id || '—';
+    }
+  }
+
+  function activityRow(entry) {
+    const words = ACTIVITY_ACTIONS[entry.action];
+    const details = Object.entries(entry.details || {}).filter(([, value]) => value !== '')
+      .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${value}`);
+    const date = parseDate(entry.at);
+    return el('tr', { dataset: { entryId: String(entry.id), action: entry.action, actor: entry.actor ? entry.actor.kind : '' },
+      tabindex: '-1' },
+    el('td', {}, date ? el('time', { datetime: date.toISOString(), text: formatDate(date) }) : '—'),
+    el('td', { className: 'activity-actor', title: entry.actor ? entry.actor.id : '', text: activityActor(entry.actor) }),
+    el('td', { className: 'activity-action' }, el('span', { text: words || entry.action }),
+      words ? el('code', { className: 'activity-code', text: entry.action }) : null,
+      ...(details.length ? [el('span', { className: 'activity-details', text: details.join(' · ') })] : [])),
+    el('td', { className: 'activity-target', text: entry.target || '—' }),
+    el('td', { className: 'activity-source', text: entry.source_address || '—' }));
+  }
+
+  function renderActivity() {
+    const { entries, nextBefore } = state.activity;
+    byId('activity-list').replaceChildren(...entries.map(activityRow));
+    byId('activity-empty').hidden = entries.length > 0;
+    byId('activity-table').hidden = entries.length === 0;
+    byId('activity-more').hidden = !nextBefore;
+  }
+
+  /** The newest page, read again each time the page opens. */
+  async function loadActivity() {
+    hideProblem(byId('activity-problem'));
+    try {
+      const { data } = await api('GET', activityPath(null));
+      state.activity = { entries: data.entries || [], nextBefore: data.next_before || null };
+      renderActivity();
+    } catch (error) {
+      if (error.status !== 401) showGenericProblem(byId('activity-problem'), error, { focus: false });
+    }
+  }
+
+  /** The next page (next_before): its rows are added below, and focus goes to the first of them. */
+  async function loadMoreActivity() {
+    const activity = state.activity;
+    if (!activity.nextBefore) return;
+    hideProblem(byId('activity-problem'));
+    await busy(byId('activity-more'), async () => {
+      try {
+        const { data } = await api('GET', activityPath(activity.nextBefore));
+        if (state.route.view !== 'activity' || state.activity !== activity) return;
+        const first = activity.entries.length;
+        activity.entries.push(...(data.entries || []));
+        activity.nextBefore = data.next_before || null;
+        renderActivity();
+        const added = data.entries ? data.entries.length : 0;
+        say(byId('activity-more-status'), `${pluralCount(added, 'older entry', 'older entries')} added` +
+          (activity.nextBefore ? '.' : ': that is all of them.'));
+        const row = byId('activity-list').children[first];
+        if (row) focusElement(row);
+      } catch (error) {
+        showGenericProblem(byId('activity-problem'), error);
+      }
+    });
+  }
+
   // MARK: - Wiring
 
   function guard(handler) {
@@ -4367,6 +4469,7 @@
       if (!byId('domain-view').hidden && !byId('delete-panel').hidden) byId('delete-button').focus();
     });
     byId('reports-more').addEventListener('click', guard(loadOlderReports));
+    byId('activity-more').addEventListener('click', guard(loadMoreActivity));
     byId('report-detail-close').addEventListener('click', closeReport);
     let resizing = false;
     window.addEventListener('resize', () => {

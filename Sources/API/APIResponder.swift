@@ -102,7 +102,12 @@ package struct APIResponder: HTTPResponder {
                     query: query,
                     logger: logger
                 )
-                return try route.handler(request, context).response()
+                let generator = try route.handler(request, context)
+                let response = generator.response()
+                if response.status.kind == 2, let audit = route.audit {
+                    record(audit, route: route, request: request, context: context, result: generator)
+                }
+                return response
             }
         } catch let error as any HTTPResponseError {
             if error.status.kind == 5 { logger.error("request failed", ["error": "\(error)"]) }

@@ -17,5 +17,6 @@ enum APIRoutes {
         MXPresetRoute.register(on: &router)
         AlertSettingsRoutes.register(on: &router)
         WebhookRoutes.register(on: &router)
+        AuditLogRoute.register(on: &router)
     }
 }

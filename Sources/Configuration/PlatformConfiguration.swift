@@ -120,6 +120,8 @@ package struct PlatformConfiguration: Sendable {
     package var loginLimitPerAddress: Int
     /// Days a served domain may show no sign of its tenant's control before it is offboarded as lost.
     package var ownershipGraceDays: Int
+    /// Days the audit log keeps an entry (`MTASTS_AUDIT_LOG_DAYS`).
+    package var auditLogDays: Int
     /// ACME orders the platform places per hour.
     package var acmeOrdersPerHour: Int
     /// ACME orders one tenant account's domains may cause per hour.
@@ -285,6 +287,10 @@ package struct PlatformConfiguration: Sendable {
         (
             "MTASTS_OWNERSHIP_GRACE_DAYS", "7",
             "days a domain may show neither its ownership TXT nor its `mta-sts` CNAME before it is offboarded as lost"
+        ),
+        (
+            "MTASTS_AUDIT_LOG_DAYS", "365",
+            "days the audit log (`GET /v1/audit-log`) keeps an entry before the worker deletes it"
         ),
         (
             "MTASTS_LOGIN_LIMIT_PER_ADDRESS", "30",
@@ -648,6 +654,11 @@ package struct PlatformConfiguration: Sendable {
             value("MTASTS_OWNERSHIP_GRACE_DAYS") ?? "7",
             in: 1...365,
             variable: "MTASTS_OWNERSHIP_GRACE_DAYS"
+        )
+        auditLogDays = try Self.number(
+            value("MTASTS_AUDIT_LOG_DAYS") ?? "365",
+            in: 1...3650,
+            variable: "MTASTS_AUDIT_LOG_DAYS"
         )
         acmeOrdersPerHour = try Self.number(
             value("MTASTS_ACME_ORDERS_PER_HOUR") ?? "90",

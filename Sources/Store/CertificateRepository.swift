@@ -182,6 +182,7 @@ package struct CertificateRepository: Sendable {
     ///   - chainPEM: the leaf followed by its intermediates, as served.
     ///   - privateKeyPEM: the private key; only its ciphertext is stored, sealed with the keyring's current key
     ///     and bound to the new row (``SecretOwner/certificateKey(id:host:)``).
+    ///   - audit: the audit entry of the issuance, written in the same transaction.
     package func store(
         domainID: UUID,
         host: String,
@@ -189,7 +190,8 @@ package struct CertificateRepository: Sendable {
         leaf: X509Certificate,
         privateKeyPEM: String,
         keyring: Keyring,
-        renewAfter: Date
+        renewAfter: Date,
+        audit: AuditEntry? = nil
     ) throws {
         let newID = UUID()
         let sealed = try SealedSecret.seal(
@@ -222,6 +224,7 @@ package struct CertificateRepository: Sendable {
                 """
             )
             try ChangeLogRepository.append(on: connection, host: host, kind: .certificate)
+            if let audit { try AuditLogRepository.insert(audit, on: connection) }
         }
     }
 

@@ -83,6 +83,8 @@ package struct DataStore: Sendable {
     package var zone: ZoneRepository { ZoneRepository(pool: pool) }
     /// The change-log positions the edges have applied.
     package var edgeHeartbeats: EdgeHeartbeatRepository { EdgeHeartbeatRepository(pool: pool) }
+    /// The audit log: what was done to each tenant's rows, by whom, from where.
+    package var auditLog: AuditLogRepository { AuditLogRepository(pool: pool) }
     /// Deletes rows that have outlived their purpose.
     package var retention: RetentionRepository { RetentionRepository(pool: pool) }
     /// Every stored secret at once: for the worker's key audit, `mtasts admin doctor` and `rotate-key`.

@@ -229,7 +229,8 @@ package struct DomainRepository: Sendable {
         case lost
     }
 
-    /// Records the worker's look at whether the tenant still controls a served domain.
+    /// Records the worker's look at whether the tenant still controls a served domain; a domain lost gets a
+    /// `domain.ownership_lost` audit entry in the same transaction.
     /// - Parameters:
     ///   - found: true when a sign of control was found, false when the lookups answered and none was there,
     ///     nil when they failed (nothing is concluded).
@@ -266,6 +267,16 @@ package struct DomainRepository: Sendable {
                 _ = try Self.offboard(on: connection, domain: domain, at: now)
                 try connection.execute(
                     "UPDATE domains SET lost_at = \(now), control_missing_since = \(since) WHERE id = \(domainID)"
+                )
+                try AuditLogRepository.insert(
+                    .worker(
+                        accountID: domain.accountID,
+                        action: "domain.ownership_lost",
+                        target: domain.name,
+                        at: now,
+                        details: ["control_missing_since": since.formatted(.iso8601)]
+                    ),
+                    on: connection
                 )
                 return .lost
             }
@@ -352,7 +363,8 @@ package struct DomainRepository: Sendable {
         return try Self.decode(try AccountRepository.single(rows))
     }
 
-    /// Finishes offboarding: domains whose `serve_until` has passed become `deleted` (the worker calls this).
+    /// Finishes offboarding: domains whose `serve_until` has passed become `deleted` (the worker calls this), each
+    /// with a `domain.offboarded` audit entry in the same transaction.
     /// - Returns: the names that were removed.
     package func completeOffboarding(at now: Date) throws -> [String] {
         try pool.withTransaction { connection in
@@ -370,6 +382,10 @@ package struct DomainRepository: Sendable {
                     host: domain.domainName.policyHost,
                     kind: .domain,
                     at: now
+                )
+                try AuditLogRepository.insert(
+                    .worker(accountID: domain.accountID, action: "domain.offboarded", target: domain.name, at: now),
+                    on: connection
                 )
             }
             return removed.map(\.name)

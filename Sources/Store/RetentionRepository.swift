@@ -6,7 +6,7 @@ package import Foundation
 /// edges gone for a day, expired sessions and tokens, the keys of domains whose offboarding is over,
 /// policy history beyond the newest ``policyHistoryKept`` versions that no sender can still have cached, and
 /// finished notification deliveries beyond ``deliveryLogRetention`` or the newest ``deliveryLogKept`` per webhook,
-/// and TLS reports older than ``reportRetention``.
+/// TLS reports older than ``reportRetention``, and audit log entries older than `auditLogDays`.
 package struct RetentionRepository: Sendable {
     /// How long change-log rows are kept.
     package static let changeLogRetention: TimeInterval = 2 * 86_400
@@ -24,7 +24,10 @@ package struct RetentionRepository: Sendable {
     let pool: PostgresPool
 
     /// Deletes the expired rows.
-    package func purge(at now: Date = Date()) throws {
+    /// - Parameters:
+    ///   - now: the current time.
+    ///   - auditLogDays: how many days audit log entries are kept (`MTASTS_AUDIT_LOG_DAYS`).
+    package func purge(at now: Date = Date(), auditLogDays: Int = AuditLogRepository.defaultRetentionDays) throws {
         let changesBefore = now.addingTimeInterval(-Self.changeLogRetention)
         let hitsBefore = now.addingTimeInterval(-Self.rateLimitRetention)
         try pool.withConnection { connection in
@@ -33,6 +36,9 @@ package struct RetentionRepository: Sendable {
             try connection.execute("DELETE FROM rate_limit_hits WHERE at < \(hitsBefore)")
             try connection.execute(
                 "DELETE FROM tlsrpt_reports WHERE start_at < \(now.addingTimeInterval(-Self.reportRetention))"
+            )
+            try connection.execute(
+                "DELETE FROM audit_log WHERE at < \(now.addingTimeInterval(-Double(auditLogDays) * 86_400))"
             )
             try connection.execute("DELETE FROM edge_heartbeats WHERE seen_at < \(hitsBefore)")
             try connection.execute("DELETE FROM api_tokens WHERE expires_at < \(now)")

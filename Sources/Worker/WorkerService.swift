@@ -26,6 +26,8 @@ package final class WorkerService: Sendable {
         package var keyAuditInterval: Duration
         /// Webhook deliveries this process makes at once.
         package var deliveryConcurrency: Int
+        /// Days the audit log keeps an entry (`MTASTS_AUDIT_LOG_DAYS`).
+        package var auditLogDays: Int
 
         package init(
             concurrency: Int = 4,
@@ -34,8 +36,10 @@ package final class WorkerService: Sendable {
             cleanupInterval: Duration = .seconds(60),
             platformHosts: [String] = [],
             keyAuditInterval: Duration = .seconds(600),
-            deliveryConcurrency: Int = 2
+            deliveryConcurrency: Int = 2,
+            auditLogDays: Int = AuditLogRepository.defaultRetentionDays
         ) {
+            self.auditLogDays = auditLogDays
             self.concurrency = max(1, concurrency)
             self.scanInterval = scanInterval
             self.jobLease = jobLease
@@ -142,7 +146,7 @@ package final class WorkerService: Sendable {
         }
         if domainChecker != nil { queued += try store.domainChecks.enqueueDue(at: now) }
         if planner != nil { queued += try store.mxChanges.enqueueDue(at: now) }
-        if cleanUp { try store.retention.purge(at: now) }
+        if cleanUp { try store.retention.purge(at: now, auditLogDays: configuration.auditLogDays) }
         if let metrics { try metrics.refresh(store: store, at: now) }
         if queued > 0 || !offboarded.isEmpty {
             for _ in 0..<configuration.concurrency { wake.signal() }

@@ -503,7 +503,8 @@ enum ServeCommand {
             service: .init(
                 concurrency: configuration.workerConcurrency,
                 scanInterval: .milliseconds(Int64(configuration.workerScanSeconds * 1000)),
-                platformHosts: [configuration.apiHostname, configuration.reportsHostname].compactMap { $0 }
+                platformHosts: [configuration.apiHostname, configuration.reportsHostname].compactMap { $0 },
+                auditLogDays: configuration.auditLogDays
             ),
             checkCABundle: configuration.checkCABundle,
             checkHTTPSPort: UInt16(configuration.checkHTTPSPort),

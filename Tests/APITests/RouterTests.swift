@@ -8,7 +8,7 @@ import Testing
         var router = Router()
         router.get("/v1/domains/{name}") { _, context in JSONResponse(.ok, ["name": .string(context.parameter("name"))])
         }
-        router.delete("/v1/domains/{name}") { _, _ in NoContent() }
+        router.delete("/v1/domains/{name}", audit: .exempt(reason: "test")) { _, _ in NoContent() }
         router.get("/v1/domains/{name}/policy") { _, _ in NoContent() }
         #expect(
             router.routes.map(\.template) == ["/v1/domains/{name}", "/v1/domains/{name}", "/v1/domains/{name}/policy"]

@@ -80,12 +80,21 @@ import Testing
         // A 24 s certificate is renewed when a third of its life remains (after about 16 s).
         try Poll.until(deadline: 60, "renewal") { try environment.certificateCount(domain) >= 2 }
         _ = try environment.fetchPolicy("gamma.tenant.test")
+        // The tenant's audit log has the worker's issuance and renewal, written with the certificates.
+        let store = DataStore(pool: environment.pool)
+        let accountID = try #require(try store.domains.find(id: domain)?.accountID)
+        let issued = try store.auditLog.list(accountID: accountID, limit: 100).reversed().map { $0 }
+        #expect(issued.first?.action == "certificate.issue")
+        #expect(issued.dropFirst().first?.action == "certificate.renew")
+        #expect(issued.allSatisfy { $0.actor == .worker && $0.target == "gamma.tenant.test" })
+        #expect(issued.first?.details["host"] == "mta-sts.gamma.tenant.test")
+        #expect(issued.first?.details["serial"]?.isEmpty == false)
 
         // The tenant deletes the domain: the edge stops serving it and the worker stops renewing it.
         // Offboarding as `DELETE /v1/domains/{name}` starts it, then completed as if its window had passed.
-        let store = DataStore(pool: environment.pool)
         _ = try store.domains.offboard(domainID: domain, at: Date())
         _ = try store.domains.completeOffboarding(at: Date().addingTimeInterval(2 * 86_400))
+        #expect(try store.auditLog.list(accountID: accountID, limit: 1).first?.action == "domain.offboarded")
         try Poll.until(deadline: 10, "edge stops serving") {
             (try? environment.fetchPolicy("gamma.tenant.test")) == nil
         }

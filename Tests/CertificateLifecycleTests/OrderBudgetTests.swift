@@ -65,6 +65,15 @@ import Testing
         #expect(try count(environment, "SELECT count(*) FROM acme_orders") == 1)
         // Scans go on, but nothing is queued for the domain any more.
         let store = DataStore(pool: environment.pool)
+        // The tenant's audit log says the worker gave up and waits for them (written just after the state).
+        let accountID = try #require(try store.domains.find(id: domain)?.accountID)
+        try Poll.until(deadline: 10, "the failure in the audit log") {
+            try !store.auditLog.list(accountID: accountID, limit: 10).isEmpty
+        }
+        let failed = try #require(try store.auditLog.list(accountID: accountID, limit: 10).first)
+        #expect(failed.action == "certificate.fail" && failed.actor == .worker && failed.target == name)
+        #expect(failed.details["waiting_for_tenant"] == "true")
+        #expect(failed.details["error"]?.contains("rejectedIdentifier") == true)
         #expect(try store.certificates.enqueueDueWork() == 0)
 
         #expect(try store.certificates.resumeOrdering(domainID: domain))

@@ -99,6 +99,13 @@ import Worker
         #expect(lost.status == .offboarding)
         #expect(lost.lostAt == lostAt)
         #expect(try store.policies.current(domainID: domainID)?.mode == PolicyMode.none)
+        // The tenant's audit log says so, acted by the worker; the rival's says nothing of it.
+        let entries = try store.auditLog.list(accountID: lost.accountID, limit: 10)
+        #expect(entries.map(\.action) == ["domain.ownership_lost"])
+        #expect(entries.first?.actor == .worker && entries.first?.target == name)
+        #expect(entries.first?.details["control_missing_since"] == since.formatted(.iso8601))
+        #expect(entries.first?.requestID == nil && entries.first?.sourceAddress == nil)
+        #expect(try store.auditLog.list(accountID: rival.id, limit: 10).isEmpty)
 
         // … and the new owner's proof takes it over, the old row and its keys going in the same transaction.
         let (verified, policy) = try store.domains.markVerified(

@@ -15,13 +15,20 @@ package enum AccountRoutes {
     static let maximumPasswordLength = 1024
 
     static func register(on router: inout Router) {
-        router.post("/v1/accounts") { request, context in try signUp(request, context) }
+        router.post("/v1/accounts", audit: .recorded("account.create", target: .none)) { request, context in
+            try signUp(request, context)
+        }
         router.get("/v1/account") { request, context in
             let caller = try context.authenticate(request)
             return JSONResponse(.ok, try describe(caller.account, context))
         }
-        router.put("/v1/account/password") { request, context in try changePassword(request, context) }
-        router.delete("/v1/account") { request, context in try close(request, context) }
+        router.put("/v1/account/password", audit: .recorded("account.password_change", target: .none)) {
+            request,
+            context in try changePassword(request, context)
+        }
+        router.delete("/v1/account", audit: .recorded("account.close", target: .none)) { request, context in
+            try close(request, context)
+        }
     }
 
     static func describe(_ account: AccountRecord, _ context: RequestContext) throws -> JSONValue {

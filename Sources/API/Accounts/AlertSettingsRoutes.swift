@@ -13,7 +13,7 @@ enum AlertSettingsRoutes {
             let caller = try context.authenticate(request)
             return JSONResponse(.ok, try describe(caller, context))
         }
-        router.put("/v1/account/alerts") { request, context in
+        router.put("/v1/account/alerts", audit: .recorded("account.alerts_update", target: .none)) { request, context in
             let caller = try context.authenticate(request)
             try RequestBody.requireJSON(request)
             var fields = try JSONFields(body: request.body, allowed: ["email_recipients"])

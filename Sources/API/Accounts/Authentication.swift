@@ -45,6 +45,7 @@ extension RequestContext {
         guard let found = try store.tokens.authenticate(sha256: digest, at: now) else {
             throw APIError.unauthorized("The bearer token is unknown, revoked or expired.")
         }
+        audit.attribute(to: found.token)
         return Authenticated(account: found.account, token: found.token)
     }
 }

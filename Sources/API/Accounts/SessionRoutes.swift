@@ -15,7 +15,10 @@ package enum SessionRoutes {
     private static let decoyHashes = Mutex<[PasswordHasher.Parameters: String]>([:])
 
     static func register(on router: inout Router) {
-        router.post("/v1/sessions") { request, context in try logIn(request, context) }
+        router.post("/v1/sessions", audit: .recorded("session.create", target: .responseField("id"))) {
+            request,
+            context in try logIn(request, context)
+        }
         router.get("/v1/sessions") { request, context in
             let caller = try context.authenticate(request)
             let sessions = try context.store.tokens.list(accountID: caller.account.id, kind: .session, at: context.now)
@@ -33,7 +36,7 @@ package enum SessionRoutes {
                 ]
             )
         }
-        router.delete("/v1/sessions/current") { request, context in
+        router.delete("/v1/sessions/current", audit: .recorded("session.end", target: .none)) { request, context in
             let caller = try context.authenticate(request)
             guard caller.token.kind == .session else {
                 throw APIError(
@@ -44,9 +47,12 @@ package enum SessionRoutes {
                 )
             }
             _ = try context.store.tokens.delete(id: caller.token.id, accountID: caller.account.id, kind: .session)
+            context.audit.setTarget(caller.token.id.uuidString.lowercased())
             return NoContent()
         }
-        router.delete("/v1/sessions/{id}") { request, context in
+        router.delete("/v1/sessions/{id}", audit: .recorded("session.revoke", target: .parameter("id"))) {
+            request,
+            context in
             let caller = try context.authenticate(request)
             try caller.requireSession()
             guard let id = UUID(uuidString: context.parameter("id")),
@@ -77,6 +83,8 @@ package enum SessionRoutes {
             createdFrom: context.clientKey(request),
             limit: maximumSessions
         )
+        // Sign-up and login have no caller before this: the new session is the actor of their entries.
+        context.audit.attribute(to: token)
         return [
             "id": .string(token.id.uuidString.lowercased()), "kind": .string(token.kind.rawValue),
             "value": .string(secret),

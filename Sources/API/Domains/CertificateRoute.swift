@@ -11,7 +11,10 @@ enum CertificateRoute {
             let (_, domain) = try DomainRoutes.owned(request, context)
             return try describe(domain, context)
         }
-        router.post("/v1/domains/{name}/certificate/retry") { request, context in
+        router.post(
+            "/v1/domains/{name}/certificate/retry",
+            audit: .recorded("certificate.retry", target: .parameter("name"))
+        ) { request, context in
             let (_, domain) = try DomainRoutes.owned(request, context)
             guard try context.store.certificates.resumeOrdering(domainID: domain.id) else {
                 throw APIError(

@@ -13,13 +13,19 @@ enum DomainRoutes {
     static func verificationRecordName(_ domain: String) -> String { DomainRecord.verificationLabel + "." + domain }
 
     static func register(on router: inout Router) {
-        router.post("/v1/domains") { request, context in try create(request, context) }
+        router.post("/v1/domains", audit: .recorded("domain.create", target: .responseField("name"))) {
+            request,
+            context in try create(request, context)
+        }
         router.get("/v1/domains") { request, context in try list(request, context) }
         router.get("/v1/domains/{name}") { request, context in
             let (_, domain) = try owned(request, context)
             return JSONResponse(.ok, .domain(try DomainView.load(domain, context: context)))
         }
-        router.delete("/v1/domains/{name}") { request, context in try delete(request, context) }
+        router.delete("/v1/domains/{name}", audit: .recorded("domain.delete", target: .parameter("name"))) {
+            request,
+            context in try delete(request, context)
+        }
     }
 
     /// The caller and their domain named in the path; 404 for names that are invalid, unknown or someone else's.
@@ -28,6 +34,8 @@ enum DomainRoutes {
         guard let name = try? DomainName(parsing: context.parameter("name")),
             let domain = try context.store.domains.find(accountID: caller.account.id, name: name.name)
         else { throw APIError.notFound("The domain") }
+        // The stored name (lower-case A-labels), whatever spelling the path used.
+        context.audit.setTarget(domain.name)
         return (caller, domain)
     }
 

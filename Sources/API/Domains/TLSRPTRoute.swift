@@ -18,7 +18,9 @@ enum TLSRPTRoute {
             let (_, domain) = try DomainRoutes.owned(request, context)
             return JSONResponse(.ok, json(domain, context.environment))
         }
-        router.put("/v1/domains/{name}/tlsrpt") { request, context in
+        router.put("/v1/domains/{name}/tlsrpt", audit: .recorded("tlsrpt.update", target: .parameter("name"))) {
+            request,
+            context in
             let (_, domain) = try DomainRoutes.owned(request, context)
             let rua = try readRUA(request)
             let updated = try context.store.domains.setTLSRPT(domainID: domain.id, rua: rua, at: context.now)

@@ -11,7 +11,10 @@ enum VerificationRoute {
     static let initialMaxAge = 86_400
 
     static func register(on router: inout Router) {
-        router.post("/v1/domains/{name}/verify") { request, context in try verify(request, context) }
+        router.post("/v1/domains/{name}/verify", audit: .recorded("domain.verify", target: .parameter("name"))) {
+            request,
+            context in try verify(request, context)
+        }
     }
 
     /// The first policy: `testing` with every live MX host as an exact pattern, or `none` when the domain has

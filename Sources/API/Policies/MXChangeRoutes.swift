@@ -13,7 +13,9 @@ enum MXChangeRoutes {
     static let defaultTemporaryMaxAge = 86_400
 
     static func register(on router: inout Router) {
-        router.post("/v1/domains/{name}/mx-change") { request, context in
+        router.post("/v1/domains/{name}/mx-change", audit: .recorded("mx_change.create", target: .parameter("name"))) {
+            request,
+            context in
             try start(request, context)
         }
         router.get("/v1/domains/{name}/mx-change") { request, context in
@@ -23,7 +25,8 @@ enum MXChangeRoutes {
             }
             return JSONResponse(.ok, describe(plan, domain: domain))
         }
-        router.delete("/v1/domains/{name}/mx-change") { request, context in
+        router.delete("/v1/domains/{name}/mx-change", audit: .recorded("mx_change.cancel", target: .parameter("name")))
+        { request, context in
             let (_, domain) = try DomainRoutes.owned(request, context)
             guard let plan = try context.store.mxChanges.cancel(domainID: domain.id, at: context.now) else {
                 throw APIError.notFound("An MX change in progress for \(domain.name)")

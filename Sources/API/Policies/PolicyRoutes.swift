@@ -18,7 +18,10 @@ enum PolicyRoutes {
             }
             return JSONResponse(.ok, .policy(policy), headers: [.etag: etag(policy)])
         }
-        router.put("/v1/domains/{name}/policy") { request, context in try put(request, context) }
+        router.put("/v1/domains/{name}/policy", audit: .recorded("policy.update", target: .parameter("name"))) {
+            request,
+            context in try put(request, context)
+        }
         router.get("/v1/domains/{name}/policy/history") { request, context in
             let (_, domain) = try DomainRoutes.owned(request, context)
             let history = try context.store.policies.history(domainID: domain.id)
@@ -147,6 +150,7 @@ enum PolicyRoutes {
                 extra: [JSONMember(key: "enforce_readiness", value: ReportViews.json(readiness))]
             )
         }
+        let previous = try context.store.policies.current(domainID: domain.id)
         let result: (policy: PolicyRecord, created: Bool)
         do {
             result = try context.store.policies.publish(
@@ -166,6 +170,11 @@ enum PolicyRoutes {
         } catch let error as StoreError where error.code == .invalidStatus {
             throw APIError(.conflict, "domain-not-verified", title: "Domain not verified", detail: error.message)
         }
+        context.audit.note([
+            "old_mode": previous?.mode.rawValue ?? "", "new_mode": result.policy.mode.rawValue,
+            "old_policy_id": previous?.policyID ?? "", "policy_id": result.policy.policyID,
+            "changed": result.created ? "true" : "false",
+        ])
         let body = JSONValue.policy(result.policy).adding(["changed": .bool(result.created), "mx_check": check])
         return JSONResponse(.ok, body, headers: [.etag: etag(result.policy)])
     }

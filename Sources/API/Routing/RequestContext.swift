@@ -15,6 +15,8 @@ package struct RequestContext: Sendable {
     package let query: [String: String]
     /// A logger carrying `request_id`.
     package let logger: Logger
+    /// Who acts, and what the handler adds to the request's audit entry (shared by every copy of the context).
+    package let audit = AuditTrail()
 
     /// The store on the environment's pool.
     package var store: DataStore { environment.store }

@@ -16,6 +16,8 @@ package struct Router: Sendable {
     package struct Route: Sendable {
         package let method: HTTPMethod
         package let template: String
+        /// What the audit log records when the route succeeds; nil for a GET, which changes nothing.
+        package let audit: RouteAudit?
         let segments: [Segment]
         let handler: RouteHandler
     }
@@ -38,24 +40,37 @@ package struct Router: Sendable {
     package init() {}
 
     /// Registers `handler` for `method` and `template`; `{name}` segments capture one path segment.
-    package mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping RouteHandler) {
+    /// - Parameter audit: what the audit log records on success; required for every method but GET.
+    package mutating func on(
+        _ method: HTTPMethod,
+        _ template: String,
+        audit: RouteAudit?,
+        _ handler: @escaping RouteHandler
+    ) {
+        precondition(audit != nil || method == .get, "\(method.rawValue) \(template) must declare its audit entry")
         let segments = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
             part -> Segment in
             part.hasPrefix("{") && part.hasSuffix("}")
                 ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, template: template, segments: segments, handler: handler))
+        routes.append(Route(method: method, template: template, audit: audit, segments: segments, handler: handler))
     }
 
     /// Registers a GET route.
-    package mutating func get(_ template: String, _ handler: @escaping RouteHandler) { on(.get, template, handler) }
-    /// Registers a POST route.
-    package mutating func post(_ template: String, _ handler: @escaping RouteHandler) { on(.post, template, handler) }
-    /// Registers a PUT route.
-    package mutating func put(_ template: String, _ handler: @escaping RouteHandler) { on(.put, template, handler) }
-    /// Registers a DELETE route.
-    package mutating func delete(_ template: String, _ handler: @escaping RouteHandler) {
-        on(.delete, template, handler)
+    package mutating func get(_ template: String, _ handler: @escaping RouteHandler) {
+        on(.get, template, audit: nil, handler)
+    }
+    /// Registers a POST route with the audit entry its success writes.
+    package mutating func post(_ template: String, audit: RouteAudit, _ handler: @escaping RouteHandler) {
+        on(.post, template, audit: audit, handler)
+    }
+    /// Registers a PUT route with the audit entry its success writes.
+    package mutating func put(_ template: String, audit: RouteAudit, _ handler: @escaping RouteHandler) {
+        on(.put, template, audit: audit, handler)
+    }
+    /// Registers a DELETE route with the audit entry its success writes.
+    package mutating func delete(_ template: String, audit: RouteAudit, _ handler: @escaping RouteHandler) {
+        on(.delete, template, audit: audit, handler)
     }
 
     /// Finds the route for `method` and `path`; a path that matches other methods only is `methodNotAllowed`.

@@ -14,7 +14,7 @@ enum TokenRoutes {
     static let maximumTokens = 50
 
     static func register(on router: inout Router) {
-        router.post("/v1/tokens") { request, context in
+        router.post("/v1/tokens", audit: .recorded("token.create", target: .responseField("id"))) { request, context in
             let caller = try context.authenticate(request)
             try caller.requireSession()
             try RequestBody.requireJSON(request)
@@ -48,6 +48,7 @@ enum TokenRoutes {
                     extra: [JSONMember(key: "limit", value: .int(maximumTokens))]
                 )
             }
+            context.audit.note(["name": name])
             return JSONResponse(
                 .created,
                 JSONValue.token(token).adding(["value": .string(secret)]),
@@ -59,7 +60,9 @@ enum TokenRoutes {
             let tokens = try context.store.tokens.list(accountID: caller.account.id, kind: .api, at: context.now)
             return JSONResponse(.ok, ["tokens": .array(tokens.map(JSONValue.token))])
         }
-        router.delete("/v1/tokens/{id}") { request, context in
+        router.delete("/v1/tokens/{id}", audit: .recorded("token.revoke", target: .parameter("id"))) {
+            request,
+            context in
             let caller = try context.authenticate(request)
             guard let id = UUID(uuidString: context.parameter("id")),
                 try context.store.tokens.delete(id: id, accountID: caller.account.id, kind: .api)

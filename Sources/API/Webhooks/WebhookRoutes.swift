@@ -17,7 +17,10 @@ enum WebhookRoutes {
     static let testWindow = 3600
 
     static func register(on router: inout Router) {
-        router.post("/v1/webhooks") { request, context in try create(request, context) }
+        router.post("/v1/webhooks", audit: .recorded("webhook.create", target: .responseField("id"))) {
+            request,
+            context in try create(request, context)
+        }
         router.get("/v1/webhooks") { request, context in
             let caller = try context.authenticate(request)
             let webhooks = try context.store.webhooks.list(accountID: caller.account.id)
@@ -27,7 +30,9 @@ enum WebhookRoutes {
             let (_, webhook) = try owned(request, context)
             return JSONResponse(.ok, .webhook(webhook))
         }
-        router.delete("/v1/webhooks/{id}") { request, context in
+        router.delete("/v1/webhooks/{id}", audit: .recorded("webhook.delete", target: .parameter("id"))) {
+            request,
+            context in
             let caller = try context.authenticate(request)
             guard let id = UUID(uuidString: context.parameter("id")),
                 try context.store.webhooks.delete(id: id, accountID: caller.account.id)
@@ -35,7 +40,10 @@ enum WebhookRoutes {
             return NoContent()
         }
         router.get("/v1/webhooks/{id}/deliveries") { request, context in try deliveries(request, context) }
-        router.post("/v1/webhooks/{id}/test") { request, context in try sendTest(request, context) }
+        router.post("/v1/webhooks/{id}/test", audit: .recorded("webhook.test", target: .parameter("id"))) {
+            request,
+            context in try sendTest(request, context)
+        }
     }
 
     /// The caller and their webhook named in the path; 404 for ids that are malformed, unknown or someone else's.

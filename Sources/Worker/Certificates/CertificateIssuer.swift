@@ -142,11 +142,12 @@ package final class CertificateIssuer: Sendable {
             let issued = try order(domain: domain, key: key, client: client, renewing: current != nil, now: now)
             let renewAfter = try renewalTime(chainPEM: issued.certificateChainPEM, client: client, now: now)
             let leaf = try storeIssued(
-                domainID: domain.id,
-                host: host,
+                domain: domain,
+                renewing: current != nil,
                 chainPEM: issued.certificateChainPEM,
                 key: issued.privateKey,
-                renewAfter: renewAfter
+                renewAfter: renewAfter,
+                now: now
             )
             logger.info(
                 "certificate issued",
@@ -185,11 +186,27 @@ package final class CertificateIssuer: Sendable {
                 error: "ACME: \(detail)",
                 limit: settings.maximumFailedOrders
             ) {
+                store.recordWorkerAction(
+                    "certificate.fail",
+                    domain: domain,
+                    at: now,
+                    details: ["error": detail, "waiting_for_tenant": "true"],
+                    logger: logger
+                )
                 logger.notice(
                     "orders failed too often; waiting for the tenant",
                     ["failed_orders": String(settings.maximumFailedOrders)]
                 )
                 return .done
+            }
+            if !transient {
+                store.recordWorkerAction(
+                    "certificate.fail",
+                    domain: domain,
+                    at: now,
+                    details: ["error": detail],
+                    logger: logger
+                )
             }
             let base: Duration = transient ? .seconds(2) : .seconds(60)
             return .retry(
@@ -307,24 +324,33 @@ package final class CertificateIssuer: Sendable {
     /// Checks that the downloaded chain belongs to `key`, seals the key with the master key and stores the
     /// certificate as the host's current one (which tells the edges).
     private func storeIssued(
-        domainID: UUID,
-        host: String,
+        domain: DomainRecord,
+        renewing: Bool,
         chainPEM: String,
         key: P256PrivateKey,
-        renewAfter: Date
+        renewAfter: Date,
+        now: Date
     ) throws -> X509Certificate {
+        let host = domain.domainName.policyHost
         let chain = try X509Certificate.chain(fromPEM: chainPEM)
         guard let leaf = chain.first, leaf.matchesPrivateKey(key) else {
             throw CertificateLifecycleError("the downloaded certificate does not match its private key")
         }
         try store.certificates.store(
-            domainID: domainID,
+            domainID: domain.id,
             host: host,
             chainPEM: chainPEM,
             leaf: leaf,
             privateKeyPEM: try key.pemRepresentation,
             keyring: keyring,
-            renewAfter: renewAfter
+            renewAfter: renewAfter,
+            audit: .worker(
+                accountID: domain.accountID,
+                action: renewing ? "certificate.renew" : "certificate.issue",
+                target: domain.name,
+                at: now,
+                details: ["host": host, "serial": leaf.serialHex, "not_after": leaf.notAfter.formatted(.iso8601)]
+            )
         )
         return leaf
     }

@@ -30,7 +30,9 @@ package struct MXChangePlanner: Sendable {
             else { return .done }
             if [.waiting, .ready].contains(plan.state), domain.status != .verified {
                 // Offboarding or deleted: there is no policy to move on any more.
-                _ = try store.mxChanges.cancel(domainID: domainID, at: now)
+                if try store.mxChanges.cancel(domainID: domainID, at: now) != nil {
+                    store.recordWorkerAction("mx_change.cancel", domain: domain, at: now, logger: logger)
+                }
                 logger.info("MX change cancelled: the domain is no longer verified", ["domain": domain.name])
                 return .done
             }
@@ -38,6 +40,7 @@ package struct MXChangePlanner: Sendable {
             case .waiting:
                 guard now >= plan.safeAt else { return .done }
                 if try store.mxChanges.markReady(planID: plan.id, at: now, nextCheckAt: now) {
+                    store.recordWorkerAction("mx_change.ready", domain: domain, at: now, logger: logger)
                     logger.info("MX change ready: the tenant may switch the MX records", ["domain": domain.name])
                 }
             case .ready:
@@ -73,11 +76,22 @@ package struct MXChangePlanner: Sendable {
         let removed = Set(plan.remove)
         let kept = policy.mx.filter { !removed.contains($0) }.compactMap { try? MXPattern(parsing: $0) }
         let switched = !hosts.isEmpty && hosts.allSatisfy { host in kept.contains { $0.matches(host) } }
-        guard switched, let (completed, _) = try store.mxChanges.complete(planID: plan.id, observedMX: hosts, at: now)
+        guard switched,
+            let (completed, rotated) = try store.mxChanges.complete(planID: plan.id, observedMX: hosts, at: now)
         else {
             try store.mxChanges.observe(planID: plan.id, mx: hosts, at: now, nextCheckAt: next)
             return
         }
+        store.recordWorkerAction(
+            "policy.rotate",
+            domain: domain,
+            at: now,
+            details: [
+                "reason": "mx_change", "old_policy_id": policy.policyID, "policy_id": rotated.policyID,
+                "mode": rotated.mode.rawValue,
+            ],
+            logger: logger
+        )
         logger.info(
             "MX change completed",
             ["domain": domain.name, "mx": completed.observedMX?.joined(separator: ",") ?? ""]

@@ -212,6 +212,13 @@ package struct DomainChecker: Sendable {
             now: now
         )
         for transition in try store.alerts.reconcile(domainID: domain.id, current: conditions, at: now) {
+            store.recordWorkerAction(
+                transition.opened ? "alert.open" : "alert.clear",
+                domain: domain,
+                at: now,
+                details: ["condition": transition.condition.code],
+                logger: logger
+            )
             logger.info(
                 transition.opened ? "alert condition appeared" : "alert condition cleared",
                 ["domain": domain.name, "condition": transition.condition.code]
