@@ -17,8 +17,8 @@ enum CommandRunner {
         ("migrate", "apply pending database migrations (--check: only report them)"),
         (
             "admin",
-            "operator tasks: invite (codes for MTASTS_SIGNUP=invite), doctor (can every stored secret be "
-                + "decrypted?), rotate-key (re-encrypt every secret with the current master key)"
+            "operator tasks on the database (--json): accounts, domains, suspend, reactivate, limit, transfer, "
+                + "invite, doctor (configuration, database, keys, certificates, edges), rotate-key"
         ),
         ("version", "print the version"),
     ]
