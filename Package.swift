@@ -206,7 +206,9 @@ let package = Package(
             exclude: ["Scripts"], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Crypto", "Database", "HTTPCore", "Store", "SystemIO", "TLS", "WebClient"],
+            dependencies: [
+                "TestSupport", "Crypto", "Database", "HTTPCore", "MTASTS", "Store", "SystemIO", "TLS", "WebClient",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Crypto", "Database", "MTASTS", "TLSReporting"],

@@ -5,11 +5,20 @@ package import Foundation
 package struct AccountRepository: Sendable {
     let pool: PostgresPool
 
-    static let columns = "id, email, password_hash, domain_limit, created_at"
+    static let columns = "id, email, password_hash, domain_limit, created_at, suspended_at"
 
     static func decode(_ row: PostgresRow) throws -> AccountRecord {
-        let (id, email, hash, limit, createdAt) = try row.decode((UUID, String, String, Int?, Date).self)
-        return AccountRecord(id: id, email: email, passwordHash: hash, domainLimit: limit, createdAt: createdAt)
+        let (id, email, hash, limit, createdAt, suspendedAt) = try row.decode(
+            (UUID, String, String, Int?, Date, Date?).self
+        )
+        return AccountRecord(
+            id: id,
+            email: email,
+            passwordHash: hash,
+            domainLimit: limit,
+            createdAt: createdAt,
+            suspendedAt: suspendedAt
+        )
     }
 
     /// Creates an account, redeeming `invitation` (the SHA-256 of an invitation code) in the same transaction

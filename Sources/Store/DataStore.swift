@@ -95,6 +95,8 @@ package struct DataStore: Sendable {
     package var notifications: NotificationOutbox { NotificationOutbox(pool: pool) }
     /// TLS-RPT: the domains' reporting tokens and the reports they received.
     package var reports: ReportRepository { ReportRepository(pool: pool) }
+    /// The operator's view across tenants (`mtasts admin`): listing, suspension, limits, transfers, the doctor.
+    package var administration: AdministrationRepository { AdministrationRepository(pool: pool) }
 
     /// The background job queue, leasing jobs as `workerID`.
     package func jobs(workerID: String) -> JobQueue {

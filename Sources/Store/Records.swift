@@ -9,6 +9,8 @@ package struct AccountRecord: Sendable, Hashable {
     /// The account's own limit; nil means the operator's default applies.
     package var domainLimit: Int?
     package var createdAt: Date
+    /// When the operator suspended the account (`mtasts admin suspend`); nil while it is active.
+    package var suspendedAt: Date? = nil
 }
 
 /// One row of `api_tokens` (never the secret: only its hash is stored).

@@ -29,6 +29,8 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case webhookLimitReached
         /// The account already has a webhook with this URL.
         case duplicateWebhook
+        /// A name given by the operator matches more than one row (`mtasts admin transfer`).
+        case ambiguous
     }
 
     /// The rule that refused the write.

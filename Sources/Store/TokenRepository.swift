@@ -66,6 +66,9 @@ package struct TokenRepository: Sendable {
                     try connection.execute("DELETE FROM api_tokens WHERE id = \(oldest)")
                 }
             }
+            if kind == .session {
+                try connection.execute("UPDATE accounts SET last_sign_in_at = \(now) WHERE id = \(accountID)")
+            }
             let rows = try connection.query(
                 """
                 INSERT INTO api_tokens (account_id, name, kind, token_sha256, created_at, expires_at, created_from)
@@ -90,7 +93,7 @@ package struct TokenRepository: Sendable {
             let rows = try connection.query(
                 """
                 SELECT t.token_sha256, t.id, t.account_id, t.name, t.kind, t.created_at, t.expires_at, t.last_used_at,
-                       a.id, a.email, a.password_hash, a.domain_limit, a.created_at, t.created_from
+                       a.id, a.email, a.password_hash, a.domain_limit, a.created_at, t.created_from, a.suspended_at
                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id
                 WHERE t.token_sha256 = \(PostgresBytes(sha256)) AND a.closed_at IS NULL
                 """
@@ -110,7 +113,8 @@ package struct TokenRepository: Sendable {
                 email: try row.decode(String.self, at: 9),
                 passwordHash: try row.decode(String.self, at: 10),
                 domainLimit: try row.decode(Int?.self, at: 11),
-                createdAt: try row.decode(Date.self, at: 12)
+                createdAt: try row.decode(Date.self, at: 12),
+                suspendedAt: try row.decode(Date?.self, at: 14)
             )
             try connection.execute("UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(id)")
             let token = TokenRecord(

@@ -5,51 +5,49 @@ import Foundation
 import Logging
 import Store
 
-// MARK: - doctor and rotate-key: the master key's view of every stored secret
+// MARK: - rotate-key and the doctor's key check: the master key's view of every stored secret
 
 extension AdminCommand {
-    /// `mtasts admin doctor`: counts every stored secret by what the configured master keys can do with it and
-    /// names each one that needs the operator. Exit status 0 when every secret in use is readable with the
-    /// current key, 1 otherwise.
-    static func doctor(_ arguments: [String], environment: [String: String]) throws -> Int32 {
-        let options = try OptionParser(arguments, knownFlags: ["help"], knownValues: ["database-url"])
-        if options.flags.contains("help") {
-            CommandRunner.writeOut(help)
-            return 0
-        }
-        let (configuration, keyring, logger) = try secretsSetup(options: options, environment: environment)
-        let inventory = try withStore(configuration: configuration, logger: logger) { store in
-            try SecretInventory.take(from: store.secrets, keyring: keyring)
-        }
-        var text = keyringLine(keyring)
+    /// The master keys' view of every stored secret, for the doctor: counts by kind and condition, one line per
+    /// secret that needs the operator.
+    /// - Returns: whether every secret in use is readable with the current key, a one-line summary and the
+    ///   detail lines.
+    static func secretsFindings(
+        store: DataStore,
+        keyring: Keyring
+    ) throws -> (healthy: Bool, summary: String, details: [String]) {
+        let inventory = try SecretInventory.take(from: store.secrets, keyring: keyring)
+        var lines = [String(keyringLine(keyring).dropLast())]
         for kind in SecretKind.allCases {
             let current = inventory.count(kind, .current) + inventory.count(kind, .unbound)
             let previous = inventory.count(kind, .previousKey)
             let unreadable = inventory.count(kind, .unknownKey) + inventory.count(kind, .authenticationFailed)
-            text +=
+            lines.append(
                 "\(kind.rawValue)s: \(current) readable with the current key, \(previous) only with a previous "
-                + "key, \(unreadable) unreadable\n"
+                    + "key, \(unreadable) unreadable"
+            )
         }
         for finding in inventory.findings {
-            text += "problem: \(describe(finding)): \(advice(for: finding, keyring: keyring))\n"
+            lines.append("problem: \(describe(finding)): \(advice(for: finding, keyring: keyring))")
         }
         let unbound = SecretKind.allCases.reduce(0) { $0 + inventory.count($1, .unbound) }
         if unbound > 0 {
-            text +=
+            lines.append(
                 "note: \(unbound) secret(s) sealed before secrets were bound to their rows: "
-                + "`mtasts admin rotate-key` binds them\n"
+                    + "`mtasts admin rotate-key` binds them"
+            )
         }
         let retired =
             inventory.count(.retiredCertificateKey, .unknownKey)
             + inventory.count(.retiredCertificateKey, .authenticationFailed)
         if retired > 0 {
-            text += "note: \(retired) retired certificate key(s) cannot be read; nothing uses them\n"
+            lines.append("note: \(retired) retired certificate key(s) cannot be read; nothing uses them")
         }
-        if inventory.isHealthy {
-            text += "ok: every secret in use is readable with the current key \(keyring.current.keyID)\n"
-        }
-        CommandRunner.writeOut(text)
-        return inventory.isHealthy ? 0 : 1
+        let summary =
+            inventory.isHealthy
+            ? "every secret in use is readable with the current key \(keyring.current.keyID)"
+            : "\(inventory.findings.count) stored secret(s) need action"
+        return (inventory.isHealthy, summary, lines)
     }
 
     /// `mtasts admin rotate-key`: re-seals every readable secret with the current key, bound to its row.
@@ -92,7 +90,7 @@ extension AdminCommand {
 
     /// The configuration (with `--database-url`), the keyring loaded as the roles load it (but never generated),
     /// and the task's logger.
-    private static func secretsSetup(
+    static func secretsSetup(
         options: OptionParser,
         environment: [String: String]
     ) throws -> (PlatformConfiguration, Keyring, Logger) {
@@ -109,7 +107,7 @@ extension AdminCommand {
 
     /// Runs `body` with a store on the roles' database (the embedded cluster when no database is configured,
     /// stopped again afterwards if this task started it); refuses to run while migrations are pending.
-    private static func withStore<Result>(
+    static func withStore<Result>(
         configuration: PlatformConfiguration,
         logger: Logger,
         _ body: (DataStore) throws -> Result

@@ -17,8 +17,8 @@ enum CommandRunner {
         ("migrate", "apply pending database migrations (--check: only report them)"),
         (
             "admin",
-            "operator tasks: invite (codes for MTASTS_SIGNUP=invite), doctor (can every stored secret be "
-                + "decrypted?), rotate-key (re-encrypt every secret with the current master key)"
+            "operator tasks on the database (--json): accounts, domains, suspend, reactivate, limit, transfer, "
+                + "invite, doctor (configuration, database, keys, certificates, edges), rotate-key"
         ),
         ("version", "print the version"),
     ]
@@ -87,19 +87,30 @@ struct UsageError: Error {
     let message: String
 }
 
-/// Hand-written option parsing: `--flag`, `--name value` and `--name=value`.
+/// Hand-written option parsing: `--flag`, `--name value`, `--name=value` and up to `maximumPositionals`
+/// arguments that are not options (anywhere among them).
 struct OptionParser {
     private(set) var flags: Set<String> = []
     private(set) var values: [String: String] = [:]
+    /// The arguments that are not options, in order.
+    private(set) var positionals: [String] = []
 
     /// - Parameters:
     ///   - knownFlags: options without a value.
     ///   - knownValues: options that take a value.
-    init(_ arguments: [String], knownFlags: Set<String>, knownValues: Set<String>) throws {
+    ///   - maximumPositionals: how many other arguments are allowed (none by default).
+    init(_ arguments: [String], knownFlags: Set<String>, knownValues: Set<String>, maximumPositionals: Int = 0) throws {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            guard argument.hasPrefix("--") else { throw UsageError(message: "unexpected argument '\(argument)'") }
+            guard argument.hasPrefix("--") else {
+                guard positionals.count < maximumPositionals else {
+                    throw UsageError(message: "unexpected argument '\(argument)'")
+                }
+                positionals.append(argument)
+                index += 1
+                continue
+            }
             let body = String(argument.dropFirst(2))
             if let equals = body.firstIndex(of: "=") {
                 let name = String(body[..<equals])

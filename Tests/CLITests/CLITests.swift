@@ -65,6 +65,14 @@ import Testing
         #expect(try rows.map { try $0.decode(Double.self, at: 1) } == [172_800, 172_800, 172_800])
         let (usage, message) = try mtasts(["admin", "invite", "--count", "0"], environment: environment)
         #expect(usage == 64 && message.contains("--count"))
+        let (jsonStatus, json) = try mtasts(["admin", "invite", "--count", "2", "--json"], environment: environment)
+        #expect(jsonStatus == 0)
+        // Standard output (the one JSON line) comes first; the migration's log lines follow on standard error.
+        let line = json.split(separator: "\n").first.map(String.init) ?? ""
+        let document = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        let jsonCodes = document?["codes"] as? [String] ?? []
+        #expect(jsonCodes.count == 2 && jsonCodes.allSatisfy { $0.hasPrefix("inv_") })
+        #expect(document?["expires_at"] is String && document?["signup"] as? String == "open")
     }
 
     @Test func theAPIRefusesPlainHTTPBeyondLoopbackUnlessAskedFor() throws {

@@ -30,7 +30,8 @@ package enum BearerToken {
 
 extension RequestContext {
     /// The account behind `Authorization: Bearer <token>`.
-    /// - Throws: 401 (with `WWW-Authenticate`) when the header is missing, malformed, unknown or expired.
+    /// - Throws: 401 (with `WWW-Authenticate`) when the header is missing, malformed, unknown or expired; 403
+    ///   `account-suspended` when the operator has suspended the account (the token stays valid for later).
     package func authenticate(_ request: HTTPRequest) throws -> Authenticated {
         guard let header = request.head.fields[.authorization] else {
             throw APIError.unauthorized("Send Authorization: Bearer <token>.")
@@ -45,6 +46,7 @@ extension RequestContext {
         guard let found = try store.tokens.authenticate(sha256: digest, at: now) else {
             throw APIError.unauthorized("The bearer token is unknown, revoked or expired.")
         }
+        if found.account.suspendedAt != nil { throw APIError.accountSuspended }
         audit.attribute(to: found.token)
         return Authenticated(account: found.account, token: found.token)
     }

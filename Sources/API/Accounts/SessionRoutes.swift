@@ -147,6 +147,8 @@ package enum SessionRoutes {
         let account = try context.store.accounts.find(email: email)
         try checkPassword(password, email: email, account: account, request, context)
         guard let account else { throw APIError.unauthorized("The email address or password is wrong.") }
+        // Only after the password matched, so suspension reveals nothing to someone guessing.
+        if account.suspendedAt != nil { throw APIError.accountSuspended }
         return JSONResponse(.created, try openSession(for: account, request, context))
     }
 

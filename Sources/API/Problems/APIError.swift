@@ -107,3 +107,16 @@ extension APIError {
         )
     }
 }
+
+extension APIError {
+    /// 403 for every request of an account the operator has suspended (`mtasts admin suspend`): logins with the
+    /// right password, sessions and API tokens alike. Its domains keep being served; the operator's reason is
+    /// not disclosed.
+    package static let accountSuspended = APIError(
+        .forbidden,
+        "account-suspended",
+        title: "Account suspended",
+        detail: "The platform's operator has suspended this account; its domains are still served. Contact the "
+            + "operator to have it reactivated."
+    )
+}
