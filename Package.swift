@@ -101,7 +101,7 @@ let package = Package(
             name: "mtasts",
             dependencies: [
                 "ACME", "API", "Checks", "Configuration", "Crypto", "Database", "DNS", "DNSServer", "HTTPCore", "JSON", "Logging", "MTASTS",
-                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "SMTPServer", "Store", "SystemIO", "TLS",
+                "PlatformZone", "PolicyEdge", "ReportIntake", "SMTPClient", "SMTPServer", "SnapshotSync", "Store", "SystemIO", "TLS",
                 "TLSReporting",
                 "WebServer", "Worker",
             ],

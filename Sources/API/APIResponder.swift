@@ -3,6 +3,7 @@ import Foundation
 package import HTTPCore
 import JSON
 import Logging
+import Store
 
 /// The JSON REST API as an `HTTPResponder`: routing, authentication, problem documents.
 ///
@@ -21,6 +22,8 @@ package struct APIResponder: HTTPResponder {
     package let router: Router
     /// The web form, answered before the router for its few paths (`/`, `/app.js`, …); nil serves none.
     package let staticFiles: StaticFiles?
+    /// Counts every answer by route template and status, with latencies; nil counts nothing.
+    package let metrics: APIMetrics?
 
     private static let requestIDField = HTTPField.Name("X-Request-ID")
     private static let contentTypeOptionsField = HTTPField.Name("X-Content-Type-Options")
@@ -30,9 +33,11 @@ package struct APIResponder: HTTPResponder {
     /// - Parameters:
     ///   - environment: configuration and collaborators of the handlers.
     ///   - staticFiles: the web form's files, or nil to serve only the JSON API.
-    package init(environment: APIEnvironment, staticFiles: StaticFiles? = nil) {
+    ///   - metrics: where answers are counted (the API role's `/metrics`).
+    package init(environment: APIEnvironment, staticFiles: StaticFiles? = nil, metrics: APIMetrics? = nil) {
         self.environment = environment
         self.staticFiles = staticFiles
+        self.metrics = metrics
         var router = Router()
         APIRoutes.register(on: &router)
         self.router = router
@@ -62,17 +67,47 @@ package struct APIResponder: HTTPResponder {
     }
 
     private func answer(_ request: HTTPRequest) -> HTTPResponse {
-        if let staticFiles, let response = staticFiles.response(to: request) { return response }
+        let started = ContinuousClock.now
+        if let staticFiles, let response = staticFiles.response(to: request) {
+            record(request, route: nil, response: response, since: started)
+            return response
+        }
         let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))
         let logger = environment.logger.with(["request_id": requestID])
-        var response = dispatch(request, requestID: requestID, logger: logger)
+        var route: Router.Route?
+        var response = dispatch(request, requestID: requestID, logger: logger, route: &route)
+        record(request, route: route.map(\.template) ?? "unmatched", response: response, since: started)
         if let name = Self.requestIDField { response.fields.set(name, requestID) }
         // A JSON or problem body is never to be sniffed into something a browser would run.
         if let name = Self.contentTypeOptionsField { response.fields.set(name, "nosniff") }
         return response
     }
 
-    private func dispatch(_ request: HTTPRequest, requestID: String, logger: Logger) -> HTTPResponse {
+    /// Counts the answer; `route` is the matched template, `unmatched`, or nil for the web form's files.
+    private func record(
+        _ request: HTTPRequest,
+        route: String?,
+        response: HTTPResponse,
+        since started: ContinuousClock.Instant
+    ) {
+        guard let metrics else { return }
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        // Only methods the router knows become labels: a client must not grow the label set.
+        let method = route == nil || route == "unmatched" ? "-" : request.head.method.rawValue
+        metrics.record(
+            method: method,
+            route: route ?? "static",
+            status: response.status.code,
+            seconds: Double(seconds) + Double(attoseconds) / 1e18
+        )
+    }
+
+    private func dispatch(
+        _ request: HTTPRequest,
+        requestID: String,
+        logger: Logger,
+        route matched: inout Router.Route?
+    ) -> HTTPResponse {
         do {
             switch router.match(method: request.head.method, path: request.head.path) {
             case .notFound:
@@ -87,6 +122,7 @@ package struct APIResponder: HTTPResponder {
                     headers: [.allow: list]
                 )
             case .found(let route, let parameters):
+                matched = route
                 guard let query = PercentDecoding.query(request.head.query) else {
                     throw APIError(
                         .badRequest,
@@ -112,6 +148,17 @@ package struct APIResponder: HTTPResponder {
         } catch let error as any HTTPResponseError {
             if error.status.kind == 5 { logger.error("request failed", ["error": "\(error)"]) }
             return error.response(problemBase: environment.problemBase)
+        } catch  where DataStore.isUnavailable(error) {
+            // A restart or failover of PostgreSQL: the next request reconnects (to the promoted server with a
+            // multi-host MTASTS_DATABASE_URL), so the client is told to retry, not that the server is broken.
+            logger.warning("database unavailable", ["error": "\(error)"])
+            return APIError(
+                .serviceUnavailable,
+                "database-unavailable",
+                title: "Database unavailable",
+                detail: "The database cannot be reached right now; retry in a few seconds.",
+                headers: [.retryAfter: "2"]
+            ).response(problemBase: environment.problemBase)
         } catch {
             logger.error(
                 "unhandled error",

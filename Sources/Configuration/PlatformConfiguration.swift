@@ -13,6 +13,16 @@ package import Logging
 package struct PlatformConfiguration: Sendable {
     /// The PostgreSQL URL or key/value string; nil means "run an embedded cluster under `dataDirectory`".
     package var databaseURL: String?
+    /// Where edges and DNS responders read (a nearby streaming replica); nil reads from ``databaseURL``.
+    package var databaseReadURL: String?
+    /// How often a role reading from a replica polls the change log, in milliseconds (`NOTIFY` is not
+    /// replicated).
+    package var databaseReadPollMilliseconds: Int
+    /// The API's admin listener (`/healthz`, `/readyz`, `/metrics`).
+    package var apiAdminListen: ListenAddress
+    /// Seconds after which an edge or DNS responder whose snapshot was not confirmed against the database
+    /// reports itself not ready.
+    package var readyMaximumStaleness: Int
     package var apiListen: ListenAddress
     package var edgeHTTPSListen: ListenAddress
     package var edgeHTTPListen: ListenAddress
@@ -157,7 +167,24 @@ package struct PlatformConfiguration: Sendable {
     package static let variables: [(name: String, defaultValue: String, meaning: String)] = [
         (
             "MTASTS_DATABASE_URL", "(unset: embedded cluster in `.data/postgres`)",
-            "PostgreSQL URL or libpq key/value string; `sslmode` is honoured"
+            "PostgreSQL URL or libpq key/value string; `sslmode` is honoured. Writers (API, worker, reports) use "
+                + "it: with replication give every server and `target_session_attrs=read-write` "
+                + "(`postgresql://db1,db2/mtasts?target_session_attrs=read-write`) so they follow a promotion"
+        ),
+        (
+            "MTASTS_DATABASE_READ_URL", "(unset: `MTASTS_DATABASE_URL`)",
+            "where edges and DNS responders read their snapshot: a nearby streaming replica; their heartbeat "
+                + "still goes to `MTASTS_DATABASE_URL`"
+        ),
+        (
+            "MTASTS_DATABASE_READ_POLL_MS", "250",
+            "how often a role reading from a replica polls the change log (`NOTIFY` is not replicated), 20…60000"
+        ),
+        ("MTASTS_API_ADMIN_LISTEN", "127.0.0.1:9094", "the API's `/healthz`, `/readyz` and Prometheus `/metrics`"),
+        (
+            "MTASTS_READY_MAX_STALENESS", "900",
+            "seconds without reading the database after which an edge or DNS responder answers `/readyz` with 503 "
+                + "(it keeps serving its snapshot)"
         ),
         ("MTASTS_API_LISTEN", "127.0.0.1:8080", "address of the JSON API and web form"),
         (
@@ -188,7 +215,10 @@ package struct PlatformConfiguration: Sendable {
         ("MTASTS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MTASTS_DATA_DIR", ".data", "local state: embedded cluster, generated key, edge snapshot"),
         ("MTASTS_MIGRATIONS_DIR", "Migrations", "folder of `NNNN_name.sql` migrations"),
-        ("MTASTS_EDGE_ADMIN_LISTEN", "127.0.0.1:9090", "the edge's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_EDGE_ADMIN_LISTEN", "127.0.0.1:9090",
+            "the edge's `/healthz`, `/readyz` and Prometheus `/metrics` listener"
+        ),
         (
             "MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`",
             "the edge's snapshot for cold starts while PostgreSQL is down"
@@ -249,10 +279,13 @@ package struct PlatformConfiguration: Sendable {
             "comma-separated names of the zone's authoritative servers (NS), outside the zone or with glue"
         ),
         ("MTASTS_DNS_TTL", "60", "TTL in seconds of the zone's TXT answers"),
-        ("MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091", "the `dns` role's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_DNS_ADMIN_LISTEN", "127.0.0.1:9091",
+            "the `dns` role's `/healthz`, `/readyz` and Prometheus `/metrics` listener"
+        ),
         (
             "MTASTS_WORKER_ADMIN_LISTEN", "127.0.0.1:9092",
-            "the worker's Prometheus `/metrics` listener (certificates expiring or failing, open alerts by code, "
+            "the worker's `/healthz`, `/readyz` and Prometheus `/metrics` listener (certificates expiring or failing, open alerts by code, "
                 + "domains by check severity, failed alert deliveries)"
         ),
         (
@@ -328,7 +361,10 @@ package struct PlatformConfiguration: Sendable {
             "MTASTS_REPORTS_SPOOL_DIR", "`.data/reports-spool`",
             "local spool where accepted reports wait (fsynced) until imported into PostgreSQL"
         ),
-        ("MTASTS_REPORTS_ADMIN_LISTEN", "127.0.0.1:9093", "the reports role's Prometheus `/metrics` listener"),
+        (
+            "MTASTS_REPORTS_ADMIN_LISTEN", "127.0.0.1:9093",
+            "the reports role's `/healthz`, `/readyz` and Prometheus `/metrics` listener"
+        ),
         (
             "MTASTS_ENFORCE_READY_DAYS", "14",
             "days of TLS reports a `testing` policy needs before `enforce` is accepted without `force`; 0 turns the "
@@ -358,6 +394,18 @@ package struct PlatformConfiguration: Sendable {
         }
 
         databaseURL = value("MTASTS_DATABASE_URL")
+        databaseReadURL = value("MTASTS_DATABASE_READ_URL")
+        databaseReadPollMilliseconds = try Self.number(
+            value("MTASTS_DATABASE_READ_POLL_MS") ?? "250",
+            in: 20...60_000,
+            variable: "MTASTS_DATABASE_READ_POLL_MS"
+        )
+        apiAdminListen = try address("MTASTS_API_ADMIN_LISTEN", default: "127.0.0.1:9094")
+        readyMaximumStaleness = try Self.number(
+            value("MTASTS_READY_MAX_STALENESS") ?? "900",
+            in: 10...86_400,
+            variable: "MTASTS_READY_MAX_STALENESS"
+        )
         apiListen = try address("MTASTS_API_LISTEN", default: "127.0.0.1:8080")
         edgeHTTPSListen = try address("MTASTS_EDGE_HTTPS_LISTEN", default: "127.0.0.1:8443")
         edgeHTTPListen = try address("MTASTS_EDGE_HTTP_LISTEN", default: "127.0.0.1:8081")

@@ -1,5 +1,5 @@
 package import Foundation
-import SnapshotSync
+package import SnapshotSync
 package import Store
 import TLS
 package import TLSReporting
@@ -26,6 +26,9 @@ package final class StoreZoneSource: SnapshotSource {
         let loaded = try store.zone.loadAll(lookback: lookback)
         return (ZoneSnapshot(hosts: entries(loaded.rows), sequence: loaded.sequence), loaded.reflectedChanges)
     }
+
+    /// Whether the source reads from a replica, and how far behind.
+    package var replication: ReplicationStatus { ReplicationStatus(replica: listener.replicaStatus) }
 
     package func changes(after: Int64, limit: Int) throws -> [ChangeRecord] {
         try store.changes.changes(after: after, limit: limit).map { change in

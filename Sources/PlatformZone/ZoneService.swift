@@ -25,14 +25,18 @@ package final class ZoneService: Sendable {
         package var follower: ChangeFollowerStateMachine.Configuration
         /// Edges silent for longer than this are not waited for before an id is announced.
         package var edgeTimeout: TimeInterval
+        /// `/readyz` fails when the zone's snapshot has not been confirmed against the database for this long.
+        package var maximumStaleness: TimeInterval
 
         package init(
             server: AuthoritativeDNSServerConfiguration,
             adminAddress: SocketAddress? = nil,
             snapshotFile: String? = nil,
             follower: ChangeFollowerStateMachine.Configuration = .init(),
-            edgeTimeout: TimeInterval = 30
+            edgeTimeout: TimeInterval = 30,
+            maximumStaleness: TimeInterval = 900
         ) {
+            self.maximumStaleness = maximumStaleness
             self.server = server
             self.adminAddress = adminAddress
             self.snapshotFile = snapshotFile
@@ -82,11 +86,21 @@ package final class ZoneService: Sendable {
             publish: { server.updateContent($0) }
         )
         self.announcer = announcer
+        let metrics = ZoneMetrics(
+            holder: holder,
+            announcer: announcer,
+            server: server,
+            replication: { source.replication }
+        )
+        let staleness = configuration.maximumStaleness
         admin = configuration.adminAddress.map { address in
             HTTPServer(
                 configuration: HTTPServerConfiguration(address: address, maxConnections: 64),
                 group: group,
-                responder: ZoneMetricsResponder(holder: holder, announcer: announcer, server: server)
+                responder: AdminResponder(
+                    readiness: { holder.readinessProblems(maximumStaleness: staleness) },
+                    metrics: metrics.render
+                )
             )
         }
     }

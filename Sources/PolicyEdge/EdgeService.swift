@@ -1,5 +1,5 @@
 package import Crypto
-import Foundation
+package import Foundation
 package import HTTPCore
 package import Logging
 package import SnapshotSync
@@ -36,6 +36,8 @@ package final class EdgeService: Sendable {
         /// Another host the HTTPS listener answers for (the TLS-RPT intake's reports host): its certificate comes
         /// from `resolver`, its connections go to the virtual host's responder and pool.
         package var extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)?
+        /// `/readyz` fails when the snapshot has not been confirmed against the database for this long.
+        package var maximumStaleness: TimeInterval
 
         package init(
             httpsAddress: SocketAddress,
@@ -48,8 +50,10 @@ package final class EdgeService: Sendable {
             maxConnectionsPerAddress: Int? = 256,
             trustedProxies: TrustedProxies = TrustedProxies(),
             ticketKeyRotation: Duration = .seconds(12 * 3600),
-            extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)? = nil
+            extraHost: (virtualHost: HTTPVirtualHost, resolver: any ServerNameResolver)? = nil,
+            maximumStaleness: TimeInterval = 900
         ) {
+            self.maximumStaleness = maximumStaleness
             self.extraHost = extraHost
             self.ticketKeyRotation = ticketKeyRotation
             self.httpsAddress = httpsAddress
@@ -158,10 +162,22 @@ package final class EdgeService: Sendable {
         )
         if let adminAddress = configuration.adminAddress {
             let servers = [(listener: "https", metrics: https.metrics), (listener: "http", metrics: http.metrics)]
+            let metrics = EdgeMetrics(
+                holder: holder,
+                servers: servers,
+                resolver: resolver,
+                keyAudit: keyAudit,
+                replication: { source.replication }
+            )
+            let holder = holder
+            let staleness = configuration.maximumStaleness
             admin = HTTPServer(
                 configuration: HTTPServerConfiguration(address: adminAddress, limits: limits, maxConnections: 64),
                 group: group,
-                responder: MetricsResponder(holder: holder, servers: servers, resolver: resolver, keyAudit: keyAudit)
+                responder: AdminResponder(
+                    readiness: { holder.readinessProblems(maximumStaleness: staleness) },
+                    metrics: metrics.render
+                )
             )
         } else {
             admin = nil

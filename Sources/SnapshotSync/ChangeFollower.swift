@@ -103,6 +103,10 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         do {
             let next = try perform(action, on: &machine, initial: initial)
             applied.store(machine.sequence, ordering: .releasing)
+            switch action {
+            case .loadAll, .fetchChanges: holder.confirm()
+            case .restoreFromFile, .loadHosts, .persist, .waitForChange, .sleep: break
+            }
             if machine.isDatabaseReachable && !holder.isDatabaseReachable {
                 if !initial { logger.notice("database reachable again") }
                 holder.isDatabaseReachable = true

@@ -1,9 +1,13 @@
+package import Foundation
 import Synchronization
 
 /// The current snapshot, swapped atomically; readers on any thread get one consistent value.
 package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     private let state: Mutex<Snapshot>
     private let databaseReachable = Atomic<Bool>(false)
+    private let loaded = Atomic<Bool>(false)
+    /// Milliseconds since 1970 of the last time the follower read the database successfully; 0 never.
+    private let confirmed = Atomic<Int64>(0)
     private let didReplace: (@Sendable (Snapshot) -> Void)?
 
     /// - Parameters:
@@ -22,6 +26,7 @@ package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     /// Replaces the snapshot.
     package func replace(with snapshot: Snapshot) {
         state.withLock { $0 = snapshot }
+        loaded.store(true, ordering: .relaxed)
         didReplace?(snapshot)
     }
 
@@ -29,5 +34,34 @@ package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     package var isDatabaseReachable: Bool {
         get { databaseReachable.load(ordering: .relaxed) }
         set { databaseReachable.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Records that the follower has just read the database: the snapshot is current as of `date`.
+    package func confirm(at date: Date = Date()) {
+        confirmed.store(Int64(date.timeIntervalSince1970 * 1000), ordering: .relaxed)
+    }
+
+    /// When the follower last read the database successfully; nil when it never has (e.g. serving the
+    /// snapshot file since a start during an outage).
+    package var confirmedAt: Date? {
+        let milliseconds = confirmed.load(ordering: .relaxed)
+        return milliseconds == 0 ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// Why a role answering from this snapshot should not take traffic (`/readyz`): nothing loaded yet (no
+    /// database and no snapshot file), or not confirmed against the database for longer than
+    /// `maximumStaleness` seconds. Empty when ready.
+    package func readinessProblems(maximumStaleness: TimeInterval, now: Date = Date()) -> [String] {
+        guard loaded.load(ordering: .relaxed) else {
+            return ["no snapshot loaded yet (database unreachable and no snapshot file)"]
+        }
+        let age = confirmedAt.map { now.timeIntervalSince($0) }
+        guard let age, age <= maximumStaleness else {
+            let since = age.map { "for \(Int($0)) s" } ?? "since start"
+            return [
+                "the snapshot has not been confirmed against the database \(since) (bound: \(Int(maximumStaleness)) s)"
+            ]
+        }
+        return []
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 package import Store
 
 /// Where a follower's snapshots come from: the store in production, a scripted fake in the follower's tests.
@@ -18,4 +19,49 @@ package protocol SnapshotSource: Sendable {
     func cancelWaits()
     /// Drops connections after an error so the next call reconnects.
     func reset()
+    /// How far the source's database is behind the primary (metrics).
+    var replication: ReplicationStatus { get }
+}
+
+extension SnapshotSource {
+    /// Nothing known: a source that is not a database (the follower's tests).
+    package var replication: ReplicationStatus { ReplicationStatus() }
+}
+
+/// How far a follower's database is behind the primary: what `/metrics` shows for a role reading from a
+/// streaming replica (`MTASTS_DATABASE_READ_URL`), where `NOTIFY` does not reach and changes are polled.
+package struct ReplicationStatus: Sendable, Hashable {
+    /// The database's role and replay lag, as of the follower's last wait; nil before it.
+    package var replica: ReplicaStatus?
+    /// The newest change-log position on the primary, when the role asks the primary (the edge's heartbeat).
+    package var primaryHead: Int64?
+
+    package init(replica: ReplicaStatus? = nil, primaryHead: Int64? = nil) {
+        self.replica = replica
+        self.primaryHead = primaryHead
+    }
+
+    /// Prometheus lines for a role whose metric names start with `prefix` (`mtasts_edge`), whose snapshot is
+    /// at change-log position `applied`.
+    package func prometheusText(prefix: String, applied: Int64) -> String {
+        var text = ""
+        if let replica {
+            text +=
+                "# HELP \(prefix)_database_in_recovery Whether the database this role reads is a streaming replica.\n"
+            text += "# TYPE \(prefix)_database_in_recovery gauge\n"
+            text += "\(prefix)_database_in_recovery \(replica.inRecovery ? 1 : 0)\n"
+            if let lag = replica.replayLag {
+                text += "# HELP \(prefix)_replica_replay_lag_seconds Seconds since the last transaction the replica "
+                text += "replayed was committed on the primary (also grows while the primary commits nothing).\n"
+                text += "# TYPE \(prefix)_replica_replay_lag_seconds gauge\n"
+                text += "\(prefix)_replica_replay_lag_seconds \(String(format: "%.3f", lag))\n"
+            }
+        }
+        if let primaryHead {
+            text += "# HELP \(prefix)_change_log_lag Change-log rows on the primary this role has not applied yet.\n"
+            text += "# TYPE \(prefix)_change_log_lag gauge\n"
+            text += "\(prefix)_change_log_lag \(max(0, primaryHead - applied))\n"
+        }
+        return text
+    }
 }

@@ -23,7 +23,10 @@ package struct EdgeHeartbeatRepository: Sendable {
     let pool: PostgresPool
 
     /// Records that edge `instance` has applied every change up to `appliedSequence`.
-    package func record(instance: String, appliedSequence: Int64, at now: Date = Date()) throws {
+    /// - Returns: the newest change-log position on this (primary) database, so an edge that reads from a
+    ///   replica can tell how far behind the primary it is.
+    @discardableResult
+    package func record(instance: String, appliedSequence: Int64, at now: Date = Date()) throws -> Int64 {
         try pool.withConnection { connection in
             try connection.execute(
                 """
@@ -32,6 +35,7 @@ package struct EdgeHeartbeatRepository: Sendable {
                 ON CONFLICT (instance) DO UPDATE SET applied_seq = excluded.applied_seq, seen_at = excluded.seen_at
                 """
             )
+            return try ChangeLogRepository.newestSequence(on: connection)
         }
     }
 

@@ -15,6 +15,18 @@ package struct OperatorMetrics: Sendable, Hashable {
     package var deliveriesFailed: [String: Int] = [:]
     /// Alert deliveries waiting for their next attempt, by channel.
     package var deliveriesPending: [String: Int] = [:]
+    /// Current certificates (of served domains and of the platform's hosts) expiring within each bound of
+    /// days, cumulative; the nil bound counts them all.
+    package var certificatesByDaysToExpiry: [ExpiryBucket] = []
+
+    /// Certificates expiring within `bound` days (nil: all of them).
+    package struct ExpiryBucket: Sendable, Hashable {
+        package var bound: Int?
+        package var count: Int
+    }
+
+    /// The bounds, in days, of ``certificatesByDaysToExpiry``.
+    package static let expiryBounds = [0, 7, 14, 30, 60, 90]
 
     package init() {}
 }
@@ -75,6 +87,18 @@ package struct OperatorMetricsRepository: Sendable {
                     metrics.deliveriesPending[channel] = count
                 }
             }
+            let days = try connection.query(
+                """
+                SELECT extract(epoch FROM c.not_after - \(now))::float8 / 86400 FROM certificates c
+                WHERE c.replaced_by IS NULL
+                  AND (c.domain_id IN (SELECT id FROM served_domains(\(now)))
+                       OR (c.domain_id IS NULL AND c.host IN (SELECT host FROM platform_hosts)))
+                """
+            ).map { try $0.decode(Double.self, at: 0) }
+            metrics.certificatesByDaysToExpiry =
+                OperatorMetrics.expiryBounds.map { bound in
+                    OperatorMetrics.ExpiryBucket(bound: bound, count: days.filter { $0 <= Double(bound) }.count)
+                } + [OperatorMetrics.ExpiryBucket(bound: nil, count: days.count)]
             return metrics
         }
     }

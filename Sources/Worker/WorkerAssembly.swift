@@ -136,6 +136,7 @@ package enum WorkerAssembly {
                     logger: logger
                 )
             },
+            metrics: metrics,
             logger: logger
         )
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"

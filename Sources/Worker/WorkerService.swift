@@ -220,6 +220,7 @@ package final class WorkerService: Sendable {
                 case (.issuePlatformCertificate, _): handlePlatformHosts(attempts: job.attempts)
                 default: .done
                 }
+            metrics?.recordJob(kind: job.kind.rawValue, outcome: outcome)
             switch outcome {
             case .done:
                 do { try queue.complete(job) } catch { logger.warning("cannot complete a job", ["error": "\(error)"]) }

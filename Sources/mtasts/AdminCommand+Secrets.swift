@@ -120,7 +120,12 @@ extension AdminCommand {
                 }
             }
         }
-        try ServeCommand.prepareSchema(migrate: false, setup: setup, configuration: configuration, logger: logger)
+        try ServeCommand.prepareSchema(
+            migrate: false,
+            connectionString: setup.connectionString,
+            configuration: configuration,
+            logger: logger
+        )
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString, maxConnections: 1))
         defer { pool.close() }
         return try body(DataStore(pool: pool))

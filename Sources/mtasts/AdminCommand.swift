@@ -112,7 +112,12 @@ enum AdminCommand {
         if let url = options.values["database-url"] { configuration.databaseURL = url }
         let logger = Logger(label: "admin", level: configuration.logLevel)
         let setup = try DatabaseSetup.prepare(configuration: configuration, logger: logger)
-        try ServeCommand.prepareSchema(migrate: true, setup: setup, configuration: configuration, logger: logger)
+        try ServeCommand.prepareSchema(
+            migrate: true,
+            connectionString: setup.connectionString,
+            configuration: configuration,
+            logger: logger
+        )
         let pool = PostgresPool(configuration: .init(connectionString: setup.connectionString, maxConnections: 1))
         defer { pool.close() }
         let store = DataStore(pool: pool)

@@ -109,6 +109,7 @@ extension ServeCommand {
         configuration: PlatformConfiguration,
         reception: ReportReception,
         connectionString: String,
+        readiness: WriterReadiness,
         certificate: PlatformCertificateResolver?,
         group: EventLoopGroup,
         logger: Logger
@@ -130,19 +131,15 @@ extension ServeCommand {
         )
         let importLoop = ReportImportLoop(importer: importer, wake: reception.accepted, logger: logger)
         importLoop.start()
-        let admin = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                address: try socketAddress(configuration.reportsAdminListen, variable: "MTASTS_REPORTS_ADMIN_LISTEN"),
-                limits: HTTPParserLimits(bodyBytes: 1024),
-                maxConnections: 64
-            ),
-            group: group,
-            responder: ReportMetricsResponder(reception: reception, importer: importer) {
-                [metrics = smtp?.listener.metrics] in
-                metrics.map(ReportSMTPMetrics.render) ?? ""
-            }
+        let metrics = ReportMetrics(reception: reception, importer: importer) { [metrics = smtp?.listener.metrics] in
+            metrics.map(ReportSMTPMetrics.render) ?? ""
+        }
+        let admin = try startAdmin(
+            configuration.reportsAdminListen,
+            variable: "MTASTS_REPORTS_ADMIN_LISTEN",
+            responder: AdminResponder(readiness: readiness.problems, metrics: metrics.render),
+            group: group
         )
-        try admin.start()
         var lines = ""
         if let host = configuration.reportsHostname {
             lines += "reports: https://\(host)/v1/tlsrpt/<token> on the edge's HTTPS listener\n"
@@ -152,7 +149,7 @@ extension ServeCommand {
             lines += "         mailto:<token>@\(domain) on smtp://\(address) (STARTTLS)\n"
         }
         lines += "         spool \(configuration.reportsSpoolDirectory)\n"
-        lines += "         http://\(configuration.reportsAdminListen)/metrics\n"
+        lines += "         http://\(configuration.reportsAdminListen)/metrics (and /healthz, /readyz)\n"
         CommandRunner.writeOut(lines)
         return ReportsRole(importLoop: importLoop, admin: admin, smtp: smtp)
     }

@@ -14,6 +14,7 @@ import PlatformZone
 import PolicyEdge
 import ReportIntake
 import SMTPClient
+import SnapshotSync
 import Store
 import SystemIO
 import TLS
@@ -90,10 +91,13 @@ enum ServeCommand {
                 }
             }
         }
+        // Edges and DNS responders read from a nearby replica when one is configured; writers use the primary.
+        let readURL = configuration.databaseReadURL ?? setup.connectionString
         do {
+            let migrate = !options.flags.contains("no-migrate")
             try prepareSchema(
-                migrate: !options.flags.contains("no-migrate"),
-                setup: setup,
+                migrate: migrate,
+                connectionString: !migrate && roles.servesFromSnapshot ? readURL : setup.connectionString,
                 configuration: configuration,
                 logger: logger
             )
@@ -116,6 +120,12 @@ enum ServeCommand {
 
         let group = try EventLoopGroup(numberOfLoops: configuration.eventLoops)
         defer { try? group.shutdownGracefully() }
+        // `/readyz` of the writing roles: the primary takes writes.
+        let writer =
+            roles.isDisjoint(with: [.api, .worker, .reports])
+            ? nil : WriterReadiness(connectionString: setup.connectionString)
+        defer { writer?.close() }
+        let follower = followerConfiguration(configuration)
         // The spool and tokens the HTTPS door (on the edge) and the reports role share in this process.
         let reception =
             roles.isDisjoint(with: [.edge, .reports])
@@ -141,7 +151,10 @@ enum ServeCommand {
         defer { reportsDoor?.pool.shutdown() }
         var edge: EdgeService?
         if roles.contains(.edge) {
-            let source = try StoreSnapshotSource(connectionString: setup.connectionString)
+            let source = try StoreSnapshotSource(
+                connectionString: readURL,
+                heartbeatConnectionString: configuration.databaseReadURL == nil ? nil : setup.connectionString
+            )
             let instance = "edge-\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
             let service = try EdgeService(
                 configuration: .init(
@@ -156,9 +169,11 @@ enum ServeCommand {
                     ),
                     snapshotFile: configuration.edgeSnapshotFile,
                     accessLog: configuration.edgeAccessLog,
+                    follower: follower,
                     maxConnectionsPerAddress: perAddressCap(configuration.edgeMaxConnectionsPerAddress),
                     trustedProxies: configuration.trustedProxies,
-                    extraHost: reportsDoor?.host
+                    extraHost: reportsDoor?.host,
+                    maximumStaleness: TimeInterval(configuration.readyMaximumStaleness)
                 ),
                 source: source,
                 keyring: keyring,
@@ -171,7 +186,7 @@ enum ServeCommand {
             CommandRunner.writeOut(
                 "edge:   https://\(configuration.edgeHTTPSListen)/.well-known/mta-sts.txt (per-host certificates by SNI)\n"
                     + "        http://\(configuration.edgeHTTPListen)/.well-known/acme-challenge/<token>\n"
-                    + "        http://\(configuration.edgeAdminListen)/metrics\n"
+                    + "        http://\(configuration.edgeAdminListen)/metrics (and /healthz, /readyz)\n"
             )
         }
         var api: HTTPServer?
@@ -180,22 +195,32 @@ enum ServeCommand {
         defer { apiPool?.shutdown() }
         var certificateRefresh: (any DispatchSourceTimer)?
         defer { certificateRefresh?.cancel() }
-        if let apiPool {
+        var apiAdmin: HTTPServer?
+        if let apiPool, let writer {
+            let metrics = APIMetrics()
             (api, certificateRefresh) = try startAPI(
                 configuration: configuration,
                 pool: pool,
                 keyring: keyring,
                 group: group,
                 blocking: apiPool,
+                metrics: metrics,
                 logger: logger
+            )
+            apiAdmin = try startAdmin(
+                configuration.apiAdminListen,
+                variable: "MTASTS_API_ADMIN_LISTEN",
+                responder: AdminResponder(readiness: writer.problems, metrics: metrics.render),
+                group: group
             )
         }
         var worker: (service: WorkerService, admin: HTTPServer)?
-        if roles.contains(.worker) {
+        if roles.contains(.worker), let writer {
             worker = try startWorker(
                 configuration: configuration,
                 connectionString: setup.connectionString,
                 keyring: keyring,
+                readiness: writer,
                 group: group,
                 logger: logger
             )
@@ -205,17 +230,19 @@ enum ServeCommand {
             zone = try startZone(
                 configuration: configuration,
                 apex: apex,
-                connectionString: setup.connectionString,
+                connectionString: readURL,
+                follower: follower,
                 group: group,
                 logger: logger
             )
         }
         var reports: ReportsRole?
-        if roles.contains(.reports), let reception {
+        if roles.contains(.reports), let reception, let writer {
             reports = try startReports(
                 configuration: configuration,
                 reception: reception,
                 connectionString: setup.connectionString,
+                readiness: writer,
                 certificate: reportsCertificate?.resolver,
                 group: group,
                 logger: logger
@@ -229,6 +256,7 @@ enum ServeCommand {
         sigwait(&signals, &received)
         logger.info("shutting down", ["signal": received == SIGINT ? "SIGINT" : "SIGTERM"])
         api?.shutdown(gracePeriod: .seconds(10))
+        apiAdmin?.shutdown(gracePeriod: .seconds(1))
         worker?.admin.shutdown(gracePeriod: .seconds(1))
         worker?.service.stop()
         zone?.stop()
@@ -242,6 +270,7 @@ enum ServeCommand {
         configuration: PlatformConfiguration,
         apex: String,
         connectionString: String,
+        follower: ChangeFollowerStateMachine.Configuration,
         group: EventLoopGroup,
         logger: Logger
     ) throws -> ZoneService {
@@ -266,7 +295,9 @@ enum ServeCommand {
                 ),
                 adminAddress: try socketAddress(configuration.dnsAdminListen, variable: "MTASTS_DNS_ADMIN_LISTEN"),
                 snapshotFile: configuration.dnsSnapshotFile,
-                edgeTimeout: TimeInterval(configuration.dnsEdgeTimeout)
+                follower: follower,
+                edgeTimeout: TimeInterval(configuration.dnsEdgeTimeout),
+                maximumStaleness: TimeInterval(configuration.readyMaximumStaleness)
             ),
             source: try StoreZoneSource(connectionString: connectionString, reporting: reporting(configuration)),
             group: group,
@@ -276,7 +307,7 @@ enum ServeCommand {
         let addresses = service.localAddresses.map(\.description).joined(separator: ", ")
         CommandRunner.writeOut(
             "dns:    \(apex) on \(addresses) (UDP and TCP)\n"
-                + "        http://\(configuration.dnsAdminListen)/metrics\n"
+                + "        http://\(configuration.dnsAdminListen)/metrics (and /healthz, /readyz)\n"
         )
         return service
     }
@@ -291,6 +322,7 @@ enum ServeCommand {
         keyring: Keyring,
         group: EventLoopGroup,
         blocking: BlockingPool,
+        metrics: APIMetrics? = nil,
         logger: Logger
     ) throws -> (HTTPServer, (any DispatchSourceTimer)?) {
         let (tls, refresh) = try apiTLS(configuration: configuration, pool: pool, keyring: keyring, logger: logger)
@@ -329,7 +361,7 @@ enum ServeCommand {
             logger: logger.with(["role": "api"])
         )
         let staticFiles = try webForm(configuration: configuration, logger: logger)
-        let responder = APIResponder(environment: environment, staticFiles: staticFiles)
+        let responder = APIResponder(environment: environment, staticFiles: staticFiles, metrics: metrics)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: try socketAddress(configuration.apiListen, variable: "MTASTS_API_LISTEN"),
@@ -350,9 +382,41 @@ enum ServeCommand {
             logger: logger.with(["role": "api"])
         )
         try server.start()
-        CommandRunner.writeOut("api:    \(configuration.publicURL)/v1/ (JSON API)\n")
+        CommandRunner.writeOut(
+            "api:    \(configuration.publicURL)/v1/ (JSON API)\n"
+                + "        http://\(configuration.apiAdminListen)/metrics (and /healthz, /readyz)\n"
+        )
         if staticFiles != nil { CommandRunner.writeOut("web:    \(configuration.publicURL)/ (web form)\n") }
         return (server, refresh)
+    }
+
+    /// Starts a role's admin listener (`/healthz`, `/readyz`, `/metrics`) on `address`.
+    static func startAdmin(
+        _ address: ListenAddress,
+        variable: String,
+        responder: AdminResponder,
+        group: EventLoopGroup
+    ) throws -> HTTPServer {
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                address: try socketAddress(address, variable: variable),
+                limits: HTTPParserLimits(bodyBytes: 1024),
+                maxConnections: 64
+            ),
+            group: group,
+            responder: responder
+        )
+        try server.start()
+        return server
+    }
+
+    /// How edges and DNS responders follow the change log: with `MTASTS_DATABASE_READ_URL` (a replica, which
+    /// `NOTIFY` does not reach) they poll it every `MTASTS_DATABASE_READ_POLL_MS`.
+    static func followerConfiguration(
+        _ configuration: PlatformConfiguration
+    ) -> ChangeFollowerStateMachine.Configuration {
+        guard configuration.databaseReadURL != nil else { return .init() }
+        return .init(pollInterval: .milliseconds(configuration.databaseReadPollMilliseconds))
     }
 
     /// Refuses plain HTTP on a non-loopback API address unless it was asked for (`MTASTS_API_PLAIN_HTTP=on`,
@@ -448,15 +512,17 @@ enum ServeCommand {
     }
 
     /// Applies pending migrations, or with `migrate == false` refuses to run while any are pending.
+    /// - Parameter connectionString: the database to migrate, or (without `migrate`) to check; a read-only role
+    ///   checks the replica it reads.
     static func prepareSchema(
         migrate: Bool,
-        setup: DatabaseSetup,
+        connectionString: String,
         configuration: PlatformConfiguration,
         logger: Logger
     ) throws {
         if migrate {
             try DatabaseSetup.migrate(
-                connectionString: setup.connectionString,
+                connectionString: connectionString,
                 configuration: configuration,
                 logger: logger
             )
@@ -466,7 +532,7 @@ enum ServeCommand {
             directory: try DatabaseSetup.migrationsDirectory(configuration: configuration)
         )
         let pending = try Migrator(files: files).pending(
-            using: PostgresConnection(connectionString: setup.connectionString)
+            using: PostgresConnection(connectionString: connectionString)
         )
         guard pending.isEmpty else {
             throw ConfigurationError(
@@ -482,6 +548,7 @@ enum ServeCommand {
         configuration: PlatformConfiguration,
         connectionString: String,
         keyring: Keyring,
+        readiness: WriterReadiness,
         group: EventLoopGroup,
         logger: Logger
     ) throws -> (service: WorkerService, admin: HTTPServer) {
@@ -533,19 +600,16 @@ enum ServeCommand {
             metrics: metrics,
             logger: logger.with(["role": "worker"])
         )
-        let admin = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                address: try socketAddress(configuration.workerAdminListen, variable: "MTASTS_WORKER_ADMIN_LISTEN"),
-                maxConnections: 64
-            ),
-            group: group,
-            responder: WorkerMetricsResponder(metrics: metrics)
+        let admin = try startAdmin(
+            configuration.workerAdminListen,
+            variable: "MTASTS_WORKER_ADMIN_LISTEN",
+            responder: AdminResponder(readiness: readiness.problems, metrics: { metrics.render() }),
+            group: group
         )
-        try admin.start()
         worker.start()
         CommandRunner.writeOut(
             "worker: ACME directory \(configuration.acmeDirectory)\n"
-                + "        http://\(configuration.workerAdminListen)/metrics\n"
+                + "        http://\(configuration.workerAdminListen)/metrics (and /healthz, /readyz)\n"
         )
         return (worker, admin)
     }

@@ -125,6 +125,12 @@ import WebClient
         #expect(reactivatedOutput.contains("reactivated tenant@alpha.test"))
         #expect(try api.logIn("tenant@alpha.test").status == .created)
         #expect(try api.get("/v1/domains", token: token).status == .ok)
+
+        // The tenant's activity shows what the operator did, without the operator's note.
+        let entries = try fixtures.store.auditLog.list(accountID: try #require(UUID(uuidString: accountID)), limit: 50)
+        let operatorEntries = entries.filter { $0.actor == .operator }
+        #expect(operatorEntries.map(\.action) == ["account.reactivate", "account.suspend"])
+        #expect(operatorEntries.allSatisfy { $0.target == "tenant@alpha.test" && $0.details.isEmpty })
     }
 
     @Test func aLimitAndATransferMoveADomainToAnotherTenant() throws {
@@ -180,6 +186,15 @@ import WebClient
         #expect(try api.get("/v1/domains/alpha.test", token: fromToken).status == .notFound)
         let served = try fixtures.store.servedHosts.load(hosts: ["mta-sts.alpha.test"], parts: .policy)
         #expect(served.policies.count == 1)
+        for (account, direction) in [(fromID, "out"), (toID, "in")] {
+            let moves = try fixtures.store.auditLog.list(
+                accountID: try #require(UUID(uuidString: account)),
+                limit: 10,
+                action: "domain.transfer"
+            )
+            #expect(moves.map(\.details) == [["direction": direction]], "\(account)")
+            #expect(moves.first?.actor == .operator && moves.first?.target == "alpha.test")
+        }
 
         let (again, againOutput) = try MTASTSBinary.run(
             ["admin", "transfer", "alpha.test", toID],

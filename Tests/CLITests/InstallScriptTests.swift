@@ -118,7 +118,7 @@ import Testing
         #expect(migrated == 0 && migrateOutput.contains("applied migration"), "\(migrateOutput)")
         let (doctor, doctorOutput) = try Self.runInstalled(root, ["admin", "doctor"], installed, directory: directory)
         #expect(doctor == 0, "\(doctorOutput)")
-        #expect(doctorOutput.contains("ok: every secret in use is readable with the current key \(keyID)"))
+        #expect(doctorOutput.contains("keys: every secret in use is readable with the current key \(keyID)"))
     }
 
     @Test func aGivenDatabaseURLGoesIntoTheNewEnvironmentFile() throws {

@@ -170,6 +170,12 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
         follower.loadInitialSnapshot()
         #expect(holder.current.text("mta-sts.a.test") == "saved")
         #expect(!holder.isDatabaseReachable)
+        // Serving the file, never confirmed against the database: not ready (it still answers).
+        #expect(holder.confirmedAt == nil)
+        #expect(
+            holder.readinessProblems(maximumStaleness: 900)
+                == ["the snapshot has not been confirmed against the database since start (bound: 900 s)"]
+        )
         follower.start()
         defer { follower.stop() }
         // The database comes back with other content: the owed full load replaces the file's snapshot.
@@ -178,6 +184,18 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
         try Poll.until(deadline: 5, "full load after the outage") {
             holder.current.text("mta-sts.b.test") != nil && holder.current.text("mta-sts.a.test") == nil
         }
+        #expect(holder.readinessProblems(maximumStaleness: 900).isEmpty)
+        // A snapshot last confirmed longer ago than the bound is stale.
+        let later = Date().addingTimeInterval(1000)
+        #expect(holder.readinessProblems(maximumStaleness: 900, now: later).first?.contains("for 1000 s") == true)
+    }
+
+    @Test func nothingLoadedIsNotReady() {
+        let holder = SnapshotHolder<TestSnapshot>()
+        #expect(
+            holder.readinessProblems(maximumStaleness: 900)
+                == ["no snapshot loaded yet (database unreachable and no snapshot file)"]
+        )
     }
 
     @Test func stopWakesTheFollowerOutOfItsWait() throws {

@@ -37,6 +37,16 @@ package final class PostgresTestCluster: Sendable {
 
     /// Starts a new private cluster.
     package static func start() throws -> PostgresTestCluster {
+        try start { try $0.start() }
+    }
+
+    /// Starts a new private cluster as a streaming replica of this one (`pg_basebackup -R`): a hot standby
+    /// with every database of the primary, read-only until ``LocalPostgresCluster/promote()``.
+    package func startReplica() throws -> PostgresTestCluster {
+        try Self.start { try $0.startReplica(of: cluster) }
+    }
+
+    private static func start(_ starting: (LocalPostgresCluster) throws -> Void) throws -> PostgresTestCluster {
         removeAbandonedClusters()
         let base = URL(fileURLWithPath: "/tmp")
             .appendingPathComponent("mtasts-test-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())")
@@ -49,8 +59,9 @@ package final class PostgresTestCluster: Sendable {
             ]
         )
         do {
-            try cluster.start()
+            try starting(cluster)
         } catch {
+            try? cluster.stop()
             try? FileManager.default.removeItem(at: base)
             throw error
         }

@@ -14,10 +14,14 @@ package import WebClient
 package final class ServerProcess {
     /// `http://127.0.0.1:<port>`: the API and the web form.
     package let baseURL: String
+    /// `http://127.0.0.1:<port>` of each role's admin listener (`/healthz`, `/readyz`, `/metrics`), by role:
+    /// `api`, `edge`, `worker`, and `dns` when the zone is served.
+    package let adminURLs: [String: String]
     private let process: ManagedProcess
 
-    private init(baseURL: String, process: ManagedProcess) {
+    private init(baseURL: String, adminURLs: [String: String], process: ManagedProcess) {
         self.baseURL = baseURL
+        self.adminURLs = adminURLs
         self.process = process
     }
 
@@ -54,10 +58,12 @@ package final class ServerProcess {
         var failures: [String] = []
         for attempt in 0..<3 {
             // 0–3: API and edge (TCP); 4: the zone's DNS listener (UDP and TCP); 5: its metrics (TCP); 6: the
-            // worker's metrics (TCP: its default port would collide with another server started in parallel).
+            // worker's admin listener; 7: the API's (TCP: their default ports would collide with another server
+            // started in parallel).
             var ports =
                 try (0..<4).map { _ in try FreePort.allocate(udp: false) }
                 + [try FreePort.allocate(), try FreePort.allocate(udp: false), try FreePort.allocate(udp: false)]
+                + [try FreePort.allocate(udp: false)]
             if let edgeHTTPPort { ports[2] = edgeHTTPPort }
             guard Set(ports).count == ports.count else { continue }
             var environment = [
@@ -68,6 +74,7 @@ package final class ServerProcess {
                 "MTASTS_EDGE_HTTP_LISTEN": "127.0.0.1:\(ports[2])",
                 "MTASTS_EDGE_ADMIN_LISTEN": "127.0.0.1:\(ports[3])",
                 "MTASTS_WORKER_ADMIN_LISTEN": "127.0.0.1:\(ports[6])",
+                "MTASTS_API_ADMIN_LISTEN": "127.0.0.1:\(ports[7])",
                 "MTASTS_DNS_RESOLVERS": resolver.description,
                 "MTASTS_EDGE_HOSTNAME": edgeHostname,
                 "MTASTS_DATA_DIR": directory.path("data-\(attempt)"),
@@ -93,7 +100,9 @@ package final class ServerProcess {
                 environment: environment,
                 logDirectory: directory.path
             )
-            let server = ServerProcess(baseURL: "http://127.0.0.1:\(ports[0])", process: process)
+            var admin = ["api": ports[7], "edge": ports[3], "worker": ports[6]].mapValues { "http://127.0.0.1:\($0)" }
+            if dnsZone != nil { admin["dns"] = "http://127.0.0.1:\(ports[5])" }
+            let server = ServerProcess(baseURL: "http://127.0.0.1:\(ports[0])", adminURLs: admin, process: process)
             do {
                 try server.waitUntilServing()
                 return server

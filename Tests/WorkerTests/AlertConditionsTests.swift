@@ -5,6 +5,7 @@ import MTASTS
 import Store
 import TestSupport
 import Testing
+import WebServer
 import Worker
 
 @Suite struct AlertConditionsTests {
@@ -121,7 +122,7 @@ import Worker
         #expect(text.contains("mtasts_certificates_failing{status=\"failed\"} 0\n"))
         #expect(text.contains("mtasts_alert_deliveries_failed{channel=\"webhook\"} 0\n"))
         #expect(text.contains("# TYPE mtasts_certificates_expiring_soon gauge\nmtasts_certificates_expiring_soon "))
-        let responder = WorkerMetricsResponder(metrics: metrics)
+        let responder = AdminResponder(readiness: { [] }, metrics: { metrics.render() })
         let head = HTTPRequestHead(method: .get, target: "/metrics", fields: HTTPFields(), framing: .none)
         let response = responder.respond(to: HTTPRequest(head: head, body: [], remoteAddress: "127.0.0.1"))
         #expect(response.status == .ok)

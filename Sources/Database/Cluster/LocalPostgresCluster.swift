@@ -53,6 +53,36 @@ package struct LocalPostgresCluster: Sendable {
         )
     }
 
+    /// Makes this (new, empty) cluster a streaming replica of `primary` with `pg_basebackup -R` and starts it:
+    /// a hot standby that replays the primary's WAL and answers read-only queries (the topology of
+    /// `MTASTS_DATABASE_READ_URL`). The primary needs `wal_level=replica` and a free WAL sender, PostgreSQL's
+    /// defaults.
+    package func startReplica(of primary: LocalPostgresCluster) throws(DatabaseError) {
+        let binaries = try Self.binaryDirectory()
+        try prepareDirectories()
+        if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
+            try runServerCommand(
+                binaries.appendingPathComponent("pg_basebackup").path,
+                [
+                    "-D", dataDirectory.path, "-R", "-X", "stream", "--checkpoint=fast", "-h",
+                    primary.socketDirectory.path, "-U", "postgres",
+                ],
+                what: "pg_basebackup"
+            )
+        }
+        try start()
+    }
+
+    /// Promotes a replica to primary (`pg_ctl promote`), waiting until it accepts writes.
+    package func promote() throws(DatabaseError) {
+        let binaries = try Self.binaryDirectory()
+        try runServerCommand(
+            binaries.appendingPathComponent("pg_ctl").path,
+            ["-D", dataDirectory.path, "-w", "-t", "60", "promote"],
+            what: "pg_ctl promote"
+        )
+    }
+
     /// Stops the server (fast shutdown: active sessions are disconnected). Does nothing if it is not running.
     package func stop() throws(DatabaseError) {
         let binaries = try Self.binaryDirectory()

@@ -34,11 +34,28 @@ package struct Migrator: Sendable {
     }
 
     /// The migrations that `migrate` would apply; throws when the history and files disagree.
+    /// Read-only, so it also answers on a hot standby (an edge started with `--no-migrate` on a replica).
     package func pending(using connection: PostgresConnection) throws -> [MigrationPlan.Entry] {
-        try makePlan(using: connection).pending
+        let history = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        guard try history.first?.decode(Bool.self, at: 0) == true else {
+            return try MigrationPlan(applied: [], available: try checksums(using: connection)).pending
+        }
+        return try makePlan(using: connection, createHistory: false).pending
     }
 
-    private func makePlan(using connection: PostgresConnection) throws -> MigrationPlan {
+    private func makePlan(using connection: PostgresConnection, createHistory: Bool = true) throws -> MigrationPlan {
+        if createHistory {
+            try createHistoryTable(on: connection)
+        }
+        let applied = try connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            .map { row in
+                let (version, name, checksum) = try row.decode((Int, String, String).self)
+                return MigrationPlan.Entry(version: version, name: name, checksum: checksum)
+            }
+        return try MigrationPlan(applied: applied, available: try checksums(using: connection))
+    }
+
+    private func createHistoryTable(on connection: PostgresConnection) throws {
         try connection.executeSimple(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -49,12 +66,6 @@ package struct Migrator: Sendable {
             )
             """
         )
-        let applied = try connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
-            .map { row in
-                let (version, name, checksum) = try row.decode((Int, String, String).self)
-                return MigrationPlan.Entry(version: version, name: name, checksum: checksum)
-            }
-        return try MigrationPlan(applied: applied, available: try checksums(using: connection))
     }
 
     /// SHA-256 of each file's bytes, computed by the server so this module needs no crypto library.

@@ -72,7 +72,14 @@ package final class PostgresPool: @unchecked Sendable {
     package func withConnection<Result>(_ body: (PostgresConnection) throws -> Result) throws -> Result {
         let connection = try acquire()
         defer { release(connection) }
-        return try body(connection)
+        do {
+            return try body(connection)
+        } catch let error as DatabaseError where error.invalidatesConnection {
+            // The server went away (a restart, a failover): every idle connection points at it too. Dropping
+            // them makes the next lease connect afresh, to the promoted server with a multi-host string.
+            discardIdle()
+            throw error
+        }
     }
 
     /// Leases a connection and runs `body` in a transaction on it (rolled back when `body` throws).
@@ -90,12 +97,8 @@ package final class PostgresPool: @unchecked Sendable {
     package func close() {
         condition.lock()
         isClosed = true
-        let closing = idle
-        idle.removeAll()
-        openCount -= closing.count
-        condition.broadcast()
         condition.unlock()
-        _ = closing
+        discardIdle()
     }
 
     // MARK: - Leasing
@@ -148,6 +151,16 @@ package final class PostgresPool: @unchecked Sendable {
             condition.unlock()
             throw error
         }
+    }
+
+    private func discardIdle() {
+        condition.lock()
+        let closing = idle
+        idle.removeAll()
+        openCount -= closing.count
+        condition.broadcast()
+        condition.unlock()
+        _ = closing
     }
 
     private func release(_ connection: PostgresConnection) {

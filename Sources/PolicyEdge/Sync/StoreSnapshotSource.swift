@@ -1,24 +1,39 @@
 import Crypto
 import Foundation
-import SnapshotSync
+package import SnapshotSync
 package import Store
+import Synchronization
 import TLS
 
 /// Reads the edge's view of the world through the store: read-only, never on the request path.
 ///
 /// Its own small pool (one reader connection) and its own listener, so a busy API or worker never delays an
-/// edge's catch-up. Served hosts follow the store's `served_domains` rule (RFC 8461 §8.3).
+/// edge's catch-up. Served hosts follow the store's `served_domains` rule (RFC 8461 §8.3). It may read from a
+/// streaming replica (`MTASTS_DATABASE_READ_URL`) while its heartbeat goes to the primary.
 package final class StoreSnapshotSource: SnapshotSource {
     package typealias Snapshot = EdgeSnapshot
 
     private let store: DataStore
+    private let heartbeatStore: DataStore
     private let listener: ChangeListener
+    private let primarySequence = Atomic<Int64>(0)
 
-    /// A source on `connectionString`.
+    /// A source reading from `connectionString`.
+    /// - Parameter heartbeatConnectionString: the primary, for ``recordHeartbeat(instance:appliedSequence:)``
+    ///   when `connectionString` is a replica; nil writes to `connectionString`.
     /// - Throws: when the process is out of descriptors for the listener.
-    package init(connectionString: String) throws {
+    package init(connectionString: String, heartbeatConnectionString: String? = nil) throws {
         store = DataStore(connectionString: connectionString, maxConnections: 1)
+        heartbeatStore =
+            heartbeatConnectionString.map { DataStore(connectionString: $0, maxConnections: 1) } ?? store
         listener = try ChangeListener(connectionString: connectionString)
+    }
+
+    /// Whether the source reads from a replica and how far behind, and the primary's newest change-log
+    /// position as of the last heartbeat.
+    package var replication: ReplicationStatus {
+        let head = primarySequence.load(ordering: .relaxed)
+        return ReplicationStatus(replica: listener.replicaStatus, primaryHead: head > 0 ? head : nil)
     }
 
     package func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
@@ -41,7 +56,8 @@ package final class StoreSnapshotSource: SnapshotSource {
 
     /// Records that this edge (`instance`) has applied every change up to `appliedSequence`.
     package func recordHeartbeat(instance: String, appliedSequence: Int64) throws {
-        try store.edgeHeartbeats.record(instance: instance, appliedSequence: appliedSequence)
+        let head = try heartbeatStore.edgeHeartbeats.record(instance: instance, appliedSequence: appliedSequence)
+        primarySequence.store(head, ordering: .relaxed)
     }
 
     package func waitForChange(timeout: Duration) throws {

@@ -22,6 +22,8 @@ extension AdministrationRepository {
                 WHERE id = \(before.id)
                 """
             )
+            // The reason is the operator's note and stays out of the tenant's audit log.
+            try Self.audit("account.suspend", account: before.id, target: before.email, at: now, on: connection)
             return (before, try Self.account(named: before.id.uuidString, on: connection, lock: false))
         }
     }
@@ -41,6 +43,7 @@ extension AdministrationRepository {
                 WHERE id = \(before.id)
                 """
             )
+            try Self.audit("account.reactivate", account: before.id, target: before.email, at: now, on: connection)
             return (before, try Self.account(named: before.id.uuidString, on: connection, lock: false))
         }
     }
@@ -57,6 +60,14 @@ extension AdministrationRepository {
             let before = try Self.account(named: name, on: connection, lock: true)
             try connection.execute(
                 "UPDATE accounts SET domain_limit = \(limit), updated_at = \(now) WHERE id = \(before.id)"
+            )
+            try Self.audit(
+                "account.limit",
+                account: before.id,
+                target: before.email,
+                at: now,
+                details: ["domain_limit": limit.map(String.init) ?? "default"],
+                on: connection
             )
             return (before, try Self.account(named: before.id.uuidString, on: connection, lock: false))
         }
@@ -136,6 +147,17 @@ extension AdministrationRepository {
                 "DELETE FROM alert_conditions WHERE domain_id = \(record.id) AND resolved_at IS NULL"
             )
             try connection.execute("UPDATE domain_checks SET next_check_at = \(now) WHERE domain_id = \(record.id)")
+            // Each side sees the move in its own log, without the other account's address.
+            for (account, direction) in [(fromAccount.id, "out"), (toAccount.id, "in")] {
+                try Self.audit(
+                    "domain.transfer",
+                    account: account,
+                    target: record.name,
+                    at: now,
+                    details: ["direction": direction],
+                    on: connection
+                )
+            }
             return DomainTransfer(
                 domain: try DomainRepository.lock(on: connection, domainID: record.id),
                 fromAccount: fromAccount,
@@ -145,6 +167,29 @@ extension AdministrationRepository {
                 exceededLimit: held >= limit
             )
         }
+    }
+
+    /// Appends an entry by the operator (`mtasts admin`) to `account`'s audit log, in the change's transaction.
+    private static func audit(
+        _ action: String,
+        account: UUID,
+        target: String,
+        at now: Date,
+        details: [String: String] = [:],
+        on connection: PostgresConnection
+    ) throws {
+        try AuditLogRepository.insert(
+            AuditEntry(
+                accountID: account,
+                actor: .operator,
+                actorDetail: "operator",
+                action: action,
+                target: target,
+                at: now,
+                details: details
+            ),
+            on: connection
+        )
     }
 
     /// The id of the domain named `name` (or with id `name`): the verified or offboarding row of that name, else

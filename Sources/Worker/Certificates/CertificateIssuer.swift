@@ -52,7 +52,9 @@ package final class CertificateIssuer: Sendable {
     private let makeClient: @Sendable () throws -> ACMEClient
     private let client = Mutex<ACMEClient?>(nil)
     private let logger: Logger
+    private let metrics: WorkerMetrics?
 
+    /// - Parameter metrics: counts each ACME order by outcome.
     package init(
         store: DataStore,
         keyring: Keyring,
@@ -60,8 +62,10 @@ package final class CertificateIssuer: Sendable {
         settings: Settings,
         publisher: any ChallengePublisher,
         makeClient: @escaping @Sendable () throws -> ACMEClient,
+        metrics: WorkerMetrics? = nil,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.store = store
         self.keyring = keyring
         self.dns = dns
@@ -149,6 +153,7 @@ package final class CertificateIssuer: Sendable {
                 renewAfter: renewAfter,
                 now: now
             )
+            metrics?.recordOrder(outcome: "issued")
             logger.info(
                 "certificate issued",
                 [
@@ -157,6 +162,7 @@ package final class CertificateIssuer: Sendable {
             )
             return .done
         } catch let deferral as BudgetDeferral {
+            metrics?.recordOrder(outcome: "deferred")
             try store.certificates.setState(
                 domainID: domainID,
                 status: current != nil ? .renewing : .ordering,
@@ -167,6 +173,7 @@ package final class CertificateIssuer: Sendable {
             let detail = error.problem.map { "\($0.type): \($0.detail ?? "")" } ?? error.message
             logger.warning("ACME order failed", ["error": "\(error)"])
             if error.problem?.type == .rateLimited {
+                metrics?.recordOrder(outcome: "rate_limited")
                 try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
                 return .retry(
                     at: error.retryAfter ?? now.addingTimeInterval(3600),
@@ -179,6 +186,7 @@ package final class CertificateIssuer: Sendable {
             let transient =
                 error.code == .transport || error.code == .timedOut
                 || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
+            metrics?.recordOrder(outcome: transient ? "transient" : "rejected")
             if transient {
                 try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
             } else if try store.certificates.recordFailedOrder(
@@ -247,6 +255,7 @@ package final class CertificateIssuer: Sendable {
                 at: now
             )
             if case .deferred(let until, let reason) = admission {
+                metrics?.recordOrder(outcome: "deferred")
                 return .retry(at: until, error: reason, countsAsAttempt: false)
             }
             let key = try P256PrivateKey.generate()
@@ -266,11 +275,17 @@ package final class CertificateIssuer: Sendable {
                 renewAfter: renewAfter,
                 at: now
             )
+            metrics?.recordOrder(outcome: "issued")
             logger.info("platform certificate issued", ["not_after": "\(leaf.notAfter)", "serial": leaf.serialHex])
             return .done
         } catch {
             let detail =
                 (error as? ACMEError).flatMap { $0.problem.map { "\($0.type): \($0.detail ?? "")" } } ?? "\(error)"
+            if let acme = error as? ACMEError {
+                metrics?.recordOrder(
+                    outcome: acme.code == .transport || acme.code == .timedOut ? "transient" : "rejected"
+                )
+            }
             try? store.platformCertificates.recordFailure(host: host, error: detail, at: now)
             logger.error("platform certificate order failed", ["error": detail])
             return .retry(

@@ -1,13 +1,15 @@
 package import Foundation
-package import HTTPCore
 package import Store
 import Synchronization
-import WebServer
 
 /// The worker's `/metrics` (Prometheus text) on `MTASTS_WORKER_ADMIN_LISTEN`: what an operator alerts on,
 /// refreshed by the scheduler (never queried on the admin listener's event loop).
 package final class WorkerMetrics: Sendable {
     private let latest = Mutex<(metrics: OperatorMetrics, at: Date)?>(nil)
+    /// Jobs handled by this process, by kind and outcome (`done`, `retry`).
+    private let jobs = Mutex<[String: [String: UInt64]]>([:])
+    /// ACME orders this process placed, by outcome.
+    private let orders = Mutex<[String: UInt64]>([:])
 
     package init() {}
 
@@ -17,13 +19,40 @@ package final class WorkerMetrics: Sendable {
         latest.withLock { $0 = (metrics, now) }
     }
 
-    /// The Prometheus text document; only the refresh age before the first refresh.
+    /// Counts a handled job.
+    package func recordJob(kind: String, outcome: JobOutcome) {
+        let name =
+            switch outcome {
+            case .done: "done"
+            case .retry: "retry"
+            }
+        jobs.withLock { $0[kind, default: [:]][name, default: 0] += 1 }
+    }
+
+    /// Counts an ACME order by how it ended: `issued`, `rejected` (the CA refused it), `rate_limited`,
+    /// `transient` (network, nonce or CA hiccup), `deferred` (held back by the platform's order budget).
+    package func recordOrder(outcome: String) {
+        orders.withLock { $0[outcome, default: 0] += 1 }
+    }
+
+    /// The Prometheus text document; only the counters and the refresh age before the first refresh.
     package func render(now: Date = Date()) -> String {
+        var text = "# HELP mtasts_worker_jobs_total Jobs this worker handled, by kind and outcome.\n"
+        text += "# TYPE mtasts_worker_jobs_total counter\n"
+        for (kind, outcomes) in jobs.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            for (outcome, count) in outcomes.sorted(by: { $0.key < $1.key }) {
+                text += "mtasts_worker_jobs_total{kind=\"\(kind)\",outcome=\"\(outcome)\"} \(count)\n"
+            }
+        }
+        text += "# HELP mtasts_acme_orders_total ACME orders this worker placed, by outcome.\n"
+        text += "# TYPE mtasts_acme_orders_total counter\n"
+        for (outcome, count) in orders.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            text += "mtasts_acme_orders_total{outcome=\"\(outcome)\"} \(count)\n"
+        }
         guard let (metrics, at) = latest.withLock({ $0 }) else {
-            return "# HELP mtasts_worker_metrics_age_seconds Seconds since the figures were read.\n"
+            return text + "# HELP mtasts_worker_metrics_age_seconds Seconds since the figures were read.\n"
                 + "# TYPE mtasts_worker_metrics_age_seconds gauge\n"
         }
-        var text = ""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
             for sample in samples { text += "\(name)\(sample.labels) \(sample.value)\n" }
@@ -40,6 +69,13 @@ package final class WorkerMetrics: Sendable {
             "Issued certificates of served domains that expire within 14 days.",
             [("", metrics.certificatesExpiringSoon)]
         )
+        text += "# HELP mtasts_certificates_by_days_to_expiry Current certificates of served domains and of the "
+        text += "platform's hosts that expire within the given number of days (cumulative).\n"
+        text += "# TYPE mtasts_certificates_by_days_to_expiry gauge\n"
+        for bucket in metrics.certificatesByDaysToExpiry {
+            let label = bucket.bound.map(String.init) ?? "+Inf"
+            text += "mtasts_certificates_by_days_to_expiry{le=\"\(label)\"} \(bucket.count)\n"
+        }
         family(
             "mtasts_certificates_failing",
             "Certificates of served domains whose issuance or renewal is failing, by status.",
@@ -66,23 +102,5 @@ package final class WorkerMetrics: Sendable {
             labelled("channel", metrics.deliveriesPending, known: ["webhook"])
         )
         return text
-    }
-}
-
-/// Answers `GET /metrics` from ``WorkerMetrics``; anything else is 404.
-package struct WorkerMetricsResponder: HTTPResponder {
-    private let metrics: WorkerMetrics
-
-    package init(metrics: WorkerMetrics) {
-        self.metrics = metrics
-    }
-
-    package func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard request.head.path == "/metrics" else {
-            return HTTPResponse(status: .notFound, body: Array("404 Not Found\n".utf8))
-        }
-        var fields = HTTPFields()
-        fields.set(.contentType, "text/plain; version=0.0.4; charset=utf-8")
-        return HTTPResponse(status: .ok, fields: fields, body: Array(metrics.render().utf8))
     }
 }

@@ -1,30 +1,27 @@
 package import DNSServer
 import Foundation
-package import HTTPCore
-import SnapshotSync
+package import SnapshotSync
 import Store
-import WebServer
 
-/// `GET /metrics` on the `dns` role's admin listener: the DNS server's counters, the snapshot's age and
-/// position, and how far the edges are (what holds new ids back).
-package struct ZoneMetricsResponder: HTTPResponder {
+/// The `dns` role's `/metrics` document (on its admin listener, ``AdminResponder``): the DNS server's
+/// counters, the snapshot's age and position, how far the edges are (what holds new ids back), and how far
+/// behind the primary the database it reads is.
+package struct ZoneMetrics: Sendable {
     private let holder: ZoneSnapshotHolder
     private let announcer: ZoneAnnouncer
     private let server: AuthoritativeDNSServer
+    private let replication: @Sendable () -> ReplicationStatus
 
-    package init(holder: ZoneSnapshotHolder, announcer: ZoneAnnouncer, server: AuthoritativeDNSServer) {
+    package init(
+        holder: ZoneSnapshotHolder,
+        announcer: ZoneAnnouncer,
+        server: AuthoritativeDNSServer,
+        replication: @escaping @Sendable () -> ReplicationStatus = { ReplicationStatus() }
+    ) {
+        self.replication = replication
         self.holder = holder
         self.announcer = announcer
         self.server = server
-    }
-
-    package func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard request.head.path == "/metrics" else {
-            return HTTPResponse(status: .notFound, body: Array("404 Not Found\n".utf8))
-        }
-        var fields = HTTPFields()
-        fields.set(.contentType, "text/plain; version=0.0.4; charset=utf-8")
-        return HTTPResponse(status: .ok, fields: fields, body: Array(render().utf8))
     }
 
     /// The metrics document.
@@ -63,6 +60,6 @@ package struct ZoneMetricsResponder: HTTPResponder {
                 String(max(0, snapshot.sequence - minimum))
             )
         }
-        return text
+        return text + replication().prometheusText(prefix: "mtasts_dns", applied: snapshot.sequence)
     }
 }

@@ -1,36 +1,29 @@
 import Foundation
-package import HTTPCore
-import SnapshotSync
+package import SnapshotSync
 import Store
 package import WebServer
 
-/// `GET /metrics` in the Prometheus text format, on the edge's admin listener.
-package struct MetricsResponder: HTTPResponder {
+/// The edge's `/metrics` document (Prometheus text), on its admin listener (``AdminResponder``).
+package struct EdgeMetrics: Sendable {
     private let holder: EdgeSnapshotHolder
     private let servers: [(listener: String, metrics: HTTPServerMetrics)]
     private let resolver: SnapshotCertificateResolver?
     private let keyAudit: EdgeKeyAudit?
+    private let replication: @Sendable () -> ReplicationStatus
 
     /// - Parameter keyAudit: reports certificates whose key this edge cannot decrypt; nil leaves the gauge out.
     package init(
         holder: EdgeSnapshotHolder,
         servers: [(listener: String, metrics: HTTPServerMetrics)],
         resolver: SnapshotCertificateResolver?,
-        keyAudit: EdgeKeyAudit? = nil
+        keyAudit: EdgeKeyAudit? = nil,
+        replication: @escaping @Sendable () -> ReplicationStatus = { ReplicationStatus() }
     ) {
+        self.replication = replication
         self.holder = holder
         self.servers = servers
         self.resolver = resolver
         self.keyAudit = keyAudit
-    }
-
-    package func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard request.head.path == "/metrics" else {
-            return HTTPResponse(status: .notFound, body: Array("404 Not Found\n".utf8))
-        }
-        var fields = HTTPFields()
-        fields.set(.contentType, "text/plain; version=0.0.4; charset=utf-8")
-        return HTTPResponse(status: .ok, fields: fields, body: Array(render().utf8))
     }
 
     /// The metrics document.
@@ -79,6 +72,15 @@ package struct MetricsResponder: HTTPResponder {
         lines.append("# HELP mtasts_edge_database_up Whether the last contact with PostgreSQL succeeded.")
         lines.append("# TYPE mtasts_edge_database_up gauge")
         lines.append("mtasts_edge_database_up \(holder.isDatabaseReachable ? 1 : 0)")
+        lines.append(
+            "# HELP mtasts_edge_snapshot_confirmed_age_seconds Seconds since the follower last read the database."
+        )
+        lines.append("# TYPE mtasts_edge_snapshot_confirmed_age_seconds gauge")
+        if let confirmed = holder.confirmedAt {
+            lines.append(
+                "mtasts_edge_snapshot_confirmed_age_seconds \(String(format: "%.3f", Date().timeIntervalSince(confirmed)))"
+            )
+        }
         if let resolver {
             lines.append("# HELP mtasts_edge_tls_contexts TLS contexts built for hosts so far.")
             lines.append("# TYPE mtasts_edge_tls_contexts gauge")
@@ -95,5 +97,6 @@ package struct MetricsResponder: HTTPResponder {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+            + replication().prometheusText(prefix: "mtasts_edge", applied: snapshot.sequence)
     }
 }

@@ -1,8 +1,6 @@
-package import HTTPCore
-
-/// `GET /metrics` on the reports role's admin listener: deliveries by door and outcome, imports, and what waits
-/// in the spool.
-package struct ReportMetricsResponder: HTTPResponder {
+/// The reports role's `/metrics` document (on its admin listener, ``AdminResponder``): deliveries by door and
+/// outcome, imports, and what waits in the spool.
+package struct ReportMetrics: Sendable {
     private let reception: ReportReception
     private let importer: ReportImporter
     /// Counters of the SMTP door, when it runs: Prometheus lines appended as they are.
@@ -13,17 +11,6 @@ package struct ReportMetricsResponder: HTTPResponder {
         self.reception = reception
         self.importer = importer
         self.extra = extra
-    }
-
-    package func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard request.head.path == "/metrics" else {
-            return HTTPResponse(status: .notFound, body: Array("404 Not Found\n".utf8))
-        }
-        return HTTPResponse(
-            status: .ok,
-            fields: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: Array(render().utf8)
-        )
     }
 
     /// The metrics document.
