@@ -125,12 +125,36 @@ import WebClient
         try? output.write(toFile: screenshots + "/journey.log", atomically: true, encoding: .utf8)
         #expect(termination == .exited(0), "the browser journey failed:\n\(output)\nserver log:\n\(server.logTail())")
         #expect(output.contains("JOURNEY COMPLETE"), "\(output)")
+        try checkAdminListeners(of: server)
         if let guide = Self.guideDirectory { Self.expectGuidePictures(in: guide, from: output, count: 14) }
         for name in ["journey-1280.png", "journey-360.png"] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: screenshots + "/" + name))
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")
             #expect(bytes.count > 10_000, "\(name) is suspiciously small")
         }
+    }
+
+    /// Every role of `mtasts serve` answers `/healthz`, `/readyz` and `/metrics` on its own admin listener, and the
+    /// API counted the journey's requests by route template.
+    private func checkAdminListeners(of server: ServerProcess) throws {
+        #expect(Set(server.adminURLs.keys) == ["api", "dns", "edge", "worker"])
+        let client = try HTTPClient()
+        for (role, base) in server.adminURLs {
+            for path in ["/healthz", "/readyz"] {
+                let response = try client.send(try ClientRequest(url: base + path))
+                #expect(response.status == .ok, "\(role)\(path): \(String(decoding: response.body, as: UTF8.self))")
+            }
+        }
+        let api = try client.send(try ClientRequest(url: server.adminURLs["api", default: ""] + "/metrics"))
+        let text = String(decoding: api.body, as: UTF8.self)
+        #expect(text.contains(#"mtasts_api_requests_total{method="POST",route="/v1/accounts",code="201"} "#), "\(text)")
+        #expect(text.contains(#"mtasts_api_request_duration_seconds_bucket{method="GET",route="/v1/domains/{name}","#))
+        #expect(text.contains(#"route="static",code="200"}"#))
+        let worker = try client.send(try ClientRequest(url: server.adminURLs["worker", default: ""] + "/metrics"))
+        let workerText = String(decoding: worker.body, as: UTF8.self)
+        #expect(workerText.contains(#"mtasts_acme_orders_total{outcome="issued"} "#), "\(workerText)")
+        #expect(workerText.contains(#"mtasts_worker_jobs_total{kind="issue_certificate",outcome="done"} "#))
+        #expect(workerText.contains(#"mtasts_certificates_by_days_to_expiry{le="+Inf"} "#))
     }
 
     /// The form's files come with the right types and headers, and nothing else on disk is reachable.
