@@ -80,6 +80,8 @@ package final class EdgeService: Sendable {
     private let logger: Logger
     private let ticketKeyRotation: Duration
     private let rotationStop = DispatchSemaphore(value: 0)
+    /// The access log's lines, written in batches (nil with the access log off).
+    private let accessLogBuffer: LogBuffer?
 
     /// - Parameters:
     ///   - source: where snapshots come from (`StoreSnapshotSource` in production).
@@ -128,7 +130,17 @@ package final class EdgeService: Sendable {
         // its requests; a body, should one come, must still arrive at 512 bytes/s after 5 s.
         let limits = HTTPParserLimits(requestLineBytes: 4096, headerBytes: 16_384, headerCount: 64, bodyBytes: 1024)
         let timeouts = HTTPConnectionStateMachine.Configuration(minimumBodyRate: 512)
-        let accessLogger = configuration.accessLog ? logger.with(["log": "access"]) : nil
+        // One write(2) per batch of lines rather than per request; written at least every second and at stop.
+        let accessLogBuffer = configuration.accessLog ? LogBuffer() : nil
+        self.accessLogBuffer = accessLogBuffer
+        let accessLogger = accessLogBuffer.map { buffer in
+            Logger(
+                label: logger.label,
+                level: logger.level,
+                metadata: logger.metadata.merging(["log": "access"]) { _, new in new },
+                sink: buffer.sink
+            )
+        }
         let log = accessLogger.map(Self.accessLogWriter(_:))
         https = HTTPServer(
             configuration: HTTPServerConfiguration(
@@ -188,6 +200,7 @@ package final class EdgeService: Sendable {
     package func start() throws {
         follower.loadInitialSnapshot()
         follower.start()
+        accessLogBuffer?.start()
         try https.start()
         try http.start()
         try admin?.start()
@@ -206,6 +219,8 @@ package final class EdgeService: Sendable {
     package func stop(gracePeriod: Duration = .seconds(10)) {
         https.shutdown(gracePeriod: gracePeriod)
         http.shutdown(gracePeriod: gracePeriod)
+        // Every connection is closed: the last access-log lines are written before the process exits.
+        accessLogBuffer?.stop()
         admin?.shutdown(gracePeriod: .seconds(1))
         rotationStop.signal()
         heartbeat?.stop()
