@@ -30,8 +30,12 @@ protocol ConnectionTransport: SendableMetatype {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TransportRead
     /// Writes a prefix of `buffer`.
     func write(_ buffer: UnsafeRawBufferPointer) -> TransportWrite
-    /// Sends TLS close_notify (only called when ``usesTLS``); the peer's reply is not awaited.
+    /// Sends TLS close_notify (only called when ``usesTLS``); the peer's reply is not awaited. Safe to call again.
     func sendCloseNotify() -> TLSOperationResult<Void>
+    /// Whether bytes written so far wait in a buffer for ``flush()``.
+    var hasUnflushedOutput: Bool { get }
+    /// Hands buffered bytes to the socket: `.wrote(0)` when none are left, `.wouldBlock` when the socket is full.
+    func flush() -> TransportWrite
     /// Closes the descriptor; call after the event loop stopped watching it.
     func close()
 }

@@ -102,7 +102,9 @@ final class HTTPServerAcceptor: EventHandler {
         try? socket.setNoDelay(true)
         var tls: TLSConnection?
         if let context = shared.configuration.tls {
-            tls = try? TLSConnection(context: context, fd: socket.fileDescriptor)
+            // Buffered: a connection's session ticket, response and close_notify leave in one write (the
+            // connection flushes before it waits for the client).
+            tls = try? TLSConnection(context: context, fd: socket.fileDescriptor, buffersWrites: true)
             if tls == nil {
                 shared.connectionClosed(peer)
                 try? socket.close()

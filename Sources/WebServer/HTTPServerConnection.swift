@@ -32,6 +32,8 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
+    /// Whether the connection closes once the queued response is written (`Connection: close`).
+    private var closesAfterWriting = false
     private var timer: TimerID?
     /// The virtual host this connection's server name routed it to, once its handshake completed.
     private var routed: HTTPVirtualHost?
@@ -216,6 +218,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         fields.set(.date, scratch.date())
         if let server = shared.configuration.serverName { fields.set(.server, server) }
         if keepAlive { fields.remove(.connection) } else { fields.set(.connection, "close") }
+        closesAfterWriting = !keepAlive
         let before = outbound.count
         HTTPResponseHead(status: response.status, fields: fields)
             .writeResponse(body: response.body, isHeadRequest: head?.method == .head, into: &outbound)
@@ -239,16 +242,27 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         )
     }
 
-    /// Writes once from the outbound bytes and reports the result.
+    /// Writes once from the outbound bytes and reports the result. Once they are all written, TLS records still
+    /// buffered are flushed before the connection waits for the client; a connection that closes next appends
+    /// its close_notify first, so the response and close_notify leave together.
     private func writePending(now: UInt64) -> Machine.Action {
-        let result = outbound.withUnsafeBytes { buffer in
+        var result = outbound.withUnsafeBytes { buffer in
             transport.write(UnsafeRawBufferPointer(rebasing: buffer[outboundOffset...]))
         }
         if case .wrote(let count) = result { outboundOffset += count }
-        let pending = outbound.count - outboundOffset
+        var pending = outbound.count - outboundOffset
         if pending == 0 {
             outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
             outboundOffset = 0
+            if case .wrote = result, transport.hasUnflushedOutput {
+                if closesAfterWriting, transport.usesTLS {
+                    // close_notify joins the buffered records; its own step later finds it sent.
+                    _ = transport.sendCloseNotify()
+                }
+                result = transport.flush()
+                // Bytes still buffered keep the write going: the machine waits for the socket to drain.
+                if case .wouldBlock = result { pending = 1 }
+            }
         }
         return machine.writeResult(result, pendingBytes: pending, now: now)
     }

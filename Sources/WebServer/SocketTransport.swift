@@ -42,9 +42,11 @@ struct SocketTransport: ConnectionTransport {
         }
     }
 
-    /// One `SSL_write_ex` or `write(2)`.
+    /// One `SSL_write_ex` or `write(2)`; over TLS, what an earlier write left buffered is sent first.
     func write(_ buffer: UnsafeRawBufferPointer) -> TransportWrite {
         if let tls {
+            if tls.hasUnflushedOutput, case let blocked = flush(), blocked != .wrote(0) { return blocked }
+            guard buffer.count > 0 else { return .wrote(0) }
             switch tls.write(buffer) {
             case .complete(let count): return .wrote(count)
             case .incomplete(let want): return .wouldBlock(wantsRead: want == .read)
@@ -58,9 +60,19 @@ struct SocketTransport: ConnectionTransport {
         }
     }
 
-    /// One `SSL_shutdown`.
+    /// One `SSL_shutdown` (once), then a flush.
     func sendCloseNotify() -> TLSOperationResult<Void> {
         tls?.shutdown() ?? .complete(())
+    }
+
+    var hasUnflushedOutput: Bool { tls?.hasUnflushedOutput ?? false }
+
+    func flush() -> TransportWrite {
+        switch tls?.flush() ?? .complete(()) {
+        case .complete: .wrote(0)
+        case .incomplete: .wouldBlock(wantsRead: false)
+        case .failed: .failed
+        }
     }
 
     /// Closes the socket.

@@ -215,6 +215,36 @@ import WebServer
         try Poll.until(deadline: 5) { server.server.metrics.handshakeFailuresByReason.values.reduce(0, +) >= 1 }
     }
 
+    /// TLS writes are buffered until the response is complete: a 3 MB answer still arrives whole (the buffer
+    /// drains through a full socket), and on a kept-alive connection the answer is flushed before the server waits
+    /// for the next request, which the same connection then gets answered.
+    @Test func bufferedTLSWritesAreFlushedForLargeAndKeptAliveResponses() throws {
+        let certificates = try TLSCertificates.shared
+        let server = try RunningServer(
+            configuration: HTTPServerConfiguration(
+                address: try SocketAddress(parsing: "127.0.0.1:0"),
+                tls: try certificates.context(for: "mta-sts.a.test")
+            )
+        )
+        defer { server.stop() }
+        let client = try RawClient.connect(
+            try server.address,
+            tls: try certificates.clientContext(),
+            serverName: "mta-sts.a.test"
+        )
+        try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+        let (big, closedEarly) = client.receive { text in
+            guard let end = text.range(of: "\r\n\r\n") else { return false }
+            return text.utf8.count - text[..<end.upperBound].utf8.count >= 3_000_000
+        }
+        #expect(!closedEarly)
+        #expect(big.hasPrefix("HTTP/1.1 200 OK") && big.contains("Content-Length: 3000000"))
+        try client.send("GET /second HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (second, closed) = client.receive()
+        #expect(closed, "close_notify and the close follow the last answer")
+        #expect(second.hasPrefix("HTTP/1.1 200 OK") && second.contains("GET /second"))
+    }
+
     /// Connections for a virtual host's server name take its larger body limit and its responder (on its pool);
     /// the others keep the server's small limit and responder.
     @Test func aVirtualHostGetsItsOwnLimitsAndResponderBySNI() throws {

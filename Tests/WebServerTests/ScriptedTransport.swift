@@ -91,6 +91,11 @@ final class ScriptedTransport: ConnectionTransport {
         return .complete(())
     }
 
+    /// Writes are unbuffered here: nothing is ever left to flush.
+    var hasUnflushedOutput: Bool { false }
+
+    func flush() -> TransportWrite { .wrote(0) }
+
     func close() {
         isClosed = true
     }
