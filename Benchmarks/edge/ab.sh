@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Two builds of the edge side by side (A/B), to measure what one change buys: the same seeded domain, both edges
+# on the same database, wrk against each in alternating pairs, median of per-pair ratios (compare.py, where the
+# "edge" column is the --after binary and the "nginx" column the --before one).
+#
+#   Benchmarks/edge/ab.sh --before <mtasts binary> [--after <mtasts binary>] [--pairs N] [--duration S]
+#
+# Build the "before" binary from an older commit in a worktree (`git worktree add /tmp/before <commit>`, then
+# `swift build -c release --product mtasts` there). --after defaults to this tree's release build (built first).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+BEFORE=""
+AFTER=""
+PAIRS=5
+DURATION=8
+while (($#)); do
+    case $1 in
+        --before) BEFORE=$2; shift ;;
+        --after) AFTER=$2; shift ;;
+        --pairs) PAIRS=$2; shift ;;
+        --duration) DURATION=$2; shift ;;
+        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        *) die "unknown argument $1" ;;
+    esac
+    shift
+done
+[[ -x $BEFORE ]] || die "--before must name an mtasts binary"
+if [[ -z $AFTER ]]; then
+    (cd "$REPO" && swift build -c release --product mtasts >&2)
+    AFTER=$MTASTS
+fi
+[[ -x $AFTER ]] || die "--after must name an mtasts binary"
+
+DOMAIN=bench.example
+HOST=mta-sts.$DOMAIN
+EVENT_LOOPS=2
+require_tools
+make_workdir
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+MTASTS=$AFTER
+seed_single_domain "$DOMAIN"
+
+start_named() {
+    local binary=$1 name=$2
+    EDGE_PORT=$(free_port)
+    (export_edge_environment; export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/$name-snapshot.json"
+     exec "$binary" edge --no-migrate) >"$WORK/edge-$name.log" 2>&1 &
+    EDGE_PID=$!
+    STARTED_PIDS+=("$EDGE_PID")
+    for _ in $(seq 300); do
+        alive "$EDGE_PID" || { cat "$WORK/edge-$name.log" >&2; die "$name exited during start-up"; }
+        [[ $(fetch "$HOST" "$EDGE_PORT" "$TLS/ca.pem" -o /dev/null -w '%{http_code}' 2>/dev/null) == 200 ]] && return 0
+        sleep 0.1
+    done
+    die "$name did not answer 200 within 30 s"
+}
+start_named "$AFTER" after
+AFTER_PID=$EDGE_PID; AFTER_PORT=$EDGE_PORT
+start_named "$BEFORE" before
+BEFORE_PID=$EDGE_PID; BEFORE_PORT=$EDGE_PORT
+log "after: $AFTER on :$AFTER_PORT; before: $BEFORE on :$BEFORE_PORT"
+python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$AFTER_PORT" --nginx-port "$BEFORE_PORT" \
+    --edge-pid "$AFTER_PID" --nginx-pid "$BEFORE_PID" --lua "$BENCH_DIR/wrk-host.lua" \
+    --pairs "$PAIRS" --duration "$DURATION" \
+    --header "A/B: the \"edge\" columns are $AFTER, the \"nginx\" columns $BEFORE; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
