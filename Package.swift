@@ -74,7 +74,7 @@ let package = Package(
 
         // MARK: Roles
         .target(
-            name: "SnapshotSync", dependencies: ["Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
+            name: "SnapshotSync", dependencies: ["Decompression", "Logging", "Store", "SystemIO"], swiftSettings: strictSettings),
         .target(
             name: "ReportIntake",
             dependencies: ["HTTPCore", "JSON", "Logging", "MIME", "SMTPServer", "Store", "SystemIO", "TLSReporting"],

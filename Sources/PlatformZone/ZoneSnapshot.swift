@@ -10,7 +10,7 @@ package import TLSReporting
 /// the `dns` role swaps whole snapshots, and never touches PostgreSQL on the query path.
 package struct ZoneSnapshot: FollowedSnapshot, Equatable {
     /// One served domain.
-    package struct Entry: Sendable, Equatable, Codable {
+    package struct Entry: Sendable, Equatable {
         package var label: String
         package var current: ZoneRow.AnnouncedPolicy
         package var previous: ZoneRow.AnnouncedPolicy?
@@ -91,28 +91,6 @@ package struct ZoneSnapshot: FollowedSnapshot, Equatable {
         labels.reserveCapacity(hosts.count)
         for (host, entry) in hosts { labels[entry.label] = host }
         return labels
-    }
-
-    // MARK: - Codable (the label index is rebuilt, not stored)
-
-    private enum CodingKeys: String, CodingKey {
-        case hosts, sequence, builtAt
-    }
-
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            hosts: try container.decode([String: Entry].self, forKey: .hosts),
-            sequence: try container.decode(Int64.self, forKey: .sequence),
-            builtAt: try container.decode(Date.self, forKey: .builtAt)
-        )
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(hosts, forKey: .hosts)
-        try container.encode(sequence, forKey: .sequence)
-        try container.encode(builtAt, forKey: .builtAt)
     }
 }
 

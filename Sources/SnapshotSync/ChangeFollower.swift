@@ -147,7 +147,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                 now: Self.now()
             )
         case .restoreFromFile:
-            if let file, let snapshot = try? file.read() {
+            if let file, let snapshot = readFile(file) {
                 holder.replace(with: snapshot)
                 logger.warning(
                     "database unreachable; serving the snapshot file",
@@ -180,6 +180,17 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         case .sleep(let deadline):
             _ = stopSignal.wait(timeout: .now() + .nanoseconds(Int(clamping: Self.nanoseconds(until: deadline))))
             return machine.slept(now: Self.now())
+        }
+    }
+
+    /// The file's snapshot, or nil when there is none or it is refused (torn, corrupt, an earlier release's
+    /// format): the file is only a cache for outages, so a bad one is logged and treated as missing.
+    private func readFile(_ file: SnapshotFile<Source.Snapshot>) -> Source.Snapshot? {
+        do {
+            return try file.read()
+        } catch {
+            logger.error("refusing the snapshot file", ["error": "\(error)", "file": file.path])
+            return nil
         }
     }
 

@@ -7,7 +7,7 @@ package import Store
 /// The edge's `EdgeSnapshot` (policies, certificates, challenges by host) and the DNS role's `ZoneSnapshot`
 /// (labels, announced policy ids, TLS-RPT records) are the two kinds; both are keyed by Policy Host, the key
 /// of the change log.
-package protocol FollowedSnapshot: Sendable, Codable {
+package protocol FollowedSnapshot: Sendable, SnapshotFileCodable {
     /// What a reload of some hosts returns (``SnapshotSource/load(hosts:parts:)``).
     associatedtype Entries: Sendable
 

@@ -20,6 +20,31 @@ package enum DurableFile {
         temporaryPath: String? = nil,
         permissions: Int = 0o600
     ) throws {
+        try write(to: path, temporaryPath: temporaryPath, permissions: permissions) { try $0.write(bytes) }
+    }
+
+    /// Streams a file to `path` atomically and durably: `body` writes the content through a
+    /// ``BufferedFileWriter`` into the temp file, which is then flushed, `fsync`ed and renamed over `path`.
+    ///
+    /// For files too large to build in memory first (the snapshot file of 100,000 domains). When `body`
+    /// throws, the temp file is removed and `path` keeps its previous content.
+    ///
+    /// ```swift
+    /// try DurableFile.write(to: path) { writer in
+    ///     for record in records { try writer.write(record) }
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - temporaryPath: where to write first (same file system as `path`); `path` plus a suffix by default.
+    ///   - permissions: the file's mode (owner read and write only by default).
+    ///   - body: writes the content.
+    /// - Throws: ``SystemError`` naming the call that failed, or what `body` threw; the temp file is removed.
+    package static func write(
+        to path: String,
+        temporaryPath: String? = nil,
+        permissions: Int = 0o600,
+        _ body: (BufferedFileWriter) throws -> Void
+    ) throws {
         let directory = self.directory(of: path)
         try createDirectory(directory)
         let temporary = temporaryPath ?? "\(path).tmp-\(getpid())"
@@ -27,11 +52,9 @@ package enum DurableFile {
             Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(permissions))
         }
         do {
-            // Contiguous storage (Array, Data) is written in place: a snapshot file can be a hundred megabytes.
-            let wrote = try bytes.withContiguousStorageIfAvailable { buffer in
-                try writeAll(UnsafeRawBufferPointer(buffer), to: descriptor)
-            }
-            if wrote == nil { try Array(bytes).withUnsafeBytes { try writeAll($0, to: descriptor) } }
+            let writer = BufferedFileWriter(descriptor: descriptor)
+            try body(writer)
+            try writer.flush()
             _ = try syscallValue("fsync") { Glibc.fsync(descriptor) }
             Glibc.close(descriptor)
         } catch {
@@ -71,15 +94,5 @@ package enum DurableFile {
     package static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: CInt) throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = try syscallValue("write") {
-                Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            offset += written
-        }
     }
 }

@@ -90,4 +90,44 @@ import Testing
         let read = try #require(try file.read())
         #expect(read.hasSameContent(as: snapshot) && read.entry(label: "aaaa") == newA && read.sequence == 3)
     }
+
+    @Test func everyFieldRoundTripsThroughTheFileAndADamagedFileIsRefused() throws {
+        var withToken = row(
+            "mta-sts.c.test",
+            label: "cccc",
+            current: ("5", 5),
+            previous: ("4", 4),
+            rua: ["mailto:r@c.test"]
+        )
+        withToken.reportToken = "0123456789abcdef01234567"
+        let saved = ZoneSnapshot(
+            hosts: [
+                "mta-sts.a.test": ZoneSnapshot.Entry(row("mta-sts.a.test", label: "aaaa", current: ("1", 1))),
+                "mta-sts.b.test": ZoneSnapshot.Entry(
+                    row("mta-sts.b.test", label: "bbbb", current: ("3", 3), previous: ("2", 0))
+                ),
+                "mta-sts.c.test": ZoneSnapshot.Entry(withToken, reporting: ReportingAddresses(mailDomain: "r.p.test")),
+            ],
+            sequence: 5,
+            builtAt: Date(timeIntervalSince1970: 1_790_000_000.5)
+        )
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zone-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = SnapshotFile<ZoneSnapshot>(path: directory.appendingPathComponent("zone-snapshot").path)
+        try file.write(saved)
+        let read = try #require(try file.read())
+        #expect(read == saved)
+        #expect(read.entry(label: "cccc")?.tlsrptRecord?.hasPrefix("v=TLSRPTv1; rua=mailto:") == true)
+
+        let bytes = try #require(FileManager.default.contents(atPath: file.path))
+        let url = URL(fileURLWithPath: file.path)
+        try bytes.dropLast().write(to: url)
+        #expect(throws: SnapshotFileError.truncated) { try file.read() }
+        var corrupted = bytes
+        corrupted[bytes.count / 2] ^= 0x20
+        try corrupted.write(to: url)
+        #expect(throws: SnapshotFileError.self) { try file.read() }
+        try Data(#"{"hosts":{},"sequence":5,"builtAt":1}"#.utf8).write(to: url)
+        #expect(throws: SnapshotFileError.notASnapshot) { try file.read() }
+    }
 }

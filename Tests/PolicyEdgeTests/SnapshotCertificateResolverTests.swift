@@ -87,14 +87,4 @@ import Testing
         let resolver = SnapshotCertificateResolver(holder: holder, keyring: keyring)
         #expect(resolver.context(forServerName: "mta-sts.legacy.test") != nil)
     }
-
-    @Test func snapshotFilesWrittenBeforeRowBindingReadAsUnbound() throws {
-        let json = """
-            {"id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","chainPEM":"x","encryptedKey":"v1.ab.cd.ef","notAfter":1}
-            """
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        let certificate = try decoder.decode(EdgeSnapshot.Certificate.self, from: Data(json.utf8))
-        #expect(certificate.keyBinding == .unbound)
-    }
 }

@@ -40,6 +40,33 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
     func text(_ host: String) -> String? { hosts[host] }
 }
 
+extension TestSnapshot: SnapshotFileCodable {
+    static let snapshotFileKind = "test"
+
+    func encode(to file: SnapshotFileEncoder) throws {
+        try file.encodeRecord { record in
+            record.append(sequence)
+            record.append(UInt64(hosts.count))
+        }
+        for (host, text) in hosts.sorted(by: { $0.key < $1.key }) {
+            try file.encodeRecord { record in
+                record.append(host)
+                record.append(text)
+            }
+        }
+    }
+
+    init(from file: SnapshotFileDecoder) throws {
+        let (sequence, count) = try file.decodeRecord { (try $0.read(Int64.self), try $0.read(UInt64.self)) }
+        var hosts: [String: String] = [:]
+        for _ in 0..<count {
+            let (host, text) = try file.decodeRecord { (try $0.readString(), try $0.readString()) }
+            hosts[host] = text
+        }
+        self.init(hosts: hosts, sequence: sequence)
+    }
+}
+
 /// The follower's shell against a scripted source: no database, real threads, conditions polled with a
 /// deadline.
 @Suite struct ChangeFollowerTests {
@@ -188,6 +215,26 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
         // A snapshot last confirmed longer ago than the bound is stale.
         let later = Date().addingTimeInterval(1000)
         #expect(holder.readinessProblems(maximumStaleness: 900, now: later).first?.contains("for 1000 s") == true)
+    }
+
+    @Test func aColdStartDuringAnOutageWithAnEarlierReleasesJSONFileServesNothing() throws {
+        let directory = try TemporaryDirectory(prefix: "follower")
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
+        try Data(#"{"hosts":{"mta-sts.a.test":"saved"},"sequence":7,"builtAt":1}"#.utf8)
+            .write(to: URL(fileURLWithPath: file.path))
+        let source = ScriptedSource()
+        source.state.withLock { $0.isDown = true }
+        let holder = SnapshotHolder<TestSnapshot>()
+        let follower = follower(source, file: file, holder: holder)
+        follower.loadInitialSnapshot()
+        #expect(holder.current.hostCount == 0)
+        #expect(!holder.isDatabaseReachable)
+        follower.start()
+        defer { follower.stop() }
+        // The database returns: the full load is served and replaces the refused file with a readable one.
+        source.publish("mta-sts.b.test", text: "live")
+        source.state.withLock { $0.isDown = false }
+        try Poll.until(deadline: 5, "file rewritten") { (try? file.read())?.text("mta-sts.b.test") == "live" }
     }
 
     @Test func nothingLoadedIsNotReady() {

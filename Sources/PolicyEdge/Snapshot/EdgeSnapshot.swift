@@ -11,7 +11,7 @@ import TLS
 /// the master key inside the snapshot (and in its file); the TLS layer decrypts them when it builds a context.
 package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     /// One served policy.
-    package struct Policy: Sendable, Equatable, Codable {
+    package struct Policy: Sendable, Equatable {
         /// The policy file exactly as served.
         package let text: String
         /// The policy id announced in DNS, for logs and metrics.
@@ -24,22 +24,10 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             self.policyID = policyID
             body = Array(text.utf8)
         }
-
-        private enum CodingKeys: String, CodingKey {
-            case text, policyID
-        }
-
-        package init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                text: try container.decode(String.self, forKey: .text),
-                policyID: try container.decode(String.self, forKey: .policyID)
-            )
-        }
     }
 
     /// One host's current certificate.
-    package struct Certificate: Sendable, Equatable, Codable {
+    package struct Certificate: Sendable, Equatable {
         /// The certificate row's id; a new id means a new certificate (the TLS layer rebuilds its context).
         package let id: UUID
         package let chainPEM: String
@@ -57,23 +45,6 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             self.notAfter = notAfter
         }
 
-        private enum CodingKeys: String, CodingKey {
-            case id, chainPEM, encryptedKey, keyBinding, notAfter
-        }
-
-        /// Reads an entry of a snapshot file; files written before keys were bound to their rows have no
-        /// `keyBinding`, and their keys are unbound.
-        package init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                id: try container.decode(UUID.self, forKey: .id),
-                chainPEM: try container.decode(String.self, forKey: .chainPEM),
-                encryptedKey: try container.decode(String.self, forKey: .encryptedKey),
-                keyBinding: try container.decodeIfPresent(SecretBinding.self, forKey: .keyBinding) ?? .unbound,
-                notAfter: try container.decode(Date.self, forKey: .notAfter)
-            )
-        }
-
         /// The private key as stored for `host` (the snapshot's key for this entry); nil when
         /// ``encryptedKey`` is malformed.
         package func sealedKey(host: String) -> SealedSecret? {
@@ -84,7 +55,7 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     }
 
     /// Everything known about one host.
-    package struct HostEntry: Sendable, Equatable, Codable {
+    package struct HostEntry: Sendable, Equatable {
         package var policy: Policy?
         package var certificate: Certificate?
         /// http-01 answers: token → key authorization.

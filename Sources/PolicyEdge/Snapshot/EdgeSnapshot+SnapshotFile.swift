@@ -1,0 +1,86 @@
+import Foundation
+package import SnapshotSync
+import Store
+
+// MARK: - The snapshot file (SnapshotFileFormat records)
+
+extension EdgeSnapshot: SnapshotFileCodable {
+    /// Bits of an entry record's flags byte.
+    private enum EntryFlags {
+        static let policy: UInt8 = 1
+        static let certificate: UInt8 = 2
+    }
+
+    package static let snapshotFileKind = "edge"
+
+    /// A header record (sequence, build time, host count), then one record per host: the host, a flags byte
+    /// saying which parts follow, the policy (text, id), the certificate (row id, PEM chain, the key exactly
+    /// as stored, still encrypted, its binding, expiry) and the challenges (count, then token and answer).
+    package func encode(to file: SnapshotFileEncoder) throws {
+        try file.encodeRecord { record in
+            record.append(sequence)
+            record.append(builtAt)
+            record.append(UInt64(hosts.count))
+        }
+        for (host, entry) in hosts {
+            try file.encodeRecord { record in
+                record.append(host)
+                record.append(
+                    (entry.policy == nil ? 0 : EntryFlags.policy)
+                        | (entry.certificate == nil ? 0 : EntryFlags.certificate)
+                )
+                if let policy = entry.policy {
+                    record.append(policy.text)
+                    record.append(policy.policyID)
+                }
+                if let certificate = entry.certificate {
+                    record.append(certificate.id)
+                    record.append(certificate.chainPEM)
+                    record.append(certificate.encryptedKey)
+                    record.append(certificate.keyBinding == .row)
+                    record.append(certificate.notAfter)
+                }
+                record.append(UInt32(entry.challenges.count))
+                for (token, answer) in entry.challenges {
+                    record.append(token)
+                    record.append(answer)
+                }
+            }
+        }
+    }
+
+    package init(from file: SnapshotFileDecoder) throws {
+        let (sequence, builtAt, count) = try file.decodeRecord { record in
+            (try record.read(Int64.self), try record.readDate(), try record.read(UInt64.self))
+        }
+        var hosts: [String: HostEntry] = [:]
+        // A corrupt count fails on the records; it must not reserve unbounded memory first.
+        hosts.reserveCapacity(Int(min(count, 10_000_000)))
+        for _ in 0..<count {
+            let (host, entry) = try file.decodeRecord { record in
+                let host = try record.readString()
+                let flags = try record.read(UInt8.self)
+                var entry = HostEntry()
+                if flags & EntryFlags.policy != 0 {
+                    entry.policy = Policy(text: try record.readString(), policyID: try record.readString())
+                }
+                if flags & EntryFlags.certificate != 0 {
+                    entry.certificate = Certificate(
+                        id: try record.readUUID(),
+                        chainPEM: try record.readString(),
+                        encryptedKey: try record.readString(),
+                        keyBinding: try record.readBool() ? .row : .unbound,
+                        notAfter: try record.readDate()
+                    )
+                }
+                let challengeCount = try record.read(UInt32.self)
+                for _ in 0..<challengeCount {
+                    entry.challenges[try record.readString()] = try record.readString()
+                }
+                return (host, entry)
+            }
+            hosts[host] = entry
+        }
+        self.init(hosts: hosts, sequence: sequence, builtAt: builtAt)
+    }
+}
