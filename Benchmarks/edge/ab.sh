@@ -44,7 +44,7 @@ seed_single_domain "$DOMAIN"
 start_named() {
     local binary=$1 name=$2
     EDGE_PORT=$(free_port)
-    (export_edge_environment; export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/$name-snapshot.json"
+    (export_edge_environment; export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/$name-snapshot.bin"
      exec "$binary" edge --no-migrate) >"$WORK/edge-$name.log" 2>&1 &
     EDGE_PID=$!
     STARTED_PIDS+=("$EDGE_PID")

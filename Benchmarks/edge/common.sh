@@ -127,7 +127,7 @@ export_edge_environment() {
     export MTASTS_EDGE_HTTPS_LISTEN="127.0.0.1:$EDGE_PORT"
     export MTASTS_EDGE_HTTP_LISTEN="127.0.0.1:$(free_port)"
     export MTASTS_EDGE_ADMIN_LISTEN="127.0.0.1:$(free_port)"
-    export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.json"
+    export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.bin"
     export MTASTS_EDGE_ACCESS_LOG=off
     export MTASTS_EVENT_LOOPS="${EVENT_LOOPS:-2}"
     export MTASTS_LOG_LEVEL=notice

@@ -79,7 +79,7 @@ for COUNT in "${COUNTS[@]}"; do
         python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
             --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
     ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
-    snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.json" 2>/dev/null || echo 0)
+    snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.bin" 2>/dev/null || echo 0)
     read -r startup rss_start fetched fetch_seconds rss_fetch peak < <(python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])

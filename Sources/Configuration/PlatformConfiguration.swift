@@ -220,7 +220,7 @@ package struct PlatformConfiguration: Sendable {
             "the edge's `/healthz`, `/readyz` and Prometheus `/metrics` listener"
         ),
         (
-            "MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.json`",
+            "MTASTS_EDGE_SNAPSHOT_FILE", "`.data/edge-snapshot.bin`",
             "the edge's snapshot for cold starts while PostgreSQL is down"
         ),
         ("MTASTS_EDGE_ACCESS_LOG", "on", "`on` or `off`: one log line per edge request"),
@@ -289,7 +289,7 @@ package struct PlatformConfiguration: Sendable {
                 + "domains by check severity, failed alert deliveries)"
         ),
         (
-            "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.json`",
+            "MTASTS_DNS_SNAPSHOT_FILE", "`.data/dns-snapshot.bin`",
             "the `dns` role's snapshot for cold starts while PostgreSQL is down"
         ),
         (
@@ -464,7 +464,7 @@ package struct PlatformConfiguration: Sendable {
         edgeAdminListen = try address("MTASTS_EDGE_ADMIN_LISTEN", default: "127.0.0.1:9090")
         edgeSnapshotFile =
             value("MTASTS_EDGE_SNAPSHOT_FILE")
-            ?? (dataDirectory as NSString).appendingPathComponent("edge-snapshot.json")
+            ?? (dataDirectory as NSString).appendingPathComponent("edge-snapshot.bin")
         switch (value("MTASTS_EDGE_ACCESS_LOG") ?? "on").lowercased() {
         case "on", "true", "1", "yes": edgeAccessLog = true
         case "off", "false", "0", "no": edgeAccessLog = false
@@ -642,7 +642,7 @@ package struct PlatformConfiguration: Sendable {
         workerAdminListen = try address("MTASTS_WORKER_ADMIN_LISTEN", default: "127.0.0.1:9092")
         dnsSnapshotFile =
             value("MTASTS_DNS_SNAPSHOT_FILE")
-            ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.json")
+            ?? (dataDirectory as NSString).appendingPathComponent("dns-snapshot.bin")
         dnsRateLimit = try Self.number(
             value("MTASTS_DNS_RATE_LIMIT") ?? "50",
             in: 0...1_000_000,

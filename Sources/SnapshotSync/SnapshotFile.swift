@@ -9,7 +9,7 @@ import SystemIO
 /// sensitive than a backup.
 ///
 /// ```swift
-/// let file = SnapshotFile<EdgeSnapshot>(path: "/var/lib/mtasts/edge-snapshot.json")
+/// let file = SnapshotFile<EdgeSnapshot>(path: "/var/lib/mtasts/edge-snapshot.bin")
 /// try file.write(snapshot)
 /// let restored = try file.read()   // nil when there is no file
 /// ```

@@ -6,7 +6,7 @@ import Glibc
 /// For state a role must find again after a restart: the snapshot file, the TLS-RPT spool.
 ///
 /// ```swift
-/// try DurableFile.write(bytes, to: "/var/lib/mtasts/edge-snapshot.json")
+/// try DurableFile.write(bytes, to: "/var/lib/mtasts/edge-snapshot.bin")
 /// ```
 package enum DurableFile {
     /// Writes `bytes` to `path` atomically and durably, creating the directory if needed.

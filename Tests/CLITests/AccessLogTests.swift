@@ -24,7 +24,7 @@ import WebClient
                 "MTASTS_EDGE_ADMIN_LISTEN": "127.0.0.1:\(try FreePort.allocate(udp: false))",
                 "MTASTS_EDGE_ACCESS_LOG": "on",
                 "MTASTS_DATA_DIR": directory.path("data"),
-                "MTASTS_EDGE_SNAPSHOT_FILE": directory.path("edge-snapshot.json"),
+                "MTASTS_EDGE_SNAPSHOT_FILE": directory.path("edge-snapshot.bin"),
             ],
             directory: directory
         )

@@ -107,7 +107,7 @@ import WebClient
                 "MTASTS_EDGE_HTTP_LISTEN": "127.0.0.1:\(try FreePort.allocate(udp: false, tcp: true))",
                 "MTASTS_EDGE_ADMIN_LISTEN": "127.0.0.1:\(try FreePort.allocate(udp: false, tcp: true))",
                 "MTASTS_DATA_DIR": directory.path,
-                "MTASTS_EDGE_SNAPSHOT_FILE": directory.path + "/edge-snapshot.json",
+                "MTASTS_EDGE_SNAPSHOT_FILE": directory.path + "/edge-snapshot.bin",
                 "MTASTS_EDGE_ACCESS_LOG": "off",
             ]) { _, new in new },
             directory: directory

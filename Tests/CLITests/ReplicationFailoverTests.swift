@@ -104,7 +104,7 @@ import WebClient
                     "MTASTS_EDGE_ADMIN_LISTEN": String(admin.dropFirst(7)),
                     "MTASTS_EDGE_ACCESS_LOG": "off",
                     "MTASTS_DATA_DIR": directory.path("edge-\(index)"),
-                    "MTASTS_EDGE_SNAPSHOT_FILE": directory.path("edge-\(index)-snapshot.json"),
+                    "MTASTS_EDGE_SNAPSHOT_FILE": directory.path("edge-\(index)-snapshot.bin"),
                 ]) { _, new in new },
                 directory: directory
             )

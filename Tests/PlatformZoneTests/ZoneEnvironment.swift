@@ -54,7 +54,7 @@ final class ZoneEnvironment: Sendable {
             logger: Logger(label: "edge", level: .error)
         )
         try edge.start()
-        snapshotFile = directory.path("zone-snapshot.json")
+        snapshotFile = directory.path("zone-snapshot.bin")
         zone = try Self.startZone(
             url: url,
             port: zonePort,

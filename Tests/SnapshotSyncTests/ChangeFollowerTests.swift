@@ -149,7 +149,7 @@ extension TestSnapshot: SnapshotFileCodable {
 
     @Test func aNotifiedChangeIsServedAndWrittenToTheFile() throws {
         let directory = try TemporaryDirectory(prefix: "follower")
-        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.bin"))
         let source = ScriptedSource()
         source.publish("mta-sts.a.test", text: "first")
         let holder = SnapshotHolder<TestSnapshot>()
@@ -187,7 +187,7 @@ extension TestSnapshot: SnapshotFileCodable {
 
     @Test func aColdStartDuringAnOutageServesTheFile() throws {
         let directory = try TemporaryDirectory(prefix: "follower")
-        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.bin"))
         let saved = TestSnapshot(hosts: ["mta-sts.a.test": "saved"], sequence: 7)
         try file.write(saved)
         let source = ScriptedSource()
@@ -219,7 +219,7 @@ extension TestSnapshot: SnapshotFileCodable {
 
     @Test func aColdStartDuringAnOutageWithAnEarlierReleasesJSONFileServesNothing() throws {
         let directory = try TemporaryDirectory(prefix: "follower")
-        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.json"))
+        let file = SnapshotFile<TestSnapshot>(path: directory.path("snapshot.bin"))
         try Data(#"{"hosts":{"mta-sts.a.test":"saved"},"sequence":7,"builtAt":1}"#.utf8)
             .write(to: URL(fileURLWithPath: file.path))
         let source = ScriptedSource()
