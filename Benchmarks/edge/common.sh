@@ -34,8 +34,8 @@ require_tools() {
 }
 
 build_release() {
-    log "building: swift build -c release"
-    (cd "$REPO" && swift build -c release >&2)
+    log "building: swift build -c release --product mtasts"
+    (cd "$REPO" && swift build -c release --product mtasts >&2)
     [[ -x "$MTASTS" ]] || die "no binary at $MTASTS"
 }
 
@@ -128,9 +128,9 @@ export_edge_environment() {
     export MTASTS_EDGE_HTTP_LISTEN="127.0.0.1:$(free_port)"
     export MTASTS_EDGE_ADMIN_LISTEN="127.0.0.1:$(free_port)"
     export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/edge-snapshot.bin"
-    export MTASTS_EDGE_ACCESS_LOG=off
+    export MTASTS_EDGE_ACCESS_LOG="${MTASTS_EDGE_ACCESS_LOG_OVERRIDE:-off}"
     export MTASTS_EVENT_LOOPS="${EVENT_LOOPS:-2}"
-    export MTASTS_LOG_LEVEL=notice
+    export MTASTS_LOG_LEVEL="${MTASTS_LOG_LEVEL_OVERRIDE:-notice}"
 }
 
 # Starts `mtasts edge` in the background; sets EDGE_PID. Variables: EDGE_PORT, MASTER_KEY_FILE.

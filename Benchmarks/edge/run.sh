@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The edge next to nginx serving the same policy file with the same certificate, measured with wrk.
 #
-#   Benchmarks/edge/run.sh [--record] [--pairs N] [--duration S] [--quick]
+#   Benchmarks/edge/run.sh [--record] [--pairs N] [--duration S] [--quick] [--logging]
 #
 # Builds the release binary, creates a throwaway PostgreSQL with `mtasts migrate`, seeds one verified domain
 # (policy + P-256 certificate from a throwaway openssl CA, private key encrypted with a known master key as
 # the platform does), starts `mtasts edge` and nginx on free loopback ports, checks that both answer 200
 # with identical bodies, then runs compare.py: keep-alive and new-connection-per-request scenarios, edge and
-# nginx alternated in pairs, median of per-pair ratios. --record appends the results to results.md.
+# nginx alternated in pairs, median of per-pair ratios. --record appends the results to results.md. --logging
+# turns both access logs on, each buffered as it would be in production (the edge's LogBuffer; nginx's
+# `buffer=64k flush=1s`), both written to a file.
 # See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 RECORD=0
+LOGGING=0
 PAIRS=5
 DURATION=10
 while (($#)); do
@@ -20,6 +23,7 @@ while (($#)); do
         --pairs) PAIRS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --quick) PAIRS=1; DURATION=3 ;;
+        --logging) LOGGING=1 ;;
         -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
@@ -41,6 +45,12 @@ seed_single_domain "$DOMAIN"
 
 # --- the edge ------------------------------------------------------------------------------------------------
 EDGE_PORT=$(free_port)
+NGINX_ACCESS_LOG="access_log off;"
+if [[ $LOGGING == 1 ]]; then
+    # The edge's access lines go to stderr, which start_edge sends to edge.log; nginx's to its own file.
+    export MTASTS_EDGE_ACCESS_LOG_OVERRIDE=on MTASTS_LOG_LEVEL_OVERRIDE=info
+    NGINX_ACCESS_LOG="access_log $WORK/nginx/access.log combined buffer=64k flush=1s;"
+fi
 start_edge "$WORK/edge.log"
 
 # --- nginx: same file, same chain and key, as many workers as the edge has event loops --------------------
@@ -53,7 +63,7 @@ pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-    access_log off;
+    $NGINX_ACCESS_LOG
     default_type text/plain;
     charset utf-8;
     sendfile on;
@@ -115,7 +125,7 @@ done
 COMMIT=$(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- Sources || echo "+dirty")
 HEADER="Commit $COMMIT; $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), shared \
 with other builds; load average before: $(cut -d' ' -f1-3 /proc/loadavg). nginx $(nginx -v 2>&1 | cut -d/ -f2), \
-$EVENT_LOOPS workers; edge $EVENT_LOOPS event loops; wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}') on the same \
+$EVENT_LOOPS workers; edge $EVENT_LOOPS event loops; access logs $([[ $LOGGING == 1 ]] && echo "on (buffered)" || echo off); wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}') on the same \
 machine; $PAIRS pairs × ${DURATION} s per scenario, order alternating per pair."
 RECORD_ARGS=()
 [[ $RECORD == 1 ]] && RECORD_ARGS=(--record "$BENCH_DIR/results.md")
@@ -124,4 +134,11 @@ python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$EDGE_PORT" --nginx-
     --edge-pid "$EDGE_PID" --nginx-pid "$NGINX_PID" --lua "$BENCH_DIR/wrk-host.lua" \
     --pairs "$PAIRS" --duration "$DURATION" --header "$HEADER" "${RECORD_ARGS[@]}"
 alive "$EDGE_PID" || die "the edge died during the benchmark"
+if [[ $LOGGING == 1 ]]; then
+    # Both must really have logged: a run whose access log stayed empty measured the wrong thing.
+    edge_lines=$(grep -c 'log=access' "$WORK/edge.log" || true)
+    nginx_lines=$(wc -l < "$WORK/nginx/access.log" 2>/dev/null || echo 0)
+    ((edge_lines > 0 && nginx_lines > 0)) || die "access logs empty (edge $edge_lines, nginx $nginx_lines lines)"
+    log "access log lines: edge $edge_lines, nginx $nginx_lines"
+fi
 log "edge RSS after the benchmark: $(awk '/VmRSS/ {print $2, $3}' "/proc/$EDGE_PID/status")"

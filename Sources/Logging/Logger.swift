@@ -96,6 +96,11 @@ package struct Logger: Sendable {
         sink.write(line + "\n")
     }
 
+    /// Hands a finished line to the sink (``LogLineTemplate``).
+    func write(_ line: String) {
+        sink.write(line)
+    }
+
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.
     static func quoted(_ value: String) -> String {
         let needsQuotes =

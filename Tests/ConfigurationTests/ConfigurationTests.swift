@@ -113,6 +113,24 @@ import Testing
         #expect(line.hasSuffix("\n"))
     }
 
+    /// A template writes exactly the line the logger would, but for the timestamp; a field given both as metadata
+    /// and as a value takes the value, and a level the logger filters writes nothing.
+    @Test func aLineTemplateWritesWhatTheLoggerWould() {
+        let lines = Lines()
+        let logger = Logger(label: "edge", level: .info, sink: LogSink { lines.append($0) })
+            .with(["role": "edge", "log": "access", "path": "metadata loses"])
+        let keys = ["host", "path", "status", "client"]
+        let values = ["mta-sts.example.com", "/a path with \"quotes\"=", "200", "192.0.2.1"]
+        logger.info("request", Dictionary(uniqueKeysWithValues: zip(keys, values)))
+        LogLineTemplate(logger: logger, level: .info, message: "request", keys: keys).write(values)
+        LogLineTemplate(logger: logger, level: .debug, message: "request", keys: keys).write(values)
+        let written = lines.all
+        #expect(written.count == 2)
+        func withoutTimestamp(_ line: String) -> Substring { line.drop { $0 != " " } }
+        #expect(written.count == 2 && withoutTimestamp(written[0]) == withoutTimestamp(written[1]), "\(written)")
+        #expect(written.last?.contains(#"path="/a path with \"quotes\"=""#) == true)
+    }
+
     // MARK: - Connections and client addresses
 
     @Test func connectionLimitsHaveSaneDefaults() throws {
