@@ -69,14 +69,14 @@ package struct APIResponder: HTTPResponder {
     private func answer(_ request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
         if let staticFiles, let response = staticFiles.response(to: request) {
-            record(request, route: nil, response: response, since: started)
+            countAnswer(request, route: nil, response: response, since: started)
             return response
         }
         let requestID = Hex.encode((try? SecureRandom.bytes(count: 8)) ?? Array(UUID().uuidString.utf8.prefix(8)))
         let logger = environment.logger.with(["request_id": requestID])
         var route: Router.Route?
         var response = dispatch(request, requestID: requestID, logger: logger, route: &route)
-        record(request, route: route.map(\.template) ?? "unmatched", response: response, since: started)
+        countAnswer(request, route: route.map(\.template) ?? "unmatched", response: response, since: started)
         if let name = Self.requestIDField { response.fields.set(name, requestID) }
         // A JSON or problem body is never to be sniffed into something a browser would run.
         if let name = Self.contentTypeOptionsField { response.fields.set(name, "nosniff") }
@@ -84,7 +84,7 @@ package struct APIResponder: HTTPResponder {
     }
 
     /// Counts the answer; `route` is the matched template, `unmatched`, or nil for the web form's files.
-    private func record(
+    private func countAnswer(
         _ request: HTTPRequest,
         route: String?,
         response: HTTPResponse,
