@@ -378,6 +378,8 @@ private final class APIProcess {
                 "MTASTS_DATABASE_URL": url, "MTASTS_MIGRATIONS_DIR": RepositoryPaths.migrations.path,
                 "MTASTS_API_LISTEN": "127.0.0.1:\(port)", "MTASTS_DATA_DIR": directory.path("api"),
                 "MTASTS_EVENT_LOOPS": "1",
+                // Its own admin listener: the default port would collide with another test's API.
+                "MTASTS_API_ADMIN_LISTEN": "127.0.0.1:\(try FreePort.allocate(udp: false, tcp: true))",
             ],
             directory: directory
         )
