@@ -3,23 +3,31 @@
 # on the same database, wrk against each in alternating pairs, median of per-pair ratios (compare.py, where the
 # "edge" column is the --after binary and the "nginx" column the --before one).
 #
-#   Benchmarks/edge/ab.sh --before <mtasts binary> [--after <mtasts binary>] [--pairs N] [--duration S]
+#   Benchmarks/edge/ab.sh --before <mtasts binary> [--after <mtasts binary>] [--before-role edge|serve]
+#                         [--after-role edge|serve] [--pairs N] [--duration S]
 #
 # Build the "before" binary from an older commit in a worktree (`git worktree add /tmp/before <commit>`, then
 # `swift build -c release --product mtasts` there). --after defaults to this tree's release build (built first).
+# A role `serve` runs every role in one process (API, worker, edge; the worker's CA and resolver are closed
+# loopback ports), to compare the embedded default with `mtasts edge` alone: --before B --before-role edge
+# --after B --after-role serve.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BEFORE=""
 AFTER=""
 PAIRS=5
 DURATION=8
+BEFORE_ROLE=edge
+AFTER_ROLE=edge
 while (($#)); do
     case $1 in
         --before) BEFORE=$2; shift ;;
         --after) AFTER=$2; shift ;;
+        --before-role) BEFORE_ROLE=$2; shift ;;
+        --after-role) AFTER_ROLE=$2; shift ;;
         --pairs) PAIRS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
     shift
@@ -30,6 +38,7 @@ if [[ -z $AFTER ]]; then
     AFTER=$MTASTS
 fi
 [[ -x $AFTER ]] || die "--after must name an mtasts binary"
+for role in "$BEFORE_ROLE" "$AFTER_ROLE"; do [[ $role == edge || $role == serve ]] || die "roles: edge or serve"; done
 
 DOMAIN=bench.example
 HOST=mta-sts.$DOMAIN
@@ -42,10 +51,17 @@ MTASTS=$AFTER
 seed_single_domain "$DOMAIN"
 
 start_named() {
-    local binary=$1 name=$2
+    local binary=$1 name=$2 role=$3
     EDGE_PORT=$(free_port)
     (export_edge_environment; export MTASTS_EDGE_SNAPSHOT_FILE="$WORK/data/$name-snapshot.bin"
-     exec "$binary" edge --no-migrate) >"$WORK/edge-$name.log" 2>&1 &
+     if [[ $role == serve ]]; then
+         # The other roles on loopback ports of their own; nothing they try reaches beyond this machine.
+         export MTASTS_API_LISTEN="127.0.0.1:$(free_port)" MTASTS_API_ADMIN_LISTEN="127.0.0.1:$(free_port)"
+         export MTASTS_WORKER_ADMIN_LISTEN="127.0.0.1:$(free_port)"
+         export MTASTS_ACME_DIRECTORY="https://127.0.0.1:$(free_port)/directory"
+         export MTASTS_DNS_RESOLVERS="127.0.0.1:$(free_port)"
+     fi
+     exec "$binary" "$role" --no-migrate) >"$WORK/edge-$name.log" 2>&1 &
     EDGE_PID=$!
     STARTED_PIDS+=("$EDGE_PID")
     for _ in $(seq 300); do
@@ -55,12 +71,12 @@ start_named() {
     done
     die "$name did not answer 200 within 30 s"
 }
-start_named "$AFTER" after
+start_named "$AFTER" after "$AFTER_ROLE"
 AFTER_PID=$EDGE_PID; AFTER_PORT=$EDGE_PORT
-start_named "$BEFORE" before
+start_named "$BEFORE" before "$BEFORE_ROLE"
 BEFORE_PID=$EDGE_PID; BEFORE_PORT=$EDGE_PORT
-log "after: $AFTER on :$AFTER_PORT; before: $BEFORE on :$BEFORE_PORT"
+log "after: $AFTER $AFTER_ROLE on :$AFTER_PORT; before: $BEFORE $BEFORE_ROLE on :$BEFORE_PORT"
 python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$AFTER_PORT" --nginx-port "$BEFORE_PORT" \
     --edge-pid "$AFTER_PID" --nginx-pid "$BEFORE_PID" --lua "$BENCH_DIR/wrk-host.lua" \
     --pairs "$PAIRS" --duration "$DURATION" \
-    --header "A/B: the \"edge\" columns are $AFTER, the \"nginx\" columns $BEFORE; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+    --header "A/B: the \"edge\" columns are \`$AFTER $AFTER_ROLE\`, the \"nginx\" columns \`$BEFORE $BEFORE_ROLE\`; access logs off; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
