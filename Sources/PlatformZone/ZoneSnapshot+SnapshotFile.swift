@@ -11,11 +11,7 @@ extension ZoneSnapshot: SnapshotFileCodable {
     /// the current policy (id, change row), whether a previous one follows and it, whether a TLS-RPT record
     /// follows and it.
     package func encode(to file: SnapshotFileEncoder) throws {
-        try file.encodeRecord { record in
-            record.append(sequence)
-            record.append(builtAt)
-            record.append(UInt64(hosts.count))
-        }
+        try file.encodeSnapshotRecord(sequence: sequence, builtAt: builtAt, hostCount: hosts.count)
         for (host, entry) in hosts {
             try file.encodeRecord { record in
                 record.append(host)
@@ -34,9 +30,7 @@ extension ZoneSnapshot: SnapshotFileCodable {
     }
 
     package init(from file: SnapshotFileDecoder) throws {
-        let (sequence, builtAt, count) = try file.decodeRecord { record in
-            (try record.read(Int64.self), try record.readDate(), try record.read(UInt64.self))
-        }
+        let (sequence, builtAt, count) = try file.decodeSnapshotRecord()
         var hosts: [String: Entry] = [:]
         // A corrupt count fails on the records; it must not reserve unbounded memory first.
         hosts.reserveCapacity(Int(min(count, 10_000_000)))

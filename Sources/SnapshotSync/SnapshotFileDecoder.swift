@@ -1,4 +1,5 @@
 import Decompression
+package import Foundation
 package import SystemIO
 
 /// Reads a snapshot file front to back: the header, length-prefixed records and the closing checksum (the
@@ -28,6 +29,13 @@ package final class SnapshotFileDecoder {
         let value = try body(&record)
         guard record.isAtEnd else { throw SnapshotFileError.corrupt("record longer than its fields") }
         return value
+    }
+
+    /// Reads the record ``SnapshotFileEncoder/encodeSnapshotRecord(sequence:builtAt:hostCount:)`` wrote.
+    package func decodeSnapshotRecord() throws -> (sequence: Int64, builtAt: Date, hostCount: UInt64) {
+        try decodeRecord { record in
+            (try record.read(Int64.self), try record.readDate(), try record.read(UInt64.self))
+        }
     }
 
     /// Reads and checks the magic, the format version and `kind`.

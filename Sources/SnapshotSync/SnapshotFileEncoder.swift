@@ -1,4 +1,5 @@
 import Decompression
+package import Foundation
 package import SystemIO
 
 /// Streams a snapshot file: the header, length-prefixed records and the closing checksum (the format is
@@ -27,6 +28,15 @@ package final class SnapshotFileEncoder {
         }
         try write(littleEndian: UInt32(record.bytes.count))
         try write(record.bytes)
+    }
+
+    /// Writes the snapshot record every kind starts with: its change-log position, build time and host count.
+    package func encodeSnapshotRecord(sequence: Int64, builtAt: Date, hostCount: Int) throws {
+        try encodeRecord { record in
+            record.append(sequence)
+            record.append(builtAt)
+            record.append(UInt64(hostCount))
+        }
     }
 
     /// Writes the magic, the format version and `kind`.

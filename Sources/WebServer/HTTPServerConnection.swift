@@ -32,8 +32,6 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private var machine: Machine
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
-    /// Whether the connection closes once the queued response is written (`Connection: close`).
-    private var closesAfterWriting = false
     private var timer: TimerID?
     /// The virtual host this connection's server name routed it to, once its handshake completed.
     private var routed: HTTPVirtualHost?
@@ -218,7 +216,6 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         fields.set(.date, scratch.date())
         if let server = shared.configuration.serverName { fields.set(.server, server) }
         if keepAlive { fields.remove(.connection) } else { fields.set(.connection, "close") }
-        closesAfterWriting = !keepAlive
         let before = outbound.count
         HTTPResponseHead(status: response.status, fields: fields)
             .writeResponse(body: response.body, isHeadRequest: head?.method == .head, into: &outbound)
@@ -255,7 +252,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             outbound.removeAll(keepingCapacity: outbound.capacity <= 65_536)
             outboundOffset = 0
             if case .wrote = result, transport.hasUnflushedOutput {
-                if closesAfterWriting, transport.usesTLS {
+                if machine.closesAfterWriting, transport.usesTLS {
                     // close_notify joins the buffered records; its own step later finds it sent.
                     _ = transport.sendCloseNotify()
                 }

@@ -120,6 +120,13 @@ struct HTTPServerConnectionStateMachine: Sendable {
     /// When the head of the latest request was parsed (monotonic nanoseconds; 0 before the first), for access logs.
     private(set) var requestStartTime: UInt64 = 0
 
+    /// Whether the connection closes once the response being written is out (`Connection: close`, a refused
+    /// request): the shell then appends close_notify to the buffered response.
+    var closesAfterWriting: Bool {
+        if case .writing(_, let closesAfter) = state { return closesAfter }
+        return false
+    }
+
     private var state: State
     private var input = Input.awaitingReadiness(wantsWrite: false)
     private var http: HTTPConnectionStateMachine

@@ -17,11 +17,7 @@ extension EdgeSnapshot: SnapshotFileCodable {
     /// saying which parts follow, the policy (text, id), the certificate (row id, PEM chain, the key exactly
     /// as stored, still encrypted, its binding, expiry) and the challenges (count, then token and answer).
     package func encode(to file: SnapshotFileEncoder) throws {
-        try file.encodeRecord { record in
-            record.append(sequence)
-            record.append(builtAt)
-            record.append(UInt64(hosts.count))
-        }
+        try file.encodeSnapshotRecord(sequence: sequence, builtAt: builtAt, hostCount: hosts.count)
         for (host, entry) in hosts {
             try file.encodeRecord { record in
                 record.append(host)
@@ -50,9 +46,7 @@ extension EdgeSnapshot: SnapshotFileCodable {
     }
 
     package init(from file: SnapshotFileDecoder) throws {
-        let (sequence, builtAt, count) = try file.decodeRecord { record in
-            (try record.read(Int64.self), try record.readDate(), try record.read(UInt64.self))
-        }
+        let (sequence, builtAt, count) = try file.decodeSnapshotRecord()
         var hosts: [String: HostEntry] = [:]
         // A corrupt count fails on the records; it must not reserve unbounded memory first.
         hosts.reserveCapacity(Int(min(count, 10_000_000)))
