@@ -50,9 +50,13 @@ final class CapturedLog: Sendable {
             "worker log: \(log.all.suffix(20).joined(separator: "\n"))"
         )
         #expect(try environment.certificateCount(domain) == 1)
-        #expect(
-            try environment.fetchPolicy("delta.tenant.test") == LifecycleEnvironment.policyText("delta.tenant.test")
-        )
+        // The edge applies the stored certificate from the change log a moment after the worker marked it issued.
+        var served: String?
+        try Poll.until(deadline: 10, "the edge serves delta.tenant.test over TLS") {
+            served = try? environment.fetchPolicy("delta.tenant.test")
+            return served != nil
+        }
+        #expect(served == LifecycleEnvironment.policyText("delta.tenant.test"))
     }
 
     @Test func aHundredDomainsAreIssuedConcurrently() throws {
