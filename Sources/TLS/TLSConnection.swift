@@ -24,10 +24,9 @@ package final class TLSConnection {
     package internal(set) var selectedContext: TLSContext?
     /// The network side of the BIO pair in memory mode; `nil` over a file descriptor.
     let memoryBIO: OpaquePointer?
-    /// The buffering BIO in front of the socket with ``init(context:fd:serverName:buffersWrites:)``: records
-    /// collect in it until ``flush()`` (or a handshake flight's end, or close_notify) sends them in one `write(2)`.
-    /// Owned by the SSL.
-    private let writeBuffer: OpaquePointer?
+    /// Where records wait for ``flush()`` with ``init(context:fd:serverName:buffersWrites:)``; OpenSSL's own flushes
+    /// do not send them. The SSL's write BIO keeps it alive too.
+    private let deferredOutput: DeferredWriteBuffer?
 
     /// Creates a connection that reads and writes `fd` directly (the caller keeps ownership of `fd`).
     ///
@@ -35,9 +34,9 @@ package final class TLSConnection {
     /// (`Signals.ignoreSIGPIPE()` in SystemIO) or a peer that resets mid-write kills it.
     /// - Parameter serverName: Client only: sent as SNI and checked against the peer certificate.
     /// - Throws: ``TLSError/configuration``.
-    /// - Parameter buffersWrites: collect outgoing records until ``flush()``: the session ticket, a response and
-    ///   close_notify then leave in one `write(2)` (and reach the peer in one read) rather than one each. The
-    ///   caller must flush before it waits for the peer.
+    /// - Parameter buffersWrites: collect outgoing records until ``flush()``, whatever OpenSSL flushes: the session
+    ///   ticket, a response and close_notify then leave in one `write(2)` (and reach the peer in one read) rather
+    ///   than one each. The caller must flush before it waits for the peer, also during the handshake.
     package init(context: TLSContext, fd: CInt, serverName: String? = nil, buffersWrites: Bool = false) throws {
         let ssl = try Self.makeSSL(context)
         self.ssl = ssl
@@ -45,24 +44,20 @@ package final class TLSConnection {
         self.memoryBIO = nil
         ERR_clear_error()
         if buffersWrites {
+            let output = DeferredWriteBuffer(descriptor: fd)
             guard let socketBIO = BIO_new_socket(fd, BIO_NOCLOSE) else {
                 SSL_free(ssl)
                 throw TLSError.configuration.draining(message: "BIO_new_socket")
             }
-            guard let buffer = BIO_new(BIO_f_buffer()) else {
+            guard let writeBIO = DeferredWriteBIOMethod.shared.makeBIO(output) else {
                 BIO_free(socketBIO)
                 SSL_free(ssl)
-                throw TLSError.configuration.draining(message: "BIO_new(BIO_f_buffer)")
+                throw TLSError.configuration.draining(message: "BIO_new(deferred socket write)")
             }
-            // Room for a whole handshake flight or a full record with its overhead before anything is written.
-            _ = BIO_int_ctrl(buffer, BIO_C_SET_BUFF_SIZE, 17 * 1024, 1)
-            BIO_push(buffer, socketBIO)
-            // The SSL owns both ends: one reference for the read side, one through the write chain.
-            BIO_up_ref(socketBIO)
-            SSL_set_bio(ssl, socketBIO, buffer)
-            writeBuffer = buffer
+            SSL_set_bio(ssl, socketBIO, writeBIO)
+            deferredOutput = output
         } else {
-            writeBuffer = nil
+            deferredOutput = nil
             guard SSL_set_fd(ssl, fd) == 1 else {
                 SSL_free(ssl)
                 throw TLSError.configuration.draining(message: "SSL_set_fd")
@@ -85,7 +80,7 @@ package final class TLSConnection {
             throw TLSError.configuration.draining(message: "BIO_new_bio_pair")
         }
         self.memoryBIO = networkBIO
-        self.writeBuffer = nil
+        self.deferredOutput = nil
         SSL_set_bio(ssl, internalBIO, internalBIO)  // The SSL owns the internal half.
         try configure(serverName: serverName)
     }
@@ -186,29 +181,23 @@ package final class TLSConnection {
                 return failure(result, kind: .shutdownFailed, function: "SSL_shutdown")
             }
         }
-        // OpenSSL flushes after the alert but ignores a full socket: what is left goes out here.
+        // With buffered writes the alert is only held so far: it goes out here.
         return flush()
     }
 
     /// Whether buffered writes hold bytes the socket has not taken yet.
     package var hasUnflushedOutput: Bool {
-        guard let writeBuffer else { return false }
-        return BIO_ctrl(writeBuffer, BIO_CTRL_WPENDING, 0, nil) > 0
+        (deferredOutput?.pending ?? 0) > 0
     }
 
     /// Hands what buffered writes hold to the socket; `.incomplete(.write)` when the socket is full (call again
     /// once it is writable). Nothing to do without buffered writes.
     package func flush() -> TLSOperationResult<Void> {
-        guard let writeBuffer, hasUnflushedOutput else { return .complete(()) }
-        ERR_clear_error()
-        Glibc.errno = 0
-        if BIO_ctrl(writeBuffer, BIO_CTRL_FLUSH, 0, nil) > 0 {
-            return .complete(())
+        switch deferredOutput?.drain() ?? .drained {
+        case .drained: .complete(())
+        case .blocked: .incomplete(.write)
+        case .failed(let code): .failed(TLSError.writeFailed.draining(message: "write", systemErrno: code))
         }
-        if BIO_test_flags(writeBuffer, BIO_FLAGS_SHOULD_RETRY) != 0 {
-            return .incomplete(.write)
-        }
-        return .failed(TLSError.writeFailed.draining(message: "BIO_flush", systemErrno: Glibc.errno))
     }
 
     /// Maps a failed `SSL_*` return value; drains the error queue (STYLE rule 4).

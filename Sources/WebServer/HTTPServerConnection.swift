@@ -136,6 +136,18 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             case .sendCloseNotify:
                 action = machine.closeNotifyResult(transport.sendCloseNotify())
             case .wait(let interest, let deadline):
+                if machine.flushesBeforeWaiting, transport.hasUnflushedOutput || machine.isOutputBlocked {
+                    switch machine.flushResult(transport.flush()) {
+                    case .wait(let changed, let rearmed)?:
+                        wait(interest: changed ?? interest, timer: rearmed ?? deadline)
+                        return
+                    case let other?:
+                        action = other
+                        continue
+                    case nil:
+                        break
+                    }
+                }
                 wait(interest: interest, timer: deadline)
                 return
             case .close(let reason):
@@ -281,6 +293,9 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         }
         if let timer { loop.cancelTimer(timer) }
         timer = nil
+        // Best effort, never waited for: a fatal alert OpenSSL wrote for a failed handshake (unrecognized_name for
+        // a host without a certificate) tells the client why.
+        if transport.hasUnflushedOutput { _ = transport.flush() }
         try? loop.deregister(descriptor: transport.descriptor)
         transport.close()
         shared.connectionClosed(peer)

@@ -138,6 +138,8 @@ struct HTTPServerConnectionStateMachine: Sendable {
     private var body: [UInt8] = []
     private var interest = Self.initialInterest
     private var timerDeadline: UInt64?
+    /// Buffered transport output could not all be flushed before a wait: the wait includes `.writable` until it is.
+    private var outputBlocked = false
 
     /// Creates the machine for a connection accepted at `now`; the header (and handshake) deadlines start at once.
     ///
@@ -321,6 +323,37 @@ struct HTTPServerConnectionStateMachine: Sendable {
         }
     }
 
+    /// Whether the shell flushes buffered transport output (TLS records held by a deferred-write transport) before it
+    /// executes a `.wait`, and feeds the outcome to ``flushResult(_:)``: always while handshaking, reading or waiting
+    /// for a responder, since the peer may be waiting for those bytes. A response write flushes as it goes, and
+    /// close_notify flushes itself.
+    var flushesBeforeWaiting: Bool {
+        switch state {
+        case .handshaking, .receiving, .awaitingResponse: true
+        case .writing, .closingTLS, .closed: false
+        }
+    }
+
+    /// Whether the last flush before a wait left bytes behind (the shell flushes again at the next wait, even when
+    /// the transport reports nothing held, so that this clears).
+    var isOutputBlocked: Bool { outputBlocked }
+
+    /// Feeds the result of the flush before a wait. Nil keeps that wait as it is; otherwise the returned action
+    /// replaces it (a `.wait` whose nil interest or timer means the replaced wait's), or closes.
+    mutating func flushResult(_ result: TransportWrite) -> Action? {
+        switch result {
+        case .wrote:
+            guard outputBlocked else { return nil }
+            outputBlocked = false
+        case .wouldBlock:
+            guard !outputBlocked else { return nil }
+            outputBlocked = true
+        case .failed:
+            return close(.transportFailed)
+        }
+        return wait()
+    }
+
     /// Feeds the result of sending close_notify; the connection closes either way.
     mutating func closeNotifyResult(_ result: TLSOperationResult<Void>) -> Action {
         guard case .closingTLS(let reason) = state else { return Self.unchanged }
@@ -410,6 +443,8 @@ struct HTTPServerConnectionStateMachine: Sendable {
 
     private mutating func startResponse(closesAfter: Bool, now: UInt64) {
         state = .writing(wantsRead: false, closesAfter: closesAfter)
+        // The response's writes flush what an earlier wait could not.
+        outputBlocked = false
         // The send-progress clock starts with the response, so a peer that never reads cannot hold the connection
         // even when the very first write makes no progress.
         http.bytesSent(now: now)
@@ -436,7 +471,7 @@ struct HTTPServerConnectionStateMachine: Sendable {
 
     /// Returns to the loop, changing the interest set and the timer only where they must change.
     private mutating func wait() -> Action {
-        let wanted: EventSet
+        var wanted: EventSet
         switch state {
         case .handshaking(.read):
             wanted = .readable
@@ -451,6 +486,7 @@ struct HTTPServerConnectionStateMachine: Sendable {
         case .closingTLS, .closed:
             return Self.unchanged
         }
+        if outputBlocked { wanted.insert(.writable) }
         let interestChange = wanted == interest ? nil : wanted
         interest = wanted
         var deadline = http.nextDeadline

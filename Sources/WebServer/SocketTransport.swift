@@ -42,10 +42,10 @@ struct SocketTransport: ConnectionTransport {
         }
     }
 
-    /// One `SSL_write_ex` or `write(2)`; over TLS, what an earlier write left buffered is sent first.
+    /// One `SSL_write_ex` or `write(2)`. With buffered TLS writes the records join what is already held (a session
+    /// ticket, an earlier flush the socket did not take), in order; nothing is sent before ``flush()``.
     func write(_ buffer: UnsafeRawBufferPointer) -> TransportWrite {
         if let tls {
-            if tls.hasUnflushedOutput, case let blocked = flush(), blocked != .wrote(0) { return blocked }
             guard buffer.count > 0 else { return .wrote(0) }
             switch tls.write(buffer) {
             case .complete(let count): return .wrote(count)

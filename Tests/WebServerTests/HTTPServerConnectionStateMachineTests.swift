@@ -182,6 +182,45 @@ import Testing
         #expect(answer(&machine, now: Self.at(1)).next == .wait(interest: .readable, timer: nil))
     }
 
+    /// Deferred TLS writes are flushed before every wait while handshaking or reading; a flush the socket does not
+    /// take adds `.writable` to the wait until a later flush empties the buffer, and a failed flush closes.
+    @Test func aBlockedFlushBeforeAWaitWaitsForWritableUntilItDrains() {
+        var machine = secure(open: false)
+        _ = machine.start()
+        #expect(machine.flushesBeforeWaiting)
+        #expect(machine.handshakeResult(.incomplete(.read), now: Self.at(1)) == .wait(interest: nil, timer: nil))
+        #expect(machine.flushResult(.wrote(0)) == nil, "a flush that empties the buffer keeps the wait")
+        #expect(
+            machine.flushResult(.wouldBlock(wantsRead: false)) == .wait(interest: [.readable, .writable], timer: nil)
+        )
+        #expect(machine.isOutputBlocked)
+        #expect(machine.flushResult(.wouldBlock(wantsRead: false)) == nil, "still blocked: the wait is unchanged")
+        // Writable: the handshake runs again, still wants to read, and the next flush drains.
+        #expect(machine.transportReady() == .handshake)
+        #expect(machine.handshakeResult(.incomplete(.read), now: Self.at(1)) == .wait(interest: nil, timer: nil))
+        #expect(machine.flushResult(.wrote(0)) == .wait(interest: .readable, timer: nil))
+        #expect(!machine.isOutputBlocked)
+
+        // Reading: the same; a response's own writes then take over the flushing.
+        #expect(machine.handshakeResult(.complete(()), now: Self.at(2)) == .read)
+        #expect(
+            machine.readResult(.wouldBlock(wantsWrite: false), buffer: [], now: Self.at(2))
+                == .wait(interest: nil, timer: nil)
+        )
+        #expect(
+            machine.flushResult(.wouldBlock(wantsRead: false)) == .wait(interest: [.readable, .writable], timer: nil)
+        )
+        #expect(dispatched(receive("GET /f HTTP/1.1\r\nHost: a\r\n\r\n", into: &machine, now: Self.at(2))) != nil)
+        _ = machine.responseReady(closesConnection: false, now: Self.at(2))
+        #expect(!machine.flushesBeforeWaiting)
+        #expect(!machine.isOutputBlocked)
+        #expect(
+            machine.writeResult(.wrote(10), pendingBytes: 0, now: Self.at(2)) == .wait(interest: .readable, timer: nil)
+        )
+
+        #expect(machine.flushResult(.failed) == .close(.transportFailed))
+    }
+
     @Test func parseErrorIsAnsweredThenTheConnectionCloses() {
         var plainMachine = plain()
         #expect(receive("GET / HTTP/1.1\nHost: a\n\n", into: &plainMachine) == .writeErrorResponse(.badRequest))

@@ -191,6 +191,40 @@ final class AccessLogRecorder: Sendable {
         #expect(harness.loop.interestChanges == [.writable, .readable])
     }
 
+    /// A handshake flight held by the transport is flushed before the connection waits; when the socket does not take
+    /// it all, the connection also waits for writable, and goes back to readable alone once a flush drains it.
+    @Test func heldOutputIsFlushedBeforeWaitingAndABlockedFlushWaitsForWritable() throws {
+        let harness = try makeHarness(tls: true, serverName: "mta-sts.a.test")
+        harness.transport.unflushedBytes = 3000
+        harness.transport.flushes = [.wouldBlock(wantsRead: false)]
+        harness.connection.readable()
+        #expect(harness.transport.flushCount == 1)
+        #expect(harness.loop.interestChanges == [[.readable, .writable]])
+        harness.connection.writable()
+        #expect(harness.transport.flushCount == 2)
+        #expect(!harness.transport.hasUnflushedOutput)
+        #expect(harness.loop.interestChanges == [[.readable, .writable], .readable])
+        // Nothing held: no flush.
+        harness.connection.readable()
+        #expect(harness.transport.flushCount == 2)
+
+        harness.transport.unflushedBytes = 100
+        harness.transport.flushes = [.failed]
+        harness.connection.readable()
+        #expect(harness.isClosed)
+    }
+
+    /// The fatal alert OpenSSL holds for a failed handshake is sent before the socket closes.
+    @Test func aFailedHandshakeSendsItsHeldAlertBeforeClosing() throws {
+        let harness = try makeHarness(tls: true, serverName: "unknown.test")
+        harness.transport.handshakes = [.failed(.handshakeFailed)]
+        harness.transport.unflushedBytes = 7
+        harness.connection.readable()
+        #expect(harness.transport.flushCount == 1)
+        #expect(!harness.transport.hasUnflushedOutput)
+        #expect(harness.isClosed)
+    }
+
     @Test func parseErrorsAreAnsweredThenTheConnectionCloses() throws {
         let harness = try makeHarness()
         harness.transport.reads = [.bytes("GET / HTTP/1.1\nHost: a\n\n")]

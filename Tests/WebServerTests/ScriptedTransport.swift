@@ -91,10 +91,21 @@ final class ScriptedTransport: ConnectionTransport {
         return .complete(())
     }
 
-    /// Writes are unbuffered here: nothing is ever left to flush.
-    var hasUnflushedOutput: Bool { false }
+    /// Bytes held for ``flush()``, as a deferred-write TLS transport holds a handshake flight (set by the test;
+    /// writes themselves are never held).
+    var unflushedBytes = 0
+    /// Flush results in order; once they run out, a flush empties the buffer.
+    var flushes: [TransportWrite] = []
+    private(set) var flushCount = 0
 
-    func flush() -> TransportWrite { .wrote(0) }
+    var hasUnflushedOutput: Bool { unflushedBytes > 0 }
+
+    func flush() -> TransportWrite {
+        flushCount += 1
+        let result = flushes.isEmpty ? .wrote(0) : flushes.removeFirst()
+        if case .wrote = result { unflushedBytes = 0 }
+        return result
+    }
 
     func close() {
         isClosed = true
