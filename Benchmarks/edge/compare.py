@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -85,8 +86,11 @@ def run_wrk(arguments, name, port, scenario):
     command.append(url)
     pid = arguments.edge_pid if name == "edge" else arguments.nginx_pid
     cpu_before = cpu_seconds(pid)
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, WRK_CONNECT="127.0.0.1"))
     cpu_used = cpu_seconds(pid) - cpu_before
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_used = (client_after.ru_utime - client_before.ru_utime) + (client_after.ru_stime - client_before.ru_stime)
     if completed.returncode != 0:
         raise RefusedRun(f"wrk failed for {name}: {completed.stderr}{completed.stdout}")
     result = parse_wrk(completed.stdout)
@@ -101,6 +105,8 @@ def run_wrk(arguments, name, port, scenario):
     if problems:
         raise RefusedRun(f"refusing the {name} run ({scenario}): {', '.join(problems)}\n{completed.stdout}")
     result["cpu_us_per_request"] = cpu_used * 1e6 / result["requests"]
+    # wrk shares the machine: what a server costs its clients counts as much as its own CPU.
+    result["client_cpu_us_per_request"] = client_used * 1e6 / result["requests"]
     return result
 
 
@@ -130,8 +136,8 @@ def summarise(arguments, report):
         lines.append(f"#### {scenario}: {title}")
         lines.append("")
         lines.append("| pair | edge req/s | nginx req/s | req/s ratio | edge p99 ms | nginx p99 ms | p99 ratio "
-                     "| edge CPU µs/req | nginx CPU µs/req |")
-        lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+                     "| edge CPU µs/req | nginx CPU µs/req | wrk CPU µs/req (edge) | wrk CPU µs/req (nginx) |")
+        lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         rps_ratios, p99_ratios = [], []
         for index, pair in enumerate(pairs, start=1):
             edge, nginx = pair["edge"], pair["nginx"]
@@ -142,7 +148,8 @@ def summarise(arguments, report):
             lines.append(
                 f"| {index} | {edge['rps']:.0f} | {nginx['rps']:.0f} | {rps_ratio:.2f} | {edge['p99_ms']:.2f} "
                 f"| {nginx['p99_ms']:.2f} | {p99_ratio:.2f} | {edge['cpu_us_per_request']:.0f} "
-                f"| {nginx['cpu_us_per_request']:.0f} |")
+                f"| {nginx['cpu_us_per_request']:.0f} | {edge['client_cpu_us_per_request']:.0f} "
+                f"| {nginx['client_cpu_us_per_request']:.0f} |")
         median_rps = statistics.median(rps_ratios)
         median_p99 = statistics.median(p99_ratios)
         summary[scenario] = (median_rps, median_p99)

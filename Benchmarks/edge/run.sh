@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The edge next to nginx serving the same policy file with the same certificate, measured with wrk.
 #
-#   Benchmarks/edge/run.sh [--record] [--pairs N] [--duration S] [--quick] [--logging]
+#   Benchmarks/edge/run.sh [--record] [--pairs N] [--duration S] [--quick] [--logging] [--scenario NAME]...
 #
 # Builds the release binary, creates a throwaway PostgreSQL with `mtasts migrate`, seeds one verified domain
 # (policy + P-256 certificate from a throwaway openssl CA, private key encrypted with a known master key as
@@ -15,6 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 RECORD=0
 LOGGING=0
+SCENARIOS=()
 PAIRS=5
 DURATION=10
 while (($#)); do
@@ -24,6 +25,7 @@ while (($#)); do
         --duration) DURATION=$2; shift ;;
         --quick) PAIRS=1; DURATION=3 ;;
         --logging) LOGGING=1 ;;
+        --scenario) SCENARIOS+=("$2"); shift ;;
         -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
@@ -129,6 +131,7 @@ $EVENT_LOOPS workers; edge $EVENT_LOOPS event loops; access logs $([[ $LOGGING =
 machine; $PAIRS pairs × ${DURATION} s per scenario, order alternating per pair."
 RECORD_ARGS=()
 [[ $RECORD == 1 ]] && RECORD_ARGS=(--record "$BENCH_DIR/results.md")
+((${#SCENARIOS[@]})) && RECORD_ARGS+=(--scenarios "${SCENARIOS[@]}")
 log "measuring: $PAIRS pairs x ${DURATION} s per scenario"
 python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$EDGE_PORT" --nginx-port "$NGINX_PORT" \
     --edge-pid "$EDGE_PID" --nginx-pid "$NGINX_PID" --lua "$BENCH_DIR/wrk-host.lua" \
