@@ -62,6 +62,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         var action = execute(machine.start(now: now), on: &machine, initial: true)
         if action == .restoreFromFile { action = execute(action, on: &machine, initial: true) }
         progress.withLock { $0 = Progress(machine: machine, next: action) }
+        HeapTrim.releaseFreePages()
     }
 
     /// Runs the machine on a new thread until ``stop()``.

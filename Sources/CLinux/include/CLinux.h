@@ -4,6 +4,7 @@
 // Linux-only system calls that `import Glibc` does not expose to Swift (the headers are not part of the Glibc
 // module map). Each function forwards one call unchanged; the constants (EPOLLIN, EFD_CLOEXEC, ...) import from
 // these headers directly.
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
