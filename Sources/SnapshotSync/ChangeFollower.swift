@@ -62,7 +62,6 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         var action = execute(machine.start(now: now), on: &machine, initial: true)
         if action == .restoreFromFile { action = execute(action, on: &machine, initial: true) }
         progress.withLock { $0 = Progress(machine: machine, next: action) }
-        HeapTrim.releaseFreePages()
     }
 
     /// Runs the machine on a new thread until ``stop()``.
@@ -141,6 +140,8 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                     ["hosts": String(snapshot.hostCount), "seq": String(snapshot.sequence)]
                 )
             }
+            // The rows and the replaced snapshot are garbage now: give their pages back.
+            HeapTrim.releaseFreePages()
             return machine.loadedAll(
                 sequence: snapshot.sequence,
                 reflected: reflected,
@@ -150,6 +151,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         case .restoreFromFile:
             if let file, let snapshot = readFile(file) {
                 holder.replace(with: snapshot)
+                HeapTrim.releaseFreePages()
                 logger.warning(
                     "database unreachable; serving the snapshot file",
                     ["hosts": String(snapshot.hostCount), "file": file.path]
