@@ -17,6 +17,12 @@ package struct CertificateBuilder: Sendable {
         package let certificate: X509Certificate
         /// Its private key.
         package let key: P256PrivateKey
+
+        /// Pairs a certificate with its key (an intermediate built with ``issued(for:by:)``).
+        package init(certificate: X509Certificate, key: P256PrivateKey) {
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
     /// Subject `CN`; `nil` leaves the subject empty (allowed when SANs are present).

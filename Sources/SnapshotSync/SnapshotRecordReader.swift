@@ -46,6 +46,12 @@ package struct SnapshotRecordReader: Sendable {
         return string
     }
 
+    /// Reads length-prefixed bytes written by ``SnapshotRecordWriter/append(bytes:)``.
+    /// - Throws: ``SnapshotFileError/corrupt`` when the record ends first.
+    package mutating func readBytes() throws -> [UInt8] {
+        Array(try take(Int(try read(UInt32.self))))
+    }
+
     /// Reads a date written by ``SnapshotRecordWriter/append(_:)-(Date)``.
     /// - Throws: ``SnapshotFileError/corrupt`` when the record ends first.
     package mutating func readDate() throws -> Date {

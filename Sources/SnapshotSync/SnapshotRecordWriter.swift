@@ -37,6 +37,12 @@ package struct SnapshotRecordWriter: Sendable {
         }
     }
 
+    /// Appends the byte count as a `UInt32`, then the bytes (DER, a body already encoded).
+    package mutating func append(bytes field: [UInt8]) {
+        append(UInt32(field.count))
+        bytes.append(contentsOf: field)
+    }
+
     /// Appends the bits of `date.timeIntervalSinceReferenceDate`, so it reads back exactly.
     package mutating func append(_ date: Date) {
         append(date.timeIntervalSinceReferenceDate.bitPattern)

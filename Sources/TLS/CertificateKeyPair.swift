@@ -15,7 +15,17 @@ package struct CertificateKeyPair: Sendable {
     /// Parses a PEM chain and key and checks that the key belongs to the leaf.
     /// - Throws: ``TLSError/invalidCertificate`` or ``TLSError/invalidPrivateKey`` (also for a mismatch).
     package init(chainPEM: String, privateKeyPEM: String) throws {
-        let chain = try TLSCertificate.parseChain(pem: chainPEM)
+        try self.init(chain: TLSCertificate.parseChain(pem: chainPEM), privateKeyPEM: privateKeyPEM)
+    }
+
+    /// Parses a DER chain (leaf first) and a PEM key and checks that the key belongs to the leaf.
+    /// - Throws: ``TLSError/invalidCertificate`` (also for an empty chain) or ``TLSError/invalidPrivateKey``.
+    package init(chainDER: [[UInt8]], privateKeyPEM: String) throws {
+        guard !chainDER.isEmpty else { throw TLSError.invalidCertificate.draining(message: "empty chain") }
+        try self.init(chain: chainDER.map(TLSCertificate.init(der:)), privateKeyPEM: privateKeyPEM)
+    }
+
+    private init(chain: [TLSCertificate], privateKeyPEM: String) throws {
         let privateKey = try TLSPrivateKey(pem: privateKeyPEM)
         ERR_clear_error()
         guard X509_check_private_key(chain[0].x509, privateKey.key) == 1 else {
@@ -27,6 +37,6 @@ package struct CertificateKeyPair: Sendable {
 
     /// The leaf certificate.
     package var leaf: TLSCertificate {
-        chain[0]  // parseChain never returns an empty array.
+        chain[0]  // Both initialisers refuse an empty chain.
     }
 }

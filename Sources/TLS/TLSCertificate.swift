@@ -47,6 +47,23 @@ package final class TLSCertificate: @unchecked Sendable {
         return certificates
     }
 
+    /// Parses one DER certificate; the bytes must hold exactly one.
+    /// - Throws: ``TLSError/invalidCertificate`` when they do not.
+    package convenience init(der: [UInt8]) throws {
+        ERR_clear_error()
+        let parsed = der.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var cursor = buffer.baseAddress
+            guard let x509 = d2i_X509(nil, &cursor, buffer.count) else { return nil }
+            guard cursor == buffer.baseAddress.map({ $0 + buffer.count }) else {
+                X509_free(x509)
+                return nil
+            }
+            return x509
+        }
+        guard let parsed else { throw TLSError.invalidCertificate.draining(message: "d2i_X509") }
+        self.init(taking: parsed)
+    }
+
     /// The subject in OpenSSL's one-line form, e.g. `"/CN=mta-sts.a.test"`.
     package var subject: String {
         Self.oneLine(X509_get_subject_name(x509))

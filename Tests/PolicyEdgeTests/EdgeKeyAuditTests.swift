@@ -38,7 +38,8 @@ import Testing
         let fine = try #require(snapshot.hosts["mta-sts.fine.test"]?.certificate)
         let tampered = EdgeSnapshot.Certificate(
             id: other.id,
-            chainPEM: other.chainPEM,
+            leaf: other.leaf,
+            intermediates: other.intermediates,
             encryptedKey: fine.encryptedKey,
             keyBinding: .row,
             notAfter: other.notAfter

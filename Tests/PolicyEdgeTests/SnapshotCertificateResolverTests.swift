@@ -67,7 +67,8 @@ import Testing
         // b's row now holds a's chain and a's sealed key: the bytes are intact, but they were bound to a's row.
         let moved = EdgeSnapshot.Certificate(
             id: b.id,
-            chainPEM: a.chainPEM,
+            leaf: a.leaf,
+            intermediates: a.intermediates,
             encryptedKey: a.encryptedKey,
             keyBinding: .row,
             notAfter: a.notAfter

@@ -36,7 +36,7 @@ import Testing
         let (file, bytes) = try written(in: directory)
         #expect(try file.read() == saved)
         #expect(Array(bytes.prefix(8)) == [0x89, 0x4D, 0x54, 0x53, 0x4E, 0x41, 0x50, 0x0A])
-        #expect(Array(bytes[8..<10]) == [1, 0])
+        #expect(Array(bytes[8..<10]) == [2, 0])
         #expect(Array(bytes[10..<15]) == [4] + Array("test".utf8))
         // Header record: length 16, then sequence 7 and a count of 2.
         #expect(Array(bytes[15..<19]) == [16, 0, 0, 0] && bytes[19] == 7 && bytes[27] == 2)
@@ -99,9 +99,14 @@ import Testing
         try other.write(OtherSnapshot(saved))
         #expect(try other.read()?.snapshot == saved)
         #expect(throws: SnapshotFileError.unsupported) { try SnapshotFile<TestSnapshot>(path: other.path).read() }
-        var version2 = bytes
-        version2[8] = 2
-        try replace(file, with: version2)
+        // Version 1 (an edge's chain as PEM) and a later version are both refused.
+        var version1 = bytes
+        version1[8] = 1
+        try replace(file, with: version1)
+        #expect(throws: SnapshotFileError.unsupported) { try file.read() }
+        var version3 = bytes
+        version3[8] = 3
+        try replace(file, with: version3)
         #expect(throws: SnapshotFileError.unsupported) { try file.read() }
     }
 }

@@ -55,7 +55,7 @@ package final class SnapshotCertificateResolver: ServerNameResolver {
     private func makeContext(_ certificate: EdgeSnapshot.Certificate, host: String) -> TLSContext? {
         guard let keyBytes = try? certificate.sealedKey(host: host)?.open(with: keyring),
             let pair = try? CertificateKeyPair(
-                chainPEM: certificate.chainPEM,
+                chainDER: certificate.chainDER,
                 privateKeyPEM: String(decoding: keyBytes, as: UTF8.self)
             )
         else { return nil }

@@ -14,8 +14,9 @@ extension EdgeSnapshot: SnapshotFileCodable {
     package static let snapshotFileKind = "edge"
 
     /// A header record (sequence, build time, host count), then one record per host: the host, a flags byte
-    /// saying which parts follow, the policy (text, id), the certificate (row id, PEM chain, the key exactly
-    /// as stored, still encrypted, its binding, expiry) and the challenges (count, then token and answer).
+    /// saying which parts follow, the policy (text, id), the certificate (row id, the leaf's DER, the number of
+    /// intermediates and each one's DER, the key exactly as stored, still encrypted, its binding, expiry) and the
+    /// challenges (count, then token and answer). Intermediates are shared again as they are read.
     package func encode(to file: SnapshotFileEncoder) throws {
         try file.encodeSnapshotRecord(sequence: sequence, builtAt: builtAt, hostCount: hosts.count)
         for (host, entry) in hosts {
@@ -26,12 +27,15 @@ extension EdgeSnapshot: SnapshotFileCodable {
                         | (entry.certificate == nil ? 0 : EntryFlags.certificate)
                 )
                 if let policy = entry.policy {
-                    record.append(policy.text)
+                    record.append(bytes: policy.body)
                     record.append(policy.policyID)
                 }
                 if let certificate = entry.certificate {
                     record.append(certificate.id)
-                    record.append(certificate.chainPEM)
+                    record.append(bytes: certificate.leaf)
+                    let intermediates = certificate.intermediates.certificates
+                    record.append(UInt8(clamping: intermediates.count))
+                    for intermediate in intermediates.prefix(Int(UInt8.max)) { record.append(bytes: intermediate) }
                     record.append(certificate.encryptedKey)
                     record.append(certificate.keyBinding == .row)
                     record.append(certificate.notAfter)
@@ -59,9 +63,13 @@ extension EdgeSnapshot: SnapshotFileCodable {
                     entry.policy = Policy(text: try record.readString(), policyID: try record.readString())
                 }
                 if flags & EntryFlags.certificate != 0 {
+                    let id = try record.readUUID()
+                    let leaf = try record.readBytes()
+                    let intermediates = try (0..<record.read(UInt8.self)).map { _ in try record.readBytes() }
                     entry.certificate = Certificate(
-                        id: try record.readUUID(),
-                        chainPEM: try record.readString(),
+                        id: id,
+                        leaf: leaf,
+                        intermediates: CertificateChainTail.interned(intermediates),
                         encryptedKey: try record.readString(),
                         keyBinding: try record.readBool() ? .row : .unbound,
                         notAfter: try record.readDate()

@@ -12,38 +12,68 @@ import TLS
 package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     /// One served policy.
     package struct Policy: Sendable, Equatable {
-        /// The policy file exactly as served.
-        package let text: String
+        /// The policy file exactly as served, as the response body: encoded once when the snapshot is built
+        /// rather than per request, and the only copy kept.
+        package let body: [UInt8]
         /// The policy id announced in DNS, for logs and metrics.
         package let policyID: String
-        /// `text` as the response body, encoded once when the snapshot is built rather than per request.
-        package let body: [UInt8]
 
         package init(text: String, policyID: String) {
-            self.text = text
-            self.policyID = policyID
             body = Array(text.utf8)
+            self.policyID = policyID
         }
+
+        /// The policy file as text.
+        package var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    /// One host's current certificate.
+    /// One host's current certificate, as compact as a million of them must be: the leaf as DER and the
+    /// intermediates shared with every other certificate under the same issuer (``CertificateChainTail``).
     package struct Certificate: Sendable, Equatable {
         /// The certificate row's id; a new id means a new certificate (the TLS layer rebuilds its context).
         package let id: UUID
-        package let chainPEM: String
+        /// The leaf certificate, DER; empty when the stored chain was not readable PEM (the host then gets no
+        /// TLS context, as a damaged chain never did).
+        package let leaf: [UInt8]
+        /// The rest of the chain, DER.
+        package let intermediates: CertificateChainTail
         /// `EncryptedValue.encoded` of the PEM private key.
         package let encryptedKey: String
         /// Whether ``encryptedKey`` is bound to its row (``SecretOwner/certificateKey(id:host:)``).
         package let keyBinding: SecretBinding
         package let notAfter: Date
 
-        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
+        package init(
+            id: UUID,
+            leaf: [UInt8],
+            intermediates: CertificateChainTail,
+            encryptedKey: String,
+            keyBinding: SecretBinding,
+            notAfter: Date
+        ) {
             self.id = id
-            self.chainPEM = chainPEM
+            self.leaf = leaf
+            self.intermediates = intermediates
             self.encryptedKey = encryptedKey
             self.keyBinding = keyBinding
             self.notAfter = notAfter
         }
+
+        /// A certificate from its stored PEM chain (leaf first), split into DER without parsing it.
+        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
+            let chain = PEMDocument.decodeAll(label: "CERTIFICATE", from: chainPEM) ?? []
+            self.init(
+                id: id,
+                leaf: chain.first ?? [],
+                intermediates: CertificateChainTail.interned(Array(chain.dropFirst())),
+                encryptedKey: encryptedKey,
+                keyBinding: keyBinding,
+                notAfter: notAfter
+            )
+        }
+
+        /// The chain as DER, leaf first.
+        package var chainDER: [[UInt8]] { [leaf] + intermediates.certificates }
 
         /// The private key as stored for `host` (the snapshot's key for this entry); nil when
         /// ``encryptedKey`` is malformed.
