@@ -8,7 +8,13 @@ nonce and no additional data; `key_ciphertext` = ciphertext || 16-byte tag, `key
 `key_id` = the first 8 hex characters of SHA-256 of the 32-byte key.
 
     seed.py single --domain D --chain leaf.pem --key leaf.key --policy policy.txt --master-key K --out DIR
-    seed.py many --count N --master-key K --out DIR      (generates a CA and N P-256 leaves itself)
+    seed.py many --count N --master-key K --out DIR [--nginx-dir NDIR]
+                                                         (generates a CA and N P-256 leaves itself)
+
+With --nginx-dir, `many` also writes what nginx needs to serve the same hosts, one `server` block each:
+NDIR/<host>.pem (the chain, as stored), NDIR/<host>.key (the unencrypted PKCS#8 key, mode 0600),
+NDIR/www/<host>/.well-known/mta-sts.txt (the policy text, byte for byte what the edge serves) and
+NDIR/ca.pem (the CA, for curl and openssl).
 
 Each table gets `<table>.csv` (no header) and `<table>.columns` (the column list for `\\copy`). Only the
 standard library and `cryptography` (for AES-GCM and the certificates) are used.
@@ -185,11 +191,31 @@ def make_leaf(domain):
             ca.subject.rfc4514_string(), format(serial, "x"))
 
 
+def write_file(path, data, mode=0o644):
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def write_nginx_host(directory, domain, chain_pem, key_pem):
+    """The files one nginx `server` block for mta-sts.<domain> uses."""
+    host = "mta-sts." + domain
+    write_file(os.path.join(directory, host + ".pem"), chain_pem)
+    write_file(os.path.join(directory, host + ".key"), key_pem, 0o600)
+    well_known = os.path.join(directory, "www", host, ".well-known")
+    os.makedirs(well_known, exist_ok=True)
+    # Bytes, not text mode: the policy's CRLF line ends must survive.
+    write_file(os.path.join(well_known, "mta-sts.txt"), policy_text(domain).encode("ascii"))
+
+
 def many(arguments):
     started = time.monotonic()
     master_key = load_master_key(arguments.master_key)
     os.makedirs(arguments.out, exist_ok=True)
     ca_pem, ca_key_pem = make_ca(arguments.out)
+    if arguments.nginx_dir:
+        os.makedirs(arguments.nginx_dir, exist_ok=True)
+        write_file(os.path.join(arguments.nginx_dir, "ca.pem"), ca_pem)
     domains = [f"d{index:06d}.bench.example" for index in range(arguments.count)]
     with open(os.path.join(arguments.out, "hosts.txt"), "w") as handle:
         handle.writelines("mta-sts." + domain + "\n" for domain in domains)
@@ -199,6 +225,8 @@ def many(arguments):
         for done, leaf in enumerate(pool.imap(make_leaf, domains, chunksize=256), start=1):
             domain, chain_pem, key_pem, not_before, not_after, issuer, serial = leaf
             writer.domain(domain, chain_pem, key_pem, master_key, not_before, not_after, issuer, serial)
+            if arguments.nginx_dir:
+                write_nginx_host(arguments.nginx_dir, domain, chain_pem, key_pem)
             if done % 10000 == 0:
                 print(f"seed: {done}/{arguments.count} certificates ({time.monotonic() - started:.1f} s)",
                       file=sys.stderr)
@@ -222,6 +250,8 @@ def main():
     lots.add_argument("--count", type=int, required=True)
     lots.add_argument("--master-key", required=True)
     lots.add_argument("--out", required=True)
+    lots.add_argument("--nginx-dir", help="also write each host's chain, unencrypted key and policy file (and the "
+                      "CA) here, for nginx")
     lots.set_defaults(run=many)
     arguments = parser.parse_args()
     arguments.run(arguments)

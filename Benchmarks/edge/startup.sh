@@ -26,8 +26,7 @@ while (($#)); do
 done
 ((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] N [N ...]"
 
-# Cached generations older than this are made again (the leaves are valid for 90 days).
-CACHE_MAX_DAYS=30
+# The seed layout; cached_seed (common.sh) makes an older or unfinished one again.
 CACHE_VERSION=1
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -38,29 +37,9 @@ trap 'exit 130' INT TERM
 
 mib() { awk -v bytes="$1" 'BEGIN { printf "%.0f", bytes / 1048576 }'; }
 
-# Generates (or reuses) the seed for N domains; prints its directory.
-seed_directory() {
-    local count=$1
-    local dir="$CACHE_DIR/$count"
-    if [[ -f $dir/complete && $(cat "$dir/complete") == "$CACHE_VERSION" ]] \
-        && [[ -z $(find "$dir/complete" -mtime +"$CACHE_MAX_DAYS") ]]; then
-        log "reusing the cached seed for $count domains in $dir"
-    else
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        write_master_key "$dir/master.key" "$(openssl rand -hex 32)"
-        log "generating $count domains with certificates (cached in $dir for reruns)"
-        local started=$SECONDS
-        python3 "$BENCH_DIR/seed.py" many --count "$count" --master-key "$dir/master.key" --out "$dir"
-        echo "$((SECONDS - started))" > "$dir/generation-seconds"
-        echo "$CACHE_VERSION" > "$dir/complete"
-    fi
-    echo "$dir"
-}
-
 SUMMARY=()
 for COUNT in "${COUNTS[@]}"; do
-    SEED=$(seed_directory "$COUNT")
+    cached_seed "$CACHE_DIR/$COUNT" "$CACHE_VERSION" "$COUNT"
     make_workdir
     MASTER_KEY_FILE=$SEED/master.key
     start_database
