@@ -37,7 +37,7 @@ import Testing
         try file.write(saved)
         let read = try #require(try file.read())
         #expect(read == saved)
-        #expect(read.entry(for: "mta-sts.a.test")?.policy?.body == Array("version: STSv1\nmode: enforce\n".utf8))
+        #expect(read.entry(for: "mta-sts.a.test")?.policy?.body.bytes == Array("version: STSv1\nmode: enforce\n".utf8))
 
         // The key is in the file exactly as stored (sealed); no plaintext PEM key is.
         let bytes = try #require(FileManager.default.contents(atPath: file.path))

@@ -29,7 +29,7 @@ package struct PolicyResponder: HTTPResponder {
         guard request.head.method == .get || request.head.method == .head else {
             return EdgeResponses.methodNotAllowed
         }
-        return HTTPResponse(status: .ok, fields: Self.policyFields, body: policy.body)
+        return HTTPResponse(status: .ok, fields: Self.policyFields, body: policy.body.bytes)
     }
 
     /// The same two fields on every policy response, built once.

@@ -1,6 +1,7 @@
 package import Crypto
 import Foundation
 package import Logging
+import SnapshotSync
 package import Store
 import Synchronization
 
@@ -22,7 +23,7 @@ package final class EdgeKeyAudit: Sendable {
     /// What was found for one host's certificate, and which sealed key that was.
     private struct Verdict: Sendable {
         let certificateID: UUID
-        let encryptedKey: String
+        let encryptedKey: PackedBytes
         let keyBinding: SecretBinding
         /// Why the key cannot be decrypted; nil when it can.
         let problem: SecretCondition?
@@ -31,7 +32,7 @@ package final class EdgeKeyAudit: Sendable {
         /// not compared, which keeps a full reload of many hosts cheap).
         func concerns(_ certificate: EdgeSnapshot.Certificate) -> Bool {
             certificateID == certificate.id && keyBinding == certificate.keyBinding
-                && encryptedKey == certificate.encryptedKey
+                && encryptedKey == certificate.encryptedKeyUTF8
         }
     }
 
@@ -73,7 +74,7 @@ package final class EdgeKeyAudit: Sendable {
             }
             next[host] = Verdict(
                 certificateID: certificate.id,
-                encryptedKey: certificate.encryptedKey,
+                encryptedKey: certificate.encryptedKeyUTF8,
                 keyBinding: certificate.keyBinding,
                 problem: problem
             )

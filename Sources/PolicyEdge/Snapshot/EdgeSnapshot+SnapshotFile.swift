@@ -27,12 +27,12 @@ extension EdgeSnapshot: SnapshotFileCodable {
                         | (entry.certificate == nil ? 0 : EntryFlags.certificate)
                 )
                 if let policy = entry.policy {
-                    record.append(bytes: policy.body)
+                    record.append(bytes: policy.body.bytes)
                     record.append(policy.policyID)
                 }
                 if let certificate = entry.certificate {
                     record.append(certificate.id)
-                    record.append(bytes: certificate.leaf)
+                    record.append(bytes: certificate.leaf.bytes)
                     let intermediates = certificate.intermediates.certificates
                     record.append(UInt8(clamping: intermediates.count))
                     for intermediate in intermediates.prefix(Int(UInt8.max)) { record.append(bytes: intermediate) }
@@ -68,7 +68,7 @@ extension EdgeSnapshot: SnapshotFileCodable {
                     let intermediates = try (0..<record.read(UInt8.self)).map { _ in try record.readBytes() }
                     entry.certificate = Certificate(
                         id: id,
-                        leaf: leaf,
+                        leaf: PackedBytes(leaf),
                         intermediates: CertificateChainTail.interned(intermediates),
                         encryptedKey: try record.readString(),
                         keyBinding: try record.readBool() ? .row : .unbound,

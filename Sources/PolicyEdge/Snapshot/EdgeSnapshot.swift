@@ -12,40 +12,40 @@ import TLS
 package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     /// One served policy.
     package struct Policy: Sendable, Equatable {
-        /// The policy file exactly as served, as the response body: encoded once when the snapshot is built
-        /// rather than per request, and the only copy kept.
-        package let body: [UInt8]
+        /// The policy file exactly as served (the response body), packed with the snapshot's other bytes.
+        package let body: PackedBytes
         /// The policy id announced in DNS, for logs and metrics.
         package let policyID: String
 
         package init(text: String, policyID: String) {
-            body = Array(text.utf8)
+            body = PackedBytes(utf8: text)
             self.policyID = policyID
         }
 
         /// The policy file as text.
-        package var text: String { String(decoding: body, as: UTF8.self) }
+        package var text: String { body.string }
     }
 
-    /// One host's current certificate, as compact as a million of them must be: the leaf as DER and the
-    /// intermediates shared with every other certificate under the same issuer (``CertificateChainTail``).
+    /// One host's current certificate, as compact as a million of them must be: the leaf as DER and the sealed
+    /// key packed with the snapshot's other bytes (``PackedBytes``), and the intermediates shared with every other
+    /// certificate under the same issuer (``CertificateChainTail``).
     package struct Certificate: Sendable, Equatable {
         /// The certificate row's id; a new id means a new certificate (the TLS layer rebuilds its context).
         package let id: UUID
         /// The leaf certificate, DER; empty when the stored chain was not readable PEM (the host then gets no
         /// TLS context, as a damaged chain never did).
-        package let leaf: [UInt8]
+        package let leaf: PackedBytes
         /// The rest of the chain, DER.
         package let intermediates: CertificateChainTail
-        /// `EncryptedValue.encoded` of the PEM private key.
-        package let encryptedKey: String
+        /// The UTF-8 of ``encryptedKey``.
+        package let encryptedKeyUTF8: PackedBytes
         /// Whether ``encryptedKey`` is bound to its row (``SecretOwner/certificateKey(id:host:)``).
         package let keyBinding: SecretBinding
         package let notAfter: Date
 
         package init(
             id: UUID,
-            leaf: [UInt8],
+            leaf: PackedBytes,
             intermediates: CertificateChainTail,
             encryptedKey: String,
             keyBinding: SecretBinding,
@@ -54,7 +54,7 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             self.id = id
             self.leaf = leaf
             self.intermediates = intermediates
-            self.encryptedKey = encryptedKey
+            self.encryptedKeyUTF8 = PackedBytes(utf8: encryptedKey)
             self.keyBinding = keyBinding
             self.notAfter = notAfter
         }
@@ -64,7 +64,7 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             let chain = PEMDocument.decodeAll(label: "CERTIFICATE", from: chainPEM) ?? []
             self.init(
                 id: id,
-                leaf: chain.first ?? [],
+                leaf: PackedBytes(chain.first ?? []),
                 intermediates: CertificateChainTail.interned(Array(chain.dropFirst())),
                 encryptedKey: encryptedKey,
                 keyBinding: keyBinding,
@@ -72,8 +72,11 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             )
         }
 
+        /// `EncryptedValue.encoded` of the PEM private key.
+        package var encryptedKey: String { encryptedKeyUTF8.string }
+
         /// The chain as DER, leaf first.
-        package var chainDER: [[UInt8]] { [leaf] + intermediates.certificates }
+        package var chainDER: [[UInt8]] { [leaf.bytes] + intermediates.certificates }
 
         /// The private key as stored for `host` (the snapshot's key for this entry); nil when
         /// ``encryptedKey`` is malformed.
