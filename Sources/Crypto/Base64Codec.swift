@@ -66,9 +66,18 @@ struct Base64Codec: Sendable {
     ///
     /// - Parameter ignoringWhitespace: skip space, tab, CR and LF anywhere (PEM bodies).
     func decode(_ text: some StringProtocol, padding: PaddingPolicy, ignoringWhitespace: Bool) -> [UInt8]? {
+        decode(utf8: text.utf8, padding: padding, ignoringWhitespace: ignoringWhitespace)
+    }
+
+    /// ``decode(_:padding:ignoringWhitespace:)`` over UTF-8 bytes (a PEM body inside a larger buffer).
+    func decode(
+        utf8 text: some Collection<UInt8>,
+        padding: PaddingPolicy,
+        ignoringWhitespace: Bool
+    ) -> [UInt8]? {
         var characters: [UInt8] = []
-        characters.reserveCapacity(text.utf8.count)
-        for character in text.utf8 {
+        characters.reserveCapacity(text.count)
+        for character in text {
             if ignoringWhitespace, character == 0x20 || character == 0x09 || character == 0x0a || character == 0x0d {
                 continue
             }

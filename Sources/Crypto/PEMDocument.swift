@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// PEM text (RFC 7468): `-----BEGIN <label>-----`, base64 in 64-column lines, `-----END <label>-----`.
 package enum PEMDocument {
@@ -17,20 +17,45 @@ package enum PEMDocument {
 
     /// The DER of every `label` block in `text`, in order, without parsing the DER (stored chains are split and
     /// kept as bytes). Text between blocks is ignored, as OpenSSL does; nil when there is no block, a block is not
-    /// closed, or its body is not base64.
+    /// closed, or its body is not base64. Scans the UTF-8 directly: a bulk load splits a million chains.
     package static func decodeAll(label: String, from text: String) -> [[UInt8]]? {
-        let begin = "-----BEGIN \(label)-----"
-        let end = "-----END \(label)-----"
-        var blocks: [[UInt8]] = []
-        var rest = text[...]
-        while let start = rest.range(of: begin) {
-            guard let stop = rest[start.upperBound...].range(of: end),
-                let der = Base64.decode(rest[start.upperBound..<stop.lowerBound], ignoringWhitespace: true),
-                !der.isEmpty
-            else { return nil }
-            blocks.append(der)
-            rest = rest[stop.upperBound...]
+        let begin = Array("-----BEGIN \(label)-----".utf8)
+        let end = Array("-----END \(label)-----".utf8)
+        var text = text
+        return text.withUTF8 { bytes -> [[UInt8]]? in
+            var blocks: [[UInt8]] = []
+            var position = 0
+            while let start = firstIndex(of: begin, in: bytes, from: position) {
+                let body = start + begin.count
+                guard let stop = firstIndex(of: end, in: bytes, from: body),
+                    let der = Base64Codec.standard.decode(
+                        utf8: UnsafeBufferPointer(rebasing: bytes[body..<stop]),
+                        padding: .optional,
+                        ignoringWhitespace: true
+                    ),
+                    !der.isEmpty
+                else { return nil }
+                blocks.append(der)
+                position = stop + end.count
+            }
+            return blocks.isEmpty ? nil : blocks
         }
-        return blocks.isEmpty ? nil : blocks
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start`.
+    private static func firstIndex(of needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int?
+    {
+        guard let base = haystack.baseAddress, let first = needle.first, haystack.count - start >= needle.count else {
+            return nil
+        }
+        return needle.withUnsafeBytes { marker -> Int? in
+            guard let markerBase = marker.baseAddress else { return nil }
+            var index = start
+            while index <= haystack.count - needle.count {
+                if haystack[index] == first, memcmp(base + index, markerBase, needle.count) == 0 { return index }
+                index += 1
+            }
+            return nil
+        }
     }
 }
