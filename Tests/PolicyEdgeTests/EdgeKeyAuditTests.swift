@@ -40,7 +40,7 @@ import Testing
             id: other.id,
             leaf: other.leaf,
             intermediates: other.intermediates,
-            encryptedKey: fine.encryptedKey,
+            sealedKey: fine.sealedValue,
             keyBinding: .row,
             notAfter: other.notAfter
         )

@@ -39,10 +39,11 @@ import Testing
         #expect(read == saved)
         #expect(read.entry(for: "mta-sts.a.test")?.policy?.body.bytes == Array("version: STSv1\nmode: enforce\n".utf8))
 
-        // The key is in the file exactly as stored (sealed); no plaintext PEM key is.
+        // The key is in the file as stored (sealed: its nonce and ciphertext); no plaintext PEM key is.
         let bytes = try #require(FileManager.default.contents(atPath: file.path))
-        let sealed = try #require(saved.hosts["mta-sts.a.test"]?.certificate?.encryptedKey)
-        #expect(bytes.range(of: Data(sealed.utf8)) != nil)
+        let sealed = try #require(saved.hosts["mta-sts.a.test"]?.certificate?.sealedValue)
+        #expect(bytes.range(of: Data(sealed.nonce + sealed.ciphertext)) != nil)
+        #expect(read.hosts["mta-sts.a.test"]?.certificate?.encryptedKey == sealed.encoded)
         #expect(bytes.range(of: Data("PRIVATE KEY".utf8)) == nil)
         // Both bindings still open with the master key after the round trip.
         let resolver = SnapshotCertificateResolver(holder: EdgeSnapshotHolder(read), keyring: keyring)

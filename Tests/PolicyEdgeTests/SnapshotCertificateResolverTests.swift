@@ -69,7 +69,7 @@ import Testing
             id: b.id,
             leaf: a.leaf,
             intermediates: a.intermediates,
-            encryptedKey: a.encryptedKey,
+            sealedKey: a.sealedValue,
             keyBinding: .row,
             notAfter: a.notAfter
         )

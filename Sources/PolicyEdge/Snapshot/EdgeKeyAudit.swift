@@ -23,7 +23,8 @@ package final class EdgeKeyAudit: Sendable {
     /// What was found for one host's certificate, and which sealed key that was.
     private struct Verdict: Sendable {
         let certificateID: UUID
-        let encryptedKey: PackedBytes
+        let keyID: String
+        let sealedKey: PackedBytes
         let keyBinding: SecretBinding
         /// Why the key cannot be decrypted; nil when it can.
         let problem: SecretCondition?
@@ -32,7 +33,7 @@ package final class EdgeKeyAudit: Sendable {
         /// not compared, which keeps a full reload of many hosts cheap).
         func concerns(_ certificate: EdgeSnapshot.Certificate) -> Bool {
             certificateID == certificate.id && keyBinding == certificate.keyBinding
-                && encryptedKey == certificate.encryptedKeyUTF8
+                && keyID == certificate.keyID && sealedKey == certificate.sealedKeyBytes
         }
     }
 
@@ -74,7 +75,8 @@ package final class EdgeKeyAudit: Sendable {
             }
             next[host] = Verdict(
                 certificateID: certificate.id,
-                encryptedKey: certificate.encryptedKeyUTF8,
+                keyID: certificate.keyID,
+                sealedKey: certificate.sealedKeyBytes,
                 keyBinding: certificate.keyBinding,
                 problem: problem
             )

@@ -15,7 +15,8 @@ extension EdgeSnapshot: SnapshotFileCodable {
 
     /// A header record (sequence, build time, host count), then one record per host: the host, a flags byte
     /// saying which parts follow, the policy (text, id), the certificate (row id, the leaf's DER, the number of
-    /// intermediates and each one's DER, the key exactly as stored, still encrypted, its binding, expiry) and the
+    /// intermediates and each one's DER, the sealed key's master key id and its nonce and ciphertext, still
+    /// encrypted, its binding, expiry) and the
     /// challenges (count, then token and answer). Intermediates are shared again as they are read.
     package func encode(to file: SnapshotFileEncoder) throws {
         try file.encodeSnapshotRecord(sequence: sequence, builtAt: builtAt, hostCount: hosts.count)
@@ -36,7 +37,8 @@ extension EdgeSnapshot: SnapshotFileCodable {
                     let intermediates = certificate.intermediates.certificates
                     record.append(UInt8(clamping: intermediates.count))
                     for intermediate in intermediates.prefix(Int(UInt8.max)) { record.append(bytes: intermediate) }
-                    record.append(certificate.encryptedKey)
+                    record.append(certificate.keyID)
+                    record.append(bytes: certificate.sealedKeyBytes.bytes)
                     record.append(certificate.keyBinding == .row)
                     record.append(certificate.notAfter)
                 }
@@ -70,7 +72,8 @@ extension EdgeSnapshot: SnapshotFileCodable {
                         id: id,
                         leaf: PackedBytes(leaf),
                         intermediates: CertificateChainTail.interned(intermediates),
-                        encryptedKey: try record.readString(),
+                        keyID: try record.readString(),
+                        sealedKeyBytes: PackedBytes(try record.readBytes()),
                         keyBinding: try record.readBool() ? .row : .unbound,
                         notAfter: try record.readDate()
                     )

@@ -1,4 +1,4 @@
-import Crypto
+package import Crypto
 package import Foundation
 package import SnapshotSync
 package import Store
@@ -37,9 +37,12 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
         package let leaf: PackedBytes
         /// The rest of the chain, DER.
         package let intermediates: CertificateChainTail
-        /// The UTF-8 of ``encryptedKey``.
-        package let encryptedKeyUTF8: PackedBytes
-        /// Whether ``encryptedKey`` is bound to its row (``SecretOwner/certificateKey(id:host:)``).
+        /// The id of the master key that sealed the private key (empty when the stored value was malformed).
+        package let keyID: String
+        /// The sealed private key's nonce and ciphertext, back to back (empty when the stored value was malformed):
+        /// kept as bytes, so neither a bulk load nor the key audit encodes or parses text per host.
+        package let sealedKeyBytes: PackedBytes
+        /// Whether the sealed key is bound to its row (``SecretOwner/certificateKey(id:host:)``).
         package let keyBinding: SecretBinding
         package let notAfter: Date
 
@@ -47,41 +50,91 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             id: UUID,
             leaf: PackedBytes,
             intermediates: CertificateChainTail,
-            encryptedKey: String,
+            keyID: String,
+            sealedKeyBytes: PackedBytes,
             keyBinding: SecretBinding,
             notAfter: Date
         ) {
             self.id = id
             self.leaf = leaf
             self.intermediates = intermediates
-            self.encryptedKeyUTF8 = PackedBytes(utf8: encryptedKey)
+            self.keyID = keyID
+            self.sealedKeyBytes = sealedKeyBytes
             self.keyBinding = keyBinding
             self.notAfter = notAfter
         }
 
-        /// A certificate from its stored PEM chain (leaf first), split into DER without parsing it.
-        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
-            let chain = PEMDocument.decodeAll(label: "CERTIFICATE", from: chainPEM) ?? []
+        /// - Parameter sealedKey: the private key as stored (PEM, sealed); nil for a value that was malformed.
+        package init(
+            id: UUID,
+            leaf: PackedBytes,
+            intermediates: CertificateChainTail,
+            sealedKey: EncryptedValue?,
+            keyBinding: SecretBinding,
+            notAfter: Date
+        ) {
             self.init(
                 id: id,
-                leaf: PackedBytes(chain.first ?? []),
-                intermediates: CertificateChainTail.interned(Array(chain.dropFirst())),
-                encryptedKey: encryptedKey,
+                leaf: leaf,
+                intermediates: intermediates,
+                keyID: sealedKey?.keyID ?? "",
+                sealedKeyBytes: PackedBytes((sealedKey?.nonce ?? []) + (sealedKey?.ciphertext ?? [])),
                 keyBinding: keyBinding,
                 notAfter: notAfter
             )
         }
 
-        /// `EncryptedValue.encoded` of the PEM private key.
-        package var encryptedKey: String { encryptedKeyUTF8.string }
+        /// A certificate from its stored PEM chain (leaf first), split into DER without parsing it.
+        package init(
+            id: UUID,
+            chainPEM: String,
+            sealedKey: EncryptedValue?,
+            keyBinding: SecretBinding,
+            notAfter: Date
+        ) {
+            let chain = PEMDocument.decodeAll(label: "CERTIFICATE", from: chainPEM) ?? []
+            self.init(
+                id: id,
+                leaf: PackedBytes(chain.first ?? []),
+                intermediates: CertificateChainTail.interned(Array(chain.dropFirst())),
+                sealedKey: sealedKey,
+                keyBinding: keyBinding,
+                notAfter: notAfter
+            )
+        }
+
+        /// ``init(id:chainPEM:sealedKey:keyBinding:notAfter:)`` with the key in its stored text form
+        /// (`EncryptedValue.encoded`).
+        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
+            self.init(
+                id: id,
+                chainPEM: chainPEM,
+                sealedKey: EncryptedValue(encoded: encryptedKey),
+                keyBinding: keyBinding,
+                notAfter: notAfter
+            )
+        }
+
+        /// The sealed private key; nil when the stored value was malformed.
+        package var sealedValue: EncryptedValue? {
+            guard !keyID.isEmpty, sealedKeyBytes.count > AEAD.nonceByteCount else { return nil }
+            let bytes = sealedKeyBytes.bytes
+            return EncryptedValue(
+                keyID: keyID,
+                nonce: Array(bytes[..<AEAD.nonceByteCount]),
+                ciphertext: Array(bytes[AEAD.nonceByteCount...])
+            )
+        }
+
+        /// `EncryptedValue.encoded` of the PEM private key, as the database stores it ("" when malformed).
+        package var encryptedKey: String { sealedValue?.encoded ?? "" }
 
         /// The chain as DER, leaf first.
         package var chainDER: [[UInt8]] { [leaf.bytes] + intermediates.certificates }
 
-        /// The private key as stored for `host` (the snapshot's key for this entry); nil when
-        /// ``encryptedKey`` is malformed.
+        /// The private key as stored for `host` (the snapshot's key for this entry); nil when it was malformed.
         package func sealedKey(host: String) -> SealedSecret? {
-            EncryptedValue(encoded: encryptedKey).map { value in
+            sealedValue.map { value in
                 SealedSecret(value: value, owner: .certificateKey(id: id, host: host), binding: keyBinding)
             }
         }

@@ -86,7 +86,7 @@ package final class StoreSnapshotSource: SnapshotSource {
             entries[HostName.normalized(row.host), default: .init()].certificate = EdgeSnapshot.Certificate(
                 id: row.id,
                 chainPEM: row.chainPEM,
-                encryptedKey: row.sealedKey.value.encoded,
+                sealedKey: row.sealedKey.value,
                 keyBinding: row.sealedKey.binding,
                 notAfter: row.notAfter
             )
