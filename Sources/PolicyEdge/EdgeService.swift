@@ -99,7 +99,7 @@ package final class EdgeService: Sendable {
         ticketKeyRotation = configuration.ticketKeyRotation
         let keyAudit = EdgeKeyAudit(keyring: keyring, logger: logger)
         self.keyAudit = keyAudit
-        holder = EdgeSnapshotHolder(didReplace: keyAudit.inspect)
+        holder = EdgeSnapshotHolder(didReplace: keyAudit.inspectLater)
         var followerConfiguration = configuration.follower
         // TLS-RPT addresses live in the DNS zone, not in the edge.
         followerConfiguration.followedParts = [.policy, .certificate, .challenges]

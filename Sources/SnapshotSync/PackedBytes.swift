@@ -25,6 +25,12 @@ package struct PackedBytes: Sendable, Equatable, Hashable {
         length = UInt32(bytes.count)
     }
 
+    /// Copies `bytes` into the current block.
+    package init(_ bytes: ArraySlice<UInt8>) {
+        (block, offset) = bytes.withUnsafeBytes(PackedByteBlock.pack)
+        length = UInt32(bytes.count)
+    }
+
     /// Copies the UTF-8 of `string` into the current block.
     package init(utf8 string: String) {
         var string = string

@@ -46,6 +46,12 @@ package struct SnapshotRecordReader: Sendable {
         return string
     }
 
+    /// Reads length-prefixed bytes (or a string's UTF-8) straight into the snapshot's packed storage.
+    /// - Throws: ``SnapshotFileError/corrupt`` when the record ends first.
+    package mutating func readPackedBytes() throws -> PackedBytes {
+        PackedBytes(try take(Int(try read(UInt32.self))))
+    }
+
     /// Reads length-prefixed bytes written by ``SnapshotRecordWriter/append(bytes:)``.
     /// - Throws: ``SnapshotFileError/corrupt`` when the record ends first.
     package mutating func readBytes() throws -> [UInt8] {
@@ -62,7 +68,8 @@ package struct SnapshotRecordReader: Sendable {
     /// - Throws: ``SnapshotFileError/corrupt`` when the record ends first.
     package mutating func readUUID() throws -> UUID {
         let field = try take(16)
-        var uuid = UUID().uuid
+        // A zero template: `UUID()` would draw 16 random bytes from the kernel per record just to be overwritten.
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &uuid) { $0.copyBytes(from: field) }
         return UUID(uuid: uuid)
     }

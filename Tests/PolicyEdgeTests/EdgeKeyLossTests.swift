@@ -46,7 +46,10 @@ import Testing
                 #expect(throws: TLSError.self) { try edge.fetch(host: host, client: client) }
             }
         }
-        #expect(try metric(edge, reason: "unknown_key_id") == "2")
+        // The audit runs beside serving, not before it.
+        try Poll.until(deadline: 5, "the key audit counted both hosts") {
+            (try? metric(edge, reason: "unknown_key_id")) == "2"
+        }
         #expect(try metric(edge, reason: "authentication_failed") == "0")
         // One error line per host, naming the key id, however many handshakes it failed.
         let errors = lines.all.filter { $0.contains("cannot decrypt the certificate key") }
@@ -62,6 +65,8 @@ import Testing
                 "HTTP/1.1 200 "
             ) == true
         }
-        #expect(try metric(edge, reason: "unknown_key_id") == "1")
+        try Poll.until(deadline: 5, "the audit saw the re-issued certificate") {
+            (try? metric(edge, reason: "unknown_key_id")) == "1"
+        }
     }
 }

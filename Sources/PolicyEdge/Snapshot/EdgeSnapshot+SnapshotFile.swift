@@ -62,18 +62,18 @@ extension EdgeSnapshot: SnapshotFileCodable {
                 let flags = try record.read(UInt8.self)
                 var entry = HostEntry()
                 if flags & EntryFlags.policy != 0 {
-                    entry.policy = Policy(text: try record.readString(), policyID: try record.readString())
+                    entry.policy = Policy(body: try record.readPackedBytes(), policyID: try record.readString())
                 }
                 if flags & EntryFlags.certificate != 0 {
                     let id = try record.readUUID()
-                    let leaf = try record.readBytes()
+                    let leaf = try record.readPackedBytes()
                     let intermediates = try (0..<record.read(UInt8.self)).map { _ in try record.readBytes() }
                     entry.certificate = Certificate(
                         id: id,
-                        leaf: PackedBytes(leaf),
+                        leaf: leaf,
                         intermediates: CertificateChainTail.interned(intermediates),
                         keyID: try record.readString(),
-                        sealedKeyBytes: PackedBytes(try record.readBytes()),
+                        sealedKeyBytes: try record.readPackedBytes(),
                         keyBinding: try record.readBool() ? .row : .unbound,
                         notAfter: try record.readDate()
                     )

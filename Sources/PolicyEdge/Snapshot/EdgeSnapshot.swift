@@ -18,7 +18,12 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
         package let policyID: String
 
         package init(text: String, policyID: String) {
-            body = PackedBytes(utf8: text)
+            self.init(body: PackedBytes(utf8: text), policyID: policyID)
+        }
+
+        /// A policy whose body is already packed (read back from the snapshot file).
+        package init(body: PackedBytes, policyID: String) {
+            self.body = body
             self.policyID = policyID
         }
 
