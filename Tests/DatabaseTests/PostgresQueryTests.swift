@@ -3,6 +3,14 @@ import Foundation
 import Testing
 
 @Suite struct PostgresQueryTests {
+    @Test func byteaHexTextDecodesAndAnythingElseIsRefused() {
+        #expect(PostgresBytes(postgresText: "\\x00abFF")?.bytes == [0x00, 0xAB, 0xFF])
+        #expect(PostgresBytes(postgresText: "\\x")?.bytes == [])
+        for invalid in ["\\x0g", "\\x0", "00ab", "\\", "", "\\xab\u{e9}"] {
+            #expect(PostgresBytes(postgresText: invalid) == nil, "\(invalid)")
+        }
+    }
+
     @Test func interpolatedValuesBecomeNumberedBinds() {
         let email = "a@example.com'; DROP TABLE accounts; --"
         let limit = 5

@@ -106,26 +106,39 @@ extension Date: PostgresDecodable {
 extension PostgresBytes: PostgresDecodable {
     package static var acceptedOIDs: Set<UInt32> { [PostgresOID.bytea] }
     package init?(postgresText text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
-        else { return nil }
-        func nibble(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 48...57: byte - 48
-            case 97...102: byte - 87
-            case 65...70: byte - 55
-            default: nil
+        var text = text
+        // Hex output (`\x` then two digits per byte), decoded in place: a bulk load reads a million keys this way.
+        let decoded = text.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
+            else { return nil }
+            let count = (utf8.count - 2) / 2
+            var valid = true
+            let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for index in 0..<count {
+                    let high = Self.nibbles[Int(utf8[2 + 2 * index])]
+                    let low = Self.nibbles[Int(utf8[3 + 2 * index])]
+                    guard high | low < 0x10 else {
+                        valid = false
+                        break
+                    }
+                    buffer[index] = high << 4 | low
+                    initialized = index + 1
+                }
             }
+            return valid ? bytes : nil
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity((utf8.count - 2) / 2)
-        var index = 2
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
+        guard let decoded else { return nil }
+        self.init(decoded)
+    }
+
+    /// Hex digit values by ASCII code; 0xFF for anything else.
+    private static let nibbles: [UInt8] = (0..<256).map { code in
+        switch code {
+        case 48...57: UInt8(code - 48)
+        case 97...102: UInt8(code - 87)
+        case 65...70: UInt8(code - 55)
+        default: 0xFF
         }
-        self.init(bytes)
     }
 }
 
