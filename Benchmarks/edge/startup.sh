@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
 # Edge start-up time and memory with N hosted domains, each with its own policy and P-256 certificate.
 #
-#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] N [N ...]      e.g. startup.sh --record 10000 100000
+#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] [--changes K] N [N ...]   e.g. startup.sh 10000 1000000
 #
 # For each N: generates (once; cached under .build/bench-cache/N/) a throwaway CA, N leaf certificates and
 # the COPY files, creates a throwaway PostgreSQL with `mtasts migrate`, loads the rows with \copy, then
 # starts `mtasts edge` and reports the time from spawning it until its first HTTPS 200 for a seeded host,
 # and VmRSS after that answer and after fetching K (default 1000; `all`: every host) distinct hosts over new
-# TLS connections (each builds that host's TLS context in the edge).
+# TLS connections (each builds that host's TLS context in the edge). Then it times K (default 20) policy
+# changes, one after another, each written as the API writes it, from commit until the edge serves it
+# (startup_probe.py). Finally it stops PostgreSQL and starts the edge again, which then loads the snapshot file
+# the first run wrote, and reports that start-up and its RSS.
 # --record appends the figures to results.md. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 RECORD=0
 FETCH=1000
+CHANGES=20
 COUNTS=()
 while (($#)); do
     case $1 in
         --record) RECORD=1 ;;
         --fetch) FETCH=$2; shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --changes) CHANGES=$2; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         [0-9]*) COUNTS+=("$1") ;;
         *) die "unknown argument $1" ;;
     esac
     shift
 done
-((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] N [N ...]"
+((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] [--changes K] N [N ...]"
 
 # The seed layout; cached_seed (common.sh) makes an older or unfinished one again.
 CACHE_VERSION=1
@@ -56,18 +61,42 @@ for COUNT in "${COUNTS[@]}"; do
         export_edge_environment
         export MTASTS_LOG_LEVEL=info
         python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
-            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
+            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --changes "$CHANGES" --log "$WORK/edge.log" \
+            --pid-file "$WORK/edge.pid"
     ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
+    stop_pid "$(cat "$WORK/edge.pid" 2>/dev/null || echo 0)"
     snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.bin" 2>/dev/null || echo 0)
-    read -r startup rss_start fetched fetch_seconds rss_fetch peak < <(python3 -c '
+    read -r startup rss_start fetched fetch_seconds rss_fetch peak changes < <(python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])
-print(r["startup_seconds"], r["rss_after_start"], r["fetched"], r["fetch_seconds"], r["rss_after_fetch"], r["peak_rss"])
+changes = "%s / %s / %s" % (r["change_median_seconds"], r["change_p99_seconds"], r["change_max_seconds"]) \
+    if r.get("changes") else "-"
+print(r["startup_seconds"], r["rss_after_start"], r["fetched"], r["fetch_seconds"], r["rss_after_fetch"], r["peak_rss"],
+      changes.replace(" ", ""))
 ' "$RESULT")
+    # The same edge again with the database stopped: it starts from the snapshot file the first run wrote.
+    file_startup="-"
+    file_rss=0
+    if ((snapshot_bytes > 0)); then
+        stop_database
+        FILE_RESULT=$(
+            export_edge_environment
+            export MTASTS_LOG_LEVEL=info
+            python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
+                --hosts "$SEED/hosts.txt" --fetch 0 --log "$WORK/edge-file.log" --pid-file "$WORK/edge.pid"
+        ) || { cat "$WORK/edge-file.log" >&2; die "the start-up probe from the snapshot file failed for $COUNT"; }
+        read -r file_startup file_rss < <(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(r["startup_seconds"], r["rss_after_start"])
+' "$FILE_RESULT")
+    fi
     log "N=$COUNT: start-up ${startup} s, RSS $(mib "$rss_start") MiB after start, $(mib "$rss_fetch") MiB after" \
-        "$fetched hosts (${fetch_seconds} s), peak $(mib "$peak") MiB, snapshot file $(mib "$snapshot_bytes") MiB"
+        "$fetched hosts (${fetch_seconds} s), peak $(mib "$peak") MiB, snapshot file $(mib "$snapshot_bytes") MiB," \
+        "change served (median/p99/max s) $changes; from the file: ${file_startup} s, RSS $(mib "$file_rss") MiB"
     SUMMARY+=("| $COUNT | $startup | $(mib "$rss_start") | $fetched | $(mib "$rss_fetch") | $(mib "$peak") \
-| $(mib "$snapshot_bytes") | $copy_seconds | $(cat "$SEED/generation-seconds") |")
+| ${changes//\// / } | $(mib "$snapshot_bytes") | $file_startup | $(mib "$file_rss") | $copy_seconds \
+| $(cat "$SEED/generation-seconds") |")
     # The edge was stopped by the probe; drop this cluster before the next N.
     stop_pid "$(cat "$WORK/edge.pid" 2>/dev/null || echo 0)"
     stop_database
@@ -76,8 +105,9 @@ print(r["startup_seconds"], r["rss_after_start"], r["fetched"], r["fetch_seconds
 done
 
 TABLE="| domains | start-up s | RSS after start MiB | hosts fetched | RSS after fetching MiB | peak RSS MiB \
-| snapshot file MiB | COPY s | seed generation s (cached) |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| policy change served s (median / p99 / max) | snapshot file MiB | start-up from the file s \
+| RSS after start from the file MiB | COPY s | seed generation s (cached) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 $(printf '%s\n' "${SUMMARY[@]}")"
 printf '%s\n' "$TABLE"
 if [[ $RECORD == 1 ]]; then

@@ -7,6 +7,11 @@ from /proc/<pid>/status: right after that first answer, and again after fetching
 (each fetch is a new TLS connection, so the edge builds that host's TLS context). Every answer must be a 200
 with exactly the seeded policy; anything else fails the run.
 
+With `--changes K`, it then publishes K policy changes one after another, each written as the API writes one
+(the current row superseded, a new row and a `changes` row with NOTIFY, in one transaction, through psql on
+MTASTS_DATABASE_URL), and times each from its commit until the edge serves the new text; it reports the median,
+p99 and maximum.
+
 The environment (MTASTS_*) is passed through to `mtasts edge`. Standard library only (plus seed.py for the
 expected policy text, which imports `cryptography`).
 """
@@ -59,6 +64,44 @@ def check(host, status, body):
         raise SystemExit(f"startup: {host} answered {status} with {body[:80]!r}; expected 200 and the seeded policy")
 
 
+def publish_change(database_url, host, index):
+    """Publishes a new policy for `host` as PolicyRepository.publish does; returns the new text."""
+    domain = host[len("mta-sts."):]
+    text = f"version: STSv1\r\nmode: testing\r\nmx: mx1.{domain}\r\nmax_age: {86400 + index}\r\n"
+    sql = f"""
+        BEGIN;
+        UPDATE policies SET superseded_at = now()
+            WHERE domain_id = (SELECT id FROM domains WHERE name = '{domain}') AND superseded_at IS NULL;
+        WITH change AS (INSERT INTO changes (host, kind, at) VALUES ('{host}', 'policy', now()) RETURNING seq)
+        INSERT INTO policies (domain_id, policy_id, mode, mx, max_age, text, created_at, change_seq)
+            SELECT d.id, 'bench' || change.seq, 'testing', ARRAY['mx1.{domain}'], {86400 + index}, '{text}', now(),
+                   change.seq
+            FROM domains d, change WHERE d.name = '{domain}';
+        SELECT pg_notify('mtasts_changes', (SELECT max(seq) FROM changes)::text);
+        COMMIT;
+    """
+    subprocess.run(["psql", database_url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+    return text.encode()
+
+
+def time_changes(context, port, hosts, count, database_url):
+    """Seconds from each change's commit until the edge serves it, for `count` changes in a row."""
+    latencies = []
+    for index, host in enumerate(random.Random(2).sample(hosts, count)):
+        expected = publish_change(database_url, host, index)
+        committed = time.monotonic()
+        while True:
+            status, body = fetch(context, port, host)
+            if status == 200 and body == expected:
+                break
+            if time.monotonic() - committed > 30:
+                raise SystemExit(f"startup: the edge did not serve the change for {host} within 30 s")
+            time.sleep(0.005)
+        latencies.append(time.monotonic() - committed)
+    return latencies
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mtasts", required=True)
@@ -69,6 +112,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--pid-file", required=True)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--changes", type=int, default=0, help="policy changes to time after start-up")
     arguments = parser.parse_args()
 
     with open(arguments.hosts) as handle:
@@ -115,6 +159,13 @@ def main():
             "rss_after_fetch": after_fetch["VmRSS"],
             "peak_rss": after_fetch["VmHWM"],
         }
+        if arguments.changes:
+            latencies = sorted(time_changes(context, arguments.port, hosts, arguments.changes,
+                                            os.environ["MTASTS_DATABASE_URL"]))
+            result["changes"] = len(latencies)
+            result["change_median_seconds"] = round(latencies[len(latencies) // 2], 3)
+            result["change_p99_seconds"] = round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 3)
+            result["change_max_seconds"] = round(latencies[-1], 3)
         print(json.dumps(result))
     finally:
         process.terminate()
