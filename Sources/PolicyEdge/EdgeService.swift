@@ -99,7 +99,9 @@ package final class EdgeService: Sendable {
         ticketKeyRotation = configuration.ticketKeyRotation
         let keyAudit = EdgeKeyAudit(keyring: keyring, logger: logger)
         self.keyAudit = keyAudit
-        holder = EdgeSnapshotHolder(didReplace: keyAudit.inspectLater)
+        // Beside serving: neither start-up nor the change follower waits for a million decryptions.
+        let auditWorker = LatestValueWorker<EdgeSnapshot>(label: "mtasts.edge.key-audit", work: keyAudit.inspect)
+        holder = EdgeSnapshotHolder(didReplace: auditWorker.submit)
         var followerConfiguration = configuration.follower
         // TLS-RPT addresses live in the DNS zone, not in the edge.
         followerConfiguration.followedParts = [.policy, .certificate, .challenges]

@@ -22,6 +22,8 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
     private let source: Source
     private let holder: SnapshotHolder<Source.Snapshot>
     private let file: SnapshotFile<Source.Snapshot>?
+    /// Writes the file beside following: a million hosts take seconds to write, and changes must not wait.
+    private let fileWriter: LatestValueWorker<Source.Snapshot>?
     private let configuration: Configuration
     private let threadName: String
     private let logger: Logger
@@ -45,6 +47,11 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         self.source = source
         self.holder = holder
         self.file = file
+        fileWriter = file.map { file in
+            LatestValueWorker(label: "mtasts.\(threadName).file") { snapshot in
+                Self.persist(snapshot, to: file, logger: logger)
+            }
+        }
         self.configuration = configuration
         self.threadName = threadName
         self.logger = logger
@@ -74,12 +81,13 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         thread.start()
     }
 
-    /// Stops the thread (waking it from any wait) and waits for it.
+    /// Stops the thread (waking it from any wait) and waits for it and for the file it was writing.
     package func stop() {
         stopped.store(true, ordering: .relaxed)
         source.cancelWaits()
         stopSignal.signal()
         finished.wait()
+        fileWriter?.waitUntilIdle()
     }
 
     private func run() {
@@ -90,7 +98,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         while !stopped.load(ordering: .relaxed) {
             action = execute(action, on: &machine)
         }
-        if machine.hasUnpersistedChanges { persist(holder.current) }
+        if machine.hasUnpersistedChanges { fileWriter?.submit(holder.current) }
     }
 
     /// Performs `action` and feeds its outcome to the machine; returns the machine's next action.
@@ -175,7 +183,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
             )
             return machine.hostsLoaded(now: Self.now())
         case .persist:
-            persist(holder.current)
+            fileWriter?.submit(holder.current)
             return machine.persisted(now: Self.now())
         case .waitForChange(let deadline):
             try source.waitForChange(timeout: .nanoseconds(Int64(clamping: Self.nanoseconds(until: deadline))))
@@ -197,8 +205,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         }
     }
 
-    private func persist(_ snapshot: Source.Snapshot) {
-        guard let file else { return }
+    private static func persist(_ snapshot: Source.Snapshot, to file: SnapshotFile<Source.Snapshot>, logger: Logger) {
         do {
             try file.write(snapshot)
         } catch {

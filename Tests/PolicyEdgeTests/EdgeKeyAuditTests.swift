@@ -19,7 +19,7 @@ import Testing
         snapshot = snapshot.updating(
             hosts: ["mta-sts.fine.test"],
             parts: .certificate,
-            with: readable.hosts,
+            with: readable.hosts.dictionary,
             sequence: 1,
             builtAt: Date()
         )

@@ -16,7 +16,7 @@ import Testing
             keyring: keyring,
             binding: .unbound
         )
-        var hosts = bound.hosts.merging(unbound.hosts) { first, _ in first }
+        var hosts = bound.hosts.dictionary.merging(unbound.hosts.dictionary) { first, _ in first }
         hosts["mta-sts.a.test"]?.policy = EdgeSnapshot.Policy(
             text: "version: STSv1\nmode: enforce\n",
             policyID: "20261130"

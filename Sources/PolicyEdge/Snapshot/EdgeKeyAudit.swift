@@ -17,7 +17,8 @@ import Synchronization
 ///
 /// ```swift
 /// let audit = EdgeKeyAudit(keyring: keyring, logger: logger)
-/// let holder = EdgeSnapshotHolder(didReplace: audit.inspect)
+/// let worker = LatestValueWorker<EdgeSnapshot>(label: "key-audit", work: audit.inspect)
+/// let holder = EdgeSnapshotHolder(didReplace: worker.submit)
 /// ```
 package final class EdgeKeyAudit: Sendable {
     /// What was found for one host's certificate, and which sealed key that was.
@@ -40,9 +41,6 @@ package final class EdgeKeyAudit: Sendable {
     private let keyring: Keyring
     private let logger: Logger
     private let verdicts = Mutex<[String: Verdict]>([:])
-    /// The newest snapshot waiting for ``inspectLater(_:)``'s queue, and whether a drain is scheduled.
-    private let pending = Mutex<(snapshot: EdgeSnapshot?, scheduled: Bool)>((nil, false))
-    private let queue = DispatchQueue(label: "mtasts.edge.key-audit")
 
     /// - Parameters:
     ///   - keyring: the master keys this edge decrypts with (the same as its certificate resolver's).
@@ -52,28 +50,9 @@ package final class EdgeKeyAudit: Sendable {
         self.logger = logger
     }
 
-    /// ``inspect(_:)`` on a queue of its own, so neither start-up nor the change follower waits for a million
-    /// decryptions; snapshots that arrive while one is inspected are coalesced to the newest.
-    package func inspectLater(_ snapshot: EdgeSnapshot) {
-        let schedule = pending.withLock { pending -> Bool in
-            pending.snapshot = snapshot
-            defer { pending.scheduled = true }
-            return !pending.scheduled
-        }
-        guard schedule else { return }
-        queue.async { [self] in
-            while let next = pending.withLock({ pending -> EdgeSnapshot? in
-                defer { pending.snapshot = nil }
-                if pending.snapshot == nil { pending.scheduled = false }
-                return pending.snapshot
-            }) {
-                inspect(next)
-            }
-        }
-    }
-
     /// Checks the certificates of `snapshot` that the previous snapshot did not hold in the same form, and
-    /// forgets hosts that no longer have one. Called by one thread at a time (``inspectLater(_:)``'s queue).
+    /// forgets hosts that no longer have one. Called by one thread at a time (the edge runs it on a
+    /// ``LatestValueWorker``, beside serving).
     package func inspect(_ snapshot: EdgeSnapshot) {
         let previous = verdicts.withLock { $0 }
         var next: [String: Verdict] = [:]

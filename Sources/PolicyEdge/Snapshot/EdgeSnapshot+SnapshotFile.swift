@@ -53,9 +53,7 @@ extension EdgeSnapshot: SnapshotFileCodable {
 
     package init(from file: SnapshotFileDecoder) throws {
         let (sequence, builtAt, count) = try file.decodeSnapshotRecord()
-        var hosts: [String: HostEntry] = [:]
-        // A corrupt count fails on the records; it must not reserve unbounded memory first.
-        hosts.reserveCapacity(Int(min(count, 10_000_000)))
+        var hosts = HostTable()
         for _ in 0..<count {
             let (host, entry) = try file.decodeRecord { record in
                 let host = try record.readString()
@@ -84,8 +82,8 @@ extension EdgeSnapshot: SnapshotFileCodable {
                 }
                 return (host, entry)
             }
-            hosts[host] = entry
+            if !entry.isEmpty { hosts[host] = entry }
         }
-        self.init(hosts: hosts, sequence: sequence, builtAt: builtAt)
+        self.init(table: hosts, sequence: sequence, builtAt: builtAt)
     }
 }

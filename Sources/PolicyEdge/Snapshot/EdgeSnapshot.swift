@@ -161,7 +161,7 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
         var isEmpty: Bool { policy == nil && certificate == nil && challenges.isEmpty }
     }
 
-    package private(set) var hosts: [String: HostEntry]
+    package private(set) var hosts: HostTable
     /// The highest `changes.seq` this snapshot reflects.
     package private(set) var sequence: Int64
     /// When the snapshot was built from the database (or read back from its file).
@@ -176,7 +176,14 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     }
 
     package init(hosts: [String: HostEntry], sequence: Int64 = 0, builtAt: Date = Date()) {
-        self.hosts = hosts.filter { !$0.value.isEmpty }
+        var table = HostTable()
+        for (host, entry) in hosts where !entry.isEmpty { table[host] = entry }
+        self.init(table: table, sequence: sequence, builtAt: builtAt)
+    }
+
+    /// A snapshot of `table`, whose entries must not be empty (``HostEntry/isEmpty``).
+    package init(table: HostTable, sequence: Int64, builtAt: Date) {
+        self.hosts = table
         self.sequence = sequence
         self.builtAt = builtAt
     }
@@ -214,8 +221,8 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
     package func hasSameContent(as other: EdgeSnapshot) -> Bool { hosts == other.hosts }
 
     /// Counts for metrics.
-    package var policyCount: Int { hosts.values.count { $0.policy != nil } }
-    package var certificateCount: Int { hosts.values.count { $0.certificate != nil } }
+    package var policyCount: Int { hosts.count { $0.value.policy != nil } }
+    package var certificateCount: Int { hosts.count { $0.value.certificate != nil } }
 
 }
 

@@ -38,7 +38,7 @@ package final class StoreSnapshotSource: SnapshotSource {
 
     package func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
         let state = try store.servedHosts.loadAll(lookback: lookback)
-        let snapshot = EdgeSnapshot(hosts: Self.entries(state.rows), sequence: state.sequence, builtAt: Date())
+        let snapshot = EdgeSnapshot(table: Self.entries(state.rows), sequence: state.sequence, builtAt: Date())
         return (snapshot, state.reflectedChanges)
     }
 
@@ -51,7 +51,7 @@ package final class StoreSnapshotSource: SnapshotSource {
     }
 
     package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
-        Self.entries(try store.servedHosts.load(hosts: hosts, parts: parts))
+        Self.entries(try store.servedHosts.load(hosts: hosts, parts: parts)).dictionary
     }
 
     /// Records that this edge (`instance`) has applied every change up to `appliedSequence`.
@@ -73,9 +73,8 @@ package final class StoreSnapshotSource: SnapshotSource {
     }
 
     /// Groups the rows by normalised host.
-    private static func entries(_ rows: ServedHostRows) -> [String: EdgeSnapshot.HostEntry] {
-        var entries: [String: EdgeSnapshot.HostEntry] = [:]
-        entries.reserveCapacity(rows.policies.count)
+    private static func entries(_ rows: ServedHostRows) -> HostTable {
+        var entries = HostTable()
         for row in rows.policies {
             entries[HostName.normalized(row.host), default: .init()].policy = EdgeSnapshot.Policy(
                 text: row.text,
