@@ -8,43 +8,48 @@
 /// ```
 package struct LogLineTemplate: Sendable {
     private enum Segment: Sendable {
-        /// ` key=value`, quoted already (metadata).
-        case constant(String)
-        /// ` key=` then the value at this index of ``write(_:)``'s argument.
-        case value(prefix: String, index: Int)
+        /// ` key=value` of the logger's own metadata, already quoted.
+        case constant([UInt8])
+        /// ` key=`, then the value at `index`, quoted as needed.
+        case value(prefix: [UInt8], index: Int)
     }
 
     private let logger: Logger
     private let isEnabled: Bool
-    private let head: String
+    private let head: [UInt8]
     private let segments: [Segment]
 
-    /// - Parameter keys: the names of the values ``write(_:)`` takes, in that order; a key the logger's metadata
-    ///   also has takes the value given here, as in ``Logger/log(_:_:_:)``.
+    /// Lays out the line for `message` at `level` with `keys`, merged and sorted with the logger's metadata as
+    /// ``Logger`` does.
     package init(logger: Logger, level: Logger.Level, message: String, keys: [String]) {
         self.logger = logger
         isEnabled = level >= logger.level
-        head = " level=\(level.name) component=\(Logger.quoted(logger.label)) msg=\(Logger.quoted(message))"
+        head = Array(" level=\(level.name) component=\(Logger.quoted(logger.label)) msg=\(Logger.quoted(message))".utf8)
         var layout: [String: Segment] = [:]
-        for (key, value) in logger.metadata { layout[key] = .constant(" \(key)=\(Logger.quoted(value))") }
-        for (index, key) in keys.enumerated() { layout[key] = .value(prefix: " \(key)=", index: index) }
+        for (key, value) in logger.metadata { layout[key] = .constant(Array(" \(key)=\(Logger.quoted(value))".utf8)) }
+        for (index, key) in keys.enumerated() { layout[key] = .value(prefix: Array(" \(key)=".utf8), index: index) }
         segments = layout.sorted { $0.key < $1.key }.map(\.value)
     }
 
-    /// Writes one line with `values`, given in the order of the template's keys.
+    /// Writes one line with `values` in the order of the template's keys. The line is built as bytes (no
+    /// intermediate strings): an access log writes one per request.
     package func write(_ values: [String]) {
         guard isEnabled else { return }
-        var line = "ts=" + Logger.timestamp() + head
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: "ts=".utf8)
+        Logger.appendTimestamp(to: &line)
+        line.append(contentsOf: head)
         for segment in segments {
             switch segment {
             case .constant(let text):
-                line += text
+                line.append(contentsOf: text)
             case .value(let prefix, let index):
-                line += prefix
-                line += Logger.quoted(index < values.count ? values[index] : "")
+                line.append(contentsOf: prefix)
+                Logger.appendQuoted(index < values.count ? values[index] : "", to: &line)
             }
         }
-        line += "\n"
-        logger.write(line)
+        line.append(UInt8(ascii: "\n"))
+        logger.write(bytes: line)
     }
 }

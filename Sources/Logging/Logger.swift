@@ -101,6 +101,53 @@ package struct Logger: Sendable {
         sink.write(line)
     }
 
+    /// Hands a finished line, built as UTF-8, to the sink (``LogLineTemplate``).
+    func write(bytes line: [UInt8]) {
+        sink.write(String(decoding: line, as: UTF8.self))
+    }
+
+    /// Appends ``quoted(_:)`` of `value`; values that need no quotes (the common case) are copied as they are.
+    static func appendQuoted(_ value: String, to line: inout [UInt8]) {
+        // UTF-8 never puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same scalars.
+        let plain =
+            !value.isEmpty
+            && !value.utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
+        line.append(contentsOf: plain ? value.utf8 : quoted(value).utf8)
+    }
+
+    /// Appends ``timestamp()`` (`2026-11-30T10:47:36.123Z`) without building strings.
+    static func appendTimestamp(to line: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = max(0, value)
+            while divisor > 0 {
+                line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        line.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        line.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        line.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        line.append(UInt8(ascii: "."))
+        digits(now.tv_nsec / 1_000_000, 3)
+        line.append(UInt8(ascii: "Z"))
+    }
+
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.
     static func quoted(_ value: String) -> String {
         let needsQuotes =

@@ -119,8 +119,8 @@ import Testing
         let lines = Lines()
         let logger = Logger(label: "edge", level: .info, sink: LogSink { lines.append($0) })
             .with(["role": "edge", "log": "access", "path": "metadata loses"])
-        let keys = ["host", "path", "status", "client"]
-        let values = ["mta-sts.example.com", "/a path with \"quotes\"=", "200", "192.0.2.1"]
+        let keys = ["host", "path", "status", "client", "tls", "bytes"]
+        let values = ["mta-sts.bücher.example", "/a path with \"quotes\"=\u{7f}", "200", "192.0.2.1", "", "0"]
         logger.info("request", Dictionary(uniqueKeysWithValues: zip(keys, values)))
         LogLineTemplate(logger: logger, level: .info, message: "request", keys: keys).write(values)
         LogLineTemplate(logger: logger, level: .debug, message: "request", keys: keys).write(values)
@@ -128,7 +128,11 @@ import Testing
         #expect(written.count == 2)
         func withoutTimestamp(_ line: String) -> Substring { line.drop { $0 != " " } }
         #expect(written.count == 2 && withoutTimestamp(written[0]) == withoutTimestamp(written[1]), "\(written)")
-        #expect(written.last?.contains(#"path="/a path with \"quotes\"=""#) == true)
+        #expect(written.last?.contains(#"path="/a path with \"quotes\"="#) == true)
+        #expect(written.last?.contains(#" tls="""#) == true)
+        // The template's timestamp is the logger's format, to the millisecond.
+        let timestamp = written.last.map { String($0.prefix { $0 != " " }) } ?? ""
+        #expect(timestamp.wholeMatch(of: /ts=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(timestamp)")
     }
 
     // MARK: - Connections and client addresses
