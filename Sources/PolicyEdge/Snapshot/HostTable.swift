@@ -22,7 +22,7 @@ package struct HostTable: Sendable, Equatable, Sequence {
         for (host, entry) in hosts { self[host] = entry }
     }
 
-    /// FNV-1a of the name's bytes, folded to a shard (independent of `Hasher`'s per-process seed only for speed).
+    /// FNV-1a of the name's bytes, folded to a shard: cheaper than a second `Hasher` pass per lookup.
     private static func shard(of host: String) -> Int {
         var hash: UInt32 = 2_166_136_261
         for byte in host.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
