@@ -45,8 +45,7 @@ import Testing
             return EdgeSnapshot.Certificate(
                 id: id,
                 chainPEM: leaf.certificate.pemRepresentation + intermediate.certificate.pemRepresentation,
-                encryptedKey: try SealedSecret.seal(key, for: .certificateKey(id: id, host: host), with: keyring)
-                    .value.encoded,
+                sealedKey: try SealedSecret.seal(key, for: .certificateKey(id: id, host: host), with: keyring).value,
                 keyBinding: .row,
                 notAfter: Date().addingTimeInterval(86_400)
             )
@@ -120,7 +119,7 @@ import Testing
         let damaged = EdgeSnapshot.Certificate(
             id: UUID(),
             chainPEM: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
-            encryptedKey: "",
+            sealedKey: nil,
             keyBinding: .row,
             notAfter: Date().addingTimeInterval(86_400)
         )

@@ -43,7 +43,7 @@ import Testing
         let bytes = try #require(FileManager.default.contents(atPath: file.path))
         let sealed = try #require(saved.hosts["mta-sts.a.test"]?.certificate?.sealedValue)
         #expect(bytes.range(of: Data(sealed.nonce + sealed.ciphertext)) != nil)
-        #expect(read.hosts["mta-sts.a.test"]?.certificate?.encryptedKey == sealed.encoded)
+        #expect(read.hosts["mta-sts.a.test"]?.certificate?.sealedValue == sealed)
         #expect(bytes.range(of: Data("PRIVATE KEY".utf8)) == nil)
         // Both bindings still open with the master key after the round trip.
         let resolver = SnapshotCertificateResolver(holder: EdgeSnapshotHolder(read), keyring: keyring)

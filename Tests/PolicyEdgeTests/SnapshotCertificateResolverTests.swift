@@ -28,7 +28,7 @@ import Testing
                 certificate: EdgeSnapshot.Certificate(
                     id: id,
                     chainPEM: leaf.certificate.pemRepresentation,
-                    encryptedKey: sealed.encoded,
+                    sealedKey: sealed,
                     keyBinding: binding,
                     notAfter: Date().addingTimeInterval(86_400)
                 )

@@ -108,18 +108,6 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
             )
         }
 
-        /// ``init(id:chainPEM:sealedKey:keyBinding:notAfter:)`` with the key in its stored text form
-        /// (`EncryptedValue.encoded`).
-        package init(id: UUID, chainPEM: String, encryptedKey: String, keyBinding: SecretBinding, notAfter: Date) {
-            self.init(
-                id: id,
-                chainPEM: chainPEM,
-                sealedKey: EncryptedValue(encoded: encryptedKey),
-                keyBinding: keyBinding,
-                notAfter: notAfter
-            )
-        }
-
         /// The sealed private key; nil when the stored value was malformed.
         package var sealedValue: EncryptedValue? {
             guard !keyID.isEmpty, sealedKeyBytes.count > AEAD.nonceByteCount else { return nil }
@@ -130,9 +118,6 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
                 ciphertext: Array(bytes[AEAD.nonceByteCount...])
             )
         }
-
-        /// `EncryptedValue.encoded` of the PEM private key, as the database stores it ("" when malformed).
-        package var encryptedKey: String { sealedValue?.encoded ?? "" }
 
         /// The chain as DER, leaf first.
         package var chainDER: [[UInt8]] { [leaf.bytes] + intermediates.certificates }
