@@ -115,6 +115,8 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
             case .loadAll, .fetchChanges: holder.confirm()
             case .restoreFromFile, .loadHosts, .persist, .waitForChange, .sleep: break
             }
+            // A full load or restore leaves the rows and the replaced snapshot as garbage: give their pages back.
+            if action == .loadAll || action == .restoreFromFile { HeapTrim.releaseFreePages() }
             if machine.isDatabaseReachable && !holder.isDatabaseReachable {
                 if !initial { logger.notice("database reachable again") }
                 holder.isDatabaseReachable = true
@@ -148,8 +150,6 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                     ["hosts": String(snapshot.hostCount), "seq": String(snapshot.sequence)]
                 )
             }
-            // The rows and the replaced snapshot are garbage now: give their pages back.
-            HeapTrim.releaseFreePages()
             return machine.loadedAll(
                 sequence: snapshot.sequence,
                 reflected: reflected,
@@ -159,7 +159,6 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         case .restoreFromFile:
             if let file, let snapshot = readFile(file) {
                 holder.replace(with: snapshot)
-                HeapTrim.releaseFreePages()
                 logger.warning(
                     "database unreachable; serving the snapshot file",
                     ["hosts": String(snapshot.hostCount), "file": file.path]

@@ -208,10 +208,11 @@ extension TestSnapshot: SnapshotFileCodable {
         // The database comes back with other content: the owed full load replaces the file's snapshot.
         source.publish("mta-sts.b.test", text: "live")
         source.state.withLock { $0.isDown = false }
-        try Poll.until(deadline: 5, "full load after the outage") {
+        // Confirmed just after the swap, on the follower's thread.
+        try Poll.until(deadline: 5, "full load after the outage, confirmed") {
             holder.current.text("mta-sts.b.test") != nil && holder.current.text("mta-sts.a.test") == nil
+                && holder.readinessProblems(maximumStaleness: 900).isEmpty
         }
-        #expect(holder.readinessProblems(maximumStaleness: 900).isEmpty)
         // A snapshot last confirmed longer ago than the bound is stale.
         let later = Date().addingTimeInterval(1000)
         #expect(holder.readinessProblems(maximumStaleness: 900, now: later).first?.contains("for 1000 s") == true)
