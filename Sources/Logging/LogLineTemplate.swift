@@ -31,8 +31,8 @@ package struct LogLineTemplate: Sendable {
         segments = layout.sorted { $0.key < $1.key }.map(\.value)
     }
 
-    /// Writes one line with `values` in the order of the template's keys. The line is built as bytes (no
-    /// intermediate strings): an access log writes one per request.
+    /// Writes one line with `values` in the order of the template's keys. The line is built in one byte buffer
+    /// (an access log writes one per request) and handed to the sink as one string.
     package func write(_ values: [String]) {
         guard isEnabled else { return }
         var line: [UInt8] = []
@@ -46,7 +46,7 @@ package struct LogLineTemplate: Sendable {
                 line.append(contentsOf: text)
             case .value(let prefix, let index):
                 line.append(contentsOf: prefix)
-                Logger.appendQuoted(index < values.count ? values[index] : "", to: &line)
+                line.append(contentsOf: Logger.quoted(index < values.count ? values[index] : "").utf8)
             }
         }
         line.append(UInt8(ascii: "\n"))

@@ -96,23 +96,9 @@ package struct Logger: Sendable {
         sink.write(line + "\n")
     }
 
-    /// Hands a finished line to the sink (``LogLineTemplate``).
-    func write(_ line: String) {
-        sink.write(line)
-    }
-
     /// Hands a finished line, built as UTF-8, to the sink (``LogLineTemplate``).
     func write(bytes line: [UInt8]) {
         sink.write(String(decoding: line, as: UTF8.self))
-    }
-
-    /// Appends ``quoted(_:)`` of `value`; values that need no quotes (the common case) are copied as they are.
-    static func appendQuoted(_ value: String, to line: inout [UInt8]) {
-        // UTF-8 never puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same scalars.
-        let plain =
-            !value.isEmpty
-            && !value.utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
-        line.append(contentsOf: plain ? value.utf8 : quoted(value).utf8)
     }
 
     /// Appends ``timestamp()`` (`2026-11-30T10:47:36.123Z`) without building strings.
@@ -148,14 +134,15 @@ package struct Logger: Sendable {
         line.append(UInt8(ascii: "Z"))
     }
 
+    /// Whether ``quoted(_:)`` quotes `value`: empty, or a space, quote, `=` or control character in it. UTF-8 never
+    /// puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same characters.
+    static func needsQuotes(_ value: String) -> Bool {
+        value.isEmpty || value.utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
+    }
+
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.
     static func quoted(_ value: String) -> String {
-        let needsQuotes =
-            value.isEmpty
-            || value.unicodeScalars.contains {
-                $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7f
-            }
-        guard needsQuotes else { return value }
+        guard needsQuotes(value) else { return value }
         var escaped = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -176,18 +163,9 @@ package struct Logger: Sendable {
     }
 
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let millis = now.tv_nsec / 1_000_000
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+        var text: [UInt8] = []
+        appendTimestamp(to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -43,6 +43,13 @@ package struct SnapshotRecordWriter: Sendable {
         bytes.append(contentsOf: field)
     }
 
+    /// Appends packed bytes like ``append(bytes:)``, straight from their block (a snapshot's file write copies
+    /// every host's certificate, key and policy this way).
+    package mutating func append(bytes field: PackedBytes) {
+        append(UInt32(field.count))
+        field.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
     /// Appends the bits of `date.timeIntervalSinceReferenceDate`, so it reads back exactly.
     package mutating func append(_ date: Date) {
         append(date.timeIntervalSinceReferenceDate.bitPattern)

@@ -16,8 +16,8 @@ extension EdgeSnapshot: SnapshotFileCodable {
     /// A header record (sequence, build time, host count), then one record per host: the host, a flags byte
     /// saying which parts follow, the policy (text, id), the certificate (row id, the leaf's DER, the number of
     /// intermediates and each one's DER, the sealed key's master key id and its nonce and ciphertext, still
-    /// encrypted, its binding, expiry) and the
-    /// challenges (count, then token and answer). Intermediates are shared again as they are read.
+    /// encrypted, its binding, expiry) and the challenges (count, then token and answer). Intermediates are shared
+    /// again as they are read.
     package func encode(to file: SnapshotFileEncoder) throws {
         try file.encodeSnapshotRecord(sequence: sequence, builtAt: builtAt, hostCount: hosts.count)
         for (host, entry) in hosts {
@@ -28,17 +28,17 @@ extension EdgeSnapshot: SnapshotFileCodable {
                         | (entry.certificate == nil ? 0 : EntryFlags.certificate)
                 )
                 if let policy = entry.policy {
-                    record.append(bytes: policy.body.bytes)
+                    record.append(bytes: policy.body)
                     record.append(policy.policyID)
                 }
                 if let certificate = entry.certificate {
                     record.append(certificate.id)
-                    record.append(bytes: certificate.leaf.bytes)
+                    record.append(bytes: certificate.leaf)
                     let intermediates = certificate.intermediates.certificates
                     record.append(UInt8(clamping: intermediates.count))
                     for intermediate in intermediates.prefix(Int(UInt8.max)) { record.append(bytes: intermediate) }
                     record.append(certificate.keyID)
-                    record.append(bytes: certificate.sealedKeyBytes.bytes)
+                    record.append(bytes: certificate.sealedKeyBytes)
                     record.append(certificate.keyBinding == .row)
                     record.append(certificate.notAfter)
                 }
