@@ -58,11 +58,29 @@ package struct ServedChallengeRow: Sendable, Hashable {
     package var keyAuthorization: String
 }
 
+/// One row of what is served, as ``ServedHostRepository`` reads it.
+package enum ServedHostRow: Sendable, Hashable {
+    case policy(ServedPolicyRow)
+    case certificate(ServedCertificateRow)
+    case challenge(ServedChallengeRow)
+}
+
 /// Rows of what is served, for some or all hosts.
 package struct ServedHostRows: Sendable {
     package var policies: [ServedPolicyRow] = []
     package var certificates: [ServedCertificateRow] = []
     package var challenges: [ServedChallengeRow] = []
+
+    package init() {}
+
+    /// Files `row` under its kind.
+    package mutating func append(_ row: ServedHostRow) {
+        switch row {
+        case .policy(let policy): policies.append(policy)
+        case .certificate(let certificate): certificates.append(certificate)
+        case .challenge(let challenge): challenges.append(challenge)
+        }
+    }
 }
 
 /// Rows read in one database snapshot together with the change-log position they reflect.
@@ -81,11 +99,25 @@ package struct ServedHostRepository: Sendable {
 
     /// Everything served now and the change-log position it reflects, in one `REPEATABLE READ` snapshot, so
     /// the rows and the reflected change rows agree exactly.
-    /// - Parameter lookback: how far below the newest `seq` to list reflected change rows; a writer's `seq`
-    ///   is assigned before its commit, so a lower number can become visible after a higher one.
-    package func loadAll(lookback: Int64, at now: Date = Date()) throws -> FollowedLoad<ServedHostRows> {
+    ///
+    /// Rows are folded into `initial` as they arrive from the server, so a million hosts are never resident
+    /// twice (as rows and as whatever `fold` builds from them).
+    /// - Parameters:
+    ///   - lookback: how far below the newest `seq` to list reflected change rows; a writer's `seq` is
+    ///     assigned before its commit, so a lower number can become visible after a higher one.
+    ///   - fold: called once per row, policies first, then certificates, then http-01 answers.
+    package func loadAll<Result: Sendable>(
+        lookback: Int64,
+        at now: Date = Date(),
+        into initial: Result,
+        _ fold: (inout Result, ServedHostRow) throws -> Void
+    ) throws -> FollowedLoad<Result> {
         try ChangeLogRepository.load(from: pool, lookback: lookback) { connection in
-            try Self.rows(on: connection, hosts: nil, parts: .all, at: now)
+            var result = initial
+            try Self.forEachRow(on: connection, hosts: nil, parts: .all, at: now) { row in
+                try fold(&result, row)
+            }
+            return result
         }
     }
 
@@ -94,43 +126,45 @@ package struct ServedHostRepository: Sendable {
     package func load(hosts: Set<String>, parts: ServedParts, at now: Date = Date()) throws -> ServedHostRows {
         guard !hosts.isEmpty, !parts.isEmpty else { return ServedHostRows() }
         return try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
-            try Self.rows(on: connection, hosts: hosts, parts: parts, at: now)
+            var rows = ServedHostRows()
+            try Self.forEachRow(on: connection, hosts: hosts, parts: parts, at: now) { rows.append($0) }
+            return rows
         }
     }
 
-    /// Rows of `parts` for `hosts`, or for every host when `hosts` is nil.
-    private static func rows(
+    /// Hands `body` each row of `parts` for `hosts`, or for every host when `hosts` is nil, as it arrives.
+    private static func forEachRow(
         on connection: PostgresConnection,
         hosts: Set<String>?,
         parts: ServedParts,
-        at now: Date
-    ) throws -> ServedHostRows {
+        at now: Date,
+        _ body: (ServedHostRow) throws -> Void
+    ) throws {
         let all = hosts == nil
         let hostFilter = PostgresTextArray(hosts.map(Array.init) ?? [])
         let filter = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
         let prefix = DomainName.policyHostPrefix
-        var rows = ServedHostRows()
         if parts.contains(.policy) {
-            rows.policies = try connection.query(
+            try connection.forEachRow(
                 """
                 SELECT \(prefix) || d.name, p.policy_id, p.text
                 FROM served_domains(\(now)) d
                 JOIN policies p ON p.domain_id = d.id AND p.superseded_at IS NULL
                 WHERE \(all) OR d.name = ANY(\(filter))
                 """
-            ).map { row in
+            ) { row in
                 let (host, policyID, text) = try row.decode((String, String, String).self)
-                return ServedPolicyRow(host: host, policyID: policyID, text: text)
+                try body(.policy(ServedPolicyRow(host: host, policyID: policyID, text: text)))
             }
         }
         if parts.contains(.certificate) {
-            rows.certificates = try connection.query(
+            try connection.forEachRow(
                 """
                 SELECT c.host, c.id, c.chain_pem, c.key_id, c.key_nonce, c.key_ciphertext, c.key_binding, c.not_after
                 FROM certificates c JOIN served_domains(\(now)) d ON d.id = c.domain_id
                 WHERE c.replaced_by IS NULL AND c.not_after > \(now) AND (\(all) OR d.name = ANY(\(filter)))
                 """
-            ).map { row in
+            ) { row in
                 let (host, id, chain, keyID, nonce, ciphertext, binding, notAfter) = try row.decode(
                     (String, UUID, String, String, PostgresBytes, PostgresBytes, SecretBinding, Date).self
                 )
@@ -139,20 +173,23 @@ package struct ServedHostRepository: Sendable {
                     owner: .certificateKey(id: id, host: host),
                     binding: binding
                 )
-                return ServedCertificateRow(host: host, id: id, chainPEM: chain, sealedKey: key, notAfter: notAfter)
+                try body(
+                    .certificate(
+                        ServedCertificateRow(host: host, id: id, chainPEM: chain, sealedKey: key, notAfter: notAfter)
+                    )
+                )
             }
         }
         if parts.contains(.challenges) {
-            rows.challenges = try connection.query(
+            try connection.forEachRow(
                 """
                 SELECT host, token, key_authorization FROM acme_challenges
                 WHERE expires_at > \(now) AND (\(all) OR host = ANY(\(hostFilter)))
                 """
-            ).map { row in
+            ) { row in
                 let (host, token, keyAuthorization) = try row.decode((String, String, String).self)
-                return ServedChallengeRow(host: host, token: token, keyAuthorization: keyAuthorization)
+                try body(.challenge(ServedChallengeRow(host: host, token: token, keyAuthorization: keyAuthorization)))
             }
         }
-        return rows
     }
 }

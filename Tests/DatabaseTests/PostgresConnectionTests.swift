@@ -109,6 +109,40 @@ import Testing
         #expect(try connection.query("SELECT 1").count == 1)
     }
 
+    @Test func rowsStreamOneAtATimeAndAnyFailureLeavesTheConnectionUsable() throws {
+        let connection = try PostgresConnection(connectionString: url)
+        var seen: [Int] = []
+        try connection.forEachRow("SELECT n, repeat('x', n::int) FROM generate_series(1, \(1000)) n") { row in
+            let (number, text) = try row.decode((Int, String).self)
+            #expect(text.count == number)
+            seen.append(number)
+        }
+        #expect(seen == Array(1...1000))
+        try connection.forEachRow("SELECT 1 WHERE false") { _ in Issue.record("an empty result has no rows") }
+
+        // A server error after some rows arrived ends the stream with that error.
+        var before = 0
+        #expect {
+            try connection.forEachRow("SELECT 10 / (5 - n) FROM generate_series(1, 10) n") { _ in before += 1 }
+        } throws: { error in
+            (error as? DatabaseError)?.sqlState == "22012"
+        }
+        #expect(before == 4)
+
+        // The body's own error stops the calls; the rest of the result is read and dropped.
+        struct Stop: Error {}
+        var calls = 0
+        #expect(throws: Stop.self) {
+            try connection.forEachRow("SELECT n FROM generate_series(1, 1000) n") { _ in
+                calls += 1
+                if calls == 3 { throw Stop() }
+            }
+        }
+        #expect(calls == 3)
+        #expect(try connection.query("SELECT 7").first?.decode(Int.self, at: 0) == 7)
+        #expect(!connection.isInTransaction)
+    }
+
     @Test func statementTimeoutCancelsSlowQueries() throws {
         let connection = try PostgresConnection(connectionString: url, statementTimeout: .milliseconds(200))
         let started = ContinuousClock.now

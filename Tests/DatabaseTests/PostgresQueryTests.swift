@@ -11,6 +11,19 @@ import Testing
         }
     }
 
+    @Test func uuidTextDecodesAndAnythingElseIsRefused() {
+        let text = "6f3a1a44-7b63-4db3-9c1e-2b8d0b2b7a10"
+        #expect(UUID(postgresText: text) == UUID(uuidString: text))
+        #expect(UUID(postgresText: text.uppercased()) == UUID(uuidString: text))
+        for invalid in [
+            "", "6f3a1a44-7b63-4db3-9c1e-2b8d0b2b7a1", "6f3a1a44-7b63-4db3-9c1e-2b8d0b2b7a100",
+            "6f3a1a447b63-4db3-9c1e-2b8d0b2b7a10-", "6f3a1a44-7b63-4db3-9c1e-2b8d0b2b7a1g",
+            "6f3a1a44+7b63-4db3-9c1e-2b8d0b2b7a10",
+        ] {
+            #expect(UUID(postgresText: invalid) == nil, "\(invalid)")
+        }
+    }
+
     @Test func interpolatedValuesBecomeNumberedBinds() {
         let email = "a@example.com'; DROP TABLE accounts; --"
         let limit = 5

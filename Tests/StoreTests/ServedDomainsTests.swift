@@ -25,7 +25,10 @@ import Testing
         let serveUntil = try #require(offboarded.serveUntil)
 
         func served(at moment: Date) throws -> Set<String> {
-            Set(try fixture.store.servedHosts.loadAll(lookback: 200, at: moment).rows.policies.map(\.host))
+            let state = try fixture.store.servedHosts.loadAll(lookback: 200, at: moment, into: ServedHostRows()) {
+                $0.append($1)
+            }
+            return Set(state.rows.policies.map(\.host))
         }
         let inside = serveUntil.addingTimeInterval(-1)
         #expect(try served(at: inside) == ["mta-sts.verified.example", "mta-sts.leaving.example"])
@@ -50,7 +53,9 @@ import Testing
         )
         let changes = try fixture.store.changes.changes(after: 0)
         #expect(changes.map(\.kind) == [.domain, .policy])
-        let state = try fixture.store.servedHosts.loadAll(lookback: 1, at: StoreFixture.start)
+        let state = try fixture.store.servedHosts.loadAll(lookback: 1, at: StoreFixture.start, into: ServedHostRows()) {
+            $0.append($1)
+        }
         #expect(state.sequence == changes.last?.seq)
         // Only the rows inside the look-back window are listed.
         #expect(state.reflectedChanges == [try #require(changes.last?.seq)])

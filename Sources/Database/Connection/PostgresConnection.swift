@@ -82,6 +82,50 @@ package final class PostgresConnection: @unchecked Sendable {
         return try consume(result)
     }
 
+    /// Runs one parameterised statement and hands `body` each row as it arrives (libpq's single-row mode),
+    /// so a large result is never resident whole: only the row being decoded is.
+    ///
+    /// When `body` throws, the rest of the result is read and dropped so the connection stays usable, and
+    /// the error is rethrown.
+    /// - Throws: `DatabaseError` as ``query(_:)`` does, or whatever `body` throws.
+    package func forEachRow(_ query: PostgresQuery, _ body: (PostgresRow) throws -> Void) throws {
+        defer { lastUsed = .now }
+        let sent = query.binds.map(\.text).withOptionalCStringArray { pointers in
+            PQsendQueryParams(handle, query.sql, Int32(query.binds.count), nil, pointers, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            markBrokenIfNeeded()
+            throw DatabaseError(
+                isBroken ? .connectionLost : .queryFailed,
+                "could not send the statement",
+                serverDetail: Self.connectionErrorMessage(handle)
+            )
+        }
+        PQsetSingleRowMode(handle)
+        var columns: [PostgresRows.Column]?
+        var failure: (any Error)?
+        // libpq returns one result per row, then the final status, then nil; every one must be read.
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                let rowColumns = columns ?? Self.columns(of: result)
+                columns = rowColumns
+                do {
+                    try body(PostgresRow(columns: rowColumns, values: Self.values(of: result, row: 0)))
+                } catch {
+                    failure = error
+                }
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                break
+            default:
+                failure = error(from: result)
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Runs a statement and returns the number of rows it changed.
     @discardableResult
     package func execute(_ query: PostgresQuery) throws(DatabaseError) -> Int {
@@ -145,18 +189,23 @@ package final class PostgresConnection: @unchecked Sendable {
         case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
             return Self.materialise(result)
         default:
-            let sqlState = Self.field(result, DiagnosticField.sqlState)
-            markBrokenIfNeeded()
-            let code = isBroken ? .connectionLost : DatabaseError.code(forSQLState: sqlState)
-            let primary = Self.field(result, DiagnosticField.messagePrimary) ?? Self.connectionErrorMessage(handle)
-            throw DatabaseError(
-                code,
-                Self.safeSummary(code: code, sqlState: sqlState),
-                sqlState: sqlState,
-                constraint: Self.field(result, DiagnosticField.constraintName),
-                serverDetail: primary
-            )
+            throw error(from: result)
         }
+    }
+
+    /// The error a failed result reports, mapped from its SQLSTATE.
+    private func error(from result: OpaquePointer) -> DatabaseError {
+        let sqlState = Self.field(result, DiagnosticField.sqlState)
+        markBrokenIfNeeded()
+        let code = isBroken ? .connectionLost : DatabaseError.code(forSQLState: sqlState)
+        let primary = Self.field(result, DiagnosticField.messagePrimary) ?? Self.connectionErrorMessage(handle)
+        return DatabaseError(
+            code,
+            Self.safeSummary(code: code, sqlState: sqlState),
+            sqlState: sqlState,
+            constraint: Self.field(result, DiagnosticField.constraintName),
+            serverDetail: primary
+        )
     }
 
     private func markBrokenIfNeeded() {
@@ -176,31 +225,39 @@ package final class PostgresConnection: @unchecked Sendable {
     }
 
     private static func materialise(_ result: OpaquePointer) -> PostgresRows {
-        let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
+        var values: [[String?]] = []
+        values.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            values.append(Self.values(of: result, row: row))
+        }
+        return PostgresRows(columns: columns(of: result), values: values, affectedRows: affectedRows(result))
+    }
+
+    private static func columns(of result: OpaquePointer) -> [PostgresRows.Column] {
+        let columnCount = Int(PQnfields(result))
         var columns: [PostgresRows.Column] = []
         columns.reserveCapacity(columnCount)
         for column in 0..<columnCount {
             let name = PQfname(result, Int32(column)).map { String(cString: $0) } ?? "?column?"
             columns.append(PostgresRows.Column(name: name, oid: UInt32(PQftype(result, Int32(column)))))
         }
-        var values: [[String?]] = []
-        values.reserveCapacity(rowCount)
-        for row in 0..<rowCount {
-            var rowValues: [String?] = []
-            rowValues.reserveCapacity(columnCount)
-            for column in 0..<columnCount {
-                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
-                    rowValues.append(nil)
-                } else if let pointer = PQgetvalue(result, Int32(row), Int32(column)) {
-                    rowValues.append(String(cString: pointer))
-                } else {
-                    rowValues.append(nil)
-                }
+        return columns
+    }
+
+    /// Row `row`'s values as text, nil for NULL.
+    private static func values(of result: OpaquePointer, row: Int) -> [String?] {
+        let columnCount = Int(PQnfields(result))
+        var values: [String?] = []
+        values.reserveCapacity(columnCount)
+        for column in 0..<columnCount {
+            if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                values.append(nil)
+            } else {
+                values.append(PQgetvalue(result, Int32(row), Int32(column)).map { String(cString: $0) })
             }
-            values.append(rowValues)
         }
-        return PostgresRows(columns: columns, values: values, affectedRows: affectedRows(result))
+        return values
     }
 
     private static func affectedRows(_ result: OpaquePointer) -> Int {

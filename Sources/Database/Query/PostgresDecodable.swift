@@ -48,19 +48,17 @@ extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
 }
 
 extension String: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> {
-        [
-            PostgresOID.text, PostgresOID.varchar, PostgresOID.bpchar, PostgresOID.name, PostgresOID.json,
-            PostgresOID.jsonb,
-        ]
-    }
+    package static let acceptedOIDs: Set<UInt32> = [
+        PostgresOID.text, PostgresOID.varchar, PostgresOID.bpchar, PostgresOID.name, PostgresOID.json,
+        PostgresOID.jsonb,
+    ]
     package init?(postgresText text: String) { self = text }
 }
 
 extension Int: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> {
-        [PostgresOID.int2, PostgresOID.int4, PostgresOID.int8, PostgresOID.oid]
-    }
+    package static let acceptedOIDs: Set<UInt32> = [
+        PostgresOID.int2, PostgresOID.int4, PostgresOID.int8, PostgresOID.oid,
+    ]
     package init?(postgresText text: String) { self.init(text) }
 }
 
@@ -70,12 +68,12 @@ extension Int64: PostgresDecodable {
 }
 
 extension Int32: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.int2, PostgresOID.int4] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.int2, PostgresOID.int4]
     package init?(postgresText text: String) { self.init(text) }
 }
 
 extension Bool: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.bool] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.bool]
     package init?(postgresText text: String) {
         switch text {
         case "t": self = true
@@ -86,17 +84,42 @@ extension Bool: PostgresDecodable {
 }
 
 extension Double: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.float4, PostgresOID.float8, PostgresOID.numeric] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.float4, PostgresOID.float8, PostgresOID.numeric]
     package init?(postgresText text: String) { self.init(text) }
 }
 
 extension UUID: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.uuid] }
-    package init?(postgresText text: String) { self.init(uuidString: text) }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.uuid]
+    /// PostgreSQL writes a uuid as 8-4-4-4-12 hex digits. Parsed here rather than by `UUID(uuidString:)`,
+    /// which goes through `sscanf`: a bulk load reads a million of them.
+    package init?(postgresText text: String) {
+        var text = text
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = text.withUTF8 { utf8 in
+            guard utf8.count == 36 else { return false }
+            return withUnsafeMutableBytes(of: &uuid) { bytes in
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 {
+                        guard utf8[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                    }
+                    let high = HexDigit.values[Int(utf8[position])]
+                    let low = HexDigit.values[Int(utf8[position + 1])]
+                    guard high | low < 0x10 else { return false }
+                    bytes[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+        }
+        guard valid else { return nil }
+        self.init(uuid: uuid)
+    }
 }
 
 extension Date: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.timestamptz] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.timestamptz]
     package init?(postgresText text: String) {
         guard let date = PostgresTimestamp.parse(text) else { return nil }
         self = date
@@ -104,7 +127,7 @@ extension Date: PostgresDecodable {
 }
 
 extension PostgresBytes: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.bytea] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.bytea]
     package init?(postgresText text: String) {
         var text = text
         // Hex output (`\x` then two digits per byte), decoded in place: a bulk load reads a million keys this way.
@@ -115,8 +138,8 @@ extension PostgresBytes: PostgresDecodable {
             var valid = true
             let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
                 for index in 0..<count {
-                    let high = Self.nibbles[Int(utf8[2 + 2 * index])]
-                    let low = Self.nibbles[Int(utf8[3 + 2 * index])]
+                    let high = HexDigit.values[Int(utf8[2 + 2 * index])]
+                    let low = HexDigit.values[Int(utf8[3 + 2 * index])]
                     guard high | low < 0x10 else {
                         valid = false
                         break
@@ -131,19 +154,10 @@ extension PostgresBytes: PostgresDecodable {
         self.init(decoded)
     }
 
-    /// Hex digit values by ASCII code; 0xFF for anything else.
-    private static let nibbles: [UInt8] = (0..<256).map { code in
-        switch code {
-        case 48...57: UInt8(code - 48)
-        case 97...102: UInt8(code - 87)
-        case 65...70: UInt8(code - 55)
-        default: 0xFF
-        }
-    }
 }
 
 extension PostgresTextArray: PostgresDecodable {
-    package static var acceptedOIDs: Set<UInt32> { [PostgresOID.textArray, PostgresOID.varcharArray] }
+    package static let acceptedOIDs: Set<UInt32> = [PostgresOID.textArray, PostgresOID.varcharArray]
 
     /// Parses a one-dimensional array literal such as `{a,"b c",NULL}`; NULL elements are rejected.
     package init?(postgresText text: String) {
@@ -186,5 +200,18 @@ extension PostgresTextArray: PostgresDecodable {
         guard !quoted, wasQuoted || current != "NULL" else { return nil }
         elements.append(current)
         self.init(elements)
+    }
+}
+
+/// Hex digit values by ASCII code, for the decoders a bulk load runs a million times.
+private enum HexDigit {
+    /// 0xFF for anything that is not a hex digit.
+    static let values: [UInt8] = (0..<256).map { code in
+        switch code {
+        case 48...57: UInt8(code - 48)
+        case 97...102: UInt8(code - 87)
+        case 65...70: UInt8(code - 55)
+        default: 0xFF
+        }
     }
 }

@@ -37,8 +37,10 @@ package final class StoreSnapshotSource: SnapshotSource {
     }
 
     package func loadAll(lookback: Int64) throws -> (snapshot: EdgeSnapshot, reflected: Set<Int64>) {
-        let state = try store.servedHosts.loadAll(lookback: lookback)
-        let snapshot = EdgeSnapshot(table: Self.entries(state.rows), sequence: state.sequence, builtAt: Date())
+        let state = try store.servedHosts.loadAll(lookback: lookback, into: HostTable()) { table, row in
+            Self.add(row, to: &table)
+        }
+        let snapshot = EdgeSnapshot(table: state.rows, sequence: state.sequence, builtAt: Date())
         return (snapshot, state.reflectedChanges)
     }
 
@@ -51,7 +53,12 @@ package final class StoreSnapshotSource: SnapshotSource {
     }
 
     package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
-        Self.entries(try store.servedHosts.load(hosts: hosts, parts: parts)).dictionary
+        let rows = try store.servedHosts.load(hosts: hosts, parts: parts)
+        var table = HostTable()
+        for row in rows.policies { Self.add(.policy(row), to: &table) }
+        for row in rows.certificates { Self.add(.certificate(row), to: &table) }
+        for row in rows.challenges { Self.add(.challenge(row), to: &table) }
+        return table.dictionary
     }
 
     /// Records that this edge (`instance`) has applied every change up to `appliedSequence`.
@@ -72,27 +79,24 @@ package final class StoreSnapshotSource: SnapshotSource {
         listener.reset()
     }
 
-    /// Groups the rows by normalised host.
-    private static func entries(_ rows: ServedHostRows) -> HostTable {
-        var entries = HostTable()
-        for row in rows.policies {
-            entries[HostName.normalized(row.host), default: .init()].policy = EdgeSnapshot.Policy(
+    /// Files `row` under its normalised host.
+    private static func add(_ row: ServedHostRow, to table: inout HostTable) {
+        switch row {
+        case .policy(let row):
+            table[HostName.normalized(row.host), default: .init()].policy = EdgeSnapshot.Policy(
                 text: row.text,
                 policyID: row.policyID
             )
-        }
-        for row in rows.certificates {
-            entries[HostName.normalized(row.host), default: .init()].certificate = EdgeSnapshot.Certificate(
+        case .certificate(let row):
+            table[HostName.normalized(row.host), default: .init()].certificate = EdgeSnapshot.Certificate(
                 id: row.id,
                 chainPEM: row.chainPEM,
                 sealedKey: row.sealedKey.value,
                 keyBinding: row.sealedKey.binding,
                 notAfter: row.notAfter
             )
+        case .challenge(let row):
+            table[HostName.normalized(row.host), default: .init()].challenges[row.token] = row.keyAuthorization
         }
-        for row in rows.challenges {
-            entries[HostName.normalized(row.host), default: .init()].challenges[row.token] = row.keyAuthorization
-        }
-        return entries
     }
 }
