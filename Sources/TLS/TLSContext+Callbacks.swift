@@ -75,9 +75,13 @@ extension TLSContext {
 
     /// Session-ticket key callback (`SSL_CTX_set_tlsext_ticket_key_evp_cb`): AES-256-CBC + HMAC-SHA256.
     ///
-    /// Encrypt: returns 1 after filling in the current key's name and a random IV. Decrypt: returns 1 for the
-    /// current key, 2 for the previous key (accept, then issue a fresh ticket), 0 for an unknown key (full
-    /// handshake), -1 on an internal error.
+    /// Encrypt: returns 1 after filling in the current key's name and a random IV. Decrypt: returns 2 for the
+    /// current or the previous key (accept, then issue a fresh ticket), 0 for an unknown key (full handshake),
+    /// -1 on an internal error.
+    ///
+    /// A resumed connection always gets a fresh ticket. Clients use a TLS 1.3 ticket once (RFC 8446 §C.4;
+    /// OpenSSL's client does), so with 1 ("valid, no renewal") OpenSSL sends no ticket on resumption and every
+    /// second connection of such a client was a full handshake, with the certificate and its signature.
     /// AES-256-CBC fetched once: `EVP_aes_256_cbc()` makes OpenSSL 3 look the algorithm up by name on every
     /// init (string compares under a lock), which showed in handshake profiles. Immutable after creation and
     /// reference-counted by OpenSSL, so sharing it across threads is safe.
@@ -107,11 +111,11 @@ extension TLSContext {
             return 1
         }
         let keyName = UnsafeRawBufferPointer(start: name, count: TicketKeyRing.Key.nameLength)
-        guard let (key, isCurrent) = ring.key(named: keyName) else { return 0 }
+        guard let key = ring.key(named: keyName) else { return 0 }
         guard configureMAC(mac, key: key.macKey),
             EVP_DecryptInit_ex(cipher, ticketCipher, nil, key.encryptionKey, iv) == 1
         else { return -1 }
-        return isCurrent ? 1 : 2
+        return 2
     }
 
     private static func configureMAC(_ mac: OpaquePointer, key: [UInt8]) -> Bool {

@@ -48,14 +48,14 @@ package final class TicketKeyRing: Sendable {
         keys.withLock { $0.current }
     }
 
-    /// The key whose name is `name`, and whether it is the current one.
-    func key(named name: UnsafeRawBufferPointer) -> (key: Key, isCurrent: Bool)? {
+    /// The current or previous key whose name is `name`.
+    func key(named name: UnsafeRawBufferPointer) -> Key? {
         keys.withLock { keys in
             if keys.current.name.elementsEqual(name) {
-                return (keys.current, true)
+                return keys.current
             }
             if let previous = keys.previous, previous.name.elementsEqual(name) {
-                return (previous, false)
+                return previous
             }
             return nil
         }

@@ -32,6 +32,29 @@ import Testing
         #expect(try resumes(fixture, with: session))
     }
 
+    /// RFC 8446 §C.4: clients should not reuse a ticket, and OpenSSL's client does not. Each resumption must
+    /// therefore bring a fresh ticket, or every second connection of such a client is a full handshake.
+    @Test(arguments: [TLSVersion.tls12, .tls13])
+    func aResumedConnectionGetsAFreshTicketSoTheNextOneResumesToo(version: TLSVersion) throws {
+        var configuration = TLSConfiguration.client(trustRoots: .file(try TestPKI.load().rootFile))
+        configuration.maximumVersion = version
+        let fixture = try Fixture(clientConfiguration: configuration)
+        var offered = try firstSession(fixture)
+        for _ in 0..<3 {
+            var pair = try fixture.pair(serverName: "mta-sts.a.test")
+            try pair.client.setSession(offered)
+            #expect(pair.handshake().client.isComplete)
+            #expect(pair.client.isSessionReused)
+            pair.deliverTickets()
+            let received = try #require(pair.client.session)
+            #expect(pair.client.shutdown().isComplete)
+            // OpenSSL's client replaces its session when a ticket arrives; without one it keeps the one offered.
+            #expect(received.session != offered.session, "no new ticket after a resumed handshake")
+            #expect(received.isResumable)
+            offered = received
+        }
+    }
+
     @Test func previousKeyStillAcceptedAfterOneRotation() throws {
         let fixture = try Fixture()
         let session = try firstSession(fixture)
