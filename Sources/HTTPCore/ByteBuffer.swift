@@ -48,6 +48,12 @@ package struct ByteBuffer: Sendable, Equatable {
         storage.append(contentsOf: bytes)
     }
 
+    /// Appends `bytes` with one copy. Other modules would otherwise reach the generic overload unspecialised,
+    /// which copies byte by byte: this one runs for every read on every connection.
+    package mutating func append(contentsOf bytes: ArraySlice<UInt8>) {
+        storage.append(contentsOf: bytes)
+    }
+
     /// Appends one byte at the end of the buffer.
     package mutating func append(_ byte: UInt8) {
         storage.append(byte)

@@ -35,6 +35,8 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private var timer: TimerID?
     /// The virtual host this connection's server name routed it to, once its handshake completed.
     private var routed: HTTPVirtualHost?
+    /// The SNI name, normalised, once the handshake completed (read once, not per request).
+    private var serverName: String?
 
     /// Creates the shell; the connection's deadlines start now.
     ///
@@ -112,11 +114,14 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             switch action {
             case .handshake:
                 let result = transport.handshake()
-                if case .complete = result, let virtualHost = shared.configuration.virtualHost,
-                    let name = transport.serverName, virtualHost.serverNames.contains(HostName.normalized(name))
-                {
-                    routed = virtualHost
-                    machine.adopt(limits: virtualHost.limits)
+                if case .complete = result {
+                    serverName = transport.serverName.map(HostName.normalized)
+                    if let virtualHost = shared.configuration.virtualHost, let serverName,
+                        virtualHost.serverNames.contains(serverName)
+                    {
+                        routed = virtualHost
+                        machine.adopt(limits: virtualHost.limits)
+                    }
                 }
                 action = machine.handshakeResult(result, now: now)
             case .read:
@@ -205,7 +210,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
             body: body,
             remoteAddress: peer.text,
             clientAddress: forwardedClientAddress,
-            serverName: transport.serverName.map(HostName.normalized)
+            serverName: serverName
         )
     }
 

@@ -89,7 +89,7 @@ enum EdgeResponses {
         if authority.hasPrefix("[") {
             return nil
         }
-        if let colon = authority.lastIndex(of: ":") { authority = String(authority[..<colon]) }
+        if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")) { authority = String(authority[..<colon]) }
         let host = HostName.normalized(authority)
         return host.isEmpty ? nil : host
     }
