@@ -7,6 +7,12 @@ extension HTTPResponseHead {
     /// and NUL in values and in the reason phrase are written as SP (RFC 9110 §5.5).
     /// - Parameter buffer: The bytes to append to.
     package func write(into buffer: inout [UInt8]) {
+        write(into: &buffer, contentLength: nil)
+    }
+
+    /// Appends the head; with a `contentLength`, any `Content-Length` field is left out and that length is
+    /// written last instead, so a response never copies its fields to change one.
+    private func write(into buffer: inout [UInt8], contentLength: Int?) {
         // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
         version.write(into: &buffer)
         buffer.append(.space)
@@ -19,10 +25,19 @@ extension HTTPResponseHead {
         buffer.append(.carriageReturn)
         buffer.append(.lineFeed)
         for field in fields {
+            if contentLength != nil, field.name == .contentLength { continue }
             buffer.append(contentsOf: field.name.rawName.utf8)
             buffer.append(.colon)
             buffer.append(.space)
             Self.appendSanitized(field.value, to: &buffer)
+            buffer.append(.carriageReturn)
+            buffer.append(.lineFeed)
+        }
+        if let contentLength {
+            buffer.append(contentsOf: HTTPField.Name.contentLength.rawName.utf8)
+            buffer.append(.colon)
+            buffer.append(.space)
+            buffer.append(contentsOf: String(contentLength).utf8)
             buffer.append(.carriageReturn)
             buffer.append(.lineFeed)
         }
@@ -47,14 +62,13 @@ extension HTTPResponseHead {
     ///   - isHeadRequest: Whether the response answers a HEAD request.
     ///   - buffer: The bytes to append to.
     package func writeResponse(body: some Collection<UInt8>, isHeadRequest: Bool = false, into buffer: inout [UInt8]) {
-        var head = self
         if status.forbidsContent {
+            var head = self
             head.fields.remove(.contentLength)
             head.write(into: &buffer)
             return
         }
-        head.fields.set(.contentLength, String(body.count))
-        head.write(into: &buffer)
+        write(into: &buffer, contentLength: body.count)
         if !isHeadRequest {
             buffer.append(contentsOf: body)
         }

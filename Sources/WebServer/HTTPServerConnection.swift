@@ -35,8 +35,9 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     private var timer: TimerID?
     /// The virtual host this connection's server name routed it to, once its handshake completed.
     private var routed: HTTPVirtualHost?
-    /// The SNI name, normalised, once the handshake completed (read once, not per request).
+    /// The SNI name, normalised, and the TLS version, once the handshake completed (read once, not per request).
     private var serverName: String?
+    private var tlsVersion: String?
 
     /// Creates the shell; the connection's deadlines start now.
     ///
@@ -116,6 +117,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 let result = transport.handshake()
                 if case .complete = result {
                     serverName = transport.serverName.map(HostName.normalized)
+                    tlsVersion = transport.negotiatedProtocolVersion
                     if let virtualHost = shared.configuration.virtualHost, let serverName,
                         virtualHost.serverNames.contains(serverName)
                     {
@@ -248,7 +250,7 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
                 status: response.status.code,
                 bytes: outbound.count - before,
                 microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,
-                tlsVersion: transport.negotiatedProtocolVersion,
+                tlsVersion: tlsVersion,
                 // The machine's own errors come before any head could name a client: a proxy may be relaying
                 // another client's bytes by now.
                 clientAddress: head == nil ? peer.text : forwardedClientAddress ?? peer.text
