@@ -246,6 +246,7 @@ final class AccessLogRecorder: Sendable {
         #expect(harness.transport.text.contains("Connection: close\r\n"))
         #expect(harness.transport.closeNotifyCount == 1)
         #expect(harness.isClosed)
+        #expect(harness.accessLog.entries.first?.tlsVersion == "TLSv1.3")
     }
 
     @Test func responsesCarryDateAndServerAndTheAccessLogTimesThem() throws {
