@@ -24,8 +24,11 @@ package struct HostTable: Sendable, Equatable, Sequence {
 
     /// FNV-1a of the name's bytes, folded to a shard: cheaper than a second `Hasher` pass per lookup.
     private static func shard(of host: String) -> Int {
+        var host = host
         var hash: UInt32 = 2_166_136_261
-        for byte in host.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        host.withUTF8 { utf8 in
+            for byte in utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        }
         return Int(hash % UInt32(shardCount))
     }
 
