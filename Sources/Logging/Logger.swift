@@ -1,3 +1,4 @@
+import CivilTime
 import Glibc
 
 /// A small structured logger: one `key=value` line per event on stderr, filtered by level.
@@ -101,43 +102,48 @@ package struct Logger: Sendable {
         sink.write(String(decoding: line, as: UTF8.self))
     }
 
-    /// Appends ``timestamp()`` (`2026-11-30T10:47:36.123Z`) without building strings.
+    /// Appends ``timestamp()`` (`2026-11-30T10:47:36.123Z`) without building strings or calling `gmtime_r`
+    /// (an access log writes one per request).
     static func appendTimestamp(to line: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = max(0, value)
-            while divisor > 0 {
-                line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
+        let (date, secondOfDay) = CivilDate.split(epochSeconds: Int64(now.tv_sec))
+        appendDigits(date.year, width: 4, to: &line)
         line.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
+        appendDigits(date.month, width: 2, to: &line)
         line.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
+        appendDigits(date.day, width: 2, to: &line)
         line.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
+        appendDigits(secondOfDay / 3600, width: 2, to: &line)
         line.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
+        appendDigits(secondOfDay / 60 % 60, width: 2, to: &line)
         line.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
+        appendDigits(secondOfDay % 60, width: 2, to: &line)
         line.append(UInt8(ascii: "."))
-        digits(now.tv_nsec / 1_000_000, 3)
+        appendDigits(now.tv_nsec / 1_000_000, width: 3, to: &line)
         line.append(UInt8(ascii: "Z"))
     }
 
+    /// Appends `value` in decimal, zero-padded to `width` digits (the lowest `width` digits of a larger one).
+    private static func appendDigits(_ value: Int, width: Int, to line: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = max(0, value)
+        while divisor > 0 {
+            line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Whether ``quoted(_:)`` quotes `value`: empty, or a space, quote, `=` or control character in it. UTF-8 never
-    /// puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same characters.
+    /// puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same characters. Scans the
+    /// contiguous UTF-8, not the UTF8View's iterator: it runs for every value of every access log line.
     static func needsQuotes(_ value: String) -> Bool {
-        value.isEmpty || value.utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
+        var value = value
+        return value.withUTF8 { utf8 in
+            utf8.isEmpty || utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
+        }
     }
 
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.

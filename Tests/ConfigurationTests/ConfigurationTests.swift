@@ -115,7 +115,7 @@ import Testing
 
     /// A template writes exactly the line the logger would, but for the timestamp; a field given both as metadata
     /// and as a value takes the value, and a level the logger filters writes nothing.
-    @Test func aLineTemplateWritesWhatTheLoggerWould() {
+    @Test func aLineTemplateWritesWhatTheLoggerWould() throws {
         let lines = Lines()
         let logger = Logger(label: "edge", level: .info, sink: LogSink { lines.append($0) })
             .with(["role": "edge", "log": "access", "path": "metadata loses"])
@@ -133,6 +133,11 @@ import Testing
         // The template's timestamp is the logger's format, to the millisecond.
         let timestamp = written.last.map { String($0.prefix { $0 != " " }) } ?? ""
         #expect(timestamp.wholeMatch(of: /ts=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(timestamp)")
+        // And it is now, in UTC: the calendar arithmetic agrees with Foundation's.
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let stamped = try #require(parser.date(from: String(timestamp.dropFirst(3))))
+        #expect(abs(stamped.timeIntervalSinceNow) < 60, "\(timestamp)")
     }
 
     // MARK: - Connections and client addresses
