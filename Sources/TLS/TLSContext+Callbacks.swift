@@ -82,6 +82,7 @@ extension TLSContext {
     /// A resumed connection always gets a fresh ticket. Clients use a TLS 1.3 ticket once (RFC 8446 §C.4;
     /// OpenSSL's client does), so with 1 ("valid, no renewal") OpenSSL sends no ticket on resumption and every
     /// second connection of such a client was a full handshake, with the certificate and its signature.
+    ///
     /// AES-256-CBC fetched once: `EVP_aes_256_cbc()` makes OpenSSL 3 look the algorithm up by name on every
     /// init (string compares under a lock), which showed in handshake profiles. Immutable after creation and
     /// reference-counted by OpenSSL, so sharing it across threads is safe.

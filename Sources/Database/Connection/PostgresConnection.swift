@@ -109,15 +109,18 @@ package final class PostgresConnection: @unchecked Sendable {
             defer { PQclear(result) }
             guard failure == nil else { continue }
             switch PQresultStatus(result) {
-            case PGRES_SINGLE_TUPLE:
+            case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
+                // The final TUPLES_OK of single-row mode has no rows; it holds them all if the mode was refused.
                 let rowColumns = columns ?? Self.columns(of: result)
                 columns = rowColumns
-                do {
-                    try body(PostgresRow(columns: rowColumns, values: Self.values(of: result, row: 0)))
-                } catch {
-                    failure = error
+                for row in 0..<Int(PQntuples(result)) where failure == nil {
+                    do {
+                        try body(PostgresRow(columns: rowColumns, values: Self.values(of: result, row: row)))
+                    } catch {
+                        failure = error
+                    }
                 }
-            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                 break
             default:
                 failure = error(from: result)

@@ -153,7 +153,6 @@ extension PostgresBytes: PostgresDecodable {
         guard let decoded else { return nil }
         self.init(decoded)
     }
-
 }
 
 extension PostgresTextArray: PostgresDecodable {
