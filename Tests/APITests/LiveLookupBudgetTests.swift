@@ -245,8 +245,25 @@ private final class CountingResolver: Sendable {
         let token = try api.signUp("busy@example.com")
         #expect(api.send(.post, "/v1/domains", json: ["name": "busy.example.test"], token: token).status == 201)
         // One request holds the only thread on the silent resolver …
-        Thread.detachNewThread { _ = try? request(address, "/v1/domains/busy.example.test/dns-records", token: token) }
-        try Poll.until(deadline: 10, "the thread is busy") { silent.queryCount > 0 }
+        // Seen once in a while under a full run: the resolver saw no query within 10 s. Say how the first request
+        // ended, so the next failure tells why.
+        let firstOutcome = Mutex<String>("still waiting")
+        Thread.detachNewThread {
+            let started = ContinuousClock.now
+            do {
+                let answer = try request(address, "/v1/domains/busy.example.test/dns-records", token: token)
+                let elapsed = started.duration(to: .now)
+                firstOutcome.withLock { $0 = "\(answer.status) after \(elapsed): \(answer.body.prefix(300))" }
+            } catch {
+                firstOutcome.withLock { $0 = "error \(error) after \(started.duration(to: .now))" }
+            }
+        }
+        do {
+            try Poll.until(deadline: 10, "the thread is busy") { silent.queryCount > 0 }
+        } catch {
+            Issue.record("the first request: \(firstOutcome.withLock { $0 }); resolver queries: \(silent.queryCount)")
+            throw error
+        }
         // … one more may wait for it, and the others are refused at once.
         let answers = Mutex<[(status: Int, head: String, body: String, seconds: Double)]>([])
         let finished = DispatchGroup()
