@@ -28,30 +28,21 @@ package enum HTTPDate {
         appendName(dayNames[date.weekday], to: &buffer)
         buffer.append(.comma)
         buffer.append(.space)
-        appendDigits(day, count: 2, to: &buffer)
+        DecimalDigits.append(day, width: 2, to: &buffer)
         buffer.append(.space)
         appendName(monthNames[month - 1], to: &buffer)
         buffer.append(.space)
-        appendDigits(year, count: 4, to: &buffer)
+        DecimalDigits.append(year, width: 4, to: &buffer)
         buffer.append(.space)
-        appendDigits(secondOfDay / 3600, count: 2, to: &buffer)
+        DecimalDigits.append(secondOfDay / 3600, width: 2, to: &buffer)
         buffer.append(.colon)
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &buffer)
+        DecimalDigits.append(secondOfDay / 60 % 60, width: 2, to: &buffer)
         buffer.append(.colon)
-        appendDigits(secondOfDay % 60, count: 2, to: &buffer)
+        DecimalDigits.append(secondOfDay % 60, width: 2, to: &buffer)
         buffer.append(contentsOf: " GMT".utf8)
     }
 
     private static func appendName(_ name: StaticString, to buffer: inout [UInt8]) {
         name.withUTF8Buffer { buffer.append(contentsOf: $0) }
-    }
-
-    private static func appendDigits(_ value: Int, count: Int, to buffer: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / divisor % 10))
-            divisor /= 10
-        }
     }
 }

@@ -108,32 +108,20 @@ package struct Logger: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let (date, secondOfDay) = CivilDate.split(epochSeconds: Int64(now.tv_sec))
-        appendDigits(date.year, width: 4, to: &line)
+        DecimalDigits.append(date.year, width: 4, to: &line)
         line.append(UInt8(ascii: "-"))
-        appendDigits(date.month, width: 2, to: &line)
+        DecimalDigits.append(date.month, width: 2, to: &line)
         line.append(UInt8(ascii: "-"))
-        appendDigits(date.day, width: 2, to: &line)
+        DecimalDigits.append(date.day, width: 2, to: &line)
         line.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, width: 2, to: &line)
+        DecimalDigits.append(secondOfDay / 3600, width: 2, to: &line)
         line.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, width: 2, to: &line)
+        DecimalDigits.append(secondOfDay / 60 % 60, width: 2, to: &line)
         line.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, to: &line)
+        DecimalDigits.append(secondOfDay % 60, width: 2, to: &line)
         line.append(UInt8(ascii: "."))
-        appendDigits(now.tv_nsec / 1_000_000, width: 3, to: &line)
+        DecimalDigits.append(now.tv_nsec / 1_000_000, width: 3, to: &line)
         line.append(UInt8(ascii: "Z"))
-    }
-
-    /// Appends `value` in decimal, zero-padded to `width` digits (the lowest `width` digits of a larger one).
-    private static func appendDigits(_ value: Int, width: Int, to line: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = max(0, value)
-        while divisor > 0 {
-            line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 
     /// Whether ``quoted(_:)`` quotes `value`: empty, or a space, quote, `=` or control character in it. UTF-8 never

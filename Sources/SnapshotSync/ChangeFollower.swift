@@ -111,12 +111,16 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         do {
             let next = try perform(action, on: &machine, initial: initial)
             applied.store(machine.sequence, ordering: .releasing)
+            // A full load or restore leaves the rows and the replaced snapshot as garbage: give their pages back
+            // (after the confirmation, so the new snapshot is confirmed as soon as it is in place).
             switch action {
-            case .loadAll, .fetchChanges: holder.confirm()
-            case .restoreFromFile, .loadHosts, .persist, .waitForChange, .sleep: break
+            case .loadAll:
+                holder.confirm()
+                HeapTrim.releaseFreePages()
+            case .fetchChanges: holder.confirm()
+            case .restoreFromFile: HeapTrim.releaseFreePages()
+            case .loadHosts, .persist, .waitForChange, .sleep: break
             }
-            // A full load or restore leaves the rows and the replaced snapshot as garbage: give their pages back.
-            if action == .loadAll || action == .restoreFromFile { HeapTrim.releaseFreePages() }
             if machine.isDatabaseReachable && !holder.isDatabaseReachable {
                 if !initial { logger.notice("database reachable again") }
                 holder.isDatabaseReachable = true

@@ -2,7 +2,6 @@ package import Crypto
 package import Foundation
 package import SnapshotSync
 package import Store
-import TLS
 
 /// Everything an edge process answers from: policies, certificates and ACME challenges, keyed by host.
 ///
@@ -173,9 +172,10 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
         self.builtAt = builtAt
     }
 
-    /// The entry for `host` (case-insensitive, trailing dot ignored).
+    /// The entry for `host`, which must be normalised (``HostName/normalized(_:)``) as the table's keys are: the
+    /// responders have done that already, and this runs per request.
     package func entry(for host: String) -> HostEntry? {
-        hosts[HostName.normalized(host)]
+        hosts[host]
     }
 
     /// A copy in which `parts` of `hosts` are replaced by `entries` (a host missing from `entries` no longer
