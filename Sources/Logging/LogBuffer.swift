@@ -3,45 +3,111 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Log lines collected in memory and written to standard error in batches: one `write(2)` per flush rather
+/// Log lines collected in memory and written to standard error in batches: one `write(2)` per batch rather
 /// than per line, as nginx's `access_log … buffer=` does. For the edge's access log, where a line per request
 /// would otherwise cost a system call per request.
 ///
-/// A batch is written when it would pass `capacity`, every `interval` from ``start()``, and at ``stop()``, so a
-/// role stopping on SIGTERM loses no line. Lines are appended whole and batches are written in order, so lines
-/// never interleave or reorder.
+/// Each writer (an event loop) appends to a ``Shard`` of its own, as each nginx worker fills its own buffer, so
+/// loops never wait for one another's lines. A shard is written when it would pass `capacity`; every shard is
+/// written every `interval` from ``start()`` and at ``stop()``, so a role stopping on SIGTERM loses no line.
+/// Lines are appended whole and batches are written one at a time, so lines never interleave, and the lines of
+/// one shard keep their order.
 ///
 /// ```swift
 /// let buffer = LogBuffer()
 /// buffer.start()
-/// let access = Logger(label: "edge", sink: buffer.sink)
-/// access.info("request", ["status": "200"])
+/// let shard = buffer.makeShard()          // one per loop
+/// shard.append { line in line.append(contentsOf: "request status=200\n".utf8) }
 /// buffer.stop()   // flushes
 /// ```
 package final class LogBuffer: Sendable {
-    private let pending = Mutex<[UInt8]>([])
-    /// Held while a batch is taken and written, so batches leave in the order they were filled.
-    private let writing = Mutex<Void>(())
-    private let capacity: Int
+    /// One writer's part of the buffer.
+    package final class Shard: Sendable {
+        private let pending = Mutex<[UInt8]>([])
+        private let output: Output
+
+        fileprivate init(output: Output) {
+            self.output = output
+        }
+
+        /// Appends what `writeLines` appends (whole lines); writes the shard when it is full.
+        package func append(_ writeLines: (inout [UInt8]) -> Void) {
+            let full = pending.withLock { bytes in
+                writeLines(&bytes)
+                return bytes.count >= output.capacity
+            }
+            if full { output.write([self]) }
+        }
+
+        /// Takes what is pending, leaving an empty buffer of `capacity` behind.
+        fileprivate func take() -> [UInt8] {
+            pending.withLock { bytes in
+                guard !bytes.isEmpty else { return [] }
+                var taken: [UInt8] = []
+                taken.reserveCapacity(output.capacity)
+                swap(&taken, &bytes)
+                return taken
+            }
+        }
+    }
+
+    /// Where shards are written, one batch at a time.
+    fileprivate final class Output: Sendable {
+        let capacity: Int
+        let descriptor: CInt
+        /// Held while batches are taken and written, so they never interleave.
+        private let writing = Mutex<Void>(())
+
+        init(capacity: Int, descriptor: CInt) {
+            self.capacity = capacity
+            self.descriptor = descriptor
+        }
+
+        func write(_ shards: [Shard]) {
+            writing.withLock { _ in
+                for shard in shards {
+                    var batch = shard.take()
+                    batch.withUnsafeMutableBytes { buffer in
+                        var offset = 0
+                        while offset < buffer.count {
+                            let written = Glibc.write(
+                                descriptor,
+                                buffer.baseAddress.map { $0 + offset },
+                                buffer.count - offset
+                            )
+                            if written < 0 {
+                                if errno == EINTR { continue }
+                                return
+                            }
+                            offset += written
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private let output: Output
+    private let shards = Mutex<[Shard]>([])
     private let interval: Duration
-    private let descriptor: CInt
     private let running = Atomic<Bool>(false)
     private let stopSignal = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     /// - Parameters:
-    ///   - capacity: bytes collected before a batch is written at once.
+    ///   - capacity: bytes a shard collects before it is written at once.
     ///   - interval: the longest a line waits after ``start()``.
     ///   - descriptor: where batches go (standard error).
     package init(capacity: Int = 64 * 1024, interval: Duration = .seconds(1), descriptor: CInt = 2) {
-        self.capacity = max(1, capacity)
+        self.output = Output(capacity: max(1, capacity), descriptor: descriptor)
         self.interval = interval
-        self.descriptor = descriptor
     }
 
-    /// A sink for ``Logger`` that appends to this buffer.
-    package var sink: LogSink {
-        LogSink { [self] line in append(line) }
+    /// A new shard, written with the others.
+    package func makeShard() -> Shard {
+        let shard = Shard(output: output)
+        shards.withLock { $0.append(shard) }
+        return shard
     }
 
     /// Starts writing the buffer every `interval`, from a small thread of its own.
@@ -66,36 +132,8 @@ package final class LogBuffer: Sendable {
         flush()
     }
 
-    /// Appends one line; writes the batch when it is full.
-    func append(_ line: String) {
-        let full = pending.withLock { bytes in
-            bytes.append(contentsOf: line.utf8)
-            return bytes.count >= capacity
-        }
-        if full { flush() }
-    }
-
-    /// Writes everything collected so far.
+    /// Writes everything collected so far, shard by shard.
     package func flush() {
-        writing.withLock { _ in
-            var batch = pending.withLock { bytes in
-                var taken: [UInt8] = []
-                taken.reserveCapacity(capacity)
-                swap(&taken, &bytes)
-                return taken
-            }
-            guard !batch.isEmpty else { return }
-            batch.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
-                }
-            }
-        }
+        output.write(shards.withLock { $0 })
     }
 }

@@ -1,55 +1,87 @@
+import CivilTime
+
 /// One kind of log line laid out once — message, metadata and field names merged and sorted as ``Logger`` does
-/// it — so a line written per request (the edge's access log) costs only its values: no dictionary merge and
-/// no sort per line. The output is exactly what `logger.log(level, message, fields)` writes.
+/// it — so a line written per request (the edge's access log) costs only its values: no dictionary merge, no
+/// sort and no string per line. The bytes are exactly what `logger.log(level, message, fields)` writes.
 ///
 /// ```swift
 /// let access = LogLineTemplate(logger: logger, level: .info, message: "request", keys: ["path", "status"])
-/// access.write(["/.well-known/mta-sts.txt", "200"])
+/// var line: [UInt8] = []
+/// if access.isEnabled {
+///     access.append(to: &line) { index, line in
+///         if index == 0 { LogLineTemplate.appendValue("/.well-known/mta-sts.txt", to: &line) }
+///         else { LogLineTemplate.appendValue(200, to: &line) }
+///     }
+/// }
 /// ```
 package struct LogLineTemplate: Sendable {
-    private enum Segment: Sendable {
-        /// ` key=value` of the logger's own metadata, already quoted.
-        case constant([UInt8])
-        /// ` key=`, then the value at `index`, quoted as needed.
-        case value(prefix: [UInt8], index: Int)
+    /// A value's place: after the constant text up to `textEnd` (its ` key=` and any metadata before it), the
+    /// value of the key at `index`. Plain integers, so walking them retains nothing.
+    private struct Slot: Sendable {
+        let textEnd: Int
+        let index: Int
     }
 
-    private let logger: Logger
-    private let isEnabled: Bool
-    private let head: [UInt8]
-    private let segments: [Segment]
+    /// Whether the logger's level lets the line through; when it does not, nothing should be written.
+    package let isEnabled: Bool
+    /// Everything constant after the timestamp, in order: level, component, message, and each ` key=` with the
+    /// logger's own ` key=value` metadata between them.
+    private let text: [UInt8]
+    private let slots: [Slot]
 
     /// Lays out the line for `message` at `level` with `keys`, merged and sorted with the logger's metadata as
     /// ``Logger`` does.
     package init(logger: Logger, level: Logger.Level, message: String, keys: [String]) {
-        self.logger = logger
         isEnabled = level >= logger.level
-        head = Array(" level=\(level.name) component=\(Logger.quoted(logger.label)) msg=\(Logger.quoted(message))".utf8)
-        var layout: [String: Segment] = [:]
-        for (key, value) in logger.metadata { layout[key] = .constant(Array(" \(key)=\(Logger.quoted(value))".utf8)) }
-        for (index, key) in keys.enumerated() { layout[key] = .value(prefix: Array(" \(key)=".utf8), index: index) }
-        segments = layout.sorted { $0.key < $1.key }.map(\.value)
+        // Each key's constant text, and the index of its value for the template's own keys.
+        var layout: [String: (text: String, index: Int?)] = [:]
+        for (key, value) in logger.metadata { layout[key] = (" \(key)=\(Logger.quoted(value))", nil) }
+        for (index, key) in keys.enumerated() { layout[key] = (" \(key)=", index) }
+        var text = Array(
+            " level=\(level.name) component=\(Logger.quoted(logger.label)) msg=\(Logger.quoted(message))".utf8
+        )
+        var slots: [Slot] = []
+        for (_, piece) in layout.sorted(by: { $0.key < $1.key }) {
+            text.append(contentsOf: piece.text.utf8)
+            if let index = piece.index { slots.append(Slot(textEnd: text.count, index: index)) }
+        }
+        text.append(UInt8(ascii: "\n"))
+        self.text = text
+        self.slots = slots
     }
 
-    /// Writes one line with `values` in the order of the template's keys. The line is built in one byte buffer
-    /// (an access log writes one per request) and handed to the sink as one string.
-    package func write(_ values: [String]) {
-        guard isEnabled else { return }
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        line.append(contentsOf: "ts=".utf8)
+    /// Appends one whole line, newline included: the timestamp, the laid-out text, and for the key at each index
+    /// of the template's keys whatever `value(index, &line)` appends, with the `appendValue` functions.
+    package func append(to line: inout [UInt8], values value: (Int, inout [UInt8]) -> Void) {
+        line.append(contentsOf: Self.timestampKey)
         Logger.appendTimestamp(to: &line)
-        line.append(contentsOf: head)
-        for segment in segments {
-            switch segment {
-            case .constant(let text):
-                line.append(contentsOf: text)
-            case .value(let prefix, let index):
-                line.append(contentsOf: prefix)
-                line.append(contentsOf: Logger.quoted(index < values.count ? values[index] : "").utf8)
+        text.withUnsafeBufferPointer { text in
+            var start = 0
+            for slot in slots {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<slot.textEnd]))
+                value(slot.index, &line)
+                start = slot.textEnd
             }
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
         }
-        line.append(UInt8(ascii: "\n"))
-        logger.write(bytes: line)
+    }
+
+    private static let timestampKey = Array("ts=".utf8)
+
+    /// Appends a text value, quoted as ``Logger`` quotes it.
+    package static func appendValue(_ text: String, to line: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { Logger.appendQuoted($0, to: &line) }
+    }
+
+    /// Appends a text value, quoted as ``Logger`` quotes it.
+    package static func appendValue(_ text: Substring, to line: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { Logger.appendQuoted($0, to: &line) }
+    }
+
+    /// Appends an integer, which never needs quotes.
+    package static func appendValue(_ number: Int, to line: inout [UInt8]) {
+        DecimalDigits.append(number, to: &line)
     }
 }

@@ -97,64 +97,75 @@ package struct Logger: Sendable {
         sink.write(line + "\n")
     }
 
-    /// Hands a finished line, built as UTF-8, to the sink (``LogLineTemplate``).
-    func write(bytes line: [UInt8]) {
-        sink.write(String(decoding: line, as: UTF8.self))
-    }
-
     /// Appends ``timestamp()`` (`2026-11-30T10:47:36.123Z`) without building strings or calling `gmtime_r`
     /// (an access log writes one per request).
     static func appendTimestamp(to line: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let (date, secondOfDay) = CivilDate.split(epochSeconds: Int64(now.tv_sec))
-        DecimalDigits.append(date.year, width: 4, to: &line)
-        line.append(UInt8(ascii: "-"))
-        DecimalDigits.append(date.month, width: 2, to: &line)
-        line.append(UInt8(ascii: "-"))
-        DecimalDigits.append(date.day, width: 2, to: &line)
-        line.append(UInt8(ascii: "T"))
-        DecimalDigits.append(secondOfDay / 3600, width: 2, to: &line)
-        line.append(UInt8(ascii: ":"))
-        DecimalDigits.append(secondOfDay / 60 % 60, width: 2, to: &line)
-        line.append(UInt8(ascii: ":"))
-        DecimalDigits.append(secondOfDay % 60, width: 2, to: &line)
-        line.append(UInt8(ascii: "."))
-        DecimalDigits.append(now.tv_nsec / 1_000_000, width: 3, to: &line)
-        line.append(UInt8(ascii: "Z"))
+        // Filled on the stack and appended once: 24 bytes, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            func put(_ value: Int, at range: Range<Int>, then separator: Unicode.Scalar) {
+                DecimalDigits.fill(UnsafeMutableBufferPointer(rebasing: text[range]), with: UInt(max(0, value)))
+                text[range.upperBound] = UInt8(ascii: separator)
+            }
+            put(date.year, at: 0..<4, then: "-")
+            put(date.month, at: 5..<7, then: "-")
+            put(date.day, at: 8..<10, then: "T")
+            put(secondOfDay / 3600, at: 11..<13, then: ":")
+            put(secondOfDay / 60 % 60, at: 14..<16, then: ":")
+            put(secondOfDay % 60, at: 17..<19, then: ".")
+            put(now.tv_nsec / 1_000_000, at: 20..<23, then: "Z")
+            line.append(contentsOf: text)
+        }
     }
 
-    /// Whether ``quoted(_:)`` quotes `value`: empty, or a space, quote, `=` or control character in it. UTF-8 never
-    /// puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same characters. Scans the
-    /// contiguous UTF-8, not the UTF8View's iterator: it runs for every value of every access log line.
-    static func needsQuotes(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { utf8 in
-            utf8.isEmpty || utf8.contains { $0 == 0x20 || $0 == 0x22 || $0 == 0x3D || $0 < 0x20 || $0 == 0x7F }
-        }
+    /// Whether ``quoted(_:)`` quotes a value: empty, or a space, quote, `=` or control character in it. UTF-8 never
+    /// puts a byte below 0x80 inside a multi-byte scalar, so scanning bytes finds the same characters.
+    static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        utf8.isEmpty || utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x3D || $0 == 0x7F }
     }
 
     /// Quotes a value when it contains spaces, quotes, `=` or control characters.
     static func quoted(_ value: String) -> String {
-        guard needsQuotes(value) else { return value }
-        var escaped = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
+        var value = value
+        let escaped = value.withUTF8 { utf8 -> [UInt8]? in
+            guard needsQuotes(utf8) else { return nil }
+            var escaped: [UInt8] = []
+            appendQuoted(utf8, to: &escaped)
+            return escaped
+        }
+        return escaped.map { String(decoding: $0, as: UTF8.self) } ?? value
+    }
+
+    /// Appends a value's UTF-8 as ``quoted(_:)`` writes it: as it is, or in quotes with `"`, `\`, line breaks,
+    /// tabs and other control characters escaped. Bytes, not strings: it runs for every value of every access
+    /// log line.
+    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        guard needsQuotes(utf8) else {
+            line.append(contentsOf: utf8)
+            return
+        }
+        line.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), byte])
+            case UInt8(ascii: "\n"): line.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\r"): line.append(contentsOf: "\\r".utf8)
+            case UInt8(ascii: "\t"): line.append(contentsOf: "\\t".utf8)
+            case ..<0x20, 0x7F:
+                line.append(contentsOf: "\\u{".utf8)
+                if byte >= 0x10 { line.append(hexDigits[Int(byte >> 4)]) }
+                line.append(hexDigits[Int(byte & 0x0F)])
+                line.append(UInt8(ascii: "}"))
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    escaped += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
+                line.append(byte)
             }
         }
-        return escaped + "\""
+        line.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func timestamp() -> String {
         var text: [UInt8] = []

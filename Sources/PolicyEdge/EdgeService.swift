@@ -132,18 +132,10 @@ package final class EdgeService: Sendable {
         // its requests; a body, should one come, must still arrive at 512 bytes/s after 5 s.
         let limits = HTTPParserLimits(requestLineBytes: 4096, headerBytes: 16_384, headerCount: 64, bodyBytes: 1024)
         let timeouts = HTTPConnectionStateMachine.Configuration(minimumBodyRate: 512)
-        // One write(2) per batch of lines rather than per request; written at least every second and at stop.
-        let accessLogBuffer = configuration.accessLog ? LogBuffer() : nil
-        self.accessLogBuffer = accessLogBuffer
-        let accessLogger = accessLogBuffer.map { buffer in
-            Logger(
-                label: logger.label,
-                level: logger.level,
-                metadata: logger.metadata.merging(["log": "access"]) { _, new in new },
-                sink: buffer.sink
-            )
-        }
-        let log = accessLogger.map(Self.accessLogWriter(_:))
+        // One write(2) per batch of lines rather than per request, from a buffer per loop; written at least
+        // every second and at stop.
+        let log = configuration.accessLog ? Self.accessLog(logger.with(["log": "access"])) : nil
+        accessLogBuffer = log?.buffer
         https = HTTPServer(
             configuration: HTTPServerConfiguration(
                 address: configuration.httpsAddress,
@@ -252,19 +244,28 @@ package final class EdgeService: Sendable {
     }
 
     /// One line per request, laid out once (``LogLineTemplate``): the same line `access.info("request", …)`
-    /// would write, without a dictionary and a sort per request.
-    private static func accessLogWriter(_ access: Logger) -> @Sendable (AccessLogEntry) -> Void {
+    /// would write, without a dictionary, a sort or a string per request. Nil when `access`'s level hides it.
+    private static func accessLog(_ access: Logger) -> AccessLog? {
         let template = LogLineTemplate(
             logger: access,
             level: .info,
             message: "request",
             keys: ["host", "method", "path", "status", "bytes", "us", "tls", "client"]
         )
-        return { entry in
-            template.write([
-                entry.host, entry.method, entry.path, String(entry.status), String(entry.bytes),
-                String(entry.microseconds), entry.tlsVersion ?? "-", entry.clientAddress,
-            ])
+        guard template.isEnabled else { return nil }
+        return AccessLog(buffer: LogBuffer()) { entry, line in
+            template.append(to: &line) { index, line in
+                switch index {
+                case 0: LogLineTemplate.appendValue(entry.host, to: &line)
+                case 1: LogLineTemplate.appendValue(entry.method, to: &line)
+                case 2: LogLineTemplate.appendValue(entry.path, to: &line)
+                case 3: LogLineTemplate.appendValue(entry.status, to: &line)
+                case 4: LogLineTemplate.appendValue(entry.bytes, to: &line)
+                case 5: LogLineTemplate.appendValue(entry.microseconds, to: &line)
+                case 6: LogLineTemplate.appendValue(entry.tlsVersion ?? "-", to: &line)
+                default: LogLineTemplate.appendValue(entry.clientAddress, to: &line)
+                }
+            }
         }
     }
 

@@ -26,14 +26,14 @@ package final class HTTPServer: Sendable {
     ///   - group: The loops; each gets a listener of its own.
     ///   - responder: Answers the requests.
     ///   - execution: Where the responder runs.
-    ///   - accessLog: Called once per response, on the loop.
+    ///   - accessLog: Where each loop writes a line per response.
     ///   - logger: Where the server reports what an operator must know (the listener pausing on `EMFILE`).
     package init(
         configuration: HTTPServerConfiguration,
         group: EventLoopGroup,
         responder: any HTTPResponder,
         execution: ResponderExecution = .inline,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil,
+        accessLog: AccessLog? = nil,
         logger: Logger? = nil
     ) {
         self.group = group

@@ -21,7 +21,7 @@ final class HTTPServerAcceptor: EventHandler {
     private let listener: ServerSocket
     private let shared: HTTPServerShared
     private let registry: ConnectionRegistry?
-    private let scratch = ScratchBuffer()
+    private let scratch: ScratchBuffer
     private var backoff: AcceptBackoffStateMachine
 
     /// Creates the acceptor of `listener`, registered with `loop` by the caller.
@@ -30,6 +30,7 @@ final class HTTPServerAcceptor: EventHandler {
         self.listener = listener
         self.shared = shared
         self.registry = shared.registry(for: loop)
+        scratch = ScratchBuffer(accessLog: shared.accessLog)
         backoff = AcceptBackoffStateMachine(configuration: shared.configuration.acceptBackoff)
     }
 

@@ -1,4 +1,5 @@
 package import HTTPCore
+package import Logging
 package import SystemIO
 package import TLS
 
@@ -71,11 +72,30 @@ package enum ResponderExecution: Sendable {
     case pool(BlockingPool)
 }
 
+/// A server's access log. Each loop formats its lines straight into a shard of `buffer` of its own (no lock
+/// shared between loops, no string built per line), and the buffer writes them in batches.
+///
+/// ```swift
+/// let buffer = LogBuffer()
+/// let log = AccessLog(buffer: buffer) { entry, line in line.append(contentsOf: "\(entry.status)\n".utf8) }
+/// let server = HTTPServer(configuration: configuration, group: group, responder: responder, accessLog: log)
+/// ```
+package struct AccessLog: Sendable {
+    package let buffer: LogBuffer
+    /// Appends the line of one finished request; called on the loop that served it.
+    package let format: @Sendable (AccessLogEntry, inout [UInt8]) -> Void
+
+    package init(buffer: LogBuffer, format: @escaping @Sendable (AccessLogEntry, inout [UInt8]) -> Void) {
+        self.buffer = buffer
+        self.format = format
+    }
+}
+
 /// One finished request, for the access log.
 package struct AccessLogEntry: Sendable {
     package let host: String
     package let method: String
-    package let path: String
+    package let path: Substring
     package let status: Int
     package let bytes: Int
     package let microseconds: Int

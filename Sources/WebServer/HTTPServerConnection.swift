@@ -239,14 +239,14 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
         HTTPResponseHead(status: response.status, fields: fields)
             .writeResponse(body: response.body, isHeadRequest: head?.method == .head, into: &outbound)
         shared.metrics.recordResponse(status: response.status.code)
-        guard let accessLog = shared.accessLog else { return }
+        guard scratch.logsAccess else { return }
         let now = loop.now
         let started = machine.requestStartTime
-        accessLog(
+        scratch.log(
             AccessLogEntry(
                 host: head.map { $0.fields[.host] ?? "" } ?? "-",
                 method: head?.method.rawValue ?? "-",
-                path: head.map { String($0.path) } ?? "-",
+                path: head?.path ?? "-",
                 status: response.status.code,
                 bytes: outbound.count - before,
                 microseconds: started > 0 && now > started ? Int((now - started) / 1000) : 0,

@@ -8,7 +8,7 @@ final class HTTPServerShared: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let execution: ResponderExecution
-    let accessLog: (@Sendable (AccessLogEntry) -> Void)?
+    let accessLog: AccessLog?
     let metrics = HTTPServerMetrics()
     /// The open connections per client, when the configuration caps them.
     let connectionsPerAddress: ConnectionsPerAddress<ClientAddress>?
@@ -20,7 +20,7 @@ final class HTTPServerShared: Sendable {
         configuration: HTTPServerConfiguration,
         responder: any HTTPResponder,
         execution: ResponderExecution,
-        accessLog: (@Sendable (AccessLogEntry) -> Void)?,
+        accessLog: AccessLog?,
         loops: [EventLoop],
         logger: Logger? = nil
     ) {

@@ -11,4 +11,11 @@ import Testing
         DecimalDigits.append(value, width: width, to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "x" + expected)
     }
+
+    @Test(arguments: [0, 7, 10, 99, 200, 12_345, 1_000_000, -1, -1234, Int.max, Int.min])
+    func integersTakeTheirOwnDigits(value: Int) {
+        var bytes: [UInt8] = Array("x".utf8)
+        DecimalDigits.append(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x" + String(value))
+    }
 }

@@ -113,23 +113,38 @@ import Testing
         #expect(line.hasSuffix("\n"))
     }
 
-    /// A template writes exactly the line the logger would, but for the timestamp; a field given both as metadata
-    /// and as a value takes the value, and a level the logger filters writes nothing.
+    /// A template writes exactly the line the logger would, but for the timestamp, values escaped alike; a field
+    /// given both as metadata and as a value takes the value, and a level the logger filters is not enabled.
     @Test func aLineTemplateWritesWhatTheLoggerWould() throws {
         let lines = Lines()
         let logger = Logger(label: "edge", level: .info, sink: LogSink { lines.append($0) })
             .with(["role": "edge", "log": "access", "path": "metadata loses"])
-        let keys = ["host", "path", "status", "client", "tls", "bytes"]
-        let values = ["mta-sts.bücher.example", "/a path with \"quotes\"=\u{7f}", "200", "192.0.2.1", "", "0"]
+        let keys = ["host", "path", "status", "client", "tls", "bytes", "note"]
+        let values = [
+            "mta-sts.bücher.example", "/a path with \"quotes\"=\u{7f}", "200", "192.0.2.1", "", "-42",
+            "tab\there\r\nback\\slash\u{1}\u{1b}",
+        ]
         logger.info("request", Dictionary(uniqueKeysWithValues: zip(keys, values)))
-        LogLineTemplate(logger: logger, level: .info, message: "request", keys: keys).write(values)
-        LogLineTemplate(logger: logger, level: .debug, message: "request", keys: keys).write(values)
+        let template = LogLineTemplate(logger: logger, level: .info, message: "request", keys: keys)
+        #expect(template.isEnabled)
+        #expect(!LogLineTemplate(logger: logger, level: .debug, message: "request", keys: keys).isEnabled)
+        var bytes: [UInt8] = []
+        template.append(to: &bytes) { index, line in
+            switch keys[index] {
+            case "path": LogLineTemplate.appendValue(values[index].dropFirst(0), to: &line)
+            case "status", "bytes": LogLineTemplate.appendValue(Int(values[index]) ?? 0, to: &line)
+            default: LogLineTemplate.appendValue(values[index], to: &line)
+            }
+        }
+        lines.append(String(decoding: bytes, as: UTF8.self))
         let written = lines.all
         #expect(written.count == 2)
         func withoutTimestamp(_ line: String) -> Substring { line.drop { $0 != " " } }
         #expect(written.count == 2 && withoutTimestamp(written[0]) == withoutTimestamp(written[1]), "\(written)")
         #expect(written.last?.contains(#"path="/a path with \"quotes\"="#) == true)
         #expect(written.last?.contains(#" tls="""#) == true)
+        #expect(written.last?.contains(#" note="tab\there\r\nback\\slash\u{1}\u{1b}""#) == true)
+        #expect(written.last?.contains(" bytes=-42 ") == true)
         // The template's timestamp is the logger's format, to the millisecond.
         let timestamp = written.last.map { String($0.prefix { $0 != " " }) } ?? ""
         #expect(timestamp.wholeMatch(of: /ts=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil, "\(timestamp)")

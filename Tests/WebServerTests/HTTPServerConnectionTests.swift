@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Logging
 import Synchronization
 import SystemIO
 import TLS
@@ -91,7 +92,7 @@ final class AccessLogRecorder: Sendable {
             configuration: configuration,
             responder: responder,
             execution: pool.map { .pool($0) } ?? .inline,
-            accessLog: { accessLog.record($0) },
+            accessLog: AccessLog(buffer: LogBuffer()) { entry, _ in accessLog.record(entry) },
             loops: []
         )
         let transport = ScriptedTransport(usesTLS: tls, serverName: serverName)
@@ -101,7 +102,7 @@ final class AccessLogRecorder: Sendable {
             loop: loop,
             transport: transport,
             shared: shared,
-            scratch: ScratchBuffer(),
+            scratch: ScratchBuffer(accessLog: shared.accessLog),
             peer: peer,
             registry: registry
         )
