@@ -19,9 +19,11 @@ package struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
     /// The version as it appears on the wire, e.g. `HTTP/1.1`.
     package var description: String { "HTTP/\(major).\(minor)" }
 
+    private static let prefix = Array("HTTP/".utf8)
+
     /// Appends the wire form to `buffer` (single-digit versions only, as RFC 9112 defines them).
     func write(into buffer: inout [UInt8]) {
-        buffer.append(contentsOf: "HTTP/".utf8)
+        buffer.append(contentsOf: Self.prefix)
         buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(major, 0), 9)))
         buffer.append(.period)
         buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(minor, 0), 9)))

@@ -231,13 +231,18 @@ final class HTTPServerConnection<Transport: ConnectionTransport, Loop: Connectio
     /// Appends the response to the outbound bytes with `Date`, `Server` and `Connection`, counts and logs it.
     /// `head` is nil for the machine's own error responses.
     private func queue(_ response: HTTPResponse, keepAlive: Bool, for head: HTTPRequestHead?) {
-        var fields = response.fields
-        fields.set(.date, scratch.date())
-        if let server = shared.configuration.serverName { fields.set(.server, server) }
-        if keepAlive { fields.remove(.connection) } else { fields.set(.connection, "close") }
+        let serverFields = HTTPServerFields(
+            date: scratch.date(),
+            server: shared.configuration.serverName,
+            closesConnection: !keepAlive
+        )
         let before = outbound.count
-        HTTPResponseHead(status: response.status, fields: fields)
-            .writeResponse(body: response.body, isHeadRequest: head?.method == .head, into: &outbound)
+        HTTPResponseHead(status: response.status, fields: response.fields).writeResponse(
+            body: response.body,
+            isHeadRequest: head?.method == .head,
+            serverFields: serverFields,
+            into: &outbound
+        )
         shared.metrics.recordResponse(status: response.status.code)
         guard scratch.logsAccess else { return }
         let now = loop.now

@@ -45,6 +45,31 @@ import Testing
         #expect(text(buffer) == "HTTP/1.1 404 Not Found\r\nServer: mtasts\r\nContent-Length: 4\r\n\r\nnope")
     }
 
+    /// The server's own fields take the place of the response's, after its other fields and before the length.
+    @Test func serverFieldsReplaceTheResponsesOwn() {
+        let head = HTTPResponseHead(
+            status: .ok,
+            fields: [.date: "stale", .contentType: "text/plain", .connection: "keep-alive", .server: "other"]
+        )
+        var kept: [UInt8] = []
+        head.writeResponse(
+            body: Array("ok".utf8),
+            serverFields: HTTPServerFields(date: "Mon, 30 Nov 2026 15:00:00 GMT", server: "mtasts"),
+            into: &kept
+        )
+        #expect(
+            text(kept) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: Mon, 30 Nov 2026 15:00:00 GMT\r\n"
+                + "Server: mtasts\r\nContent-Length: 2\r\n\r\nok"
+        )
+        var closing: [UInt8] = []
+        HTTPResponseHead(status: .notModified, fields: [.contentLength: "9", .server: "other"]).writeResponse(
+            body: [UInt8](),
+            serverFields: HTTPServerFields(date: "d\r\nInjected: x", closesConnection: true),
+            into: &closing
+        )
+        #expect(text(closing) == "HTTP/1.1 304 Not Modified\r\nDate: d  Injected: x\r\nConnection: close\r\n\r\n")
+    }
+
     @Test func noContentAndNotModifiedCarryNoBody() {
         let noContent = HTTPResponseHead.makeResponse(status: .noContent, body: Array("x".utf8))
         #expect(text(noContent) == "HTTP/1.1 204 No Content\r\n\r\n")

@@ -36,6 +36,14 @@ import Testing
         #expect(post.hasPrefix("HTTP/1.1 405 ") && post.contains("Allow: GET, HEAD"))
         let misdirected = try edge.fetch(host: "mta-sts.alpha.test", hostHeader: "mta-sts.beta.test", client: client)
         #expect(misdirected.hasPrefix("HTTP/1.1 421 "))
+        // A port after the host is cut off; an IP literal names no host.
+        let withPort = try edge.fetch(host: "mta-sts.alpha.test", hostHeader: "MTA-STS.alpha.test.:443", client: client)
+        #expect(withPort.hasPrefix("HTTP/1.1 200 "))
+        #expect(
+            try edge.fetch(host: "mta-sts.alpha.test", hostHeader: "[::1]:443", client: client).hasPrefix(
+                "HTTP/1.1 404 "
+            )
+        )
         #expect(!alpha.contains("Location:"))
     }
 

@@ -86,10 +86,13 @@ enum EdgeResponses {
     /// The request's host without port, lower-cased, without a trailing dot.
     static func host(of request: HTTPRequest) -> String? {
         guard var authority = request.head.authority.map(String.init) ?? request.head.fields[.host] else { return nil }
-        if authority.hasPrefix("[") {
+        if authority.utf8.first == UInt8(ascii: "[") {
             return nil
         }
-        if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")) { authority = String(authority[..<colon]) }
+        // Over the contiguous UTF-8: the view's backward search costs several times more, once per request.
+        if let colon = authority.withUTF8({ $0.lastIndex(of: UInt8(ascii: ":")) }) {
+            authority = String(decoding: authority.utf8.prefix(colon), as: UTF8.self)
+        }
         let host = HostName.normalized(authority)
         return host.isEmpty ? nil : host
     }
