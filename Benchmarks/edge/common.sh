@@ -207,3 +207,55 @@ fetch() {
     curl -sS --max-time 5 --resolve "$host:$port:127.0.0.1" --cacert "$ca" "$@" \
         "https://$host:$port/.well-known/mta-sts.txt"
 }
+
+# --- nginx as the benchmarks run it (run.sh, instructions.sh) --------------------------------------------------
+# The start of nginx's configuration, up to the server blocks: WORKERS worker processes, ACCESS_LOG (an
+# `access_log` directive), and MAIN, more directives for the main context (instructions.sh: no master process,
+# so valgrind follows the one worker). The caller prints the server blocks with nginx_server and closes the http
+# block with "}".
+nginx_config_head() {
+    local workers=$1 access_log=$2 main=${3:-}
+    cat <<EOF
+user www-data;
+worker_processes $workers;
+daemon off;
+$main
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    $access_log
+    default_type text/plain;
+    charset utf-8;
+    sendfile on;
+    # The edge has no per-connection request limit; nginx's default (1000) would add handshakes.
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+EOF
+}
+
+# One server block: every host gets the same TLS settings and header; only the name, the certificate and key
+# and the document root differ. printf, not a here-document through cat: no fork per block.
+nginx_server() {
+    local name=$1 chain=$2 key=$3 root=$4
+    printf '%s\n' \
+        "    server {" \
+        "        listen 127.0.0.1:$NGINX_PORT ssl;" \
+        "        server_name $name;" \
+        "        ssl_certificate $chain;" \
+        "        ssl_certificate_key $key;" \
+        "        ssl_protocols TLSv1.2 TLSv1.3;" \
+        "        # The edge's TLS policy (Sources/TLS/TLSConfiguration.swift), so both negotiate the same suite and group." \
+        "        ssl_prefer_server_ciphers on;" \
+        "        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;" \
+        "        ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256;" \
+        "        ssl_ecdh_curve X25519:prime256v1:secp384r1;" \
+        "        root $root;" \
+        "        # The same header the edge sends (RFC 8461 §8.2)." \
+        "        add_header Cache-Control \"max-age=60\";" \
+        "    }"
+}

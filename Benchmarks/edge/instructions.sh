@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Instructions per request of two `mtasts` builds' edges, counted by valgrind's callgrind: deterministic for the
-# same binary and inputs, so a change in the request path shows even where wrk's req/s vary by ±15%.
+# Instructions per request of two `mtasts` builds' edges, or of one and nginx, counted by valgrind's callgrind:
+# deterministic for the same binary and inputs, so a change in the request path shows even where wrk's req/s
+# vary by ±15%.
 #
 #   Benchmarks/edge/instructions.sh BINARY_A BINARY_B [REQUESTS]
 #
@@ -9,7 +10,10 @@
 # counts every instruction of the process during REQUESTS (default 300) sequential new TLS connections and
 # 10×REQUESTS requests on one kept-alive connection (tls_client.py), every response a 200. Prints instructions
 # per request for both and the ratio B/A. Debug info is stripped from temporary copies first (valgrind 3.19
-# cannot read Swift's). See docs/performance.md.
+# cannot read Swift's). BINARY_B may be the word `nginx`: nginx configured as run.sh configures it (the same
+# leaf, key and policy file, access log off), with one worker and no master process so that callgrind counts
+# the process that serves. Instructions leave out the kernel: nginx opens, reads and closes the file per
+# request. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 (($# >= 2)) || die "usage: instructions.sh BINARY_A BINARY_B [REQUESTS]"
@@ -23,16 +27,41 @@ EVENT_LOOPS=1
 make_workdir
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-strip --strip-debug -o "$WORK/a" "$1" && strip --strip-debug -o "$WORK/b" "$2" || die "cannot copy the binaries"
-MTASTS=$WORK/b
+strip --strip-debug -o "$WORK/a" "$1" || die "cannot copy $1"
+if [[ $2 == nginx ]]; then
+    command -v nginx >/dev/null || die "nginx is missing; install with: apt-get install -y nginx"
+    B=nginx
+    MTASTS=$WORK/a
+else
+    strip --strip-debug -o "$WORK/b" "$2" || die "cannot copy $2"
+    B=$WORK/b
+    MTASTS=$WORK/b
+fi
 seed_single_domain "$DOMAIN"
+chmod -R a+rX "$WORK/www"
+
+# Runs binary $1's edge, or nginx, under callgrind on $EDGE_PORT, writing to $2.
+serve_under_callgrind() {
+    local binary=$1 out=$2
+    if [[ $binary == nginx ]]; then
+        NGINX_PORT=$EDGE_PORT
+        {
+            nginx_config_head 1 "access_log off;" "master_process off;"
+            nginx_server "$HOST" "$TLS/leaf.pem" "$TLS/leaf.key" "$WORK/www"
+            echo "}"
+        } >"$WORK/nginx/nginx.conf"
+        exec valgrind --tool=callgrind --callgrind-out-file="$out" \
+            nginx -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf"
+    fi
+    export_edge_environment
+    exec valgrind --tool=callgrind --callgrind-out-file="$out" "$binary" edge --no-migrate
+}
 
 # Counts instructions of binary $1 during tls_client.py runs; prints "new-connection keep-alive" per request.
 count() {
     local binary=$1 out=$WORK/callgrind.$2 pid
     EDGE_PORT=$(free_port)
-    (export_edge_environment; exec valgrind --tool=callgrind --callgrind-out-file="$out" "$binary" edge --no-migrate) \
-        >"$WORK/edge-$2.log" 2>&1 &
+    (serve_under_callgrind "$binary" "$out") >"$WORK/edge-$2.log" 2>&1 &
     pid=$!
     STARTED_PIDS+=("$pid")
     for _ in $(seq 600); do
@@ -64,7 +93,7 @@ count() {
 }
 
 read -r A_NEW A_KEEP < <(count "$WORK/a" a)
-read -r B_NEW B_KEEP < <(count "$WORK/b" b)
+read -r B_NEW B_KEEP < <(count "$B" b)
 printf '| scenario | A instructions/request | B instructions/request | B/A |\n| --- | ---: | ---: | ---: |\n'
 for row in "new TLS connection per request|$A_NEW|$B_NEW" "keep-alive|$A_KEEP|$B_KEEP"; do
     IFS='|' read -r name a b <<<"$row"

@@ -104,57 +104,13 @@ start_edge "$WORK/edge.log"
 
 # --- nginx: same file, same chain and key, as many workers as the edge has event loops --------------------
 NGINX_PORT=$(free_port)
-# One server block: every host gets the same TLS settings and header; only the name, the certificate and key
-# and the document root differ. printf, not a here-document through cat: no fork per block.
-nginx_server() {
-    local name=$1 chain=$2 key=$3 root=$4
-    printf '%s\n' \
-        "    server {" \
-        "        listen 127.0.0.1:$NGINX_PORT ssl;" \
-        "        server_name $name;" \
-        "        ssl_certificate $chain;" \
-        "        ssl_certificate_key $key;" \
-        "        ssl_protocols TLSv1.2 TLSv1.3;" \
-        "        # The edge's TLS policy (Sources/TLS/TLSConfiguration.swift), so both negotiate the same suite and group." \
-        "        ssl_prefer_server_ciphers on;" \
-        "        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;" \
-        "        ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256;" \
-        "        ssl_ecdh_curve X25519:prime256v1:secp384r1;" \
-        "        root $root;" \
-        "        # The same header the edge sends (RFC 8461 §8.2)." \
-        "        add_header Cache-Control \"max-age=60\";" \
-        "    }"
-}
 {
-    cat <<EOF
-user www-data;
-worker_processes $EVENT_LOOPS;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    $NGINX_ACCESS_LOG
-    default_type text/plain;
-    charset utf-8;
-    sendfile on;
-    # The edge has no per-connection request limit; nginx's default (1000) would add handshakes.
-    keepalive_requests 1000000;
-EOF
+    nginx_config_head "$EVENT_LOOPS" "$NGINX_ACCESS_LOG"
     if ((VHOSTS)); then
         # Room for every name with spare buckets: with the defaults nginx warns and builds a slower hash at 1,000
         # names, and refuses to start if a name does not fit a bucket.
         printf '    %s\n' "server_names_hash_max_size $((VHOSTS * 4 > 512 ? VHOSTS * 4 : 512));" \
             "server_names_hash_bucket_size 128;"
-    fi
-    cat <<EOF
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-EOF
-    if ((VHOSTS)); then
         # In hosts.txt order: the first block (nginx's default) is HOSTS[0], not the measured host.
         for name in "${HOSTS[@]}"; do
             nginx_server "$name" "$SEED/nginx/$name.pem" "$SEED/nginx/$name.key" "$WORK/www/$name"
