@@ -106,7 +106,7 @@ extension HTTPResponseHead {
     ///   - serverFields: The server's own fields, written in place of the response's fields of the same names.
     ///   - buffer: The bytes to append to.
     package func writeResponse(
-        body: some Collection<UInt8>,
+        body: [UInt8],
         isHeadRequest: Bool = false,
         serverFields: HTTPServerFields? = nil,
         into buffer: inout [UInt8]
@@ -125,7 +125,7 @@ extension HTTPResponseHead {
     package static func makeResponse(
         status: HTTPStatus,
         fields: HTTPFields = HTTPFields(),
-        body: some Collection<UInt8>,
+        body: [UInt8],
         isHeadRequest: Bool = false
     ) -> [UInt8] {
         var buffer: [UInt8] = []

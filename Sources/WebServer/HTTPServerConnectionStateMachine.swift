@@ -401,10 +401,10 @@ struct HTTPServerConnectionStateMachine: Sendable {
                 http.bodyBytesReceived(chunk.count)
                 body.append(contentsOf: chunk)
             case .end:
-                guard let request = head else { continue }
+                // Moved out, not copied: the head is the request's largest value.
+                guard let request = head.take() else { continue }
                 http.requestReceived(keepAlive: request.keepAlive)
                 let requestBody = body
-                head = nil
                 body = []
                 state = .awaitingResponse
                 discardReadBytes()
