@@ -2,8 +2,14 @@ package import Foundation
 import Synchronization
 
 /// The current snapshot, swapped atomically; readers on any thread get one consistent value.
-package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
-    private let state: Mutex<Snapshot>
+///
+/// `@unchecked Sendable`: `snapshot` is read and written only under `lock`; everything else is an atomic or a
+/// constant.
+package final class SnapshotHolder<Snapshot: FollowedSnapshot>: @unchecked Sendable {
+    private let lock = Mutex<Void>(())
+    /// Guarded by `lock`. Not a `Mutex<Snapshot>`: read from another module (the edge, on every request and
+    /// handshake), the generic code looked that type's metadata up on every read.
+    private var snapshot: Snapshot
     private let databaseReachable = Atomic<Bool>(false)
     private let loaded = Atomic<Bool>(false)
     /// Milliseconds since 1970 of the last time the follower read the database successfully; 0 never.
@@ -16,16 +22,16 @@ package final class SnapshotHolder<Snapshot: FollowedSnapshot>: Sendable {
     ///     (a role's one follower thread, so calls arrive in order), e.g. to check what it holds; readers are
     ///     never blocked by it.
     package init(_ snapshot: Snapshot = Snapshot(), didReplace: (@Sendable (Snapshot) -> Void)? = nil) {
-        state = Mutex(snapshot)
+        self.snapshot = snapshot
         self.didReplace = didReplace
     }
 
     /// The snapshot to answer from.
-    package var current: Snapshot { state.withLock { $0 } }
+    package var current: Snapshot { lock.withLock { _ in snapshot } }
 
     /// Replaces the snapshot.
     package func replace(with snapshot: Snapshot) {
-        state.withLock { $0 = snapshot }
+        lock.withLock { _ in self.snapshot = snapshot }
         loaded.store(true, ordering: .relaxed)
         didReplace?(snapshot)
     }
