@@ -7,8 +7,9 @@
 # Builds the release binary, creates a throwaway PostgreSQL with `mtasts migrate`, seeds one verified domain
 # (policy + P-256 certificate from a throwaway openssl CA, private key encrypted with a known master key as
 # the platform does), starts `mtasts edge` and nginx on free loopback ports, checks that both answer 200
-# with identical bodies, then runs compare.py: keep-alive and new-connection-per-request scenarios, edge and
-# nginx alternated in pairs, median of per-pair ratios. --record appends the results to results.md. --logging
+# with identical bodies, then runs compare.py: keep-alive, new-connection-per-request and paced keep-alive (each
+# connection pausing 2 ms between requests: the same offered load for both, to compare p99 below saturation)
+# scenarios, edge and nginx alternated in pairs, median of per-pair ratios. --record appends the results to results.md. --logging
 # turns both access logs on, each buffered as it would be in production (the edge's LogBuffer; nginx's
 # `buffer=64k flush=1s`), both written to a file.
 # --vhosts N (N >= 2) hosts N verified domains instead of one, each with its own policy and P-256 certificate

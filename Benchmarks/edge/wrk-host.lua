@@ -15,3 +15,12 @@ wrk.resolve = function(host, service)
 end
 
 wrk.headers["Host"] = wrk.host
+
+-- WRK_PAUSE_MS (compare.py's paced scenario): each connection waits this long after a response before its
+-- next request, so both servers get the same offered load, below what either can serve.
+local pause = tonumber(os.getenv("WRK_PAUSE_MS") or "0")
+if pause > 0 then
+    function delay()
+        return pause
+    end
+end
