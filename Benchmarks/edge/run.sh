@@ -38,7 +38,7 @@ while (($#)); do
         --logging) LOGGING=1 ;;
         --scenario) SCENARIOS+=("$2"); shift ;;
         --vhosts) VHOSTS=$2; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
     shift
