@@ -8,7 +8,7 @@ import Synchronization
 /// would otherwise cost a system call per request.
 ///
 /// Each writer (an event loop) appends to a ``Shard`` of its own, as each nginx worker fills its own buffer, so
-/// loops never wait for one another's lines. A shard is written when it would pass `capacity`; every shard is
+/// loops never wait for one another's lines. A shard is written once it holds `capacity` bytes; every shard is
 /// written every `interval` from ``start()`` and at ``stop()``, so a role stopping on SIGTERM loses no line.
 /// Lines are appended whole and batches are written one at a time, so lines never interleave, and the lines of
 /// one shard keep their order.

@@ -654,13 +654,17 @@ class Journey(Browser):
         step("the list shows the state, mode and certificate of each domain")
         self.click("back-to-list")
         self.visible("list-view")
-        def row():
-            return self.driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
-        self.wait(lambda d: "certificate valid until" in row().text and "mode testing" in row().text,
-                  "mode and certificate in the row")
-        state = row().get_attribute("data-state")
+        # The list's refresher replaces the rows while they are read: the text and the state are read from one
+        # element inside the wait, which looks again when that element went stale.
+        def settled_row(driver):
+            row = driver.find_element(By.CSS_SELECTOR, f'#domain-list li[data-domain="{self.domain}"]')
+            text = row.text
+            if "certificate valid until" not in text or "mode testing" not in text:
+                return False
+            return row.get_attribute("data-state"), text
+        state, text = self.wait(settled_row, "mode and certificate in the row")
         self.expect(state in ("live_testing", "waiting", "action_needed"), f"row state {state}")
-        print(f"LIST ROW {row().text!r}", flush=True)
+        print(f"LIST ROW {text!r}", flush=True)
         self.screen("12-domain-list", element_id="list-view", guide_dir=self.guide)
 
     def tokens(self):
