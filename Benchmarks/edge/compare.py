@@ -99,6 +99,8 @@ def run_wrk(arguments, name, port, scenario):
     cpu_used = cpu_seconds(pid) - cpu_before
     client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     client_used = (client_after.ru_utime - client_before.ru_utime) + (client_after.ru_stime - client_before.ru_stime)
+    client_sleeps = client_after.ru_nvcsw - client_before.ru_nvcsw
+    client_preempted = client_after.ru_nivcsw - client_before.ru_nivcsw
     if completed.returncode != 0:
         raise RefusedRun(f"wrk failed for {name}: {completed.stderr}{completed.stdout}")
     result = parse_wrk(completed.stdout)
@@ -115,6 +117,10 @@ def run_wrk(arguments, name, port, scenario):
     result["cpu_us_per_request"] = cpu_used * 1e6 / result["requests"]
     # wrk shares the machine: what a server costs its clients counts as much as its own CPU.
     result["client_cpu_us_per_request"] = client_used * 1e6 / result["requests"]
+    # How often wrk slept waiting for responses and was preempted, per 1,000 requests: a client that rarely
+    # sleeps is the bottleneck, and its p99 then includes its own waits for a core (docs/performance.md).
+    result["client_switches_per_1000"] = (client_sleeps * 1000 / result["requests"],
+                                          client_preempted * 1000 / result["requests"])
     return result
 
 
@@ -144,8 +150,9 @@ def summarise(arguments, report):
         lines.append(f"#### {scenario}: {title}")
         lines.append("")
         lines.append("| pair | edge req/s | nginx req/s | req/s ratio | edge p99 ms | nginx p99 ms | p99 ratio "
-                     "| edge CPU µs/req | nginx CPU µs/req | wrk CPU µs/req (edge) | wrk CPU µs/req (nginx) |")
-        lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+                     "| edge CPU µs/req | nginx CPU µs/req | wrk CPU µs/req (edge) | wrk CPU µs/req (nginx) "
+                     "| wrk sleeps/preempted per 1k req (edge) | (nginx) |")
+        lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         rps_ratios, p99_ratios = [], []
         for index, pair in enumerate(pairs, start=1):
             edge, nginx = pair["edge"], pair["nginx"]
@@ -157,7 +164,9 @@ def summarise(arguments, report):
                 f"| {index} | {edge['rps']:.0f} | {nginx['rps']:.0f} | {rps_ratio:.2f} | {edge['p99_ms']:.2f} "
                 f"| {nginx['p99_ms']:.2f} | {p99_ratio:.2f} | {edge['cpu_us_per_request']:.0f} "
                 f"| {nginx['cpu_us_per_request']:.0f} | {edge['client_cpu_us_per_request']:.0f} "
-                f"| {nginx['client_cpu_us_per_request']:.0f} |")
+                f"| {nginx['client_cpu_us_per_request']:.0f} "
+                f"| {edge['client_switches_per_1000'][0]:.0f}/{edge['client_switches_per_1000'][1]:.0f} "
+                f"| {nginx['client_switches_per_1000'][0]:.0f}/{nginx['client_switches_per_1000'][1]:.0f} |")
         median_rps = statistics.median(rps_ratios)
         median_p99 = statistics.median(p99_ratios)
         summary[scenario] = (median_rps, median_p99)
