@@ -3,7 +3,7 @@
 # deterministic for the same binary and inputs, so a change in the request path shows even where wrk's req/s
 # vary by ±15%.
 #
-#   Benchmarks/edge/instructions.sh BINARY_A BINARY_B [REQUESTS]
+#   Benchmarks/edge/instructions.sh BINARY_A BINARY_B|nginx [REQUESTS]
 #
 # e.g. the release binary of an earlier commit (built in a git worktree) against this checkout's. Seeds one
 # domain as run.sh does, runs each edge under callgrind (one event loop, access log off), warms it up, then
@@ -16,7 +16,7 @@
 # request. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-(($# >= 2)) || die "usage: instructions.sh BINARY_A BINARY_B [REQUESTS]"
+(($# >= 2)) || die "usage: instructions.sh BINARY_A BINARY_B|nginx [REQUESTS]"
 REQUESTS=${3:-300}
 command -v valgrind >/dev/null && command -v callgrind_control >/dev/null \
     || die "valgrind is missing; install with: apt-get install -y valgrind"
@@ -29,7 +29,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 strip --strip-debug -o "$WORK/a" "$1" || die "cannot copy $1"
 if [[ $2 == nginx ]]; then
-    command -v nginx >/dev/null || die "nginx is missing; install with: apt-get install -y nginx"
+    command -v nginx >/dev/null || die "nginx is missing; install with: apt-get install -y nginx-light"
     B=nginx
     MTASTS=$WORK/a
 else
