@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Glibc
 import Synchronization
 
 /// Log lines collected in memory and written to standard error in batches: one `write(2)` per batch rather
@@ -66,22 +65,7 @@ package final class LogBuffer: Sendable {
         func write(_ shards: [Shard]) {
             writing.withLock { _ in
                 for shard in shards {
-                    var batch = shard.take()
-                    batch.withUnsafeMutableBytes { buffer in
-                        var offset = 0
-                        while offset < buffer.count {
-                            let written = Glibc.write(
-                                descriptor,
-                                buffer.baseAddress.map { $0 + offset },
-                                buffer.count - offset
-                            )
-                            if written < 0 {
-                                if errno == EINTR { continue }
-                                return
-                            }
-                            offset += written
-                        }
-                    }
+                    shard.take().withUnsafeBytes { writeFully($0, to: descriptor) }
                 }
             }
         }

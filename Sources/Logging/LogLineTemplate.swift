@@ -68,7 +68,8 @@ package struct LogLineTemplate: Sendable {
 
     private static let timestampKey = Array("ts=".utf8)
 
-    /// Appends a text value, quoted as ``Logger`` quotes it.
+    /// Appends a text value, quoted as ``Logger`` quotes it. Not through the `Substring` form: going through
+    /// `text[...]` cost 600 more instructions per access-log line (`instructions.sh`).
     package static func appendValue(_ text: String, to line: inout [UInt8]) {
         var text = text
         text.withUTF8 { Logger.appendQuoted($0, to: &line) }

@@ -188,17 +188,20 @@ package struct LogSink: Sendable {
 
     /// One `write(2)` per line, so lines from several threads never interleave.
     package static let standardError = LogSink { line in
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
+        Array(line.utf8).withUnsafeBytes { writeFully($0, to: 2) }
+    }
+}
+
+/// Writes all of `bytes` to `descriptor`, again after an interrupted or partial write. Any other failure drops
+/// the rest: a log line has nowhere else to go.
+func writeFully(_ bytes: UnsafeRawBufferPointer, to descriptor: CInt) {
+    var offset = 0
+    while offset < bytes.count {
+        let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
         }
+        offset += written
     }
 }
