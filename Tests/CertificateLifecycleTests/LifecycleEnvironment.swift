@@ -229,6 +229,24 @@ final class LifecycleEnvironment: @unchecked Sendable {
         }
     }
 
+    /// The domain's certificate state and pending jobs, for the message of a test that waited in vain.
+    func diagnosis(_ domain: UUID) -> String {
+        let state = (try? state(domain)).flatMap { $0 }.map { "\($0.status): \($0.error ?? "-")" } ?? "none"
+        let jobs: [String] =
+            (try? pool.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT kind, attempts, extract(epoch FROM run_after - now())::float8, coalesce(last_error, '-')
+                    FROM jobs WHERE domain_id = \(domain) ORDER BY id
+                    """
+                ).map { row in
+                    let (kind, attempts, due, error) = try row.decode((String, Int, Double, String).self)
+                    return "\(kind) attempts=\(attempts) due_in=\(Int(due))s error=\(error)"
+                }
+            }) ?? []
+        return "certificate state \(state); jobs: \(jobs.isEmpty ? "none" : jobs.joined(separator: "; "))"
+    }
+
     func certificateCount(_ domain: UUID) throws -> Int {
         try pool.withConnection { connection in
             try connection.query("SELECT count(*) FROM certificates WHERE domain_id = \(domain)").first?.decode(

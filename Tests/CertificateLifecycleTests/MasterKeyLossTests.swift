@@ -35,9 +35,14 @@ import Testing
 
         environment.startWorkers()
         var body = ""
-        try Poll.until(deadline: 60, interval: .milliseconds(50), "re-issued certificate served") {
-            body = try environment.fetchPolicy("lost.tenant.test")
-            return true
+        do {
+            try Poll.until(deadline: 60, interval: .milliseconds(50), "re-issued certificate served") {
+                body = try environment.fetchPolicy("lost.tenant.test")
+                return true
+            }
+        } catch {
+            Issue.record("\(environment.diagnosis(domain))")
+            throw error
         }
         #expect(body == LifecycleEnvironment.policyText("lost.tenant.test"))
         #expect(try environment.certificateCount(domain) == 2)
@@ -48,5 +53,45 @@ import Testing
         #expect(!account.accountURL.hasSuffix("/account/fixture"))
         let current = try store.secrets.batch(of: .certificateKey, after: nil, limit: 10)
         #expect(current.map { $0.sealed.condition(under: environment.keyring) } == [.current])
+    }
+    @Test func aRegistrationThatMeetsNonceRacesIsRetriedInSeconds() throws {
+        // Pebble refuses every nonce: the account's re-registration fails as a nonce race does, retried once in the
+        // client and then by the job, which must come back in seconds (an order's transient backoff), not a minute.
+        let environment = try LifecycleEnvironment(nonceRejectPercent: 100)
+        defer { environment.stop() }
+        let lostKeyring = try Keyring(current: try MasterKey.generate())
+        let before = try ServedDomainFixtures(
+            url: environment.url,
+            directory: try TemporaryDirectory(prefix: "lost-key-nonce"),
+            keyring: lostKeyring
+        )
+        let domain = try before.addDomain(
+            "nonce.tenant.test",
+            policyText: LifecycleEnvironment.policyText("nonce.tenant.test")
+        )
+        try before.addACMEAccount(directoryURL: environment.pebble.directoryURL)
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "mta-sts.nonce.tenant.test",
+            type: .cname,
+            value: "edge.platform.test."
+        )
+        environment.startWorkers()
+        var retry: (seconds: Double, error: String)?
+        try Poll.until(deadline: 30, "the certificate job's first failure recorded") {
+            retry = try environment.pool.withConnection { connection in
+                try connection.query(
+                    """
+                    SELECT extract(epoch FROM run_after - now())::float8, last_error FROM jobs
+                    WHERE kind = 'issue_certificate' AND domain_id = \(domain) AND attempts > 0
+                    """
+                ).first?.decode((Double, String).self)
+            }
+            return retry != nil
+        }
+        let (seconds, error) = try #require(retry)
+        #expect(error.contains("badNonce"), "last_error: \(error)")
+        // 2 s · 2^attempts with ±10 % jitter: at most 4.4 s even if a second attempt failed before the read.
+        #expect(seconds < 10, "next attempt in \(seconds) s")
     }
 }

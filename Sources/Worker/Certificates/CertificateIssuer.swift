@@ -129,8 +129,21 @@ package final class CertificateIssuer: Sendable {
             )
         }
 
-        let client = try acmeClient()
-        let directory = try client.directory()
+        let client: ACMEClient
+        let directory: ACMEDirectory
+        do {
+            client = try acmeClient()
+            directory = try client.directory()
+        } catch let error as ACMEError where error.isTransient {
+            // Registering the account (or reading the directory) met what an order would retry in seconds; the
+            // 60-second backoff of other failures would leave a re-issue waiting a minute for a nonce race.
+            logger.warning("ACME account or directory not ready", ["error": "\(error)"])
+            return .retry(
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(2))),
+                error: "\(error)",
+                countsAsAttempt: true
+            )
+        }
         let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
         let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name throws(DNSError) in
             try dns.caa(name)
@@ -183,9 +196,7 @@ package final class CertificateIssuer: Sendable {
             }
             // Nonce races, CA hiccups and network trouble pass quickly; a refused order waits longer, and after
             // a few refusals in a row the name waits for its tenant instead of using the budget forever.
-            let transient =
-                error.code == .transport || error.code == .timedOut
-                || [.badNonce, .serverInternal, .connection].contains(error.problem?.type)
+            let transient = error.isTransient
             metrics?.recordOrder(outcome: transient ? "transient" : "rejected")
             if transient {
                 try? store.certificates.setState(domainID: domainID, status: .failed, error: "ACME: \(detail)")
@@ -283,7 +294,7 @@ package final class CertificateIssuer: Sendable {
                 (error as? ACMEError).flatMap { $0.problem.map { "\($0.type): \($0.detail ?? "")" } } ?? "\(error)"
             if let acme = error as? ACMEError {
                 metrics?.recordOrder(
-                    outcome: acme.code == .transport || acme.code == .timedOut ? "transient" : "rejected"
+                    outcome: acme.isTransient ? "transient" : "rejected"
                 )
             }
             try? store.platformCertificates.recordFailure(host: host, error: detail, at: now)
@@ -403,5 +414,13 @@ package final class CertificateIssuer: Sendable {
     /// verifying, and the certificate should follow within seconds), then back off to every five minutes.
     static func waitingDelay(_ attempts: Int) -> TimeInterval {
         attempts < 240 ? 0.5 : min(300, pow(2, Double(min(attempts - 240, 9))))
+    }
+}
+
+extension ACMEError {
+    /// Nonce races, CA hiccups and network trouble: they pass in seconds.
+    fileprivate var isTransient: Bool {
+        code == .transport || code == .timedOut
+            || [.badNonce, .serverInternal, .connection].contains(problem?.type)
     }
 }
