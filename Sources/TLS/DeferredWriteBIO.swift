@@ -119,8 +119,10 @@ final class DeferredWriteBIOMethod: @unchecked Sendable {
             guard let bio, let data, let raw = BIO_get_data(bio) else { return 0 }
             // BIO_clear_retry_flags, a macro.
             BIO_clear_flags(bio, BIO_FLAGS_READ | BIO_FLAGS_WRITE | BIO_FLAGS_IO_SPECIAL | BIO_FLAGS_SHOULD_RETRY)
-            let buffer = Unmanaged<DeferredWriteBuffer>.fromOpaque(raw).takeUnretainedValue()
-            switch buffer.write(UnsafeRawPointer(data), count: count) {
+            let result = Unmanaged<DeferredWriteBuffer>.fromOpaque(raw)._withUnsafeGuaranteedRef { buffer in
+                buffer.write(UnsafeRawPointer(data), count: count)
+            }
+            switch result {
             case .success(let taken):
                 written?.pointee = taken
                 return 1
@@ -133,18 +135,22 @@ final class DeferredWriteBIOMethod: @unchecked Sendable {
                 return 0
             }
         }
+        // OpenSSL asks about a hundred controls per handshake (most answered by `default`): the buffer is borrowed,
+        // not retained, since the BIO holds a reference for as long as it exists (190 reference-count operations
+        // per connection before).
         BIO_meth_set_ctrl(method) { bio, command, _, pointer in
             guard let bio, let raw = BIO_get_data(bio) else { return 0 }
-            let buffer = Unmanaged<DeferredWriteBuffer>.fromOpaque(raw).takeUnretainedValue()
+            let buffer = Unmanaged<DeferredWriteBuffer>.fromOpaque(raw)
             switch command {
             case BIO_CTRL_FLUSH:
                 // Deferred: the connection flushes before it waits for the peer.
                 return 1
             case BIO_CTRL_WPENDING:
-                return buffer.pending
+                return buffer._withUnsafeGuaranteedRef { $0.pending }
             case BIO_C_GET_FD:
-                pointer?.assumingMemoryBound(to: CInt.self).pointee = buffer.descriptor
-                return Int(buffer.descriptor)
+                let descriptor = buffer._withUnsafeGuaranteedRef { $0.descriptor }
+                pointer?.assumingMemoryBound(to: CInt.self).pointee = descriptor
+                return Int(descriptor)
             default:
                 return 0
             }
