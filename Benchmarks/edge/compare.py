@@ -86,7 +86,8 @@ def cpu_seconds(pid):
 
 def run_wrk(arguments, name, port, scenario):
     url = f"https://{arguments.host}:{port}/.well-known/mta-sts.txt"
-    command = ["wrk", "--latency", "-t", str(arguments.threads), "-c", str(arguments.connections),
+    command = ["taskset", "-c", str(arguments.client_cpu)] if arguments.client_cpu is not None else []
+    command += ["wrk", "--latency", "-t", str(arguments.threads), "-c", str(arguments.connections),
                "-d", f"{arguments.duration}s", "-s", arguments.lua]
     for header in SCENARIOS[scenario]["headers"]:
         command += ["-H", header]
@@ -191,6 +192,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--client-cpu", type=int, help="run wrk on this CPU only (taskset)")
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--header", default="", help="text put above the tables (environment description)")
     parser.add_argument("--record", help="append a dated section with the results to this Markdown file")

@@ -20,6 +20,10 @@
 # measured and the last host with that host's own policy and certificate. wrk takes SNI and Host from its
 # URL, so every request of a run goes to one host: the middle one (index N/2), not nginx's first, default
 # block. The vhost count goes into the header recorded in results.md.
+# --pin gives the client a core of its own, the nearest this machine comes to a client on another machine: the
+# edge (one event loop, every thread) and nginx (one worker, and its master) are pinned to CPU 0, wrk (one
+# thread) to CPU 1. Unpinned, wrk shares both cores with the server it measures, and when the server is the
+# faster, wrk's own waits for a core show up in its p99 (docs/performance.md).
 # See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -27,6 +31,7 @@ RECORD=0
 LOGGING=0
 SCENARIOS=()
 VHOSTS=0
+PIN=0
 PAIRS=5
 DURATION=10
 while (($#)); do
@@ -38,7 +43,8 @@ while (($#)); do
         --logging) LOGGING=1 ;;
         --scenario) SCENARIOS+=("$2"); shift ;;
         --vhosts) VHOSTS=$2; shift ;;
-        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+        --pin) PIN=1 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
     shift
@@ -50,6 +56,10 @@ fi
 
 DOMAIN=bench.example
 EVENT_LOOPS=2
+if ((PIN)); then
+    (($(nproc) >= 2)) || die "--pin needs two CPUs: one for the servers, one for wrk"
+    EVENT_LOOPS=1
+fi
 # The layout of .build/bench-cache/vhosts-N/ (seed.py many --nginx-dir); a different one is generated again.
 VHOSTS_CACHE_VERSION=1
 
@@ -168,6 +178,17 @@ for name in edge nginx; do
 done
 
 # --- measure ---------------------------------------------------------------------------------------------------
+COMPARE_ARGS=()
+CLIENT_DESCRIPTION="wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}') on the same machine"
+if ((PIN)); then
+    # Every thread the edge has (loop, follower, timers), and nginx's master and worker; wrk is pinned by compare.py.
+    taskset -a -p -c 0 "$EDGE_PID" >/dev/null || die "cannot pin the edge to CPU 0"
+    for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
+        taskset -a -p -c 0 "$pid" >/dev/null || die "cannot pin nginx ($pid) to CPU 0"
+    done
+    COMPARE_ARGS=(--threads 1 --client-cpu 1)
+    CLIENT_DESCRIPTION="$CLIENT_DESCRIPTION, pinned: the servers to CPU 0, wrk (1 thread) to CPU 1"
+fi
 if ((VHOSTS)); then
     VHOSTS_DESCRIPTION="$VHOSTS virtual hosts (nginx: $VHOSTS server blocks, each with its own certificate and key; \
 wrk measures $HOST, block $((VHOSTS / 2 + 1)) of $VHOSTS)"
@@ -177,15 +198,14 @@ fi
 COMMIT=$(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- Sources || echo "+dirty")
 HEADER="Commit $COMMIT; $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), shared \
 with other builds; load average before: $(cut -d' ' -f1-3 /proc/loadavg). nginx $(nginx -v 2>&1 | cut -d/ -f2), \
-$EVENT_LOOPS workers; edge $EVENT_LOOPS event loops; access logs $([[ $LOGGING == 1 ]] && echo "on (buffered)" || echo off); $VHOSTS_DESCRIPTION; wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}') on the same \
-machine; $PAIRS pairs × ${DURATION} s per scenario, order alternating per pair."
+$EVENT_LOOPS workers; edge $EVENT_LOOPS event loops; access logs $([[ $LOGGING == 1 ]] && echo "on (buffered)" || echo off); $VHOSTS_DESCRIPTION; $CLIENT_DESCRIPTION; $PAIRS pairs × ${DURATION} s per scenario, order alternating per pair."
 RECORD_ARGS=()
 [[ $RECORD == 1 ]] && RECORD_ARGS=(--record "$BENCH_DIR/results.md")
 ((${#SCENARIOS[@]})) && RECORD_ARGS+=(--scenarios "${SCENARIOS[@]}")
 log "measuring: $PAIRS pairs x ${DURATION} s per scenario, $VHOSTS_DESCRIPTION"
 python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$EDGE_PORT" --nginx-port "$NGINX_PORT" \
     --edge-pid "$EDGE_PID" --nginx-pid "$NGINX_PID" --lua "$BENCH_DIR/wrk-host.lua" \
-    --pairs "$PAIRS" --duration "$DURATION" --header "$HEADER" "${RECORD_ARGS[@]}"
+    --pairs "$PAIRS" --duration "$DURATION" --header "$HEADER" "${COMPARE_ARGS[@]}" "${RECORD_ARGS[@]}"
 alive "$EDGE_PID" || die "the edge died during the benchmark"
 if [[ $LOGGING == 1 ]]; then
     # Both must really have logged: a run whose access log stayed empty measured the wrong thing.
