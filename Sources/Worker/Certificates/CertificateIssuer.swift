@@ -292,15 +292,13 @@ package final class CertificateIssuer: Sendable {
         } catch {
             let detail =
                 (error as? ACMEError).flatMap { $0.problem.map { "\($0.type): \($0.detail ?? "")" } } ?? "\(error)"
-            if let acme = error as? ACMEError {
-                metrics?.recordOrder(
-                    outcome: acme.isTransient ? "transient" : "rejected"
-                )
-            }
+            let transient = (error as? ACMEError)?.isTransient == true
+            if error is ACMEError { metrics?.recordOrder(outcome: transient ? "transient" : "rejected") }
             try? store.platformCertificates.recordFailure(host: host, error: detail, at: now)
             logger.error("platform certificate order failed", ["error": detail])
+            // As for tenants' hosts: what passes in seconds is retried in seconds.
             return .retry(
-                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(30))),
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(transient ? 2 : 30))),
                 error: detail,
                 countsAsAttempt: !DataStore.isUnavailable(error)
             )
