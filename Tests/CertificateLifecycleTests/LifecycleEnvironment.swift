@@ -229,21 +229,39 @@ final class LifecycleEnvironment: @unchecked Sendable {
         }
     }
 
-    /// The domain's certificate state and pending jobs, for the message of a test that waited in vain.
+    /// A row of the job queue as tests read it.
+    struct QueuedJob {
+        let kind: String
+        let domainID: UUID?
+        let attempts: Int
+        /// Seconds until the job is due (negative when it is overdue).
+        let dueIn: Double
+        let lastError: String?
+    }
+
+    /// Every job in the queue, oldest first.
+    func queuedJobs() throws -> [QueuedJob] {
+        try pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT kind, domain_id, attempts, extract(epoch FROM run_after - now())::float8, last_error
+                FROM jobs ORDER BY id
+                """
+            ).map { row in
+                let (kind, domainID, attempts, dueIn, lastError) = try row.decode(
+                    (String, UUID?, Int, Double, String?).self
+                )
+                return QueuedJob(kind: kind, domainID: domainID, attempts: attempts, dueIn: dueIn, lastError: lastError)
+            }
+        }
+    }
+
+    /// The domain's certificate state and queued jobs, for the message of a test that waited in vain.
     func diagnosis(_ domain: UUID) -> String {
         let state = (try? state(domain)).flatMap { $0 }.map { "\($0.status): \($0.error ?? "-")" } ?? "none"
-        let jobs: [String] =
-            (try? pool.withConnection { connection in
-                try connection.query(
-                    """
-                    SELECT kind, attempts, extract(epoch FROM run_after - now())::float8, coalesce(last_error, '-')
-                    FROM jobs WHERE domain_id = \(domain) ORDER BY id
-                    """
-                ).map { row in
-                    let (kind, attempts, due, error) = try row.decode((String, Int, Double, String).self)
-                    return "\(kind) attempts=\(attempts) due_in=\(Int(due))s error=\(error)"
-                }
-            }) ?? []
+        let jobs = ((try? queuedJobs()) ?? []).filter { $0.domainID == domain }.map { job in
+            "\(job.kind) attempts=\(job.attempts) due_in=\(Int(job.dueIn))s error=\(job.lastError ?? "-")"
+        }
         return "certificate state \(state); jobs: \(jobs.isEmpty ? "none" : jobs.joined(separator: "; "))"
     }
 

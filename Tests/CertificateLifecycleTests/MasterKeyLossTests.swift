@@ -54,6 +54,7 @@ import Testing
         let current = try store.secrets.batch(of: .certificateKey, after: nil, limit: 10)
         #expect(current.map { $0.sealed.condition(under: environment.keyring) } == [.current])
     }
+
     @Test func aRegistrationThatMeetsNonceRacesIsRetriedInSeconds() throws {
         // Pebble refuses every nonce: the account's re-registration fails as a nonce race does, retried once in the
         // client and then by the job, which must come back in seconds (an order's transient backoff), not a minute.
@@ -77,21 +78,16 @@ import Testing
             value: "edge.platform.test."
         )
         environment.startWorkers()
-        var retry: (seconds: Double, error: String)?
+        var failed: LifecycleEnvironment.QueuedJob?
         try Poll.until(deadline: 30, "the certificate job's first failure recorded") {
-            retry = try environment.pool.withConnection { connection in
-                try connection.query(
-                    """
-                    SELECT extract(epoch FROM run_after - now())::float8, last_error FROM jobs
-                    WHERE kind = 'issue_certificate' AND domain_id = \(domain) AND attempts > 0
-                    """
-                ).first?.decode((Double, String).self)
+            failed = try environment.queuedJobs().first {
+                $0.kind == "issue_certificate" && $0.domainID == domain && $0.attempts > 0
             }
-            return retry != nil
+            return failed != nil
         }
-        let (seconds, error) = try #require(retry)
-        #expect(error.contains("badNonce"), "last_error: \(error)")
+        let job = try #require(failed)
+        #expect(job.lastError?.contains("badNonce") == true, "last_error: \(job.lastError ?? "none")")
         // 2 s · 2^attempts with ±10 % jitter: at most 4.4 s even if a second attempt failed before the read.
-        #expect(seconds < 10, "next attempt in \(seconds) s")
+        #expect(job.dueIn < 10, "next attempt in \(job.dueIn) s")
     }
 }
