@@ -13,23 +13,7 @@ import Testing
         // The workers and the edge hold a fresh key; everything below is sealed with another, now lost, one.
         let environment = try LifecycleEnvironment()
         defer { environment.stop() }
-        let lostKeyring = try Keyring(current: try MasterKey.generate())
-        let before = try ServedDomainFixtures(
-            url: environment.url,
-            directory: try TemporaryDirectory(prefix: "lost-key"),
-            keyring: lostKeyring
-        )
-        let domain = try before.addDomain(
-            "lost.tenant.test",
-            policyText: LifecycleEnvironment.policyText("lost.tenant.test")
-        )
-        try before.addACMEAccount(directoryURL: environment.pebble.directoryURL)
-        try environment.dns.set(
-            zone: "tenant.test",
-            owner: "mta-sts.lost.tenant.test",
-            type: .cname,
-            value: "edge.platform.test."
-        )
+        let domain = try Self.sealWithALostKey("lost.tenant.test", in: environment)
         // Its certificate is months from renewal, and the edge cannot decrypt its key.
         #expect((try? environment.fetchPolicy("lost.tenant.test")) == nil)
 
@@ -60,23 +44,7 @@ import Testing
         // client and then by the job, which must come back in seconds (an order's transient backoff), not a minute.
         let environment = try LifecycleEnvironment(nonceRejectPercent: 100)
         defer { environment.stop() }
-        let lostKeyring = try Keyring(current: try MasterKey.generate())
-        let before = try ServedDomainFixtures(
-            url: environment.url,
-            directory: try TemporaryDirectory(prefix: "lost-key-nonce"),
-            keyring: lostKeyring
-        )
-        let domain = try before.addDomain(
-            "nonce.tenant.test",
-            policyText: LifecycleEnvironment.policyText("nonce.tenant.test")
-        )
-        try before.addACMEAccount(directoryURL: environment.pebble.directoryURL)
-        try environment.dns.set(
-            zone: "tenant.test",
-            owner: "mta-sts.nonce.tenant.test",
-            type: .cname,
-            value: "edge.platform.test."
-        )
+        let domain = try Self.sealWithALostKey("nonce.tenant.test", in: environment)
         environment.startWorkers()
         var failed: LifecycleEnvironment.QueuedJob?
         try Poll.until(deadline: 30, "the certificate job's first failure recorded") {
@@ -89,5 +57,23 @@ import Testing
         #expect(job.lastError?.contains("badNonce") == true, "last_error: \(job.lastError ?? "none")")
         // 2 s · 2^attempts with ±10 % jitter: at most 4.4 s even if a second attempt failed before the read.
         #expect(job.dueIn < 10, "next attempt in \(job.dueIn) s")
+    }
+    /// A served domain `name` (CNAME to the edge) whose certificate key, like the stored ACME account's key, is
+    /// sealed with a master key neither the workers nor the edge have.
+    private static func sealWithALostKey(_ name: String, in environment: LifecycleEnvironment) throws -> UUID {
+        let before = try ServedDomainFixtures(
+            url: environment.url,
+            directory: try TemporaryDirectory(prefix: "lost-key"),
+            keyring: try Keyring(current: try MasterKey.generate())
+        )
+        let domain = try before.addDomain(name, policyText: LifecycleEnvironment.policyText(name))
+        try before.addACMEAccount(directoryURL: environment.pebble.directoryURL)
+        try environment.dns.set(
+            zone: "tenant.test",
+            owner: "mta-sts.\(name)",
+            type: .cname,
+            value: "edge.platform.test."
+        )
+        return domain
     }
 }
