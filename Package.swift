@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests", dependencies: ["DNSServer", "DNS", "SystemIO", "Logging", "TestSupport"],
             exclude: ["Fixtures/make-fixtures.py"], swiftSettings: strictSettings),
-        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO"], swiftSettings: strictSettings),
+        .testTarget(name: "SystemIOTests", dependencies: ["SystemIO", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "SystemIO"], swiftSettings: strictSettings),
         .testTarget(
             name: "WebServerTests",

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 @testable import SystemIO
@@ -78,6 +79,7 @@ import Testing
             let server = try ServerSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"))
             let client = try Socket.connect(to: server.localAddress, timeout: .seconds(5))
             guard try server.descriptor.waitUntilReady(for: .readable, timeout: .seconds(5)) else { exit(2) }
+            DescriptorExhaustion.prepare()
             // RLIMIT_NOFILE bounds descriptor numbers: the lowest free number as the limit leaves none free.
             let lowestFree = dup(0)
             close(lowestFree)

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import HTTPCore
@@ -37,14 +36,8 @@ import WebServer
             guard let address = server.localAddress else { fail(2, "no address") }
             let metrics = server.metrics
 
-            // libdispatch opens its epoll and timer descriptors at the first timer anyone in the process arms, and
-            // traps (SIGILL) when it cannot: arm one on each of its clocks now, before no descriptor is left (this
-            // child died once with SIGILL and no output).
-            let armed = DispatchSemaphore(value: 0)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(1)) { armed.signal() }
-            DispatchQueue.global().asyncAfter(wallDeadline: .now() + .milliseconds(1)) { armed.signal() }
-            armed.wait()
-            armed.wait()
+            // This child died once with SIGILL and no output: libdispatch could not open its descriptors.
+            DescriptorExhaustion.prepare()
 
             // Leave one descriptor number free: the client's socket takes it, and accept4 finds none.
             let lowestFree = dup(0)
