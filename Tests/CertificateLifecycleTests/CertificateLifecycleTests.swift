@@ -1,9 +1,11 @@
 import DNS
 import Database
 import Foundation
+import Logging
 import Store
 import TestSupport
 import Testing
+import Worker
 
 /// The whole certificate lifecycle against Pebble, with real DNS and the real edge.
 @Suite(.serialized) struct CertificateLifecycleTests {
@@ -62,6 +64,42 @@ import Testing
         let state = try #require(try environment.state(domain))
         #expect(state.error?.contains("other-ca.example") == true)
         #expect(state.error?.contains("pebble.test") == true)
+        #expect(try environment.certificateCount(domain) == 0)
+    }
+
+    @Test func aCAALookupThatFailsIsRetriedWithinASecond() throws {
+        let environment = try LifecycleEnvironment()
+        defer { environment.stop() }
+        // A resolver that answers for the host (its CNAME, Unbound's own record, to the edge's address in Knot) and
+        // fails the CAA lookup of its parent, a zone delegated to a port where nothing answers.
+        let dns = try DNSTestEnvironment.start(
+            zones: ["platform.test"],
+            records: [DNSTestRecord(owner: LifecycleEnvironment.edgeHostname, type: .a, value: "127.0.0.1")],
+            delegatedZones: ["delta.tenant.test": try FreePort.allocate()],
+            resolverRecords: ["mta-sts.delta.tenant.test. CNAME edge.platform.test."]
+        )
+        defer { dns.stop() }
+        let domain = try environment.addVerifiedDomain("delta.tenant.test")
+        let store = DataStore(pool: environment.pool)
+        let issuer = CertificateIssuer(
+            store: store,
+            keyring: environment.keyring,
+            dns: dns.resolverClient(),
+            settings: .init(edgeHostname: LifecycleEnvironment.edgeHostname, caaIdentities: ["pebble.test"]),
+            publisher: EdgeChallengePublisher(store: store, selfCheckClient: nil),
+            makeClient: { try environment.acmeClient() },
+            logger: Logger(label: "caa-lookup", level: .critical)
+        )
+        let now = Date()
+        let outcome = issuer.handle(domainID: domain, attempts: 0, now: now)
+        guard case .retry(let at, let error, let countsAsAttempt) = outcome else {
+            Issue.record("expected a retry, got \(outcome)")
+            return
+        }
+        // As a failed CNAME lookup is (RFC 8659 §3: no CA issues meanwhile), not after a minute.
+        #expect(error.contains("CAA for mta-sts.delta.tenant.test"), "\(error)")
+        #expect(at.timeIntervalSince(now) <= 1, "retry in \(at.timeIntervalSince(now)) s")
+        #expect(countsAsAttempt)
         #expect(try environment.certificateCount(domain) == 0)
     }
 

@@ -11,6 +11,8 @@ extension DNSTestEnvironment {
         var unboundPort: UInt16
         /// Stub zones served by other authoritative servers on 127.0.0.1 (zone → port).
         var delegatedZones: [String: UInt16] = [:]
+        /// Records Unbound answers itself (`local-data`), ahead of Knot and the stub zones.
+        var resolverRecords: [String] = []
 
         var knotConfigPath: String { directory + "/knot.conf" }
         var controlSocketPath: String { directory + "/knot.sock" }
@@ -126,6 +128,7 @@ extension DNSTestEnvironment {
                     prefetch: no
                     outgoing-range: 64
                     outgoing-port-avoid: "1-32767"
+                \(resolverRecords.map { "    local-data: \"\($0)\"" }.joined(separator: "\n"))
                 remote-control:
                     control-enable: no
                 \(stubs.joined(separator: "\n"))

@@ -62,6 +62,9 @@ package final class DNSTestEnvironment: Sendable {
     ///   - records: initial records, written to the zone files.
     ///   - delegatedZones: more stub zones for Unbound, each served by another authoritative server on
     ///     127.0.0.1 (zone → port), such as the platform's own responder.
+    ///   - resolverRecords: records Unbound answers itself (`local-data`, e.g.
+    ///     `"mta-sts.a.test. CNAME edge.test."`), ahead of Knot and the stub zones: a name that resolves inside a
+    ///     delegated zone whose server is silent.
     ///   - startupTimeout: seconds to wait for each daemon to answer.
     /// - Throws: ``TestSupportError`` when a tool is missing (with the install command) or a daemon does
     ///   not come up; ports are re-picked and the start retried twice first.
@@ -69,6 +72,7 @@ package final class DNSTestEnvironment: Sendable {
         zones: [String],
         records: [DNSTestRecord] = [],
         delegatedZones: [String: UInt16] = [:],
+        resolverRecords: [String] = [],
         startupTimeout: Double = 15
     ) throws -> DNSTestEnvironment {
         let knotd = try Requirement.executable("knotd", installHint: "apt-get install -y knot")
@@ -85,6 +89,7 @@ package final class DNSTestEnvironment: Sendable {
                     zones: zones,
                     records: records,
                     delegatedZones: delegatedZones,
+                    resolverRecords: resolverRecords,
                     knotd: knotd,
                     knotc: knotc,
                     unboundPath: unboundPath,
@@ -101,6 +106,7 @@ package final class DNSTestEnvironment: Sendable {
         zones: [String],
         records: [DNSTestRecord],
         delegatedZones: [String: UInt16],
+        resolverRecords: [String],
         knotd: String,
         knotc: String,
         unboundPath: String,
@@ -117,7 +123,8 @@ package final class DNSTestEnvironment: Sendable {
             directory: directory.path,
             knotPort: knotPort,
             unboundPort: unboundPort,
-            delegatedZones: delegatedZones
+            delegatedZones: delegatedZones,
+            resolverRecords: resolverRecords
         )
         try configuration.writeKnotFiles(records: records)
         let knot = try ManagedProcess.launch(

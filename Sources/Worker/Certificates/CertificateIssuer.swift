@@ -145,8 +145,19 @@ package final class CertificateIssuer: Sendable {
             )
         }
         let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
-        let (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name throws(DNSError) in
-            try dns.caa(name)
+        let decision: CAAPolicy.Decision
+        do {
+            (decision, _) = try CAAPolicy.evaluate(name: host, caIdentities: identities) { name throws(DNSError) in
+                try dns.caa(name)
+            }
+        } catch {
+            // No CA issues while a CAA lookup fails (RFC 8659 §3): look again as for a failed CNAME lookup, not
+            // after the minute, doubling to hours, of other failures.
+            return .retry(
+                at: now.addingTimeInterval(Self.waitingDelay(attempts)),
+                error: "DNS lookup failed: CAA for \(host): \(error)",
+                countsAsAttempt: true
+            )
         }
         if case .forbidden(let reason) = decision {
             try store.certificates.setState(domainID: domainID, status: .caaForbidden, error: reason)
