@@ -188,7 +188,8 @@ package struct LogSink: Sendable {
 
     /// One `write(2)` per line, so lines from several threads never interleave.
     package static let standardError = LogSink { line in
-        Array(line.utf8).withUnsafeBytes { writeFully($0, to: 2) }
+        var line = line
+        line.withUTF8 { writeFully(UnsafeRawBufferPointer($0), to: 2) }
     }
 }
 

@@ -256,6 +256,17 @@ final class LifecycleEnvironment: @unchecked Sendable {
         }
     }
 
+    /// The first job matching `isWanted` that has failed at least once, waited for up to 30 s.
+    func firstFailedJob(_ what: String, where isWanted: (QueuedJob) -> Bool) throws -> QueuedJob {
+        var failed: QueuedJob?
+        try Poll.until(deadline: 30, what) {
+            failed = try queuedJobs().first { isWanted($0) && $0.attempts > 0 }
+            return failed != nil
+        }
+        guard let failed else { throw TestSupportError("\(what): no such job") }
+        return failed
+    }
+
     /// The domain's certificate state and queued jobs, for the message of a test that waited in vain.
     func diagnosis(_ domain: UUID) -> String {
         let state = (try? state(domain)).flatMap { $0 }.map { "\($0.status): \($0.error ?? "-")" } ?? "none"

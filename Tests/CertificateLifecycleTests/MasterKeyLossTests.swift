@@ -46,14 +46,9 @@ import Testing
         defer { environment.stop() }
         let domain = try Self.sealWithALostKey("nonce.tenant.test", in: environment)
         environment.startWorkers()
-        var failed: LifecycleEnvironment.QueuedJob?
-        try Poll.until(deadline: 30, "the certificate job's first failure recorded") {
-            failed = try environment.queuedJobs().first {
-                $0.kind == "issue_certificate" && $0.domainID == domain && $0.attempts > 0
-            }
-            return failed != nil
+        let job = try environment.firstFailedJob("the certificate job's first failure recorded") {
+            $0.kind == "issue_certificate" && $0.domainID == domain
         }
-        let job = try #require(failed)
         #expect(job.lastError?.contains("badNonce") == true, "last_error: \(job.lastError ?? "none")")
         // 2 s · 2^attempts with ±10 % jitter: at most 4.4 s even if a second attempt failed before the read.
         #expect(job.dueIn < 10, "next attempt in \(job.dueIn) s")

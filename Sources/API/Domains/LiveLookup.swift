@@ -55,47 +55,17 @@ struct LiveLookup {
         self.deadline = deadline
     }
 
-    /// One prefetch's queries, claimed one at a time by the calling thread and the Dispatch workers helping it.
-    private final class Claims: Sendable {
-        let queries: [Query]
-        private let next = Atomic<Int>(0)
-        private let finished = Atomic<Int>(0)
-        /// Signalled when the last query is done.
-        let allDone = DispatchSemaphore(value: 0)
-
-        init(_ queries: [Query]) {
-            self.queries = queries
-        }
-
-        /// Runs queries nobody has claimed yet, until none is left.
-        func work(_ run: (Query) -> Void) {
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < queries.count else { return }
-                run(queries[index])
-                if finished.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == queries.count {
-                    allDone.signal()
-                }
-            }
-        }
-    }
-
     /// Runs `queries` in parallel, within the budget; later ``lookup(_:type:)`` and ``mx(_:)`` calls for them
     /// answer from what was found.
+    ///
+    /// `concurrentPerform` runs lookups on the calling thread too, with Dispatch's workers helping when they are
+    /// free: when they are all busy elsewhere the lookups still start, one after another, instead of waiting
+    /// unstarted until the budget is gone. Every lookup ends by the deadline (``LiveLookupService/resolve(_:before:)``).
     func prefetch(_ queries: [Query]) {
-        let claims = Claims(Array(Set(queries)))
-        guard !claims.queries.isEmpty else { return }
-        for _ in 1..<claims.queries.count {
-            DispatchQueue.global().async { claims.work { _ = self.query($0.name, type: $0.type) } }
+        let unique = Array(Set(queries))
+        DispatchQueue.concurrentPerform(iterations: unique.count) { index in
+            _ = query(unique[index].name, type: unique[index].type)
         }
-        // The calling thread takes its share too: when Dispatch's threads are all busy elsewhere, the lookups
-        // still start, one after another, instead of waiting unstarted until the budget is gone.
-        claims.work { _ = query($0.name, type: $0.type) }
-        let left = max(.zero, ContinuousClock.now.duration(to: deadline))
-        let (seconds, attoseconds) = left.components
-        _ = claims.allDone.wait(
-            timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        )
     }
 
     /// Looks up `type` at `name` and describes the answer.

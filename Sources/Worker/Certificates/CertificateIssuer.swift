@@ -83,9 +83,16 @@ package final class CertificateIssuer: Sendable {
             logger.warning("certificate job postponed", ["domain_id": domainID.uuidString, "error": "\(error)"])
             return .retry(at: now.addingTimeInterval(5), error: "\(error)", countsAsAttempt: false)
         } catch {
-            logger.error("certificate job failed", ["domain_id": domainID.uuidString, "error": "\(error)"])
+            // A nonce race, CA hiccup or network failure outside an order (registering the account, reading the
+            // directory) is retried in seconds, as one inside an order is; anything else after a minute, doubling.
+            let transient = (error as? ACMEError)?.isTransient == true
+            logger.log(
+                transient ? .warning : .error,
+                "certificate job failed",
+                ["domain_id": domainID.uuidString, "error": "\(error)"]
+            )
             return .retry(
-                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(60))),
+                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(transient ? 2 : 60))),
                 error: "\(error)",
                 countsAsAttempt: true
             )
@@ -129,21 +136,8 @@ package final class CertificateIssuer: Sendable {
             )
         }
 
-        let client: ACMEClient
-        let directory: ACMEDirectory
-        do {
-            client = try acmeClient()
-            directory = try client.directory()
-        } catch let error as ACMEError where error.isTransient {
-            // Registering the account (or reading the directory) met what an order would retry in seconds; the
-            // 60-second backoff of other failures would leave a re-issue waiting a minute for a nonce race.
-            logger.warning("ACME account or directory not ready", ["error": "\(error)"])
-            return .retry(
-                at: now.addingTimeInterval(RetryBackoff.delay(attempts: attempts, base: .seconds(2))),
-                error: "\(error)",
-                countsAsAttempt: true
-            )
-        }
+        let client = try acmeClient()
+        let directory = try client.directory()
         let identities = settings.caaIdentities + (directory.meta?.caaIdentities ?? [])
         let decision: CAAPolicy.Decision
         do {
