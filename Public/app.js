@@ -1593,6 +1593,8 @@
     }
     if (epoch !== state.epoch || !state.domain) return;
     const statusChanged = data.status !== state.domain.status;
+    // The verify request's answer is dropped once this reopens the domain, so the news is told here too.
+    const verified = state.domain.status === 'pending_verification' && data.status === 'verified';
     const checkedAt = (summary) => (summary ? summary.checked_at : null);
     const newCheck = checkedAt(data.check) !== checkedAt(state.domain.check);
     state.domain = data;
@@ -1600,6 +1602,7 @@
     if (statusChanged) {
       const hadFocus = byId('domain-view').contains(document.activeElement);
       await openDomain(name);
+      if (verified && epoch + 1 === state.epoch) sayVerified(name);
       if (hadFocus) focusElement(byId('domain-heading'));
       return;
     }
@@ -1668,6 +1671,12 @@
     }
   }
 
+  /** Says that `name` is now verified, for whichever of the verify request and the refresher sees it first. */
+  function sayVerified(name, mode) {
+    sayForAWhile(byId('domain-live'), `${name} is verified. Its first policy${mode ? ` (mode ${mode})` : ''} ` +
+      'is published; the checklist shows what is next.');
+  }
+
   /** Verifies now (the button) or quietly (the refresher): a failure says what was found, beside the button. */
   async function verifyDomain({ automatic = false } = {}) {
     const domain = state.domain;
@@ -1683,8 +1692,7 @@
         const hadFocus = byId('verify-panel').contains(document.activeElement) || !automatic;
         state.preloaded = data.domain;
         await openDomain(name);
-        sayForAWhile(byId('domain-live'), `${name} is verified. Its first policy (mode ` +
-          `${data.policy ? data.policy.mode : 'none'}) is published; the checklist shows what is next.`);
+        sayVerified(name, data.policy ? data.policy.mode : 'none');
         loadAccount();
         if (hadFocus) focusElement(byId('setup-heading'));
       } catch (error) {
