@@ -17,6 +17,11 @@ import Synchronization
 /// Each iteration: wait for readiness (timeout = earliest timer), dispatch handlers, fire expired timers, run queued
 /// closures. Registration and timer methods must be called on the loop thread (use ``execute(_:)`` from elsewhere).
 ///
+/// Within one wait's events, handlers that were dispatched before go first, and a handler's first readiness after
+/// them: work in progress (a request on an established connection) does not queue behind work not yet started (a
+/// new connection's TLS handshake, the costliest step a server takes). Every event of the wait is still handled
+/// before the next wait, so nothing is put off for longer than one batch.
+///
 /// `@unchecked Sendable`: the task queue and flags are guarded by the `shared` mutex; every other stored property
 /// is touched only on the loop thread, which the loop-thread-only methods check with a precondition.
 package final class EventLoop: @unchecked Sendable {
@@ -31,6 +36,8 @@ package final class EventLoop: @unchecked Sendable {
         let handler: any EventHandler
         let generation: UInt32
         var interest: EventSet
+        /// Whether the handler was dispatched before; its first readiness waits for the rest of its batch.
+        var hasStarted = false
     }
 
     /// A label for logs and thread names.
@@ -44,6 +51,8 @@ package final class EventLoop: @unchecked Sendable {
     private var registrations: [Registration?] = []
     private var nextGeneration: UInt32 = 1
     private var timers = TimerHeap<() -> Void>()
+    /// The events of the current batch whose handlers had not started (see the type's documentation).
+    private var firstEvents: [(token: UInt64, events: EventSet)] = []
 
     /// Creates a loop; it does nothing until ``run()`` is called on some thread.
     package init(name: String = "EventLoop") throws {
@@ -96,7 +105,13 @@ package final class EventLoop: @unchecked Sendable {
         }
         while true {
             try selector.wait(timeoutMilliseconds: nextTimeoutMilliseconds()) { token, events in
-                dispatch(token: token, events: events)
+                dispatch(token: token, events: events, startsHandler: false)
+            }
+            if !firstEvents.isEmpty {
+                for (token, events) in firstEvents {
+                    dispatch(token: token, events: events, startsHandler: true)
+                }
+                firstEvents.removeAll(keepingCapacity: true)
             }
             fireExpiredTimers()
             let (tasks, shouldStop) = shared.withLock { state in
@@ -214,7 +229,9 @@ package final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func dispatch(token: UInt64, events: EventSet) {
+    /// Calls the handler of `token` for `events`; when it has not started and `startsHandler` is false, keeps the
+    /// events in ``firstEvents`` for the end of the batch instead.
+    private func dispatch(token: UInt64, events: EventSet, startsHandler: Bool) {
         if token == wakeupToken {
             var counter: UInt64 = 0
             _ = try? withUnsafeMutableBytes(of: &counter) { try Posix.read(wakeup.rawValue, into: $0) }
@@ -222,6 +239,15 @@ package final class EventLoop: @unchecked Sendable {
         }
         let index = Int(UInt32(truncatingIfNeeded: token))
         let generation = UInt32(truncatingIfNeeded: token >> 32)
+        if index < registrations.count, registrations[index]?.hasStarted == false,
+            registrations[index]?.generation == generation
+        {
+            guard startsHandler else {
+                firstEvents.append((token, events))
+                return
+            }
+            registrations[index]?.hasStarted = true
+        }
         func current() -> (any EventHandler)? {
             guard index < registrations.count, let registration = registrations[index],
                 registration.generation == generation

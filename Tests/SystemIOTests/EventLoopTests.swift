@@ -174,6 +174,83 @@ import Testing
         #expect(try onLoop(loop) { loop.registrationCount } == 0)
     }
 
+    /// A request on a connection in progress must not queue behind a new connection's first (costliest) step:
+    /// the new handler's descriptor is made readable first, in the same batch, yet it runs last.
+    @Test func aHandlersFirstReadinessWaitsForHandlersInProgressInTheSameBatch() throws {
+        let group = try EventLoopGroup(numberOfLoops: 1)
+        defer { try? group.shutdownGracefully() }
+        let loop = group.next()
+        func pair() throws -> (local: FileDescriptor, remote: FileDescriptor) {
+            var fds: [CInt] = [0, 0]
+            guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
+                throw SystemError(errno: errno, function: "socketpair")
+            }
+            return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+        }
+        let inProgress = try pair()
+        let new = try pair()
+        defer {
+            for descriptor in [inProgress.local, inProgress.remote, new.local, new.remote] {
+                try? descriptor.close()
+            }
+        }
+        let events = Recorder<String>()
+        let latch = Latch()
+        final class Reader: EventHandler {
+            let name: String
+            let fd: CInt
+            let events: Recorder<String>
+            let latch: Latch
+            init(name: String, fd: CInt, events: Recorder<String>, latch: Latch) {
+                self.name = name
+                self.fd = fd
+                self.events = events
+                self.latch = latch
+            }
+            func readable() {
+                var byte: UInt8 = 0
+                _ = try? withUnsafeMutableBytes(of: &byte) { try Posix.read(fd, into: $0) }
+                events.append("\(name):\(byte)")
+                latch.signal()
+            }
+            func writable() {}
+            func hangup() {}
+        }
+        @Sendable func send(_ byte: UInt8, to descriptor: FileDescriptor) {
+            _ = try? [byte].withUnsafeBytes { try Posix.write(descriptor.rawValue, from: $0) }
+        }
+        try onLoop(loop) {
+            try loop.register(
+                Reader(name: "in-progress", fd: inProgress.local.rawValue, events: events, latch: latch),
+                descriptor: inProgress.local.rawValue,
+                interest: .readable
+            )
+        }
+        send(1, to: inProgress.remote)
+        #expect(latch.wait())
+        // Both become readable before the loop waits again, the new one first.
+        try onLoop(loop) {
+            try loop.register(
+                Reader(name: "new", fd: new.local.rawValue, events: events, latch: latch),
+                descriptor: new.local.rawValue,
+                interest: .readable
+            )
+            send(2, to: new.remote)
+            send(3, to: inProgress.remote)
+        }
+        #expect(latch.wait())
+        #expect(latch.wait())
+        #expect(events.all == ["in-progress:1", "in-progress:3", "new:2"])
+        // Started now: its next readiness takes its turn in the order the kernel reports.
+        try onLoop(loop) {
+            send(4, to: new.remote)
+            send(5, to: inProgress.remote)
+        }
+        #expect(latch.wait())
+        #expect(latch.wait())
+        #expect(events.all.suffix(2) == ["new:4", "in-progress:5"])
+    }
+
     @Test func registrationErrorsAreThrown() throws {
         let group = try EventLoopGroup(numberOfLoops: 1)
         defer { try? group.shutdownGracefully() }
