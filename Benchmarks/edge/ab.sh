@@ -4,13 +4,15 @@
 # "edge" column is the --after binary and the "nginx" column the --before one).
 #
 #   Benchmarks/edge/ab.sh --before <mtasts binary> [--after <mtasts binary>] [--before-role edge|serve]
-#                         [--after-role edge|serve] [--pairs N] [--duration S]
+#                         [--after-role edge|serve] [--pairs N] [--duration S] [--pin]
+#                         [--scenario NAME]...
 #
 # Build the "before" binary from an older commit in a worktree (`git worktree add /tmp/before <commit>`, then
 # `swift build -c release --product mtasts` there). --after defaults to this tree's release build (built first).
 # A role `serve` runs every role in one process (API, worker, edge; the worker's CA and resolver are closed
 # loopback ports), to compare the embedded default with `mtasts edge` alone: --before B --before-role edge
-# --after B --after-role serve.
+# --after B --after-role serve. --pin runs both with one event loop pinned to CPU 0 and wrk (one thread) on CPU 1,
+# as run.sh --pin does.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BEFORE=""
@@ -19,6 +21,8 @@ PAIRS=5
 DURATION=8
 BEFORE_ROLE=edge
 AFTER_ROLE=edge
+PIN=0
+SCENARIOS=()
 while (($#)); do
     case $1 in
         --before) BEFORE=$2; shift ;;
@@ -27,7 +31,9 @@ while (($#)); do
         --after-role) AFTER_ROLE=$2; shift ;;
         --pairs) PAIRS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --pin) PIN=1 ;;
+        --scenario) SCENARIOS+=("$2"); shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
     shift
@@ -43,6 +49,10 @@ for role in "$BEFORE_ROLE" "$AFTER_ROLE"; do [[ $role == edge || $role == serve 
 DOMAIN=bench.example
 HOST=mta-sts.$DOMAIN
 EVENT_LOOPS=2
+if ((PIN)); then
+    (($(nproc) >= 2)) || die "--pin needs two CPUs: one for the edges, one for wrk"
+    EVENT_LOOPS=1
+fi
 require_tools
 make_workdir
 trap cleanup EXIT
@@ -76,7 +86,17 @@ AFTER_PID=$EDGE_PID; AFTER_PORT=$EDGE_PORT
 start_named "$BEFORE" before "$BEFORE_ROLE"
 BEFORE_PID=$EDGE_PID; BEFORE_PORT=$EDGE_PORT
 log "after: $AFTER $AFTER_ROLE on :$AFTER_PORT; before: $BEFORE $BEFORE_ROLE on :$BEFORE_PORT"
+COMPARE_ARGS=()
+CLIENT="wrk unpinned"
+if ((PIN)); then
+    for pid in "$AFTER_PID" "$BEFORE_PID"; do
+        taskset -a -p -c 0 "$pid" >/dev/null || die "cannot pin $pid to CPU 0"
+    done
+    COMPARE_ARGS=(--threads 1 --client-cpu 1)
+    CLIENT="pinned: both edges (one event loop) to CPU 0, wrk (1 thread) to CPU 1"
+fi
+((${#SCENARIOS[@]})) && COMPARE_ARGS+=(--scenarios "${SCENARIOS[@]}")
 python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$AFTER_PORT" --nginx-port "$BEFORE_PORT" \
     --edge-pid "$AFTER_PID" --nginx-pid "$BEFORE_PID" --lua "$BENCH_DIR/wrk-host.lua" \
-    --pairs "$PAIRS" --duration "$DURATION" \
-    --header "A/B: the \"edge\" columns are \`$AFTER $AFTER_ROLE\`, the \"nginx\" columns \`$BEFORE $BEFORE_ROLE\`; access logs off; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+    --pairs "$PAIRS" --duration "$DURATION" "${COMPARE_ARGS[@]}" \
+    --header "A/B: the \"edge\" columns are \`$AFTER $AFTER_ROLE\`, the \"nginx\" columns \`$BEFORE $BEFORE_ROLE\`; access logs off; $CLIENT; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
