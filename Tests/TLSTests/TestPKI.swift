@@ -27,6 +27,11 @@ struct TestPKI: Sendable {
     private static func generate() throws -> TestPKI {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A static is never deinitialised: remove the files when the test process exits.
+        atexit {
+            guard let directory = try? TestPKI.shared.get().directory else { return }
+            try? FileManager.default.removeItem(at: directory)
+        }
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
 

@@ -24,6 +24,8 @@ struct WebClientTestPKI: Sendable {
 
     private static func generate() throws -> WebClientTestPKI {
         let directory = try TemporaryDirectory(prefix: "webclient-pki")
+        // A static is never deinitialised: remove the files when the test process exits.
+        atexit { (try? WebClientTestPKI.shared.get())?.directory.remove() }
         let now = Int64(Date().timeIntervalSince1970)
         let authority = try CertificateBuilder.makeAuthority(
             commonName: "WebClient Test CA",

@@ -314,7 +314,12 @@ import WebServer
 }
 
 enum TLSCertificates {
-    private static let result: Result<TestCertificates, any Error> = Result { try TestCertificates() }
+    private static let result: Result<TestCertificates, any Error> = Result {
+        let certificates = try TestCertificates()
+        // A static is never deinitialised: remove the CA file when the test process exits.
+        atexit { (try? TLSCertificates.shared)?.directory.remove() }
+        return certificates
+    }
     static var shared: TestCertificates {
         get throws { try result.get() }
     }

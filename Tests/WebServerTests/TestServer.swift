@@ -4,6 +4,7 @@ import Glibc
 import HTTPCore
 import SystemIO
 import TLS
+import TestSupport
 import WebServer
 
 /// Echoes the request line and the SNI, or answers by path: `/big` is large, `/client` names the TCP peer and the
@@ -136,14 +137,17 @@ func responseCount(_ text: String) -> Int {
 /// A throwaway CA and leaves for TLS tests.
 struct TestCertificates {
     let authority: CertificateBuilder.Issued
+    /// Holds ``caFile``.
+    let directory: TemporaryDirectory
     let caFile: String
 
     init() throws {
-        let now = Int64(Date().timeIntervalSince1970)
-        authority = try CertificateBuilder.makeAuthority(commonName: "WebServer Test CA", now: now)
-        caFile =
-            FileManager.default.temporaryDirectory.appendingPathComponent("webserver-ca-\(UUID().uuidString).pem").path
-        try authority.certificate.pemRepresentation.write(toFile: caFile, atomically: true, encoding: .utf8)
+        authority = try CertificateBuilder.makeAuthority(
+            commonName: "WebServer Test CA",
+            now: Int64(Date().timeIntervalSince1970)
+        )
+        directory = try TemporaryDirectory(prefix: "webserver-ca")
+        caFile = try directory.write(authority.certificate.pemRepresentation, to: "ca.pem")
     }
 
     func context(for host: String) throws -> TLSContext {

@@ -5,7 +5,9 @@ Every wait is an explicit condition with a deadline (WebDriverWait), never a fix
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -44,6 +46,9 @@ class Browser:
                      "--hide-scrollbars"):
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Chromium leaves its singleton socket directory in $TMPDIR; give it one that close() removes.
+        self.scratch = tempfile.mkdtemp(prefix="webform-chromium-")
+        os.environ["TMPDIR"] = self.scratch
         self.driver = webdriver.Chrome(service=Service(arguments.chromedriver), options=options)
         self.driver.set_page_load_timeout(30)
 
@@ -256,4 +261,7 @@ class Browser:
         step(f"screenshot {path} ({width}x{height})")
 
     def close(self):
-        self.driver.quit()
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
