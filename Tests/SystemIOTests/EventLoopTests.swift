@@ -129,46 +129,32 @@ import Testing
         let group = try EventLoopGroup(numberOfLoops: 1)
         defer { try? group.shutdownGracefully() }
         let loop = group.next()
-        var fds: [CInt] = [0, 0]
-        #expect(socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0, &fds) == 0)
-        let local = FileDescriptor(rawValue: fds[0])
-        let remote = FileDescriptor(rawValue: fds[1])
+        let (local, remote) = try socketPair()
+        defer {
+            try? local.close()
+            try? remote.close()
+        }
         let events = Recorder<String>()
         let latch = Latch()
-        final class Handler: EventHandler {
-            let loop: EventLoop
-            let fd: CInt
-            let events: Recorder<String>
-            let latch: Latch
-            init(loop: EventLoop, fd: CInt, events: Recorder<String>, latch: Latch) {
-                self.loop = loop
-                self.fd = fd
-                self.events = events
-                self.latch = latch
-            }
-            func readable() {
-                var byte: UInt8 = 0
-                _ = try? withUnsafeMutableBytes(of: &byte) { try Posix.read(fd, into: $0) }
-                events.append("readable:\(byte)")
-                try? loop.modify(descriptor: fd, interest: .writable)
-            }
-            func writable() {
-                events.append("writable")
-                try? loop.deregister(descriptor: fd)
-                latch.signal()
-            }
-            func hangup() { events.append("hangup") }
-        }
+        let fd = local.rawValue
         let registered = try onLoop(loop) {
-            try loop.register(
-                Handler(loop: loop, fd: local.rawValue, events: events, latch: latch),
-                descriptor: local.rawValue,
-                interest: .readable
+            let handler = ClosureHandler(
+                readable: {
+                    events.append("readable:\(readByte(from: fd))")
+                    try? loop.modify(descriptor: fd, interest: .writable)
+                },
+                writable: {
+                    events.append("writable")
+                    try? loop.deregister(descriptor: fd)
+                    latch.signal()
+                },
+                hangup: { events.append("hangup") }
             )
+            try loop.register(handler, descriptor: fd, interest: .readable)
             return loop.registrationCount
         }
         #expect(registered == 1)
-        _ = try [UInt8]([42]).withUnsafeBytes { try Posix.write(remote.rawValue, from: $0) }
+        sendByte(42, to: remote)
         #expect(latch.wait())
         #expect(events.all == ["readable:42", "writable"])
         #expect(try onLoop(loop) { loop.registrationCount } == 0)
@@ -180,16 +166,9 @@ import Testing
         let group = try EventLoopGroup(numberOfLoops: 1)
         defer { try? group.shutdownGracefully() }
         let loop = group.next()
-        func pair() throws -> (local: FileDescriptor, remote: FileDescriptor) {
-            var fds: [CInt] = [0, 0]
-            guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
-                throw SystemError(errno: errno, function: "socketpair")
-            }
-            return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
-        }
-        let inProgress = try pair()
-        let new = try pair()
-        let newer = try pair()
+        let inProgress = try socketPair()
+        let new = try socketPair()
+        let newer = try socketPair()
         defer {
             for descriptor in [inProgress, new, newer].flatMap({ [$0.local, $0.remote] }) {
                 try? descriptor.close()
@@ -197,61 +176,33 @@ import Testing
         }
         let events = Recorder<String>()
         let latch = Latch()
-        final class Reader: EventHandler {
-            let name: String
-            let fd: CInt
-            let events: Recorder<String>
-            let latch: Latch
-            init(name: String, fd: CInt, events: Recorder<String>, latch: Latch) {
-                self.name = name
-                self.fd = fd
-                self.events = events
-                self.latch = latch
-            }
-            func readable() {
-                var byte: UInt8 = 0
-                _ = try? withUnsafeMutableBytes(of: &byte) { try Posix.read(fd, into: $0) }
-                events.append("\(name):\(byte)")
+        /// Registers a handler that records `name` and the byte it reads; on the loop thread.
+        @Sendable func watch(_ descriptor: FileDescriptor, as name: String) throws {
+            let fd = descriptor.rawValue
+            let handler = ClosureHandler(readable: {
+                events.append("\(name):\(readByte(from: fd))")
                 latch.signal()
-            }
-            func writable() {}
-            func hangup() {}
+            })
+            try loop.register(handler, descriptor: fd, interest: .readable)
         }
-        @Sendable func send(_ byte: UInt8, to descriptor: FileDescriptor) {
-            _ = try? [byte].withUnsafeBytes { try Posix.write(descriptor.rawValue, from: $0) }
-        }
-        try onLoop(loop) {
-            try loop.register(
-                Reader(name: "in-progress", fd: inProgress.local.rawValue, events: events, latch: latch),
-                descriptor: inProgress.local.rawValue,
-                interest: .readable
-            )
-        }
-        send(1, to: inProgress.remote)
+        try onLoop(loop) { try watch(inProgress.local, as: "in-progress") }
+        sendByte(1, to: inProgress.remote)
         #expect(latch.wait())
         // Both become readable before the loop waits again, the new one first (the order the kernel reports is not
         // relied on: the loop's own order decides).
         try onLoop(loop) {
-            try loop.register(
-                Reader(name: "new", fd: new.local.rawValue, events: events, latch: latch),
-                descriptor: new.local.rawValue,
-                interest: .readable
-            )
-            send(2, to: new.remote)
-            send(3, to: inProgress.remote)
+            try watch(new.local, as: "new")
+            sendByte(2, to: new.remote)
+            sendByte(3, to: inProgress.remote)
         }
         #expect(latch.wait())
         #expect(latch.wait())
         #expect(events.all == ["in-progress:1", "in-progress:3", "new:2"])
         // Started now, it goes ahead of a newer handler's first readiness, again whatever the kernel's order.
         try onLoop(loop) {
-            try loop.register(
-                Reader(name: "newer", fd: newer.local.rawValue, events: events, latch: latch),
-                descriptor: newer.local.rawValue,
-                interest: .readable
-            )
-            send(4, to: newer.remote)
-            send(5, to: new.remote)
+            try watch(newer.local, as: "newer")
+            sendByte(4, to: newer.remote)
+            sendByte(5, to: new.remote)
         }
         #expect(latch.wait())
         #expect(latch.wait())
@@ -281,4 +232,42 @@ import Testing
             ]
         )
     }
+}
+
+/// A connected pair of non-blocking Unix stream sockets; the caller closes both.
+private func socketPair() throws -> (local: FileDescriptor, remote: FileDescriptor) {
+    var fds: [CInt] = [0, 0]
+    guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
+        throw SystemError(errno: errno, function: "socketpair")
+    }
+    return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+}
+
+/// Reads one byte from `fd`; 0 when none was there.
+private func readByte(from fd: CInt) -> UInt8 {
+    var byte: UInt8 = 0
+    _ = try? withUnsafeMutableBytes(of: &byte) { try Posix.read(fd, into: $0) }
+    return byte
+}
+
+/// Writes one byte to `descriptor`.
+private func sendByte(_ byte: UInt8, to descriptor: FileDescriptor) {
+    _ = try? [byte].withUnsafeBytes { try Posix.write(descriptor.rawValue, from: $0) }
+}
+
+/// A handler that runs the closures it was given (on the loop thread).
+private final class ClosureHandler: EventHandler {
+    private let onReadable: () -> Void
+    private let onWritable: () -> Void
+    private let onHangup: () -> Void
+
+    init(readable: @escaping () -> Void, writable: @escaping () -> Void = {}, hangup: @escaping () -> Void = {}) {
+        onReadable = readable
+        onWritable = writable
+        onHangup = hangup
+    }
+
+    func readable() { onReadable() }
+    func writable() { onWritable() }
+    func hangup() { onHangup() }
 }
