@@ -5,14 +5,15 @@
 #
 #   Benchmarks/edge/ab.sh --before <mtasts binary> [--after <mtasts binary>] [--before-role edge|serve]
 #                         [--after-role edge|serve] [--pairs N] [--duration S] [--pin]
-#                         [--scenario NAME]...
+#                         [--scenario NAME]... [--record]
 #
 # Build the "before" binary from an older commit in a worktree (`git worktree add /tmp/before <commit>`, then
 # `swift build -c release --product mtasts` there). --after defaults to this tree's release build (built first).
 # A role `serve` runs every role in one process (API, worker, edge; the worker's CA and resolver are closed
 # loopback ports), to compare the embedded default with `mtasts edge` alone: --before B --before-role edge
 # --after B --after-role serve. --pin runs both with one event loop pinned to CPU 0 and wrk (one thread) on CPU 1,
-# as run.sh --pin does.
+# as run.sh --pin does. --record appends the results to results.md under the title "ab.sh", with AB_NOTE (what
+# the two builds differ in, e.g. AB_NOTE="f7dfd94 against 02afc57") at the start of the recorded header.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BEFORE=""
@@ -22,6 +23,7 @@ DURATION=8
 BEFORE_ROLE=edge
 AFTER_ROLE=edge
 PIN=0
+RECORD=0
 SCENARIOS=()
 while (($#)); do
     case $1 in
@@ -33,7 +35,8 @@ while (($#)); do
         --duration) DURATION=$2; shift ;;
         --pin) PIN=1 ;;
         --scenario) SCENARIOS+=("$2"); shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --record) RECORD=1 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) die "unknown argument $1" ;;
     esac
     shift
@@ -96,7 +99,8 @@ if ((PIN)); then
     CLIENT="pinned: both edges (one event loop) to CPU 0, wrk (1 thread) to CPU 1"
 fi
 ((${#SCENARIOS[@]})) && COMPARE_ARGS+=(--scenarios "${SCENARIOS[@]}")
+((RECORD)) && COMPARE_ARGS+=(--record "$BENCH_DIR/results.md" --title ab.sh)
 python3 "$BENCH_DIR/compare.py" --host "$HOST" --edge-port "$AFTER_PORT" --nginx-port "$BEFORE_PORT" \
     --edge-pid "$AFTER_PID" --nginx-pid "$BEFORE_PID" --lua "$BENCH_DIR/wrk-host.lua" \
     --pairs "$PAIRS" --duration "$DURATION" "${COMPARE_ARGS[@]}" \
-    --header "A/B: the \"edge\" columns are \`$AFTER $AFTER_ROLE\`, the \"nginx\" columns \`$BEFORE $BEFORE_ROLE\`; access logs off; $CLIENT; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
+    --header "${AB_NOTE:+$AB_NOTE. }A/B: the \"edge\" columns are \`$AFTER $AFTER_ROLE\`, the \"nginx\" columns \`$BEFORE $BEFORE_ROLE\`; access logs off; $CLIENT; load average before: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -196,6 +196,7 @@ def main():
     parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=list(SCENARIOS))
     parser.add_argument("--header", default="", help="text put above the tables (environment description)")
     parser.add_argument("--record", help="append a dated section with the results to this Markdown file")
+    parser.add_argument("--title", default="run.sh", help="the recorded section's title, before its date")
     arguments = parser.parse_args()
     try:
         report = measure(arguments)
@@ -207,7 +208,7 @@ def main():
     if arguments.record:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         with open(arguments.record, "a") as handle:
-            handle.write(f"\n## run.sh — {stamp}\n\n{arguments.header}\n\n{tables}\n")
+            handle.write(f"\n## {arguments.title} — {stamp}\n\n{arguments.header}\n\n{tables}\n")
         print(f"compare: appended to {arguments.record}", file=sys.stderr)
     return 0
 
