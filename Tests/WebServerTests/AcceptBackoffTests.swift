@@ -26,8 +26,15 @@ import WebServer
                     + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
             }
             let group = try EventLoopGroup(numberOfLoops: 1)
+            // Short pauses (10 ms, then 20 ms) keep the time without descriptors short (see DescriptorExhaustion).
             let server = HTTPServer(
-                configuration: HTTPServerConfiguration(address: try SocketAddress(parsing: "127.0.0.1:0")),
+                configuration: HTTPServerConfiguration(
+                    address: try SocketAddress(parsing: "127.0.0.1:0"),
+                    acceptBackoff: AcceptBackoffStateMachine.Configuration(
+                        initialPause: 10_000_000,
+                        maximumPause: 100_000_000
+                    )
+                ),
                 group: group,
                 responder: EchoResponder(),
                 logger: Logger(label: "accept-test", level: .info)
@@ -36,7 +43,7 @@ import WebServer
             guard let address = server.localAddress else { fail(2, "no address") }
             let metrics = server.metrics
 
-            // This child died once with SIGILL and no output: libdispatch could not open its descriptors.
+            // This child died with SIGILL and no output when libdispatch could not open a descriptor.
             DescriptorExhaustion.prepare()
 
             // Leave one descriptor number free: the client's socket takes it, and accept4 finds none.
@@ -55,8 +62,8 @@ import WebServer
             try Poll.until(deadline: 5, interval: .milliseconds(2), "third pause") { metrics.totalAcceptPauses >= 3 }
             let elapsed = ContinuousClock.now - firstPause
             let cpu = cpuSeconds() - firstCPU
-            // 100 ms, then 200 ms: a spinning loop would fail thousands of times and burn a core meanwhile.
-            guard elapsed >= .milliseconds(250) else { fail(4, "three pauses within \(elapsed)") }
+            // 10 ms, then 20 ms: a spinning loop would fail thousands of times and burn a core meanwhile.
+            guard elapsed >= .milliseconds(25) else { fail(4, "three pauses within \(elapsed)") }
             guard cpu < 0.5 * Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 2e18
             else { fail(5, "\(cpu) s of CPU in \(elapsed)") }
             guard metrics.totalAcceptPauseEpisodes == 1 else { fail(6, "\(metrics.totalAcceptPauseEpisodes) episodes") }
