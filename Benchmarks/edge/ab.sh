@@ -53,7 +53,7 @@ DOMAIN=bench.example
 HOST=mta-sts.$DOMAIN
 EVENT_LOOPS=2
 if ((PIN)); then
-    (($(nproc) >= 2)) || die "--pin needs two CPUs: one for the edges, one for wrk"
+    require_two_cpus
     EVENT_LOOPS=1
 fi
 require_tools
@@ -92,10 +92,8 @@ log "after: $AFTER $AFTER_ROLE on :$AFTER_PORT; before: $BEFORE $BEFORE_ROLE on 
 COMPARE_ARGS=()
 CLIENT="wrk unpinned"
 if ((PIN)); then
-    for pid in "$AFTER_PID" "$BEFORE_PID"; do
-        taskset -a -p -c 0 "$pid" >/dev/null || die "cannot pin $pid to CPU 0"
-    done
-    COMPARE_ARGS=(--threads 1 --client-cpu 1)
+    pin_to_server_cpu "$AFTER_PID" "$BEFORE_PID"
+    COMPARE_ARGS=("${PINNED_COMPARE_ARGS[@]}")
     CLIENT="pinned: both edges (one event loop) to CPU 0, wrk (1 thread) to CPU 1"
 fi
 ((${#SCENARIOS[@]})) && COMPARE_ARGS+=(--scenarios "${SCENARIOS[@]}")

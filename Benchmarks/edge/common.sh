@@ -33,6 +33,16 @@ require_tools() {
         || die "python3 'cryptography' is missing; install with: apt-get install -y python3-cryptography"
 }
 
+# --pin (run.sh, ab.sh): the servers on CPU 0, wrk with one thread on CPU 1, the nearest this machine comes to a
+# client on another machine.
+PINNED_COMPARE_ARGS=(--threads 1 --client-cpu 1)
+require_two_cpus() { (($(nproc) >= 2)) || die "--pin needs two CPUs: one for the servers, one for wrk"; }
+# Pins every thread of each pid to CPU 0.
+pin_to_server_cpu() {
+    local pid
+    for pid; do taskset -a -p -c 0 "$pid" >/dev/null || die "cannot pin $pid to CPU 0"; done
+}
+
 build_release() {
     log "building: swift build -c release --product mtasts"
     (cd "$REPO" && swift build -c release --product mtasts >&2)

@@ -57,7 +57,7 @@ fi
 DOMAIN=bench.example
 EVENT_LOOPS=2
 if ((PIN)); then
-    (($(nproc) >= 2)) || die "--pin needs two CPUs: one for the servers, one for wrk"
+    require_two_cpus
     EVENT_LOOPS=1
 fi
 # The layout of .build/bench-cache/vhosts-N/ (seed.py many --nginx-dir); a different one is generated again.
@@ -182,11 +182,8 @@ COMPARE_ARGS=()
 CLIENT_DESCRIPTION="wrk $( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}') on the same machine"
 if ((PIN)); then
     # Every thread the edge has (loop, follower, timers), and nginx's master and worker; wrk is pinned by compare.py.
-    taskset -a -p -c 0 "$EDGE_PID" >/dev/null || die "cannot pin the edge to CPU 0"
-    for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
-        taskset -a -p -c 0 "$pid" >/dev/null || die "cannot pin nginx ($pid) to CPU 0"
-    done
-    COMPARE_ARGS=(--threads 1 --client-cpu 1)
+    pin_to_server_cpu "$EDGE_PID" "$NGINX_PID" $(pgrep -P "$NGINX_PID")
+    COMPARE_ARGS=("${PINNED_COMPARE_ARGS[@]}")
     CLIENT_DESCRIPTION="$CLIENT_DESCRIPTION, pinned: the servers to CPU 0, wrk (1 thread) to CPU 1"
 fi
 if ((VHOSTS)); then

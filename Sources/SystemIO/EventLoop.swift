@@ -239,14 +239,16 @@ package final class EventLoop: @unchecked Sendable {
         }
         let index = Int(UInt32(truncatingIfNeeded: token))
         let generation = UInt32(truncatingIfNeeded: token >> 32)
-        if index < registrations.count, registrations[index]?.hasStarted == false,
-            registrations[index]?.generation == generation
-        {
+        // One load for a handler in progress (every event of a kept-alive connection); a stale token is sorted by its
+        // slot's flag and dropped by `current()` below, whichever pass it lands in.
+        if index < registrations.count, registrations[index]?.hasStarted == false {
             guard startsHandler else {
                 firstEvents.append((token, events))
                 return
             }
-            registrations[index]?.hasStarted = true
+            if registrations[index]?.generation == generation {
+                registrations[index]?.hasStarted = true
+            }
         }
         func current() -> (any EventHandler)? {
             guard index < registrations.count, let registration = registrations[index],
