@@ -23,7 +23,7 @@ package final class BufferedFileWriter {
     /// Appends `bytes`; contiguous storage (Array, Data) larger than the buffer is written in place.
     /// - Throws: ``SystemError`` from `write(2)`.
     package func write(_ bytes: some Sequence<UInt8>) throws {
-        let wrote = try bytes.withContiguousStorageIfAvailable { try write(UnsafeRawBufferPointer($0)) }
+        let wrote: Void? = try bytes.withContiguousStorageIfAvailable { try write(UnsafeRawBufferPointer($0)) }
         if wrote == nil { try Array(bytes).withUnsafeBytes { try write($0) } }
     }
 

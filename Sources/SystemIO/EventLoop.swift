@@ -154,7 +154,12 @@ package final class EventLoop: @unchecked Sendable {
             throw SystemError(errno: ENOENT, function: "epoll_ctl")
         }
         guard registration.interest != interest else { return }
-        try selector.modify(fd: descriptor, interest: interest, token: Self.token(descriptor, registration.generation))
+        try selector.modify(
+            fd: descriptor,
+            interest: interest,
+            was: registration.interest,
+            token: Self.token(descriptor, registration.generation)
+        )
         registration.interest = interest
         registrations[index] = registration
     }

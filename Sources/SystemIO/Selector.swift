@@ -25,7 +25,10 @@ package final class Selector {
     /// The one translation from ``EventSet`` to `EPOLL*` flags (level-triggered: no `EPOLLET`).
     static func epollFlags(for interest: EventSet) -> UInt32 {
         var flags: UInt32 = 0
-        if interest.contains(.readable) {
+        if interest.contains(.exclusive) {
+            flags |= EPOLLEXCLUSIVE.rawValue
+            if interest.contains(.readable) { flags |= EPOLLIN.rawValue }
+        } else if interest.contains(.readable) {
             flags |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue
         }
         if interest.contains(.writable) {
@@ -49,9 +52,15 @@ package final class Selector {
         try control(EPOLL_CTL_ADD, fd: fd, interest: interest, token: token)
     }
 
-    /// Changes the interest (and token) of a registered `fd`.
-    package func modify(fd: CInt, interest: EventSet, token: UInt64) throws {
-        try control(EPOLL_CTL_MOD, fd: fd, interest: interest, token: token)
+    /// Changes the interest (and token) of a registered `fd`. An ``EventSet/exclusive`` registration (`was` or
+    /// `interest`) is removed and added again: the kernel refuses `EPOLL_CTL_MOD` for one.
+    package func modify(fd: CInt, interest: EventSet, was previous: EventSet, token: UInt64) throws {
+        if previous.contains(.exclusive) || interest.contains(.exclusive) {
+            try deregister(fd: fd)
+            try register(fd: fd, interest: interest, token: token)
+        } else {
+            try control(EPOLL_CTL_MOD, fd: fd, interest: interest, token: token)
+        }
     }
 
     /// Stops watching `fd`.

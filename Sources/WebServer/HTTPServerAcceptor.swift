@@ -13,21 +13,23 @@ import TLS
 /// again. The server logs the first pause of each such episode and the accept that ends it.
 ///
 /// ```swift
-/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, shared: shared)
+/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, interest: .readable, shared: shared)
 /// try loop.register(acceptor, descriptor: socket.fileDescriptor, interest: .readable)
 /// ```
 final class HTTPServerAcceptor: EventHandler {
     private let loop: EventLoop
     private let listener: ServerSocket
+    private let interest: EventSet
     private let shared: HTTPServerShared
     private let registry: ConnectionRegistry?
     private let scratch: ScratchBuffer
     private var backoff: AcceptBackoffStateMachine
 
-    /// Creates the acceptor of `listener`, registered with `loop` by the caller.
-    init(loop: EventLoop, listener: ServerSocket, shared: HTTPServerShared) {
+    /// Creates the acceptor of `listener`, registered with `loop` for `interest` by the caller.
+    init(loop: EventLoop, listener: ServerSocket, interest: EventSet, shared: HTTPServerShared) {
         self.loop = loop
         self.listener = listener
+        self.interest = interest
         self.shared = shared
         self.registry = shared.registry(for: loop)
         scratch = ScratchBuffer(accessLog: shared.accessLog)
@@ -145,7 +147,7 @@ final class HTTPServerAcceptor: EventHandler {
 
     /// Stops watching the listener until `until`.
     private func pause(until: UInt64, startsEpisode: Bool, error: any Error) {
-        try? loop.modify(descriptor: listener.fileDescriptor, interest: [])
+        try? loop.modify(descriptor: listener.fileDescriptor, interest: interest.subtracting(.readable))
         shared.metrics.acceptPaused(startsEpisode: startsEpisode)
         if startsEpisode {
             shared.logger?.warning(
@@ -160,7 +162,7 @@ final class HTTPServerAcceptor: EventHandler {
             // Shutdown deregisters and closes the listener on this thread; its number may belong to another
             // descriptor by now.
             guard !listener.descriptor.isClosed else { return }
-            try? loop.modify(descriptor: listener.fileDescriptor, interest: .readable)
+            try? loop.modify(descriptor: listener.fileDescriptor, interest: interest)
         }
     }
 }

@@ -209,6 +209,23 @@ import Testing
         #expect(events.all.suffix(2) == ["new:5", "newer:4"])
     }
 
+    /// A listener every loop watches is registered `EPOLLEXCLUSIVE`, which the kernel accepts only without
+    /// `EPOLLRDHUP` and never modifies (`EINVAL`): pausing it and watching it again must still work.
+    @Test func anExclusiveRegistrationIsPausedAndWatchedAgain() throws {
+        let listener = try ServerSocket(bindingTo: try SocketAddress(parsing: "127.0.0.1:0"), reusePort: false)
+        defer { try? listener.close() }
+        let selector = try Selector()
+        let fd = listener.fileDescriptor
+        try selector.register(fd: fd, interest: [.readable, .exclusive], token: 7)
+        let client = try Socket.connect(to: listener.localAddress, timeout: .seconds(5))
+        defer { try? client.close() }
+        #expect(try reported(by: selector, waitingMilliseconds: 5_000) == [7])
+        try selector.modify(fd: fd, interest: [.exclusive], was: [.readable, .exclusive], token: 7)
+        #expect(try reported(by: selector, waitingMilliseconds: 0) == [])
+        try selector.modify(fd: fd, interest: [.readable, .exclusive], was: [.exclusive], token: 8)
+        #expect(try reported(by: selector, waitingMilliseconds: 5_000) == [8])
+    }
+
     @Test func registrationErrorsAreThrown() throws {
         let group = try EventLoopGroup(numberOfLoops: 1)
         defer { try? group.shutdownGracefully() }
@@ -241,6 +258,13 @@ private func socketPair() throws -> (local: FileDescriptor, remote: FileDescript
         throw SystemError(errno: errno, function: "socketpair")
     }
     return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+}
+
+/// The tokens `selector` reports within one wait of up to `milliseconds`.
+private func reported(by selector: Selector, waitingMilliseconds milliseconds: CInt) throws -> [UInt64] {
+    var tokens: [UInt64] = []
+    try selector.wait(timeoutMilliseconds: milliseconds) { token, _ in tokens.append(token) }
+    return tokens
 }
 
 /// Reads one byte from `fd`; 0 when none was there.

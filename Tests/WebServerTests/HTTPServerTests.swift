@@ -39,6 +39,40 @@ import WebServer
         }
     }
 
+    /// Every loop accepts from one listener: while one loop is busy, new connections go to the other (with a
+    /// listener per loop, the kernel would have queued about half of them on the busy loop until it was free).
+    @Test func aBusyLoopLeavesNewConnectionsToTheOthers() throws {
+        let server = try plainServer()
+        defer { server.stop() }
+        let busy = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        server.group.loops[0].execute {
+            busy.signal()
+            release.wait()
+        }
+        defer { release.signal() }
+        #expect(busy.wait(timeout: .now() + 5) == .success)
+        for index in 0..<8 {
+            let client = try RawClient.connect(try server.address)
+            try client.send("GET /n\(index) HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let (text, closed) = client.receive()
+            #expect(closed)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("GET /n\(index) body=0"))
+        }
+    }
+
+    /// The loops share the listener; the last to stop watching it closes it.
+    @Test func shutdownClosesTheListenerEveryLoopWatched() throws {
+        let server = try plainServer()
+        let address = try server.address
+        let client = try RawClient.connect(address)
+        try client.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(client.receive().text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        server.stop()
+        #expect(throws: SystemError.self) { try Socket.connect(to: address, timeout: .seconds(2)) }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let server = try plainServer()
         defer { server.stop() }
