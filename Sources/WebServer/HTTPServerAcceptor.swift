@@ -13,23 +13,26 @@ import TLS
 /// again. The server logs the first pause of each such episode and the accept that ends it.
 ///
 /// ```swift
-/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, interest: .readable, shared: shared)
+/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, interest: .readable, loops: 1, shared: shared)
 /// try loop.register(acceptor, descriptor: socket.fileDescriptor, interest: .readable)
 /// ```
 final class HTTPServerAcceptor: EventHandler {
     private let loop: EventLoop
     private let listener: ServerSocket
     private let interest: EventSet
+    private let acceptsPerEvent: Int
     private let shared: HTTPServerShared
     private let registry: ConnectionRegistry?
     private let scratch: ScratchBuffer
     private var backoff: AcceptBackoffStateMachine
 
-    /// Creates the acceptor of `listener`, registered with `loop` for `interest` by the caller.
-    init(loop: EventLoop, listener: ServerSocket, interest: EventSet, shared: HTTPServerShared) {
+    /// Creates the acceptor of `listener`, registered with `loop` for `interest` by the caller; `loops` is the
+    /// number of loops that accept from it.
+    init(loop: EventLoop, listener: ServerSocket, interest: EventSet, loops: Int, shared: HTTPServerShared) {
         self.loop = loop
         self.listener = listener
         self.interest = interest
+        acceptsPerEvent = Self.acceptsPerEvent(loops: loops)
         self.shared = shared
         self.registry = shared.registry(for: loop)
         scratch = ScratchBuffer(accessLog: shared.accessLog)
@@ -38,13 +41,17 @@ final class HTTPServerAcceptor: EventHandler {
 
     /// Connections accepted per readiness event. The listener is level-triggered, so the rest are reported again
     /// by the next wait, after the events already pending: handshakes in progress then go on between new
-    /// connections instead of queueing behind a burst of them. Against 256 it cut the p99 of a new TLS
-    /// connection per request by a quarter (`ab.sh`: 0.70–0.79× in 4 of 4 pairs), at 1.02–1.07× req/s.
-    static let acceptsPerEvent = 4
+    /// connections instead of queueing behind a burst of them. A lone loop takes up to four (against 256 it cut
+    /// the p99 of a new TLS connection per request by a quarter, at 1.02–1.07× req/s; against one, 1.00–1.06×
+    /// nginx's req/s instead of 0.94–0.99×). Loops sharing the listener take one each, as nginx's workers do, so
+    /// that the next connection goes to whichever loop waits next instead of to a burst on the loop that is
+    /// awake (`ab.sh`, new connection per request, against four: 1.02×; against four each from a listener per
+    /// loop: 1.08× req/s, the server's CPU per connection lower in 9 of 10 pairs).
+    static func acceptsPerEvent(loops: Int) -> Int { loops > 1 ? 1 : 4 }
 
-    /// Accepts what is pending, up to ``acceptsPerEvent`` connections.
+    /// Accepts what is pending, up to `acceptsPerEvent` connections.
     func readable() {
-        for _ in 0..<Self.acceptsPerEvent {
+        for _ in 0..<acceptsPerEvent {
             let accepted: IOResult<(socket: Socket, peer: SocketAddress)>
             do {
                 accepted = try listener.acceptWithPeerAddress()
