@@ -18,7 +18,7 @@ package struct EventSet: OptionSet, Sendable, Hashable {
     package static let hangup = EventSet(rawValue: 1 << 3)
     /// Requested, never reported: for a descriptor that several loops watch (one listener shared by every
     /// loop), a readiness wakes one of the loops waiting for it instead of all (`EPOLLEXCLUSIVE`). Without
-    /// ``readHangup`` (the kernel refuses `EPOLLRDHUP` with it); a registration keeps it across ``EventLoop``'s
-    /// `modify`, which re-adds such a descriptor (the kernel refuses to modify one).
+    /// ``readHangup`` (the kernel refuses `EPOLLRDHUP` with it). Pass it in every `modify` of such a
+    /// registration too: the selector then removes and re-adds the descriptor (the kernel refuses to modify one).
     package static let exclusive = EventSet(rawValue: 1 << 4)
 }

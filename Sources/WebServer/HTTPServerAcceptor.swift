@@ -166,8 +166,8 @@ final class HTTPServerAcceptor: EventHandler {
             )
         }
         loop.scheduleTimer(deadline: Deadline(uptimeNanoseconds: until)) { [self] in
-            // Shutdown deregisters and closes the listener on this thread; its number may belong to another
-            // descriptor by now.
+            // Shutdown deregisters the listener on every loop and the last loop closes it; its number may
+            // belong to another descriptor by now.
             guard !listener.descriptor.isClosed else { return }
             try? loop.modify(descriptor: listener.fileDescriptor, interest: interest)
         }
