@@ -63,8 +63,7 @@ package final class HTTPServer: Sendable {
         let socket = try ServerSocket(bindingTo: shared.configuration.address, reusePort: false)
         listener.withLock { $0 = socket }
         boundAddress.withLock { $0 = socket.localAddress }
-        let loops = group.loops.count
-        let interest: EventSet = loops > 1 ? [.readable, .exclusive] : .readable
+        let interest: EventSet = group.loops.count > 1 ? [.readable, .exclusive] : .readable
         for loop in group.loops {
             let shared = self.shared
             let transfer = SocketTransfer(socket: socket)
@@ -73,7 +72,6 @@ package final class HTTPServer: Sendable {
                     loop: loop,
                     listener: transfer.socket,
                     interest: interest,
-                    loops: loops,
                     shared: shared
                 )
                 do {

@@ -13,7 +13,7 @@ import TLS
 /// again. The server logs the first pause of each such episode and the accept that ends it.
 ///
 /// ```swift
-/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, interest: .readable, loops: 1, shared: shared)
+/// let acceptor = HTTPServerAcceptor(loop: loop, listener: socket, interest: .readable, shared: shared)
 /// try loop.register(acceptor, descriptor: socket.fileDescriptor, interest: .readable)
 /// ```
 final class HTTPServerAcceptor: EventHandler {
@@ -26,13 +26,13 @@ final class HTTPServerAcceptor: EventHandler {
     private let scratch: ScratchBuffer
     private var backoff: AcceptBackoffStateMachine
 
-    /// Creates the acceptor of `listener`, registered with `loop` for `interest` by the caller; `loops` is the
-    /// number of loops that accept from it.
-    init(loop: EventLoop, listener: ServerSocket, interest: EventSet, loops: Int, shared: HTTPServerShared) {
+    /// Creates the acceptor of `listener`, registered with `loop` for `interest` by the caller
+    /// (``EventSet/exclusive`` when other loops accept from it too).
+    init(loop: EventLoop, listener: ServerSocket, interest: EventSet, shared: HTTPServerShared) {
         self.loop = loop
         self.listener = listener
         self.interest = interest
-        acceptsPerEvent = Self.acceptsPerEvent(loops: loops)
+        acceptsPerEvent = Self.acceptsPerEvent(sharedListener: interest.contains(.exclusive))
         self.shared = shared
         self.registry = shared.registry(for: loop)
         scratch = ScratchBuffer(accessLog: shared.accessLog)
@@ -47,7 +47,7 @@ final class HTTPServerAcceptor: EventHandler {
     /// that the next connection goes to whichever loop waits next instead of to a burst on the loop that is
     /// awake (`ab.sh`, new connection per request, against four: 1.02×; against four each from a listener per
     /// loop: 1.08× req/s, the server's CPU per connection lower in 9 of 10 pairs).
-    static func acceptsPerEvent(loops: Int) -> Int { loops > 1 ? 1 : 4 }
+    static func acceptsPerEvent(sharedListener: Bool) -> Int { sharedListener ? 1 : 4 }
 
     /// Accepts what is pending, up to `acceptsPerEvent` connections.
     func readable() {
