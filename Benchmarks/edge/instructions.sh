@@ -3,20 +3,28 @@
 # deterministic for the same binary and inputs, so a change in the request path shows even where wrk's req/s
 # vary by ±15%.
 #
-#   Benchmarks/edge/instructions.sh BINARY_A BINARY_B|nginx [REQUESTS]
+#   Benchmarks/edge/instructions.sh [--keep DIR] BINARY_A BINARY_B|nginx [REQUESTS]
 #
 # e.g. the release binary of an earlier commit (built in a git worktree) against this checkout's. Seeds one
 # domain as run.sh does, runs each edge under callgrind (one event loop, access log off), warms it up, then
-# counts every instruction of the process during REQUESTS (default 300) sequential new TLS connections and
-# 10×REQUESTS requests on one kept-alive connection (tls_client.py), every response a 200. Prints instructions
+# counts every instruction of the process during REQUESTS (default 300) sequential new TLS connections (full
+# handshakes), REQUESTS new connections each resuming the session of the one before (as wrk's connections do)
+# and 10×REQUESTS requests on one kept-alive connection (tls_client.py), every response a 200. Prints instructions
 # per request for both and the ratio B/A. Debug info is stripped from temporary copies first (valgrind 3.19
 # cannot read Swift's). BINARY_B may be the word `nginx`: nginx configured as run.sh configures it (the same
 # leaf, key and policy file, access log off), with one worker and no master process so that callgrind counts
 # the process that serves. Instructions leave out the kernel: nginx opens, reads and closes the file per
-# request. See docs/performance.md.
+# request. --keep DIR keeps each count's callgrind file in DIR (a-new-connection, b-resumed, …) for
+# callgrind_annotate. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-(($# >= 2)) || die "usage: instructions.sh BINARY_A BINARY_B|nginx [REQUESTS]"
+KEEP=
+if [[ ${1:-} == --keep ]]; then
+    KEEP=$(realpath -m "${2:?--keep needs a directory}")
+    mkdir -p "$KEEP" || die "cannot create $KEEP"
+    shift 2
+fi
+(($# >= 2)) || die "usage: instructions.sh [--keep DIR] BINARY_A BINARY_B|nginx [REQUESTS]"
 REQUESTS=${3:-300}
 command -v valgrind >/dev/null && command -v callgrind_control >/dev/null \
     || die "valgrind is missing; install with: apt-get install -y valgrind"
@@ -57,7 +65,8 @@ serve_under_callgrind() {
     exec valgrind --tool=callgrind --callgrind-out-file="$out" "$binary" edge --no-migrate
 }
 
-# Counts instructions of binary $1 during tls_client.py runs; prints "new-connection keep-alive" per request.
+# Counts instructions of binary $1 during tls_client.py runs; prints "new-connection resumed keep-alive" per
+# request.
 count() {
     local binary=$1 out=$WORK/callgrind.$2 pid
     EDGE_PORT=$(free_port)
@@ -70,9 +79,10 @@ count() {
         sleep 0.2
     done
     local client=(python3 "$BENCH_DIR/tls_client.py" "$HOST" "$EDGE_PORT" "$TLS/ca.pem")
-    "${client[@]}" 50 new-connection && "${client[@]}" 500 keep-alive || die "warm-up failed for $2"
+    "${client[@]}" 50 new-connection && "${client[@]}" 50 resumed && "${client[@]}" 500 keep-alive \
+        || die "warm-up failed for $2"
     local per=()
-    for mode in new-connection keep-alive; do
+    for mode in new-connection resumed keep-alive; do
         local n=$REQUESTS
         [[ $mode == keep-alive ]] && n=$((REQUESTS * 10))
         callgrind_control -z "$pid" >/dev/null 2>&1
@@ -85,6 +95,7 @@ count() {
             sleep 0.2
         done
         total=$(awk '/^summary:/ {print $2}' "$file")
+        [[ -n $KEEP ]] && cp "$file" "$KEEP/$2-$mode"
         rm -f "$out".*
         per+=("$((total / n))")
     done
@@ -92,10 +103,11 @@ count() {
     echo "${per[@]}"
 }
 
-read -r A_NEW A_KEEP < <(count "$WORK/a" a)
-read -r B_NEW B_KEEP < <(count "$B" b)
+read -r A_NEW A_RESUMED A_KEEP < <(count "$WORK/a" a)
+read -r B_NEW B_RESUMED B_KEEP < <(count "$B" b)
 printf '| scenario | A instructions/request | B instructions/request | B/A |\n| --- | ---: | ---: | ---: |\n'
-for row in "new TLS connection per request|$A_NEW|$B_NEW" "keep-alive|$A_KEEP|$B_KEEP"; do
+for row in "new TLS connection per request|$A_NEW|$B_NEW" "new connection resuming the last one's session|$A_RESUMED|$B_RESUMED" \
+    "keep-alive|$A_KEEP|$B_KEEP"; do
     IFS='|' read -r name a b <<<"$row"
     printf '| %s | %s | %s | %s |\n' "$name" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
 done
