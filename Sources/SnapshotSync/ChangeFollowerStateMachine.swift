@@ -1,9 +1,10 @@
 package import Store
 
-/// Decides what keeps a role's snapshot (the edge's, the DNS zone's) current, as a pure state machine: a full load at start, then the
-/// hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a full reconcile every
-/// `reconcileInterval` so anything missed heals, the snapshot file written at most every `persistInterval`,
-/// and capped exponential backoff while the database is unreachable (the last snapshot keeps being served).
+/// Decides what keeps a role's snapshot (the edge's, the DNS zone's) current, as a pure state machine: a full load
+/// at start, then the hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a full
+/// reconcile every `reconcileInterval` (longer when full loads are slow: ``reconcileEvery``) so anything missed
+/// heals, the snapshot file written at most every `persistInterval`, and capped exponential backoff while the
+/// database is unreachable (the last snapshot keeps being served).
 ///
 /// The shell (``ChangeFollower``) executes each ``Action`` and feeds its outcome back as an event; the clock
 /// is injected as monotonic nanoseconds. A writer's `seq` is assigned before its commit, so a lower number
@@ -18,7 +19,9 @@ package import Store
 package struct ChangeFollowerStateMachine: Sendable {
     /// Intervals in nanoseconds.
     package struct Configuration: Sendable, Hashable {
-        /// A full reload this often, whatever the change log says.
+        /// A full reload this often, whatever the change log says; but never sooner than
+        /// ``ChangeFollowerStateMachine/reconcileCostFactor`` times as long as the last full load took after the
+        /// last one ended, because no change is applied while it runs.
         package var reconcileInterval: UInt64
         /// The snapshot file is rewritten at most this often.
         package var persistInterval: UInt64
@@ -111,6 +114,10 @@ package struct ChangeFollowerStateMachine: Sendable {
     /// A full load is owed (the first one failed and the snapshot came from the file, or nothing).
     private var needsFullLoad = false
     private var lastFullLoad: UInt64
+    /// When the full load in progress started.
+    private var fullLoadStarted: UInt64
+    /// How long the last full load took (nanoseconds).
+    private var lastFullLoadDuration: UInt64 = 0
     private var lastPersist: UInt64?
     private var backoff: UInt64
 
@@ -118,7 +125,20 @@ package struct ChangeFollowerStateMachine: Sendable {
     package init(configuration: Configuration = Configuration(), now: UInt64) {
         self.configuration = configuration
         self.lastFullLoad = now
+        self.fullLoadStarted = now
         self.backoff = configuration.initialBackoff
+    }
+
+    /// A full load keeps the follower busy at most 1/`reconcileCostFactor` of the time: with a million hosts one
+    /// takes 13–25 s here, and a change committed meanwhile waits for it (a reconcile every 60 s would hold a
+    /// fifth to two fifths of all changes for seconds).
+    package static let reconcileCostFactor: UInt64 = 100
+
+    /// How long after the last full load the next one is due: the configured interval, or longer when full loads
+    /// are slow (``reconcileCostFactor``).
+    package var reconcileEvery: UInt64 {
+        let scaled = lastFullLoadDuration.multipliedReportingOverflow(by: Self.reconcileCostFactor)
+        return max(configuration.reconcileInterval, scaled.overflow ? .max : scaled.partialValue)
     }
 
     // MARK: - Events
@@ -126,6 +146,7 @@ package struct ChangeFollowerStateMachine: Sendable {
     /// The follower starts: load everything.
     package mutating func start(now: UInt64) -> Action {
         phase = .loadingAll(initial: true)
+        fullLoadStarted = now
         return .loadAll
     }
 
@@ -142,6 +163,7 @@ package struct ChangeFollowerStateMachine: Sendable {
         if changed || needsFullLoad { hasUnpersistedChanges = true }
         needsFullLoad = false
         lastFullLoad = now
+        lastFullLoadDuration = now &- fullLoadStarted
         return fetch()
     }
 
@@ -237,8 +259,9 @@ package struct ChangeFollowerStateMachine: Sendable {
     }
 
     private mutating func cycle(now: UInt64) -> Action {
-        if needsFullLoad || now &- lastFullLoad >= configuration.reconcileInterval {
+        if needsFullLoad || now &- lastFullLoad >= reconcileEvery {
             phase = .loadingAll(initial: false)
+            fullLoadStarted = now
             return .loadAll
         }
         return fetch()
@@ -267,7 +290,7 @@ package struct ChangeFollowerStateMachine: Sendable {
     private mutating func wait(now: UInt64) -> Action {
         phase = .waiting
         var deadline = Self.adding(configuration.pollInterval, to: now)
-        deadline = min(deadline, Self.adding(configuration.reconcileInterval, to: lastFullLoad))
+        deadline = min(deadline, Self.adding(reconcileEvery, to: lastFullLoad))
         if hasUnpersistedChanges, let lastPersist {
             deadline = min(deadline, Self.adding(configuration.persistInterval, to: lastPersist))
         }

@@ -128,6 +128,31 @@ import Testing
         )
     }
 
+    @Test func aSlowFullLoadPutsTheNextReconcileAHundredTimesItsDurationAway() {
+        let start = 1000 * Self.second
+        var machine = ChangeFollowerStateMachine(now: start)
+        _ = machine.start(now: start)
+        // A first load that took 2 s (a million hosts take 13–25 s): the next is due 200 s after it ended.
+        let loaded = start + 2 * Self.second
+        _ = machine.loadedAll(sequence: 1, reflected: [], changed: true, now: loaded)
+        #expect(machine.reconcileEvery == 200 * Self.second)
+        _ = machine.fetched([], now: loaded)
+        _ = machine.persisted(now: loaded)
+        // 60 s later, the configured interval: the change log is read, nothing is reloaded.
+        let minute = loaded + 60 * Self.second
+        #expect(machine.waited(now: minute) == .fetchChanges(after: 0, limit: 1000))
+        #expect(machine.fetched([], now: minute) == .waitForChange(deadline: minute + 500 * Self.millisecond))
+        // Just before it is due, the wait ends when it is due.
+        let close = loaded + 199_800 * Self.millisecond
+        _ = machine.waited(now: close)
+        #expect(machine.fetched([], now: close) == .waitForChange(deadline: loaded + 200 * Self.second))
+        let due = loaded + 200 * Self.second
+        #expect(machine.waited(now: due) == .loadAll)
+        // A quick reload brings the interval back to the configured 60 s.
+        _ = machine.loadedAll(sequence: 1, reflected: [], changed: false, now: due + 10 * Self.millisecond)
+        #expect(machine.reconcileEvery == 60 * Self.second)
+    }
+
     @Test func theWaitNeverOutlastsTheNextReconcile() {
         var (machine, now) = started(configuration: .init(reconcileInterval: .milliseconds(300)))
         _ = machine.fetched([], now: now)
