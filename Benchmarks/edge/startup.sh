@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Edge start-up time and memory with N hosted domains, each with its own policy and P-256 certificate.
 #
-#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] [--changes K] N [N ...]   e.g. startup.sh 10000 1000000
+#   Benchmarks/edge/startup.sh [--record] [--fetch K|all] [--changes K] [--changes-over S] N [N ...]
+#   e.g. startup.sh 10000 1000000
 #
 # For each N: generates (once; cached under .build/bench-cache/N/) a throwaway CA, N leaf certificates and
 # the COPY files, creates a throwaway PostgreSQL with `mtasts migrate`, loads the rows with \copy, then
@@ -9,27 +10,31 @@
 # and VmRSS after that answer and after fetching K (default 1000; `all`: every host) distinct hosts over new
 # TLS connections (each builds that host's TLS context in the edge). Then it times K (default 20) policy
 # changes, one after another, each written as the API writes it, from commit until the edge serves it
-# (startup_probe.py). Finally it stops PostgreSQL and starts the edge again, which then loads the snapshot file
-# the first run wrote, and reports that start-up and its RSS.
+# (startup_probe.py); with --changes-over S they start at even intervals over S seconds instead, so that they
+# meet the edge's full reconciles too (the first is due 60 s after its first load, later when loads are slow).
+# The peak RSS is read after the changes. Finally it stops PostgreSQL and starts the edge again, which then
+# loads the snapshot file the first run wrote, and reports that start-up and its RSS.
 # --record appends the figures to results.md. See docs/performance.md.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 RECORD=0
 FETCH=1000
 CHANGES=20
+CHANGES_OVER=0
 COUNTS=()
 while (($#)); do
     case $1 in
         --record) RECORD=1 ;;
         --fetch) FETCH=$2; shift ;;
         --changes) CHANGES=$2; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --changes-over) CHANGES_OVER=$2; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         [0-9]*) COUNTS+=("$1") ;;
         *) die "unknown argument $1" ;;
     esac
     shift
 done
-((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] [--changes K] N [N ...]"
+((${#COUNTS[@]})) || die "usage: startup.sh [--record] [--fetch K|all] [--changes K] [--changes-over S] N [N ...]"
 
 # The seed layout; cached_seed (common.sh) makes an older or unfinished one again.
 CACHE_VERSION=1
@@ -61,8 +66,8 @@ for COUNT in "${COUNTS[@]}"; do
         export_edge_environment
         export MTASTS_LOG_LEVEL=info
         python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
-            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --changes "$CHANGES" --log "$WORK/edge.log" \
-            --pid-file "$WORK/edge.pid"
+            --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --changes "$CHANGES" --changes-over "$CHANGES_OVER" \
+            --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
     ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
     stop_pid "$(cat "$WORK/edge.pid" 2>/dev/null || echo 0)"
     snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.bin" 2>/dev/null || echo 0)
@@ -116,7 +121,13 @@ if [[ $RECORD == 1 ]]; then
         printf '\n## startup.sh — %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
         printf 'Commit %s; %s cores, shared with other builds; load average before: %s. Edge with %s event loops,\n' \
             "$COMMIT" "$(nproc)" "$LOAD_BEFORE" "${EVENT_LOOPS:-2}"
-        printf 'start-up = spawn until the first HTTPS 200 for a seeded host; fetches are new TLS connections.\n\n'
+        printf 'start-up = spawn until the first HTTPS 200 for a seeded host; fetches are new TLS connections;\n'
+        if [[ $CHANGES_OVER == 0 ]]; then
+            printf '%s policy changes one after another.\n\n' "$CHANGES"
+        else
+            printf '%s policy changes started at even intervals over %s s; peak RSS read after them.\n\n' \
+                "$CHANGES" "$CHANGES_OVER"
+        fi
         printf '%s\n' "$TABLE"
     } >> "$BENCH_DIR/results.md"
     log "appended to $BENCH_DIR/results.md"

@@ -10,7 +10,9 @@ with exactly the seeded policy; anything else fails the run.
 With `--changes K`, it then publishes K policy changes one after another, each written as the API writes one
 (the current row superseded, a new row and a `changes` row with NOTIFY, in one transaction, through psql on
 MTASTS_DATABASE_URL), and times each from its commit until the edge serves the new text; it reports the median,
-p99 and maximum.
+p99 and maximum. With `--changes-over S` the K changes start at even intervals over S seconds instead of one
+after another, so that they meet whatever the edge does in that time (a full reconcile, say). The peak RSS is
+read last, after the changes.
 
 The environment (MTASTS_*) is passed through to `mtasts edge`. Standard library only (plus seed.py for the
 expected policy text, which imports `cryptography`).
@@ -85,10 +87,15 @@ def publish_change(database_url, host, index):
     return text.encode()
 
 
-def time_changes(context, port, hosts, count, database_url):
-    """Seconds from each change's commit until the edge serves it, for `count` changes in a row."""
+def time_changes(context, port, hosts, count, database_url, spread_seconds=0.0):
+    """Seconds from each change's commit until the edge serves it, for `count` changes in a row, or starting at
+    even intervals over `spread_seconds`."""
     latencies = []
+    began = time.monotonic()
     for index, host in enumerate(random.Random(2).sample(hosts, count)):
+        start_at = began + spread_seconds * index / count
+        if time.monotonic() < start_at:
+            time.sleep(start_at - time.monotonic())
         expected = publish_change(database_url, host, index)
         committed = time.monotonic()
         while True:
@@ -113,6 +120,8 @@ def main():
     parser.add_argument("--pid-file", required=True)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--changes", type=int, default=0, help="policy changes to time after start-up")
+    parser.add_argument("--changes-over", type=float, default=0,
+                        help="start the changes at even intervals over this many seconds (0: one after another)")
     arguments = parser.parse_args()
 
     with open(arguments.hosts) as handle:
@@ -157,15 +166,15 @@ def main():
             "fetched": len(sample),
             "fetch_seconds": round(fetch_seconds, 2),
             "rss_after_fetch": after_fetch["VmRSS"],
-            "peak_rss": after_fetch["VmHWM"],
         }
         if arguments.changes:
             latencies = sorted(time_changes(context, arguments.port, hosts, arguments.changes,
-                                            os.environ["MTASTS_DATABASE_URL"]))
+                                            os.environ["MTASTS_DATABASE_URL"], arguments.changes_over))
             result["changes"] = len(latencies)
             result["change_median_seconds"] = round(latencies[len(latencies) // 2], 3)
             result["change_p99_seconds"] = round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 3)
             result["change_max_seconds"] = round(latencies[-1], 3)
+        result["peak_rss"] = memory(process.pid)["VmHWM"]
         print(json.dumps(result))
     finally:
         process.terminate()
