@@ -19,9 +19,9 @@ package import Store
 package struct ChangeFollowerStateMachine: Sendable {
     /// Intervals in nanoseconds.
     package struct Configuration: Sendable, Hashable {
-        /// A full reload this often, whatever the change log says; but never sooner than
-        /// ``ChangeFollowerStateMachine/reconcileCostFactor`` times as long as the last full load took after the
-        /// last one ended, because no change is applied while it runs.
+        /// A full reload this often, whatever the change log says; but never sooner than 100 times as long as the
+        /// last full load took after it ended, because no change is applied while one runs
+        /// (``ChangeFollowerStateMachine/reconcileEvery``).
         package var reconcileInterval: UInt64
         /// The snapshot file is rewritten at most this often.
         package var persistInterval: UInt64
@@ -129,10 +129,9 @@ package struct ChangeFollowerStateMachine: Sendable {
         self.backoff = configuration.initialBackoff
     }
 
-    /// A full load keeps the follower busy at most 1/`reconcileCostFactor` of the time: with a million hosts one
-    /// takes 13–25 s here, and a change committed meanwhile waits for it (a reconcile every 60 s would hold a
-    /// fifth to two fifths of all changes for seconds).
-    package static let reconcileCostFactor: UInt64 = 100
+    /// Full loads keep the follower busy at most 1/`reconcileCostFactor` of the time: with a million hosts one
+    /// took 13 s on a fast day here and 32–72 s on a slow one, and a change committed meanwhile waits for it.
+    private static let reconcileCostFactor: UInt64 = 100
 
     /// How long after the last full load the next one is due: the configured interval, or longer when full loads
     /// are slow (``reconcileCostFactor``).

@@ -132,7 +132,7 @@ import Testing
         let start = 1000 * Self.second
         var machine = ChangeFollowerStateMachine(now: start)
         _ = machine.start(now: start)
-        // A first load that took 2 s (a million hosts take 13–25 s): the next is due 200 s after it ended.
+        // A first load that took 2 s (a million hosts take 13–72 s here): the next is due 200 s after it ended.
         let loaded = start + 2 * Self.second
         _ = machine.loadedAll(sequence: 1, reflected: [], changed: true, now: loaded)
         #expect(machine.reconcileEvery == 200 * Self.second)
