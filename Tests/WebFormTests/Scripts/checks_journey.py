@@ -144,10 +144,6 @@ class ChecksJourney(Browser):
         return [(item.get_attribute("data-step"), item.get_attribute("data-plan-status"))
                 for item in self.css("#mx-change-steps li")]
 
-    def choose(self, element_id):
-        self.driver.find_element(By.CSS_SELECTOR, f'label[for="{element_id}"]').click()
-        self.wait(lambda d: self.by_id(element_id).is_selected(), f"#{element_id} selected")
-
     # MARK: - the journey
 
     def run(self):

@@ -13,7 +13,12 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, NoSuchElementException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -98,6 +103,21 @@ class Browser:
 
     def click(self, element_id):
         self.by_id(element_id).click()
+
+    def choose(self, element_id):
+        """Clicks a radio button by its label, as a person would. The domain page's status list above the forms
+        re-renders as checks report, which can move the label between the moment the click is aimed and the
+        moment it lands on something else: then it is aimed again, until the label takes it."""
+        def clicked(driver):
+            label = driver.find_element(By.CSS_SELECTOR, f'label[for="{element_id}"]')
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+            try:
+                label.click()
+            except ElementClickInterceptedException:
+                return False
+            return True
+        self.wait(clicked, f"a click on the label of #{element_id}")
+        self.wait(lambda d: self.by_id(element_id).is_selected(), f"#{element_id} selected")
 
     def active_id(self):
         return self.driver.execute_script("return document.activeElement && document.activeElement.id")

@@ -67,10 +67,6 @@ class ReportsJourney(Browser):
         self.expect(status == 200, f"GET policy answered {status}")
         return body
 
-    def choose(self, element_id):
-        self.driver.find_element(By.CSS_SELECTOR, f'label[for="{element_id}"]').click()
-        self.wait(lambda d: self.by_id(element_id).is_selected(), f"#{element_id} selected")
-
     def press_enter(self, element):
         """Activates a control from the keyboard: focus, then Enter."""
         self.driver.execute_script("arguments[0].focus()", element)

@@ -133,11 +133,6 @@ class Journey(Browser):
         self.expect(invalid == "true", f"{what}: #{element_id} marked invalid ({invalid!r})")
         return message
 
-    def choose(self, element_id):
-        """Clicks a radio button (by its label, as a person would)."""
-        self.driver.find_element(By.CSS_SELECTOR, f'label[for="{element_id}"]').click()
-        self.wait(lambda d: self.by_id(element_id).is_selected(), f"#{element_id} selected")
-
     def radio_value(self, name):
         return self.driver.execute_script(
             "const c = document.querySelector(`input[name='${arguments[0]}']:checked`); return c && c.value", name)
