@@ -7,12 +7,12 @@ import Synchronization
 /// address or an IPv6 /64 (the table is generic so that SystemIO needs no HTTP types). One client's connections
 /// reach every loop (the HTTP server's loops share one listener; SMTP and DNS over TCP give each loop a
 /// `SO_REUSEPORT` listener), so per-loop counts would each see only a part; the count has to be shared. It is
-/// striped rather than behind one lock: the prefix picks one of 64 stripes,
-/// each a mutex around a dictionary of counts, so two loops wait for each other only when they accept or close
-/// connections of prefixes in the same stripe at the same instant, and then for one dictionary update. The
-/// counts are exact (a sketch of atomic counters would need no lock at all, but could refuse an innocent client
-/// whose slots collide with busy ones). A prefix leaves its dictionary when its count drops to zero, and the
-/// dictionaries keep their storage, so a steady stream of connections allocates nothing.
+/// striped rather than behind one lock: the prefix picks one of 64 stripes, each a mutex around a dictionary of
+/// counts, so two loops wait for each other only when they accept or close connections of prefixes in the same
+/// stripe at the same instant, and then for one dictionary update. The counts are exact (a sketch of atomic
+/// counters would need no lock at all, but could refuse an innocent client whose slots collide with busy ones). A
+/// prefix leaves its dictionary when its count drops to zero, and the dictionaries keep their storage, so a steady
+/// stream of connections allocates nothing.
 ///
 /// ```swift
 /// let table = ConnectionsPerAddress<ClientAddress>(limit: 64)
