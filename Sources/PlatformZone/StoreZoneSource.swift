@@ -42,6 +42,14 @@ package final class StoreZoneSource: SnapshotSource {
         entries(try store.zone.load(hosts: hosts))
     }
 
+    package func loadSlice(
+        after: String,
+        limit: Int
+    ) throws -> (entries: [String: ZoneSnapshot.Entry], range: HostRange) {
+        let slice = try store.zone.loadSlice(after: after, limit: limit)
+        return (entries(slice.rows), slice.range)
+    }
+
     /// How far the live edges have come (those heard from within `window` seconds).
     package func edgeProgress(window: TimeInterval) throws -> EdgeProgress {
         try store.edgeHeartbeats.progress(window: window)

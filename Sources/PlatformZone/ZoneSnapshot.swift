@@ -68,6 +68,15 @@ package struct ZoneSnapshot: FollowedSnapshot, Equatable {
 
     package func hasSameContent(as other: ZoneSnapshot) -> Bool { hosts == other.hosts }
 
+    package func sortedHosts() -> [String] { hosts.keys.sorted(by: HostRange.precedes) }
+
+    package func hostsDiffering(from entries: Entries, among served: some Sequence<String>) -> Set<String> {
+        var differing: Set<String> = []
+        for host in served where entries[host] == nil && hosts[host] != nil { differing.insert(host) }
+        for (host, entry) in entries where hosts[host] != entry { differing.insert(host) }
+        return differing
+    }
+
     package func updating(
         hosts changed: Set<String>,
         parts: ServedParts,

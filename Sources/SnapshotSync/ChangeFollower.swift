@@ -1,5 +1,6 @@
 import Foundation
 package import Logging
+import Store
 import Synchronization
 import SystemIO
 
@@ -29,6 +30,10 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
     private let logger: Logger
     private let applied = Atomic<Int64>(0)
     private let progress = Mutex<Progress?>(nil)
+    /// The hosts served when the reconcile in progress began, in byte order: each slice compares the database's
+    /// hosts in its range with these (a host added since is compared when the database has it too; one removed
+    /// since compares equal). Used only on the follower's thread.
+    private let reconcileHosts = Mutex<[String]?>(nil)
     private let stopped = Atomic<Bool>(false)
     /// Signalled by ``stop()`` to end a backoff wait early.
     private let stopSignal = DispatchSemaphore(value: 0)
@@ -119,6 +124,7 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                 HeapTrim.releaseFreePages()
             case .fetchChanges: holder.confirm()
             case .restoreFromFile: HeapTrim.releaseFreePages()
+            case .reconcileSlice: holder.confirm()
             case .loadHosts, .persist, .waitForChange, .sleep: break
             }
             if machine.isDatabaseReachable && !holder.isDatabaseReachable {
@@ -185,6 +191,33 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                 )
             )
             return machine.hostsLoaded(now: Self.now())
+        case .reconcileSlice(let after, let limit):
+            let slice = try source.loadSlice(after: after, limit: limit)
+            let current = holder.current
+            let served = reconcileHosts.withLock { hosts in
+                if after.isEmpty || hosts == nil { hosts = current.sortedHosts() }
+                let all = hosts ?? []
+                if slice.range.through == nil { hosts = nil }
+                return all[slice.range.indices(in: all)]
+            }
+            let differing = current.hostsDiffering(from: slice.entries, among: served)
+            if !differing.isEmpty {
+                holder.replace(
+                    with: current.updating(
+                        hosts: differing,
+                        parts: machine.configuration.followedParts,
+                        with: slice.entries,
+                        sequence: current.sequence,
+                        builtAt: Date()
+                    )
+                )
+                // The change log should have said: a reconcile that corrects anything is worth an operator's look.
+                logger.warning(
+                    "reconcile corrected hosts the change log had not updated",
+                    ["hosts": String(differing.count), "first": differing.min { HostRange.precedes($0, $1) } ?? ""]
+                )
+            }
+            return machine.reconciledSlice(through: slice.range.through, changed: !differing.isEmpty, now: Self.now())
         case .persist:
             fileWriter?.submit(holder.current)
             return machine.persisted(now: Self.now())

@@ -1,10 +1,13 @@
 package import Store
 
 /// Decides what keeps a role's snapshot (the edge's, the DNS zone's) current, as a pure state machine: a full load
-/// at start, then the hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a full
-/// reconcile every `reconcileInterval` (longer when full loads are slow: ``reconcileEvery``) so anything missed
+/// at start, then the hosts named by change-log rows not applied yet (woken by `NOTIFY` or a short poll), a
+/// reconcile every `reconcileInterval` (longer when reconciles are slow: ``reconcileEvery``) so anything missed
 /// heals, the snapshot file written at most every `persistInterval`, and capped exponential backoff while the
 /// database is unreachable (the last snapshot keeps being served).
+///
+/// A reconcile reads the hosts in slices of `reconcileSliceSize`, in byte order, and the change log is read
+/// between two slices: it never holds a second copy of every host, and a change waits for one slice at most.
 ///
 /// The shell (``ChangeFollower``) executes each ``Action`` and feeds its outcome back as an event; the clock
 /// is injected as monotonic nanoseconds. A writer's `seq` is assigned before its commit, so a lower number
@@ -19,10 +22,11 @@ package import Store
 package struct ChangeFollowerStateMachine: Sendable {
     /// Intervals in nanoseconds.
     package struct Configuration: Sendable, Hashable {
-        /// A full reload this often, whatever the change log says; but never sooner than 100 times as long as the
-        /// last full load took after it ended, because no change is applied while one runs
-        /// (``ChangeFollowerStateMachine/reconcileEvery``).
+        /// A reconcile this often, whatever the change log says; but never sooner than 100 times as long as the
+        /// last one took after it ended (``ChangeFollowerStateMachine/reconcileEvery``).
         package var reconcileInterval: UInt64
+        /// How many served hosts a reconcile reads at once.
+        package var reconcileSliceSize: Int
         /// The snapshot file is rewritten at most this often.
         package var persistInterval: UInt64
         /// The first wait after a failure; it doubles per failure up to `maximumBackoff`.
@@ -48,6 +52,7 @@ package struct ChangeFollowerStateMachine: Sendable {
             pollInterval: Duration = .milliseconds(500),
             lookback: Int64 = 200,
             batchSize: Int = 1000,
+            reconcileSliceSize: Int = 5000,
             followedParts: ServedParts = .all
         ) {
             self.reconcileInterval = Self.nanoseconds(reconcileInterval)
@@ -57,6 +62,7 @@ package struct ChangeFollowerStateMachine: Sendable {
             self.pollInterval = Self.nanoseconds(pollInterval)
             self.lookback = max(0, lookback)
             self.batchSize = max(1, batchSize)
+            self.reconcileSliceSize = max(1, reconcileSliceSize)
             self.followedParts = followedParts
         }
 
@@ -80,6 +86,9 @@ package struct ChangeFollowerStateMachine: Sendable {
         /// Reload `parts` of `hosts` into the snapshot, whose change-log position becomes `sequence`; answer
         /// with ``hostsLoaded(now:)``.
         case loadHosts(Set<String>, parts: ServedParts, sequence: Int64)
+        /// Reconcile the next `limit` hosts after `after` ("" for the first slice) with the database, correcting
+        /// any that differ; answer with ``reconciledSlice(through:changed:now:)``.
+        case reconcileSlice(after: String, limit: Int)
         /// Write the current snapshot to the file; answer with ``persisted(now:)`` (also when writing failed:
         /// the file is a convenience, never a reason to stop serving).
         case persist
@@ -95,6 +104,7 @@ package struct ChangeFollowerStateMachine: Sendable {
         case restoring
         case fetching(limit: Int)
         case loadingHosts(seqs: [Int64], sequence: Int64, fullBatch: Bool)
+        case reconcilingSlice
         case persisting
         case waiting
         case sleeping
@@ -113,30 +123,35 @@ package struct ChangeFollowerStateMachine: Sendable {
     package private(set) var isDatabaseReachable = false
     /// A full load is owed (the first one failed and the snapshot came from the file, or nothing).
     private var needsFullLoad = false
-    private var lastFullLoad: UInt64
-    /// When the full load in progress started.
-    private var fullLoadStarted: UInt64
-    /// How long the last full load took (nanoseconds).
-    private var lastFullLoadDuration: UInt64 = 0
+    /// When the last full load or reconcile ended.
+    private var lastReconcile: UInt64
+    /// Where the reconcile in progress goes on: the last host of its last slice ("" before the first); nil
+    /// when none is in progress.
+    private var reconcileCursor: String?
+    /// When the slice being read was asked for.
+    private var sliceStarted: UInt64 = 0
+    /// The time the reconcile in progress has spent reading slices so far (nanoseconds).
+    private var reconcileCost: UInt64 = 0
+    /// The time the last complete reconcile spent reading its slices (nanoseconds).
+    private var lastReconcileCost: UInt64 = 0
     private var lastPersist: UInt64?
     private var backoff: UInt64
 
     /// Creates the machine for a follower starting at `now`.
     package init(configuration: Configuration = Configuration(), now: UInt64) {
         self.configuration = configuration
-        self.lastFullLoad = now
-        self.fullLoadStarted = now
+        self.lastReconcile = now
         self.backoff = configuration.initialBackoff
     }
 
-    /// Full loads keep the follower busy at most 1/`reconcileCostFactor` of the time: with a million hosts one
-    /// took 13 s on a fast day here and 32–72 s on a slow one, and a change committed meanwhile waits for it.
+    /// Reconciles keep the follower and its database connection busy at most 1/`reconcileCostFactor` of the
+    /// time: reading a million hosts took 13 s on a fast day here and 32–72 s on a slow one.
     private static let reconcileCostFactor: UInt64 = 100
 
-    /// How long after the last full load the next one is due: the configured interval, or longer when full loads
-    /// are slow (``reconcileCostFactor``).
+    /// How long after the last reconcile (or the first full load) the next one is due: the configured interval,
+    /// or longer when reconciles are slow (``reconcileCostFactor``).
     package var reconcileEvery: UInt64 {
-        let scaled = lastFullLoadDuration.multipliedReportingOverflow(by: Self.reconcileCostFactor)
+        let scaled = lastReconcileCost.multipliedReportingOverflow(by: Self.reconcileCostFactor)
         return max(configuration.reconcileInterval, scaled.overflow ? .max : scaled.partialValue)
     }
 
@@ -145,7 +160,6 @@ package struct ChangeFollowerStateMachine: Sendable {
     /// The follower starts: load everything.
     package mutating func start(now: UInt64) -> Action {
         phase = .loadingAll(initial: true)
-        fullLoadStarted = now
         return .loadAll
     }
 
@@ -161,8 +175,9 @@ package struct ChangeFollowerStateMachine: Sendable {
         applied = reflected
         if changed || needsFullLoad { hasUnpersistedChanges = true }
         needsFullLoad = false
-        lastFullLoad = now
-        lastFullLoadDuration = now &- fullLoadStarted
+        lastReconcile = now
+        // A full load reconciles every host: one in progress in slices is done.
+        reconcileCursor = nil
         return fetch()
     }
 
@@ -203,6 +218,24 @@ package struct ChangeFollowerStateMachine: Sendable {
         return applyLoaded(now: now, changedSnapshot: true)
     }
 
+    /// A slice of the reconcile in progress was compared with the database.
+    /// - Parameters:
+    ///   - through: the slice's last host; nil when it ran to the end of the key space (the reconcile is done).
+    ///   - changed: whether any host differed (the shell swapped in a corrected snapshot).
+    package mutating func reconciledSlice(through: String?, changed: Bool, now: UInt64) -> Action {
+        guard phase == .reconcilingSlice else { return unexpected(now: now) }
+        succeeded()
+        if changed { hasUnpersistedChanges = true }
+        reconcileCost &+= now &- sliceStarted
+        reconcileCursor = through
+        if through == nil {
+            lastReconcile = now
+            lastReconcileCost = reconcileCost
+        }
+        // Changes committed while the slice was read are applied before the next slice.
+        return fetch()
+    }
+
     /// The snapshot file was written (or writing failed and was logged).
     package mutating func persisted(now: UInt64) -> Action {
         guard phase == .persisting else { return unexpected(now: now) }
@@ -233,7 +266,9 @@ package struct ChangeFollowerStateMachine: Sendable {
             needsFullLoad = true
             phase = .restoring
             return .restoreFromFile
-        case .created, .loadingAll, .restoring, .fetching, .loadingHosts, .persisting, .waiting, .sleeping:
+        case .created, .loadingAll, .restoring, .fetching, .loadingHosts, .reconcilingSlice, .persisting, .waiting,
+            .sleeping:
+            // A reconcile in progress goes on from its cursor once the database is back.
             return sleep(now: now)
         }
     }
@@ -258,10 +293,13 @@ package struct ChangeFollowerStateMachine: Sendable {
     }
 
     private mutating func cycle(now: UInt64) -> Action {
-        if needsFullLoad || now &- lastFullLoad >= reconcileEvery {
+        if needsFullLoad {
             phase = .loadingAll(initial: false)
-            fullLoadStarted = now
             return .loadAll
+        }
+        if reconcileCursor == nil, now &- lastReconcile >= reconcileEvery {
+            reconcileCursor = ""
+            reconcileCost = 0
         }
         return fetch()
     }
@@ -284,12 +322,17 @@ package struct ChangeFollowerStateMachine: Sendable {
         return now &- lastPersist >= configuration.persistInterval
     }
 
-    /// Waits for a notification, but no longer than the poll interval, the next reconcile, or the moment the
-    /// owed file write becomes due.
+    /// Reads the next slice of the reconcile in progress; else waits for a notification, but no longer than the
+    /// poll interval, the next reconcile, or the moment the owed file write becomes due.
     private mutating func wait(now: UInt64) -> Action {
+        if let reconcileCursor {
+            phase = .reconcilingSlice
+            sliceStarted = now
+            return .reconcileSlice(after: reconcileCursor, limit: configuration.reconcileSliceSize)
+        }
         phase = .waiting
         var deadline = Self.adding(configuration.pollInterval, to: now)
-        deadline = min(deadline, Self.adding(reconcileEvery, to: lastFullLoad))
+        deadline = min(deadline, Self.adding(reconcileEvery, to: lastReconcile))
         if hasUnpersistedChanges, let lastPersist {
             deadline = min(deadline, Self.adding(configuration.persistInterval, to: lastPersist))
         }

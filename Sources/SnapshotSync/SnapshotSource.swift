@@ -13,6 +13,10 @@ package protocol SnapshotSource: Sendable {
     func changes(after: Int64, limit: Int) throws -> [ChangeRecord]
     /// The current `parts` of `hosts`.
     func load(hosts: Set<String>, parts: ServedParts) throws -> Snapshot.Entries
+    /// Everything served for the next slice of the key space, read in one database snapshot: the next `limit`
+    /// served hosts after `after` in byte order ("" for the first slice), and the `range` they span (a host in
+    /// it that `entries` lacks serves nothing; `range.through` is nil for the last slice).
+    func loadSlice(after: String, limit: Int) throws -> (entries: Snapshot.Entries, range: HostRange)
     /// Blocks until a change notification arrives, `timeout` passes, or ``cancelWaits()`` is called.
     func waitForChange(timeout: Duration) throws
     /// Ends the current and every later ``waitForChange(timeout:)`` at once (the follower is stopping).

@@ -114,7 +114,7 @@ package struct ServedHostRepository: Sendable {
     ) throws -> FollowedLoad<Result> {
         try ChangeLogRepository.load(from: pool, lookback: lookback) { connection in
             var result = initial
-            try Self.forEachRow(on: connection, hosts: nil, parts: .all, at: now) { row in
+            try Self.forEachRow(on: connection, filter: .all, parts: .all, at: now) { row in
                 try fold(&result, row)
             }
             return result
@@ -127,22 +127,64 @@ package struct ServedHostRepository: Sendable {
         guard !hosts.isEmpty, !parts.isEmpty else { return ServedHostRows() }
         return try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
             var rows = ServedHostRows()
-            try Self.forEachRow(on: connection, hosts: hosts, parts: parts, at: now) { rows.append($0) }
+            try Self.forEachRow(on: connection, filter: .hosts(hosts), parts: parts, at: now) { rows.append($0) }
             return rows
         }
     }
 
-    /// Hands `body` each row of `parts` for `hosts`, or for every host when `hosts` is nil, as it arrives.
+    /// Every part of the next slice of hosts in byte order: the next `limit` served domains after `after` (a
+    /// Policy Host, "" for the first slice), and the http-01 answers of any host in the same range, read in one
+    /// database snapshot. A reconcile reads one slice at a time, so it never holds a second copy of every host.
+    package func loadSlice(
+        after: String,
+        limit: Int,
+        at now: Date = Date()
+    ) throws -> (
+        rows: ServedHostRows, range: HostRange
+    ) {
+        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            let range = try HostRange.next(after: after, limit: limit, on: connection, at: now)
+            var rows = ServedHostRows()
+            try Self.forEachRow(on: connection, filter: .range(range), parts: .all, at: now) { rows.append($0) }
+            return (rows, range)
+        }
+    }
+
+    /// Which hosts a read covers.
+    private enum HostFilter {
+        case all
+        case hosts(Set<String>)
+        case range(HostRange)
+    }
+
+    /// Hands `body` each row of `parts` for the hosts `filter` selects, as it arrives.
     private static func forEachRow(
         on connection: PostgresConnection,
-        hosts: Set<String>?,
+        filter hostFilter: HostFilter,
         parts: ServedParts,
         at now: Date,
         _ body: (ServedHostRow) throws -> Void
     ) throws {
-        let all = hosts == nil
-        let hostFilter = PostgresTextArray(hosts.map(Array.init) ?? [])
-        let filter = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
+        var all = false
+        var hosts: [String] = []
+        // Outside a range, `after` and `through` select nothing; inside one, the host lists are unused.
+        var inRange = false
+        var after = ""
+        var through: String?
+        switch hostFilter {
+        case .all: all = true
+        case .hosts(let set): hosts = Array(set)
+        case .range(let range):
+            inRange = true
+            after = range.after
+            through = range.through
+        }
+        let hostList = PostgresTextArray(hosts)
+        let nameList = PostgresTextArray(hosts.compactMap(DomainName.policyDomainName(ofPolicyHost:)))
+        // Names compare in byte order (`COLLATE "C"`, the order of `domains_name_bytewise_idx` and of
+        // ``HostRange``); `throughName` is NULL for a range that runs to the end.
+        let afterName = DomainName.policyDomainName(ofPolicyHost: after) ?? ""
+        let throughName = through.flatMap(DomainName.policyDomainName(ofPolicyHost:))
         let prefix = DomainName.policyHostPrefix
         if parts.contains(.policy) {
             try connection.forEachRow(
@@ -150,7 +192,9 @@ package struct ServedHostRepository: Sendable {
                 SELECT \(prefix) || d.name, p.policy_id, p.text
                 FROM served_domains(\(now)) d
                 JOIN policies p ON p.domain_id = d.id AND p.superseded_at IS NULL
-                WHERE \(all) OR d.name = ANY(\(filter))
+                WHERE \(all) OR d.name = ANY(\(nameList))
+                   OR (\(inRange) AND d.name COLLATE "C" > \(afterName)
+                       AND (\(throughName) IS NULL OR d.name COLLATE "C" <= \(throughName)))
                 """
             ) { row in
                 let (host, policyID, text) = try row.decode((String, String, String).self)
@@ -162,7 +206,10 @@ package struct ServedHostRepository: Sendable {
                 """
                 SELECT c.host, c.id, c.chain_pem, c.key_id, c.key_nonce, c.key_ciphertext, c.key_binding, c.not_after
                 FROM certificates c JOIN served_domains(\(now)) d ON d.id = c.domain_id
-                WHERE c.replaced_by IS NULL AND c.not_after > \(now) AND (\(all) OR d.name = ANY(\(filter)))
+                WHERE c.replaced_by IS NULL AND c.not_after > \(now)
+                  AND (\(all) OR d.name = ANY(\(nameList))
+                       OR (\(inRange) AND d.name COLLATE "C" > \(afterName)
+                           AND (\(throughName) IS NULL OR d.name COLLATE "C" <= \(throughName))))
                 """
             ) { row in
                 let (host, id, chain, keyID, nonce, ciphertext, binding, notAfter) = try row.decode(
@@ -184,7 +231,10 @@ package struct ServedHostRepository: Sendable {
             try connection.forEachRow(
                 """
                 SELECT host, token, key_authorization FROM acme_challenges
-                WHERE expires_at > \(now) AND (\(all) OR host = ANY(\(hostFilter)))
+                WHERE expires_at > \(now)
+                  AND (\(all) OR host = ANY(\(hostList))
+                       OR (\(inRange) AND host COLLATE "C" > \(after)
+                           AND (\(through) IS NULL OR host COLLATE "C" <= \(through))))
                 """
             ) { row in
                 let (host, token, keyAuthorization) = try row.decode((String, String, String).self)

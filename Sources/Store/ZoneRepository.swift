@@ -67,9 +67,34 @@ package struct ZoneRepository: Sendable {
         }
     }
 
-    private static func rows(on connection: PostgresConnection, hosts: Set<String>?, at now: Date) throws -> [ZoneRow] {
-        let all = hosts == nil
+    /// The rows of the next `limit` served domains after `after` (a Policy Host, "" for the first slice) in
+    /// byte order, in one database snapshot: a reconcile reads one slice at a time.
+    package func loadSlice(
+        after: String,
+        limit: Int,
+        at now: Date = Date()
+    ) throws -> (
+        rows: [ZoneRow], range: HostRange
+    ) {
+        try pool.withTransaction(isolation: "REPEATABLE READ, READ ONLY") { connection in
+            let range = try HostRange.next(after: after, limit: limit, on: connection, at: now)
+            return (try Self.rows(on: connection, hosts: nil, range: range, at: now), range)
+        }
+    }
+
+    /// The rows of `hosts`, or of the hosts in `range`, or of every host when both are nil.
+    private static func rows(
+        on connection: PostgresConnection,
+        hosts: Set<String>?,
+        range: HostRange? = nil,
+        at now: Date
+    ) throws -> [ZoneRow] {
+        let all = hosts == nil && range == nil
         let names = PostgresTextArray((hosts ?? []).compactMap(DomainName.policyDomainName(ofPolicyHost:)))
+        // Byte order (`COLLATE "C"`), as ``HostRange`` compares; a NULL `throughName` runs to the end.
+        let inRange = range != nil
+        let afterName = range.flatMap { DomainName.policyDomainName(ofPolicyHost: $0.after) } ?? ""
+        let throughName = range?.through.flatMap(DomainName.policyDomainName(ofPolicyHost:))
         return try connection.query(
             """
             SELECT \(DomainName.policyHostPrefix) || d.name, d.dns_label, d.tlsrpt_rua, d.report_token,
@@ -82,6 +107,8 @@ package struct ZoneRepository: Sendable {
                 ORDER BY p.created_at DESC, p.id DESC LIMIT 1
             ) previous ON true
             WHERE \(all) OR d.name = ANY(\(names))
+               OR (\(inRange) AND d.name COLLATE "C" > \(afterName)
+                   AND (\(throughName) IS NULL OR d.name COLLATE "C" <= \(throughName)))
             """
         ).map { row in
             let (host, label, rua, token, currentID, currentSeq, previousID, previousSeq) = try row.decode(

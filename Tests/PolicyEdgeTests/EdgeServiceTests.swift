@@ -1,6 +1,7 @@
 import Crypto
 import Database
 import Foundation
+import Logging
 import PolicyEdge
 import SystemIO
 import TLS
@@ -116,6 +117,42 @@ import Testing
         let sorted = latencies.sorted()
         let p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
         #expect(p99 < .seconds(1), "p99 propagation \(p99)")
+    }
+
+    @Test func aPolicyChangedWithoutAChangeRowIsCorrectedByTheReconcile() throws {
+        let url = try PostgresTestCluster.shared.makeDatabase()
+        let fixtures = try EdgeFixtures(url: url)
+        let domain = try fixtures.addDomain("eta.test")
+        for name in ["eta-a.test", "eta-b.test", "eta-c.test"] { try fixtures.addDomain(name) }
+        let lines = LogLines()
+        let edge = try RunningEdge(
+            url: url,
+            keyring: fixtures.keyring,
+            reconcile: .seconds(1),
+            logger: Logger(label: "edge-test", level: .warning, sink: lines.sink)
+        )
+        defer { edge.stop() }
+        let client = try fixtures.clientContext()
+        #expect(
+            try edge.fetch(host: "mta-sts.eta.test", client: client).hasSuffix(EdgeFixtures.policy(mx: "mx.eta.test"))
+        )
+        // A write that left no change-log row (and sent no notification): only a reconcile can find it.
+        let text = EdgeFixtures.policy(mx: "mx.healed.eta.test")
+        let pool = PostgresPool(configuration: .init(connectionString: url, maxConnections: 1))
+        try pool.withConnection { connection in
+            _ = try connection.execute(
+                "UPDATE policies SET text = \(text) WHERE domain_id = \(domain) AND superseded_at IS NULL"
+            )
+        }
+        try Poll.until(deadline: 10, "corrected by the reconcile") {
+            try edge.fetch(host: "mta-sts.eta.test", client: client).hasSuffix(text)
+        }
+        #expect(lines.all.contains { $0.contains("reconcile corrected hosts") && $0.contains("mta-sts.eta.test") })
+        #expect(
+            try edge.fetch(host: "mta-sts.eta-b.test", client: client).hasSuffix(
+                EdgeFixtures.policy(mx: "mx.eta-b.test")
+            )
+        )
     }
 
     @Test func oneClientsConnectionsAreCappedBeforeTLS() throws {

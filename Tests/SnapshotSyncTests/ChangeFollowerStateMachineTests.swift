@@ -111,45 +111,95 @@ import Testing
         #expect(machine.fetched([], now: due) == .persist)
     }
 
-    @Test func aReconcileReloadsEverythingAndOnlyAChangedSnapshotIsWrittenAgain() {
-        var (machine, now) = started()
+    @Test func aReconcileReadsSlicesWithTheChangeLogReadBetweenThemAndOnlyACorrectedSnapshotIsWrittenAgain() {
+        var (machine, now) = started(configuration: .init(reconcileSliceSize: 3))
         _ = machine.fetched([], now: now)
         _ = machine.persisted(now: now)
+        // Due: the change log first, then the first slice instead of a wait.
         let reconcile = now + 60 * Self.second
-        #expect(machine.waited(now: reconcile) == .loadAll)
+        #expect(machine.waited(now: reconcile) == .fetchChanges(after: 300, limit: 1000))
+        #expect(machine.fetched([], now: reconcile) == .reconcileSlice(after: "", limit: 3))
         #expect(
-            machine.loadedAll(sequence: 600, reflected: [600], changed: false, now: reconcile)
-                == .fetchChanges(after: 400, limit: 1000)
+            machine.reconciledSlice(through: "mta-sts.c.test", changed: false, now: reconcile)
+                == .fetchChanges(after: 300, limit: 1000)
         )
+        // A change committed while the slice was read is applied before the next slice.
+        #expect(
+            machine.fetched([change(501, "mta-sts.z.test")], now: reconcile)
+                == .loadHosts(["mta-sts.z.test"], parts: .policy, sequence: 501)
+        )
+        #expect(machine.hostsLoaded(now: reconcile) == .persist)
+        #expect(machine.persisted(now: reconcile) == .reconcileSlice(after: "mta-sts.c.test", limit: 3))
+        #expect(machine.sequence == 501)
+        // The second slice corrected a host: the snapshot is written once the reconcile has gone on.
+        #expect(
+            machine.reconciledSlice(through: "mta-sts.f.test", changed: true, now: reconcile)
+                == .fetchChanges(after: 301, limit: 1000)
+        )
+        let written = reconcile + 5 * Self.second
+        #expect(machine.fetched([], now: written) == .persist)
+        #expect(machine.persisted(now: written) == .reconcileSlice(after: "mta-sts.f.test", limit: 3))
+        // The last slice runs to the end: the reconcile is done and the follower waits again.
+        let done = written + 100 * Self.millisecond
+        _ = machine.reconciledSlice(through: nil, changed: false, now: done)
         #expect(!machine.hasUnpersistedChanges)
-        #expect(
-            machine.fetched([change(600, "mta-sts.a.test")], now: reconcile)
-                == .waitForChange(deadline: reconcile + 500 * Self.millisecond)
-        )
+        #expect(machine.fetched([], now: done) == .waitForChange(deadline: done + 500 * Self.millisecond))
+        // The next reconcile is a minute after this one ended.
+        let close = done + 59_800 * Self.millisecond
+        _ = machine.waited(now: close)
+        #expect(machine.fetched([], now: close) == .waitForChange(deadline: done + 60 * Self.second))
+        _ = machine.waited(now: done + 60 * Self.second)
+        #expect(machine.fetched([], now: done + 60 * Self.second) == .reconcileSlice(after: "", limit: 3))
     }
 
-    @Test func aSlowFullLoadPutsTheNextReconcileAHundredTimesItsDurationAway() {
-        let start = 1000 * Self.second
-        var machine = ChangeFollowerStateMachine(now: start)
-        _ = machine.start(now: start)
-        // A first load that took 2 s (a million hosts take 13–72 s here): the next is due 200 s after it ended.
-        let loaded = start + 2 * Self.second
-        _ = machine.loadedAll(sequence: 1, reflected: [], changed: true, now: loaded)
+    @Test func aReconcileGoesOnFromItsLastSliceAfterAnOutage() {
+        var (machine, now) = started(configuration: .init(reconcileSliceSize: 2))
+        let reconcile = now + 60 * Self.second
+        _ = machine.fetched([], now: reconcile)
+        _ = machine.persisted(now: reconcile)
+        _ = machine.waited(now: reconcile)
+        #expect(machine.fetched([], now: reconcile) == .reconcileSlice(after: "", limit: 2))
+        _ = machine.reconciledSlice(through: "mta-sts.b.test", changed: false, now: reconcile)
+        #expect(machine.fetched([], now: reconcile) == .reconcileSlice(after: "mta-sts.b.test", limit: 2))
+        #expect(machine.failed(now: reconcile) == .sleep(deadline: reconcile + 200 * Self.millisecond))
+        let back = reconcile + 200 * Self.millisecond
+        #expect(machine.slept(now: back) == .fetchChanges(after: 300, limit: 1000))
+        #expect(machine.fetched([], now: back) == .reconcileSlice(after: "mta-sts.b.test", limit: 2))
+    }
+
+    @Test func aSlowReconcilePutsTheNextOneAHundredTimesItsReadingTimeAway() {
+        var (machine, now) = started(configuration: .init(reconcileSliceSize: 2))
+        // The first reconcile is a minute after the first load, however long that load took.
+        #expect(machine.reconcileEvery == 60 * Self.second)
+        let reconcile = now + 60 * Self.second
+        _ = machine.fetched([], now: reconcile)
+        _ = machine.persisted(now: reconcile)
+        _ = machine.waited(now: reconcile)
+        // Two slices of 1 s each, with 3 s of applying changes between them that do not count.
+        _ = machine.fetched([], now: reconcile)
+        _ = machine.reconciledSlice(through: "mta-sts.b.test", changed: false, now: reconcile + Self.second)
+        _ = machine.fetched([change(501, "mta-sts.z.test")], now: reconcile + Self.second)
+        #expect(
+            machine.hostsLoaded(now: reconcile + 4 * Self.second) == .reconcileSlice(after: "mta-sts.b.test", limit: 2)
+        )
+        let ended = reconcile + 5 * Self.second
+        _ = machine.reconciledSlice(through: nil, changed: false, now: ended)
         #expect(machine.reconcileEvery == 200 * Self.second)
-        _ = machine.fetched([], now: loaded)
-        _ = machine.persisted(now: loaded)
-        // 60 s later, the configured interval: the change log is read, nothing is reloaded.
-        let minute = loaded + 60 * Self.second
-        #expect(machine.waited(now: minute) == .fetchChanges(after: 0, limit: 1000))
+        // 60 s later, the configured interval: the change log is read, nothing else.
+        let minute = ended + 60 * Self.second
+        _ = machine.fetched([], now: ended)
+        _ = machine.persisted(now: ended)
+        #expect(machine.waited(now: minute) == .fetchChanges(after: 301, limit: 1000))
         #expect(machine.fetched([], now: minute) == .waitForChange(deadline: minute + 500 * Self.millisecond))
         // Just before it is due, the wait ends when it is due.
-        let close = loaded + 199_800 * Self.millisecond
+        let close = ended + 199_800 * Self.millisecond
         _ = machine.waited(now: close)
-        #expect(machine.fetched([], now: close) == .waitForChange(deadline: loaded + 200 * Self.second))
-        let due = loaded + 200 * Self.second
-        #expect(machine.waited(now: due) == .loadAll)
-        // A quick reload brings the interval back to the configured 60 s.
-        _ = machine.loadedAll(sequence: 1, reflected: [], changed: false, now: due + 10 * Self.millisecond)
+        #expect(machine.fetched([], now: close) == .waitForChange(deadline: ended + 200 * Self.second))
+        let due = ended + 200 * Self.second
+        _ = machine.waited(now: due)
+        #expect(machine.fetched([], now: due) == .reconcileSlice(after: "", limit: 2))
+        // A quick reconcile brings the interval back to the configured 60 s.
+        _ = machine.reconciledSlice(through: nil, changed: false, now: due + 10 * Self.millisecond)
         #expect(machine.reconcileEvery == 60 * Self.second)
     }
 

@@ -24,6 +24,14 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
 
     func hasSameContent(as other: TestSnapshot) -> Bool { hosts == other.hosts }
 
+    func sortedHosts() -> [String] { hosts.keys.sorted(by: HostRange.precedes) }
+
+    func hostsDiffering(from entries: Entries, among served: some Sequence<String>) -> Set<String> {
+        var differing = Set(served.filter { entries[$0] == nil && hosts[$0] != nil })
+        for (host, text) in entries where hosts[host] != text { differing.insert(host) }
+        return differing
+    }
+
     func updating(
         hosts changed: Set<String>,
         parts: ServedParts,
@@ -80,6 +88,7 @@ extension TestSnapshot: SnapshotFileCodable {
             var changes: [ChangeRecord] = []
             var isDown = false
             var partsLoaded: [ServedParts] = []
+            var slicesLoaded: [HostRange] = []
             var cancelled = false
         }
 
@@ -110,6 +119,17 @@ extension TestSnapshot: SnapshotFileCodable {
             }
         }
 
+        func loadSlice(after: String, limit: Int) throws -> (entries: [String: String], range: HostRange) {
+            try state.withLock { state in
+                guard !state.isDown else { throw TestSupportError("database down") }
+                let next = state.hosts.keys.sorted(by: HostRange.precedes).filter { HostRange.precedes(after, $0) }
+                    .prefix(limit)
+                let range = HostRange(after: after, through: next.count == limit ? next.last : nil)
+                state.slicesLoaded.append(range)
+                return (state.hosts.filter { range.contains($0.key) }, range)
+            }
+        }
+
         func waitForChange(timeout: Duration) throws {
             if state.withLock({ $0.cancelled }) { return }
             _ = notification.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000) + 1))
@@ -136,13 +156,20 @@ extension TestSnapshot: SnapshotFileCodable {
     private func follower(
         _ source: ScriptedSource,
         file: SnapshotFile<TestSnapshot>? = nil,
-        holder: SnapshotHolder<TestSnapshot>
+        holder: SnapshotHolder<TestSnapshot>,
+        reconcileInterval: Duration = .seconds(60),
+        reconcileSliceSize: Int = 5000
     ) -> ChangeFollower<ScriptedSource> {
         ChangeFollower(
             source: source,
             holder: holder,
             file: file,
-            configuration: .init(reconcileInterval: .seconds(60), persistInterval: .zero, maximumBackoff: .seconds(1)),
+            configuration: .init(
+                reconcileInterval: reconcileInterval,
+                persistInterval: .zero,
+                maximumBackoff: .seconds(1),
+                reconcileSliceSize: reconcileSliceSize
+            ),
             logger: Logger(label: "follower-test", level: .critical)
         )
     }
@@ -183,6 +210,38 @@ extension TestSnapshot: SnapshotFileCodable {
         try Poll.until(deadline: 5, "caught up") {
             holder.isDatabaseReachable && holder.current.text("mta-sts.a.test") == "second"
         }
+    }
+
+    @Test func aReconcileInSlicesCorrectsWhatTheChangeLogMissed() throws {
+        let source = ScriptedSource()
+        for letter in "abcdefgh" { source.publish("mta-sts.\(letter).test", text: "first") }
+        let holder = SnapshotHolder<TestSnapshot>()
+        let follower = follower(source, holder: holder, reconcileInterval: .milliseconds(200), reconcileSliceSize: 3)
+        follower.loadInitialSnapshot()
+        // Rows written without change-log rows: a changed host, a removed one, one added before the first and
+        // one after the last host served, one inside a slice.
+        source.state.withLock { state in
+            state.hosts["mta-sts.c.test"] = "second"
+            state.hosts["mta-sts.e.test"] = nil
+            state.hosts["mta-sts.0.test"] = "new"
+            state.hosts["mta-sts.dd.test"] = "new"
+            state.hosts["mta-sts.z.test"] = "new"
+        }
+        let expected = source.state.withLock { $0.hosts }
+        follower.start()
+        defer { follower.stop() }
+        try Poll.until(deadline: 5, "reconciled") { holder.current.hosts == expected }
+        // Slices of three hosts in byte order, the last one open-ended: 0 a b | c d dd | f g h | z.
+        let slices = source.state.withLock { $0.slicesLoaded }
+        #expect(
+            Array(slices.prefix(4)) == [
+                HostRange(after: "", through: "mta-sts.b.test"),
+                HostRange(after: "mta-sts.b.test", through: "mta-sts.dd.test"),
+                HostRange(after: "mta-sts.dd.test", through: "mta-sts.h.test"),
+                HostRange(after: "mta-sts.h.test", through: nil),
+            ]
+        )
+        #expect(holder.current.sequence == 8)
     }
 
     @Test func aColdStartDuringAnOutageServesTheFile() throws {

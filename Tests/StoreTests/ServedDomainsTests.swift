@@ -87,4 +87,51 @@ import Testing
         #expect(challengesOnly.policies.isEmpty && challengesOnly.challenges.map(\.token) == ["tok"])
         #expect(try fixture.store.servedHosts.load(hosts: ["www.parts.example"], parts: .all, at: now).policies.isEmpty)
     }
+
+    @Test func aReconcileReadsTheServedHostsInSlicesInByteOrderEachOnce() throws {
+        let fixture = try StoreFixture()
+        let owner = try fixture.account("slices@example.com")
+        // Byte order puts "b-c" before "ba" (0x2d < 0x61); a linguistic collation would not.
+        let names = ["ba.example", "b-c.example", "0.example", "bb.example", "z.example"]
+        for name in names {
+            let domain = try fixture.domain(owner, name)
+            _ = try fixture.store.domains.markVerified(
+                domainID: domain.id,
+                initialPolicy: try fixture.policy(.testing, ["mx.example"]),
+                at: StoreFixture.start
+            )
+        }
+        _ = try fixture.domain(try fixture.account("pending@example.com"), "pending.example")
+        let now = Date()
+        try fixture.store.challenges.publish(token: "t", host: "mta-sts.bb.example", keyAuthorization: "k", at: now)
+
+        var ranges: [HostRange] = []
+        var policies: [String] = []
+        var challenges: [String] = []
+        var zoneHosts: [String] = []
+        var after = ""
+        while ranges.count < 10 {
+            let slice = try fixture.store.servedHosts.loadSlice(after: after, limit: 2, at: now)
+            let zone = try fixture.store.zone.loadSlice(after: after, limit: 2, at: now)
+            #expect(zone.range == slice.range)
+            ranges.append(slice.range)
+            policies += slice.rows.policies.map(\.host).sorted(by: HostRange.precedes)
+            challenges += slice.rows.challenges.map { "\($0.host) in \(ranges.count)" }
+            zoneHosts += zone.rows.map(\.host).sorted(by: HostRange.precedes)
+            guard let through = slice.range.through else { break }
+            after = through
+        }
+        let expected = ["0", "b-c", "ba", "bb", "z"].map { "mta-sts.\($0).example" }
+        #expect(policies == expected)
+        #expect(zoneHosts == expected)
+        #expect(
+            ranges == [
+                HostRange(after: "", through: "mta-sts.b-c.example"),
+                HostRange(after: "mta-sts.b-c.example", through: "mta-sts.bb.example"),
+                HostRange(after: "mta-sts.bb.example", through: nil),
+            ]
+        )
+        #expect(challenges == ["mta-sts.bb.example in 2"])
+        #expect(ranges.allSatisfy { range in expected.filter(range.contains).count <= 2 })
+    }
 }

@@ -205,6 +205,15 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
 
     package func hasSameContent(as other: EdgeSnapshot) -> Bool { hosts == other.hosts }
 
+    package func sortedHosts() -> [String] { hosts.map(\.key).sorted(by: HostRange.precedes) }
+
+    package func hostsDiffering(from entries: [String: HostEntry], among served: some Sequence<String>) -> Set<String> {
+        var differing: Set<String> = []
+        for host in served where entries[host] == nil && hosts[host] != nil { differing.insert(host) }
+        for (host, entry) in entries where hosts[host] != (entry.isEmpty ? nil : entry) { differing.insert(host) }
+        return differing
+    }
+
     /// Counts for metrics.
     package var policyCount: Int { hosts.count { $0.value.policy != nil } }
     package var certificateCount: Int { hosts.count { $0.value.certificate != nil } }

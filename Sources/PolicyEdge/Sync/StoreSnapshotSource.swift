@@ -53,12 +53,26 @@ package final class StoreSnapshotSource: SnapshotSource {
     }
 
     package func load(hosts: Set<String>, parts: ServedParts) throws -> [String: EdgeSnapshot.HostEntry] {
-        let rows = try store.servedHosts.load(hosts: hosts, parts: parts)
+        entries(try store.servedHosts.load(hosts: hosts, parts: parts))
+    }
+
+    /// The entries `rows` make, by normalised host.
+    private func entries(_ rows: ServedHostRows) -> [String: EdgeSnapshot.HostEntry] {
         var table = HostTable()
         for row in rows.policies { Self.add(.policy(row), to: &table) }
         for row in rows.certificates { Self.add(.certificate(row), to: &table) }
         for row in rows.challenges { Self.add(.challenge(row), to: &table) }
         return table.dictionary
+    }
+
+    package func loadSlice(
+        after: String,
+        limit: Int
+    ) throws -> (
+        entries: [String: EdgeSnapshot.HostEntry], range: HostRange
+    ) {
+        let slice = try store.servedHosts.loadSlice(after: after, limit: limit)
+        return (entries(slice.rows), slice.range)
     }
 
     /// Records that this edge (`instance`) has applied every change up to `appliedSequence`.
