@@ -48,6 +48,7 @@ trap 'exit 130' INT TERM
 mib() { awk -v bytes="$1" 'BEGIN { printf "%.0f", bytes / 1048576 }'; }
 
 SUMMARY=()
+RECONCILES=()
 for COUNT in "${COUNTS[@]}"; do
     cached_seed "$CACHE_DIR/$COUNT" "$CACHE_VERSION" "$COUNT"
     make_workdir
@@ -64,13 +65,17 @@ for COUNT in "${COUNTS[@]}"; do
     [[ $FETCH == all ]] && fetch_count=$COUNT
     RESULT=$(
         export_edge_environment
-        export MTASTS_LOG_LEVEL=info
+        # debug: the follower logs each reconcile it completes (and nothing per request).
+        export MTASTS_LOG_LEVEL=debug
         python3 "$BENCH_DIR/startup_probe.py" --mtasts "$MTASTS" --port "$EDGE_PORT" --ca "$SEED/ca.pem" \
             --hosts "$SEED/hosts.txt" --fetch "$fetch_count" --changes "$CHANGES" --changes-over "$CHANGES_OVER" \
             --log "$WORK/edge.log" --pid-file "$WORK/edge.pid"
     ) || { cat "$WORK/edge.log" >&2; die "the start-up probe failed for $COUNT domains"; }
     stop_pid "$(cat "$WORK/edge.pid" 2>/dev/null || echo 0)"
     snapshot_bytes=$(stat -c %s "$WORK/data/edge-snapshot.bin" 2>/dev/null || echo 0)
+    # Reconciles the edge completed while measured, with the time each spent reading its slices.
+    reconciles=$(sed -n 's/.*reconcile complete.* reading_seconds=\([0-9.]*\).*/\1 s/p' "$WORK/edge.log" | paste -sd, -)
+    RECONCILES+=("N=$COUNT: ${reconciles:-none}")
     read -r startup rss_start fetched fetch_seconds rss_fetch peak changes < <(python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])
@@ -98,7 +103,8 @@ print(r["startup_seconds"], r["rss_after_start"])
     fi
     log "N=$COUNT: start-up ${startup} s, RSS $(mib "$rss_start") MiB after start, $(mib "$rss_fetch") MiB after" \
         "$fetched hosts (${fetch_seconds} s), peak $(mib "$peak") MiB, snapshot file $(mib "$snapshot_bytes") MiB," \
-        "change served (median/p99/max s) $changes; from the file: ${file_startup} s, RSS $(mib "$file_rss") MiB"
+        "change served (median/p99/max s) $changes; reconciles (reading time): ${reconciles:-none};" \
+        "from the file: ${file_startup} s, RSS $(mib "$file_rss") MiB"
     SUMMARY+=("| $COUNT | $startup | $(mib "$rss_start") | $fetched | $(mib "$rss_fetch") | $(mib "$peak") \
 | ${changes//\// / } | $(mib "$snapshot_bytes") | $file_startup | $(mib "$file_rss") | $copy_seconds \
 | $(cat "$SEED/generation-seconds") |")
@@ -129,6 +135,7 @@ if [[ $RECORD == 1 ]]; then
                 "$CHANGES" "$CHANGES_OVER"
         fi
         printf '%s\n' "$TABLE"
+        printf '\nReconciles completed while measured (each one'"'"'s reading time): %s.\n' "$(IFS=';'; echo "${RECONCILES[*]}")"
     } >> "$BENCH_DIR/results.md"
     log "appended to $BENCH_DIR/results.md"
 fi

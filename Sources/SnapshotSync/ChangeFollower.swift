@@ -217,7 +217,21 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
                     ["hosts": String(differing.count), "first": differing.min { HostRange.precedes($0, $1) } ?? ""]
                 )
             }
-            return machine.reconciledSlice(through: slice.range.through, changed: !differing.isEmpty, now: Self.now())
+            let next = machine.reconciledSlice(
+                through: slice.range.through,
+                changed: !differing.isEmpty,
+                now: Self.now()
+            )
+            if slice.range.through == nil {
+                logger.debug(
+                    "reconcile complete",
+                    [
+                        "hosts": String(holder.current.hostCount),
+                        "reading_seconds": String(format: "%.2f", Double(machine.lastReconcileCost) / 1e9),
+                    ]
+                )
+            }
+            return next
         case .persist:
             fileWriter?.submit(holder.current)
             return machine.persisted(now: Self.now())

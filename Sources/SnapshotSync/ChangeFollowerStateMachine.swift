@@ -133,7 +133,7 @@ package struct ChangeFollowerStateMachine: Sendable {
     /// The time the reconcile in progress has spent reading slices so far (nanoseconds).
     private var reconcileCost: UInt64 = 0
     /// The time the last complete reconcile spent reading its slices (nanoseconds).
-    private var lastReconcileCost: UInt64 = 0
+    package private(set) var lastReconcileCost: UInt64 = 0
     private var lastPersist: UInt64?
     private var backoff: UInt64
 
