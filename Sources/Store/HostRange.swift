@@ -46,8 +46,21 @@ package struct HostRange: Sendable, Hashable {
     }
 
     /// Byte order of the names' UTF-8, which is PostgreSQL's `COLLATE "C"` whatever the database's collation.
+    /// One `memcmp`: a reconcile sorts every host served with it (a million took over a second compared
+    /// through `utf8` views).
     package static func precedes(_ left: String, _ right: String) -> Bool {
-        left.utf8.lexicographicallyPrecedes(right.utf8)
+        var left = left
+        var right = right
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                let common = min(left.count, right.count)
+                guard common > 0, let leftBytes = left.baseAddress, let rightBytes = right.baseAddress else {
+                    return left.count < right.count
+                }
+                let order = memcmp(leftBytes, rightBytes, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
     }
 
     /// The range of the next `limit` served domains after `after`, in one database snapshot with the reads that
