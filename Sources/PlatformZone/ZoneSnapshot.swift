@@ -68,13 +68,14 @@ package struct ZoneSnapshot: FollowedSnapshot, Equatable {
 
     package func hasSameContent(as other: ZoneSnapshot) -> Bool { hosts == other.hosts }
 
-    package func sortedHosts() -> [String] { hosts.keys.sorted(by: HostRange.precedes) }
+    package static func hosts(of entries: Entries) -> [String] { Array(entries.keys) }
 
-    package func hostsDiffering(from entries: Entries, among served: some Sequence<String>) -> Set<String> {
-        var differing: Set<String> = []
-        for host in served where entries[host] == nil && hosts[host] != nil { differing.insert(host) }
-        for (host, entry) in entries where hosts[host] != entry { differing.insert(host) }
-        return differing
+    package func hostsDiffering(from entries: Entries) -> Set<String> {
+        Set(entries.lazy.filter { host, entry in hosts[host] != entry }.map(\.key))
+    }
+
+    package func hosts(missingFrom seen: Set<String>) -> [String] {
+        hosts.keys.filter { !seen.contains($0) }
     }
 
     package func updating(

@@ -30,10 +30,8 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
     private let logger: Logger
     private let applied = Atomic<Int64>(0)
     private let progress = Mutex<Progress?>(nil)
-    /// The hosts served when the reconcile in progress began, in byte order: each slice compares the database's
-    /// hosts in its range with these (a host added since is compared when the database has it too; one removed
-    /// since compares equal). Used only on the follower's thread.
-    private let reconcileHosts = Mutex<[String]?>(nil)
+    /// The hosts the slices of the reconcile in progress held so far; used only on the follower's thread.
+    private let reconciled = Mutex<Set<String>>([])
     private let stopped = Atomic<Bool>(false)
     /// Signalled by ``stop()`` to end a backoff wait early.
     private let stopSignal = DispatchSemaphore(value: 0)
@@ -193,36 +191,22 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
             return machine.hostsLoaded(now: Self.now())
         case .reconcileSlice(let after, let limit):
             let slice = try source.loadSlice(after: after, limit: limit)
-            let current = holder.current
-            let served = reconcileHosts.withLock { hosts in
-                if after.isEmpty || hosts == nil { hosts = current.sortedHosts() }
-                let all = hosts ?? []
-                if slice.range.through == nil { hosts = nil }
-                return all[slice.range.indices(in: all)]
+            let ended = slice.range.through == nil
+            var corrected = correct(slice.entries, parts: machine.configuration.followedParts)
+            let missing = reconciled.withLock { seen in
+                if after.isEmpty { seen = [] }
+                seen.formUnion(Source.Snapshot.hosts(of: slice.entries))
+                defer { if ended { seen = [] } }
+                return ended ? holder.current.hosts(missingFrom: seen) : []
             }
-            let differing = current.hostsDiffering(from: slice.entries, among: served)
-            if !differing.isEmpty {
-                holder.replace(
-                    with: current.updating(
-                        hosts: differing,
-                        parts: machine.configuration.followedParts,
-                        with: slice.entries,
-                        sequence: current.sequence,
-                        builtAt: Date()
-                    )
-                )
-                // The change log should have said: a reconcile that corrects anything is worth an operator's look.
-                logger.warning(
-                    "reconcile corrected hosts the change log had not updated",
-                    ["hosts": String(differing.count), "first": differing.min { HostRange.precedes($0, $1) } ?? ""]
-                )
+            if !missing.isEmpty {
+                // Served, yet in no slice: gone from the database without a change row, or added by a change
+                // after its slice was read. The database says which.
+                let parts = machine.configuration.followedParts
+                corrected += correct(try source.load(hosts: Set(missing), parts: parts), among: missing, parts: parts)
             }
-            let next = machine.reconciledSlice(
-                through: slice.range.through,
-                changed: !differing.isEmpty,
-                now: Self.now()
-            )
-            if slice.range.through == nil {
+            let next = machine.reconciledSlice(through: slice.range.through, changed: corrected > 0, now: Self.now())
+            if ended {
                 logger.debug(
                     "reconcile complete",
                     [
@@ -242,6 +226,37 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
             _ = stopSignal.wait(timeout: .now() + .nanoseconds(Int(clamping: Self.nanoseconds(until: deadline))))
             return machine.slept(now: Self.now())
         }
+    }
+
+    /// Swaps in a snapshot in which the hosts that differ from `entries` (what the database serves for the
+    /// hosts of a reconcile slice, or for `among`, where a host `entries` lacks serves nothing) serve what the
+    /// database does; returns how many differed. The change log should have said: each correction is logged.
+    private func correct(
+        _ entries: Source.Snapshot.Entries,
+        among asked: [String] = [],
+        parts: ServedParts
+    ) -> Int {
+        let current = holder.current
+        var differing = current.hostsDiffering(from: entries)
+        if !asked.isEmpty {
+            let present = Set(Source.Snapshot.hosts(of: entries))
+            differing.formUnion(asked.lazy.filter { !present.contains($0) })
+        }
+        guard !differing.isEmpty else { return 0 }
+        holder.replace(
+            with: current.updating(
+                hosts: differing,
+                parts: parts,
+                with: entries,
+                sequence: current.sequence,
+                builtAt: Date()
+            )
+        )
+        logger.warning(
+            "reconcile corrected hosts the change log had not updated",
+            ["hosts": String(differing.count), "first": differing.min { HostRange.precedes($0, $1) } ?? ""]
+        )
+        return differing.count
     }
 
     /// The file's snapshot, or nil when there is none or it is refused (torn, corrupt, an earlier release's

@@ -20,12 +20,12 @@ package protocol FollowedSnapshot: Sendable, SnapshotFileCodable {
     /// Whether `other` serves exactly what this one serves: a reconcile that finds nothing new keeps the
     /// snapshot (and its file) rather than swapping in an equal one.
     func hasSameContent(as other: Self) -> Bool
-    /// Every host it serves, in byte order (``HostRange/precedes(_:_:)``): the order of a reconcile's slices.
-    func sortedHosts() -> [String]
-    /// The hosts among `served` (hosts of a reconcile slice this snapshot serves) and `entries` (everything the
-    /// database serves in that slice) whose entry here differs from `entries`' (a host `entries` lacks should
-    /// serve nothing).
-    func hostsDiffering(from entries: Entries, among served: some Sequence<String>) -> Set<String>
+    /// The hosts `entries` holds.
+    static func hosts(of entries: Entries) -> [String]
+    /// The hosts of `entries` (what the database serves for them) whose entry here differs.
+    func hostsDiffering(from entries: Entries) -> Set<String>
+    /// The hosts it serves that `seen` lacks: at the end of a reconcile, those no slice held.
+    func hosts(missingFrom seen: Set<String>) -> [String]
     /// A copy in which `parts` of `hosts` are replaced by `entries` (a host `entries` lacks no longer serves
     /// those parts), at change-log position `sequence`.
     func updating(

@@ -27,40 +27,9 @@ package struct HostRange: Sendable, Hashable {
         return !Self.precedes(through, host)
     }
 
-    /// The positions of the slice's hosts in `sorted`, hosts in byte order.
-    package func indices(in sorted: [String]) -> Range<Int> {
-        let start = Self.firstIndex(after: after, in: sorted)
-        let end = through.map { Self.firstIndex(after: $0, in: sorted) } ?? sorted.endIndex
-        return start..<max(start, end)
-    }
-
-    /// The position of the first of `sorted` that sorts after `host` (a binary search).
-    private static func firstIndex(after host: String, in sorted: [String]) -> Int {
-        var low = sorted.startIndex
-        var high = sorted.endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if precedes(host, sorted[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
-
     /// Byte order of the names' UTF-8, which is PostgreSQL's `COLLATE "C"` whatever the database's collation.
-    /// One `memcmp`: a reconcile sorts every host served with it (a million took over a second compared
-    /// through `utf8` views).
     package static func precedes(_ left: String, _ right: String) -> Bool {
-        var left = left
-        var right = right
-        return left.withUTF8 { left in
-            right.withUTF8 { right in
-                let common = min(left.count, right.count)
-                guard common > 0, let leftBytes = left.baseAddress, let rightBytes = right.baseAddress else {
-                    return left.count < right.count
-                }
-                let order = memcmp(leftBytes, rightBytes, common)
-                return order != 0 ? order < 0 : left.count < right.count
-            }
-        }
+        left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
     /// The range of the next `limit` served domains after `after`, in one database snapshot with the reads that

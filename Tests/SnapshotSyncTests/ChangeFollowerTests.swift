@@ -24,13 +24,13 @@ struct TestSnapshot: FollowedSnapshot, Equatable {
 
     func hasSameContent(as other: TestSnapshot) -> Bool { hosts == other.hosts }
 
-    func sortedHosts() -> [String] { hosts.keys.sorted(by: HostRange.precedes) }
+    static func hosts(of entries: Entries) -> [String] { Array(entries.keys) }
 
-    func hostsDiffering(from entries: Entries, among served: some Sequence<String>) -> Set<String> {
-        var differing = Set(served.filter { entries[$0] == nil && hosts[$0] != nil })
-        for (host, text) in entries where hosts[host] != text { differing.insert(host) }
-        return differing
+    func hostsDiffering(from entries: Entries) -> Set<String> {
+        Set(entries.filter { hosts[$0.key] != $0.value }.keys)
     }
+
+    func hosts(missingFrom seen: Set<String>) -> [String] { hosts.keys.filter { !seen.contains($0) } }
 
     func updating(
         hosts changed: Set<String>,
@@ -89,6 +89,8 @@ extension TestSnapshot: SnapshotFileCodable {
             var isDown = false
             var partsLoaded: [ServedParts] = []
             var slicesLoaded: [HostRange] = []
+            /// Published (with its change row) while the slice of this number is read.
+            var publishDuringSlice: (slice: Int, host: String, text: String)?
             var cancelled = false
         }
 
@@ -126,6 +128,11 @@ extension TestSnapshot: SnapshotFileCodable {
                     .prefix(limit)
                 let range = HostRange(after: after, through: next.count == limit ? next.last : nil)
                 state.slicesLoaded.append(range)
+                if let publish = state.publishDuringSlice, publish.slice == state.slicesLoaded.count {
+                    state.hosts[publish.host] = publish.text
+                    let seq = (state.changes.last?.seq ?? 0) + 1
+                    state.changes.append(ChangeRecord(seq: seq, host: publish.host, kind: .policy, at: Date()))
+                }
                 return (state.hosts.filter { range.contains($0.key) }, range)
             }
         }
@@ -216,7 +223,7 @@ extension TestSnapshot: SnapshotFileCodable {
         let source = ScriptedSource()
         for letter in "abcdefgh" { source.publish("mta-sts.\(letter).test", text: "first") }
         let holder = SnapshotHolder<TestSnapshot>()
-        let follower = follower(source, holder: holder, reconcileInterval: .milliseconds(200), reconcileSliceSize: 3)
+        let follower = follower(source, holder: holder, reconcileInterval: .seconds(1), reconcileSliceSize: 3)
         follower.loadInitialSnapshot()
         // Rows written without change-log rows: a changed host, a removed one, one added before the first and
         // one after the last host served, one inside a slice.
@@ -226,22 +233,29 @@ extension TestSnapshot: SnapshotFileCodable {
             state.hosts["mta-sts.0.test"] = "new"
             state.hosts["mta-sts.dd.test"] = "new"
             state.hosts["mta-sts.z.test"] = "new"
+            // Committed with its change row while the second slice is read, in the first slice's range: no
+            // slice holds it, and the reconcile must not take it for a host gone from the database.
+            state.publishDuringSlice = (2, "mta-sts.00.test", "late")
         }
-        let expected = source.state.withLock { $0.hosts }
+        var expected = source.state.withLock { $0.hosts }
+        expected["mta-sts.00.test"] = "late"
         follower.start()
         defer { follower.stop() }
+        // "e" is removed only at the end of the reconcile, after its last slice.
         try Poll.until(deadline: 5, "reconciled") { holder.current.hosts == expected }
-        // Slices of three hosts in byte order, the last one open-ended: 0 a b | c d dd | f g h | z.
+        // One reconcile (the next is a second later): slices of three hosts in byte order, the last one
+        // open-ended: 0 a b | c d dd | f g h | z.
         let slices = source.state.withLock { $0.slicesLoaded }
         #expect(
-            Array(slices.prefix(4)) == [
+            slices == [
                 HostRange(after: "", through: "mta-sts.b.test"),
                 HostRange(after: "mta-sts.b.test", through: "mta-sts.dd.test"),
                 HostRange(after: "mta-sts.dd.test", through: "mta-sts.h.test"),
                 HostRange(after: "mta-sts.h.test", through: nil),
             ]
         )
-        #expect(holder.current.sequence == 8)
+        #expect(holder.current.sequence == 9)
+        #expect(holder.current.hosts == expected)
     }
 
     @Test func aColdStartDuringAnOutageServesTheFile() throws {

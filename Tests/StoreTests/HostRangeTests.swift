@@ -26,14 +26,12 @@ import Testing
         let first = HostRange(after: "", through: "mta-sts.a.test")
         #expect(first.contains("mta-sts.0.test") && first.contains("mta-sts.a.test"))
         #expect(!first.contains("mta-sts.a.test.x") && !first.contains(""))
-        #expect(sorted[first.indices(in: sorted)] == ["mta-sts.0.test", "mta-sts.a.test"])
         // Bounds that are not in the list themselves.
         let middle = HostRange(after: "mta-sts.aa.test", through: "mta-sts.bb.test")
-        #expect(sorted[middle.indices(in: sorted)] == ["mta-sts.b-c.test", "mta-sts.ba.test"])
+        #expect(sorted.filter(middle.contains) == ["mta-sts.b-c.test", "mta-sts.ba.test"])
         let last = HostRange(after: "mta-sts.ba.test", through: nil)
-        #expect(sorted[last.indices(in: sorted)] == ["mta-sts.z.test"])
+        #expect(sorted.filter(last.contains) == ["mta-sts.z.test"])
         #expect(last.contains("mta-sts.zzz.test") && !last.contains("mta-sts.ba.test"))
-        #expect(HostRange(after: "mta-sts.z.test", through: nil).indices(in: sorted).isEmpty)
-        #expect(HostRange(after: "", through: nil).indices(in: []).isEmpty)
+        #expect(sorted.filter(HostRange(after: "mta-sts.z.test", through: nil).contains).isEmpty)
     }
 }

@@ -205,13 +205,14 @@ package struct EdgeSnapshot: FollowedSnapshot, Equatable {
 
     package func hasSameContent(as other: EdgeSnapshot) -> Bool { hosts == other.hosts }
 
-    package func sortedHosts() -> [String] { hosts.map(\.key).sorted(by: HostRange.precedes) }
+    package static func hosts(of entries: [String: HostEntry]) -> [String] { Array(entries.keys) }
 
-    package func hostsDiffering(from entries: [String: HostEntry], among served: some Sequence<String>) -> Set<String> {
-        var differing: Set<String> = []
-        for host in served where entries[host] == nil && hosts[host] != nil { differing.insert(host) }
-        for (host, entry) in entries where hosts[host] != (entry.isEmpty ? nil : entry) { differing.insert(host) }
-        return differing
+    package func hostsDiffering(from entries: [String: HostEntry]) -> Set<String> {
+        Set(entries.lazy.filter { host, entry in hosts[host] != (entry.isEmpty ? nil : entry) }.map(\.key))
+    }
+
+    package func hosts(missingFrom seen: Set<String>) -> [String] {
+        hosts.compactMap { host, _ in seen.contains(host) ? nil : host }
     }
 
     /// Counts for metrics.
