@@ -148,8 +148,8 @@ package final class ChangeFollower<Source: SnapshotSource>: Sendable {
         switch action {
         case .loadAll:
             let (snapshot, reflected) = try source.loadAll(lookback: machine.configuration.lookback)
-            // A reconcile that finds nothing new neither swaps the snapshot nor rewrites the file; the first
-            // load always replaces whatever an earlier run left in the file.
+            // The full load owed after a start from the file keeps that snapshot (and the file) when it finds
+            // nothing new; the first load always replaces whatever an earlier run left in the file.
             let changed = initial || !snapshot.hasSameContent(as: holder.current)
             if changed {
                 holder.replace(with: snapshot)

@@ -245,8 +245,9 @@ package struct ChangeFollowerStateMachine: Sendable {
         return wait(now: now)
     }
 
-    /// The wait for a notification ended (notified or not): read the change log, or reload everything when
-    /// a reconcile is due.
+    /// The wait for a notification ended (notified or not): read the change log, first starting a reconcile
+    /// when one is due (its slices come instead of the waits after it), or load everything when a full load is
+    /// owed.
     package mutating func waited(now: UInt64) -> Action {
         guard phase == .waiting else { return unexpected(now: now) }
         succeeded()

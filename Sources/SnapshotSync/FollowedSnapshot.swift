@@ -17,7 +17,7 @@ package protocol FollowedSnapshot: Sendable, SnapshotFileCodable {
     var sequence: Int64 { get }
     /// How many hosts it serves, for logs and metrics.
     var hostCount: Int { get }
-    /// Whether `other` serves exactly what this one serves: a reconcile that finds nothing new keeps the
+    /// Whether `other` serves exactly what this one serves: a full load that finds nothing new keeps the
     /// snapshot (and its file) rather than swapping in an equal one.
     func hasSameContent(as other: Self) -> Bool
     /// The hosts `entries` holds.

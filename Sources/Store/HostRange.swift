@@ -6,8 +6,8 @@ import MTASTS
 /// (nil: every host after `after`). A follower's reconcile reads served hosts one slice at a time.
 ///
 /// ```swift
-/// let first = HostRange(after: "", through: "mta-sts.m.test")
-/// first.contains("mta-sts.b.test")   // true
+/// let first = HostRange(after: "", through: "mta-sts.m.test")   // "mta-sts.b.test" is in it, "mta-sts.n.test" not
+/// HostRange.precedes("mta-sts.b-c.test", "mta-sts.ba.test")   // true: "-" is 0x2d, "a" 0x61
 /// ```
 package struct HostRange: Sendable, Hashable {
     /// The slice starts after this host ("" for the first slice).
@@ -18,13 +18,6 @@ package struct HostRange: Sendable, Hashable {
     package init(after: String, through: String?) {
         self.after = after
         self.through = through
-    }
-
-    /// Whether `host` is in the slice.
-    package func contains(_ host: String) -> Bool {
-        guard Self.precedes(after, host) else { return false }
-        guard let through else { return true }
-        return !Self.precedes(through, host)
     }
 
     /// Byte order of the names' UTF-8, which is PostgreSQL's `COLLATE "C"` whatever the database's collation.

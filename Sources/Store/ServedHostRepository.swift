@@ -150,16 +150,21 @@ package struct ServedHostRepository: Sendable {
         }
     }
 
-    /// The current policy of every served domain `d`, in one pass over `policies` (a hash join).
-    private static let everyCurrentPolicy = "JOIN policies p ON p.domain_id = d.id AND p.superseded_at IS NULL"
-    /// The current policy of each domain `d` selected, one index lookup each: the planner cannot estimate how
-    /// many names a byte-order range holds, and with a million policies it chose to read them all for every
-    /// slice of 5,000 (0.3–0.4 s a slice, against 0.05 s with lookups). At most one row: `policies_current_key`.
-    private static let eachCurrentPolicy = """
-        CROSS JOIN LATERAL (
-            SELECT policy_id, text FROM policies WHERE domain_id = d.id AND superseded_at IS NULL LIMIT 1
-        ) p
-        """
+    /// The join from each served domain `d` to its current policy, named `alias` (program text, never input).
+    /// For every domain, one pass over `policies` (a hash join). For some, one index lookup each: the planner
+    /// cannot estimate how many names a byte-order range holds, and with a million policies it chose to read
+    /// them all for every reconcile slice of 5,000 (0.3–0.4 s a slice, against 0.05 s with lookups). At most one
+    /// row either way: `policies_current_key`.
+    static func currentPolicyJoin(as alias: String, everyDomain: Bool) -> String {
+        guard !everyDomain else {
+            return "JOIN policies \(alias) ON \(alias).domain_id = d.id AND \(alias).superseded_at IS NULL"
+        }
+        return """
+            CROSS JOIN LATERAL (
+                SELECT * FROM policies WHERE domain_id = d.id AND superseded_at IS NULL LIMIT 1
+            ) \(alias)
+            """
+    }
 
     /// Which hosts a read covers.
     private enum HostFilter {
@@ -202,7 +207,7 @@ package struct ServedHostRepository: Sendable {
                 """
                 SELECT \(prefix) || d.name, p.policy_id, p.text
                 FROM served_domains(\(now)) d
-                \(unsafeSQL: all ? Self.everyCurrentPolicy : Self.eachCurrentPolicy)
+                \(unsafeSQL: Self.currentPolicyJoin(as: "p", everyDomain: all))
                 WHERE \(all) OR d.name = ANY(\(nameList))
                    OR (\(inRange) AND d.name COLLATE "C" > \(afterName)
                        AND (\(throughName) IS NULL OR d.name COLLATE "C" <= \(throughName)))

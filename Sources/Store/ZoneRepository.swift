@@ -82,17 +82,6 @@ package struct ZoneRepository: Sendable {
         }
     }
 
-    /// The current policy of every served domain `d`, in one pass over `policies`.
-    private static let everyCurrentPolicy =
-        "JOIN policies current ON current.domain_id = d.id AND current.superseded_at IS NULL"
-    /// The current policy of each domain `d` selected, one index lookup each (as ``ServedHostRepository``
-    /// reads them, and for the same reason).
-    private static let eachCurrentPolicy = """
-        CROSS JOIN LATERAL (
-            SELECT policy_id, change_seq FROM policies WHERE domain_id = d.id AND superseded_at IS NULL LIMIT 1
-        ) current
-        """
-
     /// The rows of `hosts`, or of the hosts in `range`, or of every host when both are nil.
     private static func rows(
         on connection: PostgresConnection,
@@ -111,7 +100,7 @@ package struct ZoneRepository: Sendable {
             SELECT \(DomainName.policyHostPrefix) || d.name, d.dns_label, d.tlsrpt_rua, d.report_token,
                    current.policy_id, coalesce(current.change_seq, 0), previous.policy_id, previous.change_seq
             FROM served_domains(\(now)) d
-            \(unsafeSQL: all ? Self.everyCurrentPolicy : Self.eachCurrentPolicy)
+            \(unsafeSQL: ServedHostRepository.currentPolicyJoin(as: "current", everyDomain: all))
             LEFT JOIN LATERAL (
                 SELECT p.policy_id, coalesce(p.change_seq, 0) AS change_seq FROM policies p
                 WHERE p.domain_id = d.id AND p.superseded_at IS NOT NULL

@@ -1,4 +1,5 @@
 import Store
+import TestSupport
 import Testing
 
 /// The byte order a reconcile's slices follow, which must be PostgreSQL's `COLLATE "C"`.
